@@ -1,0 +1,462 @@
+"""The validated, immutable definition of an exercise.
+
+Scenario files are YAML (see ``scenarios/README.md``); the loader turns them into these
+pydantic models and maps every validation problem back to ``FILE:LINE:COL``. This module is
+pure (no YAML, no I/O) so that the engine can depend on it.
+
+Every baseline number may be a plain number or ``{value, source, note}``: the source key is
+what a facilitator sees in a tooltip, so a figure can always be traced to the calibration
+sheet or another public source.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cached_property
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+SCHEMA_VERSION = 1
+
+# --------------------------------------------------------------------------- figures
+
+
+class Figure(BaseModel):
+    """A number with where it came from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    value: float
+    source: str | None = None
+    note: str | None = None
+
+    def __float__(self) -> float:  # lets engine code write float(fig)
+        return float(self.value)
+
+
+def _figure_from_number(raw: Any) -> Any:
+    if isinstance(raw, bool):
+        raise ValueError("expected a number, not true/false")
+    if isinstance(raw, (int, float)):
+        return {"value": raw}
+    return raw
+
+
+AnyFigure = Annotated[Figure, BeforeValidator(_figure_from_number)]
+
+
+def _non_negative(fig: Figure) -> Figure:
+    if fig.value < 0:
+        raise ValueError(f"must not be negative (got {fig.value:g})")
+    return fig
+
+
+def _share(fig: Figure) -> Figure:
+    if not 0 <= fig.value <= 1:
+        raise ValueError(f"must be a share between 0 and 1 (got {fig.value:g})")
+    return fig
+
+
+from pydantic import AfterValidator  # noqa: E402  (kept near its use)
+
+NonNegFigure = Annotated[AnyFigure, AfterValidator(_non_negative)]
+ShareFigure = Annotated[AnyFigure, AfterValidator(_share)]
+
+Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", min_length=1, max_length=64)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+# --------------------------------------------------------------------------- world
+
+
+class Actor(_Model):
+    """A country or bloc that holds capacity, stocks and demand."""
+
+    id: Id
+    name: str
+    team: Id | None = None  # the team that plays this actor; None = not played (background)
+    position: tuple[float, float] = (0.0, 0.0)  # lon, lat for the map
+    bloc: str | None = None  # for grouping in charts (e.g. "West", "China", "Producers")
+    description: str = ""
+
+
+class Objective(_Model):
+    """One weighted term of a team's score. ``indicator`` names an engine indicator:
+    ``supply_met`` (needs ``sector``), ``dependency`` (needs ``origin``), ``price`` (needs
+    ``material``), ``budget``, ``political_capital``, ``revenue``, ``value_added``,
+    ``import_bill``, ``crma`` (EU benchmarks met, 0..4)."""
+
+    indicator: Literal[
+        "supply_met", "dependency", "price", "budget", "political_capital",
+        "revenue", "value_added", "import_bill", "crma",
+    ]
+    weight: float
+    sector: Id | None = None
+    origin: Id | None = None
+    material: Id | None = None
+    actor: Id | None = None  # defaults to the team's first actor
+    label: str = ""
+
+
+class Team(_Model):
+    id: Id
+    name: str
+    budget: NonNegFigure  # USD million available for the whole exercise
+    political_capital: NonNegFigure = Figure(value=100)
+    colour: str = "#777777"
+    bot: Literal["hawk", "builder", "producer", "diplomat", "passive"] = "passive"
+    objectives: tuple[Objective, ...] = ()
+    briefing: str = ""
+
+
+class Stage(_Model):
+    id: Id
+    name: str
+    # tonnes out per tonne in (processing losses are a named sink)
+    yield_: ShareFigure = Field(default=Figure(value=1.0), alias="yield")
+    price: NonNegFigure  # baseline USD/kg paid at this stage
+    lead_time_years: NonNegFigure = Figure(value=3.0)  # for new capacity at this stage
+
+
+class Material(_Model):
+    id: Id
+    name: str
+    unit: str = "t"
+    stages: tuple[Stage, ...] = Field(min_length=1, max_length=4)
+    # short-run price elasticity of demand (positive number; small = inelastic)
+    elasticity: Annotated[AnyFigure, AfterValidator(_non_negative)] = Figure(value=0.3)
+    price_floor_factor: float = Field(0.3, gt=0, le=1)  # prices never fall below base x this
+    price_cap_factor: float = Field(15.0, ge=1)  # ... nor rise above base x this
+    stock_rebuild_share: float = Field(0.25, ge=0, le=1)  # of the gap to target, per turn
+    description: str = ""
+
+    @field_validator("stages")
+    @classmethod
+    def _unique_stage_ids(cls, stages: tuple[Stage, ...]) -> tuple[Stage, ...]:
+        seen: set[str] = set()
+        for stage in stages:
+            if stage.id in seen:
+                raise ValueError(f"duplicate stage id '{stage.id}'")
+            seen.add(stage.id)
+        return stages
+
+    def stage_index(self, stage_id: str) -> int:
+        for index, stage in enumerate(self.stages):
+            if stage.id == stage_id:
+                return index
+        raise KeyError(stage_id)
+
+
+class Sector(_Model):
+    id: Id
+    name: str
+    priority: int = 5  # lower is served first when supply is short (defence = 1)
+    colour: str = "#888888"
+
+
+class CapacityEntry(_Model):
+    """Nameplate capacity and actual output of one actor at one stage, per year."""
+
+    actor: Id
+    material: Id
+    stage: Id
+    capacity: NonNegFigure  # tonnes per year
+    output: NonNegFigure | None = None  # tonnes per year actually produced; default = capacity
+    recycled: bool = False  # secondary supply (counts for the CRMA recycling benchmark)
+
+    @model_validator(mode="after")
+    def _output_within_capacity(self) -> "CapacityEntry":
+        if self.output is not None and self.output.value > self.capacity.value * 1.0001:
+            raise ValueError(
+                f"output {self.output.value:g} exceeds capacity {self.capacity.value:g}"
+            )
+        return self
+
+
+class StockEntry(_Model):
+    """Inventory held by an actor at a stage; give tonnes, or days of that actor's use."""
+
+    actor: Id
+    material: Id
+    stage: Id
+    tonnes: NonNegFigure | None = None
+    days: NonNegFigure | None = None
+    strategic: bool = False  # government stockpile: released only by orders
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "StockEntry":
+        if (self.tonnes is None) == (self.days is None):
+            raise ValueError("give exactly one of 'tonnes' or 'days'")
+        return self
+
+
+class DemandEntry(_Model):
+    """What a sector of an actor consumes of a material's last stage, tonnes per year."""
+
+    actor: Id
+    sector: Id
+    material: Id
+    tonnes_per_year: NonNegFigure
+
+
+class RestrictionLevel(_Model):
+    """A licensing regime: each turn the share of requested exports approved is drawn from a
+    Beta distribution with this mean (seeded). ``concentration`` = a + b (high = predictable)."""
+
+    id: Id
+    name: str
+    mean: float = Field(ge=0, le=1)
+    concentration: float = Field(20.0, gt=0)
+
+
+# --------------------------------------------------------------------------- moves
+
+ParamType = Literal["actor", "material", "stage", "sector", "team", "number", "integer", "choice"]
+
+PRIMITIVES = (
+    "export_restriction",
+    "extraterritorial_rule",
+    "export_ban",
+    "invest_capacity",
+    "equity_stake",
+    "offtake",
+    "price_floor",
+    "stockpile",
+    "recycling",
+    "substitution",
+    "tariff",
+    "tech_export_control",
+    "set_parameter",
+)
+Primitive = Literal[
+    "export_restriction",
+    "extraterritorial_rule",
+    "export_ban",
+    "invest_capacity",
+    "equity_stake",
+    "offtake",
+    "price_floor",
+    "stockpile",
+    "recycling",
+    "substitution",
+    "tariff",
+    "tech_export_control",
+    "set_parameter",
+]
+
+
+class ParamSpec(_Model):
+    """A typed parameter a player fills in when giving an order."""
+
+    name: Id
+    type: ParamType
+    label: str = ""
+    help: str = ""
+    min: float | None = None
+    max: float | None = None
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    # for actor parameters: which actors may be named
+    scope: Literal["any", "own", "other"] = "any"
+    # for stage parameters: the material parameter whose stages are offered
+    material_param: Id | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "ParamSpec":
+        if self.type == "choice" and not self.choices:
+            raise ValueError("a 'choice' parameter needs 'choices'")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min:g} is greater than max {self.max:g}")
+        return self
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name.replace("_", " ").capitalize()
+
+
+class Cost(_Model):
+    budget: float = Field(0.0, ge=0)  # USD million, paid when the order is submitted
+    political_capital: float = Field(0.0, ge=0)
+    # an extra budget cost per unit of a numeric parameter (e.g. USD m per kt of capacity)
+    per_unit_param: Id | None = None
+    per_unit_budget: float = Field(0.0, ge=0)
+
+
+class Effect(_Model):
+    """One engine primitive with its arguments. An argument is a literal or a reference:
+    ``$param`` (an order parameter), ``$self`` (the ordering team's first actor),
+    ``$team`` (the ordering team), ``$all`` (every other actor)."""
+
+    primitive: Primitive
+    args: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat_args(cls, raw: Any) -> Any:
+        # designers write `- primitive: export_ban\n  exporter: $self`; gather the rest as args
+        if isinstance(raw, dict) and "args" not in raw:
+            raw = dict(raw)
+            primitive = raw.pop("primitive", None)
+            return {"primitive": primitive, "args": raw}
+        return raw
+
+
+class MoveType(_Model):
+    id: Id
+    name: str
+    description: str = ""
+    category: str = "general"
+    teams: tuple[Id, ...] | Literal["all"] = "all"
+    params: tuple[ParamSpec, ...] = ()
+    cost: Cost = Cost()
+    duration: int | str = 1  # turns; a literal or "$param"; 0 = permanent
+    effects: tuple[Effect, ...] = Field(min_length=1)
+    public: bool = True  # announced at reveal; False = covert, revealed only in the debrief
+
+    @field_validator("duration")
+    @classmethod
+    def _duration(cls, value: int | str) -> int | str:
+        if isinstance(value, int) and value < 0:
+            raise ValueError("duration must be 0 (permanent) or more turns")
+        if isinstance(value, str) and not value.startswith("$"):
+            raise ValueError("duration must be a number of turns or a '$param' reference")
+        return value
+
+    def allowed_for(self, team_id: str) -> bool:
+        return self.teams == "all" or team_id in self.teams
+
+    def param(self, name: str) -> ParamSpec:
+        for spec in self.params:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+
+class Inject(_Model):
+    """A scripted or random event from the scenario's deck (or fired by the facilitator)."""
+
+    id: Id
+    title: str
+    text: str = ""
+    turn: int | None = Field(None, ge=1)  # fires at the start of this turn
+    probability: float | None = Field(None, ge=0, le=1)  # or: chance per turn (seeded)
+    from_turn: int = Field(1, ge=1)
+    until_turn: int | None = None
+    by: Id | None = None  # the actor '$self' refers to in the effects
+    duration: int = Field(1, ge=0)
+    effects: tuple[Effect, ...] = ()
+
+    @model_validator(mode="after")
+    def _when(self) -> "Inject":
+        if self.turn is not None and self.probability is not None:
+            raise ValueError("give 'turn' or 'probability', not both")
+        return self
+
+
+class StandingOrder(_Model):
+    """A measure already in force when the exercise starts (e.g. April 2025 licences)."""
+
+    team: Id
+    move: Id
+    params: dict[str, Any] = Field(default_factory=dict)
+    note: str = ""
+
+
+class PriceResponse(_Model):
+    pullback: float = Field(0.3, ge=0, le=1)  # share of the gap to baseline closed each turn
+    smoothing: float = Field(0.6, ge=0, le=1)  # weight of the scarcity signal this turn
+
+
+class Trajectory(_Model):
+    id: Id
+    name: str
+    text: str
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+class Scenario(_Model):
+    schema_version: int = SCHEMA_VERSION
+    id: Id
+    title: str
+    summary: str = ""
+    start_date: str = ""  # e.g. "2025-12" (display only)
+    turn_length_months: int = Field(3, ge=1, le=12)
+    turns: int = Field(12, ge=1, le=200)
+    default_seed: int = 2025
+    sources: dict[str, str] = Field(default_factory=dict)
+    trajectories: tuple[Trajectory, ...] = ()
+    restriction_levels: tuple[RestrictionLevel, ...] = ()
+    delay_probability: float = Field(0.15, ge=0, le=1)  # per pending investment and turn
+    price_response: PriceResponse = PriceResponse()
+    actors: tuple[Actor, ...] = Field(min_length=1)
+    teams: tuple[Team, ...] = Field(min_length=1)
+    materials: tuple[Material, ...] = Field(min_length=1)
+    sectors: tuple[Sector, ...] = Field(min_length=1)
+    capacities: tuple[CapacityEntry, ...] = ()
+    stocks: tuple[StockEntry, ...] = ()
+    demand: tuple[DemandEntry, ...] = ()
+    moves: tuple[MoveType, ...] = ()
+    injects: tuple[Inject, ...] = ()
+    in_force: tuple[StandingOrder, ...] = ()
+
+    # ---- look-ups (cached; the model is frozen)
+    @cached_property
+    def actor_index(self) -> dict[str, int]:
+        return {a.id: i for i, a in enumerate(self.actors)}
+
+    @cached_property
+    def material_index(self) -> dict[str, int]:
+        return {m.id: i for i, m in enumerate(self.materials)}
+
+    @cached_property
+    def sector_index(self) -> dict[str, int]:
+        return {s.id: i for i, s in enumerate(self.sectors)}
+
+    @cached_property
+    def team_index(self) -> dict[str, int]:
+        return {t.id: i for i, t in enumerate(self.teams)}
+
+    @cached_property
+    def move_index(self) -> dict[str, MoveType]:
+        return {m.id: m for m in self.moves}
+
+    @cached_property
+    def level_index(self) -> dict[str, RestrictionLevel]:
+        return {lv.id: lv for lv in self.restriction_levels}
+
+    def team_actors(self, team_id: str) -> tuple[str, ...]:
+        return tuple(a.id for a in self.actors if a.team == team_id)
+
+    def actor(self, actor_id: str) -> Actor:
+        return self.actors[self.actor_index[actor_id]]
+
+    def team(self, team_id: str) -> Team:
+        return self.teams[self.team_index[team_id]]
+
+    def material(self, material_id: str) -> Material:
+        return self.materials[self.material_index[material_id]]
+
+    def sector(self, sector_id: str) -> Sector:
+        return self.sectors[self.sector_index[sector_id]]
+
+    @cached_property
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical JSON: identifies the exact rules a session was played on."""
+        canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True,
+                               separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
