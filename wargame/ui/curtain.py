@@ -1,0 +1,85 @@
+"""The full-window hand-over curtain of the hot-seat turn.
+
+It names who should take the laptop next ("Pass the laptop to Washington") and shows
+nothing of any team. The named team unlocks it (with its PIN if one was set); a wrong PIN
+says so and the curtain stays down.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+
+class Curtain(QWidget):
+    """Emits ``unlocked(who)`` when the named team (or "facilitator") opens it."""
+
+    unlocked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Curtain")
+        self.setAutoFillBackground(True)
+        self.setStyleSheet("#Curtain { background: #1f2a36; } #Curtain QLabel { color: #f2f2f2; }")
+        self._who = ""
+        self._pin: str | None = None
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        self.title = QLabel()
+        self.title.setObjectName("curtainTitle")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-size: 30pt; font-weight: bold;")
+        layout.addWidget(self.title)
+        self.subtitle = QLabel()
+        self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.subtitle.setWordWrap(True)
+        self.subtitle.setStyleSheet("font-size: 14pt;")
+        layout.addWidget(self.subtitle)
+        layout.addSpacing(24)
+        self.pin_edit = QLineEdit()
+        self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_edit.setPlaceholderText("PIN")
+        self.pin_edit.setAccessibleName("PIN")
+        self.pin_edit.setMaximumWidth(240)
+        self.pin_edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pin_edit.returnPressed.connect(self.try_unlock)
+        layout.addWidget(self.pin_edit, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.message = QLabel()
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setStyleSheet("color: #ffb4a8; font-size: 12pt;")
+        layout.addWidget(self.message)
+        self.button = QPushButton()
+        self.button.setAccessibleName("Unlock")
+        self.button.setStyleSheet("font-size: 16pt; padding: 12px 32px;")
+        self.button.setShortcut(QKeySequence("Ctrl+U"))
+        self.button.clicked.connect(self.try_unlock)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(3)
+
+    @property
+    def who(self) -> str:
+        return self._who
+
+    def lower_for(self, who: str, display_name: str, pin: str | None = None,
+                  subtitle: str = "") -> None:
+        """Drop the curtain: the next to take the laptop is ``display_name``."""
+        self._who, self._pin = who, (pin or None)
+        self.title.setText(f"Pass the laptop to {display_name}")
+        self.subtitle.setText(subtitle or "Everyone else, please look away from the screen.")
+        self.pin_edit.clear()
+        self.pin_edit.setVisible(self._pin is not None)
+        self.message.clear()
+        self.button.setText(f"I am {display_name} — open")
+        self.button.setToolTip(f"Open the screen for {display_name} (Ctrl+U)")
+        (self.pin_edit if self._pin else self.button).setFocus()
+
+    def try_unlock(self) -> bool:
+        if self._pin is not None and self.pin_edit.text() != self._pin:
+            self.message.setText("Wrong PIN. Try again.")
+            self.pin_edit.selectAll()
+            return False
+        self.pin_edit.clear()
+        self.message.clear()
+        self.unlocked.emit(self._who)
+        return True

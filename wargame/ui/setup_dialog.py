@@ -1,0 +1,129 @@
+"""Set-up of a new exercise: who plays each team (human or bot), optional PINs, the seed
+(random by default, and shown so it can be written down), the turn limit and the timer."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+@dataclass
+class ExerciseSetup:
+    controllers: dict[str, str]  # team id -> "human" | "bot"
+    pins: dict[str, str] = field(default_factory=dict)  # team id -> PIN (only those set)
+    facilitator_pin: str | None = None
+    seed: int = 0
+    turn_limit: int = 1
+    timer_seconds: int = 0
+
+
+class SetupDialog(QDialog):
+    def __init__(self, scenario, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scenario = scenario
+        self.setWindowTitle(f"Set up: {scenario.title}")
+        layout = QVBoxLayout(self)
+        intro = QLabel(f"<b>{scenario.title}</b><br>{len(scenario.teams)} teams, up to "
+                       f"{scenario.turns} turns of {scenario.turn_length_months} months.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        self.table = QTableWidget(len(scenario.teams), 3)
+        self.table.setAccessibleName("Teams")
+        self.table.setHorizontalHeaderLabels(["Team", "Played by", "PIN (optional)"])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.controller_boxes: dict[str, QComboBox] = {}
+        self.pin_edits: dict[str, QLineEdit] = {}
+        for row, team in enumerate(scenario.teams):
+            item = QTableWidgetItem(team.name)
+            item.setToolTip(team.briefing or team.name)
+            self.table.setItem(row, 0, item)
+            combo = QComboBox()
+            combo.addItem("Human players", "human")
+            combo.addItem(f"Bot ({team.bot})", "bot")
+            combo.setAccessibleName(f"{team.name} played by")
+            self.table.setCellWidget(row, 1, combo)
+            self.controller_boxes[team.id] = combo
+            pin = QLineEdit()
+            pin.setEchoMode(QLineEdit.EchoMode.Password)
+            pin.setAccessibleName(f"PIN for {team.name}")
+            pin.setPlaceholderText("none")
+            self.table.setCellWidget(row, 2, pin)
+            self.pin_edits[team.id] = pin
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table)
+
+        form = QFormLayout()
+        self.facilitator_pin = QLineEdit()
+        self.facilitator_pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.facilitator_pin.setPlaceholderText("none")
+        self.facilitator_pin.setAccessibleName("Facilitator PIN")
+        form.addRow("&Facilitator PIN:", self.facilitator_pin)
+        seed_row = QHBoxLayout()
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setValue(secrets.randbelow(1_000_000))
+        self.seed.setAccessibleName("Seed")
+        self.seed.setToolTip("The random seed: the same seed and orders replay the same game")
+        seed_row.addWidget(self.seed, 1)
+        reroll = QPushButton("&Random")
+        reroll.setAccessibleName("New random seed")
+        reroll.clicked.connect(lambda: self.seed.setValue(secrets.randbelow(1_000_000)))
+        default = QPushButton(f"Scenario &default ({scenario.default_seed})")
+        default.setAccessibleName("Use the scenario's default seed")
+        default.clicked.connect(lambda: self.seed.setValue(scenario.default_seed))
+        seed_row.addWidget(reroll)
+        seed_row.addWidget(default)
+        form.addRow("&Seed:", seed_row)
+        self.turn_limit = QSpinBox()
+        self.turn_limit.setRange(1, 200)
+        self.turn_limit.setValue(scenario.turns)
+        self.turn_limit.setAccessibleName("Turn limit")
+        form.addRow("&Turn limit:", self.turn_limit)
+        self.timer = QSpinBox()
+        self.timer.setRange(0, 240)
+        self.timer.setSuffix(" min")
+        self.timer.setSpecialValueText("no timer")
+        self.timer.setAccessibleName("Per-turn timer in minutes")
+        form.addRow("Per-turn ti&mer:", self.timer)
+        layout.addLayout(form)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Start exercise")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(620, 320 + 30 * len(scenario.teams))
+
+    def set_controller(self, team_id: str, controller: str) -> None:
+        combo = self.controller_boxes[team_id]
+        combo.setCurrentIndex(combo.findData(controller))
+
+    def result_setup(self) -> ExerciseSetup:
+        return ExerciseSetup(
+            controllers={t: c.currentData() for t, c in self.controller_boxes.items()},
+            pins={t: e.text() for t, e in self.pin_edits.items() if e.text()},
+            facilitator_pin=self.facilitator_pin.text() or None,
+            seed=int(self.seed.value()),
+            turn_limit=int(self.turn_limit.value()),
+            timer_seconds=int(self.timer.value()) * 60,
+        )

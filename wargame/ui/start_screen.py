@@ -1,0 +1,198 @@
+"""The first screen: start a new exercise from a shipped scenario, open a scenario file,
+resume a saved session, or pick a recent file.
+
+It is built from plain widgets only, so the window appears at once; the scenario details
+and the saved sessions are filled in by :meth:`StartScreen.populate` just after it is shown
+(loading YAML, pydantic and the store takes time that should not delay the first paint).
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+ROLE = Qt.ItemDataRole.UserRole
+
+
+def scenario_html(scenario, path: Path | None = None) -> str:
+    esc = html.escape
+    teams = ", ".join(esc(t.name) for t in scenario.teams)
+    parts = [f"<h2>{esc(scenario.title)}</h2>"]
+    if scenario.summary:
+        parts.append(f"<p>{esc(scenario.summary)}</p>")
+    parts.append(f"<p><b>Teams:</b> {teams}<br><b>Turns:</b> {scenario.turns} of "
+                 f"{scenario.turn_length_months} months"
+                 + (f", from {esc(scenario.start_date)}" if scenario.start_date else "")
+                 + f"<br><b>Materials:</b> {', '.join(esc(m.name) for m in scenario.materials)}"
+                 "</p>")
+    if scenario.sources:
+        parts.append("<p><b>Calibrated to:</b></p><ul>")
+        for key, citation in scenario.sources.items():
+            parts.append(f"<li><i>{esc(key)}</i>: {esc(citation)}</li>")
+        parts.append("</ul>")
+    if path is not None:
+        parts.append(f"<p><small>{esc(str(path))}</small></p>")
+    return "".join(parts)
+
+
+class StartScreen(QWidget):
+    newExerciseRequested = Signal(str)  # scenario path
+    openScenarioRequested = Signal()
+    resumeRequested = Signal(str)  # session id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("StartScreen")
+        self._scenarios: dict[str, object] = {}
+        outer = QVBoxLayout(self)
+        title = QLabel("Critical-minerals crisis exercise")
+        title.setStyleSheet("font-size: 22pt; font-weight: bold;")
+        outer.addWidget(title)
+        subtitle = QLabel("Run a turn-based exercise in the room: teams give secret orders on "
+                          "one laptop, the facilitator adjudicates, everyone sees the debrief.")
+        subtitle.setWordWrap(True)
+        outer.addWidget(subtitle)
+
+        row = QHBoxLayout()
+        outer.addLayout(row, 1)
+
+        new_box = QGroupBox("New exercise")
+        new_layout = QVBoxLayout(new_box)
+        self.scenario_list = QListWidget()
+        self.scenario_list.setAccessibleName("Shipped scenarios")
+        self.scenario_list.currentItemChanged.connect(lambda *_: self._show_details())
+        self.scenario_list.itemActivated.connect(lambda *_: self._new_clicked())
+        new_layout.addWidget(self.scenario_list, 1)
+        self.details = QTextBrowser()
+        self.details.setAccessibleName("Scenario details")
+        new_layout.addWidget(self.details, 3)
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton("&Set up exercise…")
+        self.new_button.setAccessibleName("Set up a new exercise from the selected scenario")
+        self.new_button.clicked.connect(self._new_clicked)
+        self.open_button = QPushButton("&Open scenario file…")
+        self.open_button.setAccessibleName("Open a scenario file")
+        self.open_button.clicked.connect(self.openScenarioRequested)
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.open_button)
+        new_layout.addLayout(buttons)
+        row.addWidget(new_box, 3)
+
+        right = QVBoxLayout()
+        resume_box = QGroupBox("Resume a saved session")
+        resume_layout = QVBoxLayout(resume_box)
+        self.sessions = QTableWidget(0, 4)
+        self.sessions.setAccessibleName("Saved sessions")
+        self.sessions.setHorizontalHeaderLabels(["Scenario", "Turn", "Phase", "Last played"])
+        self.sessions.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.sessions.verticalHeader().setVisible(False)
+        self.sessions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.sessions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.sessions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.sessions.cellDoubleClicked.connect(lambda *_: self._resume_clicked())
+        resume_layout.addWidget(self.sessions, 1)
+        self.resume_button = QPushButton("&Resume session")
+        self.resume_button.setAccessibleName("Resume the selected session")
+        self.resume_button.clicked.connect(self._resume_clicked)
+        resume_layout.addWidget(self.resume_button)
+        right.addWidget(resume_box, 3)
+        recent_box = QGroupBox("Recent scenario files")
+        recent_layout = QVBoxLayout(recent_box)
+        self.recent = QListWidget()
+        self.recent.setAccessibleName("Recent scenario files")
+        self.recent.itemActivated.connect(
+            lambda item: self.newExerciseRequested.emit(item.data(ROLE)))
+        recent_layout.addWidget(self.recent)
+        right.addWidget(recent_box, 1)
+        row.addLayout(right, 2)
+        self.status = QLabel("Loading scenarios…")
+        outer.addWidget(self.status)
+
+    # ---- filling in
+
+    def add_scenario(self, path: Path, scenario=None, error: str | None = None) -> None:
+        label = scenario.title if scenario is not None else path.name
+        item = QListWidgetItem(label)
+        item.setData(ROLE, str(path))
+        if error:
+            item.setToolTip(error)
+            item.setText(f"{path.name} (has problems)")
+        else:
+            item.setToolTip(scenario.summary if scenario is not None else str(path))
+        self._scenarios[str(path)] = scenario if scenario is not None else error
+        self.scenario_list.addItem(item)
+        if self.scenario_list.currentRow() < 0:
+            self.scenario_list.setCurrentRow(0)
+
+    def set_sessions(self, rows: list[dict]) -> None:
+        self.sessions.setRowCount(0)
+        for row in rows:
+            r = self.sessions.rowCount()
+            self.sessions.insertRow(r)
+            values = [row.get("scenario", ""), str(row.get("turn", "")),
+                      row.get("phase", ""), row.get("last_played", "")]
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(str(value))
+                item.setData(ROLE, row["id"])
+                self.sessions.setItem(r, c, item)
+        if rows:
+            self.sessions.selectRow(0)
+
+    def set_recent(self, paths: list[str]) -> None:
+        self.recent.clear()
+        for path in paths:
+            item = QListWidgetItem(Path(path).name)
+            item.setToolTip(path)
+            item.setData(ROLE, path)
+            self.recent.addItem(item)
+
+    def _show_details(self) -> None:
+        item = self.scenario_list.currentItem()
+        if item is None:
+            self.details.clear()
+            return
+        path = item.data(ROLE)
+        entry = self._scenarios.get(path)
+        if entry is None:
+            self.details.setPlainText(path)
+        elif isinstance(entry, str):
+            self.details.setPlainText(f"This scenario file has problems:\n\n{entry}")
+        else:
+            self.details.setHtml(scenario_html(entry, Path(path)))
+
+    def selected_scenario_path(self) -> str | None:
+        item = self.scenario_list.currentItem()
+        return item.data(ROLE) if item else None
+
+    def _new_clicked(self) -> None:
+        path = self.selected_scenario_path()
+        if path:
+            self.newExerciseRequested.emit(path)
+
+    def selected_session(self) -> str | None:
+        row = self.sessions.currentRow()
+        if row < 0:
+            return None
+        item = self.sessions.item(row, 0)
+        return item.data(ROLE) if item else None
+
+    def _resume_clicked(self) -> None:
+        session = self.selected_session()
+        if session:
+            self.resumeRequested.emit(session)

@@ -1,0 +1,532 @@
+"""A team's private order screen (hot-seat).
+
+Shown only after the hand-over curtain has been lifted by that team. It displays the team's
+own view (made by the engine's ``team_view``: its indicators, public information about
+others), its budget and political capital, the moves it may use with typed parameter
+widgets, the cost of each order and what remains, and the draft with undo/redo.
+
+:meth:`TeamScreen.clear` wipes every widget; the main window calls it on submit and whenever
+the screen is left, so nothing of this team remains in the widget tree for the next one.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wargame.ui.draft_commands import AddOrderCommand, DraftModel, RemoveOrderCommand
+
+BIG = 1e12
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def options_for(scenario, spec, team_id: str, material: str | None = None) -> list[tuple[str, str]]:
+    """(id, label) choices of a parameter, filtered by its scope."""
+    kind = spec.type
+    if kind == "actor":
+        own = set(scenario.team_actors(team_id))
+        actors = scenario.actors
+        if spec.scope == "own":
+            actors = [a for a in actors if a.id in own]
+        elif spec.scope == "other":
+            actors = [a for a in actors if a.id not in own]
+        return [(a.id, a.name) for a in actors]
+    if kind == "material":
+        return [(m.id, m.name) for m in scenario.materials]
+    if kind == "stage":
+        if material is None:
+            material = scenario.materials[0].id
+        try:
+            stages = scenario.material(material).stages
+        except KeyError:
+            return []
+        return [(s.id, s.name) for s in stages]
+    if kind == "sector":
+        return [(s.id, s.name) for s in scenario.sectors]
+    if kind == "team":
+        teams = scenario.teams
+        if spec.scope == "own":
+            teams = [t for t in teams if t.id == team_id]
+        elif spec.scope == "other":
+            teams = [t for t in teams if t.id != team_id]
+        return [(t.id, t.name) for t in teams]
+    if kind == "choice":
+        return [(c, c.replace("_", " ")) for c in spec.choices]
+    return []
+
+
+class ParamEditor:
+    """One typed widget per parameter of a move type."""
+
+    def __init__(self, scenario, move, team_id: str, form: QFormLayout,
+                 on_change: Callable[[], None]) -> None:
+        self.scenario, self.move, self.team_id = scenario, move, team_id
+        self.widgets: dict[str, QWidget] = {}
+        for spec in move.params:
+            widget = self._make(spec)
+            widget.setAccessibleName(spec.title)
+            tip = spec.help or spec.title
+            widget.setToolTip(tip)
+            label = QLabel(spec.title + ":")
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+            self.widgets[spec.name] = widget
+        for spec in move.params:  # stage lists follow their material
+            if spec.type == "stage":
+                source = spec.material_param or next(
+                    (p.name for p in move.params if p.type == "material"), None)
+                if source and isinstance(self.widgets.get(source), QComboBox):
+                    combo = self.widgets[source]
+                    combo.currentIndexChanged.connect(
+                        lambda _i, s=spec, src=source: self._refill_stage(s, src))
+                    self._refill_stage(spec, source)
+        for widget in self.widgets.values():
+            if isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(lambda _i: on_change())
+            elif isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+                widget.valueChanged.connect(lambda _v: on_change())
+
+    def _make(self, spec) -> QWidget:
+        if spec.type in ("number", "integer"):
+            lo = spec.min if spec.min is not None else (0.0 if spec.type == "integer" else -BIG)
+            hi = spec.max if spec.max is not None else BIG
+            if spec.type == "integer":
+                box: QWidget = QSpinBox()
+                box.setRange(int(max(lo, -2**31 + 1)), int(min(hi, 2**31 - 1)))
+                if spec.default is not None:
+                    box.setValue(int(spec.default))
+            else:
+                box = QDoubleSpinBox()
+                span = hi - lo
+                box.setDecimals(3 if span <= 10 else 1)
+                box.setRange(lo, hi)
+                box.setSingleStep(0.05 if span <= 1.0001 else (1.0 if span <= 1000 else 100.0))
+                if spec.default is not None:
+                    box.setValue(float(spec.default))
+                elif spec.min is not None:
+                    box.setValue(float(spec.min))
+                else:
+                    box.setValue(0.0)
+            return box
+        combo = QComboBox()
+        for value, label in options_for(self.scenario, spec, self.team_id):
+            combo.addItem(label, value)
+        if spec.default is not None:
+            index = combo.findData(spec.default)
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        return combo
+
+    def _refill_stage(self, spec, source: str) -> None:
+        combo = self.widgets[spec.name]
+        material = self.widgets[source].currentData()
+        keep = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for value, label in options_for(self.scenario, spec, self.team_id, material):
+            combo.addItem(label, value)
+        index = combo.findData(keep if keep is not None else spec.default)
+        if index >= 0:
+            combo.setCurrentIndex(index)
+        combo.blockSignals(False)
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, widget in self.widgets.items():
+            if isinstance(widget, QSpinBox):
+                out[name] = int(widget.value())
+            elif isinstance(widget, QDoubleSpinBox):
+                out[name] = float(widget.value())
+            elif isinstance(widget, QComboBox):
+                out[name] = widget.currentData()
+        return out
+
+
+def order_cost(move, params: dict[str, Any]) -> tuple[float, float]:
+    """(budget USD m, political capital) an order costs."""
+    cost = move.cost
+    budget = float(cost.budget)
+    if cost.per_unit_param and cost.per_unit_param in params:
+        try:
+            budget += float(params[cost.per_unit_param]) * float(cost.per_unit_budget)
+        except (TypeError, ValueError):
+            pass
+    return budget, float(cost.political_capital)
+
+
+def describe_order(scenario, move_id: str, params: dict[str, Any]) -> str:
+    """A readable one-line description of an order."""
+    move = scenario.move_index.get(move_id)
+    if move is None:
+        return move_id
+    parts = []
+    for spec in move.params:
+        value = params.get(spec.name)
+        label = value
+        if spec.type == "actor" and value in scenario.actor_index:
+            label = scenario.actor(value).name
+        elif spec.type == "material" and value in scenario.material_index:
+            label = scenario.material(value).name
+        elif spec.type == "sector" and value in scenario.sector_index:
+            label = scenario.sector(value).name
+        elif spec.type == "team" and value in scenario.team_index:
+            label = scenario.team(value).name
+        elif isinstance(value, float):
+            label = f"{value:,.3g}" if abs(value) < 10 else f"{value:,.0f}"
+        parts.append(f"{spec.title.lower()} {label}")
+    return move.name + (": " + ", ".join(parts) if parts else "")
+
+
+# --------------------------------------------------------------------------- screen
+
+
+class TeamScreen(QWidget):
+    """The order-drafting screen of one team. Emits ``submitted(team, entries)``."""
+
+    submitted = Signal(str, list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("TeamScreen")
+        self.scenario = None
+        self.team_id: str | None = None
+        self.state = None
+        self.validate: Callable[[dict, list[dict]], list[str]] | None = None
+        self.budget = 0.0
+        self.capital = 0.0
+        self.draft = DraftModel(parent=self)
+        self.undo_stack = QUndoStack(self)
+        self.draft.changed.connect(self._refresh_draft)
+        self._editor: ParamEditor | None = None
+
+        outer = QVBoxLayout(self)
+        self.header = QLabel()
+        self.header.setObjectName("teamHeader")
+        self.header.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        self.money = QLabel()
+        self.money.setObjectName("teamMoney")
+        self.money.setStyleSheet("font-size: 12pt;")
+        outer.addWidget(self.header)
+        outer.addWidget(self.money)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        outer.addWidget(splitter, 1)
+
+        # left: what the team knows
+        self.situation = QTextBrowser()
+        self.situation.setAccessibleName("Your situation")
+        self.situation.setOpenExternalLinks(False)
+        left = QGroupBox("Your situation")
+        QVBoxLayout(left).addWidget(self.situation)
+        splitter.addWidget(left)
+
+        # middle: moves and parameters
+        middle = QGroupBox("Moves you may use")
+        mid_layout = QVBoxLayout(middle)
+        self.moves = QListWidget()
+        self.moves.setAccessibleName("Moves you may use")
+        self.moves.currentItemChanged.connect(lambda *_: self._move_selected())
+        mid_layout.addWidget(self.moves, 2)
+        self.move_help = QLabel()
+        self.move_help.setWordWrap(True)
+        mid_layout.addWidget(self.move_help)
+        self.form_host = QFrame()
+        self.form = QFormLayout(self.form_host)
+        mid_layout.addWidget(self.form_host)
+        self.cost_label = QLabel()
+        self.cost_label.setWordWrap(True)
+        mid_layout.addWidget(self.cost_label)
+        self.add_button = QPushButton("&Add to draft")
+        self.add_button.setAccessibleName("Add order to draft")
+        self.add_button.setToolTip("Add this order to your draft (Ctrl+Return)")
+        self.add_button.setShortcut(QKeySequence("Ctrl+Return"))
+        self.add_button.clicked.connect(self.add_current)
+        mid_layout.addWidget(self.add_button)
+        splitter.addWidget(middle)
+
+        # right: the draft
+        right = QGroupBox("Your draft orders")
+        right_layout = QVBoxLayout(right)
+        self.draft_list = QListWidget()
+        self.draft_list.setAccessibleName("Draft orders")
+        right_layout.addWidget(self.draft_list, 1)
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #b5443b;")
+        right_layout.addWidget(self.problems)
+        buttons = QHBoxLayout()
+        self.remove_button = QPushButton("&Remove")
+        self.remove_button.setAccessibleName("Remove selected order")
+        self.remove_button.setShortcut(QKeySequence.StandardKey.Delete)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.undo_button = QPushButton("&Undo")
+        self.undo_button.setAccessibleName("Undo last draft edit")
+        self.undo_button.setToolTip("Undo (Ctrl+Z)")
+        self.undo_button.clicked.connect(self.undo_stack.undo)
+        self.redo_button = QPushButton("Re&do")
+        self.redo_button.setAccessibleName("Redo draft edit")
+        self.redo_button.setToolTip("Redo (Ctrl+Shift+Z)")
+        self.redo_button.clicked.connect(self.undo_stack.redo)
+        self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
+        for b in (self.remove_button, self.undo_button, self.redo_button):
+            buttons.addWidget(b)
+        right_layout.addLayout(buttons)
+        self.submit_button = QPushButton("&Submit orders")
+        self.submit_button.setAccessibleName("Submit orders")
+        self.submit_button.setStyleSheet("font-weight: bold; padding: 8px;")
+        self.submit_button.setToolTip("Seal your orders and hand the laptop on")
+        self.submit_button.clicked.connect(self._submit_clicked)
+        right_layout.addWidget(self.submit_button)
+        splitter.addWidget(right)
+        splitter.setSizes([380, 440, 380])
+        self.confirm_submit = True
+        self.clear()
+
+    # ---- lifecycle
+
+    def open_for(self, scenario, team_id: str, turn: int, budget: float, capital: float,
+                 view: dict | None, validate: Callable[[dict, list[dict]], list[str]] | None
+                 ) -> None:
+        self.clear()
+        self.scenario, self.team_id = scenario, team_id
+        self.budget, self.capital = float(budget), float(capital)
+        self.validate = validate
+        team = scenario.team(team_id)
+        self.header.setText(f"{team.name} — orders for turn {turn}")
+        self.situation.setHtml(render_team_view(scenario, team, view))
+        for move in scenario.moves:
+            if move.allowed_for(team_id):
+                item = QListWidgetItem(f"{move.name}  [{move.category}]")
+                item.setData(Qt.ItemDataRole.UserRole, move.id)
+                item.setToolTip(move.description or move.name)
+                self.moves.addItem(item)
+        if self.moves.count():
+            self.moves.setCurrentRow(0)
+        self._refresh_draft()
+        self.moves.setFocus()
+
+    def clear(self) -> None:
+        """Forget everything about the team that was here."""
+        self.undo_stack.clear()
+        self.draft.blockSignals(True)
+        self.draft.clear()
+        self.draft.blockSignals(False)
+        self.scenario = self.team_id = self.validate = None
+        self.header.clear()
+        self.money.clear()
+        self.situation.clear()
+        self.moves.clear()
+        self.move_help.clear()
+        self._clear_form()
+        self.cost_label.clear()
+        self.draft_list.clear()
+        self.problems.clear()
+        self.undo_button.setEnabled(False)
+        self.redo_button.setEnabled(False)
+
+    def _clear_form(self) -> None:
+        self._editor = None
+        while self.form.rowCount():
+            self.form.removeRow(0)
+
+    # ---- moves
+
+    def current_move(self):
+        item = self.moves.currentItem()
+        if item is None or self.scenario is None:
+            return None
+        return self.scenario.move_index.get(item.data(Qt.ItemDataRole.UserRole))
+
+    def select_move(self, move_id: str) -> None:
+        for row in range(self.moves.count()):
+            if self.moves.item(row).data(Qt.ItemDataRole.UserRole) == move_id:
+                self.moves.setCurrentRow(row)
+                return
+        raise KeyError(move_id)
+
+    def param_widget(self, name: str) -> QWidget:
+        assert self._editor is not None
+        return self._editor.widgets[name]
+
+    def _move_selected(self) -> None:
+        self._clear_form()
+        move = self.current_move()
+        if move is None:
+            return
+        public = "" if move.public else " Covert: revealed only in the debrief."
+        self.move_help.setText((move.description or move.name) + public)
+        self._editor = ParamEditor(self.scenario, move, self.team_id, self.form,
+                                   self._update_cost)
+        self._update_cost()
+
+    def spent(self) -> tuple[float, float]:
+        budget = capital = 0.0
+        if self.scenario is None:
+            return 0.0, 0.0
+        for entry in self.draft.entries():
+            move = self.scenario.move_index.get(entry["move"])
+            if move:
+                b, c = order_cost(move, entry["params"])
+                budget += b
+                capital += c
+        return budget, capital
+
+    def _update_cost(self) -> None:
+        move = self.current_move()
+        if move is None or self._editor is None:
+            self.cost_label.clear()
+            return
+        b, c = order_cost(move, self._editor.values())
+        sb, sc = self.spent()
+        self.cost_label.setText(
+            f"This order costs <b>{b:,.0f} USD m</b> and <b>{c:,.0f}</b> political capital. "
+            f"After it you would have {self.budget - sb - b:,.0f} USD m and "
+            f"{self.capital - sc - c:,.0f} political capital left.")
+
+    # ---- draft
+
+    def current_entry(self) -> dict | None:
+        move = self.current_move()
+        if move is None or self._editor is None:
+            return None
+        return {"move": move.id, "params": self._editor.values()}
+
+    def add_current(self) -> bool:
+        entry = self.current_entry()
+        if entry is None:
+            return False
+        problems = self._check(entry)
+        if problems:
+            self.problems.setText("Cannot add this order: " + "; ".join(problems))
+            return False
+        self.problems.clear()
+        label = describe_order(self.scenario, entry["move"], entry["params"])
+        self.undo_stack.push(AddOrderCommand(self.draft, entry, label=label))
+        return True
+
+    def _check(self, entry: dict) -> list[str]:
+        problems: list[str] = []
+        move = self.scenario.move_index[entry["move"]]
+        b, c = order_cost(move, entry["params"])
+        sb, sc = self.spent()
+        if sb + b > self.budget + 1e-9:
+            problems.append(f"not enough budget ({self.budget - sb:,.0f} USD m left)")
+        if sc + c > self.capital + 1e-9:
+            problems.append(f"not enough political capital ({self.capital - sc:,.0f} left)")
+        if self.validate is not None and not problems:
+            problems.extend(self.validate(entry, self.draft.entries()))
+        return problems
+
+    def remove_selected(self) -> None:
+        row = self.draft_list.currentRow()
+        if row < 0 or row >= len(self.draft):
+            return
+        entry = self.draft[row]
+        label = describe_order(self.scenario, entry["move"], entry["params"])
+        self.undo_stack.push(RemoveOrderCommand(self.draft, row, label=label))
+
+    def _refresh_draft(self) -> None:
+        self.draft_list.clear()
+        if self.scenario is None:
+            return
+        for entry in self.draft.entries():
+            move = self.scenario.move_index.get(entry["move"])
+            b, c = order_cost(move, entry["params"]) if move else (0, 0)
+            text = describe_order(self.scenario, entry["move"], entry["params"])
+            item = QListWidgetItem(f"{text}   — {b:,.0f} USD m, {c:,.0f} PC")
+            self.draft_list.addItem(item)
+        sb, sc = self.spent()
+        self.money.setText(
+            f"Budget: {self.budget - sb:,.0f} of {self.budget:,.0f} USD m left   ·   "
+            f"Political capital: {self.capital - sc:,.0f} of {self.capital:,.0f} left   ·   "
+            f"{len(self.draft)} order(s) drafted")
+        self._update_cost()
+
+    def _submit_clicked(self) -> None:
+        if self.team_id is None:
+            return
+        if self.confirm_submit:
+            count = len(self.draft)
+            answer = QMessageBox.question(
+                self, "Submit orders",
+                f"Seal {count} order(s) for {self.scenario.team(self.team_id).name}? "
+                "You cannot change them afterwards.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.submit()
+
+    def submit(self) -> None:
+        team, entries = self.team_id, self.draft.entries()
+        self.clear()
+        self.submitted.emit(team, entries)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3g}" if abs(value) < 100 else f"{value:,.0f}"
+    return str(value)
+
+
+def render_team_view(scenario, team, view: dict | None) -> str:
+    """HTML of a team's own view: briefing, objectives, then what the engine lets it see."""
+    parts = [f"<h3>{team.name}</h3>"]
+    if team.briefing:
+        parts.append(f"<p>{team.briefing}</p>")
+    if team.objectives:
+        parts.append("<p><b>Objectives</b></p><ul>")
+        for obj in team.objectives:
+            label = obj.label or obj.indicator.replace("_", " ")
+            parts.append(f"<li>{label} (weight {obj.weight:g})</li>")
+        parts.append("</ul>")
+    if view:
+        parts.append(_render_dict(view, depth=0))
+    return "".join(parts)
+
+
+def _render_dict(data: Any, depth: int) -> str:
+    if isinstance(data, dict):
+        if depth >= 3 or all(not isinstance(v, (dict, list)) for v in data.values()):
+            rows = "".join(f"<tr><td>{str(k).replace('_', ' ')}</td><td align='right'>{_fmt(v)}"
+                           "</td></tr>" for k, v in list(data.items())[:40])
+            return f"<table cellspacing='2'>{rows}</table>"
+        out = []
+        for key, value in data.items():
+            if key in ("team",):
+                continue
+            tag = "h4" if depth == 0 else "p"
+            out.append(f"<{tag}><b>{str(key).replace('_', ' ').capitalize()}</b></{tag}>")
+            out.append(_render_dict(value, depth + 1))
+        return "".join(out)
+    if isinstance(data, list):
+        items = "".join(f"<li>{_render_dict(v, depth + 1) if isinstance(v, (dict, list)) else _fmt(v)}</li>"
+                        for v in data[:30])
+        return f"<ul>{items}</ul>"
+    return f"<p>{_fmt(data)}</p>"
+
+
+def entries_json(entries: list[dict]) -> str:
+    return json.dumps(entries, sort_keys=True)
