@@ -1,0 +1,510 @@
+"""Cross-reference checks pydantic cannot do alone: ids, references, effect arguments.
+
+Each problem carries a path (keys and list indices, as in the file) that the loader maps to
+``FILE:LINE:COL``. ``balance_report`` is a separate, advisory "lint": an unbalanced
+baseline is legal but drifts on a quiet turn, which misleads an exercise.
+"""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from wargame.scenario.model import Effect, Figure, MoveType, ParamSpec, Scenario
+from wargame.scenario.primitives import PRIMITIVE_ARGS, SETTABLE_PARAMETERS, Arg
+
+Path_ = tuple[Any, ...]
+BALANCE_TOLERANCE = 0.02
+
+# which order-parameter types may feed an argument of each kind
+_PARAM_TYPES_FOR_KIND: dict[str, set[str]] = {
+    "actor": {"actor"},
+    "actors": {"actor"},
+    "material": {"material"},
+    "stage": {"stage"},
+    "stages": {"stage"},
+    "sector": {"sector"},
+    "team": {"team"},
+    "number": {"number", "integer"},
+    "share": {"number"},
+    "level": {"choice"},
+    "parameter": {"choice"},
+}
+_STAGE_WORDS = ("all", "first", "last")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem at a path in the scenario file."""
+
+    path: Path_
+    message: str
+    at_key: bool = False  # point at the key itself (a misspelt name), not its value
+
+
+def _known(ids: Iterable[str]) -> str:
+    ids = list(ids)
+    shown = ", ".join(ids[:12]) + (", ..." if len(ids) > 12 else "")
+    return f"known: {shown}" if ids else "none are defined"
+
+
+def _unknown(kind: str, value: Any, ids: Iterable[str], of: str = "") -> str:
+    """``unknown actor 'USAA' (did you mean 'USA'? known: CHN, USA, EU)``."""
+    ids = list(ids)
+    close = difflib.get_close_matches(str(value), ids, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return f"unknown {kind} '{value}'{of} ({hint}{_known(ids)})"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class _Checker:
+    def __init__(self, scenario: Scenario):
+        self.s = scenario
+        self.issues: list[Issue] = []
+        self.actors = [a.id for a in scenario.actors]
+        self.teams = [t.id for t in scenario.teams]
+        self.materials = {m.id: m for m in scenario.materials}
+        self.sectors = [s.id for s in scenario.sectors]
+        self.levels = [lv.id for lv in scenario.restriction_levels]
+        self.moves = {m.id: m for m in scenario.moves}
+
+    def add(self, path: Path_, message: str, at_key: bool = False) -> None:
+        self.issues.append(Issue(tuple(path), message, at_key))
+
+    # ---- helpers
+    def ref(self, path: Path_, kind: str, value: Any, ids: Iterable[str]) -> bool:
+        ids = list(ids)
+        if value is not None and value not in ids:
+            self.add(path, _unknown(kind, value, ids))
+            return False
+        return True
+
+    def stage_ref(self, path: Path_, material_id: str | None, stage_id: Any) -> None:
+        material = self.materials.get(material_id) if material_id else None
+        if material is None:
+            every = sorted({st.id for m in self.s.materials for st in m.stages})
+            self.ref(path, "stage", stage_id, every)
+            return
+        stage_ids = [st.id for st in material.stages]
+        if stage_id not in stage_ids:
+            self.add(path, _unknown("stage", stage_id, stage_ids,
+                                    of=f" for material '{material.id}'"))
+
+    # ---- checks
+    def run(self) -> list[Issue]:
+        self.duplicates()
+        self.actor_team_links()
+        self.baseline_entries()
+        self.objectives()
+        for index, move in enumerate(self.s.moves):
+            self.move(index, move)
+        self.injects()
+        self.in_force()
+        self.figure_sources()
+        return self.issues
+
+    def duplicates(self) -> None:
+        for field in ("actors", "teams", "materials", "sectors", "moves", "injects",
+                      "restriction_levels", "trajectories"):
+            first: dict[str, int] = {}
+            for index, item in enumerate(getattr(self.s, field)):
+                if item.id in first:
+                    self.add((field, index, "id"),
+                             f"duplicate id '{item.id}' (also {field}[{first[item.id]}])")
+                else:
+                    first[item.id] = index
+        for index, move in enumerate(self.s.moves):
+            seen: dict[str, int] = {}
+            for p_index, spec in enumerate(move.params):
+                if spec.name in seen:
+                    self.add(("moves", index, "params", p_index, "name"),
+                             f"duplicate parameter '{spec.name}' in move '{move.id}'")
+                seen.setdefault(spec.name, p_index)
+
+    def actor_team_links(self) -> None:
+        for index, actor in enumerate(self.s.actors):
+            self.ref(("actors", index, "team"), "team", actor.team, self.teams)
+        played = {a.team for a in self.s.actors}
+        for index, team in enumerate(self.s.teams):
+            if team.id not in played:
+                self.add(("teams", index, "id"),
+                         f"team '{team.id}' plays no actor: give some actor 'team: {team.id}'")
+
+    def baseline_entries(self) -> None:
+        for field, keys in (("capacities", ("actor", "material", "stage")),
+                            ("stocks", ("actor", "material", "stage", "strategic")),
+                            ("demand", ("actor", "sector", "material"))):
+            first: dict[tuple, int] = {}
+            for index, entry in enumerate(getattr(self.s, field)):
+                path = (field, index)
+                self.ref(path + ("actor",), "actor", entry.actor, self.actors)
+                if self.ref(path + ("material",), "material", entry.material, self.materials):
+                    if hasattr(entry, "stage"):
+                        self.stage_ref(path + ("stage",), entry.material, entry.stage)
+                if hasattr(entry, "sector"):
+                    self.ref(path + ("sector",), "sector", entry.sector, self.sectors)
+                key = tuple(getattr(entry, k) for k in keys)
+                if key in first:
+                    what = "/".join(str(k) for k in key if not isinstance(k, bool))
+                    self.add(path, f"duplicate entry for {what} (also {field}[{first[key]}]); "
+                                   "add the figures up into one entry")
+                else:
+                    first[key] = index
+
+    def objectives(self) -> None:
+        needs = {"supply_met": "sector", "dependency": "origin", "price": "material"}
+        for t_index, team in enumerate(self.s.teams):
+            for o_index, objective in enumerate(team.objectives):
+                path = ("teams", t_index, "objectives", o_index)
+                self.ref(path + ("sector",), "sector", objective.sector, self.sectors)
+                self.ref(path + ("origin",), "actor", objective.origin, self.actors)
+                self.ref(path + ("material",), "material", objective.material, self.materials)
+                self.ref(path + ("actor",), "actor", objective.actor, self.actors)
+                field = needs.get(objective.indicator)
+                if field and getattr(objective, field) is None:
+                    self.add(path + ("indicator",),
+                             f"indicator '{objective.indicator}' needs '{field}'")
+
+    # ---- moves
+    def move(self, index: int, move: MoveType) -> None:
+        path = ("moves", index)
+        if move.teams != "all":
+            for t_index, team_id in enumerate(move.teams):
+                self.ref(path + ("teams", t_index), "team", team_id, self.teams)
+        params = {spec.name: spec for spec in move.params}
+        for p_index, spec in enumerate(move.params):
+            self.param_spec(path + ("params", p_index), spec, params)
+        if isinstance(move.duration, str):
+            self.numeric_param(path + ("duration",), move.duration[1:], params,
+                               {"integer", "number"}, "duration")
+        if move.cost.per_unit_param is not None:
+            self.numeric_param(path + ("cost", "per_unit_param"), move.cost.per_unit_param,
+                               params, {"integer", "number"}, "per_unit_param")
+        for e_index, effect in enumerate(move.effects):
+            self.effect(path + ("effects", e_index), effect, params, inject=None)
+
+    def numeric_param(self, path: Path_, name: str, params: dict[str, ParamSpec],
+                      types: set[str], what: str) -> None:
+        if name not in params:
+            self.add(path, _unknown("parameter", name, params) + f" for {what}")
+        elif params[name].type not in types:
+            self.add(path, f"{what} needs a number parameter, but '{name}' is a "
+                           f"{params[name].type}")
+
+    def param_spec(self, path: Path_, spec: ParamSpec, params: dict[str, ParamSpec]) -> None:
+        if spec.material_param is not None:
+            if spec.type != "stage":
+                self.add(path + ("material_param",),
+                         "material_param only applies to 'stage' parameters")
+            target = params.get(spec.material_param)
+            if target is None:
+                self.add(path + ("material_param",),
+                         _unknown("parameter", spec.material_param, params))
+            elif target.type != "material":
+                self.add(path + ("material_param",),
+                         f"'{spec.material_param}' is a {target.type} parameter, "
+                         "not a material one")
+        if spec.default is not None:
+            message = self.param_value_problem(spec, spec.default, params, {})
+            if message:
+                self.add(path + ("default",), message)
+
+    def param_value_problem(self, spec: ParamSpec, value: Any, params: dict[str, ParamSpec],
+                            given: dict[str, Any]) -> str | None:
+        """What is wrong with ``value`` for a parameter (None when fine)."""
+        if spec.type in ("number", "integer"):
+            if not _is_number(value) or (spec.type == "integer" and value != int(value)):
+                return f"'{spec.name}' must be {'a whole' if spec.type == 'integer' else 'a'} " \
+                       f"number (got {value!r})"
+            if spec.min is not None and value < spec.min:
+                return f"'{spec.name}' must be at least {spec.min:g} (got {value:g})"
+            if spec.max is not None and value > spec.max:
+                return f"'{spec.name}' must be at most {spec.max:g} (got {value:g})"
+            return None
+        if spec.type == "choice":
+            return None if value in spec.choices else \
+                f"'{spec.name}' must be one of {', '.join(spec.choices)} (got {value!r})"
+        if spec.type == "stage":
+            material = given.get(spec.material_param) if spec.material_param else None
+            if material not in self.materials:
+                every = {st.id for m in self.s.materials for st in m.stages}
+                return None if value in every else _unknown("stage", value, sorted(every))
+            stage_ids = [st.id for st in self.materials[material].stages]
+            return None if value in stage_ids else \
+                _unknown("stage", value, stage_ids, of=f" for material '{material}'")
+        ids = {"actor": self.actors, "material": list(self.materials), "sector": self.sectors,
+               "team": self.teams}[spec.type]
+        return None if value in ids else _unknown(spec.type, value, ids)
+
+    def effect(self, path: Path_, effect: Effect, params: dict[str, ParamSpec] | None,
+               inject: Any) -> None:
+        table: dict[str, Arg] = PRIMITIVE_ARGS.get(effect.primitive, {})
+        for name in effect.args:
+            if name not in table:
+                close = difflib.get_close_matches(name, list(table), n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                self.add(path + (name,), f"unknown argument '{name}' for {effect.primitive} "
+                                         f"({hint}allowed: {', '.join(table)})", at_key=True)
+        for name, arg in table.items():
+            if name in effect.args:
+                value = effect.args[name]
+                if value is None and arg.required:
+                    self.add(path + (name,), f"{effect.primitive} needs a value for '{name}'")
+                elif value is not None:
+                    self.arg_value(path + (name,), name, arg.kind, value, effect, params,
+                                   inject)
+            elif arg.required:
+                self.add(path, f"{effect.primitive} needs '{name}' ({arg.kind})")
+            elif arg.kind == "level" and isinstance(arg.default, str) \
+                    and arg.default not in self.levels:
+                self.add(path, f"{effect.primitive} uses restriction level '{arg.default}' "
+                               f"when 'level' is not given, but no such level is defined "
+                               f"({_known(self.levels)})")
+        if effect.primitive == "set_parameter":
+            self.set_parameter(path, effect)
+
+    def set_parameter(self, path: Path_, effect: Effect) -> None:
+        parameter = effect.args.get("parameter")
+        selectors = SETTABLE_PARAMETERS.get(parameter) if isinstance(parameter, str) else None
+        if selectors is None:
+            return
+        missing = [name for name in selectors if effect.args.get(name) is None]
+        if missing:
+            self.add(path, f"set_parameter of '{parameter}' needs "
+                           + " and ".join(f"'{name}'" for name in missing))
+
+    def arg_value(self, path: Path_, name: str, kind: str, value: Any, effect: Effect,
+                  params: dict[str, ParamSpec] | None, inject: Any) -> None:
+        if kind in ("actors", "stages") and isinstance(value, list):
+            if not value:
+                self.add(path, f"'{name}' must not be an empty list")
+            single = kind[:-1]
+            for index, item in enumerate(value):
+                if isinstance(item, str) and item in ("$all", "all"):
+                    self.add(path + (index,), f"'{item}' cannot be inside a list")
+                else:
+                    self.arg_value(path + (index,), name, single, item, effect, params, inject)
+            return
+        if isinstance(value, str) and value.startswith("$"):
+            self.reference(path, name, kind, value, effect, params, inject)
+            return
+        if kind in ("actor", "actors"):
+            if isinstance(value, str):
+                self.ref(path, "actor", value, self.actors)
+            else:
+                self.add(path, f"'{name}' must be an actor id (got {value!r})")
+        elif kind == "material":
+            self.ref(path, "material", value, self.materials)
+        elif kind in ("stage", "stages"):
+            if kind == "stages" and value in _STAGE_WORDS:
+                return
+            material = effect.args.get("material")
+            literal_material = material if isinstance(material, str) and \
+                not material.startswith("$") else None
+            self.stage_ref(path, literal_material, value)
+        elif kind == "sector":
+            self.ref(path, "sector", value, self.sectors)
+        elif kind == "team":
+            self.ref(path, "team", value, self.teams)
+        elif kind == "level":
+            self.ref(path, "restriction level", value, self.levels)
+        elif kind == "number":
+            if not _is_number(value):
+                self.add(path, f"'{name}' must be a number (got {value!r})")
+        elif kind == "share":
+            if not _is_number(value) or not 0 <= value <= 1:
+                self.add(path, f"'{name}' must be a share between 0 and 1 (got {value!r})")
+        elif kind == "parameter":
+            if value not in SETTABLE_PARAMETERS:
+                self.add(path, _unknown("settable parameter", value, SETTABLE_PARAMETERS))
+        elif kind.startswith("choice:"):
+            options = kind.split(":", 1)[1].split("|")
+            if value not in options:
+                self.add(path, f"'{name}' must be one of {', '.join(options)} (got {value!r})")
+
+    def reference(self, path: Path_, name: str, kind: str, value: str, effect: Effect,
+                  params: dict[str, ParamSpec] | None, inject: Any) -> None:
+        if value == "$self":
+            if kind not in ("actor", "actors"):
+                self.add(path, f"'$self' is an actor, but '{name}' needs a {kind}")
+            elif inject is not None and inject.by is None:
+                self.add(path, "'$self' in an inject needs the inject's 'by' actor")
+            return
+        if value == "$team":
+            if kind != "team":
+                self.add(path, f"'$team' is a team, but '{name}' needs a {kind}")
+            elif inject is not None and (inject.by is None or inject.by not in self.actors
+                                         or self.s.actor(inject.by).team is None):
+                self.add(path, "'$team' in an inject needs a 'by' actor that a team plays")
+            return
+        if value == "$all":
+            if kind != "actors":
+                self.add(path, f"'$all' means every other actor; '{name}' needs one {kind}")
+            return
+        param_name = value[1:]
+        if params is None:
+            self.add(path, f"'{value}': injects have no parameters; write the value itself")
+            return
+        spec = params.get(param_name)
+        if spec is None:
+            self.add(path, _unknown("parameter", value, ["$" + p for p in params])
+                     + " ($self, $team and $all are also allowed where they fit)")
+            return
+        if kind.startswith("choice:"):
+            options = kind.split(":", 1)[1].split("|")
+            if spec.type != "choice":
+                self.add(path, f"'{name}' needs a choice parameter, but '{value}' is a "
+                               f"{spec.type}")
+            else:
+                bad = [c for c in spec.choices if c not in options]
+                if bad:
+                    self.add(path, f"choices {', '.join(bad)} of '{value}' are not valid for "
+                                   f"'{name}' (allowed: {', '.join(options)})")
+            return
+        allowed = _PARAM_TYPES_FOR_KIND.get(kind, set())
+        if spec.type not in allowed:
+            self.add(path, f"'{name}' needs a {kind}, but parameter '{value}' is a {spec.type}")
+            return
+        if kind == "level":
+            for choice in spec.choices:
+                if choice not in self.levels:
+                    self.add(path, f"choice '{choice}' of '{value}' is not a restriction "
+                                   f"level ({_known(self.levels)})")
+        elif kind == "parameter":
+            for choice in spec.choices:
+                if choice not in SETTABLE_PARAMETERS:
+                    self.add(path, f"choice '{choice}' of '{value}' is not a settable "
+                                   f"parameter ({_known(SETTABLE_PARAMETERS)})")
+        elif kind == "share":
+            if (spec.min is not None and spec.min < 0) or (spec.max is not None
+                                                            and spec.max > 1):
+                self.add(path, f"'{name}' is a share (0..1), so parameter '{value}' needs "
+                               "min >= 0 and max <= 1")
+        elif kind in ("stage", "stages"):
+            material = effect.args.get("material")
+            if isinstance(material, str) and material.startswith("$") \
+                    and spec.material_param is not None \
+                    and spec.material_param != material[1:]:
+                self.add(path, f"parameter '{value}' offers stages of "
+                               f"'${spec.material_param}' but the material here is "
+                               f"'{material}'")
+
+    # ---- injects and standing orders
+    def injects(self) -> None:
+        for index, inject in enumerate(self.s.injects):
+            path = ("injects", index)
+            self.ref(path + ("by",), "actor", inject.by, self.actors)
+            if inject.turn is not None and inject.turn > self.s.turns:
+                self.add(path + ("turn",), f"turn {inject.turn} is after the last turn "
+                                           f"({self.s.turns}); it would never fire")
+            if inject.until_turn is not None and inject.until_turn < inject.from_turn:
+                self.add(path + ("until_turn",), f"until_turn {inject.until_turn} is before "
+                                                 f"from_turn {inject.from_turn}")
+            for e_index, effect in enumerate(inject.effects):
+                self.effect(path + ("effects", e_index), effect, None, inject=inject)
+
+    def in_force(self) -> None:
+        for index, order in enumerate(self.s.in_force):
+            path = ("in_force", index)
+            team_ok = self.ref(path + ("team",), "team", order.team, self.teams)
+            move = self.moves.get(order.move)
+            if move is None:
+                self.add(path + ("move",), _unknown("move", order.move, self.moves))
+                continue
+            if team_ok and not move.allowed_for(order.team):
+                self.add(path + ("team",), f"team '{order.team}' may not use move "
+                                           f"'{move.id}' (teams: {', '.join(move.teams)})")
+            params = {spec.name: spec for spec in move.params}
+            given = {spec.name: spec.default for spec in move.params if spec.default is not None}
+            given.update(order.params)
+            for name in order.params:
+                if name not in params:
+                    self.add(path + ("params", name),
+                             _unknown("parameter", name, params, of=f" of move '{move.id}'"),
+                             at_key=True)
+            for spec in move.params:
+                if spec.name not in given:
+                    self.add(path + ("params",), f"move '{move.id}' needs parameter "
+                                                 f"'{spec.name}' ({spec.type})")
+                elif spec.name in order.params:
+                    message = self.param_value_problem(spec, order.params[spec.name], params,
+                                                       given)
+                    if message:
+                        self.add(path + ("params", spec.name), message)
+
+    # ---- figures
+    def figure_sources(self) -> None:
+        for path, figure in _figures(self.s, ()):
+            if figure.source is not None and figure.source not in self.s.sources:
+                self.add(path + ("source",),
+                         _unknown("source", figure.source, self.s.sources)
+                         + "; add it under 'sources:'")
+
+
+def _figures(value: Any, path: Path_) -> Iterator[tuple[Path_, Figure]]:
+    if isinstance(value, Figure):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name, field in type(value).model_fields.items():
+            yield from _figures(getattr(value, name), path + (field.alias or name,))
+    elif isinstance(value, (tuple, list)):
+        for index, item in enumerate(value):
+            yield from _figures(item, path + (index,))
+
+
+def check_scenario(scenario: Scenario) -> list[Issue]:
+    """Every cross-reference problem of a structurally valid scenario."""
+    return _Checker(scenario).run()
+
+
+# --------------------------------------------------------------------------- balance lint
+
+
+def world_output(scenario: Scenario, material_id: str) -> list[float]:
+    """Annual world output per stage of a material (output, or capacity when not given)."""
+    material = scenario.material(material_id)
+    totals = [0.0] * len(material.stages)
+    for entry in scenario.capacities:
+        if entry.material == material_id:
+            try:
+                stage = material.stage_index(entry.stage)
+            except KeyError:
+                continue
+            totals[stage] += float(entry.output if entry.output is not None else entry.capacity)
+    return totals
+
+
+def _apart(a: float, b: float) -> float:
+    return abs(a - b) / max(abs(a), abs(b)) if max(abs(a), abs(b)) > 0 else 0.0
+
+
+def balance_report(scenario: Scenario, tolerance: float = BALANCE_TOLERANCE) -> list[str]:
+    """Warnings where a material's baseline does not balance (see scenarios/README.md):
+    world output at stage s x yield of stage s+1 should match world output at s+1, and the
+    last stage's world output should match world demand."""
+    warnings = []
+    for material in scenario.materials:
+        out = world_output(scenario, material.id)
+        stages = material.stages
+        for s in range(len(stages) - 1):
+            fed = out[s] * float(stages[s + 1].yield_)
+            if _apart(fed, out[s + 1]) > tolerance:
+                warnings.append(
+                    f"material '{material.id}': stage '{stages[s].id}' world output "
+                    f"{out[s]:,.0f} t x yield {float(stages[s + 1].yield_):g} of "
+                    f"'{stages[s + 1].id}' = {fed:,.0f} t, but '{stages[s + 1].id}' world "
+                    f"output is {out[s + 1]:,.0f} t ({_apart(fed, out[s + 1]):.0%} apart)")
+        demand = sum(float(d.tonnes_per_year) for d in scenario.demand
+                     if d.material == material.id)
+        if _apart(out[-1], demand) > tolerance:
+            warnings.append(
+                f"material '{material.id}': last stage '{stages[-1].id}' world output "
+                f"{out[-1]:,.0f} t/yr but world demand is {demand:,.0f} t/yr "
+                f"({_apart(out[-1], demand):.0%} apart)")
+    return warnings

@@ -1,0 +1,105 @@
+"""``wargame validate`` and ``wargame scenarios``: the designer's check before a session.
+
+Output is one line per file or problem, so editors and CI can jump to ``FILE:LINE:COL``.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from wargame.scenario.loader import (
+    ScenarioError,
+    default_scenario_path,
+    find_scenarios,
+    load_scenario,
+)
+
+EXIT_OK = 0
+EXIT_INVALID = 2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    validate = subparsers.add_parser(
+        "validate",
+        help="check scenario files and report every problem as FILE:LINE:COL",
+        description="Check scenario files (or every *.yaml in a directory). Exit 0 when all "
+                    "are valid, 2 otherwise.",
+    )
+    validate.add_argument("paths", nargs="+", metavar="PATH",
+                          help="a scenario file or a directory of them")
+    validate.add_argument("--lint", action="store_true",
+                          help="also warn where a material's baseline does not balance "
+                               "(warnings do not change the exit code)")
+    validate.set_defaults(func=validate_command)
+
+    scenarios = subparsers.add_parser("scenarios", help="list the shipped scenarios",
+                                      description="List scenario files: id, title, turns, file.")
+    scenarios.add_argument("directory", nargs="?", metavar="DIR",
+                           help="directory to list (default: the shipped scenarios)")
+    scenarios.set_defaults(func=scenarios_command)
+
+
+def _expand(paths: list[str]) -> tuple[list[Path], list[str]]:
+    files: list[Path] = []
+    errors: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = find_scenarios(path)
+            if not found:
+                errors.append(f"{raw}: no *.yaml scenario files in this directory")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            errors.append(f"{raw}: no such file or directory")
+    return files, errors
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    from wargame.scenario.checks import balance_report
+
+    files, errors = _expand(list(args.paths))
+    for line in errors:
+        print(line, file=sys.stderr)
+    ok = not errors
+    for path in files:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            ok = False
+            for problem in exc.problems:
+                print(problem)
+            continue
+        print(f"{path}: ok ({scenario.title}, {len(scenario.actors)} actors, "
+              f"{len(scenario.teams)} teams, {len(scenario.moves)} moves)")
+        if getattr(args, "lint", False):
+            for warning in balance_report(scenario):
+                print(f"{path}: warning: {warning}")
+    return EXIT_OK if ok else EXIT_INVALID
+
+
+def scenarios_command(args: argparse.Namespace) -> int:
+    directory = Path(args.directory) if args.directory else default_scenario_path().parent
+    if not directory.is_dir():
+        print(f"wargame: {directory}: no such directory", file=sys.stderr)
+        return EXIT_INVALID
+    files = find_scenarios(directory)
+    if not files:
+        print(f"{directory}: no scenario files")
+        return EXIT_OK
+    rows = []
+    for path in files:
+        try:
+            scenario = load_scenario(path)
+            rows.append((scenario.id, scenario.title, str(scenario.turns), str(path)))
+        except ScenarioError as exc:
+            rows.append(("?", f"INVALID ({len(exc.problems)} problem(s); run wargame "
+                              "validate)", "-", str(path)))
+    header = ("ID", "TITLE", "TURNS", "FILE")
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(3)]
+    for row in [header] + rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths))
+              + "  " + row[3])
+    return EXIT_OK
