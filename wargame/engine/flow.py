@@ -1,0 +1,191 @@
+"""One turn of material flow through the supply network, stage by stage.
+
+At each stage: production (input-limited after the first stage), then allocation of what is
+offered to what is needed in tiers — reserved shares (offtakes, equity), domestic use, then
+exports pro rata to exporters' remaining offer, each pair capped by its licence allowance; a
+blocked volume is re-offered to open destinations in two more rounds. Commercial stocks cover
+shortfalls and are rebuilt afterwards; unsold output is stocked. Every tonne is in the
+ledger: sources (production, recycling) = sinks (sector use, processing losses) + stock change.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from wargame.engine.policy import Policy
+from wargame.engine.state import Baseline, GameState
+
+EPS = 1e-12
+SELL_DOWN = 0.5  # share of stock above target offered each turn
+REBUILD_BAND = 1.0  # stock above target x this counts as excess
+
+
+@dataclass
+class FlowResult:
+    production: np.ndarray  # (M, S, A) incl. recycled
+    recycled: np.ndarray  # (M, S, A)
+    need: np.ndarray  # (M, S, A) own use needed
+    delivered_use: np.ndarray  # (M, S, A) use met (receipts + stock draw)
+    offered: np.ndarray  # (M, S, A)
+    sold: np.ndarray  # (M, S, A)
+    flows: np.ndarray  # (M, S, E, I) incl. domestic on the diagonal
+    requested: np.ndarray  # (M, S, E, I) trade requested before licences
+    losses: np.ndarray  # (M, S, A) processing losses
+    sector_demand: np.ndarray  # (A, K, M)
+    sector_met: np.ndarray  # (A, K, M) 0..1
+    stock_start: np.ndarray  # (M, S) world commercial + strategic
+    stock_end: np.ndarray  # (M, S)
+
+
+def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
+              allow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Flows (M, E, I) from offers (M, E) to demands (M, I); returns (flows, requested)."""
+    M, A = offer.shape
+    eye = np.eye(A, dtype=bool)
+    # tier 1: reserved shares, licensed like any export
+    tier1 = reserved * offer[:, :, None] * allow
+    tier1[:, eye] = 0.0
+    taken = tier1.sum(axis=1)
+    scale = np.where(taken > demand, demand / np.maximum(taken, EPS), 1.0)
+    tier1 *= scale[:, None, :]
+    offer_left = offer - tier1.sum(axis=2)
+    demand_left = demand - tier1.sum(axis=1)
+    # tier 2: domestic
+    domestic = np.minimum(offer_left, demand_left)
+    offer_left = offer_left - domestic
+    demand_left = demand_left - domestic
+    flows = tier1
+    flows[:, eye] += domestic
+    # tier 3: trade pro rata, licences cap restricted pairs; later rounds re-offer to open pairs
+    open_pairs = allow >= 0.999
+    requested = np.zeros_like(flows)
+    for round_no in range(3):
+        total = np.maximum(offer_left.sum(axis=1), demand_left.sum(axis=1))
+        proposal = offer_left[:, :, None] * demand_left[:, None, :] / np.maximum(total, EPS)[:, None, None]
+        proposal[:, eye] = 0.0
+        if round_no == 0:
+            requested = proposal.copy()
+            granted = proposal * allow
+        else:
+            granted = proposal * open_pairs
+        flows += granted
+        offer_left = np.maximum(offer_left - granted.sum(axis=2), 0.0)
+        demand_left = np.maximum(demand_left - granted.sum(axis=1), 0.0)
+        if not (offer_left.sum() > EPS and demand_left.sum() > EPS):
+            break
+    return flows, requested
+
+
+def run_flow(base: Baseline, state: GameState, pol: Policy) -> FlowResult:
+    """Moves one turn of material; mutates ``state`` stocks, origin and returns the ledger."""
+    M, S, A = base.n_materials, base.n_stages, base.n_actors
+    capacity = state.capacity * pol.cap_mult
+    util = np.where(np.isnan(pol.util_set), state.utilisation, pol.util_set)
+    run_rate = capacity * util
+    recycled = state.recycle_capacity * pol.cap_mult
+    sector_demand = base.demand * pol.demand_mult  # (A, K, M)
+    final_need = sector_demand.sum(axis=1).T  # (M, A)
+
+    production = np.zeros((M, S, A))
+    need = np.zeros((M, S, A))
+    delivered_use = np.zeros((M, S, A))
+    offered = np.zeros((M, S, A))
+    sold = np.zeros((M, S, A))
+    losses = np.zeros((M, S, A))
+    flows = np.zeros((M, S, A, A))
+    requested = np.zeros((M, S, A, A))
+    stock_start = (state.stock + state.strategic).sum(axis=2)
+    input_in = np.zeros((M, A))  # what each actor feeds into the current stage
+    identity = np.broadcast_to(np.eye(A), (M, A, A))
+    active_all = base.stage_mask
+
+    for s in range(S):
+        active = active_all[:, s][:, None]  # (M, 1)
+        if s == 0:
+            made = run_rate[:, 0]
+        else:
+            made = input_in * base.yields[:, s][:, None]
+            losses[:, s] = input_in - made
+        made = (made + recycled[:, s]) * active
+        production[:, s] = made
+        # what this stage's product is needed for: next stage's input, or sectors
+        if s + 1 < S:
+            next_need = run_rate[:, s + 1] / base.yields[:, s + 1][:, None]
+        else:
+            next_need = np.zeros((M, A))
+        use = np.where(base.last_stage[:, s][:, None], final_need, next_need) * active
+        need[:, s] = use
+        stock = state.stock[:, s]
+        target = state.stock_target[:, s]
+        excess = np.maximum(stock - REBUILD_BAND * target, 0.0) * SELL_DOWN
+        release = np.minimum(state.strategic[:, s], pol.release[:, s])
+        stock = stock - excess
+        state.strategic[:, s] -= release
+        offer = made + excess + release
+        rebuild = np.maximum(target - stock, 0.0) * base.rebuild_share[:, None]
+        build = pol.build[:, s] * active
+        demand = use + rebuild + build
+        f, req = _allocate(offer, demand, pol.reserved[:, s], pol.allow[:, s])
+        flows[:, s] = f
+        requested[:, s] = req
+        received = f.sum(axis=1)
+        sold_now = f.sum(axis=2)
+        use_got = np.minimum(received, use)
+        extra = received - use_got
+        to_strategic = np.minimum(extra, build)
+        stock = stock + (extra - to_strategic)
+        state.strategic[:, s] += to_strategic
+        shortfall = use - use_got
+        draw = np.minimum(stock, shortfall)
+        stock = stock - draw + (offer - sold_now)  # unsold output goes to stock
+        state.stock[:, s] = np.maximum(stock, 0.0)
+        delivered_use[:, s] = use_got + draw
+        offered[:, s] = offer
+        sold[:, s] = sold_now
+        input_in = delivered_use[:, s]
+        # origin of what each actor makes at the next stage: what it received here
+        recv_origin = np.einsum("mei,meo->mio", f, state.origin[:, s])
+        total_recv = recv_origin.sum(axis=2, keepdims=True)
+        if s + 1 < S:
+            resets = (base.refining_stage == s + 1)[:, None, None]
+            mixed = np.where(total_recv > EPS, recv_origin / np.maximum(total_recv, EPS),
+                             state.origin[:, s + 1])
+            state.origin[:, s + 1] = np.where(resets, identity, mixed)
+    state.origin[:, 0] = identity
+
+    # sectors: last-stage supply shared by priority
+    K = base.n_sectors
+    final_delivered = np.zeros((M, A))
+    for m in range(M):
+        final_delivered[m] = delivered_use[m, base.stage_count[m] - 1]
+    sector_met = np.ones((A, K, M))
+    remaining = final_delivered.T.copy()  # (A, M)
+    for priority in np.unique(base.sector_priority):
+        group = base.sector_priority == priority
+        group_demand = sector_demand[:, group, :].sum(axis=1)  # (A, M)
+        give = np.minimum(remaining, group_demand)
+        share = np.where(group_demand > EPS, give / np.maximum(group_demand, EPS), 1.0)
+        sector_met[:, group, :] = share[:, None, :]
+        remaining = remaining - give
+    stock_end = (state.stock + state.strategic).sum(axis=2)
+    return FlowResult(production=production, recycled=recycled * active_all[:, :, None],
+                      need=need, delivered_use=delivered_use, offered=offered, sold=sold,
+                      flows=flows, requested=requested, losses=losses,
+                      sector_demand=sector_demand, sector_met=sector_met,
+                      stock_start=stock_start, stock_end=stock_end)
+
+
+def ledger_gap(base: Baseline, flow: FlowResult) -> np.ndarray:
+    """Per material: sources - sinks - stock change (zero when material is conserved).
+    Sources: first-stage production and recycling; sinks: sector use and processing losses.
+    Material moved between stages is neither."""
+    M = base.n_materials
+    gap = np.zeros(M)
+    for m in range(M):
+        n = base.stage_count[m]
+        sources = flow.production[m, 0].sum() + flow.recycled[m, 1:n].sum()
+        sinks = flow.delivered_use[m, n - 1].sum() + flow.losses[m, :n].sum()
+        change = flow.stock_end[m, :n].sum() - flow.stock_start[m, :n].sum()
+        gap[m] = sources - sinks - change
+    return gap

@@ -1,0 +1,192 @@
+"""Orders: one team's instance of a move type, its validation, and binding its parameters
+into the effect primitives' arguments."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from wargame.scenario.model import MoveType, ParamSpec, Scenario
+from wargame.scenario.primitives import PRIMITIVE_ARGS
+
+
+@dataclass(frozen=True)
+class Order:
+    team: str
+    move: str
+    params: dict[str, Any] = field(default_factory=dict)
+    id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "team": self.team, "move": self.move, "params": dict(self.params)}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> "Order":
+        return cls(team=str(raw["team"]), move=str(raw["move"]),
+                   params=dict(raw.get("params") or {}), id=str(raw.get("id", "")))
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.team, self.move, tuple(sorted(map(str, self.params.items())))))
+
+
+def with_defaults(move: MoveType, params: dict[str, Any]) -> dict[str, Any]:
+    full = {spec.name: spec.default for spec in move.params if spec.default is not None}
+    full.update(params)
+    return full
+
+
+def order_cost(move: MoveType, params: dict[str, Any]) -> tuple[float, float]:
+    """(budget USD m, political capital) an order costs when submitted."""
+    budget = move.cost.budget
+    if move.cost.per_unit_param:
+        try:
+            budget += move.cost.per_unit_budget * float(params.get(move.cost.per_unit_param, 0))
+        except (TypeError, ValueError):
+            pass
+    return budget, move.cost.political_capital
+
+
+def _check_param(scenario: Scenario, team: str, spec: ParamSpec, value: Any,
+                 params: dict[str, Any]) -> str | None:
+    label = spec.title
+    if value is None:
+        return f"'{label}' is missing"
+    kind = spec.type
+    if kind in ("number", "integer"):
+        if isinstance(value, bool):
+            return f"'{label}' must be a number"
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return f"'{label}' must be a number, not {value!r}"
+        if kind == "integer" and number != int(number):
+            return f"'{label}' must be a whole number"
+        if spec.min is not None and number < spec.min:
+            return f"'{label}' must be at least {spec.min:g} (got {number:g})"
+        if spec.max is not None and number > spec.max:
+            return f"'{label}' must be at most {spec.max:g} (got {number:g})"
+        return None
+    if kind == "choice":
+        return None if value in spec.choices else \
+            f"'{label}' must be one of {', '.join(spec.choices)} (got {value!r})"
+    known = {
+        "actor": scenario.actor_index, "material": scenario.material_index,
+        "sector": scenario.sector_index, "team": scenario.team_index,
+    }
+    if kind in known:
+        if value not in known[kind]:
+            return f"unknown {kind} '{value}' for '{label}'"
+        if kind == "actor" and spec.scope != "any":
+            own = value in scenario.team_actors(team)
+            if spec.scope == "own" and not own:
+                return f"'{label}' must be one of your own actors"
+            if spec.scope == "other" and own:
+                return f"'{label}' must be another team's or a background actor"
+        return None
+    if kind == "stage":
+        material_id = params.get(spec.material_param) if spec.material_param else None
+        materials = [scenario.material(material_id)] if material_id in scenario.material_index \
+            else list(scenario.materials)
+        if not any(value == st.id for mat in materials for st in mat.stages):
+            return f"unknown stage '{value}' for '{label}'"
+        return None
+    return f"parameter type '{kind}' is not supported"
+
+
+def validate_order(scenario: Scenario, state: Any, order: Order,
+                   already: Iterable[Order] = ()) -> list[str]:
+    """Reasons the order is illegal or unaffordable; empty when it may be submitted.
+    ``already`` are the team's other orders this turn (their costs count)."""
+    if order.team not in scenario.team_index:
+        return [f"unknown team '{order.team}'"]
+    move = scenario.move_index.get(order.move)
+    if move is None:
+        return [f"unknown move '{order.move}'"]
+    if not move.allowed_for(order.team):
+        return [f"{scenario.team(order.team).name} may not use '{move.name}'"]
+    problems: list[str] = []
+    params = with_defaults(move, order.params)
+    declared = {spec.name for spec in move.params}
+    for name in order.params:
+        if name not in declared:
+            problems.append(f"'{move.name}' has no parameter '{name}'")
+    for spec in move.params:
+        problem = _check_param(scenario, order.team, spec, params.get(spec.name), params)
+        if problem:
+            problems.append(problem)
+    if problems:
+        return problems
+    team_idx = scenario.team_index[order.team]
+    budget, capital = order_cost(move, params)
+    for other in already:
+        if other.team == order.team and other.move in scenario.move_index:
+            b, c = order_cost(scenario.move_index[other.move],
+                              with_defaults(scenario.move_index[other.move], other.params))
+            budget += b
+            capital += c
+    if state is not None:
+        if budget > float(state.budget[team_idx]) + 1e-9:
+            problems.append(f"not affordable: costs USD {budget:,.0f} m in all this turn, "
+                            f"budget left USD {float(state.budget[team_idx]):,.0f} m")
+        if capital > float(state.political_capital[team_idx]) + 1e-9:
+            problems.append(f"not enough political capital: needs {capital:g} in all this turn, "
+                            f"has {float(state.political_capital[team_idx]):g}")
+    return problems
+
+
+def _resolve_value(value: Any, kind: str, scenario: Scenario, params: dict[str, Any],
+                   self_actor: str | None, team: str | None) -> Any:
+    if isinstance(value, str) and value.startswith("$"):
+        name = value[1:]
+        if name == "self":
+            return self_actor
+        if name == "team":
+            return team
+        if name == "all":
+            return "$all"
+        return params.get(name)
+    if isinstance(value, list):
+        return [_resolve_value(v, kind, scenario, params, self_actor, team) for v in value]
+    return value
+
+
+def bind_effect_args(scenario: Scenario, primitive: str, raw_args: dict[str, Any],
+                     params: dict[str, Any], self_actor: str | None,
+                     team: str | None) -> dict[str, Any]:
+    """Literal arguments with defaults filled and references replaced by values."""
+    bound: dict[str, Any] = {}
+    for name, spec in PRIMITIVE_ARGS[primitive].items():
+        raw = raw_args.get(name, spec.default)
+        bound[name] = _resolve_value(raw, spec.kind, scenario, params, self_actor, team)
+    return bound
+
+
+def order_duration(move: MoveType, params: dict[str, Any]) -> int:
+    if isinstance(move.duration, str):
+        try:
+            return max(0, int(float(params.get(move.duration[1:], 1))))
+        except (TypeError, ValueError):
+            return 1
+    return move.duration
+
+
+def describe_order(scenario: Scenario, order: Order) -> str:
+    """A one-line public description: 'Beijing: Export licence regime (material NdPr, ...)'."""
+    move = scenario.move_index.get(order.move)
+    team = scenario.team(order.team).name if order.team in scenario.team_index else order.team
+    if move is None:
+        return f"{team}: {order.move}"
+    parts = []
+    for spec in move.params:
+        value = with_defaults(move, order.params).get(spec.name)
+        if spec.type == "actor" and value in scenario.actor_index:
+            value = scenario.actor(value).name
+        elif spec.type == "material" and value in scenario.material_index:
+            value = scenario.material(value).name
+        elif spec.type == "sector" and value in scenario.sector_index:
+            value = scenario.sector(value).name
+        elif spec.type == "team" and value in scenario.team_index:
+            value = scenario.team(value).name
+        elif isinstance(value, float):
+            value = f"{value:g}"
+        parts.append(f"{spec.title.lower()} {value}")
+    return f"{team}: {move.name}" + (f" ({', '.join(parts)})" if parts else "")

@@ -1,0 +1,298 @@
+"""Turning active measures into the arrays one turn's flow reads.
+
+A measure is one effect primitive with bound arguments, from an order, an inject or a
+standing measure. Measures are kept in the state while active and re-applied to fresh
+arrays every turn, so a lapse needs no undo: when a measure ends, its arrays revert.
+Random licence approvals use keyed draws (common random numbers): a measure's draws depend
+only on the turn's seed and the measure's id, so re-resolving a turn without one order
+leaves every other draw unchanged.
+"""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from wargame.scenario.model import Scenario
+from wargame.engine.state import Baseline
+
+OPEN, SLOWED, FROZEN, BANNED = 0, 1, 2, 3
+STATUS_NAMES = ("open", "slowed", "frozen", "banned")
+
+
+def keyed_rng(turn_seed: int, key: str) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64([turn_seed, zlib.crc32(key.encode())]))
+
+
+@dataclass
+class Policy:
+    allow: np.ndarray  # (M, S, E, I) realised share of requested exports licensed
+    status: np.ndarray  # (M, S, E, I) int: OPEN/SLOWED/FROZEN/BANNED
+    reserved: np.ndarray  # (M, S, E, I) share of E's output reserved for I
+    tariff: np.ndarray  # (M, S, E, I) ad valorem rate imposed by I
+    cap_mult: np.ndarray  # (M, S, A)
+    util_set: np.ndarray  # (M, S, A), nan = engine decides
+    demand_mult: np.ndarray  # (A, K, M)
+    sector_cap: np.ndarray  # (A, K)
+    build: np.ndarray  # (M, S, A) strategic purchases, tonnes per turn
+    release: np.ndarray  # (M, S, A) strategic sales, tonnes per turn
+    extraterritorial: list[tuple[int, np.ndarray, int, np.ndarray, float, int, str]] = field(
+        default_factory=list)  # (m, stage mask, author, allow per importer, threshold, status, measure id)
+    floors: list[tuple[int, int, int, int, float, str]] = field(default_factory=list)
+    delay_probability: float | None = None
+    draws: list[dict[str, Any]] = field(default_factory=list)
+
+
+def empty_policy(base: Baseline) -> Policy:
+    M, S, A, K = base.n_materials, base.n_stages, base.n_actors, base.n_sectors
+    return Policy(
+        allow=np.ones((M, S, A, A)), status=np.zeros((M, S, A, A), dtype=int),
+        reserved=np.zeros((M, S, A, A)), tariff=np.zeros((M, S, A, A)),
+        cap_mult=np.ones((M, S, A)), util_set=np.full((M, S, A), np.nan),
+        demand_mult=np.ones((A, K, M)), sector_cap=np.ones((A, K)),
+        build=np.zeros((M, S, A)), release=np.zeros((M, S, A)),
+    )
+
+
+# ----------------------------------------------------------------- argument look-ups
+
+def actor_indices(sc: Scenario, value: Any, exclude: int | None = None) -> list[int]:
+    """'$all' = every actor but ``exclude``; an id; or a list of ids."""
+    if value in (None, "$all", "all"):
+        return [i for i in range(len(sc.actors)) if i != exclude]
+    if isinstance(value, (list, tuple)):
+        return [sc.actor_index[v] for v in value if v in sc.actor_index and sc.actor_index[v] != exclude]
+    return [sc.actor_index[value]] if value in sc.actor_index else []
+
+
+def stage_mask(sc: Scenario, base: Baseline, material: int, value: Any) -> np.ndarray:
+    mask = np.zeros(base.n_stages, dtype=bool)
+    stages = sc.materials[material].stages
+    if value in (None, "all"):
+        mask[: len(stages)] = True
+    elif value == "first":
+        mask[0] = True
+    elif value == "last":
+        mask[len(stages) - 1] = True
+    else:
+        for stage_id in value if isinstance(value, (list, tuple)) else [value]:
+            for si, st in enumerate(stages):
+                if st.id == stage_id:
+                    mask[si] = True
+    return mask
+
+
+def stage_index(sc: Scenario, material: int, value: Any) -> int:
+    stages = sc.materials[material].stages
+    for si, st in enumerate(stages):
+        if st.id == value:
+            return si
+    return 0 if value in (None, "first") else len(stages) - 1
+
+
+def level_params(sc: Scenario, level: Any) -> tuple[float, float, int]:
+    """(mean, concentration, status) of a restriction level id, or of a number as mean."""
+    if isinstance(level, (int, float)) and not isinstance(level, bool):
+        mean, concentration = float(level), 50.0
+    else:
+        lv = sc.level_index.get(str(level))
+        if lv is None:
+            fallback = {"ban": 0.0, "freeze": 0.05, "partial": 0.3, "slow_walk": 0.6,
+                        "licensing": 0.98}
+            mean, concentration = fallback.get(str(level), 0.05), 20.0
+        else:
+            mean, concentration = lv.mean, lv.concentration
+    if mean <= 0.0:
+        status = BANNED
+    elif mean < 0.5:
+        status = FROZEN
+    elif mean < 0.999:
+        status = SLOWED
+    else:
+        status = OPEN
+    return mean, concentration, status
+
+
+def draw_approvals(rng: np.random.Generator, mean: float, concentration: float,
+                   size: int) -> np.ndarray:
+    if mean <= 0.0:
+        return np.zeros(size)
+    if mean >= 1.0:
+        return np.ones(size)
+    return rng.beta(mean * concentration, (1 - mean) * concentration, size=size)
+
+
+# ----------------------------------------------------------------- building the policy
+
+def build_policy(sc: Scenario, base: Baseline, measures: list[dict[str, Any]], turn: int,
+                 turn_seed: int, origin: np.ndarray) -> Policy:
+    pol = empty_policy(base)
+    for measure in measures:
+        _apply(sc, base, pol, measure, turn, turn_seed)
+    # extraterritorial rules bite on other exporters whose output carries the author's origin
+    for m, smask, author, importer_allow, threshold, status, _mid in pol.extraterritorial:
+        content = origin[m, :, :, author]  # (S, E)
+        hit = (content >= threshold) & smask[:, None]
+        hit[:, author] = False
+        for s in np.nonzero(hit.any(axis=1))[0]:
+            exporters = np.nonzero(hit[s])[0]
+            block = pol.allow[m, s][np.ix_(exporters, np.arange(base.n_actors))]
+            capped = np.minimum(block, importer_allow[None, :])
+            pol.allow[m, s][np.ix_(exporters, np.arange(base.n_actors))] = capped
+            st = pol.status[m, s][np.ix_(exporters, np.arange(base.n_actors))]
+            affected = importer_allow < 1.0
+            st[:, affected] = np.maximum(st[:, affected], status)
+            pol.status[m, s][np.ix_(exporters, np.arange(base.n_actors))] = st
+    A = base.n_actors
+    pol.allow[:, :, np.arange(A), np.arange(A)] = 1.0
+    pol.status[:, :, np.arange(A), np.arange(A)] = OPEN
+    return pol
+
+
+def _restrict(pol: Policy, m: int, smask: np.ndarray, exporter: int, importers: list[int],
+              approvals: np.ndarray, status: int) -> None:
+    for s in np.nonzero(smask)[0]:
+        current = pol.allow[m, s, exporter, importers]
+        pol.allow[m, s, exporter, importers] = np.minimum(current, approvals)
+        pol.status[m, s, exporter, importers] = np.maximum(pol.status[m, s, exporter, importers], status)
+
+
+def _apply(sc: Scenario, base: Baseline, pol: Policy, measure: dict[str, Any], turn: int,
+           turn_seed: int) -> None:
+    prim, args, mid = measure["primitive"], measure["args"], measure["id"]
+    mat = sc.material_index.get(args.get("material")) if "material" in args else None
+    if prim in ("export_restriction", "export_ban"):
+        exporter = sc.actor_index.get(args.get("exporter"))
+        if exporter is None or mat is None:
+            return
+        importers = actor_indices(sc, args.get("importers"), exclude=exporter)
+        smask = stage_mask(sc, base, mat, args.get("stages"))
+        if prim == "export_ban":
+            mean, status, approvals = 0.0, BANNED, np.zeros(len(importers))
+        else:
+            mean, conc, status = level_params(sc, args.get("level"))
+            approvals = draw_approvals(keyed_rng(turn_seed, f"{mid}:licence"), mean, conc,
+                                       len(importers))
+            if 0.0 < mean < 1.0:
+                pol.draws.append({"kind": "licence", "measure": mid,
+                                  "exporter": sc.actors[exporter].id,
+                                  "material": sc.materials[mat].id, "level": args.get("level"),
+                                  "approved": {sc.actors[i].id: round(float(a), 6)
+                                               for i, a in zip(importers, approvals)}})
+        _restrict(pol, mat, smask, exporter, importers, approvals, status)
+    elif prim == "extraterritorial_rule":
+        author = sc.actor_index.get(args.get("author"))
+        if author is None or mat is None:
+            return
+        importers = actor_indices(sc, args.get("importers"), exclude=author)
+        mean, conc, status = level_params(sc, args.get("level"))
+        approvals = draw_approvals(keyed_rng(turn_seed, f"{mid}:extraterritorial"), mean, conc,
+                                   len(importers))
+        importer_allow = np.ones(base.n_actors)
+        importer_allow[importers] = approvals
+        smask = stage_mask(sc, base, mat, args.get("stages"))
+        # the author's own exports are covered too: the rule extends, it does not replace
+        _restrict(pol, mat, smask, author, importers, approvals, status)
+        pol.extraterritorial.append((mat, smask, author, importer_allow,
+                                     float(args.get("threshold") or 0.001), status, mid))
+    elif prim in ("offtake", "equity_stake"):
+        buyer = sc.actor_index.get(args.get("buyer") if prim == "offtake" else args.get("investor"))
+        seller = sc.actor_index.get(args.get("seller") if prim == "offtake" else args.get("host"))
+        if buyer is None or seller is None or mat is None or buyer == seller:
+            return
+        s = stage_index(sc, mat, args.get("stage"))
+        share = float(args.get("share") if prim == "offtake" else args.get("reserved_share") or 0)
+        pol.reserved[mat, s, seller, buyer] = min(1.0, pol.reserved[mat, s, seller, buyer] + share)
+    elif prim == "tariff":
+        importer = sc.actor_index.get(args.get("importer"))
+        if importer is None or mat is None:
+            return
+        exporters = actor_indices(sc, args.get("exporters"), exclude=importer)
+        smask = stage_mask(sc, base, mat, args.get("stages"))
+        for s in np.nonzero(smask)[0]:
+            pol.tariff[mat, s, exporters, importer] += float(args.get("rate") or 0)
+    elif prim == "price_floor":
+        payer = sc.team_index.get(args.get("payer"))
+        producer = sc.actor_index.get(args.get("producer"))
+        if payer is None or producer is None or mat is None:
+            return
+        s = stage_index(sc, mat, args.get("stage"))
+        pol.floors.append((payer, producer, mat, s, float(args.get("floor") or 0), mid))
+    elif prim == "stockpile":
+        actor = sc.actor_index.get(args.get("actor"))
+        if actor is None or mat is None:
+            return
+        s = stage_index(sc, mat, args.get("stage"))
+        tonnes = float(args.get("tonnes") or 0)
+        (pol.build if args.get("action") == "build" else pol.release)[mat, s, actor] += tonnes
+    elif prim == "substitution":
+        actor = sc.actor_index.get(args.get("actor"))
+        sector = sc.sector_index.get(args.get("sector"))
+        if actor is None or sector is None or mat is None:
+            return
+        lag = max(1, int(float(args.get("lag_turns") or 1)))
+        elapsed = turn - measure["start"]
+        ramp = 0.0 if elapsed < lag else min(1.0, (elapsed - lag + 1) / lag)
+        pol.demand_mult[actor, sector, mat] *= 1.0 - float(args.get("share") or 0) * ramp
+    elif prim == "tech_export_control":
+        target = sc.actor_index.get(args.get("target"))
+        sector = sc.sector_index.get(args.get("sector"))
+        if target is None or sector is None:
+            return
+        severity = float(args.get("severity") or 0)
+        pol.sector_cap[target, sector] = min(pol.sector_cap[target, sector], 1.0 - severity)
+        pol.demand_mult[target, sector, :] *= 1.0 - severity  # it cannot use what it cannot make
+    elif prim == "set_parameter":
+        _apply_set_parameter(sc, base, pol, args)
+
+
+def _apply_set_parameter(sc: Scenario, base: Baseline, pol: Policy, args: dict[str, Any]) -> None:
+    """Lasting modifiers (capacity, utilisation, demand, delay probability) re-applied each turn;
+    one-off changes (stock, price, budget, political capital) happen in ``apply_one_offs``."""
+    parameter, op, value = args.get("parameter"), args.get("op") or "scale", float(args.get("value") or 0)
+    if parameter in ("capacity", "utilisation"):
+        mats = _sel(sc.material_index, args.get("material"), base.n_materials)
+        actors = _sel(sc.actor_index, args.get("actor"), base.n_actors)
+        for m in mats:
+            stages = [stage_index(sc, m, args["stage"])] if args.get("stage") else \
+                list(range(base.stage_count[m]))
+            for s in stages:
+                if parameter == "capacity":
+                    reference = base.capacity[m, s, actors] / base.turn_fraction  # t/yr
+                    pol.cap_mult[m, s, actors] = _combine(pol.cap_mult[m, s, actors], op, value,
+                                                          reference)
+                else:
+                    pol.util_set[m, s, actors] = np.clip(value, 0, 1) if op == "set" else \
+                        np.nan_to_num(pol.util_set[m, s, actors], nan=1.0) * value
+    elif parameter == "demand":
+        mats = _sel(sc.material_index, args.get("material"), base.n_materials)
+        actors = _sel(sc.actor_index, args.get("actor"), base.n_actors)
+        sectors = _sel(sc.sector_index, args.get("sector"), base.n_sectors)
+        for a in actors:
+            for k in sectors:
+                reference = base.demand[a, k, mats] / base.turn_fraction  # t/yr
+                pol.demand_mult[a, k, mats] = _combine(pol.demand_mult[a, k, mats], op, value,
+                                                       reference)
+    elif parameter == "delay_probability":
+        pol.delay_probability = float(np.clip(value, 0, 1))
+
+
+def _sel(index: dict[str, int], value: Any, n: int) -> list[int]:
+    if value in (None, "$all", "all"):
+        return list(range(n))
+    if isinstance(value, (list, tuple)):
+        return [index[v] for v in value if v in index]
+    return [index[value]] if value in index else []
+
+
+def _combine(current: np.ndarray, op: str, value: float, reference: np.ndarray) -> np.ndarray:
+    """Lasting modifiers are kept as multipliers of the baseline; 'set' and 'add' take tonnes
+    per year and are converted against the baseline figure (``reference``)."""
+    safe = np.where(reference > 0, reference, 1.0)
+    if op == "set":
+        return np.where(reference > 0, max(value, 0.0) / safe, current)
+    if op == "add":
+        return np.where(reference > 0, np.maximum(current + value / safe, 0.0), current)
+    return np.maximum(current * value, 0.0)
