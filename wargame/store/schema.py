@@ -1,0 +1,101 @@
+"""The session database's schema and its migrations.
+
+Built on sqlite-utils' own migration support (``sqlite_utils.migrations.Migrations``, new in
+sqlite-utils 4): each migration is a function registered, in order, on the ``MIGRATIONS`` set;
+applied ones are recorded by name in the ``_sqlite_migrations`` table, each inside the same
+transaction as its changes. The schema version is the number of migrations applied; it is
+mirrored in ``PRAGMA user_version`` so other tools can read it without knowing our tables.
+
+A database written by a newer release (a migration name we do not know, or a higher
+``user_version``) is refused before anything is written to it: see ``SessionStore``.
+
+Version history:
+
+1. ``scenarios`` (full validated content by hash), ``sessions``, ``teams`` (controller and
+   salted PIN hash), ``events`` (append-only log) and ``snapshots`` (state at the start of each
+   turn, with its hash).
+2. Archived branches: rewinding moves the later turns' events and snapshots to a numbered
+   branch instead of deleting them. Adds ``branch`` to ``events`` and ``snapshots`` (0 = the
+   live line of play) and a ``branches`` table describing each archived branch.
+"""
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "wargame"
+MIGRATIONS = Migrations(MIGRATION_SET)
+
+
+@MIGRATIONS(name="m001_initial")
+def m001_initial(db: Database) -> None:
+    db["scenarios"].create(
+        {"hash": str, "scenario_id": str, "title": str, "content": str},
+        pk="hash",
+        not_null=["scenario_id", "content"],
+    )
+    db["sessions"].create(
+        {
+            "id": str,
+            "scenario_hash": str,
+            "scenario_id": str,
+            "seed": int,
+            "turn_limit": int,
+            "timer_seconds": int,
+            "facilitator_pin": str,
+            "created_at": str,
+            "updated_at": str,
+            "status": str,
+            "phase": str,
+            "turn": int,
+            "parent_session": str,
+            "parent_turn": int,
+        },
+        pk="id",
+        foreign_keys=[("scenario_hash", "scenarios", "hash")],
+        not_null=["scenario_hash", "seed", "created_at", "updated_at", "status", "phase",
+                  "turn"],
+    )
+    db["teams"].create(
+        {"session_id": str, "team_id": str, "position": int, "controller": str,
+         "pin_hash": str},
+        pk=("session_id", "team_id"),
+        foreign_keys=[("session_id", "sessions", "id")],
+        not_null=["controller"],
+    )
+    db["events"].create(
+        {"session_id": str, "seq": int, "turn": int, "kind": str, "payload": str,
+         "created_at": str},
+        pk=("session_id", "seq"),
+        foreign_keys=[("session_id", "sessions", "id")],
+        not_null=["turn", "kind", "payload", "created_at"],
+    )
+    db["snapshots"].create(
+        {"session_id": str, "turn": int, "state": str, "state_hash": str, "created_at": str},
+        pk=("session_id", "turn"),
+        foreign_keys=[("session_id", "sessions", "id")],
+        not_null=["state", "state_hash", "created_at"],
+    )
+    db["events"].create_index(["session_id", "turn"])
+    db.execute("PRAGMA user_version = 1")
+
+
+@MIGRATIONS(name="m002_archived_branches")
+def m002_archived_branches(db: Database) -> None:
+    db["events"].add_column("branch", int, not_null_default=0)
+    db["snapshots"].add_column("branch", int, not_null_default=0)
+    # one snapshot per (session, branch, turn): the primary key has to change
+    db["snapshots"].transform(pk=("session_id", "branch", "turn"))
+    db["events"].create_index(["session_id", "branch", "turn"])
+    db["branches"].create(
+        {"session_id": str, "branch": int, "from_turn": int, "to_turn": int,
+         "archived_at": str, "reason": str},
+        pk=("session_id", "branch"),
+        foreign_keys=[("session_id", "sessions", "id")],
+        not_null=["from_turn", "archived_at"],
+    )
+    db.execute("PRAGMA user_version = 2")
+
+
+MIGRATION_NAMES: tuple[str, ...] = tuple(m.name for m in MIGRATIONS.pending(Database(memory=True)))
+SCHEMA_VERSION = len(MIGRATION_NAMES)
