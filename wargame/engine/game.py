@@ -26,6 +26,9 @@ def run_game(scenario: Scenario, seed: int | None = None, turns: int | None = No
         turn_orders = list(by_turn.get(state.turn, []))
         for team in bots:
             turn_orders += bot_orders(scenario, state, team)
+        # canonical order (team order of the scenario) so draws don't depend on input order
+        rank = {team.id: n for n, team in enumerate(scenario.teams)}
+        turn_orders.sort(key=lambda o: rank.get(o.team, len(rank)))
         result = resolve_turn(scenario, state, turn_orders, explain=explain)
         if on_turn:
             on_turn(turn_orders, result)
