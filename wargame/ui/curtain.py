@@ -6,6 +6,8 @@ says so and the curtain stays down.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
@@ -22,7 +24,7 @@ class Curtain(QWidget):
         self.setAutoFillBackground(True)
         self.setStyleSheet("#Curtain { background: #1f2a36; } #Curtain QLabel { color: #f2f2f2; }")
         self._who = ""
-        self._pin: str | None = None
+        self._check: Callable[[str], bool] | None = None
         layout = QVBoxLayout(self)
         layout.addStretch(2)
         self.title = QLabel()
@@ -61,21 +63,22 @@ class Curtain(QWidget):
     def who(self) -> str:
         return self._who
 
-    def lower_for(self, who: str, display_name: str, pin: str | None = None,
-                  subtitle: str = "") -> None:
-        """Drop the curtain: the next to take the laptop is ``display_name``."""
-        self._who, self._pin = who, (pin or None)
+    def lower_for(self, who: str, display_name: str,
+                  check_pin: Callable[[str], bool] | None = None, subtitle: str = "") -> None:
+        """Drop the curtain: the next to take the laptop is ``display_name``. When
+        ``check_pin`` is given, a PIN is asked for and must satisfy it."""
+        self._who, self._check = who, check_pin
         self.title.setText(f"Pass the laptop to {display_name}")
         self.subtitle.setText(subtitle or "Everyone else, please look away from the screen.")
         self.pin_edit.clear()
-        self.pin_edit.setVisible(self._pin is not None)
+        self.pin_edit.setVisible(self._check is not None)
         self.message.clear()
         self.button.setText(f"I am {display_name} — open")
         self.button.setToolTip(f"Open the screen for {display_name} (Ctrl+U)")
-        (self.pin_edit if self._pin else self.button).setFocus()
+        (self.pin_edit if self._check else self.button).setFocus()
 
     def try_unlock(self) -> bool:
-        if self._pin is not None and self.pin_edit.text() != self._pin:
+        if self._check is not None and not self._check(self.pin_edit.text()):
             self.message.setText("Wrong PIN. Try again.")
             self.pin_edit.selectAll()
             return False

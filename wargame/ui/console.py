@@ -1,0 +1,373 @@
+"""The facilitator console: the world view (flow map) in the centre and one tab per phase
+of the turn (briefing, orders, adjudication, debrief) plus notes.
+
+Secrecy: during the orders phase the console shows *which* teams have submitted, never
+*what*. Outcomes and orders appear only after the engine has resolved the turn (to the
+facilitator) and in the debrief (to everyone).
+"""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wargame.ui.team_screen import describe_order
+
+TAB_BRIEFING, TAB_ORDERS, TAB_ADJUDICATION, TAB_DEBRIEF, TAB_NOTES = range(5)
+PHASE_TAB = {"briefing": TAB_BRIEFING, "orders": TAB_ORDERS,
+             "adjudication": TAB_ADJUDICATION, "debrief": TAB_DEBRIEF}
+esc = html.escape
+
+
+def _table(headers: list[str], name: str) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setWordWrap(True)
+    return table
+
+
+def _button(text: str, name: str, tip: str = "") -> QPushButton:
+    button = QPushButton(text)
+    button.setAccessibleName(name)
+    if tip:
+        button.setToolTip(tip)
+    return button
+
+
+def fmt_number(value) -> str:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.3g}"
+
+
+def headline_html(scenario, indicators: dict | None, turn: int) -> str:
+    """Public headline indicators: prices of the last stage of each material, supply met of
+    the most exposed sectors, budgets and scores. Safe for the projector."""
+    if not indicators:
+        return "<p>No turn has been played yet: the world is at its baseline.</p>"
+    parts = []
+    prices = indicators.get("prices", {})
+    if prices:
+        parts.append("<h4>Prices (USD/kg)</h4><table cellspacing='4'>")
+        for material in scenario.materials:
+            stages = prices.get(material.id, {})
+            cells = []
+            for stage in material.stages:
+                if stage.id in stages:
+                    base = float(stage.price.value)
+                    now = float(stages[stage.id])
+                    change = (now / base - 1) * 100 if base else 0.0
+                    cells.append(f"{esc(stage.name)} {fmt_number(now)} ({change:+.0f}%)")
+            if cells:
+                parts.append(f"<tr><td><b>{esc(material.name)}</b></td><td>"
+                             f"{' · '.join(cells)}</td></tr>")
+        parts.append("</table>")
+    supply = indicators.get("supply_met", {})
+    if supply:
+        parts.append("<h4>Supply met (share of demand)</h4><table cellspacing='4'>")
+        for actor_id, sectors in supply.items():
+            name = scenario.actor(actor_id).name if actor_id in scenario.actor_index else actor_id
+            cells = []
+            for sector_id, share in sectors.items():
+                label = scenario.sector(sector_id).name if sector_id in scenario.sector_index \
+                    else sector_id
+                try:
+                    cells.append(f"{esc(label)} {float(share) * 100:.0f}%")
+                except (TypeError, ValueError):
+                    continue
+            parts.append(f"<tr><td><b>{esc(name)}</b></td><td>{' · '.join(cells)}</td></tr>")
+        parts.append("</table>")
+    scores = indicators.get("scores", {})
+    budget = indicators.get("budget", {})
+    if scores or budget:
+        parts.append("<h4>Teams</h4><table cellspacing='4'><tr><th>Team</th><th>Score</th>"
+                     "<th>Budget (USD m)</th></tr>")
+        for team in scenario.teams:
+            parts.append(f"<tr><td>{esc(team.name)}</td><td align='right'>"
+                         f"{fmt_number(scores.get(team.id, ''))}</td><td align='right'>"
+                         f"{fmt_number(budget.get(team.id, ''))}</td></tr>")
+        parts.append("</table>")
+    return "".join(parts)
+
+
+class Console(QWidget):
+    handOverRequested = Signal()
+    resolveRequested = Signal()
+    commitRequested = Signal()
+    overrideRequested = Signal(str)  # order id
+    nextTurnRequested = Signal()
+    fireInjectRequested = Signal(str)  # inject id
+    freeInjectRequested = Signal()
+    addNoteRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Console")
+        self.scenario = None
+        outer = QVBoxLayout(self)
+        self.status = QLabel()
+        self.status.setObjectName("consoleStatus")
+        self.status.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.status.setAccessibleName("Turn and phase")
+        outer.addWidget(self.status)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        outer.addWidget(splitter, 1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.map_host = QVBoxLayout()
+        self.map_placeholder = QLabel("Loading the world view…")
+        self.map_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.map_host.addWidget(self.map_placeholder)
+        left_layout.addLayout(self.map_host, 3)
+        self.selection = QTextBrowser()
+        self.selection.setAccessibleName("Selected actor or flow")
+        self.selection.setPlaceholderText("Click an actor or a flow on the map to see its "
+                                          "numbers and their sources.")
+        self.selection.setMaximumHeight(170)
+        left_layout.addWidget(self.selection, 1)
+        splitter.addWidget(left)
+        self.flowmap = None
+
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Phases")
+        splitter.addWidget(self.tabs)
+        splitter.setSizes([620, 560])
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        # briefing
+        briefing = QWidget()
+        b = QVBoxLayout(briefing)
+        self.world = QTextBrowser()
+        self.world.setAccessibleName("The world at the start of the turn")
+        b.addWidget(self.world, 3)
+        b.addWidget(QLabel("<b>Injects due this turn</b>"))
+        self.injects = QListWidget()
+        self.injects.setAccessibleName("Injects due this turn")
+        b.addWidget(self.injects, 1)
+        row = QHBoxLayout()
+        self.inject_combo = QComboBox()
+        self.inject_combo.setAccessibleName("Inject from the scenario's deck")
+        row.addWidget(self.inject_combo, 1)
+        self.fire_button = _button("&Fire inject", "Fire the chosen inject",
+                                   "Fire the chosen inject from the deck this turn")
+        self.fire_button.clicked.connect(
+            lambda: self.inject_combo.currentData() and
+            self.fireInjectRequested.emit(self.inject_combo.currentData()))
+        row.addWidget(self.fire_button)
+        self.free_button = _button("Free-te&xt inject…", "Write a free-text inject")
+        self.free_button.clicked.connect(self.freeInjectRequested)
+        row.addWidget(self.free_button)
+        b.addLayout(row)
+        self.handover_button = _button("Start &orders: hand over the laptop",
+                                       "Start the orders phase",
+                                       "Bots submit at once; human teams take the laptop in turn")
+        self.handover_button.setStyleSheet("font-weight: bold; padding: 8px;")
+        self.handover_button.clicked.connect(self.handOverRequested)
+        b.addWidget(self.handover_button)
+        self.tabs.addTab(briefing, "&1 Briefing")
+
+        # orders
+        orders = QWidget()
+        o = QVBoxLayout(orders)
+        o.addWidget(QLabel("Orders are sealed until every team has submitted."))
+        self.submissions = _table(["Team", "Played by", "Orders"], "Submission status")
+        o.addWidget(self.submissions, 1)
+        self.next_team_button = _button("&Hand over to the next team", "Hand over to next team")
+        self.next_team_button.clicked.connect(self.handOverRequested)
+        o.addWidget(self.next_team_button)
+        self.tabs.addTab(orders, "&2 Orders")
+
+        # adjudication
+        adjudication = QWidget()
+        a = QVBoxLayout(adjudication)
+        self.resolve_button = _button("&Resolve the turn", "Resolve the turn",
+                                      "Run the rules engine on the sealed orders (Ctrl+R)")
+        self.resolve_button.clicked.connect(self.resolveRequested)
+        a.addWidget(self.resolve_button)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setAccessibleName("Resolving")
+        self.progress.hide()
+        a.addWidget(self.progress)
+        self.outcomes = _table(["Team", "Order", "Outcome", "Detail"], "Proposed outcomes")
+        a.addWidget(self.outcomes, 2)
+        self.explanations = QTextBrowser()
+        self.explanations.setAccessibleName("Explanations")
+        a.addWidget(self.explanations, 2)
+        row = QHBoxLayout()
+        self.override_button = _button("O&verride outcome…", "Override the selected outcome",
+                                       "Change the selected order's outcome, with a reason")
+        self.override_button.clicked.connect(self._override_clicked)
+        self.commit_button = _button("&Commit turn", "Commit the turn",
+                                     "Accept the outcome and save the turn")
+        self.commit_button.setStyleSheet("font-weight: bold; padding: 8px;")
+        self.commit_button.clicked.connect(self.commitRequested)
+        row.addWidget(self.override_button)
+        row.addWidget(self.commit_button)
+        a.addLayout(row)
+        self.tabs.addTab(adjudication, "&3 Adjudication")
+
+        # debrief
+        debrief = QWidget()
+        d = QVBoxLayout(debrief)
+        dsplit = QSplitter(Qt.Orientation.Vertical)
+        self.debrief_text = QTextBrowser()
+        self.debrief_text.setAccessibleName("What happened and why")
+        dsplit.addWidget(self.debrief_text)
+        self.charts_host = QWidget()
+        self.charts_layout = QVBoxLayout(self.charts_host)
+        self.charts_layout.setContentsMargins(0, 0, 0, 0)
+        dsplit.addWidget(self.charts_host)
+        dsplit.setSizes([260, 360])
+        d.addWidget(dsplit, 1)
+        self.charts = None
+        self.next_turn_button = _button("&Next turn", "Start the next turn")
+        self.next_turn_button.setStyleSheet("font-weight: bold; padding: 8px;")
+        self.next_turn_button.clicked.connect(self.nextTurnRequested)
+        d.addWidget(self.next_turn_button)
+        self.tabs.addTab(debrief, "&4 Debrief")
+
+        # notes
+        notes = QWidget()
+        n = QVBoxLayout(notes)
+        self.notes = QListWidget()
+        self.notes.setAccessibleName("Facilitator notes")
+        self.notes.setWordWrap(True)
+        n.addWidget(self.notes, 1)
+        self.note_button = _button("Add &note…", "Add a note")
+        self.note_button.clicked.connect(self.addNoteRequested)
+        n.addWidget(self.note_button)
+        self.tabs.addTab(notes, "&5 Notes")
+
+    # ---- helpers for the window
+
+    def _override_clicked(self) -> None:
+        row = self.outcomes.currentRow()
+        if row < 0:
+            row = 0 if self.outcomes.rowCount() else -1
+        if row < 0:
+            return
+        item = self.outcomes.item(row, 0)
+        if item is not None:
+            self.overrideRequested.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def set_scenario(self, scenario) -> None:
+        self.scenario = scenario
+        self.inject_combo.clear()
+        for inject in scenario.injects:
+            self.inject_combo.addItem(inject.title, inject.id)
+            self.inject_combo.setItemData(self.inject_combo.count() - 1,
+                                          inject.text or inject.title,
+                                          Qt.ItemDataRole.ToolTipRole)
+
+    def attach_flowmap(self, widget) -> None:
+        self.map_placeholder.hide()
+        self.map_host.addWidget(widget)
+        self.flowmap = widget
+
+    def attach_charts(self, widget) -> None:
+        self.charts_layout.addWidget(widget)
+        self.charts = widget
+
+    def show_phase(self, phase: str) -> None:
+        if phase in PHASE_TAB:
+            self.tabs.setCurrentIndex(PHASE_TAB[phase])
+        self.handover_button.setEnabled(phase == "briefing")
+        self.next_team_button.setEnabled(phase == "orders")
+        self.fire_button.setEnabled(phase == "briefing")
+        self.free_button.setEnabled(phase == "briefing")
+        self.resolve_button.setEnabled(phase in ("orders", "adjudication"))
+        self.next_turn_button.setEnabled(phase == "debrief")
+
+    def set_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    def set_world(self, html_text: str) -> None:
+        self.world.setHtml(html_text)
+
+    def set_injects(self, items: list[str]) -> None:
+        self.injects.clear()
+        for text in items or ["None scheduled."]:
+            self.injects.addItem(text)
+
+    def set_submissions(self, rows: list[tuple[str, str, str]]) -> None:
+        self.submissions.setRowCount(0)
+        for team, played_by, status in rows:
+            r = self.submissions.rowCount()
+            self.submissions.insertRow(r)
+            for c, text in enumerate((team, played_by, status)):
+                self.submissions.setItem(r, c, QTableWidgetItem(text))
+
+    def clear_adjudication(self) -> None:
+        self.outcomes.setRowCount(0)
+        self.explanations.clear()
+        self.override_button.setEnabled(False)
+        self.commit_button.setEnabled(False)
+
+    def set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.resolve_button.setEnabled(not busy and self.resolve_button.isEnabled())
+
+    def set_outcomes(self, scenario, outcomes: list[dict], orders: dict[str, dict],
+                     explanations: list[str]) -> None:
+        self.outcomes.setRowCount(0)
+        for outcome in outcomes:
+            r = self.outcomes.rowCount()
+            self.outcomes.insertRow(r)
+            order = orders.get(outcome.get("order_id", ""), {})
+            team = outcome.get("team", "")
+            team_name = scenario.team(team).name if team in scenario.team_index else team
+            text = describe_order(scenario, outcome.get("move", order.get("move", "")),
+                                  order.get("params", {}))
+            cells = (team_name, text, str(outcome.get("status", "")).lower(),
+                     str(outcome.get("detail", "")))
+            for c, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, outcome.get("order_id", ""))
+                if c == 3:
+                    item.setToolTip(value)
+                self.outcomes.setItem(r, c, item)
+        self.explanations.setHtml("<h4>Why</h4><ul>" + "".join(
+            f"<li>{esc(s)}</li>" for s in explanations) + "</ul>" if explanations else
+            "<p>No explanations.</p>")
+        self.override_button.setEnabled(bool(outcomes))
+        self.commit_button.setEnabled(True)
+
+    def set_debrief(self, html_text: str) -> None:
+        self.debrief_text.setHtml(html_text)
+
+    def set_notes(self, notes: list[str]) -> None:
+        self.notes.clear()
+        for note in notes:
+            self.notes.addItem(note)

@@ -1,0 +1,496 @@
+"""A thin Qt wrapper around the Qt-free :class:`wargame.store.exercise.Exercise`.
+
+``ExerciseController`` adds what a window needs: signals (``phaseChanged``,
+``turnCommitted``, ``ordersSubmitted``, ``changed``, ``resolved``, ``busyChanged``), the
+hot-seat bookkeeping (which human teams still have to take the laptop), read-outs shaped for
+the console and the projector, and resolution off the UI thread: the engine runs in a
+``QRunnable`` on the global ``QThreadPool``. ``SessionStore`` keeps one sqlite connection per
+thread, so the worker's writes go through its own connection; the UI does not touch the
+exercise while a job runs (``busy``), and the worker closes its connection when done.
+
+Secrecy: nothing here returns another team's orders for the turn in progress. The
+facilitator's proposal (outcomes of the resolved turn) exists only in adjudication.
+"""
+from __future__ import annotations
+
+import dataclasses
+import html
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger("wargame.ui")
+esc = html.escape
+
+
+def list_sessions(db_path: str | Path) -> list[dict]:
+    """Saved sessions for the start screen: id, scenario, turn, phase, last played."""
+    from wargame.store.store import SessionStore
+
+    path = Path(db_path)
+    if not path.exists():
+        return []
+    store = SessionStore(path)
+    try:
+        titles = {}
+        rows = []
+        for record in store.list_sessions():
+            if record.scenario_hash not in titles:
+                try:
+                    titles[record.scenario_hash] = store.scenario_content(
+                        record.scenario_hash).get("title", record.scenario_id)
+                except Exception:  # noqa: BLE001
+                    titles[record.scenario_hash] = record.scenario_id
+            rows.append({"id": record.id, "scenario": titles[record.scenario_hash],
+                         "turn": record.turn, "phase": record.phase, "status": record.status,
+                         "last_played": record.updated_at[:16].replace("T", " ")})
+        return rows
+    finally:
+        store.close()
+
+
+def _as_dict(obj: Any) -> dict:
+    if isinstance(obj, dict):
+        return obj
+    if hasattr(obj, "to_dict"):
+        return obj.to_dict()
+    if dataclasses.is_dataclass(obj):
+        return dataclasses.asdict(obj)
+    return dict(vars(obj))
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(str)
+
+
+class _Job(QRunnable):
+    """Runs ``fn()`` on a pool thread; reports through queued signals."""
+
+    def __init__(self, fn, store) -> None:
+        super().__init__()
+        self.fn = fn
+        self.store = store
+        self.signals = _Signals()
+
+    def run(self) -> None:  # noqa: D401 - Qt name
+        try:
+            result = self.fn()
+        except Exception as exc:  # noqa: BLE001 - reported to the UI as a dialog
+            log.exception("background job failed")
+            from wargame.ui.dialogs import friendly_message
+
+            self.signals.failed.emit(friendly_message(exc))
+        else:
+            self.signals.done.emit(result)
+        finally:
+            try:
+                self.store.close()  # this thread's sqlite connection
+            except Exception:  # noqa: BLE001
+                pass
+
+
+class ExerciseController(QObject):
+    phaseChanged = Signal(str)
+    turnCommitted = Signal(int)
+    ordersSubmitted = Signal(str)  # team id (who, never what)
+    resolved = Signal()
+    busyChanged = Signal(bool)
+    failed = Signal(str)
+    changed = Signal()
+
+    def __init__(self, exercise, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.exercise = exercise
+        self.busy = False
+        self.auto_resolve = True
+        self._jobs: set[_Job] = set()
+        self._last_phase = exercise.phase
+
+    # ---- making
+
+    @classmethod
+    def create(cls, db_path: str | Path, scenario, setup, scenario_path: str | None = None
+               ) -> "ExerciseController":
+        from wargame.store.exercise import Exercise
+
+        teams = {team: {"controller": kind, "pin": setup.pins.get(team)}
+                 for team, kind in setup.controllers.items()}
+        exercise = Exercise.create(str(db_path), scenario, setup.seed, teams,
+                                   facilitator_pin=setup.facilitator_pin,
+                                   turn_limit=setup.turn_limit,
+                                   timer_seconds=setup.timer_seconds or None)
+        return cls(exercise)
+
+    @classmethod
+    def open(cls, db_path: str | Path, session_id: str) -> "ExerciseController":
+        from wargame.store.exercise import Exercise
+
+        return cls(Exercise.open(str(db_path), session_id))
+
+    def close(self) -> None:
+        QThreadPool.globalInstance().waitForDone(10000)
+        self.exercise.close()
+
+    # ---- plain read-outs
+
+    @property
+    def scenario(self):
+        return self.exercise.scenario
+
+    @property
+    def session_id(self) -> str:
+        return self.exercise.id
+
+    @property
+    def phase(self) -> str:
+        return self.exercise.phase
+
+    @property
+    def turn(self) -> int:
+        return self.exercise.turn
+
+    @property
+    def turn_limit(self) -> int:
+        return self.exercise.turn_limit
+
+    @property
+    def paused(self) -> bool:
+        return self.exercise.paused
+
+    @property
+    def ended(self) -> bool:
+        return self.exercise.phase == "ended"
+
+    @property
+    def has_proposal(self) -> bool:
+        return self.exercise.phase == "adjudication" and self.exercise.proposed is not None
+
+    def controllers(self) -> dict[str, str]:
+        return {t.team: t.controller for t in self.exercise.teams}
+
+    def team_has_pin(self, team: str) -> bool:
+        return self.exercise.session.team(team).pin_hash is not None
+
+    def check_pin(self, team: str, pin: str) -> bool:
+        return self.exercise.check_team_pin(team, pin)
+
+    def facilitator_has_pin(self) -> bool:
+        return self.exercise.session.facilitator_pin_hash is not None
+
+    def check_facilitator_pin(self, pin: str) -> bool:
+        return self.exercise.check_facilitator_pin(pin)
+
+    def submitted_teams(self) -> set[str]:
+        if self.phase not in ("briefing", "orders", "adjudication"):
+            return set()
+        return set(self.exercise.submitted_teams())
+
+    def pending_human_teams(self) -> list[str]:
+        if self.phase != "orders":
+            return []
+        humans = set(self.exercise.human_teams)
+        return [t for t in self.exercise.waiting_for() if t in humans]
+
+    def timer_text(self) -> str:
+        if self.busy:
+            return ""
+        left = self.exercise.timer_remaining()
+        if left is None:
+            return ""
+        minutes, seconds = divmod(int(left), 60)
+        return f"{minutes:02d}:{seconds:02d} left" if left > 0 else "time is up"
+
+    def notes(self) -> list[str]:
+        return [f"Turn {e.turn} ({e.payload.get('phase', '')}): {e.payload.get('text', '')}"
+                for e in self.exercise.notes()]
+
+    def indicators_history(self) -> list[dict]:
+        out = []
+        for turn, indicators in self.exercise.indicators():
+            item = dict(indicators)
+            item.setdefault("turn", turn)
+            out.append(item)
+        return out
+
+    def rewind_targets(self) -> list[int]:
+        return list(range(1, self.exercise.state.turn + 1))
+
+    def injects_due(self) -> list[str]:
+        """Injects of the deck scheduled for this turn, chances, and those fired by hand."""
+        turn = self.turn
+        items = []
+        for inject in self.scenario.injects:
+            if inject.turn == turn:
+                items.append(f"Scheduled: {inject.title}")
+            elif inject.probability and inject.from_turn <= turn and (
+                    inject.until_turn is None or turn <= inject.until_turn):
+                items.append(f"May happen ({inject.probability:.0%}): {inject.title}")
+        for fired in self.exercise.fired_injects():
+            items.append("Fired by the facilitator: " + self._inject_title(fired))
+        return items
+
+    def _inject_title(self, inject: Any) -> str:
+        if isinstance(inject, dict):
+            return str(inject.get("title") or inject.get("id") or inject)
+        for item in self.scenario.injects:
+            if item.id == inject:
+                return item.title
+        return str(inject)
+
+    # ---- the turn
+
+    def _emit_phase(self) -> None:
+        phase = self.exercise.phase
+        if phase != self._last_phase:
+            self._last_phase = phase
+            self.phaseChanged.emit(phase)
+        self.changed.emit()
+
+    def start_orders(self) -> None:
+        """briefing -> orders; bots submit at once."""
+        if self.phase == "briefing":
+            self.exercise.begin_orders()
+        for team in self.exercise.submit_bot_orders():
+            self.ordersSubmitted.emit(team)
+        self._emit_phase()
+
+    def team_context(self, team: str) -> dict:
+        """What the team's own screen shows: its money and its fog-of-war view."""
+        state = self.exercise.state
+        index = self.scenario.team_index[team]
+        view = self.exercise.team_view(team)
+        try:
+            view_dict = _as_dict(view)
+        except Exception:  # noqa: BLE001
+            view_dict = {}
+        return {"budget": float(state.budget[index]),
+                "capital": float(state.political_capital[index]), "view": view_dict}
+
+    def validate(self, team: str, entry: dict, already: list[dict]) -> list[str]:
+        from wargame.engine import Order, validate_order
+
+        order = Order(team=team, move=entry["move"], params=dict(entry["params"]))
+        previous = tuple(Order(team=team, move=e["move"], params=dict(e["params"]),
+                               id=f"draft-{i}") for i, e in enumerate(already))
+        return list(validate_order(self.scenario, self.exercise.state, order, already=previous))
+
+    def submit(self, team: str, entries: list[dict]) -> None:
+        self.exercise.submit_orders(team, [{"move": e["move"], "params": e["params"]}
+                                           for e in entries])
+        self.ordersSubmitted.emit(team)
+        if self.phase == "orders" and not self.exercise.waiting_for():
+            # every team is in: move to adjudication (the proposal is computed on demand)
+            pass
+        self._emit_phase()
+
+    def _run(self, fn, on_done) -> None:
+        self.busy = True
+        self.busyChanged.emit(True)
+        job = _Job(fn, self.exercise.store)
+        self._jobs.add(job)
+
+        def done(result, job=job):
+            self._jobs.discard(job)
+            self.busy = False
+            self.busyChanged.emit(False)
+            on_done(result)
+
+        def failed(message, job=job):
+            self._jobs.discard(job)
+            self.busy = False
+            self.busyChanged.emit(False)
+            self.failed.emit(message)
+            self._emit_phase()
+
+        job.signals.done.connect(done)
+        job.signals.failed.connect(failed)
+        QThreadPool.globalInstance().start(job)
+
+    def resolve_async(self, force: bool = False) -> None:
+        """Resolve the turn on a pool thread; ``resolved`` is emitted when the proposal is
+        ready (``failed`` with a readable message otherwise)."""
+        if self.busy:
+            return
+        self._run(lambda: self.exercise.resolve(force=force), lambda _r: self._after_resolve())
+
+    def resolve_now(self, force: bool = False) -> None:
+        """Synchronous variant (scripts, screenshots)."""
+        self.exercise.resolve(force=force)
+        self._after_resolve()
+
+    def _after_resolve(self) -> None:
+        self._emit_phase()
+        self.resolved.emit()
+
+    def proposal(self) -> dict:
+        """FACILITATOR, adjudication only: outcomes, the orders they refer to, explanations."""
+        result = self.exercise.proposed
+        if result is None or self.phase != "adjudication":
+            return {"outcomes": [], "orders": {}, "explanations": []}
+        outcomes = [_as_dict(o) for o in result.outcomes]
+        orders = {o.id: o.to_dict() for o in self.exercise.current_inputs().orders}
+        return {"outcomes": outcomes, "orders": orders,
+                "explanations": list(result.explanations)}
+
+    def override(self, order_id: str, status: str, reason: str) -> None:
+        from wargame import engine
+
+        constant = {"accepted": getattr(engine, "OUTCOME_ACCEPTED", "accepted"),
+                    "rejected": getattr(engine, "OUTCOME_REJECTED", "rejected"),
+                    "overridden": getattr(engine, "OUTCOME_OVERRIDDEN", "overridden")}
+        self.exercise.override(order_id, reason, constant.get(status, status))
+        self._after_resolve()
+
+    def commit(self) -> None:
+        self.exercise.commit()
+        self._emit_phase()
+        self.turnCommitted.emit(self.turn)
+
+    def next_turn(self) -> None:
+        self.exercise.next_turn()
+        self._emit_phase()
+
+    # ---- facilitator tools
+
+    def fire_inject(self, inject_id: str) -> None:
+        self.exercise.fire_inject(inject_id)
+        self.changed.emit()
+
+    def free_inject(self, title: str, text: str) -> None:
+        from wargame.scenario.model import Inject
+
+        number = len(self.exercise.fired_injects()) + 1
+        inject = Inject(id=f"free_t{self.turn}_{number}", title=title.strip(),
+                        text=text.strip())
+        self.exercise.fire_inject(inject)
+        self.changed.emit()
+
+    def add_note(self, text: str) -> None:
+        self.exercise.add_note(text)
+        self.changed.emit()
+
+    def set_paused(self, paused: bool) -> None:
+        self.exercise.pause() if paused else self.exercise.resume()
+        self.changed.emit()
+
+    def rewind(self, turn: int, reason: str = "") -> None:
+        self.exercise.rewind(turn, reason)
+        self._emit_phase()
+
+    def fork(self, turn: int) -> "ExerciseController":
+        return ExerciseController(self.exercise.fork(turn))
+
+    def end(self) -> None:
+        self.exercise.end()
+        self._emit_phase()
+
+    # ---- public debrief
+
+    def revealed(self) -> dict | None:
+        """The last committed turn, as everyone may now see it: orders of every team with
+        their outcome, explanations, injects and overrides. None before the first commit."""
+        committed = self.exercise.committed_turns()
+        if not committed:
+            return None
+        turn = committed[-1]
+        results = dict(self.exercise.results())
+        result = results.get(turn, {})
+        from wargame.ui.team_screen import describe_order
+
+        orders = []
+        for row in self.exercise.revealed_orders().get(turn, []):
+            team = row.get("team", "")
+            name = self.scenario.team(team).name if team in self.scenario.team_index else team
+            text = describe_order(self.scenario, row.get("move", ""), row.get("params", {}))
+            if not row.get("public", True):
+                text += " (covert)"
+            orders.append({"team": name, "text": text,
+                           "status": str(row.get("status") or "").lower()})
+        injects = [self._inject_title(item) for t, item, _src in self.exercise.injects()
+                   if t == turn]
+        overrides = [f"{e.payload.get('order_id')}: {e.payload.get('status')} — "
+                     f"{e.payload.get('reason')}" for e in self.exercise.overrides_log()
+                     if e.turn == turn]
+        return {"turn": turn, "orders": orders, "explanations":
+                list(result.get("explanations", [])), "injects": injects,
+                "overrides": overrides}
+
+
+def describe_selection(controller: ExerciseController, *args) -> str:
+    """HTML for what the facilitator clicked on the map: an actor (its capacities, stocks
+    and demand with their sources) or a flow (exporter, importer, tonnes, status)."""
+    scenario = controller.scenario
+    if not args:
+        return ""
+    first = args[0]
+    if isinstance(first, dict):
+        info = first
+    elif len(args) >= 2 and all(isinstance(a, str) for a in args[:2]) and \
+            args[0] in scenario.actor_index and args[1] in scenario.actor_index:
+        info = {"kind": "flow", "exporter": args[0], "importer": args[1],
+                "rest": args[2:]}
+    else:
+        info = {"kind": "actor", "actor": first}
+    sources = scenario.sources
+
+    def cite(figure) -> str:
+        key = getattr(figure, "source", None)
+        if not key:
+            return ""
+        return f" <small>[{esc(str(key))}: {esc(sources.get(key, ''))}]</small>"
+
+    if info.get("kind") == "flow" or "exporter" in info:
+        exporter, importer = info.get("exporter"), info.get("importer")
+        parts = [f"<b>Flow {esc(_name(scenario, exporter))} → {esc(_name(scenario, importer))}"
+                 "</b><br>"]
+        for key, value in info.items():
+            if key not in ("kind", "exporter", "importer"):
+                parts.append(f"{esc(str(key))}: {esc(str(value))}<br>")
+        return "".join(parts)
+    actor_id = info.get("actor") or info.get("id")
+    if actor_id not in scenario.actor_index:
+        return esc(str(info))
+    actor = scenario.actor(actor_id)
+    parts = [f"<b>{esc(actor.name)}</b>" + (f" — {esc(actor.description)}"
+                                            if actor.description else "") + "<ul>"]
+    for entry in scenario.capacities:
+        if entry.actor == actor_id:
+            material = scenario.material(entry.material)
+            stage = material.stages[material.stage_index(entry.stage)]
+            output = entry.output or entry.capacity
+            parts.append(f"<li>{esc(material.name)} {esc(stage.name)}: capacity "
+                         f"{entry.capacity.value:,.0f} t/yr{cite(entry.capacity)}, output "
+                         f"{output.value:,.0f} t/yr{cite(output)}</li>")
+    for entry in scenario.demand:
+        if entry.actor == actor_id:
+            parts.append(f"<li>Demand of {esc(_sector(scenario, entry.sector))} for "
+                         f"{esc(scenario.material(entry.material).name)}: "
+                         f"{entry.tonnes_per_year.value:,.0f} t/yr"
+                         f"{cite(entry.tonnes_per_year)}</li>")
+    for entry in scenario.stocks:
+        if entry.actor == actor_id:
+            figure = entry.tonnes or entry.days
+            unit = "t" if entry.tonnes is not None else "days"
+            kind = "strategic" if entry.strategic else "commercial"
+            parts.append(f"<li>{kind.capitalize()} stock of "
+                         f"{esc(scenario.material(entry.material).name)}: "
+                         f"{figure.value:,.0f} {unit}{cite(figure)}</li>")
+    parts.append("</ul>")
+    return "".join(parts)
+
+
+def _name(scenario, actor_id) -> str:
+    try:
+        return scenario.actor(actor_id).name
+    except (KeyError, TypeError):
+        return str(actor_id)
+
+
+def _sector(scenario, sector_id) -> str:
+    try:
+        return scenario.sector(sector_id).name
+    except KeyError:
+        return str(sector_id)

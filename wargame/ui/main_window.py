@@ -1,0 +1,754 @@
+"""The application window: start screen, facilitator console, hand-over curtain and team
+screen in one stack, with menus and shortcuts for every main action.
+
+Modal questions go through a :class:`Prompts` object so tests can script the answers
+while still driving the real widgets (``window.prompts = ScriptedPrompts(...)``).
+"""
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from wargame.ui import settings
+from wargame.ui.console import Console, headline_html
+from wargame.ui.curtain import Curtain
+from wargame.ui.dialogs import ask_text, show_error
+from wargame.ui.start_screen import StartScreen
+from wargame.ui.team_screen import TeamScreen
+
+log = logging.getLogger("wargame.ui")
+esc = html.escape
+FACILITATOR = "facilitator"
+
+
+class Prompts:
+    """Every modal question the window asks; replaced by scripted answers in tests."""
+
+    def __init__(self, window: QWidget) -> None:
+        self.window = window
+
+    def setup(self, scenario):
+        from wargame.ui.setup_dialog import SetupDialog
+
+        dialog = SetupDialog(scenario, self.window)
+        return dialog.result_setup() if dialog.exec() else None
+
+    def confirm(self, title: str, text: str) -> bool:
+        return QMessageBox.question(self.window, title, text) == QMessageBox.StandardButton.Yes
+
+    def text(self, title: str, label: str, multiline: bool = False) -> str | None:
+        return ask_text(self.window, title, label, multiline)
+
+    def choose(self, title: str, label: str, items: list[str]) -> str | None:
+        if not items:
+            return None
+        value, ok = QInputDialog.getItem(self.window, title, label, items, 0, False)
+        return value if ok else None
+
+    def open_scenario(self) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open scenario", "",
+                                              "Scenario files (*.yaml *.yml);;All files (*)")
+        return path or None
+
+    def info(self, title: str, text: str) -> None:
+        QMessageBox.information(self.window, title, text)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db_path: str | Path | None = None, scenario_path: str | None = None,
+                 populate: bool = True) -> None:
+        super().__init__()
+        self.setWindowTitle("wargame — critical-minerals crisis exercise")
+        self.setObjectName("MainWindow")
+        self.db_path = Path(db_path) if db_path else None
+        self.initial_scenario = scenario_path
+        self.prompts = Prompts(self)
+        self.controller = None
+        self.projector = None
+        self._pending_curtain_after_submit = True
+
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.start = StartScreen()
+        self.console = Console()
+        self.curtain = Curtain()
+        self.team_screen = TeamScreen()
+        for widget in (self.start, self.console, self.curtain, self.team_screen):
+            self.stack.addWidget(widget)
+        self.stack.setCurrentWidget(self.start)
+        self.timer_label = QLabel()
+        self.statusBar().addPermanentWidget(self.timer_label)
+
+        self.start.newExerciseRequested.connect(self.new_exercise)
+        self.start.openScenarioRequested.connect(self.open_scenario)
+        self.start.resumeRequested.connect(self.resume_session)
+        self.curtain.unlocked.connect(self._curtain_unlocked)
+        self.team_screen.submitted.connect(self._team_submitted)
+        c = self.console
+        c.handOverRequested.connect(self.hand_over)
+        c.resolveRequested.connect(self.resolve)
+        c.commitRequested.connect(self.commit)
+        c.overrideRequested.connect(self.override)
+        c.nextTurnRequested.connect(self.next_turn)
+        c.fireInjectRequested.connect(self.fire_inject)
+        c.freeInjectRequested.connect(self.free_inject)
+        c.addNoteRequested.connect(self.add_note)
+
+        self._build_menus()
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+        self._restore_layout()
+        self._update_actions()
+        if populate:
+            QTimer.singleShot(0, self.populate_start)
+
+    # ------------------------------------------------------------------ menus
+
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        f = bar.addMenu("&File")
+        self.act_new = self._action(f, "&New exercise…", self._new_from_start,
+                                    QKeySequence.StandardKey.New,
+                                    "Set up a new exercise from the selected scenario")
+        self.act_open = self._action(f, "&Open scenario file…", self.open_scenario,
+                                     QKeySequence.StandardKey.Open)
+        self.act_home = self._action(f, "&Start screen", self.go_home, "Ctrl+Shift+H",
+                                     "Back to the start screen (the session stays saved)")
+        f.addSeparator()
+        self.act_quit = self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        e = bar.addMenu("&Edit")
+        self.act_undo = self.team_screen.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence("Ctrl+Z"))
+        self.act_redo = self.team_screen.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        e.addAction(self.act_undo)
+        e.addAction(self.act_redo)
+
+        x = bar.addMenu("E&xercise")
+        self.act_handover = self._action(x, "Start &orders / hand over", self.hand_over,
+                                         "Ctrl+H", "Pass the laptop to the next team")
+        self.act_resolve = self._action(x, "&Resolve turn", self.resolve, "Ctrl+R")
+        self.act_override = self._action(x, "O&verride outcome…",
+                                         lambda: self.console._override_clicked(), "Ctrl+E")
+        self.act_commit = self._action(x, "&Commit turn", self.commit, "Ctrl+Return")
+        self.act_next = self._action(x, "&Next turn", self.next_turn, "Ctrl+N")
+        x.addSeparator()
+        self.act_inject = self._action(x, "Free-text &inject…", self.free_inject, "Ctrl+I")
+        self.act_note = self._action(x, "Add n&ote…", self.add_note, "Ctrl+Shift+N")
+        self.act_pause = self._action(x, "&Pause", self.toggle_pause, "Ctrl+P")
+        self.act_rewind = self._action(x, "Re&wind to turn…", self.rewind, "Ctrl+Shift+R")
+        self.act_fork = self._action(x, "&Fork from turn…", self.fork, "Ctrl+Shift+F")
+        self.act_end = self._action(x, "&End exercise", self.end_exercise, "Ctrl+Shift+E")
+        self.act_new.setShortcut(QKeySequence("Ctrl+Shift+N") if False else
+                                 QKeySequence.StandardKey.New)
+        self.act_next.setShortcut(QKeySequence("Ctrl+T"))
+
+        v = bar.addMenu("&View")
+        self.act_projector = self._action(v, "&Projector", self.toggle_projector, "F5",
+                                          "Open the public projector view on a chosen screen")
+        self.act_dark = QAction("&Dark palette", self, checkable=True)
+        self.act_dark.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.act_dark.toggled.connect(self.set_dark)
+        v.addAction(self.act_dark)
+        self.act_full = self._action(v, "&Full screen", self.toggle_full_screen, "F11")
+
+        h = bar.addMenu("&Help")
+        self._action(h, "&About", self.about)
+
+    def _update_actions(self) -> None:
+        ctl = self.controller
+        phase = ctl.phase if ctl else None
+        live = ctl is not None and not ctl.ended
+        in_team = self.stack.currentWidget() is self.team_screen
+        self.act_handover.setEnabled(live and phase in ("briefing", "orders"))
+        self.act_resolve.setEnabled(live and phase in ("orders", "adjudication")
+                                    and not ctl.busy and not ctl.has_proposal)
+        self.act_override.setEnabled(live and phase == "adjudication" and ctl.has_proposal)
+        self.act_commit.setEnabled(live and phase == "adjudication" and ctl.has_proposal)
+        self.act_next.setEnabled(live and phase == "debrief")
+        for act in (self.act_inject, self.act_note, self.act_pause, self.act_rewind,
+                    self.act_fork, self.act_end):
+            act.setEnabled(ctl is not None and not in_team)
+        self.act_inject.setEnabled(live and phase == "briefing" and not in_team)
+        self.act_projector.setEnabled(ctl is not None)
+        self.act_undo.setEnabled(in_team and self.team_screen.undo_stack.canUndo())
+        self.act_redo.setEnabled(in_team and self.team_screen.undo_stack.canRedo())
+        self.act_pause.setText("Res&ume" if ctl is not None and ctl.paused else "&Pause")
+
+    # ------------------------------------------------------------------ start
+
+    def database_path(self) -> Path:
+        if self.db_path is None:
+            self.db_path = settings.default_database_path()
+        return self.db_path
+
+    def populate_start(self) -> None:
+        """Fill the start screen (scenario details, saved sessions). Runs after the window
+        is shown, so loading YAML and the store never delays the first paint."""
+        from wargame.scenario.loader import default_scenario_path, find_scenarios, load_scenario
+
+        paths: list[Path] = []
+        try:
+            directory = default_scenario_path().parent
+            paths = list(find_scenarios(directory)) if directory.exists() else []
+        except Exception as exc:  # noqa: BLE001 - shown, not fatal
+            log.warning("cannot list scenarios: %s", exc)
+        if self.initial_scenario and Path(self.initial_scenario).resolve() not in \
+                [p.resolve() for p in paths]:
+            paths.insert(0, Path(self.initial_scenario))
+        self.start.scenario_list.clear()
+        for path in paths:
+            try:
+                self.start.add_scenario(Path(path), load_scenario(path))
+            except Exception as exc:  # noqa: BLE001 - listed with its problems
+                self.start.add_scenario(Path(path), None, str(exc))
+        if self.initial_scenario:
+            for row in range(self.start.scenario_list.count()):
+                item = self.start.scenario_list.item(row)
+                if Path(item.data(Qt.ItemDataRole.UserRole)).resolve() == \
+                        Path(self.initial_scenario).resolve():
+                    self.start.scenario_list.setCurrentRow(row)
+        self.start.set_recent(settings.recent_files())
+        self.refresh_sessions()
+        self.start.status.setText(f"Sessions are saved in {self.database_path()}")
+        self.offer_interrupted()
+
+    def refresh_sessions(self) -> None:
+        from wargame.ui.controller import list_sessions
+
+        try:
+            self.start.set_sessions(list_sessions(self.database_path()))
+        except Exception as exc:  # noqa: BLE001
+            self.start.set_sessions([])
+            self.start.status.setText(f"Saved sessions could not be read: {exc}")
+
+    def offer_interrupted(self) -> None:
+        """After a crash (a session was open when the app last stopped), offer to resume."""
+        last = settings.get("session/open")
+        if not last:
+            return
+        from wargame.ui.controller import list_sessions
+
+        try:
+            known = {row["id"]: row for row in list_sessions(self.database_path())}
+        except Exception:  # noqa: BLE001
+            return
+        row = known.get(str(last))
+        if row is None or row.get("status") == "ended":
+            settings.put("session/open", "")
+            return
+        if self.prompts.confirm("Resume the exercise?",
+                                f"The app stopped while '{row['scenario']}' was open at turn "
+                                f"{row['turn']} ({row['phase']}). Resume exactly there?"):
+            self.resume_session(str(last))
+
+    def _new_from_start(self) -> None:
+        path = self.start.selected_scenario_path()
+        if path:
+            self.new_exercise(path)
+        else:
+            self.open_scenario()
+
+    def open_scenario(self) -> None:
+        path = self.prompts.open_scenario()
+        if path:
+            self.new_exercise(path)
+
+    def new_exercise(self, path: str) -> bool:
+        from wargame.scenario.loader import load_scenario
+        from wargame.ui.controller import ExerciseController
+
+        try:
+            scenario = load_scenario(path)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "Cannot open scenario", exc)
+            return False
+        setup = self.prompts.setup(scenario)
+        if setup is None:
+            return False
+        settings.add_recent_file(str(Path(path).resolve()))
+        try:
+            controller = ExerciseController.create(self.database_path(), scenario, setup,
+                                                   scenario_path=path)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "Cannot start the exercise", exc)
+            return False
+        self.attach(controller)
+        return True
+
+    def resume_session(self, session_id: str) -> bool:
+        from wargame.ui.controller import ExerciseController
+
+        try:
+            controller = ExerciseController.open(self.database_path(), session_id)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "Cannot resume the session", exc)
+            return False
+        if controller.facilitator_has_pin():
+            pin = self.prompts.text("Facilitator PIN", "Enter the facilitator PIN:")
+            if pin is None or not controller.check_facilitator_pin(pin):
+                show_error(self, "Cannot resume the session", "Wrong facilitator PIN.")
+                controller.close()
+                return False
+        self.attach(controller)
+        return True
+
+    # ------------------------------------------------------------------ session
+
+    def attach(self, controller) -> None:
+        if self.controller is not None:
+            self.controller.close()
+        self.controller = controller
+        settings.put("session/open", controller.session_id)
+        controller.changed.connect(self.refresh)
+        controller.resolved.connect(self._resolved)
+        controller.failed.connect(lambda msg: show_error(self, "The turn could not be resolved",
+                                                          msg))
+        controller.busyChanged.connect(self._busy)
+        self.console.set_scenario(controller.scenario)
+        self.team_screen.clear()
+        self.show_console()
+        QTimer.singleShot(0, self._load_views)
+        self.refresh()
+        if controller.phase == "orders":
+            self.console.tabs.setCurrentIndex(1)
+
+    def _load_views(self) -> None:
+        """Build the flow map and the charts after the console is on screen."""
+        if self.controller is None:
+            return
+        if self.console.flowmap is None:
+            try:
+                from wargame.ui.flowmap import FlowMapWidget
+
+                widget = FlowMapWidget()
+                widget.setAccessibleName("World flow map")
+                self.console.attach_flowmap(widget)
+                for name in ("actorClicked", "flowClicked", "selectionChanged"):
+                    signal = getattr(widget, name, None)
+                    if signal is not None:
+                        signal.connect(self._map_selection)
+            except Exception as exc:  # noqa: BLE001
+                log.warning("flow map unavailable: %s", exc)
+                self.console.map_placeholder.setText(f"World view unavailable: {exc}")
+        if self.console.charts is None:
+            try:
+                from wargame.ui.charts import DebriefCharts
+
+                self.console.attach_charts(DebriefCharts())
+            except Exception as exc:  # noqa: BLE001
+                log.warning("charts unavailable: %s", exc)
+        self.refresh_views()
+
+    def refresh_views(self) -> None:
+        ctl = self.controller
+        if ctl is None:
+            return
+        history = ctl.indicators_history()
+        if self.console.flowmap is not None:
+            current = history[-1] if history else None
+            previous = history[-2] if len(history) > 1 else None
+            try:
+                self.console.flowmap.set_data(ctl.scenario, current, previous)
+            except Exception as exc:  # noqa: BLE001
+                log.warning("flow map update failed: %s", exc)
+        if self.console.charts is not None:
+            self.console.charts.update_history(ctl.scenario, history)
+        if self.projector is not None:
+            self.projector.refresh()
+
+    def _map_selection(self, *args) -> None:
+        ctl = self.controller
+        if ctl is None:
+            return
+        from wargame.ui.controller import describe_selection
+
+        self.console.selection.setHtml(describe_selection(ctl, *args))
+
+    def show_console(self) -> None:
+        self.team_screen.clear()
+        self.stack.setCurrentWidget(self.console)
+        self._update_actions()
+
+    def go_home(self) -> None:
+        if self.stack.currentWidget() is self.team_screen:
+            return  # a team is drafting: the facilitator must not jump in
+        self.team_screen.clear()
+        if self.controller is not None:
+            self.controller.close()
+            self.controller = None
+            settings.put("session/open", "")
+        if self.projector is not None:
+            self.projector.close()
+            self.projector = None
+        self.refresh_sessions()
+        self.stack.setCurrentWidget(self.start)
+        self._update_actions()
+
+    def status_text(self) -> str:
+        ctl = self.controller
+        if ctl is None:
+            return ""
+        limit = f" of {ctl.turn_limit}" if ctl.turn_limit else ""
+        phase = "ended" if ctl.ended else ctl.phase
+        extra = "  ·  PAUSED" if ctl.paused else ""
+        return f"{ctl.scenario.title}  ·  Turn {ctl.turn}{limit}  ·  {phase.capitalize()}{extra}"
+
+    def refresh(self) -> None:
+        ctl = self.controller
+        self._update_actions()
+        if ctl is None:
+            return
+        c = self.console
+        c.set_status(self.status_text())
+        c.show_phase("ended" if ctl.ended else ctl.phase)
+        history = ctl.indicators_history()
+        c.set_world(f"<h3>The world at the start of turn {ctl.turn}</h3>"
+                    + headline_html(ctl.scenario, history[-1] if history else None, ctl.turn))
+        c.set_injects(ctl.injects_due())
+        rows = []
+        submitted = ctl.submitted_teams()
+        for team in ctl.scenario.teams:
+            kind = ctl.controllers().get(team.id, "human")
+            played = "bot" if kind == "bot" else ("human, PIN" if ctl.team_has_pin(team.id)
+                                                  else "human")
+            status = "submitted ✓" if team.id in submitted else (
+                "waiting" if ctl.phase == "orders" else "—")
+            rows.append((team.name, played, status))
+        c.set_submissions(rows)
+        c.set_notes(ctl.notes())
+        if ctl.phase == "adjudication" and ctl.has_proposal:
+            p = ctl.proposal()
+            c.set_outcomes(ctl.scenario, p["outcomes"], p["orders"], p["explanations"])
+        elif ctl.phase != "adjudication":
+            c.clear_adjudication()
+        else:
+            c.clear_adjudication()
+        c.set_debrief(self.debrief_html())
+        if ctl.ended:
+            c.handover_button.setEnabled(False)
+            c.next_turn_button.setEnabled(False)
+        self.refresh_views()
+
+    def debrief_html(self) -> str:
+        ctl = self.controller
+        revealed = ctl.revealed()
+        if not revealed:
+            return "<p>The debrief appears here once a turn has been committed.</p>"
+        parts = [f"<h3>Turn {revealed['turn']}: what happened and why</h3>"]
+        if revealed["injects"]:
+            parts.append("<p><b>Events</b></p><ul>" + "".join(
+                f"<li>{esc(t)}</li>" for t in revealed["injects"]) + "</ul>")
+        parts.append("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in revealed["explanations"])
+                     + "</ul>")
+        parts.append("<p><b>Orders of every team (now revealed)</b></p><table cellspacing='4'>")
+        for row in revealed["orders"]:
+            parts.append(f"<tr><td><b>{esc(row['team'])}</b></td><td>{esc(row['text'])}</td>"
+                         f"<td><i>{esc(row['status'])}</i></td></tr>")
+        parts.append("</table>")
+        if revealed.get("overrides"):
+            parts.append("<p><b>Facilitator overrides</b></p><ul>" + "".join(
+                f"<li>{esc(t)}</li>" for t in revealed["overrides"]) + "</ul>")
+        return "".join(parts)
+
+    # ------------------------------------------------------------------ hot seat
+
+    def hand_over(self) -> None:
+        ctl = self.controller
+        if ctl is None or ctl.ended:
+            return
+        if ctl.paused:
+            show_error(self, "Exercise paused", "The exercise is paused: resume it first.")
+            return
+        if ctl.phase == "briefing":
+            ctl.start_orders()
+        if ctl.phase != "orders":
+            return
+        self._lower_curtain_for_next()
+
+    def _lower_curtain_for_next(self) -> None:
+        ctl = self.controller
+        self.team_screen.clear()
+        pending = ctl.pending_human_teams()
+        if pending:
+            team = ctl.scenario.team(pending[0])
+            check = (lambda pin, t=team.id: ctl.check_pin(t, pin)) if ctl.team_has_pin(team.id) \
+                else None
+            left = len(pending) - 1
+            subtitle = ("Everyone else, please look away from the screen."
+                        + (f" {left} more team(s) after this one." if left else ""))
+            self.curtain.lower_for(team.id, team.name, check, subtitle)
+        else:
+            check = ctl.check_facilitator_pin if ctl.facilitator_has_pin() else None
+            self.curtain.lower_for(FACILITATOR, "the facilitator", check,
+                                   "Every team has submitted. The orders are sealed.")
+        self.stack.setCurrentWidget(self.curtain)
+        self._update_actions()
+
+    def _curtain_unlocked(self, who: str) -> None:
+        ctl = self.controller
+        if ctl is None:
+            return
+        if who == FACILITATOR:
+            self.show_console()
+            self.refresh()
+            if ctl.auto_resolve and not ctl.has_proposal and (
+                    ctl.phase == "adjudication" or
+                    (ctl.phase == "orders" and not ctl.exercise.waiting_for())):
+                self.resolve()
+            return
+        context = ctl.team_context(who)
+        self.team_screen.open_for(
+            ctl.scenario, who, ctl.turn, context["budget"], context["capital"],
+            context["view"], lambda entry, already, t=who: ctl.validate(t, entry, already))
+        self.stack.setCurrentWidget(self.team_screen)
+        self._update_actions()
+
+    def _team_submitted(self, team: str, entries: list) -> None:
+        ctl = self.controller
+        try:
+            ctl.submit(team, entries)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The orders could not be submitted", exc)
+        self._lower_curtain_for_next()
+
+    # ------------------------------------------------------------------ adjudication
+
+    def resolve(self) -> None:
+        ctl = self.controller
+        if ctl is None or ctl.phase not in ("orders", "adjudication") or ctl.busy:
+            return
+        if ctl.phase == "orders" and ctl.pending_human_teams():
+            if not self.prompts.confirm(
+                    "Resolve without every team?",
+                    "Some teams have not submitted: "
+                    + ", ".join(ctl.scenario.team(t).name for t in ctl.pending_human_teams())
+                    + ". Resolve anyway (they give no orders this turn)?"):
+                return
+        self.console.tabs.setCurrentIndex(2)
+        ctl.resolve_async(force=True)
+
+    def _busy(self, busy: bool) -> None:
+        self.console.set_busy(busy)
+        if busy:
+            self.statusBar().showMessage("Resolving the turn…")
+            QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.statusBar().clearMessage()
+            QApplication.restoreOverrideCursor()
+        self._update_actions()
+
+    def _resolved(self) -> None:
+        self.refresh()
+        self.console.tabs.setCurrentIndex(2)
+
+    def override(self, order_id: str | None = None) -> None:
+        ctl = self.controller
+        if ctl is None or not ctl.has_proposal:
+            return
+        if not order_id:
+            row = max(self.console.outcomes.currentRow(), 0)
+            item = self.console.outcomes.item(row, 0)
+            order_id = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if not order_id:
+            return
+        status = self.prompts.choose("Override outcome", "New outcome for this order:",
+                                     ["rejected", "accepted"])
+        if status is None:
+            return
+        reason = self.prompts.text("Reason for the override",
+                                   "Why is the outcome changed? (shown in the debrief)", True)
+        if not reason or not reason.strip():
+            show_error(self, "Override", "An override needs a written reason.")
+            return
+        try:
+            ctl.override(order_id, status, reason.strip())
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The override failed", exc)
+
+    def commit(self) -> None:
+        ctl = self.controller
+        if ctl is None or not ctl.has_proposal:
+            return
+        try:
+            ctl.commit()
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The turn could not be committed", exc)
+            return
+        self.console.tabs.setCurrentIndex(3)
+
+    def next_turn(self) -> None:
+        ctl = self.controller
+        if ctl is None or ctl.phase != "debrief":
+            return
+        ctl.next_turn()
+        if ctl.ended:
+            self.prompts.info("Exercise over", "The turn limit has been reached. "
+                              "The debrief of the last turn stays on screen.")
+
+    # ------------------------------------------------------------------ facilitator tools
+
+    def fire_inject(self, inject_id: str) -> None:
+        if self.controller is not None:
+            self.controller.fire_inject(inject_id)
+
+    def free_inject(self) -> None:
+        ctl = self.controller
+        if ctl is None or ctl.phase != "briefing":
+            return
+        title = self.prompts.text("Free-text inject", "Headline of the inject:")
+        if not title:
+            return
+        text = self.prompts.text("Free-text inject", "What happens (shown to everyone):", True)
+        ctl.free_inject(title, text or "")
+
+    def add_note(self) -> None:
+        ctl = self.controller
+        if ctl is None:
+            return
+        text = self.prompts.text("Add note", "Note (saved with the session):", True)
+        if text and text.strip():
+            ctl.add_note(text.strip())
+
+    def toggle_pause(self) -> None:
+        ctl = self.controller
+        if ctl is not None:
+            ctl.set_paused(not ctl.paused)
+
+    def rewind(self) -> None:
+        ctl = self.controller
+        if ctl is None:
+            return
+        turns = [str(t) for t in ctl.rewind_targets()]
+        choice = self.prompts.choose("Rewind", "Go back to the start of turn:", turns)
+        if choice is None:
+            return
+        reason = self.prompts.text("Rewind", "Why? (the later turns are archived, not lost)")
+        ctl.rewind(int(choice), reason or "")
+        self.show_console()
+
+    def fork(self) -> None:
+        ctl = self.controller
+        if ctl is None:
+            return
+        turns = [str(t) for t in ctl.rewind_targets()]
+        choice = self.prompts.choose("Fork", "Start a new session from the start of turn:",
+                                     turns)
+        if choice is None:
+            return
+        new = ctl.fork(int(choice))
+        self.attach(new)
+        self.statusBar().showMessage(f"Forked into a new session {new.session_id}", 8000)
+
+    def end_exercise(self) -> None:
+        ctl = self.controller
+        if ctl is None or ctl.ended:
+            return
+        if self.prompts.confirm("End the exercise", "End the exercise now? It stays saved "
+                                "and can be reported on."):
+            ctl.end()
+            settings.put("session/open", "")
+
+    # ------------------------------------------------------------------ view
+
+    def toggle_projector(self) -> None:
+        if self.controller is None:
+            return
+        if self.projector is not None and self.projector.isVisible():
+            self.projector.close()
+            self.projector = None
+            return
+        from wargame.ui.projector import ProjectorWindow
+
+        screens = QApplication.screens()
+        screen = None
+        if len(screens) > 1:
+            names = [f"{i + 1}: {s.name()} ({s.size().width()}x{s.size().height()})"
+                     for i, s in enumerate(screens)]
+            choice = self.prompts.choose("Projector", "Show the projector view on:", names)
+            if choice is None:
+                return
+            screen = screens[int(choice.split(":")[0]) - 1]
+        self.projector = ProjectorWindow(self.controller, self)
+        self.projector.show_on(screen)
+
+    def set_dark(self, on: bool) -> None:
+        from wargame.ui.palette import apply_app_palette
+
+        apply_app_palette(QApplication.instance(), "dark" if on else "light")
+        settings.put("view/theme", "dark" if on else "light")
+        theme = "dark" if on else "light"
+        for charts in (self.console.charts, getattr(self.projector, "charts", None)):
+            if charts is not None and hasattr(charts, "apply_theme"):
+                charts.apply_theme(theme)
+
+    def toggle_full_screen(self) -> None:
+        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    def about(self) -> None:
+        self.prompts.info("About wargame", "Turn-based crisis exercises about critical "
+                          "minerals. Every baseline number traces to a public source: hover "
+                          "over a number to see it.")
+
+    def _tick(self) -> None:
+        ctl = self.controller
+        if ctl is None:
+            self.timer_label.clear()
+            return
+        text = ctl.timer_text()
+        self.timer_label.setText(text)
+        if text:
+            self.console.set_status(self.status_text() + f"  ·  ⏱ {text}")
+
+    # ------------------------------------------------------------------ layout
+
+    def _restore_layout(self) -> None:
+        geometry = settings.get("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 760)
+        state = settings.get("window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        if settings.get("view/theme") == "dark":
+            self.act_dark.setChecked(True)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        settings.put("window/geometry", self.saveGeometry())
+        settings.put("window/state", self.saveState())
+        if self.projector is not None:
+            self.projector.close()
+        if self.controller is not None:
+            self.controller.close()
+            # a clean close is not a crash: no resume offer next time
+            settings.put("session/open", "")
+        super().closeEvent(event)
