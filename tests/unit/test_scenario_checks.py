@@ -166,3 +166,23 @@ def test_balance_report_flags_both_rules():
 def test_balance_within_two_percent_is_quiet():
     text = edited("capacity: 45000, output: 40000", "capacity: 45000, output: 39000")
     assert balance_report(load_scenario_text(text)) == []
+
+
+def test_readme_worked_example_validates():
+    """The designer's README promises its lithium cartel move validates as written."""
+    readme = (MINI_PATH.parents[3] / "scenarios" / "README.md").read_text()
+    block = readme[readme.index("  - id: lithium_cartel_quota"):]
+    block = block[:block.index("```")].rstrip()
+    text = edited("  - {id: EU, name: European Union, team: brussels, position: [10.0, 50.0], "
+                  "bloc: West}\n",
+                  "  - {id: EU, name: European Union, team: brussels, position: [10.0, 50.0], "
+                  "bloc: West}\n  - {id: AUS, name: Australia, team: producers}\n")
+    text = text.replace("\nmaterials:\n", "\n  - {id: producers, name: Producers, budget: 500}\n"
+                        "materials:\n  - id: li\n    name: Lithium\n    stages:\n"
+                        "      - {id: mine, name: Spodumene, price: 10}\n", 1)
+    text = text.replace("\ninjects:", "\n" + block + "\n\ninjects:", 1)
+    scenario = load_scenario_text(text)
+    move = scenario.move_index["lithium_cartel_quota"]
+    assert [e.primitive for e in move.effects] == ["set_parameter", "export_restriction"]
+    broken = text.replace("level: $regime", "level: $regim")
+    assert any("unknown parameter '$regim' (did you mean '$regime'?" in p for p in problems(broken))
