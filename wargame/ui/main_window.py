@@ -199,8 +199,6 @@ class MainWindow(QMainWindow):
             act.setEnabled(ctl is not None and not in_team)
         self.act_inject.setEnabled(live and phase == "briefing" and not in_team)
         self.act_projector.setEnabled(ctl is not None)
-        self.act_undo.setEnabled(in_team and self.team_screen.undo_stack.canUndo())
-        self.act_redo.setEnabled(in_team and self.team_screen.undo_stack.canRedo())
         self.act_pause.setText("Res&ume" if ctl is not None and ctl.paused else "&Pause")
 
     # ------------------------------------------------------------------ start

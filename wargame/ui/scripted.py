@@ -48,3 +48,55 @@ class ScriptedPrompts:
 
     def info(self, title: str, text: str) -> None:
         self.asked.append(("info", title))
+
+
+# --------------------------------------------------------------------------- driving
+
+
+def wait_until(predicate, timeout: float = 30.0) -> bool:
+    """Process Qt events until ``predicate()`` is true (or the timeout passes)."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        QApplication.processEvents()
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+def draft_first_legal(team_screen, preferred: tuple[str, ...] = ()) -> bool:
+    """Add one legal order to the open team screen: the first preferred move that the team
+    may use and can afford, else the first move that works."""
+    ids = [team_screen.moves.item(i).data(0x0100) for i in range(team_screen.moves.count())]
+    for move_id in [m for m in preferred if m in ids] + ids:
+        team_screen.select_move(move_id)
+        if team_screen.add_current():
+            return True
+    return False
+
+
+def play_hot_seat_turn(window, pins: dict[str, str] | None = None, facilitator_pin: str = "",
+                       orders_per_team: int = 1, preferred: tuple[str, ...] = ()) -> None:
+    """From the briefing: hand over, each human team drafts and submits, the facilitator
+    takes the laptop back; waits for the proposal. Uses the real buttons."""
+    pins = pins or {}
+    window.console.handover_button.click()
+    while window.stack.currentWidget() is window.curtain and window.curtain.who != "facilitator":
+        who = window.curtain.who
+        if pins.get(who):
+            window.curtain.pin_edit.setText(pins[who])
+        window.curtain.button.click()
+        screen = window.team_screen
+        for _ in range(orders_per_team):
+            draft_first_legal(screen, preferred)
+        screen.confirm_submit = False
+        screen.submit_button.click()
+    if facilitator_pin:
+        window.curtain.pin_edit.setText(facilitator_pin)
+    window.curtain.button.click()
+    ctl = window.controller
+    wait_until(lambda: not ctl.busy and ctl.has_proposal)
