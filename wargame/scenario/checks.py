@@ -218,6 +218,8 @@ class _Checker:
     def param_value_problem(self, spec: ParamSpec, value: Any, params: dict[str, ParamSpec],
                             given: dict[str, Any]) -> str | None:
         """What is wrong with ``value`` for a parameter (None when fine)."""
+        if isinstance(value, (dict, list)):
+            return f"'{spec.name}' must be a single value (got a list or mapping)"
         if spec.type in ("number", "integer"):
             if not _is_number(value) or (spec.type == "integer" and value != int(value)):
                 return f"'{spec.name}' must be {'a whole' if spec.type == 'integer' else 'a'} " \
@@ -290,6 +292,10 @@ class _Checker:
                     self.add(path + (index,), f"'{item}' cannot be inside a list")
                 else:
                     self.arg_value(path + (index,), name, single, item, effect, params, inject)
+            return
+        if isinstance(value, (dict, list)):
+            self.add(path, f"'{name}' must be a single value, not a "
+                           f"{'list' if isinstance(value, list) else 'mapping'}")
             return
         if isinstance(value, str) and value.startswith("$"):
             self.reference(path, name, kind, value, effect, params, inject)
