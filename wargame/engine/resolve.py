@@ -226,7 +226,9 @@ def _clear_prices(sc: Scenario, base: Baseline, state: GameState, pol: Policy,
     resp = sc.price_response
     need, got = flow.need, flow.delivered_use
     buyer = np.where(need > EPS, need / np.maximum(got, EPS * 1e3 + need * 1e-3), 1.0)
-    seller = np.where(flow.offered > EPS, flow.sold / np.maximum(flow.offered, EPS), 1.0)
+    # a glut is output that found no buyer; stock offered for sale and kept is not one
+    seller = np.where(flow.production > EPS,
+                      np.minimum(flow.sold / np.maximum(flow.production, EPS), 1.0), 1.0)
     ratio = np.clip(buyer * seller, 0.05, 20.0)
     base_price = base.base_price[:, :, None]
     target = base_price * ratio ** (1.0 / base.elasticity[:, None, None])
@@ -253,15 +255,22 @@ def _clear_prices(sc: Scenario, base: Baseline, state: GameState, pol: Policy,
 
 
 def _update_utilisation(base: Baseline, state: GameState, pol: Policy, flow: FlowResult) -> None:
-    """Producers run to what they can sell: stock piling above target cuts the run rate,
-    clearing stock restores it; a price floor keeps a producer at its base rate."""
+    """Producers run to what they can sell: stock piling up well above target (and above
+    half a turn's output) cuts the run rate, gradually; once it clears, or while their
+    market is short (price above baseline), they return to their base rate at once. A price
+    floor keeps a producer at its base rate."""
     capacity = np.maximum(state.capacity * pol.cap_mult, EPS)
-    excess = np.maximum(state.stock - REBUILD_TARGET * state.stock_target, 0.0)
-    cut = np.clip(excess / np.maximum(capacity * state.base_utilisation, EPS), 0.0, 0.8)
+    normal_output = capacity * state.base_utilisation
+    allowance = np.maximum(REBUILD_TARGET * state.stock_target, 0.5 * normal_output)
+    excess = np.maximum(state.stock - allowance, 0.0)
+    cut = np.clip(excess / np.maximum(normal_output, EPS), 0.0, 0.8)
+    scarce = state.price > base.base_price[:, :, None] * 1.02
+    cut = np.where(scarce, 0.0, cut)
     desired = state.base_utilisation * (1.0 - cut)
     for _payer, producer, m, s, _floor, _mid in pol.floors:
         desired[m, s, producer] = state.base_utilisation[m, s, producer]
-    state.utilisation = np.clip(state.utilisation + 0.5 * (desired - state.utilisation), 0.0, 1.0)
+    step = np.where(desired > state.utilisation, 1.0, 0.5)
+    state.utilisation = np.clip(state.utilisation + step * (desired - state.utilisation), 0.0, 1.0)
 
 
 REBUILD_TARGET = 1.5

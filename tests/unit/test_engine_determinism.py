@@ -1,0 +1,53 @@
+"""Determinism and purity: same inputs and seed give the same result; the engine imports
+no Qt, database, YAML or file-handling layer."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from wargame.engine import Order, initial_state, resolve_turn, run_game
+from wargame.scenario.loader import load_scenario
+
+MINI = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios" / "mini.yaml"
+
+
+def _digest(results):
+    return [json.dumps(r.to_dict(), sort_keys=True) for r in results]
+
+
+def test_same_inputs_same_outputs():
+    sc = load_scenario(MINI)
+    a = run_game(sc, seed=5, turns=5, bots=[t.id for t in sc.teams])
+    b = run_game(load_scenario(MINI), seed=5, turns=5, bots=[t.id for t in sc.teams])
+    assert _digest(a) == _digest(b)
+    c = run_game(sc, seed=6, turns=5, bots=[t.id for t in sc.teams])
+    assert a[-1].state.content_hash() != c[-1].state.content_hash()
+
+
+def test_resolve_does_not_mutate_its_input_state():
+    sc = load_scenario(MINI)
+    state = initial_state(sc, 1)
+    before = state.content_hash()
+    resolve_turn(sc, state, [Order("beijing", "export_licences",
+                                   {"material": "ree", "targets": "USA", "level": "freeze"})])
+    assert state.content_hash() == before
+
+
+def test_replaying_from_a_serialised_state_matches():
+    from wargame.engine import GameState
+
+    sc = load_scenario(MINI)
+    results = run_game(sc, seed=9, turns=4, bots=["beijing"])
+    middle = GameState.from_dict(json.loads(json.dumps(results[1].state.to_dict())))
+    again = run_game(sc, turns=2, bots=["beijing"], state=middle)
+    assert again[-1].state.content_hash() == results[-1].state.content_hash()
+    assert again[-1].explanations == results[-1].explanations
+
+
+def test_engine_imports_nothing_impure():
+    code = ("import sys, wargame.engine; bad = [m for m in sys.modules if m.split('.')[0] in "
+            "('PySide6', 'pyqtgraph', 'sqlite_utils', 'sqlite3', 'ruamel', 'yaml')]; print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

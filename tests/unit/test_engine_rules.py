@@ -1,0 +1,255 @@
+"""Rule tables: set up, give orders, resolve, assert. Each case's docstring-like ``rule``
+states the rule it checks. Fixture: tests/fixtures/engine_rules.yaml (round numbers, yields
+1.0; quiet world: mine 300 -> separate 300 -> magnet 300 t/yr = demand)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from wargame.engine import Order, initial_state, resolve_turn, validate_order
+from wargame.engine.state import baseline
+from wargame.scenario.loader import load_scenario
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "engine_rules.yaml"
+
+
+@pytest.fixture(scope="module")
+def sc():
+    return load_scenario(FIXTURE)
+
+
+def modified(sc, **changes):
+    """A fresh, validated copy of the scenario with some top-level fields replaced."""
+    from wargame.scenario.model import Scenario
+
+    return Scenario.model_validate({**sc.model_dump(by_alias=True), **changes})
+
+
+def play(sc, turns_orders, turns=None, seed=3):
+    """Play turns; ``turns_orders`` maps turn -> list of Orders. Returns the results."""
+    state = initial_state(sc, seed)
+    results = []
+    for turn in range(1, (turns or max(turns_orders or {1: 0}) + 1) + 1):
+        result = resolve_turn(sc, state, turns_orders.get(turn, []), explain=False)
+        assert all(o.status != "rejected" for o in result.outcomes), result.outcomes
+        results.append(result)
+        state = result.state
+    return results
+
+
+def met(result, actor, sector):
+    return result.indicators["supply_met"][actor][sector]
+
+
+def price(result, actor, stage="magnet"):
+    return result.indicators["prices_by_actor"]["ree"][stage][actor]
+
+
+def test_quiet_world_is_an_equilibrium(sc):
+    """Rule: with no orders, supply meets demand everywhere and prices stay at baseline."""
+    results = play(sc, {}, turns=8)
+    for r in results:
+        assert all(v == pytest.approx(1.0) for ks in r.indicators["supply_met"].values() for v in ks.values())
+        assert r.indicators["price_index"]["ree"] == pytest.approx(1.0, abs=1e-6)
+        assert r.ledger_gap < 1e-6
+
+
+CASES = [
+    # (name, rule, orders on turn 1, check(result_turn1, quiet_turn1))
+    ("export_restriction freeze",
+     "A magnet freeze on the USA cuts US supply by China's share of its imports; US magnet "
+     "prices rise and China's fall (two-tier pricing).",
+     [Order("beijing", "restrict", {"target": "USA", "stage": "magnet", "level": "freeze"})],
+     lambda r, q: (met(r, "USA", "ev") < 0.75 and met(r, "USA", "defence") == pytest.approx(1.0)
+                   and price(r, "USA") > 1.5 * price(q, "USA") and price(r, "CHN") < price(q, "CHN"))),
+    ("export_restriction slow-walk is milder than a freeze",
+     "A slow-walk approves about 60 % of requested exports.",
+     [Order("beijing", "restrict", {"target": "USA", "stage": "magnet", "level": "slow_walk"})],
+     lambda r, q: 0.5 < met(r, "USA", "ev") < 0.9),
+    ("extraterritorial rule",
+     "Japan's magnets carry Chinese-origin oxide above the de minimis share, so the rule caps "
+     "Japan's exports to the USA too.",
+     [Order("beijing", "origin_rule", {"target": "USA"})],
+     lambda r, q: _jpn_to_usa(r) < 0.2 * _jpn_to_usa(q) and met(r, "USA", "ev") < 0.2),
+    ("export_ban on ore",
+     "Indonesia's ore ban stops ore exports; China's separation runs short of ore.",
+     [Order("jakarta", "ore_ban", {})],
+     lambda r, q: not _flow(r, "mine", "IDN", "CHN") and _flow(q, "mine", "IDN", "CHN") > 0
+     and r.indicators["ore_processed_home"]["ree"].get("IDN", 0) == pytest.approx(0.0)),
+    ("tariff",
+     "A tariff raises the importer's landed price and earns it revenue.",
+     [Order("brussels", "tariff", {"exporter": "CHN", "rate": 0.5})],
+     lambda r, q: price(r, "EU") > price(q, "EU") and r.indicators["budget"]["brussels"] > 1000),
+    ("tech_export_control",
+     "A technology export control caps the target sector's output at 1 - severity.",
+     [Order("washington", "tech_control", {"target": "CHN", "sector": "ev", "severity": 0.4})],
+     lambda r, q: met(r, "CHN", "ev") == pytest.approx(0.6)),
+    ("set_parameter capacity",
+     "The white cell halves China's mine capacity: ore runs short downstream.",
+     [Order("brussels", "white_cell", {"parameter": "capacity", "actor": "CHN", "value": 0.5})],
+     lambda r, q: r.indicators["price_index"]["ree"] > 1.05 and
+     min(v for ks in r.indicators["supply_met"].values() for v in ks.values()) < 0.95),
+    ("stockpile build",
+     "Building a strategic stockpile buys extra magnets into the buyer's stock, out of a "
+     "tight market: others get less.",
+     [Order("washington", "stockpile", {"action": "build", "tonnes": 5})],
+     lambda r, q: r.indicators["stocks"].get("USA", {}).get("ree", 0) > 1.0
+     and met(r, "EU", "ev") < 1.0),
+    ("price_floor",
+     "A floor above the market price costs its payer the gap times the producer's output.",
+     [Order("washington", "floor", {"producer": "USA", "floor": 150})],
+     lambda r, q: r.indicators["budget"]["washington"] == pytest.approx(1000 - 50 * 5 / 1000, rel=1e-3)),
+]
+
+
+def _flow(result, stage, exporter, importer):
+    for e, i, tonnes, _status in result.indicators["flows"]["ree"][stage]:
+        if e == exporter and i == importer:
+            return tonnes
+    return 0.0
+
+
+def _jpn_to_usa(result):
+    return _flow(result, "magnet", "JPN", "USA")
+
+
+@pytest.mark.parametrize("name,rule,orders,check", CASES, ids=[c[0] for c in CASES])
+def test_rule_table(sc, name, rule, orders, check):
+    quiet = play(sc, {}, turns=1)[0]
+    result = play(sc, {1: orders}, turns=1)[0]
+    assert check(result, quiet), rule
+    assert result.ledger_gap < 1e-6
+
+
+def test_restriction_lapses_and_supply_recovers(sc):
+    """Rule: a two-turn freeze ends after its duration; supply recovers after it lapses."""
+    order = Order("beijing", "restrict", {"target": "USA", "stage": "magnet", "level": "freeze",
+                                          "turns": 2})
+    results = play(sc, {1: [order]}, turns=6)
+    assert met(results[0], "USA", "ev") < 0.75 and met(results[1], "USA", "ev") < 0.75
+    assert met(results[3], "USA", "ev") > 0.97
+    assert results[5].indicators["price_index"]["ree"] < results[1].indicators["price_index"]["ree"]
+
+
+def test_invest_capacity_arrives_after_lead_time(sc):
+    """Rule: a magnet plant (lead time 0.5 years = 2 quarterly turns) adds capacity then."""
+    order = Order("washington", "invest", {"stage": "magnet", "tonnes": 40})
+    results = play(sc, {1: [order]}, turns=4)
+    cap = [r.state.capacity[0, 2, 1] for r in results]
+    assert cap[0] == pytest.approx(5.0) and cap[1] == pytest.approx(5.0)
+    assert cap[2] == pytest.approx(15.0)
+    assert results[0].indicators["budget"]["washington"] == pytest.approx(1000 - 10 - 40)
+
+
+def test_investment_delay_is_a_seeded_draw(sc):
+    """Rule: each pending investment may slip one turn with the delay probability (seeded)."""
+    delayed = modified(sc, delay_probability=1.0)
+    order = Order("washington", "invest", {"stage": "magnet", "tonnes": 40})
+    state = initial_state(delayed, 1)
+    for turn in range(1, 5):
+        result = resolve_turn(delayed, state, [order] if turn == 1 else [], explain=False)
+        state = result.state
+    assert state.capacity[0, 2, 1] == pytest.approx(5.0)  # always slips at p = 1
+    assert any(d["kind"] == "delay" and d["slipped"] for d in result.draws)
+
+
+@pytest.mark.parametrize("primitive_move", ["stake", "offtake"])
+def test_reserved_share_served_first_in_a_shortage(sc, primitive_move):
+    """Rule: an equity stake or offtake reserves a share of the seller's output for the buyer,
+    so the buyer is served before others when supply is short."""
+    cut = Order("brussels", "white_cell", {"parameter": "capacity", "actor": "CHN", "value": 0.6})
+    params = {"host": "JPN", "share": 0.8} if primitive_move == "stake" else {"seller": "JPN", "share": 0.8}
+    deal = Order("washington", primitive_move, params)
+    without = play(sc, {1: [cut]}, turns=1)[0]
+    with_deal = play(sc, {1: [cut, deal]}, turns=1)[0]
+    assert _jpn_to_usa(with_deal) > _jpn_to_usa(without)
+    assert met(with_deal, "USA", "ev") > met(without, "USA", "ev")
+
+
+def test_stockpile_release_cushions_a_freeze(sc):
+    """Rule: releasing a strategic stockpile adds to supply while it lasts."""
+    stocked = modified(sc, stocks=[{"actor": "USA", "material": "ree", "stage": "magnet",
+                                    "tonnes": 40, "strategic": True}])
+    freeze = Order("beijing", "restrict", {"target": "USA", "stage": "magnet", "level": "freeze"})
+    release = Order("washington", "stockpile", {"action": "release", "tonnes": 10})
+    base_case = play(stocked, {1: [freeze]}, turns=1)[0]
+    cushioned = play(stocked, {1: [freeze, release]}, turns=1)[0]
+    assert met(cushioned, "USA", "ev") > met(base_case, "USA", "ev") + 0.1
+
+
+def test_recycling_adds_secondary_supply_and_counts_for_crma(sc):
+    """Rule: recycling capacity arrives after its lead time, adds supply without ore, and
+    counts towards the EU's CRMA recycling benchmark."""
+    results = play(sc, {1: [Order("brussels", "recycle", {"tonnes": 40})]}, turns=4)
+    assert results[0].indicators["crma"]["EU"]["ree"]["recycling"] == pytest.approx(0.0)
+    assert results[3].indicators["crma"]["EU"]["ree"]["recycling"] > 0.15
+    assert all(r.ledger_gap < 1e-6 for r in results)
+
+
+def test_substitution_cuts_demand_after_its_lag(sc):
+    """Rule: substitution removes a share of a sector's demand after the lag, ramping up."""
+    order = Order("brussels", "substitute", {"sector": "ev", "share": 0.5})
+    results = play(sc, {1: [order]}, turns=4)
+    need = [r.indicators["shortfall_tonnes"] for r in results]
+    prices = [r.indicators["prices_by_actor"]["ree"]["magnet"]["CHN"] for r in results]
+    imports = [_flow(r, "magnet", "CHN", "EU") for r in results]
+    assert prices[0] == pytest.approx(100.0, rel=1e-3)  # lag: nothing yet
+    assert imports[3] < 0.6 * imports[0]  # the EU needs fewer magnets
+    assert prices[3] < 95.0  # exporters' glut lowers their price
+    assert need  # indicators computed every turn
+
+
+def test_illegal_orders_are_rejected_with_a_reason(sc):
+    """Rule: an order of another team's move, an unknown actor or an unaffordable order is
+    rejected with a reason, not crashed on."""
+    state = initial_state(sc, 1)
+    assert "may not use" in validate_order(sc, state, Order("washington", "restrict", {}))[0]
+    assert any("unknown actor" in p for p in validate_order(
+        sc, state, Order("beijing", "restrict", {"target": "ZZZ", "stage": "magnet", "level": "freeze"})))
+    assert any("not affordable" in p for p in validate_order(
+        sc, state, Order("washington", "invest", {"stage": "magnet", "tonnes": 1000})))
+    assert any("at most" in p for p in validate_order(
+        sc, state, Order("washington", "invest", {"stage": "magnet", "tonnes": 5000})))
+    assert "unknown move" in validate_order(sc, state, Order("washington", "nope", {}))[0]
+    result = resolve_turn(sc, state, [Order("washington", "restrict", {})], explain=False)
+    assert result.outcomes[0].status == "rejected" and "may not use" in result.outcomes[0].detail
+
+
+def test_override_sets_an_order_aside(sc):
+    """Rule: the facilitator can set an accepted order aside; it then has no effect."""
+    state = initial_state(sc, 1)
+    order = Order("beijing", "restrict", {"target": "USA", "stage": "magnet", "level": "freeze"}, id="o1")
+    result = resolve_turn(sc, state, [order], explain=False,
+                          overrides=[{"order_id": "o1", "status": "rejected", "reason": "white cell"}])
+    assert result.outcomes[0].status == "overridden"
+    assert met(result, "USA", "ev") == pytest.approx(1.0)
+
+
+def test_explanations_attribute_the_shortfall(sc):
+    """Rule: the explanation names the order that moved a headline indicator, by re-resolving
+    without it with the same random draws."""
+    state = initial_state(sc, 1)
+    order = Order("beijing", "restrict", {"target": "USA", "stage": "magnet", "level": "freeze"})
+    result = resolve_turn(sc, state, [order], explain=True)
+    text = " ".join(result.explanations)
+    assert "without Beijing's Export licence regime it would have been 100 %" in text
+    assert "United States' evs supply" in text
+
+
+def test_state_round_trips_and_hash_is_stable(sc):
+    results = play(sc, {1: [Order("beijing", "restrict", {"target": "USA", "stage": "magnet",
+                                                            "level": "freeze"})]}, turns=2)
+    from wargame.engine import GameState, TurnResult
+    state = results[-1].state
+    again = GameState.from_dict(state.to_dict())
+    assert again.content_hash() == state.content_hash()
+    assert np.array_equal(again.origin, state.origin)
+    assert TurnResult.from_dict(results[-1].to_dict()).to_dict() == results[-1].to_dict()
+
+
+def test_baseline_converts_annual_figures_to_turns(sc):
+    base = baseline(sc)
+    assert base.turn_fraction == 0.25
+    assert base.capacity[0, 0, 0] == pytest.approx(50.0)
