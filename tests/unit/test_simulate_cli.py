@@ -1,0 +1,81 @@
+"""``wargame simulate``: runs headless, byte-identical JSON for the same inputs, clear exit 2
+errors for a missing scenario, a bad orders file or an unknown move."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wargame.cli import main
+
+MINI = str(Path(__file__).resolve().parent.parent / "fixtures" / "scenarios" / "mini.yaml")
+
+
+def test_simulate_prints_a_summary_per_turn(capsys):
+    assert main(["simulate", MINI, "--turns", "3", "--seed", "4", "--bots", "all"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("turn ") >= 3 and "3 turn(s) played, seed 4" in out
+
+
+def test_json_is_byte_identical_for_the_same_inputs(tmp_path):
+    orders = tmp_path / "orders.yaml"
+    orders.write_text("- {turn: 1, team: beijing, move: export_licences, "
+                      "params: {material: ree, targets: USA, level: freeze}}\n")
+    outs = []
+    for name in ("a.json", "b.json"):
+        target = tmp_path / name
+        assert main(["simulate", MINI, "--turns", "4", "--seed", "2", "--orders", str(orders),
+                     "--bots", "washington,brussels", "--json", str(target), "--quiet"]) == 0
+        outs.append(target.read_bytes())
+    assert outs[0] == outs[1]
+    data = json.loads(outs[0])
+    assert data["scenario"] == "mini" and data["seed"] == 2 and len(data["turns"]) == 4
+    first = data["turns"][0]
+    assert set(first) >= {"turn", "prices", "supply_met", "scores", "explanations"}
+    assert 0 <= first["supply_met"]["USA"]["ev"] < 1
+    assert any("Beijing" in line for line in first["explanations"])
+    assert len(data["state_hash"]) == 64
+
+
+@pytest.mark.parametrize("args,message", [
+    (["simulate", "no/such/file.yaml"], "no/such/file.yaml"),
+    (["simulate", MINI, "--bots", "atlantis"], "unknown team(s) for --bots: atlantis"),
+    (["simulate", MINI, "--turns", "0"], "--turns must be at least 1"),
+])
+def test_user_errors_exit_2_with_a_clear_message(capsys, args, message):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("content,message", [
+    ("- {turn: 1, team: beijing, move: teleport}\n", "unknown move 'teleport'"),
+    ("- {turn: 1, team: narnia, move: export_licences}\n", "unknown team 'narnia'"),
+    ("- {turn: 0, team: beijing, move: export_licences}\n", "'turn' must be a whole number"),
+    ("- {turn: 1, team: washington, move: export_licences}\n", "may not use move"),
+    ("turn: [1\n", "not valid YAML"),
+    ("just a string\n", "expected a list"),
+])
+def test_bad_orders_file(tmp_path, capsys, content, message):
+    orders = tmp_path / "orders.yaml"
+    orders.write_text(content)
+    assert main(["simulate", MINI, "--orders", str(orders)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_illegal_order_parameters_are_rejected_not_crashed(tmp_path, capsys):
+    orders = tmp_path / "orders.yaml"
+    orders.write_text("- {turn: 1, team: beijing, move: export_licences, "
+                      "params: {material: unobtainium, targets: USA}}\n")
+    assert main(["simulate", MINI, "--turns", "1", "--orders", str(orders)]) == 0
+    assert "rejected" in capsys.readouterr().out
+
+
+def test_runs_as_a_console_command(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "wargame.cli", "simulate", MINI, "--turns", "2",
+                          "--quiet"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "2 turn(s) played" in out.stdout
