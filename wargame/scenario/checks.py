@@ -472,12 +472,13 @@ def check_scenario(scenario: Scenario) -> list[Issue]:
 # --------------------------------------------------------------------------- balance lint
 
 
-def world_output(scenario: Scenario, material_id: str) -> list[float]:
-    """Annual world output per stage of a material (output, or capacity when not given)."""
+def world_output(scenario: Scenario, material_id: str, recycled: bool | None = None) -> list[float]:
+    """Annual world output per stage of a material (output, or capacity when not given);
+    ``recycled`` True/False keeps only secondary/primary entries, None counts both."""
     material = scenario.material(material_id)
     totals = [0.0] * len(material.stages)
     for entry in scenario.capacities:
-        if entry.material == material_id:
+        if entry.material == material_id and (recycled is None or entry.recycled == recycled):
             try:
                 stage = material.stage_index(entry.stage)
             except KeyError:
@@ -496,16 +497,19 @@ def balance_report(scenario: Scenario, tolerance: float = BALANCE_TOLERANCE) -> 
     last stage's world output should match world demand."""
     warnings = []
     for material in scenario.materials:
+        # recycled output needs no input from the stage above: it only adds supply
         out = world_output(scenario, material.id)
+        primary = world_output(scenario, material.id, recycled=False)
         stages = material.stages
         for s in range(len(stages) - 1):
             fed = out[s] * float(stages[s + 1].yield_)
-            if _apart(fed, out[s + 1]) > tolerance:
+            if _apart(fed, primary[s + 1]) > tolerance:
                 warnings.append(
                     f"material '{material.id}': stage '{stages[s].id}' world output "
                     f"{out[s]:,.0f} t x yield {float(stages[s + 1].yield_):g} of "
                     f"'{stages[s + 1].id}' = {fed:,.0f} t, but '{stages[s + 1].id}' world "
-                    f"output is {out[s + 1]:,.0f} t ({_apart(fed, out[s + 1]):.0%} apart)")
+                    f"primary output is {primary[s + 1]:,.0f} t "
+                    f"({_apart(fed, primary[s + 1]):.0%} apart)")
         demand = sum(float(d.tonnes_per_year) for d in scenario.demand
                      if d.material == material.id)
         if _apart(out[-1], demand) > tolerance:
