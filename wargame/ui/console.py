@@ -69,47 +69,53 @@ def fmt_number(value) -> str:
 
 
 def headline_html(scenario, indicators: dict | None, turn: int) -> str:
-    """Public headline indicators: prices of the last stage of each material, supply met of
-    the most exposed sectors, budgets and scores. Safe for the projector."""
+    """Public headline indicators: the final-stage price of each material against its
+    baseline, the worst-served sector of each played actor, and each team's score and
+    budget. Safe for the projector (only public, committed numbers)."""
     if not indicators:
         return "<p>No turn has been played yet: the world is at its baseline.</p>"
     parts = []
     prices = indicators.get("prices", {})
     if prices:
-        parts.append("<h4>Prices (USD/kg)</h4><table cellspacing='4'>")
+        parts.append("<h4>Prices of finished products</h4><table cellspacing='4'>"
+                     "<tr><th align='left'>Material</th><th align='right'>USD/kg</th>"
+                     "<th align='right'>vs baseline</th></tr>")
         for material in scenario.materials:
             stages = prices.get(material.id, {})
-            cells = []
-            for stage in material.stages:
-                if stage.id in stages:
-                    base = float(stage.price.value)
-                    now = float(stages[stage.id])
-                    change = (now / base - 1) * 100 if base else 0.0
-                    cells.append(f"{esc(stage.name)} {fmt_number(now)} ({change:+.0f}%)")
-            if cells:
-                parts.append(f"<tr><td><b>{esc(material.name)}</b></td><td>"
-                             f"{' · '.join(cells)}</td></tr>")
+            stage = material.stages[-1]
+            if stage.id not in stages:
+                continue
+            base = float(stage.price.value)
+            now = float(stages[stage.id])
+            change = (now / base - 1) * 100 if base else 0.0
+            parts.append(f"<tr><td>{esc(material.name)}</td><td align='right'>"
+                         f"{fmt_number(now)}</td><td align='right'>{change:+.0f}%</td></tr>")
         parts.append("</table>")
     supply = indicators.get("supply_met", {})
-    if supply:
-        parts.append("<h4>Supply met (share of demand)</h4><table cellspacing='4'>")
-        for actor_id, sectors in supply.items():
-            name = scenario.actor(actor_id).name if actor_id in scenario.actor_index else actor_id
-            cells = []
+    played = [a for a in scenario.actors if a.team]
+    if supply and played:
+        parts.append("<h4>Supply met: worst-served sector</h4><table cellspacing='4'>")
+        for actor in played:
+            sectors = supply.get(actor.id) or {}
+            values = []
             for sector_id, share in sectors.items():
-                label = scenario.sector(sector_id).name if sector_id in scenario.sector_index \
-                    else sector_id
                 try:
-                    cells.append(f"{esc(label)} {float(share) * 100:.0f}%")
+                    values.append((float(share), sector_id))
                 except (TypeError, ValueError):
                     continue
-            parts.append(f"<tr><td><b>{esc(name)}</b></td><td>{' · '.join(cells)}</td></tr>")
+            if not values:
+                continue
+            share, sector_id = min(values)
+            label = scenario.sector(sector_id).name if sector_id in scenario.sector_index \
+                else sector_id
+            parts.append(f"<tr><td>{esc(actor.name)}</td><td>{esc(label)}</td>"
+                         f"<td align='right'>{share * 100:.0f}%</td></tr>")
         parts.append("</table>")
     scores = indicators.get("scores", {})
     budget = indicators.get("budget", {})
     if scores or budget:
-        parts.append("<h4>Teams</h4><table cellspacing='4'><tr><th>Team</th><th>Score</th>"
-                     "<th>Budget (USD m)</th></tr>")
+        parts.append("<h4>Teams</h4><table cellspacing='4'><tr><th align='left'>Team</th>"
+                     "<th align='right'>Score</th><th align='right'>Budget (USD m)</th></tr>")
         for team in scenario.teams:
             parts.append(f"<tr><td>{esc(team.name)}</td><td align='right'>"
                          f"{fmt_number(scores.get(team.id, ''))}</td><td align='right'>"
@@ -137,6 +143,7 @@ class Console(QWidget):
         self.status.setObjectName("consoleStatus")
         self.status.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self.status.setAccessibleName("Turn and phase")
+        self.status.setWordWrap(True)
         outer.addWidget(self.status)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -148,20 +155,14 @@ class Console(QWidget):
         self.map_placeholder = QLabel("Loading the world view…")
         self.map_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.map_host.addWidget(self.map_placeholder)
-        left_layout.addLayout(self.map_host, 3)
-        self.selection = QTextBrowser()
-        self.selection.setAccessibleName("Selected actor or flow")
-        self.selection.setPlaceholderText("Click an actor or a flow on the map to see its "
-                                          "numbers and their sources.")
-        self.selection.setMaximumHeight(170)
-        left_layout.addWidget(self.selection, 1)
+        left_layout.addLayout(self.map_host, 1)
         splitter.addWidget(left)
         self.flowmap = None
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Phases")
         splitter.addWidget(self.tabs)
-        splitter.setSizes([620, 560])
+        splitter.setSizes([700, 600])
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
 
@@ -221,6 +222,9 @@ class Console(QWidget):
         self.progress.hide()
         a.addWidget(self.progress)
         self.outcomes = _table(["Team", "Order", "Outcome", "Detail"], "Proposed outcomes")
+        header = self.outcomes.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         a.addWidget(self.outcomes, 2)
         self.explanations = QTextBrowser()
         self.explanations.setAccessibleName("Explanations")
@@ -355,9 +359,10 @@ class Console(QWidget):
             for c, value in enumerate(cells):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, outcome.get("order_id", ""))
-                if c == 3:
+                if c in (1, 3):
                     item.setToolTip(value)
                 self.outcomes.setItem(r, c, item)
+        self.outcomes.resizeRowsToContents()
         self.explanations.setHtml("<h4>Why</h4><ul>" + "".join(
             f"<li>{esc(s)}</li>" for s in explanations) + "</ul>" if explanations else
             "<p>No explanations.</p>")

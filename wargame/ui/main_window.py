@@ -350,10 +350,6 @@ class MainWindow(QMainWindow):
                 widget = FlowMapWidget()
                 widget.setAccessibleName("World flow map")
                 self.console.attach_flowmap(widget)
-                for name in ("actorClicked", "flowClicked", "selectionChanged"):
-                    signal = getattr(widget, name, None)
-                    if signal is not None:
-                        signal.connect(self._map_selection)
             except Exception as exc:  # noqa: BLE001
                 log.warning("flow map unavailable: %s", exc)
                 self.console.map_placeholder.setText(f"World view unavailable: {exc}")
@@ -361,7 +357,9 @@ class MainWindow(QMainWindow):
             try:
                 from wargame.ui.charts import DebriefCharts
 
-                self.console.attach_charts(DebriefCharts())
+                charts = DebriefCharts()
+                charts.set_tabbed(True)  # one chart per tab: fits beside the map at 1366 px
+                self.console.attach_charts(charts)
             except Exception as exc:  # noqa: BLE001
                 log.warning("charts unavailable: %s", exc)
         self.refresh_views()
@@ -382,14 +380,6 @@ class MainWindow(QMainWindow):
             self.console.charts.update_history(ctl.scenario, history)
         if self.projector is not None:
             self.projector.refresh()
-
-    def _map_selection(self, *args) -> None:
-        ctl = self.controller
-        if ctl is None:
-            return
-        from wargame.ui.controller import describe_selection
-
-        self.console.selection.setHtml(describe_selection(ctl, *args))
 
     def show_console(self) -> None:
         self.team_screen.clear()

@@ -272,6 +272,7 @@ class TeamScreen(QWidget):
         right_layout = QVBoxLayout(right)
         self.draft_list = QListWidget()
         self.draft_list.setAccessibleName("Draft orders")
+        self.draft_list.setWordWrap(True)
         right_layout.addWidget(self.draft_list, 1)
         self.problems = QLabel()
         self.problems.setWordWrap(True)
@@ -457,7 +458,8 @@ class TeamScreen(QWidget):
             move = self.scenario.move_index.get(entry["move"])
             b, c = order_cost(move, entry["params"]) if move else (0, 0)
             text = describe_order(self.scenario, entry["move"], entry["params"])
-            item = QListWidgetItem(f"{text}   — {b:,.0f} USD m, {c:,.0f} PC")
+            item = QListWidgetItem(f"{text}\n    costs {b:,.0f} USD m, {c:,.0f} political "
+                                   "capital")
             self.draft_list.addItem(item)
         sb, sc = self.spent()
         self.money.setText(
@@ -491,19 +493,114 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _pct(value: Any) -> str:
+    try:
+        return f"{float(value) * 100:.0f}%"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _label(scenario, kind: str, key: str) -> str:
+    index = {"actor": scenario.actor_index, "sector": scenario.sector_index,
+             "material": scenario.material_index}[kind]
+    if key in index:
+        return getattr(scenario, kind)(key).name
+    return str(key)
+
+
 def render_team_view(scenario, team, view: dict | None) -> str:
-    """HTML of a team's own view: briefing, objectives, then what the engine lets it see."""
-    parts = [f"<h3>{team.name}</h3>"]
+    """HTML of a team's own view (the engine's ``team_view``): briefing, objectives, its own
+    indicators, what is public about the world, measures in force and its pipeline."""
+    import html as _html
+
+    esc = _html.escape
+    parts = [f"<h3>{esc(team.name)}</h3>"]
     if team.briefing:
-        parts.append(f"<p>{team.briefing}</p>")
+        parts.append(f"<p>{esc(team.briefing)}</p>")
     if team.objectives:
         parts.append("<p><b>Objectives</b></p><ul>")
         for obj in team.objectives:
-            label = obj.label or obj.indicator.replace("_", " ")
-            parts.append(f"<li>{label} (weight {obj.weight:g})</li>")
+            target = obj.sector or obj.origin or obj.material or ""
+            label = obj.label or (obj.indicator.replace("_", " ") + (f" ({target})" if target
+                                                                       else ""))
+            parts.append(f"<li>{esc(label)} — weight {obj.weight:g}</li>")
         parts.append("</ul>")
-    if view:
-        parts.append(_render_dict(view, depth=0))
+    if not view:
+        return "".join(parts)
+    own = view.get("own") or {}
+    if own.get("score") is not None:
+        parts.append(f"<p><b>Score:</b> {_fmt(own['score'])}</p>")
+    supply = own.get("supply_met") or {}
+    if supply:
+        parts.append("<p><b>Your supply met</b></p><ul>")
+        for actor, sectors in supply.items():
+            cells = ", ".join(f"{esc(_label(scenario, 'sector', k))} {_pct(v)}"
+                              for k, v in (sectors or {}).items())
+            parts.append(f"<li>{esc(_label(scenario, 'actor', actor))}: {cells}</li>")
+        parts.append("</ul>")
+    dependency = own.get("dependency") or {}
+    if dependency:
+        parts.append("<p><b>Your dependency by origin</b></p><ul>")
+        for actor, origins in dependency.items():
+            if isinstance(origins, dict):
+                flat = {}
+                for k, v in origins.items():
+                    flat[k] = v if not isinstance(v, dict) else None
+                cells = ", ".join(f"{esc(_label(scenario, 'actor', k))} {_pct(v)}"
+                                  for k, v in flat.items() if v is not None)
+                if cells:
+                    parts.append(f"<li>{esc(_label(scenario, 'actor', actor))}: {cells}</li>")
+        parts.append("</ul>")
+    for key, title, unit in (("import_bill", "Import bill", "USD m"),
+                             ("revenue", "Revenue", "USD m")):
+        values = own.get(key) or {}
+        cells = [f"{esc(_label(scenario, 'actor', a))} {_fmt(v)} {unit}"
+                 for a, v in values.items() if not isinstance(v, dict)]
+        if cells:
+            parts.append(f"<p><b>{title}:</b> {', '.join(cells)}</p>")
+    stocks = own.get("stocks") or {}
+    if stocks:
+        cells = []
+        for actor, materials in stocks.items():
+            for material, tonnes in (materials or {}).items():
+                if not isinstance(tonnes, dict):
+                    cells.append(f"{esc(_label(scenario, 'material', material))} "
+                                 f"{_fmt(tonnes)} t")
+        if cells:
+            parts.append(f"<p><b>Your stocks:</b> {', '.join(cells)}</p>")
+    public = view.get("public") or {}
+    prices = public.get("prices") or {}
+    if prices:
+        parts.append("<p><b>World prices (public, USD/kg)</b></p><ul>")
+        for material, stages in prices.items():
+            if not isinstance(stages, dict):
+                continue
+            cells = ", ".join(f"{esc(str(k))} {_fmt(v)}" for k, v in stages.items()
+                              if not isinstance(v, dict))
+            parts.append(f"<li>{esc(_label(scenario, 'material', material))}: {cells}</li>")
+        parts.append("</ul>")
+    measures = view.get("measures") or []
+    if measures:
+        parts.append("<p><b>Measures in force</b></p><ul>")
+        for m in measures[:20]:
+            mine = " (yours)" if m.get("own") else ""
+            parts.append(f"<li>{esc(str(m.get('label', '')))}{mine}</li>")
+        parts.append("</ul>")
+    pipeline = view.get("pipeline") or []
+    if pipeline:
+        parts.append("<p><b>Capacity being built</b></p><ul>")
+        for entry in pipeline[:20]:
+            what = entry.get("label") or (f"{entry.get('material', '')} "
+                                          f"{entry.get('stage', '')}")
+            tonnes = entry.get("tonnes_per_year") or entry.get("tonnes")
+            due = entry.get("arrives") or entry.get("turn") or entry.get("due")
+            parts.append(f"<li>{esc(str(what))}"
+                         + (f": {_fmt(tonnes)} t/yr" if tonnes is not None else "")
+                         + (f", due turn {esc(str(due))}" if due is not None else "")
+                         + "</li>")
+        parts.append("</ul>")
+    if len(parts) <= 3 and not view.get("own"):
+        parts.append("<p>No turn has been played yet: the world is at its baseline.</p>")
     return "".join(parts)
 
 
