@@ -153,6 +153,8 @@ class _ChartBase(QtWidgets.QWidget):
             self._control_widgets.append(lab)
         widget.setAccessibleName(accessible)
         widget.setToolTip(accessible)
+        if isinstance(widget, QtWidgets.QComboBox):
+            widget.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.controls.addWidget(widget)
         self._control_widgets.append(widget)
 
@@ -221,6 +223,7 @@ class _LineChart(_ChartBase):
         self.graphics.ci.layout.setColumnStretchFactor(0, 10)
         self.graphics.ci.layout.setColumnStretchFactor(1, 0)
         self._curves: dict[str, Any] = {}
+        self._style_signature: tuple | None = None
         self._series: list[tuple[str, list[float], list[float]]] = []
         self._empty_text = pgm.TextItem("No turns played yet", anchor=(0.5, 0.5))
         self._layout.addWidget(self.graphics, 1)
@@ -263,9 +266,13 @@ class _LineChart(_ChartBase):
         width = 3.5 if self._large else 2.0
         symbol_size = 11 if self._large else 7
         seen = set()
-        self.legend.clear()
-        self.legend.setLabelTextSize(f"{self.point_size(0.95):.1f}pt")
-        self.legend.setLabelTextColor(colours.foreground)
+        # restyling and rebuilding the legend is most of the cost: only when something changed
+        signature = (tuple(label for label, _, _ in series), self._theme, self._large)
+        restyle = signature != self._style_signature
+        if restyle:
+            self.legend.clear()
+            self.legend.setLabelTextSize(f"{self.point_size(0.95):.1f}pt")
+            self.legend.setLabelTextColor(colours.foreground)
         for i, (label, xs, ys) in enumerate(series):
             seen.add(label)
             colour = colours.series[i % len(colours.series)]
@@ -274,15 +281,20 @@ class _LineChart(_ChartBase):
                 curve = pgm.PlotDataItem()
                 self.plot.addItem(curve)
                 self._curves[label] = curve
+            if restyle:
+                curve.opts["pen"] = pgm.mkPen(colour, width=width)
+                curve.opts["symbol"] = palette.series_symbol(i)
+                curve.opts["symbolSize"] = symbol_size
+                curve.opts["symbolBrush"] = pgm.mkBrush(colour)
+                curve.opts["symbolPen"] = pgm.mkPen(colours.background, width=1)
             curve.setData(xs, ys, connect="finite")
-            curve.setPen(pgm.mkPen(colour, width=width))
-            curve.setSymbol(palette.series_symbol(i))
-            curve.setSymbolSize(symbol_size)
-            curve.setSymbolBrush(colour)
-            curve.setSymbolPen(pgm.mkPen(colours.background, width=1))
-            self.legend.addItem(curve, label)
+            if restyle:
+                self.legend.addItem(curve, label)
         for label in [k for k in self._curves if k not in seen]:
             self.plot.removeItem(self._curves.pop(label))
+        if restyle:
+            self._style_signature = signature
+            self.graphics.ci.layout.activate()  # give the legend its room now
         if series:
             if self._empty_text.scene() is not None:
                 self.plot.removeItem(self._empty_text)
