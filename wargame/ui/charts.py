@@ -262,6 +262,7 @@ class _LineChart(_ChartBase):
         pgm = pg()
         colours = palette.chart_colours(self._theme)
         series = self._series_data() if self._history else []
+        series = [sr for sr in series if any(y == y for y in sr[2])]  # drop all-NaN lines
         self._series = series
         width = 3.5 if self._large else 2.0
         symbol_size = 11 if self._large else 7
@@ -593,6 +594,16 @@ class _HeatmapCanvas(QtWidgets.QWidget):
     def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(480, 300)
 
+    def _header_font(self, width: float) -> tuple[QtGui.QFont, QtGui.QFontMetricsF]:
+        font = self._owner.font_for(0.95)
+        fm = QtGui.QFontMetricsF(font)
+        widest = max([fm.horizontalAdvance(w) for c in self.cols for w in c.split()] + [1.0])
+        if widest > width:
+            font.setPointSizeF(max(font.pointSizeF() * 0.75,
+                                   font.pointSizeF() * width / widest))
+            fm = QtGui.QFontMetricsF(font)
+        return font, fm
+
     def _layout_geometry(self):
         owner = self._owner
         font = owner.font_for(0.95)
@@ -606,9 +617,10 @@ class _HeatmapCanvas(QtWidgets.QWidget):
         ncols = max(1, len(self.cols))
         cell_w = avail_w / ncols
         # column headers wrap onto up to 3 lines in the cell width
-        head_lines = max([len(_wrap_lines(c, fm, cell_w - pad * 0.5, 3)) for c in self.cols]
+        _, hfm = self._header_font(cell_w - pad * 0.5)
+        head_lines = max([len(_wrap_lines(c, hfm, cell_w - pad * 0.5, 3)) for c in self.cols]
                          + [1])
-        head_h = fm.height() * head_lines + pad
+        head_h = hfm.height() * head_lines + pad
         avail_h = max(10.0, self.height() - head_h - pad * 2)
         nrows = max(1, len(self.rows))
         cell_h = min(avail_h / nrows, fm.height() * 4)
@@ -632,14 +644,17 @@ class _HeatmapCanvas(QtWidgets.QWidget):
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No turns played yet")
             p.end()
             return
-        # column headers
+        # column headers (a smaller font when a single word is wider than a cell)
         p.setPen(fg)
+        hfont, hfm = self._header_font(cell_w - pad * 0.5)
+        p.setFont(hfont)
         for j, name in enumerate(self.cols):
-            lines = _wrap_lines(name, fm, cell_w - pad * 0.5, 3)
+            lines = _wrap_lines(name, hfm, cell_w - pad * 0.5, 3)
             for k, line in enumerate(lines):
-                y = top - pad * 0.5 - (len(lines) - k) * fm.height()
-                p.drawText(QtCore.QRectF(left + j * cell_w, y, cell_w, fm.height()),
+                y = top - pad * 0.5 - (len(lines) - k) * hfm.height()
+                p.drawText(QtCore.QRectF(left + j * cell_w, y, cell_w, hfm.height()),
                            int(Qt.AlignmentFlag.AlignCenter), line)
+        p.setFont(font)
         # rows
         cell_font = owner.font_for(0.95, bold=True)
         for i, name in enumerate(self.rows):
