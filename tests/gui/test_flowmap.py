@@ -161,3 +161,33 @@ def test_flow_map_with_real_engine_result(fmap, mini_path):
     expected = [r for r in second.indicators["flows"][material][stage] if r[0] != r[1]]
     assert len([f for f in fmap.canvas.drawn_flows() if not f.ghost]) == len(expected)
     fmap.grab().save(str(SHOTS / "test_flowmap_engine_mini.png"))
+
+
+def test_default_scenario_map_and_charts(qtbot):
+    engine = pytest.importorskip("wargame.engine")
+    from wargame.scenario.loader import default_scenario_path, load_scenario
+    from wargame.ui.charts import DebriefCharts
+    from wargame.ui.flowmap import FlowMapWidget
+
+    scenario = load_scenario(default_scenario_path())
+    state = engine.initial_state(scenario, scenario.default_seed)
+    history = []
+    for _ in range(3):
+        result = engine.resolve_turn(scenario, state, [])
+        history.append(result.indicators)
+        state = result.state
+    fmap = FlowMapWidget()
+    qtbot.addWidget(fmap)
+    fmap.resize(1366, 700)
+    fmap.show()
+    fmap.set_data(scenario, history[-1], history[-2])
+    fmap.canvas.grab()
+    rect = fmap.canvas.map_rect()
+    for actor in scenario.actors:  # every actor lands on the map
+        assert rect.contains(QtCore.QPointF(fmap.canvas.actor_point(actor.id)))
+    assert all(f.path is not None for f in fmap.canvas.drawn_flows())
+    charts = DebriefCharts()
+    qtbot.addWidget(charts)
+    charts.update_history(scenario, history)
+    assert len(charts.prices._curves) == len(scenario.materials)
+    fmap.grab().save(str(SHOTS / "test_flowmap_default.png"))
