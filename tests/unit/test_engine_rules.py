@@ -59,10 +59,11 @@ def test_quiet_world_is_an_equilibrium(sc):
 CASES = [
     # (name, rule, orders on turn 1, check(result_turn1, quiet_turn1))
     ("export_restriction freeze",
-     "A magnet freeze on the USA cuts US supply by China's share of its imports; US magnet "
-     "prices rise and China's fall (two-tier pricing).",
+     "A magnet freeze on the USA cuts US supply by China's share of its imports, defence "
+     "less than EVs (priority rationing); US magnet prices rise and China's fall (two-tier "
+     "pricing).",
      [Order("beijing", "restrict", {"target": "USA", "stage": "magnet", "level": "freeze"})],
-     lambda r, q: (met(r, "USA", "ev") < 0.75 and met(r, "USA", "defence") == pytest.approx(1.0)
+     lambda r, q: (met(r, "USA", "ev") < 0.75 and met(r, "USA", "defence") > met(r, "USA", "ev")
                    and price(r, "USA") > 1.5 * price(q, "USA") and price(r, "CHN") < price(q, "CHN"))),
     ("export_restriction slow-walk is milder than a freeze",
      "A slow-walk approves about 60 % of requested exports.",
@@ -253,3 +254,61 @@ def test_baseline_converts_annual_figures_to_turns(sc):
     base = baseline(sc)
     assert base.turn_fraction == 0.25
     assert base.capacity[0, 0, 0] == pytest.approx(50.0)
+
+
+def test_white_cell_may_order_any_move_without_paying(sc):
+    """Rule: the facilitator (white cell) can order a move no team may use; no budget moves."""
+    from wargame.engine import FACILITATOR
+
+    no_team = modified(sc, moves=[{**m.model_dump(by_alias=True), "teams": []} if m.id == "white_cell"
+                                  else m.model_dump(by_alias=True) for m in sc.moves])
+    order = Order(FACILITATOR, "white_cell", {"parameter": "capacity", "actor": "CHN", "value": 0.5})
+    assert validate_order(no_team, initial_state(no_team, 1), order) == []
+    assert validate_order(no_team, initial_state(no_team, 1),
+                          Order("brussels", "white_cell", {"parameter": "capacity", "actor": "CHN",
+                                                           "value": 0.5}))
+    result = resolve_turn(no_team, initial_state(no_team, 1), [order])
+    assert result.outcomes[0].status == "accepted"
+    assert result.indicators["budget"] == {"beijing": 1000, "washington": 1000, "brussels": 1000,
+                                           "jakarta": 500}
+    assert "White cell" in result.outcomes[0].description
+
+
+def test_shortage_heals_after_a_shock_lapses(sc):
+    """Rule: after a temporary supply cut, spare capacity and stock rebuilding bring supply
+    back to demand; importers are not left short for good."""
+    cut = Order("brussels", "white_cell", {"parameter": "capacity", "actor": "IDN", "value": 0.2})
+    results = play(sc, {1: [cut]}, turns=12)
+    assert min(v for ks in results[1].indicators["supply_met"].values() for v in ks.values()) < 0.95
+    assert min(v for ks in results[-1].indicators["supply_met"].values() for v in ks.values()) > 0.99
+    assert results[-1].indicators["price_index"]["ree"] == pytest.approx(1.0, abs=0.05)
+
+
+def test_permanent_capacity_add_works_on_an_empty_stage(sc):
+    """Rule: a permanent set_parameter 'add' builds capacity where there was none."""
+    from wargame.engine import FACILITATOR
+    from wargame.scenario.model import Inject
+
+    plant = Inject.model_validate({"id": "new_plant", "title": "New plant", "duration": 0, "by": "EU",
+                                   "effects": [{"primitive": "set_parameter", "parameter": "capacity",
+                                                "op": "add", "value": 40, "actor": "EU",
+                                                "material": "ree", "stage": "separate"}]})
+    result = resolve_turn(sc, initial_state(sc, 1), [], injects=[plant])
+    assert result.state.capacity[0, 1, 2] == pytest.approx(10.0)
+    assert result.state.base_utilisation[0, 1, 2] == pytest.approx(1.0)
+    assert FACILITATOR == "facilitator"
+
+
+def test_priority_rationing_serves_defence_more_fully():
+    """Rule: short supply is rationed by demand x priority ** -strength; nobody gets more
+    than demand, and the whole supply is used."""
+    import numpy as np
+    from wargame.engine.flow import ration_by_priority
+
+    demand = np.array([[[10.0], [30.0], [60.0]]])  # one actor, sectors of priority 1, 3, 3
+    met_ = ration_by_priority(np.array([[40.0]]), demand, np.array([1, 3, 3]), 1.0)
+    given = (met_ * demand).sum()
+    assert given == pytest.approx(40.0, rel=1e-6)
+    assert met_[0, 0, 0] == pytest.approx(3 * met_[0, 1, 0], rel=1e-6)
+    strict = ration_by_priority(np.array([[40.0]]), demand, np.array([1, 3, 3]), 20.0)
+    assert strict[0, 0, 0] == pytest.approx(1.0, abs=1e-3)

@@ -39,8 +39,16 @@ class FlowResult:
 
 
 def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
-              allow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Flows (M, E, I) from offers (M, E) to demands (M, I); returns (flows, requested)."""
+              allow: np.ndarray, tariff: np.ndarray, flexibility: float,
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Flows (M, E, I) from offers (M, E) to demands (M, I); returns (flows, requested).
+
+    Trade is requested pro rata to exporters' offers. A restricted pair gets its licensed
+    share of that request and no more. What is left is allocated over open pairs twice: once
+    'sticky' (pro rata, as contracts stand) and once 'rebalanced' (importers left short bid
+    supply away from others until fill ratios even out; tariffs make a source less
+    attractive). ``flexibility`` mixes the two: 0 keeps contracts, 1 is a perfectly fluid
+    market. Both allocations respect every offer and demand, so their mix does too."""
     M, A = offer.shape
     eye = np.eye(A, dtype=bool)
     # tier 1: reserved shares, licensed like any export
@@ -53,31 +61,94 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     demand_left = demand - tier1.sum(axis=1)
     # tier 2: domestic
     domestic = np.minimum(offer_left, demand_left)
-    offer_left = offer_left - domestic
-    demand_left = demand_left - domestic
+    offer_left = np.maximum(offer_left - domestic, 0.0)
+    demand_left = np.maximum(demand_left - domestic, 0.0)
     flows = tier1
     flows[:, eye] += domestic
-    # tier 3: trade pro rata, licences cap restricted pairs; later rounds re-offer to open pairs
-    open_pairs = allow >= 0.999
-    requested = np.zeros_like(flows)
-    for round_no in range(3):
-        total = np.maximum(offer_left.sum(axis=1), demand_left.sum(axis=1))
-        proposal = offer_left[:, :, None] * demand_left[:, None, :] / np.maximum(total, EPS)[:, None, None]
-        proposal[:, eye] = 0.0
-        if round_no == 0:
-            requested = proposal.copy()
-            granted = proposal * allow
-        else:
-            granted = proposal * open_pairs
-        flows += granted
-        offer_left = np.maximum(offer_left - granted.sum(axis=2), 0.0)
-        demand_left = np.maximum(demand_left - granted.sum(axis=1), 0.0)
-        if not (offer_left.sum() > EPS and demand_left.sum() > EPS):
-            break
+    # tier 3: licensed share of the pro-rata request on restricted pairs
+    total = np.maximum(offer_left.sum(axis=1), demand_left.sum(axis=1))
+    requested = offer_left[:, :, None] * demand_left[:, None, :] / np.maximum(total, EPS)[:, None, None]
+    requested[:, eye] = 0.0
+    restricted = (allow < 0.999) & ~eye
+    licensed = np.where(restricted, requested * allow, 0.0)
+    flows += licensed
+    offer_left = np.maximum(offer_left - licensed.sum(axis=2), 0.0)
+    demand_left = np.maximum(demand_left - licensed.sum(axis=1), 0.0)
+    # open pairs: pro rata (tariffs make a source less attractive)
+    preference = np.where(restricted | eye, 0.0, 1.0 / (1.0 + tariff))
+    flows += _fill(offer_left, demand_left, preference, np.ones_like(demand_left))
+    if flexibility > 0.0:
+        flows = _rebalance(flows, demand, ~restricted, flexibility)
     return flows, requested
 
 
-def run_flow(base: Baseline, state: GameState, pol: Policy) -> FlowResult:
+def _rebalance(flows: np.ndarray, demand: np.ndarray, open_pairs: np.ndarray,
+               flexibility: float) -> np.ndarray:
+    """Importers left short bid material away from better-supplied actors, towards the world
+    fill ratio, by ``flexibility`` of the gap. Only material that may legally travel on to
+    the short importer moves (its exporter's licence to that importer is open), so a target
+    can buy another country's own output but not China's re-exported material."""
+    received = flows.sum(axis=1)  # (M, I)
+    world_fill = received.sum(axis=1) / np.maximum(demand.sum(axis=1), EPS)  # (M,)
+    target = np.minimum(world_fill, 1.0)[:, None] * demand
+    want = flexibility * np.maximum(target - received, 0.0)  # (M, I)
+    spare = np.maximum(received - target, 0.0)  # (M, J)
+    total_want = want.sum(axis=1, keepdims=True)
+    total_spare = spare.sum(axis=1, keepdims=True)
+    if not np.any((total_want > EPS) & (total_spare > EPS)):
+        return flows
+    scale = np.minimum(1.0, total_want / np.maximum(total_spare, EPS))
+    give = spare * scale  # (M, J) what each donor gives up
+    share_of_receipts = flows / np.maximum(received[:, None, :], EPS)  # (M, E, J)
+    to_share = want / np.maximum(total_want, EPS)  # (M, I)
+    # transfer[m, e, j, i]: donor j passes on material from exporter e to importer i
+    transfer = (share_of_receipts * give[:, None, :])[:, :, :, None] * to_share[:, None, None, :]
+    transfer = transfer * open_pairs[:, :, None, :]
+    eye = np.eye(flows.shape[1], dtype=bool)
+    transfer[:, :, eye] = 0.0  # nothing moves from an actor to itself
+    return flows - transfer.sum(axis=3) + transfer.sum(axis=2)
+
+
+def _fill(offer: np.ndarray, demand: np.ndarray, preference: np.ndarray,
+          bid: np.ndarray) -> np.ndarray:
+    """Each exporter splits its offer over importers by preference x demand x bid; no
+    importer receives more than its demand."""
+    weight = preference * (demand * bid)[:, None, :]
+    share = weight / np.maximum(weight.sum(axis=2, keepdims=True), EPS)
+    proposal = offer[:, :, None] * share
+    received = proposal.sum(axis=1)
+    cap = np.where(received > demand, demand / np.maximum(received, EPS), 1.0)
+    return proposal * cap[:, None, :]
+
+
+def ration_by_priority(supply: np.ndarray, demand: np.ndarray, priority: np.ndarray,
+                       strength: float) -> np.ndarray:
+    """Share of each sector's demand met (A, K, M) when supply (A, M) falls short.
+
+    Sectors claim in proportion to demand x priority ** -strength, and no sector gets more
+    than it needs: with strength 1 a priority-1 sector (defence) is filled three times as
+    fully as a priority-3 one until it is whole; a large strength approaches strict
+    priority. Solved by bisection on the common fill factor."""
+    total = demand.sum(axis=1)  # (A, M)
+    short = supply < total - EPS
+    met = np.ones_like(demand)
+    if not short.any():
+        return met
+    weight = (priority.astype(float) ** -strength)[None, :, None]  # (1, K, 1)
+    low = np.zeros_like(supply)
+    high = np.full_like(supply, 1.0 / weight.min())
+    for _ in range(40):
+        mid = (low + high) / 2
+        given = (demand * np.minimum(1.0, mid[:, None, :] * weight)).sum(axis=1)
+        too_much = given > supply
+        high = np.where(too_much, mid, high)
+        low = np.where(too_much, low, mid)
+    fill = np.minimum(1.0, low[:, None, :] * weight)
+    return np.where(short[:, None, :], fill, met)
+
+
+def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float = 0.5,
+             rationing_strength: float = 1.0) -> FlowResult:
     """Moves one turn of material; mutates ``state`` stocks, origin and returns the ledger."""
     M, S, A = base.n_materials, base.n_stages, base.n_actors
     capacity = state.capacity * pol.cap_mult
@@ -126,7 +197,8 @@ def run_flow(base: Baseline, state: GameState, pol: Policy) -> FlowResult:
         rebuild = np.maximum(target - stock, 0.0) * base.rebuild_share[:, None]
         build = pol.build[:, s] * active
         demand = use + rebuild + build
-        f, req = _allocate(offer, demand, pol.reserved[:, s], pol.allow[:, s])
+        f, req = _allocate(offer, demand, pol.reserved[:, s], pol.allow[:, s], pol.tariff[:, s],
+                           flexibility)
         flows[:, s] = f
         requested[:, s] = req
         received = f.sum(axis=1)
@@ -154,20 +226,12 @@ def run_flow(base: Baseline, state: GameState, pol: Policy) -> FlowResult:
             state.origin[:, s + 1] = np.where(resets, identity, mixed)
     state.origin[:, 0] = identity
 
-    # sectors: last-stage supply shared by priority
-    K = base.n_sectors
+    # sectors: last-stage supply rationed by priority
     final_delivered = np.zeros((M, A))
     for m in range(M):
         final_delivered[m] = delivered_use[m, base.stage_count[m] - 1]
-    sector_met = np.ones((A, K, M))
-    remaining = final_delivered.T.copy()  # (A, M)
-    for priority in np.unique(base.sector_priority):
-        group = base.sector_priority == priority
-        group_demand = sector_demand[:, group, :].sum(axis=1)  # (A, M)
-        give = np.minimum(remaining, group_demand)
-        share = np.where(group_demand > EPS, give / np.maximum(group_demand, EPS), 1.0)
-        sector_met[:, group, :] = share[:, None, :]
-        remaining = remaining - give
+    sector_met = ration_by_priority(final_delivered.T, sector_demand, base.sector_priority,
+                                    rationing_strength)
     stock_end = (state.stock + state.strategic).sum(axis=2)
     return FlowResult(production=production, recycled=recycled * active_all[:, :, None],
                       need=need, delivered_use=delivered_use, offered=offered, sold=sold,

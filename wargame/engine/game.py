@@ -12,7 +12,7 @@ from wargame.scenario.model import Scenario
 
 def run_game(scenario: Scenario, seed: int | None = None, turns: int | None = None,
              orders: Iterable[tuple[int, Order]] = (), bots: Sequence[str] = (),
-             explain: bool = True, state: GameState | None = None,
+             explain: bool = True, state: GameState | None = None, deck: bool = True,
              on_turn: Callable[[list[Order], TurnResult], None] | None = None,
              ) -> list[TurnResult]:
     """``orders`` are (turn, Order) pairs; ``bots`` the teams whose orders a bot gives."""
@@ -29,7 +29,7 @@ def run_game(scenario: Scenario, seed: int | None = None, turns: int | None = No
         # canonical order (team order of the scenario) so draws don't depend on input order
         rank = {team.id: n for n, team in enumerate(scenario.teams)}
         turn_orders.sort(key=lambda o: rank.get(o.team, len(rank)))
-        result = resolve_turn(scenario, state, turn_orders, explain=explain)
+        result = resolve_turn(scenario, state, turn_orders, explain=explain, deck=deck)
         if on_turn:
             on_turn(turn_orders, result)
         results.append(result)

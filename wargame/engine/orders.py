@@ -9,6 +9,9 @@ from wargame.scenario.model import MoveType, ParamSpec, Scenario
 from wargame.scenario.primitives import PRIMITIVE_ARGS
 
 
+FACILITATOR = "facilitator"  # the white cell: may order any move, including teams: [] ones
+
+
 @dataclass(frozen=True)
 class Order:
     team: str
@@ -96,12 +99,13 @@ def validate_order(scenario: Scenario, state: Any, order: Order,
                    already: Iterable[Order] = ()) -> list[str]:
     """Reasons the order is illegal or unaffordable; empty when it may be submitted.
     ``already`` are the team's other orders this turn (their costs count)."""
-    if order.team not in scenario.team_index:
+    white_cell = order.team == FACILITATOR
+    if order.team not in scenario.team_index and not white_cell:
         return [f"unknown team '{order.team}'"]
     move = scenario.move_index.get(order.move)
     if move is None:
         return [f"unknown move '{order.move}'"]
-    if not move.allowed_for(order.team):
+    if not white_cell and not move.allowed_for(order.team):
         return [f"{scenario.team(order.team).name} may not use '{move.name}'"]
     problems: list[str] = []
     params = with_defaults(move, order.params)
@@ -113,8 +117,8 @@ def validate_order(scenario: Scenario, state: Any, order: Order,
         problem = _check_param(scenario, order.team, spec, params.get(spec.name), params)
         if problem:
             problems.append(problem)
-    if problems:
-        return problems
+    if problems or white_cell:
+        return problems  # the white cell spends no team's budget
     team_idx = scenario.team_index[order.team]
     budget, capital = order_cost(move, params)
     for other in already:
@@ -172,7 +176,8 @@ def order_duration(move: MoveType, params: dict[str, Any]) -> int:
 def describe_order(scenario: Scenario, order: Order) -> str:
     """A one-line public description: 'Beijing: Export licence regime (material NdPr, ...)'."""
     move = scenario.move_index.get(order.move)
-    team = scenario.team(order.team).name if order.team in scenario.team_index else order.team
+    team = scenario.team(order.team).name if order.team in scenario.team_index else \
+        ("White cell" if order.team == FACILITATOR else order.team)
     if move is None:
         return f"{team}: {order.move}"
     parts = []

@@ -245,6 +245,9 @@ def _apply(sc: Scenario, base: Baseline, pol: Policy, measure: dict[str, Any], t
         pol.sector_cap[target, sector] = min(pol.sector_cap[target, sector], 1.0 - severity)
         pol.demand_mult[target, sector, :] *= 1.0 - severity  # it cannot use what it cannot make
     elif prim == "set_parameter":
+        if args.get("parameter") == "capacity" and args.get("op") in ("add", "set") \
+                and measure.get("end") is None:
+            return  # a permanent change, made to the state when the measure started
         _apply_set_parameter(sc, base, pol, args)
 
 

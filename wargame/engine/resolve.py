@@ -14,7 +14,7 @@ import numpy as np
 
 from wargame.engine.flow import EPS, FlowResult, ledger_gap, run_flow
 from wargame.engine.orders import (
-    Order, bind_effect_args, describe_order, order_cost, order_duration, validate_order,
+    FACILITATOR, Order, bind_effect_args, describe_order, order_cost, order_duration, validate_order,
     with_defaults,
 )
 from wargame.engine.policy import STATUS_NAMES, Policy, build_policy, keyed_rng, stage_index
@@ -131,6 +131,9 @@ def _start_measure(sc: Scenario, base: Baseline, state: GameState, measure: dict
     elif prim == "set_parameter":
         parameter, op = args.get("parameter"), args.get("op") or "scale"
         value = float(args.get("value") or 0)
+        if parameter == "capacity" and op in ("add", "set") and measure["end"] is None:
+            _permanent_capacity_change(sc, base, state, args, op, value)
+            return
         if parameter in ("budget", "political_capital") and args.get("team") in sc.team_index:
             arr = state.budget if parameter == "budget" else state.political_capital
             t = sc.team_index[args["team"]]
@@ -146,6 +149,27 @@ def _start_measure(sc: Scenario, base: Baseline, state: GameState, measure: dict
                 for a in actors:
                     scale = years if (parameter == "stock" and op != "scale") else 1.0
                     arr[m, s, a] = max(0.0, _one_off(arr[m, s, a], op, value * scale))
+
+
+def _permanent_capacity_change(sc: Scenario, base: Baseline, state: GameState,
+                               args: dict[str, Any], op: str, value: float) -> None:
+    """A permanent 'add' or 'set' of capacity (t/yr) changes the state itself, so it works
+    where there was no capacity before (a new plant); new capacity runs at full rate."""
+    if args.get("material") not in sc.material_index:
+        return
+    m = sc.material_index[args["material"]]
+    stages = [stage_index(sc, m, args["stage"])] if args.get("stage") else list(range(base.stage_count[m]))
+    actors = [sc.actor_index[args["actor"]]] if args.get("actor") in sc.actor_index \
+        else list(range(base.n_actors))
+    for s in stages:
+        for a in actors:
+            old = state.capacity[m, s, a]
+            new = max(0.0, old + value * base.turn_fraction if op == "add" else value * base.turn_fraction)
+            if new > old:
+                added = new - old
+                state.base_utilisation[m, s, a] = (state.base_utilisation[m, s, a] * old + added) / new
+                state.utilisation[m, s, a] = (state.utilisation[m, s, a] * old + added) / new
+            state.capacity[m, s, a] = new
 
 
 def _one_off(current: float, op: str, value: float) -> float:
@@ -212,7 +236,8 @@ def _simulate(sc: Scenario, base: Baseline, plan: _TurnPlan, exclude: str | None
         state.pipeline = [e for e in state.pipeline if e.get("group") != exclude]
     pol = build_policy(sc, base, measures, state.turn, plan.turn_seed, state.origin)
     arrivals = _advance_pipeline(sc, base, state, pol, plan.turn_seed, sc.delay_probability)
-    flow = run_flow(base, state, pol)
+    flow = run_flow(base, state, pol, sc.price_response.market_flexibility,
+                    sc.price_response.rationing_strength)
     _clear_prices(sc, base, state, pol, flow)
     _update_utilisation(base, state, pol, flow)
     state.measures = [m for m in measures if m["end"] is None or m["end"] > state.turn + 1]
@@ -256,17 +281,18 @@ def _clear_prices(sc: Scenario, base: Baseline, state: GameState, pol: Policy,
 
 def _update_utilisation(base: Baseline, state: GameState, pol: Policy, flow: FlowResult) -> None:
     """Producers run to what they can sell: stock piling up well above target (and above
-    half a turn's output) cuts the run rate, gradually; once it clears, or while their
-    market is short (price above baseline), they return to their base rate at once. A price
-    floor keeps a producer at its base rate."""
+    half a turn's output) cuts the run rate, gradually; once it clears they return to their
+    base rate at once, and while their market is short (price above baseline) they run
+    spare capacity too. A price floor keeps a producer at least at its base rate."""
     capacity = np.maximum(state.capacity * pol.cap_mult, EPS)
     normal_output = capacity * state.base_utilisation
     allowance = np.maximum(REBUILD_TARGET * state.stock_target, 0.5 * normal_output)
     excess = np.maximum(state.stock - allowance, 0.0)
     cut = np.clip(excess / np.maximum(normal_output, EPS), 0.0, 0.8)
+    # a short market (price above baseline) calls spare capacity into use
     scarce = state.price > base.base_price[:, :, None] * 1.02
-    cut = np.where(scarce, 0.0, cut)
-    desired = state.base_utilisation * (1.0 - cut)
+    desired = np.where(scarce, 1.0, state.base_utilisation * (1.0 - cut))
+    desired = np.where(capacity > EPS * 10, desired, state.utilisation)
     for _payer, producer, m, s, _floor, _mid in pol.floors:
         desired[m, s, producer] = state.base_utilisation[m, s, producer]
     step = np.where(desired > state.utilisation, 1.0, 0.5)
@@ -490,12 +516,14 @@ def _deck_injects(sc: Scenario, turn: int, turn_seed: int) -> list[tuple[Inject,
 
 
 def _team_label(sc: Scenario, team: str | None) -> str:
+    if team == FACILITATOR:
+        return "the white cell"
     return sc.team(team).name if team in sc.team_index else (team or "")
 
 
 def plan_turn(sc: Scenario, state: GameState, orders: Sequence[Order],
               injects: Iterable[str | Inject] = (), overrides: Iterable[dict[str, Any]] = (),
-              ) -> _TurnPlan:
+              deck: bool = True) -> _TurnPlan:
     base = baseline(sc)
     st = state.copy()
     turn = st.turn
@@ -535,10 +563,13 @@ def plan_turn(sc: Scenario, state: GameState, orders: Sequence[Order],
         move = sc.move_index[order.move]
         params = with_defaults(move, order.params)
         budget, capital = order_cost(move, params)
-        t = sc.team_index[order.team]
-        st.budget[t] -= budget
-        st.political_capital[t] = max(0.0, st.political_capital[t] - capital)
-        actors = sc.team_actors(order.team)
+        if order.team in sc.team_index:
+            t = sc.team_index[order.team]
+            st.budget[t] -= budget
+            st.political_capital[t] = max(0.0, st.political_capital[t] - capital)
+        else:  # the white cell pays nothing
+            budget, capital = 0.0, 0.0
+        actors = sc.team_actors(order.team) if order.team in sc.team_index else ()
         new, next_id = _measures_for(
             sc, order.move, params, order.team, actors[0] if actors else None, f"order:{oid}",
             f"{possessive(_team_label(sc, order.team))} {move.name}", turn, order_duration(move, params),
@@ -551,7 +582,7 @@ def plan_turn(sc: Scenario, state: GameState, orders: Sequence[Order],
             (f", {capital:g} political capital" if capital else "")
         outcomes.append(OrderOutcome(oid, order.team, order.move, status, detail.strip(", "),
                                      description))
-    deck = _deck_injects(sc, turn, turn_seed)
+    deck = _deck_injects(sc, turn, turn_seed) if deck else []
     by_id = {i.id: i for i in sc.injects}
     for item in injects:
         if isinstance(item, Inject):
@@ -573,7 +604,8 @@ def _reference(sc: Scenario) -> dict[str, Any]:
     if cached is None:
         from wargame.engine.state import initial_state
 
-        result = resolve_turn(sc, initial_state(sc, 0), (), explain=False, _score=False)
+        result = resolve_turn(sc, initial_state(sc, 0), (), explain=False, deck=False,
+                              _score=False)
         ind = result.indicators
         cached = {k: ind[k] for k in ("revenue", "value_added", "import_bill")}
         sc.__dict__["_wargame_reference"] = cached
@@ -582,14 +614,16 @@ def _reference(sc: Scenario) -> dict[str, Any]:
 
 def resolve_turn(scenario: Scenario, state: GameState, orders: Sequence[Order] = (),
                  injects: Iterable[str | Inject] = (), rng: Any = None, explain: bool = True,
-                 overrides: Iterable[dict[str, Any]] = (), _score: bool = True) -> TurnResult:
+                 overrides: Iterable[dict[str, Any]] = (), deck: bool = True,
+                 _score: bool = True) -> TurnResult:
     """Resolve one turn. ``rng`` may be a seed to replace the state's RNG (for what-if runs);
-    by default the state's own RNG state is used so a session replays exactly."""
+    by default the state's own RNG state is used so a session replays exactly. ``deck=False``
+    leaves the scenario's scheduled and random injects out (a quiet baseline run)."""
     if rng is not None:
         state = state.copy()
         state.rng_state = np.random.Generator(np.random.PCG64(int(rng))).bit_generator.state
     base = baseline(scenario)
-    plan = plan_turn(scenario, state, list(orders), injects, overrides)
+    plan = plan_turn(scenario, state, list(orders), injects, overrides, deck)
     new_state, flow, pol, arrivals = _simulate(scenario, base, plan)
     turn = state.turn
     ind = _indicators(scenario, base, new_state, pol, flow, turn)
@@ -600,9 +634,11 @@ def resolve_turn(scenario: Scenario, state: GameState, orders: Sequence[Order] =
         ind["_reference"] = _reference(scenario)
         ind["scores"] = _scores(scenario, ind)
         del ind["_reference"]
-    explanations = _narrate(scenario, plan, pol, arrivals, ind, state)
+    explanations = [f"Inject: {f['title']}." + (f" {f['text']}" if f["text"] else "")
+                    for f in plan.fired]
     if explain:
         explanations += _explain(scenario, base, plan, ind, state)
+    explanations += _narrate(scenario, pol, arrivals)
     new_state.turn = turn + 1
     new_state.last = {"supply_met": ind["supply_met"], "price_index": ind["price_index"]}
     gap = float(np.abs(ledger_gap(base, flow)).max())
@@ -621,14 +657,16 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f} %"
 
 
-def _narrate(sc: Scenario, plan: _TurnPlan, pol: Policy, arrivals: list[dict[str, Any]],
-             ind: dict[str, Any], state: GameState) -> list[str]:
-    """What happened this turn that is not a number: injects, licence draws, arrivals."""
+ROUTINE_APPROVAL = 0.9  # licence draws at or above this are routine, not news
+
+
+def _narrate(sc: Scenario, pol: Policy, arrivals: list[dict[str, Any]]) -> list[str]:
+    """What happened this turn that is not a headline number: restrictive licence draws,
+    investment slips and arrivals."""
     lines = []
-    for fired in plan.fired:
-        lines.append(f"Inject: {fired['title']}." + (f" {fired['text']}" if fired["text"] else ""))
     for draw in pol.draws:
-        if draw["kind"] == "licence" and draw["approved"]:
+        if draw["kind"] == "licence" and draw["approved"] and \
+                min(draw["approved"].values()) < ROUTINE_APPROVAL:
             exporter = sc.actor(draw["exporter"]).name
             mat = sc.material(draw["material"]).name
             values = list(draw["approved"].values())

@@ -375,6 +375,12 @@ class StandingOrder(_Model):
 class PriceResponse(_Model):
     pullback: float = Field(0.3, ge=0, le=1)  # share of the gap to baseline closed each turn
     smoothing: float = Field(0.6, ge=0, le=1)  # weight of the scarcity signal this turn
+    # how far importers left short can bid supply away from others within a turn:
+    # 0 = contracts hold (a target bears the whole cut), 1 = fully fluid world market
+    market_flexibility: float = Field(0.4, ge=0, le=1)
+    # how strongly short supply goes to high-priority sectors first: claims are weighted by
+    # priority ** -strength (1: defence at priority 1 is filled 3x as fully as priority 3)
+    rationing_strength: float = Field(1.0, ge=0, le=20)
 
 
 class Trajectory(_Model):
