@@ -169,6 +169,16 @@ def _coerce_team_setup(scenario: Scenario, teams: Any) -> list[TeamSetup]:
     return [given.get(team, TeamSetup(team, HUMAN)) for team in known]
 
 
+def _wargame_version() -> str:
+    """Recorded with each new session: a replay on another engine version may differ."""
+    try:
+        from importlib.metadata import version
+
+        return version("wargame")
+    except Exception:  # noqa: BLE001 - not installed (running from a checkout)
+        return "unknown"
+
+
 def _as_store(store: SessionStore | str | os.PathLike | None) -> SessionStore:
     return store if isinstance(store, SessionStore) else SessionStore(store)
 
@@ -217,7 +227,7 @@ class Exercise:
             turn_limit=limit, timer_seconds=int(timer_seconds) if timer_seconds else None,
             phase=BRIEFING,
             created_payload={"scenario_id": scenario.id, "scenario_hash": scenario.content_hash,
-                             "seed": seed,
+                             "seed": seed, "wargame_version": _wargame_version(),
                              "teams": {t.team: t.controller for t in setups}},
         )
         return cls(store, record, scenario, state)
