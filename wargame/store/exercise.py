@@ -128,11 +128,28 @@ def engine_overrides(overrides: Sequence[Mapping[str, Any]]) -> tuple[dict, ...]
     return tuple(last.values())
 
 
-def result_payload(result: TurnResult) -> dict:
-    """A ``TurnResult`` for the log: everything but the new state (that is the snapshot)."""
+def result_payload(result: TurnResult) -> tuple[dict, dict]:
+    """Split a ``TurnResult`` for the store: (the log's payload = everything but the new
+    state, the new state's dict = the snapshot)."""
     data = dict(result.to_dict())
-    data.pop("state", None)
-    return data
+    state = data.pop("state")
+    return data, state
+
+
+@dataclass
+class _Prepared:
+    """What commit() writes, computed when the result is proposed (serialising and hashing
+    the state is the slow part), so the commit itself is only the transaction."""
+
+    result: TurnResult
+    payload: dict
+    state: dict
+    state_hash: str
+
+    @classmethod
+    def of(cls, result: TurnResult) -> "_Prepared":
+        payload, state = result_payload(result)
+        return cls(result, payload, state, result.state.content_hash())
 
 
 def result_from_payload(payload: Mapping[str, Any], state: GameState | Mapping) -> TurnResult:
@@ -195,6 +212,7 @@ class Exercise:
         self.state = state
         self._turn_events: list[Event] = []
         self._proposed: TurnResult | None = None
+        self._prepared: _Prepared | None = None
         self._last_result: TurnResult | None = None
 
     # ------------------------------------------------------------------ making and opening
@@ -245,7 +263,7 @@ class Exercise:
         exercise = cls(store, record, scenario, state)
         exercise._reload_turn()
         if record.phase == ADJUDICATION:
-            exercise._proposed = exercise._compute()
+            exercise._propose()
         return exercise
 
     def _reload_turn(self) -> None:
@@ -459,6 +477,11 @@ class Exercise:
                             injects=list(inputs.injects),
                             overrides=engine_overrides(inputs.overrides))
 
+    def _propose(self) -> TurnResult:
+        self._proposed = self._compute()
+        self._prepared = _Prepared.of(self._proposed)
+        return self._proposed
+
     def resolve(self, *, force: bool = False) -> TurnResult:
         """orders -> adjudication: bots submit if they have not, then the engine proposes a
         result. Nothing is committed. Human teams that have not submitted block this unless
@@ -470,8 +493,7 @@ class Exercise:
             if missing and not force:
                 raise ExerciseError(f"waiting for orders from {', '.join(missing)}")
             self._set_phase(ADJUDICATION)
-        self._proposed = self._compute()
-        return self._proposed
+        return self._propose()
 
     def override(self, order_id: str, reason: str, status: str) -> TurnResult:
         """Change one order's outcome during adjudication, with a written reason (logged):
@@ -490,8 +512,7 @@ class Exercise:
             raise ExerciseError(f"no order {order_id!r} this turn")
         self._append(OVERRIDE, {"order_id": order_id, "status": status,
                                 "reason": reason.strip()})
-        self._proposed = self._compute()
-        return self._proposed
+        return self._propose()
 
     def overrides(self) -> list[dict]:
         return [dict(e.payload) for e in self._turn_events if e.kind == OVERRIDE]
@@ -500,20 +521,23 @@ class Exercise:
         """adjudication -> debrief: the turn's draws, deck injects, result and the new
         state's snapshot, in one transaction."""
         self._require(ADJUDICATION)
-        result = self._proposed or self._compute()
-        new_state = result.state
+        prepared = self._prepared
+        if prepared is None or prepared.result is not self._proposed:
+            prepared = _Prepared.of(self._proposed or self._compute())
+        result, new_state = prepared.result, prepared.result.state
         turn = self.turn
         events = [
             (turn, RANDOM_DRAWS, {"draws": list(result.draws)}),
             (turn, DECK_INJECTS, {"injects": list(result.injects_fired)}),
-            (turn, TURN_RESOLVED, {"result": result_payload(result),
-                                   "state_hash": new_state.content_hash()}),
+            (turn, TURN_RESOLVED, {"result": prepared.payload,
+                                   "state_hash": prepared.state_hash}),
             (turn, PHASE, {"phase": DEBRIEF}),
         ]
-        self.store.commit_turn(self.id, events, new_state.to_dict(), new_state.content_hash(),
+        self.store.commit_turn(self.id, events, prepared.state, prepared.state_hash,
                                new_state.turn, update={"phase": DEBRIEF})
         self.state = new_state
         self._proposed = None
+        self._prepared = None
         self._last_result = result
         self._refresh()
         self._turn_events = self.store.events(self.id, turn=self.turn)
@@ -605,6 +629,7 @@ class Exercise:
         self._refresh()
         self.state = GameState.from_dict(self.store.snapshot(self.id, turn).state)
         self._proposed = None
+        self._prepared = None
         self._reload_turn()
 
     def fork(self, turn: int) -> "Exercise":
