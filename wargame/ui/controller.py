@@ -19,7 +19,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger("wargame.ui")
 esc = html.escape
@@ -107,6 +107,7 @@ class ExerciseController(QObject):
         self.busy = False
         self.auto_resolve = True
         self._jobs: set[_Job] = set()
+        self._on_done = None
         self._last_phase = exercise.phase
 
     # ---- making
@@ -287,27 +288,35 @@ class ExerciseController(QObject):
         self._emit_phase()
 
     def _run(self, fn, on_done) -> None:
+        """Run ``fn`` on a pool thread. Its signals are connected to slots of this QObject
+        (which lives in the UI thread), so Qt queues them back to the UI thread."""
         self.busy = True
         self.busyChanged.emit(True)
         job = _Job(fn, self.exercise.store)
+        job.setAutoDelete(False)
         self._jobs.add(job)
+        self._on_done = on_done
+        job.signals.done.connect(self._job_done)
+        job.signals.failed.connect(self._job_failed)
+        QThreadPool.globalInstance().start(job)
 
-        def done(result, job=job):
-            self._jobs.discard(job)
-            self.busy = False
-            self.busyChanged.emit(False)
+    @Slot(object)
+    def _job_done(self, result) -> None:
+        self._jobs.clear()
+        self.busy = False
+        self.busyChanged.emit(False)
+        on_done, self._on_done = self._on_done, None
+        if on_done is not None:
             on_done(result)
 
-        def failed(message, job=job):
-            self._jobs.discard(job)
-            self.busy = False
-            self.busyChanged.emit(False)
-            self.failed.emit(message)
-            self._emit_phase()
-
-        job.signals.done.connect(done)
-        job.signals.failed.connect(failed)
-        QThreadPool.globalInstance().start(job)
+    @Slot(str)
+    def _job_failed(self, message: str) -> None:
+        self._jobs.clear()
+        self.busy = False
+        self.busyChanged.emit(False)
+        self._on_done = None
+        self.failed.emit(message)
+        self._emit_phase()
 
     def resolve_async(self, force: bool = False) -> None:
         """Resolve the turn on a pool thread; ``resolved`` is emitted when the proposal is

@@ -22,6 +22,7 @@ class Curtain(QWidget):
         super().__init__(parent)
         self.setObjectName("Curtain")
         self.setAutoFillBackground(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet("#Curtain { background: #1f2a36; } #Curtain QLabel { color: #f2f2f2; }")
         self._who = ""
         self._check: Callable[[str], bool] | None = None

@@ -131,6 +131,7 @@ def take_screenshots(out_dir: str | Path) -> list[Path]:
     window.console.commit_button.click()
     _settle(app, 10)
     shoot(window, "05-debrief.png")
+    window.console.next_turn_button.click()  # briefing of turn 3: the world view
     window.console.tabs.setCurrentIndex(0)
     shoot(window, "06-world-view.png")
     window.toggle_projector()

@@ -72,7 +72,9 @@ def draft_first_legal(team_screen, preferred: tuple[str, ...] = ()) -> bool:
     """Add one legal order to the open team screen: the first preferred move that the team
     may use and can afford, else the first move that works."""
     ids = [team_screen.moves.item(i).data(0x0100) for i in range(team_screen.moves.count())]
-    for move_id in [m for m in preferred if m in ids] + ids:
+    used = {entry["move"] for entry in team_screen.draft.entries()}
+    fresh = [m for m in ids if m not in used]  # prefer a move not drafted yet
+    for move_id in [m for m in preferred if m in fresh] + fresh + ids:
         team_screen.select_move(move_id)
         if team_screen.add_current():
             return True
