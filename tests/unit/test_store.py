@@ -190,8 +190,9 @@ def test_fixture_script_reproduces_a_version_1_file(tmp_path):
         assert "branch" not in cols
 
 
+@pytest.mark.parametrize("journal", ["wal", "delete"])
 @pytest.mark.parametrize("how", ["user_version", "migration_name"])
-def test_newer_database_is_refused_and_left_untouched(db_path, how):
+def test_newer_database_is_refused_and_left_untouched(db_path, how, journal):
     with SessionStore(db_path) as store:
         make_session(store)
         if how == "user_version":
@@ -200,13 +201,13 @@ def test_newer_database_is_refused_and_left_untouched(db_path, how):
             store.db["_sqlite_migrations"].insert(
                 {"migration_set": "wargame", "name": "m099_from_the_future",
                  "applied_at": "2030-01-01"})
-        store.db.execute("PRAGMA journal_mode = DELETE")
+        store.db.execute(f"PRAGMA journal_mode = {journal}")
     before = file_digest(db_path)
     with pytest.raises(StoreError, match="newer version of wargame") as info:
         SessionStore(db_path)
     assert str(db_path) in str(info.value)
     assert file_digest(db_path) == before
-    assert not Path(str(db_path) + "-wal").exists()
+    assert sorted(p.name for p in db_path.parent.iterdir()) == [db_path.name]
 
 
 # ---------------------------------------------------------------- bad files
@@ -242,10 +243,11 @@ def test_directory_is_refused(tmp_path):
         SessionStore(tmp_path)
 
 
-def test_read_only_file_reads_but_refuses_writes(db_path):
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_read_only_file_reads_but_refuses_writes(db_path, journal):
     with SessionStore(db_path) as store:
         record = make_session(store)
-        store.db.execute("PRAGMA journal_mode = DELETE")
+        store.db.execute(f"PRAGMA journal_mode = {journal}")
     db_path.chmod(0o444)
     before = file_digest(db_path)
     try:
@@ -260,6 +262,7 @@ def test_read_only_file_reads_but_refuses_writes(db_path):
     finally:
         db_path.chmod(0o644)
     assert file_digest(db_path) == before
+    assert sorted(p.name for p in db_path.parent.iterdir()) == [db_path.name]
 
 
 def test_full_disk_gives_clear_error_and_keeps_what_was_saved(store):
@@ -369,3 +372,18 @@ def test_threads_each_get_their_own_connection(store):
     assert id(store.db) not in seen
     notes = [e.payload["text"] for e in store.events(record.id, kinds=["note"])]
     assert sorted(notes) == [f"from thread {n}" for n in range(4)]
+
+
+def test_newer_version_only_in_an_uncheckpointed_wal_is_still_refused(db_path):
+    with SessionStore(db_path) as store:
+        make_session(store)
+    writer = sqlite3.connect(db_path)  # another program, still running
+    try:
+        writer.execute("PRAGMA wal_autocheckpoint = 0")
+        writer.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+        writer.commit()
+        assert Path(f"{db_path}-wal").stat().st_size > 0
+        with pytest.raises(StoreError, match="newer version of wargame"):
+            SessionStore(db_path)
+    finally:
+        writer.close()

@@ -297,13 +297,23 @@ class SessionStore:
             return
         db = self.db
         try:
+            applied = [m.name for m in MIGRATIONS.applied(db)]
+            unknown = [name for name in applied if name not in MIGRATION_NAMES]
+            if unknown:  # only possible if the version check read a stale file
+                raise self._fail(f"written by a newer version of wargame (migration "
+                                 f"{unknown[0]}); upgrade wargame to open it")
             if MIGRATIONS.pending(db):
                 MIGRATIONS.apply(db)
         except sqlite3.Error as exc:
             raise self._fail(_describe(exc)) from exc
 
     def _ro_connect(self) -> sqlite3.Connection:
+        """A read-only connection. Without a WAL file beside the database it is also
+        ``immutable``, so SQLite creates no ``-wal``/``-shm`` files either; with one (a
+        session not yet checkpointed) the WAL must be read, so it is not."""
         uri = self.path.resolve().as_uri() + "?mode=ro"
+        if not Path(f"{self.path}-wal").exists():
+            uri += "&immutable=1"
         return sqlite3.connect(uri, uri=True)
 
     def _check_version_read_only(self) -> None:
