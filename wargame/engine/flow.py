@@ -50,15 +50,21 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     attractive). ``flexibility`` mixes the two: 0 keeps contracts, 1 is a perfectly fluid
     market. Both allocations respect every offer and demand, so their mix does too."""
     M, A = offer.shape
-    eye = np.eye(A, dtype=bool)
+    eye = _eye(A)
+    restricted = (allow < 0.999) & ~eye
+    any_restricted = bool(restricted.any())
     # tier 1: reserved shares, licensed like any export
-    tier1 = reserved * offer[:, :, None] * allow
-    tier1[:, eye] = 0.0
-    taken = tier1.sum(axis=1)
-    scale = np.where(taken > demand, demand / np.maximum(taken, EPS), 1.0)
-    tier1 *= scale[:, None, :]
-    offer_left = offer - tier1.sum(axis=2)
-    demand_left = demand - tier1.sum(axis=1)
+    if reserved.any():
+        tier1 = reserved * offer[:, :, None] * allow
+        tier1[:, eye] = 0.0
+        taken = tier1.sum(axis=1)
+        scale = np.where(taken > demand, demand / np.maximum(taken, EPS), 1.0)
+        tier1 *= scale[:, None, :]
+        offer_left = offer - tier1.sum(axis=2)
+        demand_left = demand - tier1.sum(axis=1)
+    else:
+        tier1 = np.zeros((M, A, A))
+        offer_left, demand_left = offer, demand
     # tier 2: domestic
     domestic = np.minimum(offer_left, demand_left)
     offer_left = np.maximum(offer_left - domestic, 0.0)
@@ -69,17 +75,38 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     total = np.maximum(offer_left.sum(axis=1), demand_left.sum(axis=1))
     requested = offer_left[:, :, None] * demand_left[:, None, :] / np.maximum(total, EPS)[:, None, None]
     requested[:, eye] = 0.0
-    restricted = (allow < 0.999) & ~eye
-    licensed = np.where(restricted, requested * allow, 0.0)
-    flows += licensed
-    offer_left = np.maximum(offer_left - licensed.sum(axis=2), 0.0)
-    demand_left = np.maximum(demand_left - licensed.sum(axis=1), 0.0)
+    if any_restricted:
+        licensed = np.where(restricted, requested * allow, 0.0)
+        flows += licensed
+        offer_left = np.maximum(offer_left - licensed.sum(axis=2), 0.0)
+        demand_left = np.maximum(demand_left - licensed.sum(axis=1), 0.0)
     # open pairs: pro rata (tariffs make a source less attractive)
-    preference = np.where(restricted | eye, 0.0, 1.0 / (1.0 + tariff))
-    flows += _fill(offer_left, demand_left, preference, np.ones_like(demand_left))
-    if flexibility > 0.0:
+    if any_restricted or tariff.any():
+        preference = np.where(restricted | eye, 0.0, 1.0 / (1.0 + tariff))
+    else:
+        preference = _off_diagonal(A)
+    flows += _fill(offer_left, demand_left, preference, None)
+    if flexibility > 0.0 and bool((flows.sum(axis=1) < demand * (1 - 1e-9) - EPS).any()):
         flows = _rebalance(flows, demand, ~restricted, flexibility)
     return flows, requested
+
+
+_EYES: dict[int, np.ndarray] = {}
+_OFF: dict[int, np.ndarray] = {}
+
+
+def _eye(n: int) -> np.ndarray:
+    if n not in _EYES:
+        _EYES[n] = np.eye(n, dtype=bool)
+        _EYES[n].setflags(write=False)
+    return _EYES[n]
+
+
+def _off_diagonal(n: int) -> np.ndarray:
+    if n not in _OFF:
+        _OFF[n] = 1.0 - np.eye(n)
+        _OFF[n].setflags(write=False)
+    return _OFF[n]
 
 
 def _rebalance(flows: np.ndarray, demand: np.ndarray, open_pairs: np.ndarray,
@@ -101,19 +128,21 @@ def _rebalance(flows: np.ndarray, demand: np.ndarray, open_pairs: np.ndarray,
     give = spare * scale  # (M, J) what each donor gives up
     share_of_receipts = flows / np.maximum(received[:, None, :], EPS)  # (M, E, J)
     to_share = want / np.maximum(total_want, EPS)  # (M, I)
-    # transfer[m, e, j, i]: donor j passes on material from exporter e to importer i
-    transfer = (share_of_receipts * give[:, None, :])[:, :, :, None] * to_share[:, None, None, :]
-    transfer = transfer * open_pairs[:, :, None, :]
-    eye = np.eye(flows.shape[1], dtype=bool)
-    transfer[:, :, eye] = 0.0  # nothing moves from an actor to itself
-    return flows - transfer.sum(axis=3) + transfer.sum(axis=2)
+    # donor j passes on material from exporter e to importer i (never to itself):
+    #   t[m, e, j, i] = share[m, e, j] give[m, j] to_share[m, i] open[m, e, i] (j != i)
+    # summed over i (what leaves j) and over j (what reaches i) without the 4-D array
+    given = share_of_receipts * give[:, None, :]  # (M, E, J)
+    reach = to_share[:, None, :] * open_pairs  # (M, E, I)
+    out = given * (reach.sum(axis=2, keepdims=True) - reach)
+    into = reach * (given.sum(axis=2, keepdims=True) - given)
+    return flows - out + into
 
 
 def _fill(offer: np.ndarray, demand: np.ndarray, preference: np.ndarray,
-          bid: np.ndarray) -> np.ndarray:
+          bid: np.ndarray | None) -> np.ndarray:
     """Each exporter splits its offer over importers by preference x demand x bid; no
     importer receives more than its demand."""
-    weight = preference * (demand * bid)[:, None, :]
+    weight = preference * (demand if bid is None else demand * bid)[:, None, :]
     share = weight / np.maximum(weight.sum(axis=2, keepdims=True), EPS)
     proposal = offer[:, :, None] * share
     received = proposal.sum(axis=1)
@@ -128,22 +157,28 @@ def ration_by_priority(supply: np.ndarray, demand: np.ndarray, priority: np.ndar
     Sectors claim in proportion to demand x priority ** -strength, and no sector gets more
     than it needs: with strength 1 a priority-1 sector (defence) is filled three times as
     fully as a priority-3 one until it is whole; a large strength approaches strict
-    priority. Solved by bisection on the common fill factor."""
+    priority. Solved exactly on the piecewise-linear fill curve."""
     total = demand.sum(axis=1)  # (A, M)
     short = supply < total - EPS
     met = np.ones_like(demand)
     if not short.any():
         return met
-    weight = (priority.astype(float) ** -strength)[None, :, None]  # (1, K, 1)
-    low = np.zeros_like(supply)
-    high = np.full_like(supply, 1.0 / weight.min())
-    for _ in range(40):
-        mid = (low + high) / 2
-        given = (demand * np.minimum(1.0, mid[:, None, :] * weight)).sum(axis=1)
-        too_much = given > supply
-        high = np.where(too_much, mid, high)
-        low = np.where(too_much, low, mid)
-    fill = np.minimum(1.0, low[:, None, :] * weight)
+    weight = priority.astype(float) ** -strength  # (K,)
+    # given(x) = sum_k d_k min(1, x w_k) is piecewise linear in x with kinks at 1/w_k:
+    # evaluate it at every kink, find the segment that holds the supply, solve on it
+    kinks = np.unique(1.0 / weight)  # ascending
+    fills = np.minimum(1.0, kinks[:, None] * weight[None, :])  # (G, K)
+    given_at = np.einsum("akm,gk->gam", demand, fills)  # (G, A, M)
+    slope_at = np.einsum("akm,gk->gam", demand, (kinks[:, None] * weight[None, :] < 1.0 - 1e-12) * weight[None, :])
+    # the last kink at or below the supply (given(0) = 0 is the first segment's start)
+    below = given_at <= supply[None] + EPS
+    index = below.sum(axis=0) - 1  # (A, M), -1 = before the first kink
+    start_x = np.where(index >= 0, kinks[np.maximum(index, 0)], 0.0)
+    start_given = np.where(index >= 0, np.take_along_axis(given_at, np.maximum(index, 0)[None], 0)[0], 0.0)
+    first_slope = (demand * weight[None, :, None]).sum(axis=1)
+    slope = np.where(index >= 0, np.take_along_axis(slope_at, np.maximum(index, 0)[None], 0)[0], first_slope)
+    x = start_x + np.where(slope > EPS, (supply - start_given) / np.maximum(slope, EPS), 0.0)
+    fill = np.minimum(1.0, x[:, None, :] * weight[None, :, None])
     return np.where(short[:, None, :], fill, met)
 
 
@@ -227,9 +262,7 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
     state.origin[:, 0] = identity
 
     # sectors: last-stage supply rationed by priority
-    final_delivered = np.zeros((M, A))
-    for m in range(M):
-        final_delivered[m] = delivered_use[m, base.stage_count[m] - 1]
+    final_delivered = delivered_use[np.arange(M), base.stage_count - 1]  # (M, A)
     sector_met = ration_by_priority(final_delivered.T, sector_demand, base.sector_priority,
                                     rationing_strength)
     stock_end = (state.stock + state.strategic).sum(axis=2)

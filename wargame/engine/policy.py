@@ -10,6 +10,7 @@ leaves every other draw unchanged.
 from __future__ import annotations
 
 import zlib
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,23 @@ STATUS_NAMES = ("open", "slowed", "frozen", "banned")
 
 def keyed_rng(turn_seed: int, key: str) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64([turn_seed, zlib.crc32(key.encode())]))
+
+
+@lru_cache(maxsize=8192)
+def keyed_uniform(turn_seed: int, key: str) -> float:
+    """One uniform draw for (turn, key); cached, since explanations re-run a turn many times."""
+    return float(keyed_rng(turn_seed, key).random())
+
+
+@lru_cache(maxsize=8192)
+def _keyed_approvals(turn_seed: int, key: str, mean: float, concentration: float,
+                     size: int) -> tuple[float, ...]:
+    return tuple(draw_approvals(keyed_rng(turn_seed, key), mean, concentration, size))
+
+
+def keyed_approvals(turn_seed: int, key: str, mean: float, concentration: float,
+                    size: int) -> np.ndarray:
+    return np.array(_keyed_approvals(turn_seed, key, mean, concentration, size))
 
 
 @dataclass
@@ -153,10 +171,10 @@ def build_policy(sc: Scenario, base: Baseline, measures: list[dict[str, Any]], t
 
 def _restrict(pol: Policy, m: int, smask: np.ndarray, exporter: int, importers: list[int],
               approvals: np.ndarray, status: int) -> None:
-    for s in np.nonzero(smask)[0]:
-        current = pol.allow[m, s, exporter, importers]
-        pol.allow[m, s, exporter, importers] = np.minimum(current, approvals)
-        pol.status[m, s, exporter, importers] = np.maximum(pol.status[m, s, exporter, importers], status)
+    where = np.ix_(np.nonzero(smask)[0], [exporter], importers)
+    allow, stat = pol.allow[m], pol.status[m]
+    allow[where] = np.minimum(allow[where], np.asarray(approvals)[None, None, :])
+    stat[where] = np.maximum(stat[where], status)
 
 
 def _apply(sc: Scenario, base: Baseline, pol: Policy, measure: dict[str, Any], turn: int,
@@ -173,8 +191,7 @@ def _apply(sc: Scenario, base: Baseline, pol: Policy, measure: dict[str, Any], t
             mean, status, approvals = 0.0, BANNED, np.zeros(len(importers))
         else:
             mean, conc, status = level_params(sc, args.get("level"))
-            approvals = draw_approvals(keyed_rng(turn_seed, f"{mid}:licence"), mean, conc,
-                                       len(importers))
+            approvals = keyed_approvals(turn_seed, f"{mid}:licence", mean, conc, len(importers))
             if 0.0 < mean < 1.0:
                 pol.draws.append({"kind": "licence", "measure": mid,
                                   "exporter": sc.actors[exporter].id,
@@ -188,8 +205,8 @@ def _apply(sc: Scenario, base: Baseline, pol: Policy, measure: dict[str, Any], t
             return
         importers = actor_indices(sc, args.get("importers"), exclude=author)
         mean, conc, status = level_params(sc, args.get("level"))
-        approvals = draw_approvals(keyed_rng(turn_seed, f"{mid}:extraterritorial"), mean, conc,
-                                   len(importers))
+        approvals = keyed_approvals(turn_seed, f"{mid}:extraterritorial", mean, conc,
+                                    len(importers))
         importer_allow = np.ones(base.n_actors)
         importer_allow[importers] = approvals
         smask = stage_mask(sc, base, mat, args.get("stages"))
@@ -299,3 +316,15 @@ def _combine(current: np.ndarray, op: str, value: float, reference: np.ndarray) 
     if op == "add":
         return np.where(reference > 0, np.maximum(current + value / safe, 0.0), current)
     return np.maximum(current * value, 0.0)
+
+
+def stack_policies(policies: list[Policy]) -> Policy:
+    """Several policies as one, stacked along the material axis (see ``state.stack_states``):
+    one flow computation then serves every what-if variant of a turn."""
+    cat0 = lambda name: np.concatenate([getattr(p, name) for p in policies], axis=0)  # noqa: E731
+    return Policy(
+        allow=cat0("allow"), status=cat0("status"), reserved=cat0("reserved"),
+        tariff=cat0("tariff"), cap_mult=cat0("cap_mult"), util_set=cat0("util_set"),
+        demand_mult=np.concatenate([p.demand_mult for p in policies], axis=2),
+        sector_cap=policies[0].sector_cap, build=cat0("build"), release=cat0("release"),
+    )

@@ -8,7 +8,7 @@ leave-one-out explanations see exactly the same draws (common random numbers).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -17,8 +17,10 @@ from wargame.engine.orders import (
     FACILITATOR, Order, bind_effect_args, describe_order, order_cost, order_duration, validate_order,
     with_defaults,
 )
-from wargame.engine.policy import STATUS_NAMES, Policy, build_policy, keyed_rng, stage_index
-from wargame.engine.state import Baseline, GameState, baseline
+from wargame.engine.policy import (
+    STATUS_NAMES, Policy, build_policy, keyed_uniform, stack_policies, stage_index,
+)
+from wargame.engine.state import Baseline, GameState, baseline, stack_states, tiled_baseline
 from wargame.scenario.model import Inject, Scenario
 from wargame.scenario.primitives import PERMANENT_PRIMITIVES
 
@@ -46,16 +48,41 @@ class OrderOutcome:
         return cls(**raw)
 
 
-@dataclass
 class TurnResult:
-    turn: int
-    state: GameState
-    outcomes: list[OrderOutcome]
-    indicators: dict[str, Any]
-    explanations: list[str]
-    injects_fired: list[dict[str, Any]] = field(default_factory=list)
-    draws: list[dict[str, Any]] = field(default_factory=list)
-    ledger_gap: float = 0.0
+    """A resolved turn. ``indicators`` (the JSON-safe dict the UI, store and reports read)
+    is built on first access: resolving and explaining need only the arrays."""
+
+    def __init__(self, turn: int, state: GameState, outcomes: list[OrderOutcome],
+                 indicators: dict[str, Any] | None, explanations: list[str],
+                 injects_fired: list[dict[str, Any]] | None = None,
+                 draws: list[dict[str, Any]] | None = None, ledger_gap: float = 0.0,
+                 build_indicators: Callable[[], dict[str, Any]] | None = None):
+        self.turn = turn
+        self.state = state
+        self.outcomes = outcomes
+        self._indicators = indicators
+        self._build = build_indicators
+        self.explanations = explanations
+        self.injects_fired = injects_fired or []
+        self.draws = draws or []
+        self.ledger_gap = ledger_gap
+
+    @property
+    def indicators(self) -> dict[str, Any]:
+        if self._indicators is None:
+            self._indicators = self._build() if self._build else {}
+            self._build = None
+        return self._indicators
+
+    @indicators.setter
+    def indicators(self, value: dict[str, Any]) -> None:
+        self._indicators, self._build = value, None
+
+    def __repr__(self) -> str:
+        return f"TurnResult(turn={self.turn}, outcomes={len(self.outcomes)}, state={self.state.content_hash()[:10]})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TurnResult) and self.to_dict() == other.to_dict()
 
     def to_dict(self) -> dict[str, Any]:
         return {"turn": self.turn, "state": self.state.to_dict(),
@@ -190,7 +217,7 @@ def _advance_pipeline(sc: Scenario, base: Baseline, state: GameState, pol: Polic
         p = entry.get("delay_probability")
         p = (pol.delay_probability if pol.delay_probability is not None else default_delay) \
             if p is None else float(p)
-        slip = keyed_rng(turn_seed, f"{entry['id']}:delay").random() < p
+        slip = keyed_uniform(turn_seed, f"{entry['id']}:delay") < p
         pol.draws.append({"kind": "delay", "measure": entry["id"], "slipped": bool(slip),
                           "probability": p})
         if slip:
@@ -225,8 +252,9 @@ class _TurnPlan:
     turn_seed: int
 
 
-def _simulate(sc: Scenario, base: Baseline, plan: _TurnPlan, exclude: str | None = None,
-              ) -> tuple[GameState, FlowResult, Policy, list[dict[str, Any]]]:
+def _prepare(sc: Scenario, base: Baseline, plan: _TurnPlan, exclude: str | None = None,
+             ) -> tuple[GameState, Policy, list[dict[str, Any]], list[dict[str, Any]]]:
+    """Everything before the flow: measures start, policy arrays, pipeline arrivals."""
     state = plan.state.copy()
     measures = [m for m in plan.measures if m["group"] != exclude]
     for measure in measures:
@@ -236,6 +264,12 @@ def _simulate(sc: Scenario, base: Baseline, plan: _TurnPlan, exclude: str | None
         state.pipeline = [e for e in state.pipeline if e.get("group") != exclude]
     pol = build_policy(sc, base, measures, state.turn, plan.turn_seed, state.origin)
     arrivals = _advance_pipeline(sc, base, state, pol, plan.turn_seed, sc.delay_probability)
+    return state, pol, arrivals, measures
+
+
+def _simulate(sc: Scenario, base: Baseline, plan: _TurnPlan, exclude: str | None = None,
+              ) -> tuple[GameState, FlowResult, Policy, list[dict[str, Any]]]:
+    state, pol, arrivals, measures = _prepare(sc, base, plan, exclude)
     flow = run_flow(base, state, pol, sc.price_response.market_flexibility,
                     sc.price_response.rationing_strength)
     _clear_prices(sc, base, state, pol, flow)
@@ -246,8 +280,32 @@ def _simulate(sc: Scenario, base: Baseline, plan: _TurnPlan, exclude: str | None
     return state, flow, pol, arrivals
 
 
+def _what_if_headlines(sc: Scenario, base: Baseline, plan: _TurnPlan, excludes: list[str],
+                       ) -> list[dict[tuple[str, str, str], float]]:
+    """Headlines of the turn re-resolved without each group in ``excludes``, all variants
+    stacked along the material axis and moved in a single flow pass."""
+    if not excludes:
+        return []
+    prepared = [_prepare(sc, base, plan, group) for group in excludes]
+    count = len(prepared)
+    tiled = tiled_baseline(base, count)
+    state = stack_states([p[0] for p in prepared])
+    pol = stack_policies([p[1] for p in prepared])
+    flow = run_flow(tiled, state, pol, sc.price_response.market_flexibility,
+                    sc.price_response.rationing_strength)
+    _clear_prices(sc, tiled, state, pol, flow, budgets=False)
+    M = base.n_materials
+    heads = []
+    for n, (_st, variant_pol, _arr, _meas) in enumerate(prepared):
+        part = slice(n * M, (n + 1) * M)
+        heads.append(_headline_arrays(sc, base, state.price[part], variant_pol.sector_cap,
+                                      flow.sector_demand[:, :, part], flow.sector_met[:, :, part],
+                                      flow.need[part]))
+    return heads
+
+
 def _clear_prices(sc: Scenario, base: Baseline, state: GameState, pol: Policy,
-                  flow: FlowResult) -> None:
+                  flow: FlowResult, budgets: bool = True) -> None:
     resp = sc.price_response
     need, got = flow.need, flow.delivered_use
     buyer = np.where(need > EPS, need / np.maximum(got, EPS * 1e3 + need * 1e-3), 1.0)
@@ -268,6 +326,8 @@ def _clear_prices(sc: Scenario, base: Baseline, state: GameState, pol: Policy,
     received = np.maximum(flow.flows.sum(axis=2), EPS)
     price = price * (1.0 + tariffed / received)
     state.price = np.maximum(price, 0.0)
+    if not budgets:
+        return
     # tariff revenue to the importer's team
     revenue = (imports * pol.tariff * state.price[:, :, :, None]).sum(axis=(0, 1, 2)) / 1000.0
     for actor, team in enumerate(base.team_of_actor):
@@ -482,10 +542,12 @@ def _scores(sc: Scenario, ind: dict[str, Any]) -> dict[str, float]:
     return scores
 
 
-def _update_political_capital(sc: Scenario, base: Baseline, state: GameState,
-                              ind: dict[str, Any]) -> None:
+def _update_political_capital(sc: Scenario, state: GameState,
+                              heads: dict[tuple[str, str, str], float]) -> None:
+    """Political capital regenerates slowly and drains with shortfalls in the team's sectors."""
     for t, team in enumerate(sc.teams):
-        mets = [v for a in sc.team_actors(team.id) for v in ind["supply_met"].get(a, {}).values()]
+        actors = set(sc.team_actors(team.id))
+        mets = [v for (kind, actor, _), v in heads.items() if kind == "supply" and actor in actors]
         shortfall = 1.0 - (sum(mets) / len(mets)) if mets else 0.0
         limit = float(team.political_capital.value) * 1.5
         state.political_capital[t] = float(np.clip(
@@ -510,7 +572,7 @@ def _deck_injects(sc: Scenario, turn: int, turn_seed: int) -> list[tuple[Inject,
         elif inject.probability is not None:
             if turn < inject.from_turn or (inject.until_turn is not None and turn > inject.until_turn):
                 continue
-            if keyed_rng(turn_seed, f"inject:{inject.id}").random() < inject.probability:
+            if keyed_uniform(turn_seed, f"inject:{inject.id}") < inject.probability:
                 fired.append((inject, "drawn"))
     return fired
 
@@ -626,25 +688,41 @@ def resolve_turn(scenario: Scenario, state: GameState, orders: Sequence[Order] =
     plan = plan_turn(scenario, state, list(orders), injects, overrides, deck)
     new_state, flow, pol, arrivals = _simulate(scenario, base, plan)
     turn = state.turn
-    ind = _indicators(scenario, base, new_state, pol, flow, turn)
-    _update_political_capital(scenario, base, new_state, ind)
-    ind["political_capital"] = {t.id: round(float(new_state.political_capital[i]), 3)
-                                for i, t in enumerate(scenario.teams)}
-    if _score:
-        ind["_reference"] = _reference(scenario)
-        ind["scores"] = _scores(scenario, ind)
-        del ind["_reference"]
+    heads = _alt_headlines(scenario, base, new_state, pol, flow)
+    _update_political_capital(scenario, new_state, heads)
     explanations = [f"Inject: {f['title']}." + (f" {f['text']}" if f["text"] else "")
                     for f in plan.fired]
     if explain:
-        explanations += _explain(scenario, base, plan, ind, state)
+        explanations += _explain(scenario, base, plan, heads, state)
     explanations += _narrate(scenario, pol, arrivals)
     new_state.turn = turn + 1
-    new_state.last = {"supply_met": ind["supply_met"], "price_index": ind["price_index"]}
+    new_state.last = _last_headlines(heads)
     gap = float(np.abs(ledger_gap(base, flow)).max())
-    return TurnResult(turn=turn, state=new_state, outcomes=plan.outcomes, indicators=ind,
+    snapshot = new_state.copy()  # indicators describe the state as resolved, even if built later
+
+    def build() -> dict[str, Any]:
+        ind = _indicators(scenario, base, snapshot, pol, flow, turn)
+        if _score:
+            ind["_reference"] = _reference(scenario)
+            ind["scores"] = _scores(scenario, ind)
+            del ind["_reference"]
+        return ind
+
+    return TurnResult(turn=turn, state=new_state, outcomes=plan.outcomes, indicators=None,
                       explanations=explanations, injects_fired=plan.fired, draws=pol.draws,
-                      ledger_gap=gap)
+                      ledger_gap=gap, build_indicators=build)
+
+
+def _last_headlines(heads: dict[tuple[str, str, str], float]) -> dict[str, Any]:
+    """Headlines kept in the state so the next turn can say what changed (JSON-safe)."""
+    supply: dict[str, dict[str, float]] = {}
+    prices: dict[str, float] = {}
+    for (kind, a, b), value in heads.items():
+        if kind == "supply":
+            supply.setdefault(a, {})[b] = round(value, 6)
+        else:
+            prices[a] = round(value, 6)
+    return {"supply_met": supply, "price_index": prices}
 
 
 # ----------------------------------------------------------------- explanations
@@ -698,8 +776,9 @@ def _headlines(ind: dict[str, Any]) -> dict[tuple[str, str, str], float]:
     return heads
 
 
-def _explain(sc: Scenario, base: Baseline, plan: _TurnPlan, ind: dict[str, Any],
-             previous: GameState, limit: int = 14) -> list[str]:
+def _explain(sc: Scenario, base: Baseline, plan: _TurnPlan,
+             full: dict[tuple[str, str, str], float], previous: GameState,
+             limit: int = 14) -> list[str]:
     """Leave-one-out with common random numbers: re-resolve without each order or inject
     and say how the headline indicators would have differed."""
     groups: dict[str, str] = {}
@@ -707,14 +786,14 @@ def _explain(sc: Scenario, base: Baseline, plan: _TurnPlan, ind: dict[str, Any],
         groups.setdefault(measure["group"], measure["label"])
     for entry in plan.state.pipeline:
         groups.setdefault(entry["group"], entry["label"])
-    full = _headlines(ind)
+    full = {key: round(value, 6) for key, value in full.items()}
     last = getattr(previous, "last", None) or {}
     before = _headlines({"supply_met": last.get("supply_met", {}),
                          "price_index": last.get("price_index", {})}) if last else {}
     effects: dict[tuple[str, str, str], list[tuple[float, str, float]]] = {}
-    for group, label in groups.items():
-        st, flow, pol, _ = _simulate(sc, base, plan, exclude=group)
-        alt = _alt_headlines(sc, base, st, pol, flow)
+    names = list(groups)
+    for group, alt in zip(names, _what_if_headlines(sc, base, plan, names)):
+        label = groups[group]
         for key, value in full.items():
             other = alt.get(key, value)
             threshold = 0.02 if key[0] == "supply" else 0.05
@@ -755,19 +834,27 @@ def _explain(sc: Scenario, base: Baseline, plan: _TurnPlan, ind: dict[str, Any],
 
 def _alt_headlines(sc: Scenario, base: Baseline, state: GameState, pol: Policy,
                    flow: FlowResult) -> dict[tuple[str, str, str], float]:
-    """Headline indicators of a what-if run, without the full indicator set (speed)."""
-    demand = flow.sector_demand
+    return _headline_arrays(sc, base, state.price, pol.sector_cap, flow.sector_demand,
+                            flow.sector_met, flow.need)
+
+
+def _headline_arrays(sc: Scenario, base: Baseline, price: np.ndarray, sector_cap: np.ndarray,
+                     demand: np.ndarray, sector_met: np.ndarray, need: np.ndarray,
+                     ) -> dict[tuple[str, str, str], float]:
+    """Headline indicators (supply met per actor and sector, price index per material)
+    straight from the arrays, without the full indicator set (speed)."""
     has = demand > EPS
-    met = np.where(has, flow.sector_met, np.inf).min(axis=2)
-    met = np.minimum(np.where(np.isfinite(met), met, 1.0), pol.sector_cap)
+    met = np.where(has, sector_met, np.inf).min(axis=2)
+    met = np.minimum(np.where(np.isfinite(met), met, 1.0), sector_cap)
     heads = {}
-    for a, actor in enumerate(sc.actors):
-        for k, sector in enumerate(sc.sectors):
-            if has[a, k].any():
-                heads[("supply", actor.id, sector.id)] = float(met[a, k])
-    weight = flow.need + EPS
-    mean_price = (state.price * weight).sum(axis=2) / weight.sum(axis=2)
+    has_any = has.any(axis=2)
+    for a, k in zip(*np.nonzero(has_any)):
+        heads[("supply", sc.actors[a].id, sc.sectors[k].id)] = float(met[a, k])
+    weight = need + EPS
+    mean_price = (price * weight).sum(axis=2) / weight.sum(axis=2)
+    last = base.stage_count - 1
+    index = mean_price[np.arange(base.n_materials), last] / np.maximum(
+        base.base_price[np.arange(base.n_materials), last], EPS)
     for m, mat in enumerate(sc.materials):
-        last = base.stage_count[m] - 1
-        heads[("price", mat.id, "")] = float(mean_price[m, last] / max(base.base_price[m, last], EPS))
+        heads[("price", mat.id, "")] = float(index[m])
     return heads

@@ -52,6 +52,7 @@ class Baseline:
     team_of_actor: tuple[int, ...]  # team index or -1
     principal_actor: tuple[int, ...]  # per team: its first actor
     refining_stage: np.ndarray  # (M,) index where origin is set (substantial transformation)
+    tiles: dict[int, "Baseline"] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _fig(figure: Any) -> float:
@@ -184,12 +185,14 @@ class GameState:
             **{name: getattr(self, name).copy() for name in ARRAY_FIELDS},
             budget=self.budget.copy(),
             political_capital=self.political_capital.copy(),
-            measures=copy.deepcopy(self.measures),
-            pipeline=copy.deepcopy(self.pipeline),
+            # measures, pipeline entries and headlines are never mutated in place
+            # (they are replaced), so shallow copies of the lists are enough
+            measures=list(self.measures),
+            pipeline=list(self.pipeline),
             rng_state=copy.deepcopy(self.rng_state),
             seed=self.seed,
             next_id=self.next_id,
-            last=copy.deepcopy(self.last),
+            last=self.last,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -272,3 +275,38 @@ def _settle_origins(scenario: Scenario, state: GameState) -> GameState:
         run_flow(base, scratch, empty_policy(base))
     state.origin = scratch.origin
     return state
+
+
+def stack_states(states: list[GameState]) -> GameState:
+    """Several states as one whose material axis holds every state's materials in turn.
+    Materials never interact within a turn's flow, so stacked what-if variants of a turn can
+    be resolved in one pass; only the arrays the flow reads are meaningful."""
+    first = states[0]
+    arrays = {name: np.concatenate([getattr(s, name) for s in states], axis=0)
+              for name in ARRAY_FIELDS}
+    return GameState(turn=first.turn, budget=first.budget.copy(),
+                     political_capital=first.political_capital.copy(), **arrays)
+
+
+def tiled_baseline(base: Baseline, copies: int) -> Baseline:
+    """The baseline with its materials repeated ``copies`` times (for stacked states)."""
+    cache = base.tiles
+    if copies not in cache:
+        import dataclasses
+
+        tile0 = lambda a: np.concatenate([a] * copies, axis=0)  # noqa: E731
+        cache[copies] = dataclasses.replace(
+            base, n_materials=base.n_materials * copies,
+            stage_count=tile0(base.stage_count), stage_mask=tile0(base.stage_mask),
+            last_stage=tile0(base.last_stage), yields=tile0(base.yields),
+            base_price=tile0(base.base_price), elasticity=tile0(base.elasticity),
+            price_low=tile0(base.price_low), price_high=tile0(base.price_high),
+            rebuild_share=tile0(base.rebuild_share), capacity=tile0(base.capacity),
+            recycle_capacity=tile0(base.recycle_capacity), utilisation=tile0(base.utilisation),
+            demand=np.concatenate([base.demand] * copies, axis=2),
+            use_need=tile0(base.use_need), stock=tile0(base.stock),
+            strategic=tile0(base.strategic), lead_turns=tile0(base.lead_turns),
+            refining_stage=tile0(base.refining_stage), tiles={},
+        )
+    return cache[copies]
+
