@@ -338,3 +338,16 @@ def test_engine_objects_round_trip_through_the_store(db, scenario):
             and e.payload["team"] == "beijing" for o in e.payload["orders"]]
     replayed = resolve_turn(scenario, initial_state(scenario, 12), [*bots, *submitted])
     assert replayed.state.content_hash() == result.state.content_hash()
+
+
+def test_session_opens_after_its_scenario_file_is_gone(tmp_path, db):
+    copy = tmp_path / "mine.yaml"
+    copy.write_text(MINI.read_text())
+    ex = Exercise.create(db, load_scenario(copy), seed=1, teams=ALL_BOTS)
+    ex.play_turn()
+    ex.close()
+    copy.unlink()
+    again = Exercise.open(db, ex.id)
+    assert again.scenario.content_hash == ex.scenario.content_hash
+    assert again.state.content_hash() == ex.state.content_hash()
+    assert replay_session(again.store, ex.id).ok

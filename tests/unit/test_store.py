@@ -387,3 +387,22 @@ def test_newer_version_only_in_an_uncheckpointed_wal_is_still_refused(db_path):
             SessionStore(db_path)
     finally:
         writer.close()
+
+
+def test_default_location_is_the_user_data_directory(monkeypatch):
+    import platformdirs
+
+    from wargame.store import default_db_path
+
+    monkeypatch.delenv("WARGAME_DB", raising=False)
+    path = default_db_path()
+    assert path.parent == platformdirs.user_data_path("wargame", appauthor=False)
+    assert path.name == "sessions.sqlite"
+    monkeypatch.setenv("WARGAME_DB", "/somewhere/else.sqlite")
+    assert default_db_path() == Path("/somewhere/else.sqlite")
+
+
+def test_team_setup_rejects_unknown_controllers():
+    with pytest.raises(ValueError, match="controller"):
+        TeamSetup("beijing", "robot")
+    assert TeamSetup.make("beijing", "bot").is_bot
