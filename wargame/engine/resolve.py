@@ -556,11 +556,14 @@ def _update_political_capital(sc: Scenario, state: GameState,
 
 # ----------------------------------------------------------------- resolve_turn
 
+_BIT_GENERATOR = np.random.PCG64(0)  # reused: only its state is set and read
+
+
 def _turn_seed(state: GameState) -> tuple[int, dict[str, Any]]:
-    rng = np.random.Generator(np.random.PCG64())
-    rng.bit_generator.state = state.rng_state
-    seed = int(rng.integers(0, 2**63 - 1))
-    return seed, rng.bit_generator.state
+    """The turn's seed: the next 63 bits of the state's PCG64 stream, and the advanced state."""
+    _BIT_GENERATOR.state = state.rng_state
+    seed = int(_BIT_GENERATOR.random_raw()) >> 1
+    return seed, _BIT_GENERATOR.state
 
 
 def _deck_injects(sc: Scenario, turn: int, turn_seed: int) -> list[tuple[Inject, str]]:
