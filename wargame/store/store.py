@@ -6,8 +6,10 @@ append-only event log; a snapshot of the state at the start of every turn (with 
 opening fast and lets ``replay --verify`` prove the log reproduces the game.
 
 Durability: WAL journal with ``synchronous=FULL``; every append is its own transaction and a
-turn's events, snapshot and session row are written in one (``Database.atomic``), so a crash or
-power cut loses at most the change being written, never half of it.
+turn's events, snapshot and session row are written in one (``SessionStore.transaction``:
+``Database.atomic`` semantics, but ``BEGIN IMMEDIATE`` so concurrent writers queue on the busy
+timeout instead of failing), so a crash or power cut loses at most the change being written,
+never half of it.
 
 Safety of the file:
 - a file that is not SQLite (or is corrupt) is refused before anything is written to it;
