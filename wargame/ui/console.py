@@ -124,6 +124,19 @@ def headline_html(scenario, indicators: dict | None, turn: int) -> str:
     return "".join(parts)
 
 
+def baseline_sources_text(scenario) -> str:
+    """Plain text: every baseline price with the source it is calibrated to (a tooltip)."""
+    lines = ["Baseline prices and their sources:"]
+    for material in scenario.materials:
+        for stage in material.stages:
+            figure = stage.price
+            source = scenario.sources.get(figure.source, figure.source) if figure.source \
+                else "no source given"
+            lines.append(f"{material.name}, {stage.name}: {figure.value:,.4g} USD/kg — "
+                         f"{source}")
+    return "\n".join(lines)
+
+
 class Console(QWidget):
     handOverRequested = Signal()
     resolveRequested = Signal()
@@ -162,7 +175,7 @@ class Console(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Phases")
         splitter.addWidget(self.tabs)
-        splitter.setSizes([700, 600])
+        splitter.setSizes([600, 760])
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
 
@@ -288,6 +301,7 @@ class Console(QWidget):
 
     def set_scenario(self, scenario) -> None:
         self.scenario = scenario
+        self.world.setToolTip(baseline_sources_text(scenario))
         self.inject_combo.clear()
         for inject in scenario.injects:
             self.inject_combo.addItem(inject.title, inject.id)

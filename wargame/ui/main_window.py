@@ -440,6 +440,8 @@ class MainWindow(QMainWindow):
             c.clear_adjudication()
         else:
             c.clear_adjudication()
+        c.resolve_button.setEnabled(ctl.phase in ("orders", "adjudication")
+                                    and not ctl.has_proposal and not ctl.busy)
         c.set_debrief(self.debrief_html())
         if ctl.ended:
             c.handover_button.setEnabled(False)

@@ -318,6 +318,10 @@ class TeamScreen(QWidget):
         self.validate = validate
         team = scenario.team(team_id)
         self.header.setText(f"{team.name} — orders for turn {turn}")
+        self.money.setToolTip(_baseline_tip(scenario, "Budget at the start of the exercise",
+                                            team.budget, "USD m") + "\n" +
+                              _baseline_tip(scenario, "Political capital at the start",
+                                            team.political_capital, ""))
         self.situation.setHtml(render_team_view(scenario, team, view))
         for move in scenario.moves:
             if move.allowed_for(team_id):
@@ -485,6 +489,16 @@ class TeamScreen(QWidget):
         team, entries = self.team_id, self.draft.entries()
         self.clear()
         self.submitted.emit(team, entries)
+
+
+def _baseline_tip(scenario, what: str, figure, unit: str) -> str:
+    """'what: value unit — source: full citation' for a baseline Figure."""
+    text = f"{what}: {figure.value:,.0f} {unit}".rstrip()
+    if figure.source:
+        text += f" — source: {scenario.sources.get(figure.source, figure.source)}"
+    if figure.note:
+        text += f" ({figure.note})"
+    return text
 
 
 def _fmt(value: Any) -> str:
