@@ -167,3 +167,33 @@ def test_crash_offers_resume(make_window):
     again = make_window()
     assert ("confirm", "Resume the exercise?") in again.prompts.asked
     assert again.controller is not None and again.controller.session_id == session_id
+
+
+def test_pause_fork_notes_and_end(make_window):
+    def all_bots(dialog):
+        for team in ("beijing", "washington", "brussels"):
+            dialog.set_controller(team, "bot")
+
+    window = make_window(setup=all_bots)
+    window.start.new_button.click()
+    ctl = window.controller
+    window.act_pause.trigger()
+    assert ctl.paused and "PAUSED" in window.console.status.text()
+    window.console.handover_button.click()  # refused while paused
+    assert ctl.phase == "briefing"
+    window.act_pause.trigger()
+    assert not ctl.paused
+    window.prompts.texts.append("Beijing team asked for a break.")
+    window.console.note_button.click()
+    assert "Beijing team asked for a break." in window.console.notes.item(0).text()
+    window.console.handover_button.click()
+    window.curtain.button.click()
+    assert wait_until(lambda: not ctl.busy and ctl.has_proposal)
+    window.console.commit_button.click()
+    old_id = ctl.session_id
+    window.prompts.choices.append("1")
+    window.act_fork.trigger()
+    forked = window.controller
+    assert forked.session_id != old_id and forked.turn == 1 and forked.phase == "briefing"
+    window.end_exercise()
+    assert forked.ended and "Ended" in window.console.status.text()

@@ -350,8 +350,10 @@ class ExerciseController(QObject):
         constant = {"accepted": getattr(engine, "OUTCOME_ACCEPTED", "accepted"),
                     "rejected": getattr(engine, "OUTCOME_REJECTED", "rejected"),
                     "overridden": getattr(engine, "OUTCOME_OVERRIDDEN", "overridden")}
-        self.exercise.override(order_id, reason, constant.get(status, status))
-        self._after_resolve()
+        status = constant.get(status, status)
+        # the exercise re-resolves the turn with the override: off the UI thread too
+        self._run(lambda: self.exercise.override(order_id, reason, status),
+                  lambda _r: self._after_resolve())
 
     def commit(self) -> None:
         self.exercise.commit()
