@@ -173,6 +173,13 @@ def order_duration(move: MoveType, params: dict[str, Any]) -> int:
     return move.duration
 
 
+def _lower_first(text: str) -> str:
+    """'Share reserved for the US' -> 'share reserved for the US' (acronyms survive)."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def describe_order(scenario: Scenario, order: Order) -> str:
     """A one-line public description: 'Beijing: Export licence regime (material NdPr, ...)'."""
     move = scenario.move_index.get(order.move)
@@ -193,5 +200,5 @@ def describe_order(scenario: Scenario, order: Order) -> str:
             value = scenario.team(value).name
         elif isinstance(value, float):
             value = f"{value:g}"
-        parts.append(f"{spec.title.lower()} {value}")
+        parts.append(f"{_lower_first(spec.title)} {value}")
     return f"{team}: {move.name}" + (f" ({', '.join(parts)})" if parts else "")
