@@ -79,3 +79,16 @@ def test_runs_as_a_console_command(tmp_path):
                           "--quiet"], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "2 turn(s) played" in out.stdout
+
+
+def test_saved_game_skips_an_illegal_order_and_goes_on(tmp_path, capsys):
+    orders = tmp_path / "orders.yaml"
+    orders.write_text("- {turn: 1, team: beijing, move: export_licences, "
+                      "params: {material: unobtainium, targets: USA}}\n"
+                      "- {turn: 2, team: beijing, move: export_licences, "
+                      "params: {material: ree, targets: USA, level: freeze}}\n")
+    db = tmp_path / "games.sqlite"
+    assert main(["simulate", MINI, "--turns", "3", "--orders", str(orders), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "rejected" in out and "3 turn(s) played" in out and "saved as session" in out
+    assert main(["replay", out.strip().split()[-1], "--db", str(db), "--verify"]) == 0

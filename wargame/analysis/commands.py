@@ -159,6 +159,24 @@ def simulate_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _legal_orders(scenario: Any, state: Any, by_team: dict[str, list]) -> dict[str, list]:
+    """Drop illegal orders (with a message) so one bad order does not stop a saved game:
+    the same rule the engine applies when it rejects an order in an unsaved run."""
+    from wargame.engine import describe_order, validate_order
+
+    legal: dict[str, list] = {}
+    for team, orders in by_team.items():
+        kept: list = []
+        for order in orders:
+            problems = validate_order(scenario, state, order, kept)
+            if problems:
+                print(f"    rejected: {describe_order(scenario, order)}: {'; '.join(problems)}")
+            else:
+                kept.append(order)
+        legal[team] = kept
+    return legal
+
+
 def _simulate_into_store(db: str, scenario: Any, seed: int, turns: int, orders: list,
                          bots: list[str], report: Any) -> tuple[list, str]:
     """Each turn is committed as it is played, so a killed run keeps every finished turn."""
@@ -174,7 +192,8 @@ def _simulate_into_store(db: str, scenario: Any, seed: int, turns: int, orders: 
         results = []
         for _ in range(turns):
             turn = exercise.state.turn
-            result = exercise.play_turn(by_turn.get(turn, {}))
+            legal = _legal_orders(scenario, exercise.state, by_turn.get(turn, {}))
+            result = exercise.play_turn(legal)
             report(None, result)
             results.append(result)
         exercise.end()

@@ -217,19 +217,20 @@ class GameState:
                    last=copy.deepcopy(raw.get("last", {})), **arrays)
 
     def content_hash(self) -> str:
-        """SHA-256 of the canonical JSON, with floats rounded to 9 significant digits so the
-        hash survives a JSON round trip on any platform."""
-        def canon(value: Any) -> Any:
-            if isinstance(value, float):
-                return float(f"{value:.9g}")
-            if isinstance(value, dict):
-                return {k: canon(v) for k, v in value.items()}
-            if isinstance(value, list):
-                return [canon(v) for v in value]
-            return value
-
-        text = json.dumps(canon(self.to_dict()), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+        """SHA-256 over the arrays' little-endian float64 bytes and the canonical JSON of
+        the rest. JSON stores floats with their shortest exact repr, so a state that went
+        through ``to_dict``/``from_dict`` hashes the same."""
+        digest = hashlib.sha256()
+        for name in ARRAY_FIELDS + ("budget", "political_capital"):
+            array = np.ascontiguousarray(getattr(self, name), dtype="<f8")
+            digest.update(name.encode())
+            digest.update(repr(array.shape).encode())
+            digest.update(array.tobytes())
+        rest = {"turn": self.turn, "seed": self.seed, "next_id": self.next_id,
+                "measures": self.measures, "pipeline": self.pipeline,
+                "rng_state": self.rng_state, "last": self.last}
+        digest.update(json.dumps(rest, sort_keys=True, separators=(",", ":")).encode())
+        return digest.hexdigest()
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, GameState) and self.content_hash() == other.content_hash()
