@@ -30,6 +30,7 @@ from datetime import datetime
 from typing import Any
 
 from wargame.engine import (
+    FACILITATOR,
     OUTCOME_ACCEPTED,
     OUTCOME_REJECTED,
     GameState,
@@ -63,6 +64,8 @@ PHASES = (BRIEFING, ORDERS, ADJUDICATION, DEBRIEF, ENDED)
 SESSION_CREATED = "session_created"
 PHASE = "phase"
 ORDERS_SUBMITTED = "orders_submitted"
+FACILITATOR_ORDERS = "facilitator_orders"  # white-cell orders: a kind of their own, so they
+# never count as a team's submission nor start the orders timer
 INJECT_FIRED = "inject_fired"
 OVERRIDE = "override"
 NOTE = "note"
@@ -104,12 +107,14 @@ def _inject_from_payload(raw: Any) -> Any:
 
 def turn_inputs(events: Iterable[Event], team_order: Sequence[str]) -> TurnInputs:
     """Fold one turn's events into the engine's inputs. The last submission of each team
-    counts; teams come in scenario order so resolution never depends on who typed first."""
+    counts; teams come in scenario order so resolution never depends on who typed first;
+    the white cell's orders come after every team's."""
     latest: dict[str, list[dict]] = {}
     injects: list[Any] = []
     overrides: list[dict] = []
+    team_order = [*team_order, FACILITATOR]
     for event in events:
-        if event.kind == ORDERS_SUBMITTED:
+        if event.kind in (ORDERS_SUBMITTED, FACILITATOR_ORDERS):
             latest[event.payload["team"]] = event.payload["orders"]
         elif event.kind == INJECT_FIRED:
             injects.append(_inject_from_payload(event.payload["inject"]))
@@ -429,6 +434,47 @@ class Exercise:
                      {"team": team, "orders": [o.to_dict() for o in accepted]}, **fields)
         return accepted
 
+    def submit_facilitator_orders(self, orders: Iterable[Order | Mapping[str, Any]],
+                                  pin: str | None = None) -> list[Order]:
+        """White-cell orders for this turn: any move, no team pays. Secret until the turn
+        resolves, like a team's; a re-submission replaces the previous one (an empty list
+        withdraws them). Does not start the orders phase: the briefing may set the scene."""
+        if not self.check_facilitator_pin(pin):
+            raise ExerciseError("wrong facilitator PIN")
+        self._require(BRIEFING, ORDERS)
+        problems: dict[int, list[str]] = {}
+        accepted: list[Order] = []
+        for index, raw in enumerate(orders):
+            order = raw if isinstance(raw, Order) else Order.from_dict(
+                {"team": FACILITATOR, **raw})
+            if order.team != FACILITATOR:
+                problems[index] = [f"order is for team {order.team!r}, not the white cell"]
+                continue
+            order = Order(team=FACILITATOR, move=order.move, params=dict(order.params),
+                          id=f"t{self.turn}-{FACILITATOR}-{index + 1}")
+            found = validate_order(self.scenario, self.state, order, already=tuple(accepted))
+            if found:
+                problems[index] = list(found)
+            else:
+                accepted.append(order)
+        if problems:
+            raise OrdersRejected(FACILITATOR, problems)
+        self._append(FACILITATOR_ORDERS,
+                     {"team": FACILITATOR, "orders": [o.to_dict() for o in accepted]})
+        return accepted
+
+    def facilitator_orders(self, pin: str | None = None) -> list[Order]:
+        """FACILITATOR ONLY: the white cell's orders of the turn in progress."""
+        if not self.check_facilitator_pin(pin):
+            raise ExerciseError("wrong facilitator PIN")
+        if self.phase not in (BRIEFING, ORDERS, ADJUDICATION):
+            return []
+        latest: list[dict] = []
+        for e in self._turn_events:
+            if e.kind == FACILITATOR_ORDERS:
+                latest = e.payload["orders"]
+        return [Order.from_dict(o) for o in latest]
+
     def submit_bot_orders(self, teams: Iterable[str] | None = None) -> list[str]:
         """Bot teams that have not yet submitted submit ``bot_orders`` now."""
         self._require(BRIEFING, ORDERS)
@@ -466,7 +512,11 @@ class Exercise:
             raise ExerciseError("wrong facilitator PIN")
         if self.phase not in (BRIEFING, ORDERS, ADJUDICATION):
             return {}  # the turn is resolved: its orders are public (revealed_orders)
-        return {team: self.own_orders(team) for team in self.submitted_teams()}
+        pending = {team: self.own_orders(team) for team in self.submitted_teams()}
+        white_cell = self.facilitator_orders(pin)
+        if white_cell:
+            pending[FACILITATOR] = white_cell
+        return pending
 
     def current_inputs(self) -> TurnInputs:
         return turn_inputs(self._turn_events, [t.team for t in self.teams])
@@ -665,7 +715,7 @@ class Exercise:
     def revealed_orders(self) -> dict[int, list[dict]]:
         """Orders of RESOLVED turns only, with their outcome: {turn: [order dict + status,
         detail, public]}. Orders of the turn in progress never appear here."""
-        events = self.store.events(self.id, kinds=[ORDERS_SUBMITTED, TURN_RESOLVED])
+        events = self.store.events(self.id, kinds=[ORDERS_SUBMITTED, FACILITATOR_ORDERS, TURN_RESOLVED])
         resolved = {e.turn: e.payload["result"] for e in events if e.kind == TURN_RESOLVED}
         team_order = [t.team for t in self.teams]
         out: dict[int, list[dict]] = {}
@@ -722,6 +772,7 @@ def load_session_scenario(store: SessionStore, record: SessionRecord) -> Scenari
 
 __all__ = [
     "ADJUDICATION", "BOT", "BRIEFING", "DEBRIEF", "ENDED", "Exercise", "ExerciseError",
+    "FACILITATOR", "FACILITATOR_ORDERS",
     "HUMAN", "LIVE", "ORDERS", "OrdersRejected", "PHASES", "TurnInputs", "turn_inputs",
     "engine_overrides", "load_session_scenario",
 ]
