@@ -39,13 +39,19 @@ def engine_bench(repeats: int = 200) -> list[tuple[str, float, str]]:
     if not orders:
         orders = [Order(sc.teams[0].id, m.id, {}) for m in sc.moves[:0]]
     resolve_turn(sc, state, orders, explain=True)  # warm caches
-    quiet = _median_ms(lambda: resolve_turn(sc, state, orders, explain=False), repeats)
+    quiet_state = resolve_turn(sc, state, orders, explain=False).state
+    quiet = _median_ms(lambda: resolve_turn(sc, quiet_state, (), explain=False), repeats)
+    busy = _median_ms(lambda: resolve_turn(sc, state, orders, explain=False), repeats)
     explained = _median_ms(lambda: resolve_turn(sc, state, orders, explain=True), max(20, repeats // 5))
+    full = _median_ms(lambda: resolve_turn(sc, state, orders, explain=True).indicators, max(20, repeats // 5))
     result = resolve_turn(sc, state, orders, explain=True)
+    groups = len({m["group"] for m in result.state.measures})
     return [
-        ("engine: one turn, default scenario, no explanations (median)", quiet, "ms"),
-        ("engine: one turn, default scenario, with explanations (median)", explained, "ms"),
-        ("engine: measures explained this turn", float(len({m['group'] for m in result.state.measures})), "groups"),
+        ("engine: one turn, no new orders, no explanations (median)", quiet, "ms"),
+        (f"engine: one turn, {len(orders)} new orders, no explanations (median)", busy, "ms"),
+        (f"engine: one turn, {len(orders)} new orders, with explanations (median)", explained, "ms"),
+        ("engine: ... and the full indicator dict built (median)", full, "ms"),
+        ("engine: orders and injects explained that turn", float(groups), "groups"),
     ]
 
 

@@ -277,12 +277,10 @@ def ledger_gap(base: Baseline, flow: FlowResult) -> np.ndarray:
     """Per material: sources - sinks - stock change (zero when material is conserved).
     Sources: first-stage production and recycling; sinks: sector use and processing losses.
     Material moved between stages is neither."""
-    M = base.n_materials
-    gap = np.zeros(M)
-    for m in range(M):
-        n = base.stage_count[m]
-        sources = flow.production[m, 0].sum() + flow.recycled[m, 1:n].sum()
-        sinks = flow.delivered_use[m, n - 1].sum() + flow.losses[m, :n].sum()
-        change = flow.stock_end[m, :n].sum() - flow.stock_start[m, :n].sum()
-        gap[m] = sources - sinks - change
-    return gap
+    rows = np.arange(base.n_materials)
+    later = base.stage_mask & (np.arange(base.n_stages) > 0)[None, :]
+    sources = flow.production[:, 0].sum(axis=1) + (flow.recycled.sum(axis=2) * later).sum(axis=1)
+    sinks = flow.delivered_use[rows, base.stage_count - 1].sum(axis=1) + \
+        (flow.losses.sum(axis=2) * base.stage_mask).sum(axis=1)
+    change = ((flow.stock_end - flow.stock_start) * base.stage_mask).sum(axis=1)
+    return sources - sinks - change

@@ -171,9 +171,10 @@ def build_policy(sc: Scenario, base: Baseline, measures: list[dict[str, Any]], t
 
 def _restrict(pol: Policy, m: int, smask: np.ndarray, exporter: int, importers: list[int],
               approvals: np.ndarray, status: int) -> None:
-    where = np.ix_(np.nonzero(smask)[0], [exporter], importers)
+    stages = np.nonzero(smask)[0][:, None]
+    where = (stages, exporter, np.asarray(importers, dtype=int)[None, :])  # (S', I') block
     allow, stat = pol.allow[m], pol.status[m]
-    allow[where] = np.minimum(allow[where], np.asarray(approvals)[None, None, :])
+    allow[where] = np.minimum(allow[where], np.asarray(approvals)[None, :])
     stat[where] = np.maximum(stat[where], status)
 
 

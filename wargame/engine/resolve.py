@@ -542,13 +542,16 @@ def _scores(sc: Scenario, ind: dict[str, Any]) -> dict[str, float]:
     return scores
 
 
-def _update_political_capital(sc: Scenario, state: GameState,
-                              heads: dict[tuple[str, str, str], float]) -> None:
+def _update_political_capital(sc: Scenario, base: Baseline, state: GameState,
+                              met: np.ndarray, has: np.ndarray) -> None:
     """Political capital regenerates slowly and drains with shortfalls in the team's sectors."""
+    team_of_actor = np.asarray(base.team_of_actor)
+    per_actor_sum = np.where(has, met, 0.0).sum(axis=1)
+    per_actor_count = has.sum(axis=1)
     for t, team in enumerate(sc.teams):
-        actors = set(sc.team_actors(team.id))
-        mets = [v for (kind, actor, _), v in heads.items() if kind == "supply" and actor in actors]
-        shortfall = 1.0 - (sum(mets) / len(mets)) if mets else 0.0
+        mine = team_of_actor == t
+        count = per_actor_count[mine].sum()
+        shortfall = 1.0 - per_actor_sum[mine].sum() / count if count else 0.0
         limit = float(team.political_capital.value) * 1.5
         state.political_capital[t] = float(np.clip(
             state.political_capital[t] + PC_REGEN - PC_SHORTFALL_PENALTY * shortfall, 0.0, limit))
@@ -691,17 +694,19 @@ def resolve_turn(scenario: Scenario, state: GameState, orders: Sequence[Order] =
     plan = plan_turn(scenario, state, list(orders), injects, overrides, deck)
     new_state, flow, pol, arrivals = _simulate(scenario, base, plan)
     turn = state.turn
-    heads = _alt_headlines(scenario, base, new_state, pol, flow)
-    _update_political_capital(scenario, new_state, heads)
+    met, has, price_index = _headline_values(base, new_state.price, pol.sector_cap,
+                                             flow.sector_demand, flow.sector_met, flow.need)
+    _update_political_capital(scenario, base, new_state, met, has)
     explanations = [f"Inject: {f['title']}." + (f" {f['text']}" if f["text"] else "")
                     for f in plan.fired]
     if explain:
-        explanations += _explain(scenario, base, plan, heads, state)
+        explanations += _explain(scenario, base, plan,
+                                 _headline_dict(scenario, met, has, price_index), state)
     explanations += _narrate(scenario, pol, arrivals)
     new_state.turn = turn + 1
-    new_state.last = _last_headlines(heads)
+    new_state.last = _last_headlines(scenario, met, has, price_index)
     gap = float(np.abs(ledger_gap(base, flow)).max())
-    snapshot = new_state.copy()  # indicators describe the state as resolved, even if built later
+    snapshot = new_state  # states are never mutated after a turn; the builder may read it later
 
     def build() -> dict[str, Any]:
         ind = _indicators(scenario, base, snapshot, pol, flow, turn)
@@ -716,15 +721,14 @@ def resolve_turn(scenario: Scenario, state: GameState, orders: Sequence[Order] =
                       ledger_gap=gap, build_indicators=build)
 
 
-def _last_headlines(heads: dict[tuple[str, str, str], float]) -> dict[str, Any]:
+def _last_headlines(sc: Scenario, met: np.ndarray, has: np.ndarray,
+                    price_index: np.ndarray) -> dict[str, Any]:
     """Headlines kept in the state so the next turn can say what changed (JSON-safe)."""
     supply: dict[str, dict[str, float]] = {}
-    prices: dict[str, float] = {}
-    for (kind, a, b), value in heads.items():
-        if kind == "supply":
-            supply.setdefault(a, {})[b] = round(value, 6)
-        else:
-            prices[a] = round(value, 6)
+    rounded = np.round(met, 6).tolist()
+    for a, k in zip(*np.nonzero(has)):
+        supply.setdefault(sc.actors[a].id, {})[sc.sectors[k].id] = rounded[a][k]
+    prices = dict(zip((m.id for m in sc.materials), np.round(price_index, 6).tolist()))
     return {"supply_met": supply, "price_index": prices}
 
 
@@ -844,20 +848,28 @@ def _alt_headlines(sc: Scenario, base: Baseline, state: GameState, pol: Policy,
 def _headline_arrays(sc: Scenario, base: Baseline, price: np.ndarray, sector_cap: np.ndarray,
                      demand: np.ndarray, sector_met: np.ndarray, need: np.ndarray,
                      ) -> dict[tuple[str, str, str], float]:
-    """Headline indicators (supply met per actor and sector, price index per material)
-    straight from the arrays, without the full indicator set (speed)."""
-    has = demand > EPS
-    met = np.where(has, sector_met, np.inf).min(axis=2)
+    return _headline_dict(sc, *_headline_values(base, price, sector_cap, demand, sector_met, need))
+
+
+def _headline_values(base: Baseline, price: np.ndarray, sector_cap: np.ndarray,
+                     demand: np.ndarray, sector_met: np.ndarray, need: np.ndarray,
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(supply met (A, K), which sectors have demand (A, K), price index (M,)), straight
+    from the arrays without the full indicator set (speed)."""
+    has3 = demand > EPS
+    met = np.where(has3, sector_met, np.inf).min(axis=2)
     met = np.minimum(np.where(np.isfinite(met), met, 1.0), sector_cap)
-    heads = {}
-    has_any = has.any(axis=2)
-    for a, k in zip(*np.nonzero(has_any)):
-        heads[("supply", sc.actors[a].id, sc.sectors[k].id)] = float(met[a, k])
     weight = need + EPS
     mean_price = (price * weight).sum(axis=2) / weight.sum(axis=2)
+    rows = np.arange(base.n_materials)
     last = base.stage_count - 1
-    index = mean_price[np.arange(base.n_materials), last] / np.maximum(
-        base.base_price[np.arange(base.n_materials), last], EPS)
-    for m, mat in enumerate(sc.materials):
-        heads[("price", mat.id, "")] = float(index[m])
+    index = mean_price[rows, last] / np.maximum(base.base_price[rows, last], EPS)
+    return met, has3.any(axis=2), index
+
+
+def _headline_dict(sc: Scenario, met: np.ndarray, has: np.ndarray,
+                   price_index: np.ndarray) -> dict[tuple[str, str, str], float]:
+    heads = {("supply", sc.actors[a].id, sc.sectors[k].id): float(met[a, k])
+             for a, k in zip(*np.nonzero(has))}
+    heads.update({("price", mat.id, ""): float(price_index[m]) for m, mat in enumerate(sc.materials)})
     return heads
