@@ -238,21 +238,7 @@ PRIMITIVES = (
     "tech_export_control",
     "set_parameter",
 )
-Primitive = Literal[
-    "export_restriction",
-    "extraterritorial_rule",
-    "export_ban",
-    "invest_capacity",
-    "equity_stake",
-    "offtake",
-    "price_floor",
-    "stockpile",
-    "recycling",
-    "substitution",
-    "tariff",
-    "tech_export_control",
-    "set_parameter",
-]
+Primitive = Literal[PRIMITIVES]  # type: ignore[valid-type]  # the same names, one list
 
 
 class ParamSpec(_Model):
