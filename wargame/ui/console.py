@@ -146,6 +146,7 @@ class Console(QWidget):
     fireInjectRequested = Signal(str)  # inject id
     freeInjectRequested = Signal()
     addNoteRequested = Signal()
+    whiteCellRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -202,6 +203,16 @@ class Console(QWidget):
         self.free_button = _button("Free-te&xt inject…", "Write a free-text inject")
         self.free_button.clicked.connect(self.freeInjectRequested)
         row.addWidget(self.free_button)
+        b.addLayout(row)
+        row = QHBoxLayout()
+        self.white_cell_button = _button(
+            "&White-cell order…", "Give a white-cell order",
+            "Order any move as the white cell (paid by no team; sealed until resolution)")
+        self.white_cell_button.clicked.connect(self.whiteCellRequested)
+        row.addWidget(self.white_cell_button)
+        self.white_cell_status = QLabel()
+        self.white_cell_status.setAccessibleName("White-cell orders sealed this turn")
+        row.addWidget(self.white_cell_status, 1)
         b.addLayout(row)
         self.handover_button = _button("Start &orders: hand over the laptop",
                                        "Start the orders phase",
@@ -325,6 +336,7 @@ class Console(QWidget):
         self.next_team_button.setEnabled(phase == "orders")
         self.fire_button.setEnabled(phase == "briefing")
         self.free_button.setEnabled(phase == "briefing")
+        self.white_cell_button.setEnabled(phase in ("briefing", "orders"))
         self.resolve_button.setEnabled(phase in ("orders", "adjudication"))
         self.next_turn_button.setEnabled(phase == "debrief")
 
@@ -333,6 +345,11 @@ class Console(QWidget):
 
     def set_world(self, html_text: str) -> None:
         self.world.setHtml(html_text)
+
+    def set_white_cell_count(self, count: int) -> None:
+        """How many, never what: the briefing may be on the projector."""
+        self.white_cell_status.setText(
+            f"{count} white-cell order(s) sealed for this turn." if count else "")
 
     def set_injects(self, items: list[str]) -> None:
         self.injects.clear()
@@ -365,7 +382,8 @@ class Console(QWidget):
             self.outcomes.insertRow(r)
             order = orders.get(outcome.get("order_id", ""), {})
             team = outcome.get("team", "")
-            team_name = scenario.team(team).name if team in scenario.team_index else team
+            team_name = scenario.team(team).name if team in scenario.team_index else (
+                "White cell" if team == "facilitator" else team)
             text = describe_order(scenario, outcome.get("move", order.get("move", "")),
                                   order.get("params", {}))
             cells = (team_name, text, str(outcome.get("status", "")).lower(),

@@ -51,6 +51,13 @@ def list_sessions(db_path: str | Path) -> list[dict]:
         store.close()
 
 
+def team_label(scenario, team: str) -> str:
+    """A team's name; the facilitator's orders read "White cell" (as in the engine)."""
+    if team in scenario.team_index:
+        return scenario.team(team).name
+    return "White cell" if team == "facilitator" else team
+
+
 def _as_dict(obj: Any) -> dict:
     if isinstance(obj, dict):
         return obj
@@ -109,6 +116,7 @@ class ExerciseController(QObject):
         self._jobs: set[_Job] = set()
         self._on_done = None
         self._last_phase = exercise.phase
+        self._facilitator_pin: str | None = None  # remembered once given, for white-cell orders
 
     # ---- making
 
@@ -123,7 +131,9 @@ class ExerciseController(QObject):
                                    facilitator_pin=setup.facilitator_pin,
                                    turn_limit=setup.turn_limit,
                                    timer_seconds=setup.timer_seconds or None)
-        return cls(exercise)
+        controller = cls(exercise)
+        controller._facilitator_pin = setup.facilitator_pin or None
+        return controller
 
     @classmethod
     def open(cls, db_path: str | Path, session_id: str) -> "ExerciseController":
@@ -182,7 +192,13 @@ class ExerciseController(QObject):
         return self.exercise.session.facilitator_pin_hash is not None
 
     def check_facilitator_pin(self, pin: str) -> bool:
-        return self.exercise.check_facilitator_pin(pin)
+        ok = self.exercise.check_facilitator_pin(pin)
+        if ok:
+            self._facilitator_pin = pin
+        return ok
+
+    def facilitator_pin_known(self) -> bool:
+        return not self.facilitator_has_pin() or self._facilitator_pin is not None
 
     def submitted_teams(self) -> set[str]:
         if self.phase not in ("briefing", "orders", "adjudication"):
@@ -366,6 +382,23 @@ class ExerciseController(QObject):
 
     # ---- facilitator tools
 
+    def white_cell_entries(self) -> list[dict]:
+        """FACILITATOR ONLY: the white cell's sealed orders of this turn, as draft entries."""
+        return [{"move": o.move, "params": dict(o.params)}
+                for o in self.exercise.facilitator_orders(self._facilitator_pin)]
+
+    def white_cell_count(self) -> int:
+        try:
+            return len(self.exercise.facilitator_orders(self._facilitator_pin))
+        except Exception:  # noqa: BLE001 - PIN not known here: nothing to count
+            return 0
+
+    def submit_white_cell(self, entries: list[dict]) -> None:
+        self.exercise.submit_facilitator_orders(
+            [{"move": e["move"], "params": e["params"]} for e in entries],
+            pin=self._facilitator_pin)
+        self.changed.emit()
+
     def fire_inject(self, inject_id: str) -> None:
         self.exercise.fire_inject(inject_id)
         self.changed.emit()
@@ -413,8 +446,7 @@ class ExerciseController(QObject):
 
         orders = []
         for row in self.exercise.revealed_orders().get(turn, []):
-            team = row.get("team", "")
-            name = self.scenario.team(team).name if team in self.scenario.team_index else team
+            name = team_label(self.scenario, row.get("team", ""))
             text = describe_order(self.scenario, row.get("move", ""), row.get("params", {}))
             if not row.get("public", True):
                 text += " (covert)"

@@ -59,6 +59,15 @@ class Prompts:
         value, ok = QInputDialog.getItem(self.window, title, label, items, 0, False)
         return value if ok else None
 
+    def white_cell(self, scenario, entries, validate, turn):
+        from wargame.ui.white_cell import WhiteCellDialog
+
+        dialog = WhiteCellDialog(scenario, entries, validate, turn, self.window)
+        try:
+            return dialog.entries() if dialog.exec() else None
+        finally:
+            dialog.deleteLater()
+
     def open_scenario(self) -> str | None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open scenario", "",
                                               "Scenario files (*.yaml *.yml);;All files (*)")
@@ -107,6 +116,7 @@ class MainWindow(QMainWindow):
         c.fireInjectRequested.connect(self.fire_inject)
         c.freeInjectRequested.connect(self.free_inject)
         c.addNoteRequested.connect(self.add_note)
+        c.whiteCellRequested.connect(self.white_cell)
 
         self._build_menus()
         self._clock = QTimer(self)
@@ -162,6 +172,9 @@ class MainWindow(QMainWindow):
         self.act_next = self._action(x, "&Next turn", self.next_turn, "Ctrl+N")
         x.addSeparator()
         self.act_inject = self._action(x, "Free-text &inject…", self.free_inject, "Ctrl+I")
+        self.act_white_cell = self._action(
+            x, "&White-cell order…", self.white_cell, "Ctrl+Shift+W",
+            "Order any move as the white cell (paid by no team; sealed until resolution)")
         self.act_note = self._action(x, "Add n&ote…", self.add_note, "Ctrl+Shift+N")
         self.act_pause = self._action(x, "&Pause", self.toggle_pause, "Ctrl+P")
         self.act_rewind = self._action(x, "Re&wind to turn…", self.rewind, "Ctrl+Shift+R")
@@ -198,6 +211,8 @@ class MainWindow(QMainWindow):
                     self.act_fork, self.act_end):
             act.setEnabled(ctl is not None and not in_team)
         self.act_inject.setEnabled(live and phase == "briefing" and not in_team)
+        self.act_white_cell.setEnabled(live and phase in ("briefing", "orders") and not in_team
+                                       and not ctl.busy)
         self.act_projector.setEnabled(ctl is not None)
         self.act_pause.setText("Res&ume" if ctl is not None and ctl.paused else "&Pause")
 
@@ -422,6 +437,8 @@ class MainWindow(QMainWindow):
         c.set_world(f"<h3>The world at the start of turn {ctl.turn}</h3>"
                     + headline_html(ctl.scenario, history[-1] if history else None, ctl.turn))
         c.set_injects(ctl.injects_due())
+        c.set_white_cell_count(ctl.white_cell_count()
+                               if ctl.phase in ("briefing", "orders") else 0)
         rows = []
         submitted = ctl.submitted_teams()
         for team in ctl.scenario.teams:
@@ -619,6 +636,30 @@ class MainWindow(QMainWindow):
             return
         text = self.prompts.text("Free-text inject", "What happens (shown to everyone):", True)
         ctl.free_inject(title, text or "")
+
+    def white_cell(self) -> None:
+        """The facilitator orders a move as the white cell (any move, no team pays)."""
+        ctl = self.controller
+        if ctl is None or ctl.ended or ctl.busy or ctl.phase not in ("briefing", "orders") \
+                or self.stack.currentWidget() is not self.console:
+            return
+        if not ctl.facilitator_pin_known():
+            pin = self.prompts.text("Facilitator PIN", "Enter the facilitator PIN:")
+            if pin is None or not ctl.check_facilitator_pin(pin):
+                show_error(self, "White-cell order", "Wrong facilitator PIN.")
+                return
+        entries = self.prompts.white_cell(
+            ctl.scenario, ctl.white_cell_entries(),
+            lambda entry, already: ctl.validate(FACILITATOR, entry, already), ctl.turn)
+        if entries is None:
+            return
+        try:
+            ctl.submit_white_cell(entries)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The white-cell orders could not be sealed", exc)
+            return
+        self.statusBar().showMessage(f"{len(entries)} white-cell order(s) sealed for turn "
+                                     f"{ctl.turn}", 6000)
 
     def add_note(self) -> None:
         ctl = self.controller

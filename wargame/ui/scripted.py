@@ -17,6 +17,8 @@ class ScriptedPrompts:
         self.choices: deque[str | None] = deque()
         self.open_paths: deque[str | None] = deque()
         self.asked: list[tuple[str, str]] = []
+        # callable(WhiteCellDialog) -> bool: fills the real dialog; False = cancel
+        self.white_cell_fn = None
 
     def setup(self, scenario):
         from wargame.ui.setup_dialog import SetupDialog
@@ -42,6 +44,18 @@ class ScriptedPrompts:
             choice = self.choices.popleft()
             return choice if choice in items or choice is None else items[0]
         return items[0] if items else None
+
+    def white_cell(self, scenario, entries, validate, turn):
+        from wargame.ui.white_cell import WhiteCellDialog
+
+        self.asked.append(("white_cell", f"turn {turn}"))
+        dialog = WhiteCellDialog(scenario, entries, validate, turn, self.window)
+        try:
+            if self.white_cell_fn is None or self.white_cell_fn(dialog) is False:
+                return None
+            return dialog.entries()
+        finally:
+            dialog.deleteLater()
 
     def open_scenario(self):
         return self.open_paths.popleft() if self.open_paths else None

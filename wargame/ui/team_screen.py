@@ -38,14 +38,19 @@ from PySide6.QtWidgets import (
 from wargame.ui.draft_commands import AddOrderCommand, DraftModel, RemoveOrderCommand
 
 BIG = 1e12
+FACILITATOR = "facilitator"  # = wargame.engine.FACILITATOR (not imported: keeps start-up light)
 
 
 # --------------------------------------------------------------------------- parameters
 
 
 def options_for(scenario, spec, team_id: str, material: str | None = None) -> list[tuple[str, str]]:
-    """(id, label) choices of a parameter, filtered by its scope."""
+    """(id, label) choices of a parameter, filtered by its scope (the white cell, which
+    owns nothing, sees every choice)."""
     kind = spec.type
+    if team_id == FACILITATOR and kind in ("actor", "team"):
+        items = scenario.actors if kind == "actor" else scenario.teams
+        return [(a.id, a.name) for a in items]
     if kind == "actor":
         own = set(scenario.team_actors(team_id))
         actors = scenario.actors
