@@ -176,9 +176,12 @@ class Console(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Phases")
         splitter.addWidget(self.tabs)
-        splitter.setSizes([600, 760])
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # the map keeps its aspect ratio, so its pane's width sets how big it is: about
+        # 55 % of the window (740 px at 1366), the phase tabs the rest
+        splitter.setSizes([760, 600])
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 4)
+        self.splitter = splitter
 
         # briefing
         briefing = QWidget()
@@ -249,7 +252,7 @@ class Console(QWidget):
         header = self.outcomes.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        a.addWidget(self.outcomes, 2)
+        a.addWidget(self.outcomes, 3)
         self.explanations = QTextBrowser()
         self.explanations.setAccessibleName("Explanations")
         a.addWidget(self.explanations, 2)

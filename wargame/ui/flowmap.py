@@ -44,6 +44,7 @@ from wargame.ui._qt import QtCore, QtGui, QtWidgets
 Qt = QtCore.Qt
 
 LARGE_TYPE_SCALE = 1.6
+DETAILS_MIN_HEIGHT = 80
 LAT_NORTH = 84.0
 LAT_SOUTH = -58.0
 WORLD_FILE = Path(__file__).resolve().parents[2] / "assets" / "world" / "countries-110m.rings.json"
@@ -192,11 +193,20 @@ class MapCanvas(QtWidgets.QWidget):
         font.setBold(bold)
         return font
 
+    MARGIN = 6.0
+
+    @staticmethod
+    def aspect() -> float:
+        """Height / width of the drawn map."""
+        x0, y_top = miller(-180, LAT_NORTH)
+        x1, y_bottom = miller(180, LAT_SOUTH)
+        return (y_top - y_bottom) / (x1 - x0)
+
     def _transform(self) -> QtGui.QTransform:
         """Projected radians -> widget pixels, keeping the aspect ratio, centred."""
         x0, y_top = miller(-180, LAT_NORTH)
         x1, y_bottom = miller(180, LAT_SOUTH)
-        margin = 6.0
+        margin = self.MARGIN
         w = max(1.0, self.width() - 2 * margin)
         h = max(1.0, self.height() - 2 * margin)
         scale = min(w / (x1 - x0), h / (y_top - y_bottom))
@@ -506,6 +516,21 @@ class MapCanvas(QtWidgets.QWidget):
             rows.append(("width", f"width: tonnes per turn (max {_fmt_tonnes(top)})"))
         return rows
 
+    def _legend_box(self, rect: QtCore.QRectF, width: float, height: float) -> QtCore.QRectF:
+        """The bottom corner (left, right, or the South Atlantic) hiding the fewest actors:
+        the legend must not cover a country's label."""
+        y = rect.bottom() - height - 6
+        middle = self.project(-35.0, 0.0).x() - width / 2
+        candidates = [QtCore.QRectF(x, y, width, height) for x in
+                      (rect.left() + 6, rect.right() - width - 6, middle)]
+        reach = self._radius * 2 + QtGui.QFontMetricsF(self._font()).height() * 4
+
+        def hidden(box: QtCore.QRectF) -> int:
+            grown = box.adjusted(-reach, -self._radius * 2, self._radius * 2, self._radius * 2)
+            return sum(1 for pt in self._actor_px.values() if grown.contains(pt))
+
+        return min(candidates, key=hidden)
+
     def _paint_legend(self, p: QtGui.QPainter, colours: palette.ChartColours,
                       rect: QtCore.QRectF) -> None:
         font = self._font(0.85)
@@ -519,7 +544,7 @@ class MapCanvas(QtWidgets.QWidget):
         width = max(sample_w + text_w + 18, QtGui.QFontMetricsF(title_font).horizontalAdvance(
             title) + 12)
         height = line_h * (len(rows) + 1) + 8
-        box = QtCore.QRectF(rect.left() + 6, rect.bottom() - height - 6, width, height)
+        box = self._legend_box(rect, width, height)
         back = QtGui.QColor(colours.background)
         back.setAlpha(225)
         p.setPen(QtGui.QPen(QtGui.QColor(colours.grid), 1))
@@ -668,7 +693,7 @@ class FlowMapWidget(QtWidgets.QWidget):
         self.details = QtWidgets.QTextBrowser()
         self.details.setAccessibleName("Details of the selected country or flow")
         self.details.setOpenLinks(False)
-        self.details.setMinimumWidth(220)
+        self.details.setMinimumHeight(DETAILS_MIN_HEIGHT)
         self._default_details()
 
         top = QtWidgets.QHBoxLayout()
@@ -678,12 +703,16 @@ class FlowMapWidget(QtWidgets.QWidget):
         top.addWidget(self.stage_label)
         top.addWidget(self.stage_combo)
         top.addStretch(1)
-        self.splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
+        # details below the map: the map takes the full width at its own aspect ratio and
+        # the details get whatever height is left (see _fit_split)
+        self.splitter = QtWidgets.QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.canvas)
         self.splitter.addWidget(self.details)
-        self.splitter.setStretchFactor(0, 4)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([760, 260])
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self._user_split = False
+        self.splitter.splitterMoved.connect(self._split_moved)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -693,6 +722,34 @@ class FlowMapWidget(QtWidgets.QWidget):
         self.stage_combo.currentIndexChanged.connect(self._stage_changed)
         self.canvas.actorClicked.connect(self._on_actor_clicked)
         self.canvas.flowClicked.connect(self._on_flow_clicked)
+
+    # -- layout
+    def _split_moved(self, *_: Any) -> None:
+        self._user_split = True
+
+    def _fit_split(self) -> None:
+        """Give the map the height its width needs (no bands above and below it) and the
+        details the rest; once the user drags the handle, the user decides."""
+        if self._user_split:
+            return
+        handle = self.splitter.handleWidth()
+        available = self.splitter.height() - handle
+        if available <= 0:
+            return
+        margin = MapCanvas.MARGIN
+        wanted = int((self.splitter.width() - 2 * margin) * MapCanvas.aspect() + 2 * margin + 1)
+        map_h = max(min(wanted, available - DETAILS_MIN_HEIGHT), int(available * 0.5))
+        self.splitter.blockSignals(True)
+        self.splitter.setSizes([map_h, available - map_h])
+        self.splitter.blockSignals(False)
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_split()
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        QtCore.QTimer.singleShot(0, self._fit_split)
 
     # -- public API
     def set_data(self, scenario: Any, indicators: dict | None,
@@ -788,9 +845,11 @@ class FlowMapWidget(QtWidgets.QWidget):
     def _material_changed(self, *_: Any) -> None:
         self._fill_stages(None)
         self._push()
+        self._refresh_details()
 
     def _stage_changed(self, *_: Any) -> None:
         self._push()
+        self._refresh_details()
 
     def _push(self) -> None:
         c = self.canvas
@@ -831,8 +890,20 @@ class FlowMapWidget(QtWidgets.QWidget):
             self._default_details()
 
     def _default_details(self) -> None:
-        self.details.setHtml("<p>Click a country or a flow for its numbers and the sources "
-                             "of its baseline figures.</p>")
+        """The largest flows of the selection, so the panel is useful before any click."""
+        flows = sorted((f for f in self.canvas._flows if not f.ghost),
+                       key=lambda f: -f.tonnes)
+        label = self.canvas._actor_label
+        rows = "".join(
+            f"<tr><td>{html.escape(label(f.exporter))} → {html.escape(label(f.importer))}"
+            f"</td><td align='right'>{_fmt_tonnes(f.tonnes)}</td><td>"
+            f"{html.escape(palette.STATUS_LABELS.get(f.status, f.status))}"
+            + (f" ({html.escape(f.change_label)})" if f.change_label else "")
+            + "</td></tr>" for f in flows[:8])
+        table = (f"<p><b>Largest flows</b> ({html.escape(self.canvas.caption)})</p>"
+                 f"<table cellspacing='0' cellpadding='3'>{rows}</table>") if rows else ""
+        self.details.setHtml(table + "<p><i>Click a country or a flow for its numbers and "
+                             "the sources of its baseline figures.</i></p>")
 
     # -- details html
     def _figure(self, fig: Any, unit: str = "") -> str:
