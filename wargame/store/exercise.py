@@ -378,9 +378,15 @@ class Exercise:
 
     # ------------------------------------------------------------------ the turn
 
+    def _require_running(self) -> None:
+        """Paused means paused: nothing moves the turn on until the facilitator resumes."""
+        if self.paused:
+            raise ExerciseError("the exercise is paused: resume it first")
+
     def begin_orders(self) -> None:
         """briefing -> orders."""
         self._require(BRIEFING)
+        self._require_running()
         self._set_phase(ORDERS)
 
     def fire_inject(self, inject: str | Inject) -> dict:
@@ -537,6 +543,7 @@ class Exercise:
         result. Nothing is committed. Human teams that have not submitted block this unless
         ``force`` (they then give no orders this turn)."""
         self._require(BRIEFING, ORDERS, ADJUDICATION)
+        self._require_running()
         if self.phase != ADJUDICATION:
             self.submit_bot_orders()
             missing = [t for t in self.waiting_for()]
@@ -571,6 +578,7 @@ class Exercise:
         """adjudication -> debrief: the turn's draws, deck injects, result and the new
         state's snapshot, in one transaction."""
         self._require(ADJUDICATION)
+        self._require_running()
         prepared = self._prepared
         if prepared is None or prepared.result is not self._proposed:
             prepared = _Prepared.of(self._proposed or self._compute())
@@ -596,6 +604,7 @@ class Exercise:
     def next_turn(self) -> None:
         """debrief -> briefing of the next turn, or ``ended`` after the last turn."""
         self._require(DEBRIEF)
+        self._require_running()
         if self.state.turn > self.turn_limit:
             self._set_phase(ENDED)
             return
@@ -672,6 +681,11 @@ class Exercise:
         end = paused_since or now
         elapsed = (end - started).total_seconds() - paused_total
         return max(0.0, self.timer_seconds - elapsed)
+
+    def time_is_up(self, now: datetime | None = None) -> bool:
+        """The orders timer has run out (the facilitator may then resolve with ``force``)."""
+        left = self.timer_remaining(now)
+        return left is not None and left <= 0
 
     def rewind(self, turn: int, reason: str = "") -> None:
         """Back to the start of ``turn``; later turns are archived in a branch (kept)."""

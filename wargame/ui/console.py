@@ -147,6 +147,7 @@ class Console(QWidget):
     freeInjectRequested = Signal()
     addNoteRequested = Signal()
     whiteCellRequested = Signal()
+    closeOrdersRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -231,9 +232,24 @@ class Console(QWidget):
         o.addWidget(QLabel("Orders are sealed until every team has submitted."))
         self.submissions = _table(["Team", "Played by", "Orders"], "Submission status")
         o.addWidget(self.submissions, 1)
+        self.time_up_label = QLabel("Time is up. Close the orders now: teams that have not "
+                                    "submitted give no orders this turn.")
+        self.time_up_label.setObjectName("consoleTimeUp")
+        self.time_up_label.setWordWrap(True)
+        self.time_up_label.setStyleSheet(
+            "background: #B03A00; color: #FFFFFF; font-weight: bold; padding: 6px;")
+        self.time_up_label.hide()
+        o.addWidget(self.time_up_label)
+        row = QHBoxLayout()
         self.next_team_button = _button("&Hand over to the next team", "Hand over to next team")
         self.next_team_button.clicked.connect(self.handOverRequested)
-        o.addWidget(self.next_team_button)
+        row.addWidget(self.next_team_button, 1)
+        self.close_orders_button = _button(
+            "&Close orders now", "Close orders now",
+            "Resolve the turn now; teams that have not submitted give no orders")
+        self.close_orders_button.clicked.connect(self.closeOrdersRequested)
+        row.addWidget(self.close_orders_button)
+        o.addLayout(row)
         self.tabs.addTab(orders, "&2 Orders")
 
         # adjudication
@@ -337,6 +353,7 @@ class Console(QWidget):
             self.tabs.setCurrentIndex(PHASE_TAB[phase])
         self.handover_button.setEnabled(phase == "briefing")
         self.next_team_button.setEnabled(phase == "orders")
+        self.close_orders_button.setEnabled(phase == "orders")
         self.fire_button.setEnabled(phase == "briefing")
         self.free_button.setEnabled(phase == "briefing")
         self.white_cell_button.setEnabled(phase in ("briefing", "orders"))
@@ -348,6 +365,14 @@ class Console(QWidget):
 
     def set_world(self, html_text: str) -> None:
         self.world.setHtml(html_text)
+
+    def set_time_up(self, time_up: bool) -> None:
+        """Show the banner and, the moment time runs out, the Orders tab with its button."""
+        was, self._time_up = getattr(self, "_time_up", False), time_up
+        self.time_up_label.setVisible(time_up)
+        self.close_orders_button.setDefault(time_up)
+        if time_up and not was:
+            self.tabs.setCurrentIndex(TAB_ORDERS)
 
     def set_white_cell_count(self, count: int) -> None:
         """How many, never what: the briefing may be on the projector."""

@@ -211,14 +211,31 @@ class ExerciseController(QObject):
         humans = set(self.exercise.human_teams)
         return [t for t in self.exercise.waiting_for() if t in humans]
 
-    def timer_text(self) -> str:
+    def timer_remaining(self) -> float | None:
+        """Seconds left for orders (None: no timer, not the orders phase, or resolving)."""
         if self.busy:
-            return ""
-        left = self.exercise.timer_remaining()
+            return None
+        return self.exercise.timer_remaining()
+
+    @property
+    def time_up(self) -> bool:
+        left = self.timer_remaining()
+        return left is not None and left <= 0
+
+    def clock_text(self) -> str:
+        """The bare clock, "MM:SS" ("00:00" once time is up), "" without one."""
+        left = self.timer_remaining()
         if left is None:
             return ""
-        minutes, seconds = divmod(int(left), 60)
-        return f"{minutes:02d}:{seconds:02d} left" if left > 0 else "time is up"
+        minutes, seconds = divmod(int(-(-left // 1)), 60)  # round up: 0.4 s left is 00:01
+        return f"{minutes:02d}:{seconds:02d}"
+
+    def timer_text(self) -> str:
+        clock = self.clock_text()
+        if not clock:
+            return ""
+        text = "time is up" if self.time_up else f"{clock} left"
+        return text + (" (paused)" if self.paused else "")
 
     def notes(self) -> list[str]:
         return [f"Turn {e.turn} ({e.payload.get('phase', '')}): {e.payload.get('text', '')}"

@@ -12,6 +12,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+# white on vermillion, as on the team screen (kept here: the curtain loads nothing heavy)
+TIME_UP_STYLE = ("#curtainBanner { background: #B03A00; color: #FFFFFF; font-size: 14pt; "
+                 "font-weight: bold; padding: 10px; border-radius: 4px; }")
+
 
 class Curtain(QWidget):
     """Emits ``unlocked(who)`` when the named team (or "facilitator") opens it."""
@@ -27,6 +31,14 @@ class Curtain(QWidget):
         self._who = ""
         self._check: Callable[[str], bool] | None = None
         layout = QVBoxLayout(self)
+        self.banner = QLabel()
+        self.banner.setObjectName("curtainBanner")
+        self.banner.setAccessibleName("Time is up")
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(TIME_UP_STYLE.replace("14pt", "18pt"))
+        self.banner.hide()
+        layout.addWidget(self.banner)
         layout.addStretch(2)
         self.title = QLabel()
         self.title.setObjectName("curtainTitle")
@@ -77,6 +89,15 @@ class Curtain(QWidget):
         self.button.setText(f"I am {display_name} — open")
         self.button.setToolTip(f"Open the screen for {display_name} (Ctrl+U)")
         (self.pin_edit if self._check else self.button).setFocus()
+
+    def set_clock(self, time_up: bool, paused: bool = False) -> None:
+        """A banner for the whole room: the orders time has run out, or the clock is paused."""
+        if paused:
+            self.banner.setText("The exercise is paused: the clock has stopped.")
+        elif time_up:
+            self.banner.setText("Time is up for orders. Submit at once; the facilitator may "
+                                "close the orders now.")
+        self.banner.setVisible(paused or time_up)
 
     def try_unlock(self) -> bool:
         if self._check is not None and not self._check(self.pin_edit.text()):

@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         c.freeInjectRequested.connect(self.free_inject)
         c.addNoteRequested.connect(self.add_note)
         c.whiteCellRequested.connect(self.white_cell)
+        c.closeOrdersRequested.connect(self.close_orders)
 
         self._build_menus()
         self._clock = QTimer(self)
@@ -166,6 +167,9 @@ class MainWindow(QMainWindow):
         self.act_handover = self._action(x, "Start &orders / hand over", self.hand_over,
                                          "Ctrl+H", "Pass the laptop to the next team")
         self.act_resolve = self._action(x, "&Resolve turn", self.resolve, "Ctrl+R")
+        self.act_close_orders = self._action(
+            x, "&Close orders now", self.close_orders, "Ctrl+Shift+C",
+            "Resolve the turn now; teams that have not submitted give no orders")
         self.act_override = self._action(x, "O&verride outcome…",
                                          lambda: self.console._override_clicked(), "Ctrl+E")
         self.act_commit = self._action(x, "&Commit turn", self.commit, "Ctrl+Return")
@@ -201,12 +205,17 @@ class MainWindow(QMainWindow):
         phase = ctl.phase if ctl else None
         live = ctl is not None and not ctl.ended
         in_team = self.stack.currentWidget() is self.team_screen
-        self.act_handover.setEnabled(live and phase in ("briefing", "orders"))
-        self.act_resolve.setEnabled(live and phase in ("orders", "adjudication")
-                                    and not ctl.busy and not ctl.has_proposal)
-        self.act_override.setEnabled(live and phase == "adjudication" and ctl.has_proposal)
-        self.act_commit.setEnabled(live and phase == "adjudication" and ctl.has_proposal)
-        self.act_next.setEnabled(live and phase == "debrief")
+        # what moves the turn on is the facilitator's, at the console, and never while paused
+        running = live and not ctl.paused and not ctl.busy and \
+            self.stack.currentWidget() is self.console
+        self.act_handover.setEnabled(running and phase in ("briefing", "orders"))
+        self.act_resolve.setEnabled(running and phase in ("orders", "adjudication")
+                                    and not ctl.has_proposal)
+        self.act_close_orders.setEnabled(running and phase == "orders")
+        self.act_override.setEnabled(live and phase == "adjudication" and ctl.has_proposal
+                                     and not in_team)
+        self.act_commit.setEnabled(running and phase == "adjudication" and ctl.has_proposal)
+        self.act_next.setEnabled(running and phase == "debrief")
         for act in (self.act_inject, self.act_note, self.act_pause, self.act_rewind,
                     self.act_fork, self.act_end):
             act.setEnabled(ctl is not None and not in_team)
@@ -460,9 +469,11 @@ class MainWindow(QMainWindow):
         c.resolve_button.setEnabled(ctl.phase in ("orders", "adjudication")
                                     and not ctl.has_proposal and not ctl.busy)
         c.set_debrief(self.debrief_html())
-        if ctl.ended:
-            c.handover_button.setEnabled(False)
-            c.next_turn_button.setEnabled(False)
+        if ctl.ended or ctl.paused:  # nothing moves the turn on while paused
+            for button in (c.handover_button, c.next_team_button, c.close_orders_button,
+                           c.resolve_button, c.commit_button, c.next_turn_button):
+                button.setEnabled(False)
+        self._tick()
         self.refresh_views()
 
     def debrief_html(self) -> str:
@@ -524,10 +535,14 @@ class MainWindow(QMainWindow):
         ctl = self.controller
         if ctl is None:
             return
+        if ctl.paused and who != FACILITATOR:
+            # the curtain stays down: no team starts drafting on a stopped clock
+            self.curtain.message.setText("The exercise is paused. Wait for the facilitator.")
+            return
         if who == FACILITATOR:
             self.show_console()
             self.refresh()
-            if ctl.auto_resolve and not ctl.has_proposal and (
+            if ctl.auto_resolve and not ctl.paused and not ctl.has_proposal and (
                     ctl.phase == "adjudication" or
                     (ctl.phase == "orders" and not ctl.exercise.waiting_for())):
                 self.resolve()
@@ -549,9 +564,18 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ adjudication
 
+    def _refuse_if_paused(self) -> bool:
+        ctl = self.controller
+        if ctl is not None and ctl.paused:
+            show_error(self, "Exercise paused", "The exercise is paused: resume it first.")
+            return True
+        return False
+
     def resolve(self) -> None:
         ctl = self.controller
         if ctl is None or ctl.phase not in ("orders", "adjudication") or ctl.busy:
+            return
+        if self._refuse_if_paused():
             return
         if ctl.phase == "orders" and ctl.pending_human_teams():
             if not self.prompts.confirm(
@@ -560,6 +584,21 @@ class MainWindow(QMainWindow):
                     + ", ".join(ctl.scenario.team(t).name for t in ctl.pending_human_teams())
                     + ". Resolve anyway (they give no orders this turn)?"):
                 return
+        self.console.tabs.setCurrentIndex(2)
+        ctl.resolve_async(force=True)
+
+    def close_orders(self) -> None:
+        """Resolve now, without the teams that have not submitted (e.g. once time is up)."""
+        ctl = self.controller
+        if ctl is None or ctl.phase != "orders" or ctl.busy or self._refuse_if_paused():
+            return
+        late = ctl.pending_human_teams()
+        if late and not self.prompts.confirm(
+                "Close orders now?",
+                "Close the orders now? " + ", ".join(ctl.scenario.team(t).name for t in late)
+                + " will give no orders this turn."):
+            return
+        self.show_console()
         self.console.tabs.setCurrentIndex(2)
         ctl.resolve_async(force=True)
 
@@ -603,7 +642,7 @@ class MainWindow(QMainWindow):
 
     def commit(self) -> None:
         ctl = self.controller
-        if ctl is None or not ctl.has_proposal:
+        if ctl is None or not ctl.has_proposal or self._refuse_if_paused():
             return
         try:
             ctl.commit()
@@ -614,7 +653,7 @@ class MainWindow(QMainWindow):
 
     def next_turn(self) -> None:
         ctl = self.controller
-        if ctl is None or ctl.phase != "debrief":
+        if ctl is None or ctl.phase != "debrief" or self._refuse_if_paused():
             return
         ctl.next_turn()
         if ctl.ended:
@@ -750,14 +789,18 @@ class MainWindow(QMainWindow):
                           "over a number to see it.")
 
     def _tick(self) -> None:
+        """Every second: the clocks of the status bar, console, team screen and curtain."""
         ctl = self.controller
         if ctl is None:
             self.timer_label.clear()
             return
         text = ctl.timer_text()
         self.timer_label.setText(text)
-        if text:
-            self.console.set_status(self.status_text() + f"  ·  ⏱ {text}")
+        self.console.set_status(self.status_text() + (f"  ·  ⏱ {text}" if text else ""))
+        time_up = ctl.time_up
+        self.console.set_time_up(time_up and ctl.phase == "orders")
+        self.team_screen.set_clock(ctl.clock_text(), time_up)
+        self.curtain.set_clock(time_up and ctl.phase == "orders", ctl.paused and not ctl.ended)
 
     # ------------------------------------------------------------------ layout
 

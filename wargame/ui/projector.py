@@ -18,6 +18,9 @@ from wargame.ui.console import headline_html
 
 esc = html.escape
 SCALE = 1.6
+# fixed colours that read on both palettes (white on vermillion / black on amber)
+TIME_UP_STYLE = "background: #B03A00; color: #FFFFFF; padding: 12px; border-radius: 6px;"
+PAUSED_STYLE = "background: #F0B429; color: #111111; padding: 12px; border-radius: 6px;"
 
 
 class ProjectorWindow(QWidget):
@@ -46,6 +49,16 @@ class ProjectorWindow(QWidget):
         self.timer_label.setAccessibleName("Timer")
         top.addWidget(self.timer_label)
         layout.addLayout(top)
+        self.banner = QLabel()
+        self.banner.setObjectName("projectorBanner")
+        self.banner.setAccessibleName("Clock state")
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        banner_font = QFont(big)
+        banner_font.setPointSizeF(size * 2.0)
+        banner_font.setBold(True)
+        self.banner.setFont(banner_font)
+        self.banner.hide()
+        layout.addWidget(self.banner)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.headline = QTextBrowser()
         self.headline.setAccessibleName("Headline indicators")
@@ -86,7 +99,23 @@ class ProjectorWindow(QWidget):
 
     def _tick(self) -> None:
         if self.isVisible():
-            self.timer_label.setText(self.controller.timer_text())
+            self._show_clock()
+
+    def _show_clock(self) -> None:
+        """The clock in big type: "00:00" and a banner once time is up; PAUSED while paused."""
+        ctl = self.controller
+        clock = ctl.clock_text()
+        self.timer_label.setText(f"⏱ {clock}" if clock else "")
+        if ctl.paused and not ctl.ended:
+            text, style = "PAUSED", PAUSED_STYLE
+        elif ctl.time_up:
+            text, style = "Time is up — 00:00", TIME_UP_STYLE
+        else:
+            text, style = "", ""
+        self.timer_label.setStyleSheet("color: #D55E00;" if ctl.time_up else "")
+        self.banner.setText(text)
+        self.banner.setStyleSheet(style)
+        self.banner.setVisible(bool(text))
 
     def refresh(self) -> None:
         ctl = self.controller
@@ -94,7 +123,7 @@ class ProjectorWindow(QWidget):
         paused = " — PAUSED" if ctl.paused else ""
         self.turn_label.setText(f"Turn {ctl.turn} of {ctl.turn_limit} · {phase.capitalize()}"
                                 f"{paused}")
-        self.timer_label.setText(ctl.timer_text())
+        self._show_clock()
         history = ctl.indicators_history()
         self.headline.setHtml(headline_html(ctl.scenario, history[-1] if history else None,
                                             ctl.turn))

@@ -38,6 +38,9 @@ from PySide6.QtWidgets import (
 from wargame.ui.draft_commands import AddOrderCommand, DraftModel, RemoveOrderCommand
 
 BIG = 1e12
+# the same in light and dark palettes: white on vermillion reads at 4.5:1
+TIME_UP_STYLE = ("background: #B03A00; color: #FFFFFF; font-size: 14pt; font-weight: bold; "
+                 "padding: 8px; border-radius: 4px;")
 FACILITATOR = "facilitator"  # = wargame.engine.FACILITATOR (not imported: keeps start-up light)
 
 
@@ -234,8 +237,23 @@ class TeamScreen(QWidget):
         self.money = QLabel()
         self.money.setObjectName("teamMoney")
         self.money.setStyleSheet("font-size: 12pt;")
-        outer.addWidget(self.header)
+        self.clock = QLabel()
+        self.clock.setObjectName("teamClock")
+        self.clock.setAccessibleName("Time left for orders")
+        self.clock.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.clock)
+        outer.addLayout(top)
         outer.addWidget(self.money)
+        self.time_up_banner = QLabel("Time is up: submit your orders now. The facilitator "
+                                     "may close the orders without yours.")
+        self.time_up_banner.setObjectName("timeUpBanner")
+        self.time_up_banner.setAccessibleName("Time is up")
+        self.time_up_banner.setWordWrap(True)
+        self.time_up_banner.setStyleSheet(TIME_UP_STYLE)
+        self.time_up_banner.hide()
+        outer.addWidget(self.time_up_banner)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         outer.addWidget(splitter, 1)
@@ -339,6 +357,11 @@ class TeamScreen(QWidget):
         self._refresh_draft()
         self.moves.setFocus()
 
+    def set_clock(self, text: str, time_up: bool) -> None:
+        """The orders timer (not secret): "MM:SS" and a banner once it has run out."""
+        self.clock.setText(f"⏱ {text}" if text else "")
+        self.time_up_banner.setVisible(time_up and self.team_id is not None)
+
     def clear(self) -> None:
         """Forget everything about the team that was here."""
         self.undo_stack.clear()
@@ -357,6 +380,7 @@ class TeamScreen(QWidget):
         self.problems.clear()
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
+        self.time_up_banner.hide()
 
     def _clear_form(self) -> None:
         self._editor = None
