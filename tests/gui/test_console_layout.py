@@ -21,3 +21,18 @@ def test_map_fills_its_pane_at_1366x768(make_window, qtbot):
     assert details.height() >= 80
     # the phase tabs keep room for the adjudication table
     assert window.console.tabs.width() >= 560
+
+
+def test_dark_palette_reaches_the_painted_views(make_window):
+    window = make_window()
+    window.act_dark.setChecked(True)
+    window.start.new_button.click()
+    assert wait_until(lambda: window.console.flowmap is not None
+                      and window.console.charts is not None)
+    assert window.console.flowmap.canvas._theme == "dark"
+    window.act_dark.setChecked(False)
+    assert window.console.flowmap.canvas._theme == "light"
+    window.toggle_projector()
+    window.act_dark.setChecked(True)
+    assert window.projector.charts is None or window.projector.charts.charts()[0]._theme == "dark"
+    window.projector.close()

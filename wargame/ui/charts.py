@@ -264,11 +264,13 @@ class _LineChart(_ChartBase):
         series = self._series_data() if self._history else []
         series = [sr for sr in series if any(y == y for y in sr[2])]  # drop all-NaN lines
         self._series = series
-        width = 3.5 if self._large else 2.0
+        # pyqtgraph's pens are cosmetic (device pixels): scale them on high-DPI screens
+        dpr = max(1.0, float(self.devicePixelRatioF()))
+        width = (3.5 if self._large else 2.0) * dpr
         symbol_size = 11 if self._large else 7
         seen = set()
         # restyling and rebuilding the legend is most of the cost: only when something changed
-        signature = (tuple(label for label, _, _ in series), self._theme, self._large)
+        signature = (tuple(label for label, _, _ in series), self._theme, self._large, dpr)
         restyle = signature != self._style_signature
         if restyle:
             self.legend.clear()

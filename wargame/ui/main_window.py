@@ -386,6 +386,7 @@ class MainWindow(QMainWindow):
                 self.console.attach_charts(charts)
             except Exception as exc:  # noqa: BLE001
                 log.warning("charts unavailable: %s", exc)
+        self._apply_view_theme()
         self.refresh_views()
 
     def refresh_views(self) -> None:
@@ -768,6 +769,7 @@ class MainWindow(QMainWindow):
                 return
             screen = screens[int(choice.split(":")[0]) - 1]
         self.projector = ProjectorWindow(self.controller, self)
+        self._apply_view_theme()
         self.projector.show_on(screen)
 
     def set_dark(self, on: bool) -> None:
@@ -775,10 +777,18 @@ class MainWindow(QMainWindow):
 
         apply_app_palette(QApplication.instance(), "dark" if on else "light")
         settings.put("view/theme", "dark" if on else "light")
-        theme = "dark" if on else "light"
-        for charts in (self.console.charts, getattr(self.projector, "charts", None)):
-            if charts is not None and hasattr(charts, "apply_theme"):
-                charts.apply_theme(theme)
+        self._apply_view_theme()
+
+    def theme(self) -> str:
+        return "dark" if self.act_dark.isChecked() else "light"
+
+    def _apply_view_theme(self) -> None:
+        """Painted views (map, charts) do not follow the QPalette by themselves."""
+        theme = self.theme()
+        for view in (self.console.flowmap, self.console.charts,
+                     getattr(self.projector, "charts", None)):
+            if view is not None and hasattr(view, "apply_theme"):
+                view.apply_theme(theme)
 
     def toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
@@ -796,7 +806,7 @@ class MainWindow(QMainWindow):
             return
         text = ctl.timer_text()
         self.timer_label.setText(text)
-        self.console.set_status(self.status_text() + (f"  ·  ⏱ {text}" if text else ""))
+        self.console.set_status(self.status_text() + (f"  ·  Orders: {text}" if text else ""))
         time_up = ctl.time_up
         self.console.set_time_up(time_up and ctl.phase == "orders")
         self.team_screen.set_clock(ctl.clock_text(), time_up)

@@ -105,7 +105,7 @@ class ProjectorWindow(QWidget):
         """The clock in big type: "00:00" and a banner once time is up; PAUSED while paused."""
         ctl = self.controller
         clock = ctl.clock_text()
-        self.timer_label.setText(f"⏱ {clock}" if clock else "")
+        self.timer_label.setText(clock)
         if ctl.paused and not ctl.ended:
             text, style = "PAUSED", PAUSED_STYLE
         elif ctl.time_up:

@@ -36,7 +36,8 @@ def _settle(app, rounds: int = 6) -> None:
         time.sleep(0.02)
 
 
-def take_screenshots(out_dir: str | Path) -> list[Path]:
+def take_screenshots(out_dir: str | Path, theme: str = "light") -> list[Path]:
+    """``theme="dark"`` renders the same tour in the dark palette (for checking contrast)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     from wargame.ui.app import make_application
@@ -57,7 +58,7 @@ def take_screenshots(out_dir: str | Path) -> list[Path]:
     tmp = tempfile.TemporaryDirectory(prefix="wargame-shots-")
     settings.use_settings_dir(Path(tmp.name) / "settings")
     dialogs.install_excepthook(quiet=True)
-    apply_app_palette(app, "light")
+    apply_app_palette(app, theme)
     from wargame.ui.main_window import MainWindow
     from wargame.ui.scripted import ScriptedPrompts, draft_first_legal, wait_until
 
@@ -74,6 +75,8 @@ def take_screenshots(out_dir: str | Path) -> list[Path]:
         dialog.timer.setValue(15)
 
     window.prompts = ScriptedPrompts(window, setup=setup)
+    if theme == "dark":
+        window.act_dark.setChecked(True)
     window.resize(*SIZE)
     window.show()
     window.populate_start()

@@ -359,7 +359,7 @@ class TeamScreen(QWidget):
 
     def set_clock(self, text: str, time_up: bool) -> None:
         """The orders timer (not secret): "MM:SS" and a banner once it has run out."""
-        self.clock.setText(f"⏱ {text}" if text else "")
+        self.clock.setText(f"Time left {text}" if text else "")  # no emoji: fonts lack it
         self.time_up_banner.setVisible(time_up and self.team_id is not None)
 
     def clear(self) -> None:
