@@ -173,6 +173,13 @@ class ParamEditor:
         return out
 
 
+def tab_chain(*widgets: QWidget) -> None:
+    """Tab order in working order: widgets made later (a move's parameters) would
+    otherwise come last in the focus chain, after Submit."""
+    for first, second in zip(widgets, widgets[1:]):
+        QWidget.setTabOrder(first, second)
+
+
 def order_cost(move, params: dict[str, Any]) -> tuple[float, float]:
     """(budget USD m, political capital) an order costs."""
     cost = move.cost
@@ -415,6 +422,8 @@ class TeamScreen(QWidget):
         self.move_help.setText((move.description or move.name) + public)
         self._editor = ParamEditor(self.scenario, move, self.team_id, self.form,
                                    self._update_cost)
+        tab_chain(self.moves, *self._editor.widgets.values(), self.add_button,
+                  self.draft_list)
         self._update_cost()
 
     def spent(self) -> tuple[float, float]:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from wargame.ui.draft_commands import AddOrderCommand, DraftModel, RemoveOrderCommand
-from wargame.ui.team_screen import FACILITATOR, ParamEditor, describe_order
+from wargame.ui.team_screen import FACILITATOR, ParamEditor, describe_order, tab_chain
 
 WHITE_CELL_CATEGORY = "white_cell"
 
@@ -154,6 +154,8 @@ class WhiteCellDialog(QDialog):
             return
         self.move_help.setText(move.description or move.name)
         self._editor = ParamEditor(self.scenario, move, FACILITATOR, self.form, lambda: None)
+        tab_chain(self.moves, *self._editor.widgets.values(), self.add_button,
+                  self.draft_list)
 
     # ---- draft
 
