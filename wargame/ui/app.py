@@ -19,6 +19,10 @@ def make_application(argv: list[str] | None = None):
     app.setOrganizationName("wargame")
     app.setApplicationName("wargame")
     app.setApplicationDisplayName("wargame")
+    app.setDesktopFileName("wargame")  # matches packaging/wargame.desktop (Wayland icon)
+    from wargame.ui.icon import install_app_icon
+
+    install_app_icon(app)
     return app
 
 

@@ -83,6 +83,10 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("wargame — critical-minerals crisis exercise")
         self.setObjectName("MainWindow")
+        if QApplication.windowIcon().isNull():  # not started through make_application
+            from wargame.ui.icon import app_icon
+
+            self.setWindowIcon(app_icon())
         self.db_path = Path(db_path) if db_path else None
         self.initial_scenario = scenario_path
         self.prompts = Prompts(self)
