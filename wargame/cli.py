@@ -8,16 +8,16 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from wargame.errors import UserError
+
+__all__ = ["UserError", "build_parser", "main"]
+
 COMMAND_MODULES = (
     "wargame.scenario.commands",
     "wargame.analysis.commands",
     "wargame.store.commands",
     "wargame.ui.commands",
 )
-
-
-class UserError(Exception):
-    """A problem the user can fix (bad file, unknown id): printed as one line, exit 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:

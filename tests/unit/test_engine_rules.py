@@ -236,7 +236,7 @@ def test_explanations_attribute_the_shortfall(sc):
     result = resolve_turn(sc, state, [order], explain=True)
     text = " ".join(result.explanations)
     assert "without Beijing's Export licence regime it would have been 100 %" in text
-    assert "United States' evs supply" in text
+    assert "The United States' evs supply" in text
 
 
 def test_state_round_trips_and_hash_is_stable(sc):
@@ -312,3 +312,11 @@ def test_priority_rationing_serves_defence_more_fully():
     assert met_[0, 0, 0] == pytest.approx(3 * met_[0, 1, 0], rel=1e-6)
     strict = ration_by_priority(np.array([[40.0]]), demand, np.array([1, 3, 3]), 20.0)
     assert strict[0, 0, 0] == pytest.approx(1.0, abs=1e-3)
+
+
+def test_white_cell_is_not_bound_by_actor_scopes(sc):
+    """Rule: the white cell owns no actors, so 'own'/'other' scopes do not restrict it."""
+    from wargame.engine import FACILITATOR
+
+    order = Order(FACILITATOR, "restrict", {"target": "USA", "stage": "magnet", "level": "freeze"})
+    assert validate_order(sc, initial_state(sc, 1), order) == []

@@ -92,3 +92,13 @@ def test_saved_game_skips_an_illegal_order_and_goes_on(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "rejected" in out and "3 turn(s) played" in out and "saved as session" in out
     assert main(["replay", out.strip().split()[-1], "--db", str(db), "--verify"]) == 0
+
+
+def test_user_errors_are_clean_under_python_dash_m(tmp_path):
+    """Run as ``python -m wargame.cli`` the CLI module is __main__: a user error must still
+    be one line and exit 2, not a traceback."""
+    out = subprocess.run([sys.executable, "-m", "wargame.cli", "simulate", MINI, "--orders",
+                          str(tmp_path / "missing.yaml")], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 2
+    assert "no such orders file" in out.stderr and "Traceback" not in out.stderr

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from wargame.cli import UserError
+from wargame.errors import UserError
 
 
 def register(subparsers: Any) -> None:
@@ -37,10 +37,13 @@ def load_orders_file(path: str, scenario: Any) -> list[tuple[int, Any]]:
     from wargame.engine import Order
 
     file = Path(path)
-    if not file.is_file():
+    if not file.exists() or file.is_dir():
         raise UserError(f"{path}: no such orders file")
     try:
-        raw = YAML(typ="safe", pure=True).load(file.read_text(encoding="utf-8"))
+        with open(file, encoding="utf-8") as handle:  # also a pipe, e.g. <(...)
+            raw = YAML(typ="safe", pure=True).load(handle.read())
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the orders file: {exc.strerror}") from None
     except (YAMLError, UnicodeDecodeError) as exc:
         raise UserError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
     if raw is None:

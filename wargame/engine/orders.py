@@ -78,7 +78,7 @@ def _check_param(scenario: Scenario, team: str, spec: ParamSpec, value: Any,
     if kind in known:
         if value not in known[kind]:
             return f"unknown {kind} '{value}' for '{label}'"
-        if kind == "actor" and spec.scope != "any":
+        if kind == "actor" and spec.scope != "any" and team != FACILITATOR:
             own = value in scenario.team_actors(team)
             if spec.scope == "own" and not own:
                 return f"'{label}' must be one of your own actors"

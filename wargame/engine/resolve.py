@@ -734,6 +734,15 @@ def _last_headlines(sc: Scenario, met: np.ndarray, has: np.ndarray,
 
 # ----------------------------------------------------------------- explanations
 
+_TAKES_THE = ("United ", "European ", "Rest of", "Democratic ", "Republic ", "Philippines",
+              "Netherlands", "Gulf ")
+
+
+def country(name: str) -> str:
+    """'United States' -> 'the United States', for names read aloud inside a sentence."""
+    return f"the {name}" if name.startswith(_TAKES_THE) else name
+
+
 def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
@@ -752,11 +761,11 @@ def _narrate(sc: Scenario, pol: Policy, arrivals: list[dict[str, Any]]) -> list[
     for draw in pol.draws:
         if draw["kind"] == "licence" and draw["approved"] and \
                 min(draw["approved"].values()) < ROUTINE_APPROVAL:
-            exporter = sc.actor(draw["exporter"]).name
+            exporter = country(sc.actor(draw["exporter"]).name)
             mat = sc.material(draw["material"]).name
             values = list(draw["approved"].values())
             if len(values) == 1:
-                target = sc.actor(next(iter(draw["approved"]))).name
+                target = country(sc.actor(next(iter(draw["approved"]))).name)
                 lines.append(f"Licences for {mat} from {exporter} to {target}: "
                              f"{_pct(values[0])} of requests approved ({draw['level']}).")
             else:
@@ -768,7 +777,7 @@ def _narrate(sc: Scenario, pol: Policy, arrivals: list[dict[str, Any]]) -> list[
         kind = "recycling capacity" if entry.get("recycled") else "capacity"
         stage = entry["stage"]
         lines.append(f"New {kind} came on line: {entry['tonnes'] / baseline(sc).turn_fraction:,.0f} t/yr of "
-                     f"{sc.material(entry['material']).name} ({stage}) in {sc.actor(entry['actor']).name}, "
+                     f"{sc.material(entry['material']).name} ({stage}) in {country(sc.actor(entry['actor']).name)}, "
                      f"from {entry['label']}.")
     return lines
 
@@ -816,7 +825,7 @@ def _explain(sc: Scenario, base: Baseline, plan: _TurnPlan,
             continue
         if key[0] == "supply":
             _, actor, sector = key
-            subject = f"{possessive(sc.actor(actor).name)} {sc.sector(sector).name.lower()} supply"
+            subject = f"{possessive(country(sc.actor(actor).name))} {sc.sector(sector).name.lower()} supply"
             if prior is not None and abs(change) >= 0.005:
                 head = f"{subject} {'fell' if change < 0 else 'rose'} {abs(change) * 100:.0f} points to {_pct(value)}"
             else:

@@ -14,7 +14,7 @@ from wargame.store.store import SessionStore, StoreError, default_db_path
 
 
 def _user_error(message: str) -> Exception:
-    from wargame.cli import UserError
+    from wargame.errors import UserError
 
     return UserError(message)
 
