@@ -274,9 +274,12 @@ def _simulate(sc: Scenario, base: Baseline, plan: _TurnPlan, exclude: str | None
                     sc.price_response.rationing_strength)
     _clear_prices(sc, base, state, pol, flow)
     _update_utilisation(base, state, pol, flow)
+    lapsing = {m["label"] for m in measures if m["end"] is not None and m["end"] <= state.turn + 1}
     state.measures = [m for m in measures if m["end"] is None or m["end"] > state.turn + 1]
     state.measures = [m for m in state.measures
                       if m["primitive"] not in PERMANENT_PRIMITIVES or m["primitive"] == "equity_stake"]
+    if exclude is None:
+        state.last = {**state.last, "lapsed": sorted(lapsing)}
     return state, flow, pol, arrivals
 
 
@@ -704,7 +707,8 @@ def resolve_turn(scenario: Scenario, state: GameState, orders: Sequence[Order] =
                                  _headline_dict(scenario, met, has, price_index), state)
     explanations += _narrate(scenario, pol, arrivals)
     new_state.turn = turn + 1
-    new_state.last = _last_headlines(scenario, met, has, price_index)
+    new_state.last = {**_last_headlines(scenario, met, has, price_index),
+                      "lapsed": new_state.last.get("lapsed", [])}
     gap = float(np.abs(ledger_gap(base, flow)).max())
     snapshot = new_state  # states are never mutated after a turn; the builder may read it later
 
@@ -745,6 +749,10 @@ def country(name: str) -> str:
 
 def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _join(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
 def _pct(x: float) -> str:
@@ -840,7 +848,12 @@ def _explain(sc: Scenario, base: Baseline, plan: _TurnPlan,
                 head = f"{subject} stands at {value:.2f}x its baseline"
             parts = [f"without {label} it would have been {other:.2f}x" for _, label, other in causes[:2]]
         if not parts:
-            parts = ["no single order or inject explains it (stocks, lagged prices and investment did)"]
+            lapsed = last.get("lapsed") or []
+            if lapsed:
+                parts = [f"{_join(lapsed)} ended last turn; stocks and prices adjust with a lag"]
+            else:
+                parts = ["no single order or inject explains it (stocks, lagged prices and "
+                         "investment did)"]
         text = head[0].upper() + head[1:] + "; " + "; ".join(parts) + "."
         weight = max([abs(change)] + [abs(c[0]) for c in causes])
         sentences.append((weight, text))
