@@ -12,7 +12,7 @@ SYSTEM_LIBS := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.
 	libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-randr0 libxcb-render-util0 \
 	libxcb-image0 libxcb-xinerama0
 
-.PHONY: run test bench system-libs venv clean lint screenshots
+.PHONY: run test bench bundle system-libs venv clean screenshots
 
 run: venv
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ -z "$$QT_QPA_PLATFORM" ]; then \
@@ -26,6 +26,9 @@ test: venv
 
 bench: venv
 	QT_QPA_PLATFORM=offscreen $(PY) -m wargame.bench
+
+bundle:
+	packaging/build.sh
 
 screenshots: venv
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/wargame --screenshot assets/screenshots
