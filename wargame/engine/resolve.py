@@ -323,19 +323,20 @@ def _clear_prices(sc: Scenario, base: Baseline, state: GameState, pol: Policy,
     price = state.price + resp.smoothing * (target - state.price)
     balanced = np.abs(ratio - 1.0) < 1e-3
     price = np.where(balanced, price + resp.pullback * (base_price - price), price)
-    # tariffs raise the landed price of what the importer buys from tariffed exporters
-    imports = flow.flows * (1 - np.eye(base.n_actors))[None, None]
-    tariffed = (imports * pol.tariff).sum(axis=2)  # (M, S, I) tonnes x rate
-    received = np.maximum(flow.flows.sum(axis=2), EPS)
-    price = price * (1.0 + tariffed / received)
+    has_tariffs = bool(pol.tariff.any())
+    if has_tariffs:
+        # tariffs raise the landed price of what the importer buys from tariffed exporters
+        imports = flow.flows * (1 - np.eye(base.n_actors))[None, None]
+        tariffed = (imports * pol.tariff).sum(axis=2)  # (M, S, I) tonnes x rate
+        received = np.maximum(flow.flows.sum(axis=2), EPS)
+        price = price * (1.0 + tariffed / received)
     state.price = np.maximum(price, 0.0)
     if not budgets:
         return
-    # tariff revenue to the importer's team
-    revenue = (imports * pol.tariff * state.price[:, :, :, None]).sum(axis=(0, 1, 2)) / 1000.0
-    for actor, team in enumerate(base.team_of_actor):
-        if team >= 0:
-            state.budget[team] += revenue[actor]
+    if has_tariffs:
+        # tariff revenue to the importer's team
+        revenue = (imports * pol.tariff * state.price[:, :, :, None]).sum(axis=(0, 1, 2)) / 1000.0
+        state.budget = state.budget + base.team_members @ revenue
     # price floors: the payer tops producers up to the floor on their output
     for payer, producer, m, s, floor, _mid in pol.floors:
         gap = max(0.0, floor - float(state.price[m, s, producer]))
@@ -548,16 +549,13 @@ def _scores(sc: Scenario, ind: dict[str, Any]) -> dict[str, float]:
 def _update_political_capital(sc: Scenario, base: Baseline, state: GameState,
                               met: np.ndarray, has: np.ndarray) -> None:
     """Political capital regenerates slowly and drains with shortfalls in the team's sectors."""
-    team_of_actor = np.asarray(base.team_of_actor)
-    per_actor_sum = np.where(has, met, 0.0).sum(axis=1)
-    per_actor_count = has.sum(axis=1)
-    for t, team in enumerate(sc.teams):
-        mine = team_of_actor == t
-        count = per_actor_count[mine].sum()
-        shortfall = 1.0 - per_actor_sum[mine].sum() / count if count else 0.0
-        limit = float(team.political_capital.value) * 1.5
-        state.political_capital[t] = float(np.clip(
-            state.political_capital[t] + PC_REGEN - PC_SHORTFALL_PENALTY * shortfall, 0.0, limit))
+    members = base.team_members  # (T, A)
+    count = members @ has.sum(axis=1)
+    total = members @ np.where(has, met, 0.0).sum(axis=1)
+    shortfall = np.where(count > 0, 1.0 - total / np.maximum(count, 1), 0.0)
+    limit = np.array([float(team.political_capital.value) * 1.5 for team in sc.teams])
+    state.political_capital = np.clip(
+        state.political_capital + PC_REGEN - PC_SHORTFALL_PENALTY * shortfall, 0.0, limit)
 
 
 # ----------------------------------------------------------------- resolve_turn

@@ -52,6 +52,7 @@ class Baseline:
     team_of_actor: tuple[int, ...]  # team index or -1
     principal_actor: tuple[int, ...]  # per team: its first actor
     refining_stage: np.ndarray  # (M,) index where origin is set (substantial transformation)
+    team_members: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (T, A) 0/1
     tiles: dict[int, "Baseline"] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -131,6 +132,10 @@ def _build_baseline(sc: Scenario) -> Baseline:
         actors = sc.team_actors(team.id)
         principal.append(sc.actor_index[actors[0]] if actors else 0)
     refining = np.minimum(1, stage_count - 1)
+    members = np.zeros((len(sc.teams), A))
+    for a, t in enumerate(team_of_actor):
+        if t >= 0:
+            members[t, a] = 1.0
     K_priority = np.array([s.priority for s in sc.sectors])
     return Baseline(
         n_actors=A, n_materials=M, n_stages=S, n_sectors=K,
@@ -144,7 +149,7 @@ def _build_baseline(sc: Scenario) -> Baseline:
         demand=demand, sector_priority=K_priority, use_need=use_need,
         stock=stock, strategic=strategic, lead_turns=lead_turns, turn_fraction=years,
         team_of_actor=team_of_actor, principal_actor=tuple(principal),
-        refining_stage=refining,
+        refining_stage=refining, team_members=members,
     )
 
 
