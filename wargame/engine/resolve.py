@@ -390,8 +390,7 @@ def _indicators(sc: Scenario, base: Baseline, state: GameState, pol: Policy,
                  for a in range(A)}
     shortfall = {a: v for a, v in shortfall.items() if v}
     # prices: consumption-weighted mean across actors, and per actor (two-tier pricing)
-    weight = flow.need + EPS
-    mean_price = (state.price * weight).sum(axis=2) / weight.sum(axis=2)
+    mean_price = market_price(base, state.price)
     prices: dict[str, dict[str, float]] = {}
     prices_by_actor: dict[str, dict[str, dict[str, float]]] = {}
     price_index: dict[str, float] = {}
@@ -544,6 +543,15 @@ def _scores(sc: Scenario, ind: dict[str, Any]) -> dict[str, float]:
                     for obj in team.objectives)
         scores[team.id] = round(total, 6)
     return scores
+
+
+def market_price(base: Baseline, price: np.ndarray) -> np.ndarray:
+    """The international price per material and stage (M, S): the mean of what importers
+    pay, weighted by their baseline use. China's domestic price under its own export
+    controls is not the world's price (2011: FOB China rose tenfold while prices inside
+    China fell), so exporters' home prices stay in ``prices_by_actor``."""
+    weight = base.price_weight
+    return (price * weight).sum(axis=2) / weight.sum(axis=2)
 
 
 def _update_political_capital(sc: Scenario, base: Baseline, state: GameState,
@@ -879,8 +887,7 @@ def _headline_values(base: Baseline, price: np.ndarray, sector_cap: np.ndarray,
     has3 = demand > EPS
     met = np.where(has3, sector_met, np.inf).min(axis=2)
     met = np.minimum(np.where(np.isfinite(met), met, 1.0), sector_cap)
-    weight = need + EPS
-    mean_price = (price * weight).sum(axis=2) / weight.sum(axis=2)
+    mean_price = market_price(base, price)
     rows = np.arange(base.n_materials)
     last = base.stage_count - 1
     index = mean_price[rows, last] / np.maximum(base.base_price[rows, last], EPS)

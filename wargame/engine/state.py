@@ -53,6 +53,7 @@ class Baseline:
     principal_actor: tuple[int, ...]  # per team: its first actor
     refining_stage: np.ndarray  # (M,) index where origin is set (substantial transformation)
     team_members: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (T, A) 0/1
+    price_weight: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))  # (M, S, A)
     tiles: dict[int, "Baseline"] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -132,6 +133,12 @@ def _build_baseline(sc: Scenario) -> Baseline:
         actors = sc.team_actors(team.id)
         principal.append(sc.actor_index[actors[0]] if actors else 0)
     refining = np.minimum(1, stage_count - 1)
+    # international prices weight importers by their baseline use (all users if none import)
+    own_output = output.copy()
+    importers = use_need > own_output * (1 + 1e-9) + 1e-9
+    price_weight = np.where(importers, use_need, 0.0)
+    nobody = price_weight.sum(axis=2, keepdims=True) <= 0
+    price_weight = np.where(nobody, use_need + 1e-12, price_weight) + 1e-15
     members = np.zeros((len(sc.teams), A))
     for a, t in enumerate(team_of_actor):
         if t >= 0:
@@ -149,7 +156,7 @@ def _build_baseline(sc: Scenario) -> Baseline:
         demand=demand, sector_priority=K_priority, use_need=use_need,
         stock=stock, strategic=strategic, lead_turns=lead_turns, turn_fraction=years,
         team_of_actor=team_of_actor, principal_actor=tuple(principal),
-        refining_stage=refining, team_members=members,
+        refining_stage=refining, team_members=members, price_weight=price_weight,
     )
 
 
@@ -313,6 +320,7 @@ def tiled_baseline(base: Baseline, copies: int) -> Baseline:
             use_need=tile0(base.use_need), stock=tile0(base.stock),
             strategic=tile0(base.strategic), lead_turns=tile0(base.lead_turns),
             refining_stage=tile0(base.refining_stage), tiles={},
+            price_weight=tile0(base.price_weight),
         )
     return cache[copies]
 
