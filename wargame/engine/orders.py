@@ -180,16 +180,15 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def describe_order(scenario: Scenario, order: Order) -> str:
-    """A one-line public description: 'Beijing: Export licence regime (material NdPr, ...)'."""
-    move = scenario.move_index.get(order.move)
-    team = scenario.team(order.team).name if order.team in scenario.team_index else \
-        ("White cell" if order.team == FACILITATOR else order.team)
+def describe_move(scenario: Scenario, move_id: str, params: dict[str, Any]) -> str:
+    """'Move name: parameter value, ...' with ids shown as names (for drafts and reveals)."""
+    move = scenario.move_index.get(move_id)
     if move is None:
-        return f"{team}: {order.move}"
+        return move_id
     parts = []
+    values = with_defaults(move, params)
     for spec in move.params:
-        value = with_defaults(move, order.params).get(spec.name)
+        value = values.get(spec.name)
         if spec.type == "actor" and value in scenario.actor_index:
             value = scenario.actor(value).name
         elif spec.type == "material" and value in scenario.material_index:
@@ -199,6 +198,13 @@ def describe_order(scenario: Scenario, order: Order) -> str:
         elif spec.type == "team" and value in scenario.team_index:
             value = scenario.team(value).name
         elif isinstance(value, float):
-            value = f"{value:g}"
+            value = f"{value:,.3g}" if abs(value) < 10 else f"{value:,.0f}"
         parts.append(f"{_lower_first(spec.title)} {value}")
-    return f"{team}: {move.name}" + (f" ({', '.join(parts)})" if parts else "")
+    return move.name + (": " + ", ".join(parts) if parts else "")
+
+
+def describe_order(scenario: Scenario, order: Order) -> str:
+    """A one-line public description: 'Beijing: Export licence regime: material NdPr, ...'."""
+    team = scenario.team(order.team).name if order.team in scenario.team_index else \
+        ("White cell" if order.team == FACILITATOR else order.team)
+    return f"{team}: {describe_move(scenario, order.move, order.params)}"

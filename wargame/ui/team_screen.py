@@ -181,38 +181,17 @@ def tab_chain(*widgets: QWidget) -> None:
 
 
 def order_cost(move, params: dict[str, Any]) -> tuple[float, float]:
-    """(budget USD m, political capital) an order costs."""
-    cost = move.cost
-    budget = float(cost.budget)
-    if cost.per_unit_param and cost.per_unit_param in params:
-        try:
-            budget += float(params[cost.per_unit_param]) * float(cost.per_unit_budget)
-        except (TypeError, ValueError):
-            pass
-    return budget, float(cost.political_capital)
+    """(budget USD m, political capital) an order costs: the engine's rule."""
+    from wargame.engine.orders import order_cost as engine_order_cost
+
+    return engine_order_cost(move, params)
 
 
 def describe_order(scenario, move_id: str, params: dict[str, Any]) -> str:
-    """A readable one-line description of an order."""
-    move = scenario.move_index.get(move_id)
-    if move is None:
-        return move_id
-    parts = []
-    for spec in move.params:
-        value = params.get(spec.name)
-        label = value
-        if spec.type == "actor" and value in scenario.actor_index:
-            label = scenario.actor(value).name
-        elif spec.type == "material" and value in scenario.material_index:
-            label = scenario.material(value).name
-        elif spec.type == "sector" and value in scenario.sector_index:
-            label = scenario.sector(value).name
-        elif spec.type == "team" and value in scenario.team_index:
-            label = scenario.team(value).name
-        elif isinstance(value, float):
-            label = f"{value:,.3g}" if abs(value) < 10 else f"{value:,.0f}"
-        parts.append(f"{spec.title.lower()} {label}")
-    return move.name + (": " + ", ".join(parts) if parts else "")
+    """A readable one-line description of an order: the engine's wording."""
+    from wargame.engine.orders import describe_move
+
+    return describe_move(scenario, move_id, params)
 
 
 # --------------------------------------------------------------------------- screen
