@@ -757,6 +757,11 @@ def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
+def _level_name(sc: Scenario, level: Any) -> str:
+    found = sc.level_index.get(str(level))
+    return found.name.lower() if found else str(level).replace("_", " ")
+
+
 def _join(labels: list[str]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
@@ -781,10 +786,10 @@ def _narrate(sc: Scenario, pol: Policy, arrivals: list[dict[str, Any]]) -> list[
             if len(values) == 1:
                 target = country(sc.actor(next(iter(draw["approved"]))).name)
                 lines.append(f"Licences for {mat} from {exporter} to {target}: "
-                             f"{_pct(values[0])} of requests approved ({draw['level']}).")
+                             f"{_pct(values[0])} of requests approved ({_level_name(sc, draw['level'])}).")
             else:
                 lines.append(f"Licences for {mat} from {exporter}: {_pct(min(values))} to "
-                             f"{_pct(max(values))} of requests approved ({draw['level']}).")
+                             f"{_pct(max(values))} of requests approved ({_level_name(sc, draw['level'])}).")
         elif draw["kind"] == "delay" and draw["slipped"]:
             lines.append("An investment slipped by one turn (permitting, financing or construction).")
     for entry in arrivals:
