@@ -263,8 +263,8 @@ class MainWindow(QMainWindow):
                         Path(self.initial_scenario).resolve():
                     self.start.scenario_list.setCurrentRow(row)
         self.start.set_recent(settings.recent_files())
-        self.refresh_sessions()
         self.start.status.setText(f"Sessions are saved in {self.database_path()}")
+        self.refresh_sessions()  # may replace the status with why sessions cannot be read
         self.offer_interrupted()
 
     def refresh_sessions(self) -> None:
