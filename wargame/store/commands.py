@@ -94,16 +94,18 @@ def format_session_line(record) -> str:
 
 def sessions_command(args: argparse.Namespace) -> int:
     path = args.db if args.db is not None else default_db_path()
-    print(HEADER)
     if not Path(path).exists():
+        print(HEADER)
         print(f"(no session database at {path} yet)", file=sys.stderr)
         return 0
     with _open(args) as store:
         try:
-            for record in store.list_sessions():
-                print(format_session_line(record))
+            lines = [format_session_line(record) for record in store.list_sessions()]
         except StoreError as exc:
             raise _user_error(str(exc)) from None
+    print(HEADER)  # only once the file has been read: an error is then the only output
+    for line in lines:
+        print(line)
     return 0
 
 
