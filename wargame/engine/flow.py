@@ -43,12 +43,11 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
               ) -> tuple[np.ndarray, np.ndarray]:
     """Flows (M, E, I) from offers (M, E) to demands (M, I); returns (flows, requested).
 
-    Trade is requested pro rata to exporters' offers. A restricted pair gets its licensed
-    share of that request and no more. What is left is allocated over open pairs twice: once
-    'sticky' (pro rata, as contracts stand) and once 'rebalanced' (importers left short bid
-    supply away from others until fill ratios even out; tariffs make a source less
-    attractive). ``flexibility`` mixes the two: 0 keeps contracts, 1 is a perfectly fluid
-    market. Both allocations respect every offer and demand, so their mix does too."""
+    Trade is requested pro rata to exporters' offers, as contracts stand. A restricted pair
+    gets its licensed share of the request and no more; what is blocked is offered to open
+    destinations that still want it. Then importers left short may bid material away from
+    better-supplied countries (``_rebalance``, by ``flexibility``: 0 keeps contracts, 1 is a
+    fluid world market). Every step respects every offer and demand."""
     M, A = offer.shape
     eye = _eye(A)
     restricted = (allow < 0.999) & ~eye
@@ -71,21 +70,24 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     demand_left = np.maximum(demand_left - domestic, 0.0)
     flows = tier1
     flows[:, eye] += domestic
-    # tier 3: licensed share of the pro-rata request on restricted pairs
+    # tier 3: each importer requests from every exporter pro rata to its remaining offer;
+    # a licence passes only its approved share of the request, a tariff deters part of it
     total = np.maximum(offer_left.sum(axis=1), demand_left.sum(axis=1))
     requested = offer_left[:, :, None] * demand_left[:, None, :] / np.maximum(total, EPS)[:, None, None]
     requested[:, eye] = 0.0
-    if any_restricted:
-        licensed = np.where(restricted, requested * allow, 0.0)
-        flows += licensed
-        offer_left = np.maximum(offer_left - licensed.sum(axis=2), 0.0)
-        demand_left = np.maximum(demand_left - licensed.sum(axis=1), 0.0)
-    # open pairs: pro rata (tariffs make a source less attractive)
-    if any_restricted or tariff.any():
+    any_tariff = bool(tariff.any())
+    if any_restricted or any_tariff:
+        passed = requested * (allow / (1.0 + tariff) if any_tariff else allow)
+        flows += passed
+        offer_left = np.maximum(offer_left - passed.sum(axis=2), 0.0)
+        demand_left = np.maximum(demand_left - passed.sum(axis=1), 0.0)
+        # what was blocked is offered to open destinations that still want it (diversion);
+        # a restricted importer cannot take it, and finds little else: others' offers
+        # went to their own customers first
         preference = np.where(restricted | eye, 0.0, 1.0 / (1.0 + tariff))
+        flows += _fill(offer_left, demand_left, preference, None)
     else:
-        preference = _off_diagonal(A)
-    flows += _fill(offer_left, demand_left, preference, None)
+        flows += requested
     if flexibility > 0.0 and bool((flows.sum(axis=1) < demand * (1 - 1e-9) - EPS).any()):
         flows = _rebalance(flows, demand, ~restricted, flexibility)
     return flows, requested
