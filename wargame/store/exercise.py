@@ -410,19 +410,16 @@ class Exercise:
         """Injects fired by hand in the current turn (ids or free-text dicts)."""
         return [e.payload["inject"] for e in self._turn_events if e.kind == INJECT_FIRED]
 
-    def submit_orders(self, team: str, orders: Iterable[Order | Mapping[str, Any]]) -> list[Order]:
-        """Validate and durably record a team's orders for this turn (a re-submission
-        replaces the previous one). Raises ``OrdersRejected`` and stores nothing if any
-        order is illegal."""
-        self._require(BRIEFING, ORDERS)
-        self._setup(team)
-        orders = [o if isinstance(o, Order) else Order.from_dict({"team": team, **o})
-                  for o in orders]
+    def _validated(self, team: str, orders: Iterable[Order | Mapping[str, Any]]) -> list[Order]:
+        """The orders with this turn's ids, each checked by the engine (costs add up);
+        raises ``OrdersRejected`` naming every illegal one, so nothing half is stored."""
+        who = "the white cell" if team == FACILITATOR else repr(team)
         problems: dict[int, list[str]] = {}
         accepted: list[Order] = []
-        for index, order in enumerate(orders):
+        for index, raw in enumerate(orders):
+            order = raw if isinstance(raw, Order) else Order.from_dict({"team": team, **raw})
             if order.team != team:
-                problems[index] = [f"order is for team {order.team!r}, not {team!r}"]
+                problems[index] = [f"order is for team {order.team!r}, not {who}"]
                 continue
             order = Order(team=team, move=order.move, params=dict(order.params),
                           id=f"t{self.turn}-{team}-{index + 1}")
@@ -433,6 +430,15 @@ class Exercise:
                 accepted.append(order)
         if problems:
             raise OrdersRejected(team, problems)
+        return accepted
+
+    def submit_orders(self, team: str, orders: Iterable[Order | Mapping[str, Any]]) -> list[Order]:
+        """Validate and durably record a team's orders for this turn (a re-submission
+        replaces the previous one). Raises ``OrdersRejected`` and stores nothing if any
+        order is illegal."""
+        self._require(BRIEFING, ORDERS)
+        self._setup(team)
+        accepted = self._validated(team, orders)
         fields = {}
         if self.phase == BRIEFING:
             fields = {"phase": ORDERS}
@@ -448,23 +454,7 @@ class Exercise:
         if not self.check_facilitator_pin(pin):
             raise ExerciseError("wrong facilitator PIN")
         self._require(BRIEFING, ORDERS)
-        problems: dict[int, list[str]] = {}
-        accepted: list[Order] = []
-        for index, raw in enumerate(orders):
-            order = raw if isinstance(raw, Order) else Order.from_dict(
-                {"team": FACILITATOR, **raw})
-            if order.team != FACILITATOR:
-                problems[index] = [f"order is for team {order.team!r}, not the white cell"]
-                continue
-            order = Order(team=FACILITATOR, move=order.move, params=dict(order.params),
-                          id=f"t{self.turn}-{FACILITATOR}-{index + 1}")
-            found = validate_order(self.scenario, self.state, order, already=tuple(accepted))
-            if found:
-                problems[index] = list(found)
-            else:
-                accepted.append(order)
-        if problems:
-            raise OrdersRejected(FACILITATOR, problems)
+        accepted = self._validated(FACILITATOR, orders)
         self._append(FACILITATOR_ORDERS,
                      {"team": FACILITATOR, "orders": [o.to_dict() for o in accepted]})
         return accepted

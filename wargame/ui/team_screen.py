@@ -197,7 +197,33 @@ def describe_order(scenario, move_id: str, params: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- screen
 
 
-class TeamScreen(QWidget):
+class MovePicker:
+    """Picking a move from ``self.moves`` (items carry move ids) and reaching the parameter
+    widgets of ``self._editor``: shared by the team screen and the white-cell dialog."""
+
+    scenario = None
+    moves: QListWidget
+    _editor: ParamEditor | None = None
+
+    def current_move(self):
+        item = self.moves.currentItem()
+        if item is None or self.scenario is None:
+            return None
+        return self.scenario.move_index.get(item.data(Qt.ItemDataRole.UserRole))
+
+    def select_move(self, move_id: str) -> None:
+        for row in range(self.moves.count()):
+            if self.moves.item(row).data(Qt.ItemDataRole.UserRole) == move_id:
+                self.moves.setCurrentRow(row)
+                return
+        raise KeyError(move_id)
+
+    def param_widget(self, name: str) -> QWidget:
+        assert self._editor is not None
+        return self._editor.widgets[name]
+
+
+class TeamScreen(MovePicker, QWidget):
     """The order-drafting screen of one team. Emits ``submitted(team, entries)``."""
 
     submitted = Signal(str, list)
@@ -374,23 +400,6 @@ class TeamScreen(QWidget):
             self.form.removeRow(0)
 
     # ---- moves
-
-    def current_move(self):
-        item = self.moves.currentItem()
-        if item is None or self.scenario is None:
-            return None
-        return self.scenario.move_index.get(item.data(Qt.ItemDataRole.UserRole))
-
-    def select_move(self, move_id: str) -> None:
-        for row in range(self.moves.count()):
-            if self.moves.item(row).data(Qt.ItemDataRole.UserRole) == move_id:
-                self.moves.setCurrentRow(row)
-                return
-        raise KeyError(move_id)
-
-    def param_widget(self, name: str) -> QWidget:
-        assert self._editor is not None
-        return self._editor.widgets[name]
 
     def _move_selected(self) -> None:
         self._clear_form()

@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from wargame.ui.draft_commands import AddOrderCommand, DraftModel, RemoveOrderCommand
-from wargame.ui.team_screen import FACILITATOR, ParamEditor, describe_order, tab_chain
+from wargame.ui.team_screen import (
+    FACILITATOR, MovePicker, ParamEditor, describe_order, tab_chain,
+)
 
 WHITE_CELL_CATEGORY = "white_cell"
 
@@ -38,7 +40,7 @@ def white_cell_moves(scenario) -> list:
     return own + [m for m in scenario.moves if m not in own]
 
 
-class WhiteCellDialog(QDialog):
+class WhiteCellDialog(MovePicker, QDialog):
     def __init__(self, scenario, entries: list[dict] | None = None,
                  validate: Callable[[dict, list[dict]], list[str]] | None = None,
                  turn: int | None = None, parent: QWidget | None = None) -> None:
@@ -127,22 +129,6 @@ class WhiteCellDialog(QDialog):
         self.resize(980, 620)
 
     # ---- moves
-
-    def current_move(self):
-        item = self.moves.currentItem()
-        return None if item is None else self.scenario.move_index.get(
-            item.data(Qt.ItemDataRole.UserRole))
-
-    def select_move(self, move_id: str) -> None:
-        for row in range(self.moves.count()):
-            if self.moves.item(row).data(Qt.ItemDataRole.UserRole) == move_id:
-                self.moves.setCurrentRow(row)
-                return
-        raise KeyError(move_id)
-
-    def param_widget(self, name: str) -> QWidget:
-        assert self._editor is not None
-        return self._editor.widgets[name]
 
     def _move_selected(self) -> None:
         self._editor = None
