@@ -50,7 +50,7 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     fluid world market). Every step respects every offer and demand."""
     M, A = offer.shape
     eye = _eye(A)
-    restricted = (allow < 0.999) & ~eye
+    restricted = allow < 0.999  # the diagonal (home market) is always 1
     any_restricted = bool(restricted.any())
     # tier 1: reserved shares, licensed like any export
     if reserved.any():
@@ -208,32 +208,44 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
     identity = np.broadcast_to(np.eye(A), (M, A, A))
     active_all = base.stage_mask
 
+    any_release = bool(pol.release.any())
+    any_build = bool(pol.build.any())
+    yields = base.yields
     for s in range(S):
+        partial = not base.stage_mask[:, s].all()  # some materials have fewer stages
         active = active_all[:, s][:, None]  # (M, 1)
         if s == 0:
-            made = run_rate[:, 0]
+            made = run_rate[:, 0] + recycled[:, 0]
         else:
-            made = input_in * base.yields[:, s][:, None]
+            made = input_in * yields[:, s][:, None]
             losses[:, s] = input_in - made
-        made = (made + recycled[:, s]) * active
+            made = made + recycled[:, s]
+        if partial:
+            made = made * active
         production[:, s] = made
         # what this stage's product is needed for: next stage's input, or sectors
+        ends_here = base.last_stage[:, s]
         if s + 1 < S:
-            next_need = run_rate[:, s + 1] / base.yields[:, s + 1][:, None]
+            next_need = run_rate[:, s + 1] / yields[:, s + 1][:, None]
+            use = np.where(ends_here[:, None], final_need, next_need) if ends_here.any() else next_need
         else:
-            next_need = np.zeros((M, A))
-        use = np.where(base.last_stage[:, s][:, None], final_need, next_need) * active
+            use = final_need
+        if partial:
+            use = use * active
         need[:, s] = use
         stock = state.stock[:, s]
         target = state.stock_target[:, s]
         excess = np.maximum(stock - REBUILD_BAND * target, 0.0) * SELL_DOWN
-        release = np.minimum(state.strategic[:, s], pol.release[:, s])
         stock = stock - excess
-        state.strategic[:, s] -= release
-        offer = made + excess + release
-        rebuild = np.maximum(target - stock, 0.0) * base.rebuild_share[:, None]
-        build = pol.build[:, s] * active
-        demand = use + rebuild + build
+        offer = made + excess
+        if any_release:
+            release = np.minimum(state.strategic[:, s], pol.release[:, s])
+            state.strategic[:, s] -= release
+            offer = offer + release
+        demand = use + np.maximum(target - stock, 0.0) * base.rebuild_share[:, None]
+        if any_build:
+            build = pol.build[:, s] * active
+            demand = demand + build
         f, req = _allocate(offer, demand, pol.reserved[:, s], pol.allow[:, s], pol.tariff[:, s],
                            flexibility)
         flows[:, s] = f
@@ -242,25 +254,24 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
         sold_now = f.sum(axis=2)
         use_got = np.minimum(received, use)
         extra = received - use_got
-        to_strategic = np.minimum(extra, build)
-        stock = stock + (extra - to_strategic)
-        state.strategic[:, s] += to_strategic
-        shortfall = use - use_got
-        draw = np.minimum(stock, shortfall)
-        stock = stock - draw + (offer - sold_now)  # unsold output goes to stock
-        state.stock[:, s] = np.maximum(stock, 0.0)
-        delivered_use[:, s] = use_got + draw
+        if any_build:
+            to_strategic = np.minimum(extra, build)
+            state.strategic[:, s] += to_strategic
+            extra = extra - to_strategic
+        draw = np.minimum(stock + extra, use - use_got)
+        state.stock[:, s] = np.maximum(stock + extra - draw + (offer - sold_now), 0.0)
+        delivered_use[:, s] = input_in = use_got + draw
         offered[:, s] = offer
         sold[:, s] = sold_now
-        input_in = delivered_use[:, s]
-        # origin of what each actor makes at the next stage: what it received here
-        recv_origin = np.einsum("mei,meo->mio", f, state.origin[:, s])
-        total_recv = recv_origin.sum(axis=2, keepdims=True)
         if s + 1 < S:
-            resets = (base.refining_stage == s + 1)[:, None, None]
+            # origin of what each actor makes at the next stage: what it received here
+            recv_origin = np.einsum("mei,meo->mio", f, state.origin[:, s])
+            total_recv = recv_origin.sum(axis=2, keepdims=True)
             mixed = np.where(total_recv > EPS, recv_origin / np.maximum(total_recv, EPS),
                              state.origin[:, s + 1])
-            state.origin[:, s + 1] = np.where(resets, identity, mixed)
+            resets = base.refining_stage == s + 1
+            state.origin[:, s + 1] = np.where(resets[:, None, None], identity, mixed) \
+                if resets.any() else mixed
     state.origin[:, 0] = identity
 
     # sectors: last-stage supply rationed by priority

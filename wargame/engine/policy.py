@@ -156,13 +156,11 @@ def build_policy(sc: Scenario, base: Baseline, measures: list[dict[str, Any]], t
         hit[:, author] = False
         for s in np.nonzero(hit.any(axis=1))[0]:
             exporters = np.nonzero(hit[s])[0]
-            block = pol.allow[m, s][np.ix_(exporters, np.arange(base.n_actors))]
-            capped = np.minimum(block, importer_allow[None, :])
-            pol.allow[m, s][np.ix_(exporters, np.arange(base.n_actors))] = capped
-            st = pol.status[m, s][np.ix_(exporters, np.arange(base.n_actors))]
+            pol.allow[m, s, exporters] = np.minimum(pol.allow[m, s, exporters], importer_allow[None, :])
+            st = pol.status[m, s, exporters]
             affected = importer_allow < 1.0
             st[:, affected] = np.maximum(st[:, affected], status)
-            pol.status[m, s][np.ix_(exporters, np.arange(base.n_actors))] = st
+            pol.status[m, s, exporters] = st
     A = base.n_actors
     pol.allow[:, :, np.arange(A), np.arange(A)] = 1.0
     pol.status[:, :, np.arange(A), np.arange(A)] = OPEN
