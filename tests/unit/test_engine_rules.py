@@ -320,3 +320,24 @@ def test_white_cell_is_not_bound_by_actor_scopes(sc):
 
     order = Order(FACILITATOR, "restrict", {"target": "USA", "stage": "magnet", "level": "freeze"})
     assert validate_order(sc, initial_state(sc, 1), order) == []
+
+
+def test_bots_aim_at_their_interests():
+    """Rule: bots give legal orders that fit their role: a producer bans exports of its own
+    main ore, a builder invests where its team imports most, a hawk restricts a material it
+    dominates; and a whole game runs with bots only."""
+    from wargame.engine import bot_orders, run_game
+
+    default = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "rare-earth-shock-2025.yaml")
+    state = initial_state(default)
+    orders = {t.id: bot_orders(default, state, t.id) for t in default.teams}
+    assert all(not validate_order(default, state, o) for os in orders.values() for o in os)
+    jakarta = orders["jakarta"][0]
+    assert jakarta.params.get("material") == "nickel"  # Indonesia's ore
+    kinshasa = orders["kinshasa"][0]
+    assert kinshasa.params.get("material") == "cobalt"  # the DRC's ore
+    washington = orders["washington"][0]
+    assert washington.params.get("material") in ("ndpr", "dytb", "gallium", "germanium")
+    results = run_game(default, bots=[t.id for t in default.teams], explain=False)
+    assert len(results) == default.turns
+    assert all(o.status == "accepted" for r in results for o in r.outcomes)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from wargame.engine.orders import Order, validate_order
-from wargame.engine.state import GameState
+from wargame.engine.state import GameState, baseline
 from wargame.scenario.model import MoveType, ParamSpec, Scenario
 
 STYLE_PRIMITIVES = {
@@ -26,25 +28,91 @@ STYLE_PRIMITIVES = {
 CADENCE = {"hawk": 3, "builder": 2, "producer": 3, "diplomat": 4, "passive": 0}
 
 
+def _interests(scenario: Scenario) -> dict[str, Any]:
+    """Baseline shares the bots reason with, computed once per scenario."""
+    cached = scenario.__dict__.get("_wargame_bot_interests")
+    if cached is None:
+        base = baseline(scenario)
+        output = base.capacity * base.utilisation + base.recycle_capacity  # (M, S, A)
+        world = np.maximum(output.sum(axis=2, keepdims=True), 1e-12)
+        last = base.stage_count - 1
+        rows = np.arange(base.n_materials)
+        use_last = base.use_need[rows, last]  # (M, A)
+        out_last = output[rows, last]
+        value = use_last * base.base_price[rows, last][:, None]
+        # how much of its use an actor imports, counting more for materials its
+        # highest-priority sectors need (defence) and, gently, for bigger markets
+        imported = np.clip(1.0 - out_last / np.maximum(use_last, 1e-12), 0.0, 1.0)
+        top = base.sector_priority == base.sector_priority.min()
+        critical = 1.0 + (base.demand[:, top, :].sum(axis=1).T > 0)  # (M, A)
+        deficit = imported * critical * np.log1p(value)
+        cached = {"share": output / world, "use_last": use_last, "deficit": deficit,
+                  "output": output, "need": base.use_need}
+        scenario.__dict__["_wargame_bot_interests"] = cached
+    return cached
+
+
+def _ranked(scores: np.ndarray, turn: int, top: int = 2) -> int:
+    """Index among the ``top`` best scores: the best first, then rotating with the turn
+    (bots vary their aim)."""
+    order = [int(i) for i in np.argsort(-scores, kind="stable") if scores[i] > 0][:top]
+    return order[(turn - 1) % len(order)] if order else int(np.argmax(scores))
+
+
 def _choose(scenario: Scenario, team_id: str, spec: ParamSpec, params: dict[str, Any],
             turn: int) -> Any:
+    """A parameter value that serves the team's interest: a hawk aims at the materials it
+    dominates and the rivals that need them; a producer at its own ores; a builder at its
+    largest import dependencies and at friendly suppliers."""
+    style = scenario.team(team_id).bot
+    own = [scenario.actor_index[a] for a in scenario.team_actors(team_id)]
+    info = _interests(scenario)
+    material = params.get(spec.material_param) if spec.material_param else None
+    material = material or next((v for k, v in params.items()
+                                 if v in scenario.material_index), None)
+    if spec.type == "material":
+        if style == "producer":
+            scores = info["share"][:, 0, own].sum(axis=1)
+        elif style == "hawk":
+            scores = info["share"][:, min(1, info["share"].shape[1] - 1), own].sum(axis=1)
+        else:
+            scores = info["deficit"][:, own].sum(axis=1)
+        return scenario.materials[_ranked(scores, turn, top=3)].id
+    if spec.type == "actor":
+        allowed = [i for i, a in enumerate(scenario.actors)
+                   if (spec.scope != "own" or i in own) and (spec.scope != "other" or i not in own)]
+        if not allowed:
+            return None
+        if spec.scope == "own":
+            return scenario.actors[allowed[0]].id
+        m = scenario.material_index.get(material, 0)
+        rivals = {i for i, a in enumerate(scenario.actors)
+                  if a.team and a.team != team_id and scenario.team(a.team).bot == "hawk"}
+        if style == "hawk":  # the played rival that uses most of it
+            scores = np.array([info["use_last"][m, i] * (scenario.actors[i].team is not None)
+                               if i in allowed and i not in own else 0.0
+                               for i in range(len(scenario.actors))])
+        else:  # a friendly supplier of it, at the stage the order is about
+            stage = next((scenario.materials[m].stage_index(v) for k, v in params.items()
+                          if any(v == st.id for st in scenario.materials[m].stages)), None)
+            produced = info["output"][m, stage] if stage is not None else info["output"][m].sum(axis=0)
+            scores = np.array([produced[i] if i in allowed and i not in rivals and i not in own
+                               else 0.0 for i in range(len(scenario.actors))])
+        pick = _ranked(scores, turn)
+        return scenario.actors[pick if pick in allowed else allowed[0]].id
+    if spec.type == "stage":
+        mat = scenario.material(material) if material in scenario.material_index else scenario.materials[0]
+        m = scenario.material_index[mat.id]
+        if len(mat.stages) == 1:
+            return mat.stages[0].id
+        # where the team is shortest of its own needs, past the mine (mines take decades)
+        gaps = [float((info["need"][m, s, own] - info["output"][m, s, own]).sum())
+                for s in range(1, len(mat.stages))]
+        return mat.stages[1 + int(np.argmax(gaps))].id if style != "producer" else mat.stages[1].id
     if spec.default is not None:
         return spec.default
-    own = scenario.team_actors(team_id)
-    if spec.type == "actor":
-        options = [a.id for a in scenario.actors
-                   if (spec.scope != "own" or a.id in own) and (spec.scope != "other" or a.id not in own)]
-        # rivals first: actors played by another team
-        options.sort(key=lambda a: (scenario.actor(a).team is None, a))
-        return options[turn % len(options)] if options else None
-    if spec.type == "material":
-        return scenario.materials[turn % len(scenario.materials)].id
-    if spec.type == "stage":
-        mat = params.get(spec.material_param) if spec.material_param else None
-        material = scenario.material(mat) if mat in scenario.material_index else scenario.materials[0]
-        return material.stages[min(1, len(material.stages) - 1)].id
     if spec.type == "sector":
-        return scenario.sectors[0].id
+        return min(scenario.sectors, key=lambda k: k.priority).id
     if spec.type == "team":
         others = [t.id for t in scenario.teams if t.id != team_id]
         return others[turn % len(others)] if others else team_id
@@ -57,13 +125,18 @@ def _choose(scenario: Scenario, team_id: str, spec: ParamSpec, params: dict[str,
 
 
 def _fill(scenario: Scenario, team_id: str, move: MoveType, turn: int) -> dict[str, Any]:
+    """Materials first (stages and targets depend on them), then stages, then the rest."""
+    rank = {"material": 0, "stage": 1}
     params: dict[str, Any] = {}
-    for spec in move.params:  # material before stage: stage options depend on it
+    for spec in sorted(move.params, key=lambda p: rank.get(p.type, 2)):
         params[spec.name] = _choose(scenario, team_id, spec, params, turn)
-    return params
+    return {spec.name: params[spec.name] for spec in move.params}
 
 
 def bot_orders(scenario: Scenario, state: GameState, team_id: str) -> list[Order]:
+    """At most one order a turn, on the style's cadence; the first legal one among the
+    style's preferred moves (rotating with the turn), so a bot never submits an illegal or
+    unaffordable order."""
     team = scenario.team(team_id)
     style = team.bot
     cadence = CADENCE.get(style, 0)
@@ -76,7 +149,11 @@ def bot_orders(scenario: Scenario, state: GameState, team_id: str) -> list[Order
         return []
     candidates.sort(key=lambda m: (min(wanted.index(e.primitive) for e in m.effects
                                        if e.primitive in wanted), m.id))
-    pick = candidates[(state.turn // max(cadence, 1)) % len(candidates)]
-    order = Order(team=team_id, move=pick.id, params=_fill(scenario, team_id, pick, state.turn),
-                  id=f"t{state.turn}-{team_id}-bot")
-    return [order] if not validate_order(scenario, state, order) else []
+    start = (state.turn // max(cadence, 1)) % len(candidates)
+    for pick in candidates[start:] + candidates[:start]:
+        order = Order(team=team_id, move=pick.id,
+                      params=_fill(scenario, team_id, pick, state.turn),
+                      id=f"t{state.turn}-{team_id}-bot")
+        if not validate_order(scenario, state, order):
+            return [order]
+    return []
