@@ -1,11 +1,18 @@
 """One turn of material flow through the supply network, stage by stage.
 
 At each stage: production (input-limited after the first stage), then allocation of what is
-offered to what is needed in tiers — reserved shares (offtakes, equity), domestic use, then
-exports pro rata to exporters' remaining offer, each pair capped by its licence allowance; a
-blocked volume is re-offered to open destinations in two more rounds. Commercial stocks cover
-shortfalls and are rebuilt afterwards; unsold output is stocked. Every tonne is in the
-ledger: sources (production, recycling) = sinks (sector use, processing losses) + stock change.
+offered to what is needed in tiers: reserved shares (offtakes, equity), domestic use, then
+exports requested pro rata to exporters' remaining offer, each pair passing only its licence
+approval (a tariff deters part of the request); blocked volume is offered to open
+destinations that still want it; finally importers left short bid some material away from
+better-supplied countries (the scenario's ``market_flexibility``), never material whose
+exporter's licence forbids them. Commercial stocks cover shortfalls and are rebuilt
+afterwards; unsold output is stocked. Sectors share the last stage by priority rationing.
+Every tonne is in the ledger: sources (production, recycling) = sinks (sector use,
+processing losses) + stock change.
+
+Arrays are (material, actor) per stage; materials never interact within a turn, which is
+what lets ``resolve._what_if_headlines`` stack explanation variants along that axis.
 """
 from __future__ import annotations
 
