@@ -16,6 +16,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SCENARIOS = {
     "rules": load_scenario(FIXTURES / "engine_rules.yaml"),
     "mini": load_scenario(FIXTURES / "scenarios" / "mini.yaml"),
+    "default": load_scenario(FIXTURES.parent.parent / "scenarios" / "rare-earth-shock-2025.yaml"),
 }
 
 
@@ -39,7 +40,7 @@ def _random_order(sc, data, turn):
     return Order(team=team, move=move.id, params=params, id=f"t{turn}-{data.draw(st.integers(0, 10**6))}")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), which=st.sampled_from(sorted(SCENARIOS)), seed=st.integers(0, 2**32 - 1))
 def test_material_is_conserved_and_nothing_goes_negative(data, which, seed):
     sc = SCENARIOS[which]
