@@ -145,10 +145,13 @@ def draw_approvals(rng: np.random.Generator, mean: float, concentration: float,
 # ----------------------------------------------------------------- building the policy
 
 def build_policy(sc: Scenario, base: Baseline, measures: list[dict[str, Any]], turn: int,
-                 turn_seed: int, origin: np.ndarray) -> Policy:
+                 turn_seed: int, origin: np.ndarray, record: bool = True) -> Policy:
+    """The turn's policy arrays from its active measures; ``record`` keeps the licence
+    draws for the turn's record (what-if variants of a turn do not need them)."""
     pol = empty_policy(base)
     for measure in measures:
-        _apply(sc, base, pol, measure, turn, turn_seed)
+        apply_compiled(sc, base, pol, compiled(sc, base, measure), measure, turn, turn_seed,
+                       record)
     # extraterritorial rules bite on other exporters whose output carries the author's origin
     for m, smask, author, importer_allow, threshold, status, _mid in pol.extraterritorial:
         content = origin[m, :, :, author]  # (S, E)
@@ -165,106 +168,6 @@ def build_policy(sc: Scenario, base: Baseline, measures: list[dict[str, Any]], t
     pol.allow[:, :, np.arange(A), np.arange(A)] = 1.0
     pol.status[:, :, np.arange(A), np.arange(A)] = OPEN
     return pol
-
-
-def _restrict(pol: Policy, m: int, smask: np.ndarray, exporter: int, importers: list[int],
-              approvals: np.ndarray, status: int) -> None:
-    stages = np.nonzero(smask)[0][:, None]
-    where = (stages, exporter, np.asarray(importers, dtype=int)[None, :])  # (S', I') block
-    allow, stat = pol.allow[m], pol.status[m]
-    allow[where] = np.minimum(allow[where], np.asarray(approvals)[None, :])
-    stat[where] = np.maximum(stat[where], status)
-
-
-def _apply(sc: Scenario, base: Baseline, pol: Policy, measure: dict[str, Any], turn: int,
-           turn_seed: int) -> None:
-    prim, args, mid = measure["primitive"], measure["args"], measure["id"]
-    mat = sc.material_index.get(args.get("material")) if "material" in args else None
-    if prim in ("export_restriction", "export_ban"):
-        exporter = sc.actor_index.get(args.get("exporter"))
-        if exporter is None or mat is None:
-            return
-        importers = actor_indices(sc, args.get("importers"), exclude=exporter)
-        smask = stage_mask(sc, base, mat, args.get("stages"))
-        if prim == "export_ban":
-            mean, status, approvals = 0.0, BANNED, np.zeros(len(importers))
-        else:
-            mean, conc, status = level_params(sc, args.get("level"))
-            approvals = keyed_approvals(turn_seed, f"{mid}:licence", mean, conc, len(importers))
-            if 0.0 < mean < 1.0:
-                pol.draws.append({"kind": "licence", "measure": mid,
-                                  "exporter": sc.actors[exporter].id,
-                                  "material": sc.materials[mat].id, "level": args.get("level"),
-                                  "approved": {sc.actors[i].id: round(float(a), 6)
-                                               for i, a in zip(importers, approvals)}})
-        _restrict(pol, mat, smask, exporter, importers, approvals, status)
-    elif prim == "extraterritorial_rule":
-        author = sc.actor_index.get(args.get("author"))
-        if author is None or mat is None:
-            return
-        importers = actor_indices(sc, args.get("importers"), exclude=author)
-        mean, conc, status = level_params(sc, args.get("level"))
-        approvals = keyed_approvals(turn_seed, f"{mid}:extraterritorial", mean, conc,
-                                    len(importers))
-        importer_allow = np.ones(base.n_actors)
-        importer_allow[importers] = approvals
-        smask = stage_mask(sc, base, mat, args.get("stages"))
-        # the author's own exports are covered too: the rule extends, it does not replace
-        _restrict(pol, mat, smask, author, importers, approvals, status)
-        pol.extraterritorial.append((mat, smask, author, importer_allow,
-                                     float(args.get("threshold") or 0.001), status, mid))
-    elif prim in ("offtake", "equity_stake"):
-        buyer = sc.actor_index.get(args.get("buyer") if prim == "offtake" else args.get("investor"))
-        seller = sc.actor_index.get(args.get("seller") if prim == "offtake" else args.get("host"))
-        if buyer is None or seller is None or mat is None or buyer == seller:
-            return
-        s = stage_index(sc, mat, args.get("stage"))
-        share = float(args.get("share") if prim == "offtake" else args.get("reserved_share") or 0)
-        pol.reserved[mat, s, seller, buyer] = min(1.0, pol.reserved[mat, s, seller, buyer] + share)
-    elif prim == "tariff":
-        importer = sc.actor_index.get(args.get("importer"))
-        if importer is None or mat is None:
-            return
-        exporters = actor_indices(sc, args.get("exporters"), exclude=importer)
-        smask = stage_mask(sc, base, mat, args.get("stages"))
-        for s in np.nonzero(smask)[0]:
-            pol.tariff[mat, s, exporters, importer] += float(args.get("rate") or 0)
-    elif prim == "price_floor":
-        payer = sc.team_index.get(args.get("payer"))
-        producer = sc.actor_index.get(args.get("producer"))
-        if payer is None or producer is None or mat is None:
-            return
-        s = stage_index(sc, mat, args.get("stage"))
-        pol.floors.append((payer, producer, mat, s, float(args.get("floor") or 0), mid))
-    elif prim == "stockpile":
-        actor = sc.actor_index.get(args.get("actor"))
-        if actor is None or mat is None:
-            return
-        s = stage_index(sc, mat, args.get("stage"))
-        tonnes = float(args.get("tonnes") or 0)
-        (pol.build if args.get("action") == "build" else pol.release)[mat, s, actor] += tonnes
-    elif prim == "substitution":
-        actor = sc.actor_index.get(args.get("actor"))
-        sector = sc.sector_index.get(args.get("sector"))
-        if actor is None or sector is None or mat is None:
-            return
-        lag = max(1, int(float(args.get("lag_turns") or 1)))
-        elapsed = turn - measure["start"]
-        ramp = 0.0 if elapsed < lag else min(1.0, (elapsed - lag + 1) / lag)
-        pol.demand_mult[actor, sector, mat] *= 1.0 - float(args.get("share") or 0) * ramp
-    elif prim == "tech_export_control":
-        target = sc.actor_index.get(args.get("target"))
-        sector = sc.sector_index.get(args.get("sector"))
-        if target is None or sector is None:
-            return
-        severity = float(args.get("severity") or 0)
-        pol.sector_cap[target, sector] = min(pol.sector_cap[target, sector], 1.0 - severity)
-        pol.demand_mult[target, sector, :] *= 1.0 - severity  # it cannot use what it cannot make
-    elif prim == "set_parameter":
-        if args.get("parameter") == "capacity" and args.get("op") in ("add", "set") \
-                and measure.get("end") is None:
-            return  # a permanent change, made to the state when the measure started
-        _apply_set_parameter(sc, base, pol, args)
 
 
 def _apply_set_parameter(sc: Scenario, base: Baseline, pol: Policy, args: dict[str, Any]) -> None:
@@ -327,3 +230,148 @@ def stack_policies(policies: list[Policy]) -> Policy:
         demand_mult=np.concatenate([p.demand_mult for p in policies], axis=2),
         sector_cap=policies[0].sector_cap, build=cat0("build"), release=cat0("release"),
     )
+
+
+# ----------------------------------------------------------------- compiled measures
+#
+# Resolving a turn re-applies every active measure, and explanations do it once per
+# what-if variant. The ids-to-indices work of a measure never changes, so it is done once
+# and cached on the scenario's baseline, keyed by the identity of the measure's args (the
+# cache holds the args too, so an id cannot be reused while its entry lives).
+
+_CACHE_LIMIT = 4096
+
+
+def compiled(sc: Scenario, base: Baseline, measure: dict[str, Any]) -> tuple:
+    args = measure["args"]
+    entry = base.compiled.get(id(args))
+    if entry is not None and entry[0] is args:
+        return entry[1]
+    if len(base.compiled) > _CACHE_LIMIT:
+        base.compiled.clear()
+    result = _compile(sc, base, measure)
+    base.compiled[id(args)] = (args, result)
+    return result
+
+
+def _compile(sc: Scenario, base: Baseline, measure: dict[str, Any]) -> tuple:
+    """A tuple whose first item names what ``apply_compiled`` does; ("skip",) when the
+    measure names something the scenario does not have."""
+    prim, args, mid = measure["primitive"], measure["args"], measure["id"]
+    mat = sc.material_index.get(args.get("material")) if "material" in args else None
+    if prim in ("export_restriction", "export_ban", "extraterritorial_rule"):
+        source = args.get("author") if prim == "extraterritorial_rule" else args.get("exporter")
+        exporter = sc.actor_index.get(source)
+        if exporter is None or mat is None:
+            return ("skip",)
+        importers = np.asarray(actor_indices(sc, args.get("importers"), exclude=exporter), dtype=int)
+        smask = stage_mask(sc, base, mat, args.get("stages"))
+        stages = np.nonzero(smask)[0][:, None]
+        if prim == "export_ban":
+            mean, conc, status = 0.0, 1.0, BANNED
+        else:
+            mean, conc, status = level_params(sc, args.get("level"))
+        key = f"{mid}:extraterritorial" if prim == "extraterritorial_rule" else f"{mid}:licence"
+        record = prim == "export_restriction" and 0.0 < mean < 1.0
+        ids = [sc.actors[i].id for i in importers]
+        if prim == "extraterritorial_rule":
+            return ("rule", mat, stages, importers, exporter, mean, conc, status, key, smask,
+                    float(args.get("threshold") or 0.001), mid)
+        return ("restrict", mat, stages, importers, exporter, mean, conc, status, key, record,
+                ids, {"kind": "licence", "measure": mid, "exporter": sc.actors[exporter].id,
+                      "material": sc.materials[mat].id, "level": args.get("level")})
+    if prim in ("offtake", "equity_stake"):
+        buyer = sc.actor_index.get(args.get("buyer") if prim == "offtake" else args.get("investor"))
+        seller = sc.actor_index.get(args.get("seller") if prim == "offtake" else args.get("host"))
+        if buyer is None or seller is None or mat is None or buyer == seller:
+            return ("skip",)
+        share = float(args.get("share") if prim == "offtake" else args.get("reserved_share") or 0)
+        return ("reserve", mat, stage_index(sc, mat, args.get("stage")), seller, buyer, share)
+    if prim == "tariff":
+        importer = sc.actor_index.get(args.get("importer"))
+        if importer is None or mat is None:
+            return ("skip",)
+        exporters = np.asarray(actor_indices(sc, args.get("exporters"), exclude=importer), dtype=int)
+        stages = np.nonzero(stage_mask(sc, base, mat, args.get("stages")))[0][:, None]
+        return ("tariff", mat, stages, exporters, importer, float(args.get("rate") or 0))
+    if prim == "price_floor":
+        payer = sc.team_index.get(args.get("payer"))
+        producer = sc.actor_index.get(args.get("producer"))
+        if payer is None or producer is None or mat is None:
+            return ("skip",)
+        return ("floor", (payer, producer, mat, stage_index(sc, mat, args.get("stage")),
+                          float(args.get("floor") or 0), mid))
+    if prim == "stockpile":
+        actor = sc.actor_index.get(args.get("actor"))
+        if actor is None or mat is None:
+            return ("skip",)
+        return ("stockpile", mat, stage_index(sc, mat, args.get("stage")), actor,
+                args.get("action") == "build", float(args.get("tonnes") or 0))
+    if prim == "substitution":
+        actor = sc.actor_index.get(args.get("actor"))
+        sector = sc.sector_index.get(args.get("sector"))
+        if actor is None or sector is None or mat is None:
+            return ("skip",)
+        return ("substitute", actor, sector, mat, max(1, int(float(args.get("lag_turns") or 1))),
+                float(args.get("share") or 0))
+    if prim == "tech_export_control":
+        target = sc.actor_index.get(args.get("target"))
+        sector = sc.sector_index.get(args.get("sector"))
+        if target is None or sector is None:
+            return ("skip",)
+        return ("tech", target, sector, float(args.get("severity") or 0))
+    if prim == "set_parameter":
+        if args.get("parameter") == "capacity" and args.get("op") in ("add", "set") \
+                and measure.get("end") is None:
+            return ("skip",)  # a permanent change, made to the state when it started
+        return ("set_parameter", args)
+    return ("skip",)
+
+
+def apply_compiled(sc: Scenario, base: Baseline, pol: Policy, code: tuple,
+                   measure: dict[str, Any], turn: int, turn_seed: int, record: bool) -> None:
+    kind = code[0]
+    if kind == "restrict":
+        _, m, stages, importers, exporter, mean, conc, status, key, draws, ids, about = code
+        if mean <= 0.0:
+            approvals = np.zeros(len(importers))
+        else:
+            approvals = keyed_approvals(turn_seed, key, mean, conc, len(importers))
+            if draws and record:
+                pol.draws.append({**about, "approved": dict(zip(ids, np.round(approvals, 6).tolist()))})
+        where = (stages, exporter, importers[None, :])
+        allow, stat = pol.allow[m], pol.status[m]
+        allow[where] = np.minimum(allow[where], approvals[None, :])
+        stat[where] = np.maximum(stat[where], status)
+    elif kind == "rule":
+        _, m, stages, importers, author, mean, conc, status, key, smask, threshold, mid = code
+        approvals = keyed_approvals(turn_seed, key, mean, conc, len(importers))
+        importer_allow = np.ones(base.n_actors)
+        importer_allow[importers] = approvals
+        where = (stages, author, importers[None, :])  # the author's own exports too
+        allow, stat = pol.allow[m], pol.status[m]
+        allow[where] = np.minimum(allow[where], approvals[None, :])
+        stat[where] = np.maximum(stat[where], status)
+        pol.extraterritorial.append((m, smask, author, importer_allow, threshold, status, mid))
+    elif kind == "reserve":
+        _, m, s, seller, buyer, share = code
+        pol.reserved[m, s, seller, buyer] = min(1.0, pol.reserved[m, s, seller, buyer] + share)
+    elif kind == "tariff":
+        _, m, stages, exporters, importer, rate = code
+        pol.tariff[m][stages, exporters[None, :], importer] += rate
+    elif kind == "floor":
+        pol.floors.append(code[1])
+    elif kind == "stockpile":
+        _, m, s, actor, build, tonnes = code
+        (pol.build if build else pol.release)[m, s, actor] += tonnes
+    elif kind == "substitute":
+        _, actor, sector, m, lag, share = code
+        elapsed = turn - measure["start"]
+        ramp = 0.0 if elapsed < lag else min(1.0, (elapsed - lag + 1) / lag)
+        pol.demand_mult[actor, sector, m] *= 1.0 - share * ramp
+    elif kind == "tech":
+        _, target, sector, severity = code
+        pol.sector_cap[target, sector] = min(pol.sector_cap[target, sector], 1.0 - severity)
+        pol.demand_mult[target, sector, :] *= 1.0 - severity  # it cannot use what it cannot make
+    elif kind == "set_parameter":
+        _apply_set_parameter(sc, base, pol, code[1])

@@ -262,7 +262,8 @@ def _prepare(sc: Scenario, base: Baseline, plan: _TurnPlan, exclude: str | None 
             _start_measure(sc, base, state, measure)
     if exclude is not None:
         state.pipeline = [e for e in state.pipeline if e.get("group") != exclude]
-    pol = build_policy(sc, base, measures, state.turn, plan.turn_seed, state.origin)
+    pol = build_policy(sc, base, measures, state.turn, plan.turn_seed, state.origin,
+                       record=exclude is None)
     arrivals = _advance_pipeline(sc, base, state, pol, plan.turn_seed, sc.delay_probability)
     return state, pol, arrivals, measures
 

@@ -55,6 +55,7 @@ class Baseline:
     team_members: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (T, A) 0/1
     price_weight: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))  # (M, S, A)
     tiles: dict[int, "Baseline"] = field(default_factory=dict, compare=False, repr=False)
+    compiled: dict[int, tuple] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _fig(figure: Any) -> float:
@@ -326,7 +327,7 @@ def tiled_baseline(base: Baseline, copies: int) -> Baseline:
             demand=np.concatenate([base.demand] * copies, axis=2),
             use_need=tile0(base.use_need), stock=tile0(base.stock),
             strategic=tile0(base.strategic), lead_turns=tile0(base.lead_turns),
-            refining_stage=tile0(base.refining_stage), tiles={},
+            refining_stage=tile0(base.refining_stage), tiles={}, compiled={},
             price_weight=tile0(base.price_weight),
         )
     return cache[copies]
