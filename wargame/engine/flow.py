@@ -76,7 +76,8 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     offer_left = np.maximum(offer_left - domestic, 0.0)
     demand_left = np.maximum(demand_left - domestic, 0.0)
     flows = tier1
-    flows[:, eye] += domestic
+    diagonal = _diagonal(A)
+    flows[:, diagonal, diagonal] += domestic
     # tier 3: each importer requests from every exporter pro rata to its remaining offer;
     # a licence passes only its approved share of the request, a tariff deters part of it
     total = np.maximum(offer_left.sum(axis=1), demand_left.sum(axis=1))
@@ -101,6 +102,23 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
 
 
 _EYES: dict[int, np.ndarray] = {}
+_IDENTITIES: dict[tuple[int, int], np.ndarray] = {}
+
+
+def _diagonal(n: int) -> np.ndarray:
+    if n not in _DIAGONALS:
+        _DIAGONALS[n] = np.arange(n)
+    return _DIAGONALS[n]
+
+
+_DIAGONALS: dict[int, np.ndarray] = {}
+
+
+def _identity(m: int, n: int) -> np.ndarray:
+    """(m, n, n) stack of identity matrices: every actor's own output is its own origin."""
+    if (m, n) not in _IDENTITIES:
+        _IDENTITIES[(m, n)] = np.broadcast_to(np.eye(n), (m, n, n))
+    return _IDENTITIES[(m, n)]
 _OFF: dict[int, np.ndarray] = {}
 
 
@@ -172,23 +190,40 @@ def ration_by_priority(supply: np.ndarray, demand: np.ndarray, priority: np.ndar
     met = np.ones_like(demand)
     if not short.any():
         return met
-    weight = priority.astype(float) ** -strength  # (K,)
+    weight, kinks, fills, slopes = _rationing_curve(tuple(priority.tolist()), strength)
     # given(x) = sum_k d_k min(1, x w_k) is piecewise linear in x with kinks at 1/w_k:
     # evaluate it at every kink, find the segment that holds the supply, solve on it
-    kinks = np.unique(1.0 / weight)  # ascending
-    fills = np.minimum(1.0, kinks[:, None] * weight[None, :])  # (G, K)
-    given_at = np.einsum("akm,gk->gam", demand, fills)  # (G, A, M)
-    slope_at = np.einsum("akm,gk->gam", demand, (kinks[:, None] * weight[None, :] < 1.0 - 1e-12) * weight[None, :])
-    # the last kink at or below the supply (given(0) = 0 is the first segment's start)
-    below = given_at <= supply[None] + EPS
-    index = below.sum(axis=0) - 1  # (A, M), -1 = before the first kink
-    start_x = np.where(index >= 0, kinks[np.maximum(index, 0)], 0.0)
-    start_given = np.where(index >= 0, np.take_along_axis(given_at, np.maximum(index, 0)[None], 0)[0], 0.0)
-    first_slope = (demand * weight[None, :, None]).sum(axis=1)
-    slope = np.where(index >= 0, np.take_along_axis(slope_at, np.maximum(index, 0)[None], 0)[0], first_slope)
-    x = start_x + np.where(slope > EPS, (supply - start_given) / np.maximum(slope, EPS), 0.0)
-    fill = np.minimum(1.0, x[:, None, :] * weight[None, :, None])
-    return np.where(short[:, None, :], fill, met)
+    actors, materials = np.nonzero(short)
+    wanted = demand[actors, :, materials]  # (P, K) the short pairs' sector demands
+    have = supply[actors, materials]  # (P,)
+    given_at = wanted @ fills.T  # (P, G)
+    slope_at = wanted @ slopes.T  # (P, G): slope just past each kink
+    index = (given_at <= have[:, None] + EPS).sum(axis=1) - 1  # last kink below, -1: none
+    safe = np.maximum(index, 0)
+    rows = np.arange(len(index))
+    start_x = np.where(index >= 0, kinks[safe], 0.0)
+    start_given = np.where(index >= 0, given_at[rows, safe], 0.0)
+    slope = np.where(index >= 0, slope_at[rows, safe], wanted @ weight)
+    x = start_x + np.where(slope > EPS, (have - start_given) / np.maximum(slope, EPS), 0.0)
+    met[actors, :, materials] = np.minimum(1.0, x[:, None] * weight[None, :])
+    return met
+
+
+_CURVES: dict[tuple, tuple[np.ndarray, ...]] = {}
+
+
+def _rationing_curve(priority: tuple, strength: float) -> tuple[np.ndarray, ...]:
+    """Sector weights, the kinks of the fill curve and each sector's fill and slope there
+    (they depend only on the sectors' priorities)."""
+    key = (priority, strength)
+    if key not in _CURVES:
+        weight = np.asarray(priority, dtype=float) ** -strength  # (K,)
+        kinks = np.unique(1.0 / weight)  # ascending
+        scaled = kinks[:, None] * weight[None, :]
+        fills = np.minimum(1.0, scaled)  # (G, K)
+        slopes = (scaled < 1.0 - 1e-12) * weight[None, :]  # sectors still filling past a kink
+        _CURVES[key] = (weight, kinks, fills, slopes)
+    return _CURVES[key]
 
 
 def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float = 0.5,
@@ -212,7 +247,7 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
     requested = np.zeros((M, S, A, A))
     stock_start = (state.stock + state.strategic).sum(axis=2)
     input_in = np.zeros((M, A))  # what each actor feeds into the current stage
-    identity = np.broadcast_to(np.eye(A), (M, A, A))
+    identity = _identity(M, A)
     active_all = base.stage_mask
 
     any_release = bool(pol.release.any())
