@@ -236,21 +236,21 @@ def stack_policies(policies: list[Policy]) -> Policy:
 #
 # Resolving a turn re-applies every active measure, and explanations do it once per
 # what-if variant. The ids-to-indices work of a measure never changes, so it is done once
-# and cached on the scenario's baseline, keyed by the identity of the measure's args (the
-# cache holds the args too, so an id cannot be reused while its entry lives).
+# and cached on the scenario's baseline, keyed by the identity of the measure (a measure's
+# dict is never changed once made; the cache holds it, so its id cannot be reused while
+# the entry lives).
 
 _CACHE_LIMIT = 4096
 
 
 def compiled(sc: Scenario, base: Baseline, measure: dict[str, Any]) -> tuple:
-    args = measure["args"]
-    entry = base.compiled.get(id(args))
-    if entry is not None and entry[0] is args:
+    entry = base.compiled.get(id(measure))
+    if entry is not None and entry[0] is measure:
         return entry[1]
     if len(base.compiled) > _CACHE_LIMIT:
         base.compiled.clear()
     result = _compile(sc, base, measure)
-    base.compiled[id(args)] = (args, result)
+    base.compiled[id(measure)] = (measure, result)
     return result
 
 

@@ -55,7 +55,8 @@ class TurnResult:
     def __init__(self, turn: int, state: GameState, outcomes: list[OrderOutcome],
                  indicators: dict[str, Any] | None, explanations: list[str],
                  injects_fired: list[dict[str, Any]] | None = None,
-                 draws: list[dict[str, Any]] | None = None, ledger_gap: float = 0.0,
+                 draws: list[dict[str, Any]] | None = None,
+                 ledger_gap: float | Callable[[], float] = 0.0,
                  build_indicators: Callable[[], dict[str, Any]] | None = None):
         self.turn = turn
         self.state = state
@@ -65,7 +66,7 @@ class TurnResult:
         self.explanations = explanations
         self.injects_fired = injects_fired or []
         self.draws = draws or []
-        self.ledger_gap = ledger_gap
+        self._ledger_gap = ledger_gap
 
     @property
     def indicators(self) -> dict[str, Any]:
@@ -73,6 +74,13 @@ class TurnResult:
             self._indicators = self._build() if self._build else {}
             self._build = None
         return self._indicators
+
+    @property
+    def ledger_gap(self) -> float:
+        """Largest per-material gap in the material balance (tonnes; ~0 when conserved)."""
+        if callable(self._ledger_gap):
+            self._ledger_gap = self._ledger_gap()
+        return self._ledger_gap
 
     @indicators.setter
     def indicators(self, value: dict[str, Any]) -> None:
@@ -562,7 +570,7 @@ def _update_political_capital(sc: Scenario, base: Baseline, state: GameState,
     count = members @ has.sum(axis=1)
     total = members @ np.where(has, met, 0.0).sum(axis=1)
     shortfall = np.where(count > 0, 1.0 - total / np.maximum(count, 1), 0.0)
-    limit = np.array([float(team.political_capital.value) * 1.5 for team in sc.teams])
+    limit = base.pc_limit
     state.political_capital = np.clip(
         state.political_capital + PC_REGEN - PC_SHORTFALL_PENALTY * shortfall, 0.0, limit)
 
@@ -716,7 +724,6 @@ def resolve_turn(scenario: Scenario, state: GameState, orders: Sequence[Order] =
     new_state.turn = turn + 1
     new_state.last = {**_last_headlines(scenario, met, has, price_index),
                       "lapsed": new_state.last.get("lapsed", [])}
-    gap = float(np.abs(ledger_gap(base, flow)).max())
     snapshot = new_state  # states are never mutated after a turn; the builder may read it later
 
     def build() -> dict[str, Any]:
@@ -729,18 +736,35 @@ def resolve_turn(scenario: Scenario, state: GameState, orders: Sequence[Order] =
 
     return TurnResult(turn=turn, state=new_state, outcomes=plan.outcomes, indicators=None,
                       explanations=explanations, injects_fired=plan.fired, draws=pol.draws,
-                      ledger_gap=gap, build_indicators=build)
+                      ledger_gap=lambda: float(np.abs(ledger_gap(base, flow)).max()),
+                      build_indicators=build)
 
 
 def _last_headlines(sc: Scenario, met: np.ndarray, has: np.ndarray,
                     price_index: np.ndarray) -> dict[str, Any]:
-    """Headlines kept in the state so the next turn can say what changed (JSON-safe)."""
-    supply: dict[str, dict[str, float]] = {}
-    rounded = np.round(met, 6).tolist()
-    for a, k in zip(*np.nonzero(has)):
-        supply.setdefault(sc.actors[a].id, {})[sc.sectors[k].id] = rounded[a][k]
-    prices = dict(zip((m.id for m in sc.materials), np.round(price_index, 6).tolist()))
-    return {"supply_met": supply, "price_index": prices}
+    """Headlines kept in the state so the next turn can say what changed (JSON-safe,
+    compact: supply met as an actor x sector table with the pairs that have demand)."""
+    return {"supply_table": np.round(met, 6).tolist(), "has_demand": has.tolist(),
+            "price_index": dict(zip((m.id for m in sc.materials),
+                                    np.round(price_index, 6).tolist()))}
+
+
+def _before_headlines(sc: Scenario, last: dict[str, Any]) -> dict[tuple[str, str, str], float]:
+    if not last:
+        return {}
+    heads: dict[tuple[str, str, str], float] = {}
+    table, has = last.get("supply_table"), last.get("has_demand")
+    if table is not None and has is not None:
+        for a, actor in enumerate(sc.actors):
+            for k, sector in enumerate(sc.sectors):
+                if has[a][k]:
+                    heads[("supply", actor.id, sector.id)] = table[a][k]
+    for actor, sectors in (last.get("supply_met") or {}).items():  # older states
+        for sector, value in sectors.items():
+            heads[("supply", actor, sector)] = value
+    for material, value in (last.get("price_index") or {}).items():
+        heads[("price", material, "")] = value
+    return heads
 
 
 # ----------------------------------------------------------------- explanations
@@ -824,8 +848,7 @@ def _explain(sc: Scenario, base: Baseline, plan: _TurnPlan,
         groups.setdefault(entry["group"], entry["label"])
     full = {key: round(value, 6) for key, value in full.items()}
     last = getattr(previous, "last", None) or {}
-    before = _headlines({"supply_met": last.get("supply_met", {}),
-                         "price_index": last.get("price_index", {})}) if last else {}
+    before = _before_headlines(sc, last)
     effects: dict[tuple[str, str, str], list[tuple[float, str, float]]] = {}
     names = list(groups)
     for group, alt in zip(names, _what_if_headlines(sc, base, plan, names)):

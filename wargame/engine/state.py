@@ -54,6 +54,7 @@ class Baseline:
     refining_stage: np.ndarray  # (M,) index where origin is set (substantial transformation)
     team_members: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (T, A) 0/1
     price_weight: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))  # (M, S, A)
+    pc_limit: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (T,) political capital cap
     tiles: dict[int, "Baseline"] = field(default_factory=dict, compare=False, repr=False)
     compiled: dict[int, tuple] = field(default_factory=dict, compare=False, repr=False)
 
@@ -158,6 +159,7 @@ def _build_baseline(sc: Scenario) -> Baseline:
         stock=stock, strategic=strategic, lead_turns=lead_turns, turn_fraction=years,
         team_of_actor=team_of_actor, principal_actor=tuple(principal),
         refining_stage=refining, team_members=members, price_weight=price_weight,
+        pc_limit=np.array([float(t.political_capital.value) * 1.5 for t in sc.teams]),
     )
 
 
