@@ -119,7 +119,6 @@ def _identity(m: int, n: int) -> np.ndarray:
     if (m, n) not in _IDENTITIES:
         _IDENTITIES[(m, n)] = np.broadcast_to(np.eye(n), (m, n, n))
     return _IDENTITIES[(m, n)]
-_OFF: dict[int, np.ndarray] = {}
 
 
 def _eye(n: int) -> np.ndarray:
@@ -127,13 +126,6 @@ def _eye(n: int) -> np.ndarray:
         _EYES[n] = np.eye(n, dtype=bool)
         _EYES[n].setflags(write=False)
     return _EYES[n]
-
-
-def _off_diagonal(n: int) -> np.ndarray:
-    if n not in _OFF:
-        _OFF[n] = 1.0 - np.eye(n)
-        _OFF[n].setflags(write=False)
-    return _OFF[n]
 
 
 def _rebalance(flows: np.ndarray, demand: np.ndarray, open_pairs: np.ndarray,

@@ -418,7 +418,7 @@ def _indicators(sc: Scenario, base: Baseline, state: GameState, pol: Policy,
     for m in range(M):
         last = base.stage_count[m] - 1
         f = flow.flows[m, last]  # (E, I)
-        contrib = np.einsum("ei,eo->io", f, state_origin_for(state, m, last)) * base.base_price[m, last]
+        contrib = np.einsum("ei,eo->io", f, state.origin[m, last]) * base.base_price[m, last]
         value_by_material[m] = contrib
         value += contrib
     for m in range(M):
@@ -515,10 +515,6 @@ def _indicators(sc: Scenario, base: Baseline, state: GameState, pol: Policy,
         "flows": flows_out,
         "stocks": {a: v for a, v in stocks.items() if v},
     }
-
-
-def state_origin_for(state: GameState, m: int, s: int) -> np.ndarray:
-    return state.origin[m, s]
 
 
 def _objective_value(sc: Scenario, team_id: str, obj: Any, ind: dict[str, Any],
@@ -824,16 +820,6 @@ def _narrate(sc: Scenario, pol: Policy, arrivals: list[dict[str, Any]]) -> list[
                      f"{sc.material(entry['material']).name} ({stage}) in {country(sc.actor(entry['actor']).name)}, "
                      f"from {entry['label']}.")
     return lines
-
-
-def _headlines(ind: dict[str, Any]) -> dict[tuple[str, str, str], float]:
-    heads = {}
-    for actor, sectors in ind["supply_met"].items():
-        for sector, value in sectors.items():
-            heads[("supply", actor, sector)] = value
-    for material, value in ind["price_index"].items():
-        heads[("price", material, "")] = value
-    return heads
 
 
 def _explain(sc: Scenario, base: Baseline, plan: _TurnPlan,
