@@ -110,12 +110,12 @@ class TurnResult:
 
 # ----------------------------------------------------------------- measures from orders
 
-def _measures_for(sc: Scenario, move_id: str, params: dict[str, Any], team: str | None,
-                  self_actor: str | None, group: str, label: str, turn: int,
-                  duration: int, next_id: int) -> tuple[list[dict[str, Any]], int]:
-    move = sc.move_index[move_id]
+def _bind_measures(sc: Scenario, effects: Sequence[Any], params: dict[str, Any],
+                   team: str | None, self_actor: str | None, group: str, label: str,
+                   turn: int, duration: int, next_id: int) -> tuple[list[dict[str, Any]], int]:
+    """One measure per effect, arguments bound; capacity-building effects are permanent."""
     measures = []
-    for effect in move.effects:
+    for effect in effects:
         args = bind_effect_args(sc, effect.primitive, effect.args, params, self_actor, team)
         end = None if duration == 0 or effect.primitive in PERMANENT_PRIMITIVES else turn + duration
         measures.append({"id": f"x{next_id}", "group": group, "label": label, "team": team,
@@ -124,19 +124,18 @@ def _measures_for(sc: Scenario, move_id: str, params: dict[str, Any], team: str 
     return measures, next_id
 
 
+def _measures_for(sc: Scenario, move_id: str, params: dict[str, Any], team: str | None,
+                  self_actor: str | None, group: str, label: str, turn: int,
+                  duration: int, next_id: int) -> tuple[list[dict[str, Any]], int]:
+    return _bind_measures(sc, sc.move_index[move_id].effects, params, team, self_actor, group,
+                          label, turn, duration, next_id)
+
+
 def _inject_measures(sc: Scenario, inject: Inject, turn: int, next_id: int,
                      ) -> tuple[list[dict[str, Any]], int]:
-    measures = []
     team = sc.actor(inject.by).team if inject.by in sc.actor_index else None
-    for effect in inject.effects:
-        args = bind_effect_args(sc, effect.primitive, effect.args, {}, inject.by, team)
-        end = None if inject.duration == 0 or effect.primitive in PERMANENT_PRIMITIVES \
-            else turn + inject.duration
-        measures.append({"id": f"x{next_id}", "group": f"inject:{inject.id}",
-                         "label": f"the inject '{inject.title}'", "team": team,
-                         "primitive": effect.primitive, "args": args, "start": turn, "end": end})
-        next_id += 1
-    return measures, next_id
+    return _bind_measures(sc, inject.effects, {}, team, inject.by, f"inject:{inject.id}",
+                          f"the inject '{inject.title}'", turn, inject.duration, next_id)
 
 
 def _start_measure(sc: Scenario, base: Baseline, state: GameState, measure: dict[str, Any]) -> None:
