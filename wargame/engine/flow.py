@@ -56,13 +56,11 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     better-supplied countries (``_rebalance``, by ``flexibility``: 0 keeps contracts, 1 is a
     fluid world market). Every step respects every offer and demand."""
     M, A = offer.shape
-    eye = _eye(A)
     restricted = allow < 0.999  # the diagonal (home market) is always 1
     any_restricted = bool(restricted.any())
     # tier 1: reserved shares, licensed like any export
     if reserved.any():
-        tier1 = reserved * offer[:, :, None] * allow
-        tier1[:, eye] = 0.0
+        tier1 = reserved * offer[:, :, None] * allow  # nobody reserves its own output
         taken = tier1.sum(axis=1)
         scale = np.where(taken > demand, demand / np.maximum(taken, EPS), 1.0)
         tier1 *= scale[:, None, :]
@@ -81,8 +79,8 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     # tier 3: each importer requests from every exporter pro rata to its remaining offer;
     # a licence passes only its approved share of the request, a tariff deters part of it
     total = np.maximum(offer_left.sum(axis=1), demand_left.sum(axis=1))
+    # (no actor both offers and wants after the domestic tier, so the diagonal is zero)
     requested = offer_left[:, :, None] * demand_left[:, None, :] / np.maximum(total, EPS)[:, None, None]
-    requested[:, eye] = 0.0
     any_tariff = bool(tariff.any())
     if any_restricted or any_tariff:
         passed = requested * (allow / (1.0 + tariff) if any_tariff else allow)
@@ -92,7 +90,8 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
         # what was blocked is offered to open destinations that still want it (diversion);
         # a restricted importer cannot take it, and finds little else: others' offers
         # went to their own customers first
-        preference = np.where(restricted | eye, 0.0, 1.0 / (1.0 + tariff))
+        open_pairs = ~restricted
+        preference = open_pairs / (1.0 + tariff) if any_tariff else open_pairs
         flows += _fill(offer_left, demand_left, preference, None)
     else:
         flows += requested
@@ -101,7 +100,6 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     return flows, requested
 
 
-_EYES: dict[int, np.ndarray] = {}
 _IDENTITIES: dict[tuple[int, int], np.ndarray] = {}
 
 
@@ -119,13 +117,6 @@ def _identity(m: int, n: int) -> np.ndarray:
     if (m, n) not in _IDENTITIES:
         _IDENTITIES[(m, n)] = np.broadcast_to(np.eye(n), (m, n, n))
     return _IDENTITIES[(m, n)]
-
-
-def _eye(n: int) -> np.ndarray:
-    if n not in _EYES:
-        _EYES[n] = np.eye(n, dtype=bool)
-        _EYES[n].setflags(write=False)
-    return _EYES[n]
 
 
 def _rebalance(flows: np.ndarray, demand: np.ndarray, open_pairs: np.ndarray,
