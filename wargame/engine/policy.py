@@ -236,28 +236,31 @@ def stack_policies(policies: list[Policy]) -> Policy:
 #
 # Resolving a turn re-applies every active measure, and explanations do it once per
 # what-if variant. The ids-to-indices work of a measure never changes, so it is done once
-# and cached on the scenario's baseline, keyed by the identity of the measure (a measure's
-# dict is never changed once made; the cache holds it, so its id cannot be reused while
-# the entry lives).
+# and cached on the scenario's baseline, keyed by the identity of the measure's bound
+# arguments (never changed once made, and shared by every firing of the same inject; the
+# cache holds them, so their id cannot be reused while the entry lives). The compiled form
+# holds nothing of the measure's own id: draw keys are made from it when applied.
 
 _CACHE_LIMIT = 4096
 
 
 def compiled(sc: Scenario, base: Baseline, measure: dict[str, Any]) -> tuple:
-    entry = base.compiled.get(id(measure))
-    if entry is not None and entry[0] is measure:
+    args = measure["args"]
+    key = (id(args), measure["primitive"], measure.get("end") is None)
+    entry = base.compiled.get(key)
+    if entry is not None and entry[0] is args:
         return entry[1]
     if len(base.compiled) > _CACHE_LIMIT:
         base.compiled.clear()
     result = _compile(sc, base, measure)
-    base.compiled[id(measure)] = (measure, result)
+    base.compiled[key] = (args, result)
     return result
 
 
 def _compile(sc: Scenario, base: Baseline, measure: dict[str, Any]) -> tuple:
     """A tuple whose first item names what ``apply_compiled`` does; ("skip",) when the
     measure names something the scenario does not have."""
-    prim, args, mid = measure["primitive"], measure["args"], measure["id"]
+    prim, args = measure["primitive"], measure["args"]
     mat = sc.material_index.get(args.get("material")) if "material" in args else None
     if prim in ("export_restriction", "export_ban", "extraterritorial_rule"):
         source = args.get("author") if prim == "extraterritorial_rule" else args.get("exporter")
@@ -271,14 +274,14 @@ def _compile(sc: Scenario, base: Baseline, measure: dict[str, Any]) -> tuple:
             mean, conc, status = 0.0, 1.0, BANNED
         else:
             mean, conc, status = level_params(sc, args.get("level"))
-        key = f"{mid}:extraterritorial" if prim == "extraterritorial_rule" else f"{mid}:licence"
+        key = ":extraterritorial" if prim == "extraterritorial_rule" else ":licence"
         record = prim == "export_restriction" and 0.0 < mean < 1.0
         ids = [sc.actors[i].id for i in importers]
         if prim == "extraterritorial_rule":
             return ("rule", mat, stages, importers, exporter, mean, conc, status, key, smask,
-                    float(args.get("threshold") or 0.001), mid)
+                    float(args.get("threshold") or 0.001))
         return ("restrict", mat, stages, importers, exporter, mean, conc, status, key, record,
-                ids, {"kind": "licence", "measure": mid, "exporter": sc.actors[exporter].id,
+                ids, {"kind": "licence", "exporter": sc.actors[exporter].id,
                       "material": sc.materials[mat].id, "level": args.get("level")})
     if prim in ("offtake", "equity_stake"):
         buyer = sc.actor_index.get(args.get("buyer") if prim == "offtake" else args.get("investor"))
@@ -299,8 +302,8 @@ def _compile(sc: Scenario, base: Baseline, measure: dict[str, Any]) -> tuple:
         producer = sc.actor_index.get(args.get("producer"))
         if payer is None or producer is None or mat is None:
             return ("skip",)
-        return ("floor", (payer, producer, mat, stage_index(sc, mat, args.get("stage")),
-                          float(args.get("floor") or 0), mid))
+        return ("floor", payer, producer, mat, stage_index(sc, mat, args.get("stage")),
+                float(args.get("floor") or 0))
     if prim == "stockpile":
         actor = sc.actor_index.get(args.get("actor"))
         if actor is None or mat is None:
@@ -336,16 +339,19 @@ def apply_compiled(sc: Scenario, base: Baseline, pol: Policy, code: tuple,
         if mean <= 0.0:
             approvals = np.zeros(len(importers))
         else:
-            approvals = keyed_approvals(turn_seed, key, mean, conc, len(importers))
+            mid = measure["id"]
+            approvals = keyed_approvals(turn_seed, mid + key, mean, conc, len(importers))
             if draws and record:
-                pol.draws.append({**about, "approved": dict(zip(ids, np.round(approvals, 6).tolist()))})
+                pol.draws.append({**about, "measure": mid,
+                                  "approved": dict(zip(ids, np.round(approvals, 6).tolist()))})
         where = (stages, exporter, importers[None, :])
         allow, stat = pol.allow[m], pol.status[m]
         allow[where] = np.minimum(allow[where], approvals[None, :])
         stat[where] = np.maximum(stat[where], status)
     elif kind == "rule":
-        _, m, stages, importers, author, mean, conc, status, key, smask, threshold, mid = code
-        approvals = keyed_approvals(turn_seed, key, mean, conc, len(importers))
+        _, m, stages, importers, author, mean, conc, status, key, smask, threshold = code
+        mid = measure["id"]
+        approvals = keyed_approvals(turn_seed, mid + key, mean, conc, len(importers))
         importer_allow = np.ones(base.n_actors)
         importer_allow[importers] = approvals
         where = (stages, author, importers[None, :])  # the author's own exports too
@@ -360,7 +366,7 @@ def apply_compiled(sc: Scenario, base: Baseline, pol: Policy, code: tuple,
         _, m, stages, exporters, importer, rate = code
         pol.tariff[m][stages, exporters[None, :], importer] += rate
     elif kind == "floor":
-        pol.floors.append(code[1])
+        pol.floors.append((*code[1:], measure["id"]))
     elif kind == "stockpile":
         _, m, s, actor, build, tonnes = code
         (pol.build if build else pol.release)[m, s, actor] += tonnes

@@ -133,9 +133,25 @@ def _measures_for(sc: Scenario, move_id: str, params: dict[str, Any], team: str 
 
 def _inject_measures(sc: Scenario, inject: Inject, turn: int, next_id: int,
                      ) -> tuple[list[dict[str, Any]], int]:
+    """An inject's effects bind the same way every time it fires: deck injects reuse their
+    bound arguments (and so their compiled form)."""
     team = sc.actor(inject.by).team if inject.by in sc.actor_index else None
-    return _bind_measures(sc, inject.effects, {}, team, inject.by, f"inject:{inject.id}",
-                          f"the inject '{inject.title}'", turn, inject.duration, next_id)
+    cache = sc.__dict__.setdefault("_wargame_inject_args", {})
+    bound = cache.get(inject.id) if any(i is inject for i in sc.injects) else None
+    if bound is None:
+        bound = [bind_effect_args(sc, e.primitive, e.args, {}, inject.by, team)
+                 for e in inject.effects]
+        if any(i is inject for i in sc.injects):
+            cache[inject.id] = bound
+    measures = []
+    for effect, args in zip(inject.effects, bound):
+        end = None if inject.duration == 0 or effect.primitive in PERMANENT_PRIMITIVES \
+            else turn + inject.duration
+        measures.append({"id": f"x{next_id}", "group": f"inject:{inject.id}",
+                         "label": f"the inject '{inject.title}'", "team": team,
+                         "primitive": effect.primitive, "args": args, "start": turn, "end": end})
+        next_id += 1
+    return measures, next_id
 
 
 def _start_measure(sc: Scenario, base: Baseline, state: GameState, measure: dict[str, Any]) -> None:
