@@ -7,6 +7,7 @@ leave-one-out explanations see exactly the same draws (common random numbers).
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
@@ -622,7 +623,9 @@ def plan_turn(sc: Scenario, state: GameState, orders: Sequence[Order],
               injects: Iterable[str | Inject] = (), overrides: Iterable[dict[str, Any]] = (),
               deck: bool = True) -> _TurnPlan:
     base = baseline(sc)
-    st = state.copy()
+    # only the budgets change here; the arrays are copied before the flow touches them
+    st = dataclasses.replace(state, budget=state.budget.copy(),
+                             political_capital=state.political_capital.copy())
     turn = st.turn
     turn_seed, st.rng_state = _turn_seed(st)
     measures = list(st.measures)
