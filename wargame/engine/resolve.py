@@ -342,9 +342,7 @@ def _clear_prices(sc: Scenario, base: Baseline, state: GameState, pol: Policy,
                       np.minimum(flow.sold / np.maximum(flow.production, EPS), 1.0), 1.0)
     ratio = np.clip(buyer * seller, 0.05, 20.0)
     base_price = base.base_price[:, :, None]
-    target = base_price * ratio ** (1.0 / base.elasticity[:, None, None])
-    target = np.clip(target, base_price * base.price_low[:, None, None],
-                     base_price * base.price_high[:, None, None])
+    target = np.clip(base_price * ratio ** base.price_exponent, base.price_min, base.price_max)
     price = state.price + resp.smoothing * (target - state.price)
     balanced = np.abs(ratio - 1.0) < 1e-3
     price = np.where(balanced, price + resp.pullback * (base_price - price), price)

@@ -55,6 +55,10 @@ class Baseline:
     team_members: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (T, A) 0/1
     price_weight: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))  # (M, S, A)
     pc_limit: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (T,) political capital cap
+    # price response constants, shaped to broadcast over (M, S, A)
+    price_exponent: np.ndarray = field(default_factory=lambda: np.zeros((0, 1, 1)))  # 1/elasticity
+    price_min: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 1)))
+    price_max: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 1)))
     tiles: dict[int, "Baseline"] = field(default_factory=dict, compare=False, repr=False)
     compiled: dict[int, tuple] = field(default_factory=dict, compare=False, repr=False)
 
@@ -146,13 +150,17 @@ def _build_baseline(sc: Scenario) -> Baseline:
         if t >= 0:
             members[t, a] = 1.0
     K_priority = np.array([s.priority for s in sc.sectors])
+    elasticity = np.array([max(_fig(m.elasticity), 0.02) for m in sc.materials])
+    price_low = np.array([m.price_floor_factor for m in sc.materials])
+    price_high = np.array([m.price_cap_factor for m in sc.materials])
     return Baseline(
+        price_exponent=(1.0 / elasticity)[:, None, None],
+        price_min=(base_price * price_low[:, None])[:, :, None],
+        price_max=(base_price * price_high[:, None])[:, :, None],
         n_actors=A, n_materials=M, n_stages=S, n_sectors=K,
         stage_count=stage_count, stage_mask=stage_mask, last_stage=last_stage,
         yields=yields, base_price=base_price,
-        elasticity=np.array([max(_fig(m.elasticity), 0.02) for m in sc.materials]),
-        price_low=np.array([m.price_floor_factor for m in sc.materials]),
-        price_high=np.array([m.price_cap_factor for m in sc.materials]),
+        elasticity=elasticity, price_low=price_low, price_high=price_high,
         rebuild_share=np.array([m.stock_rebuild_share for m in sc.materials]),
         capacity=capacity, recycle_capacity=recycle, utilisation=utilisation,
         demand=demand, sector_priority=K_priority, use_need=use_need,
@@ -330,7 +338,8 @@ def tiled_baseline(base: Baseline, copies: int) -> Baseline:
             use_need=tile0(base.use_need), stock=tile0(base.stock),
             strategic=tile0(base.strategic), lead_turns=tile0(base.lead_turns),
             refining_stage=tile0(base.refining_stage), tiles={}, compiled={},
-            price_weight=tile0(base.price_weight),
+            price_weight=tile0(base.price_weight), price_exponent=tile0(base.price_exponent),
+            price_min=tile0(base.price_min), price_max=tile0(base.price_max),
         )
     return cache[copies]
 
