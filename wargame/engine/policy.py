@@ -44,6 +44,19 @@ def keyed_approvals(turn_seed: int, key: str, mean: float, concentration: float,
     return np.array(_keyed_approvals(turn_seed, key, mean, concentration, size))
 
 
+@lru_cache(maxsize=8192)
+def _approval_row(turn_seed: int, key: str, mean: float, concentration: float,
+                  importers: tuple[int, ...], n_actors: int) -> np.ndarray:
+    """The approvals as a row over every actor (1 where the measure does not restrict),
+    read-only, so a restriction is one ``minimum`` on a slice."""
+    row = np.ones(n_actors)
+    if importers:
+        row[list(importers)] = _keyed_approvals(turn_seed, key, mean, concentration,
+                                                len(importers))
+    row.setflags(write=False)
+    return row
+
+
 @dataclass
 class Policy:
     allow: np.ndarray  # (M, S, E, I) realised share of requested exports licensed
@@ -170,54 +183,12 @@ def build_policy(sc: Scenario, base: Baseline, measures: list[dict[str, Any]], t
     return pol
 
 
-def _apply_set_parameter(sc: Scenario, base: Baseline, pol: Policy, args: dict[str, Any]) -> None:
-    """Lasting modifiers (capacity, utilisation, demand, delay probability) re-applied each turn;
-    one-off changes (stock, price, budget, political capital) happen in ``apply_one_offs``."""
-    parameter, op, value = args.get("parameter"), args.get("op") or "scale", float(args.get("value") or 0)
-    if parameter in ("capacity", "utilisation"):
-        mats = _sel(sc.material_index, args.get("material"), base.n_materials)
-        actors = _sel(sc.actor_index, args.get("actor"), base.n_actors)
-        for m in mats:
-            stages = [stage_index(sc, m, args["stage"])] if args.get("stage") else \
-                list(range(base.stage_count[m]))
-            for s in stages:
-                if parameter == "capacity":
-                    reference = base.capacity[m, s, actors] / base.turn_fraction  # t/yr
-                    pol.cap_mult[m, s, actors] = _combine(pol.cap_mult[m, s, actors], op, value,
-                                                          reference)
-                else:
-                    pol.util_set[m, s, actors] = np.clip(value, 0, 1) if op == "set" else \
-                        np.nan_to_num(pol.util_set[m, s, actors], nan=1.0) * value
-    elif parameter == "demand":
-        mats = _sel(sc.material_index, args.get("material"), base.n_materials)
-        actors = _sel(sc.actor_index, args.get("actor"), base.n_actors)
-        sectors = _sel(sc.sector_index, args.get("sector"), base.n_sectors)
-        for a in actors:
-            for k in sectors:
-                reference = base.demand[a, k, mats] / base.turn_fraction  # t/yr
-                pol.demand_mult[a, k, mats] = _combine(pol.demand_mult[a, k, mats], op, value,
-                                                       reference)
-    elif parameter == "delay_probability":
-        pol.delay_probability = float(np.clip(value, 0, 1))
-
-
 def _sel(index: dict[str, int], value: Any, n: int) -> list[int]:
     if value in (None, "$all", "all"):
         return list(range(n))
     if isinstance(value, (list, tuple)):
         return [index[v] for v in value if v in index]
     return [index[value]] if value in index else []
-
-
-def _combine(current: np.ndarray, op: str, value: float, reference: np.ndarray) -> np.ndarray:
-    """Lasting modifiers are kept as multipliers of the baseline; 'set' and 'add' take tonnes
-    per year and are converted against the baseline figure (``reference``)."""
-    safe = np.where(reference > 0, reference, 1.0)
-    if op == "set":
-        return np.where(reference > 0, max(value, 0.0) / safe, current)
-    if op == "add":
-        return np.where(reference > 0, np.maximum(current + value / safe, 0.0), current)
-    return np.maximum(current * value, 0.0)
 
 
 def stack_policies(policies: list[Policy]) -> Policy:
@@ -277,12 +248,18 @@ def _compile(sc: Scenario, base: Baseline, measure: dict[str, Any]) -> tuple:
         key = ":extraterritorial" if prim == "extraterritorial_rule" else ":licence"
         record = prim == "export_restriction" and 0.0 < mean < 1.0
         ids = [sc.actors[i].id for i in importers]
+        covered = np.nonzero(smask)[0]
+        # a run of stages is a slice (fast to update in place); anything else an index array
+        block = slice(int(covered[0]), int(covered[-1]) + 1) \
+            if len(covered) and covered[-1] - covered[0] + 1 == len(covered) else covered
+        status_row = np.zeros(base.n_actors, dtype=int)
+        status_row[importers] = status
+        target = (mat, block, exporter, tuple(int(i) for i in importers), status_row)
         if prim == "extraterritorial_rule":
-            return ("rule", mat, stages, importers, exporter, mean, conc, status, key, smask,
-                    float(args.get("threshold") or 0.001))
-        return ("restrict", mat, stages, importers, exporter, mean, conc, status, key, record,
-                ids, {"kind": "licence", "exporter": sc.actors[exporter].id,
-                      "material": sc.materials[mat].id, "level": args.get("level")})
+            return ("rule", target, mean, conc, key, smask, float(args.get("threshold") or 0.001))
+        return ("restrict", target, mean, conc, key, record, ids,
+                {"kind": "licence", "exporter": sc.actors[exporter].id,
+                 "material": sc.materials[mat].id, "level": args.get("level")})
     if prim in ("offtake", "equity_stake"):
         buyer = sc.actor_index.get(args.get("buyer") if prim == "offtake" else args.get("investor"))
         seller = sc.actor_index.get(args.get("seller") if prim == "offtake" else args.get("host"))
@@ -327,38 +304,83 @@ def _compile(sc: Scenario, base: Baseline, measure: dict[str, Any]) -> tuple:
         if args.get("parameter") == "capacity" and args.get("op") in ("add", "set") \
                 and measure.get("end") is None:
             return ("skip",)  # a permanent change, made to the state when it started
-        return ("set_parameter", args)
+        return _compile_set_parameter(sc, base, args)
     return ("skip",)
+
+
+def _compile_set_parameter(sc: Scenario, base: Baseline, args: dict[str, Any]) -> tuple:
+    """Lasting modifiers as one flat index into a policy array and what to do there;
+    one-off changes (stock, price, budget, political capital) happen when the measure starts."""
+    parameter, op = args.get("parameter"), args.get("op") or "scale"
+    value = float(args.get("value") or 0)
+    if parameter == "delay_probability":
+        return ("delay", float(np.clip(value, 0, 1)))
+    triples: list[tuple[int, int, int]] = []
+    if parameter in ("capacity", "utilisation"):
+        actors = _sel(sc.actor_index, args.get("actor"), base.n_actors)
+        for m in _sel(sc.material_index, args.get("material"), base.n_materials):
+            stages = [stage_index(sc, m, args["stage"])] if args.get("stage") else \
+                list(range(base.stage_count[m]))
+            triples += [(m, st, a) for st in stages for a in actors]
+        reference = base.capacity / base.turn_fraction  # t/yr
+        target = "cap_mult" if parameter == "capacity" else "util_set"
+    elif parameter == "demand":
+        mats = _sel(sc.material_index, args.get("material"), base.n_materials)
+        triples = [(a, k, m) for a in _sel(sc.actor_index, args.get("actor"), base.n_actors)
+                   for k in _sel(sc.sector_index, args.get("sector"), base.n_sectors)
+                   for m in mats]
+        reference = base.demand / base.turn_fraction  # t/yr
+        target = "demand_mult"
+    else:
+        return ("skip",)
+    if not triples:
+        return ("skip",)
+    index = tuple(np.array(axis, dtype=int) for axis in zip(*triples))
+    if target == "util_set":
+        return ("modify", target, index, "util_set" if op == "set" else "util_scale", value)
+    ref = reference[index]
+    if op == "scale":
+        return ("modify", target, index, "scale", value)
+    # 'set' and 'add' take t/yr and become multipliers of the baseline where it exists
+    known = ref > 0
+    index = tuple(axis[known] for axis in index)
+    if not len(index[0]):
+        return ("skip",)
+    amount = value / ref[known]
+    return ("modify", target, index, "set" if op == "set" else "add", amount)
+
+
+def _restrict_row(pol: Policy, target: tuple, row: np.ndarray) -> None:
+    """Cap one exporter's allowances towards every importer by ``row`` on the covered stages."""
+    m, block, exporter, _importers, status_row = target
+    allow = pol.allow[m, block, exporter]
+    stat = pol.status[m, block, exporter]
+    if isinstance(block, slice):  # views: update in place
+        np.minimum(allow, row, out=allow)
+        np.maximum(stat, status_row, out=stat)
+    else:
+        pol.allow[m, block, exporter] = np.minimum(allow, row)
+        pol.status[m, block, exporter] = np.maximum(stat, status_row)
 
 
 def apply_compiled(sc: Scenario, base: Baseline, pol: Policy, code: tuple,
                    measure: dict[str, Any], turn: int, turn_seed: int, record: bool) -> None:
     kind = code[0]
     if kind == "restrict":
-        _, m, stages, importers, exporter, mean, conc, status, key, draws, ids, about = code
-        if mean <= 0.0:
-            approvals = np.zeros(len(importers))
-        else:
-            mid = measure["id"]
-            approvals = keyed_approvals(turn_seed, mid + key, mean, conc, len(importers))
-            if draws and record:
-                pol.draws.append({**about, "measure": mid,
-                                  "approved": dict(zip(ids, np.round(approvals, 6).tolist()))})
-        where = (stages, exporter, importers[None, :])
-        allow, stat = pol.allow[m], pol.status[m]
-        allow[where] = np.minimum(allow[where], approvals[None, :])
-        stat[where] = np.maximum(stat[where], status)
-    elif kind == "rule":
-        _, m, stages, importers, author, mean, conc, status, key, smask, threshold = code
+        _, target, mean, conc, key, draws, ids, about = code
         mid = measure["id"]
-        approvals = keyed_approvals(turn_seed, mid + key, mean, conc, len(importers))
-        importer_allow = np.ones(base.n_actors)
-        importer_allow[importers] = approvals
-        where = (stages, author, importers[None, :])  # the author's own exports too
-        allow, stat = pol.allow[m], pol.status[m]
-        allow[where] = np.minimum(allow[where], approvals[None, :])
-        stat[where] = np.maximum(stat[where], status)
-        pol.extraterritorial.append((m, smask, author, importer_allow, threshold, status, mid))
+        row = _approval_row(turn_seed, mid + key, mean, conc, target[3], base.n_actors)
+        if draws and record:
+            approved = [round(float(row[i]), 6) for i in target[3]]
+            pol.draws.append({**about, "measure": mid, "approved": dict(zip(ids, approved))})
+        _restrict_row(pol, target, row)
+    elif kind == "rule":
+        _, target, mean, conc, key, smask, threshold = code
+        mid = measure["id"]
+        row = _approval_row(turn_seed, mid + key, mean, conc, target[3], base.n_actors)
+        _restrict_row(pol, target, row)  # the author's own exports are covered too
+        pol.extraterritorial.append((target[0], smask, target[2], row, threshold,
+                                     int(target[4].max(initial=0)), mid))
     elif kind == "reserve":
         _, m, s, seller, buyer, share = code
         pol.reserved[m, s, seller, buyer] = min(1.0, pol.reserved[m, s, seller, buyer] + share)
@@ -379,5 +401,18 @@ def apply_compiled(sc: Scenario, base: Baseline, pol: Policy, code: tuple,
         _, target, sector, severity = code
         pol.sector_cap[target, sector] = min(pol.sector_cap[target, sector], 1.0 - severity)
         pol.demand_mult[target, sector, :] *= 1.0 - severity  # it cannot use what it cannot make
-    elif kind == "set_parameter":
-        _apply_set_parameter(sc, base, pol, code[1])
+    elif kind == "modify":
+        _, target, index, how, amount = code
+        array = getattr(pol, target)
+        if how == "scale":
+            array[index] = np.maximum(array[index] * amount, 0.0)
+        elif how == "set":
+            array[index] = np.maximum(amount, 0.0)
+        elif how == "add":
+            array[index] = np.maximum(array[index] + amount, 0.0)
+        elif how == "util_set":
+            array[index] = np.clip(amount, 0.0, 1.0)
+        else:  # util_scale
+            array[index] = np.nan_to_num(array[index], nan=1.0) * amount
+    elif kind == "delay":
+        pol.delay_probability = code[1]
