@@ -428,8 +428,16 @@ class Scenario(_Model):
     def level_index(self) -> dict[str, RestrictionLevel]:
         return {lv.id: lv for lv in self.restriction_levels}
 
+    @cached_property
+    def _actors_by_team(self) -> dict[str, tuple[str, ...]]:
+        grouped: dict[str, list[str]] = {}
+        for actor in self.actors:
+            if actor.team is not None:
+                grouped.setdefault(actor.team, []).append(actor.id)
+        return {team: tuple(ids) for team, ids in grouped.items()}
+
     def team_actors(self, team_id: str) -> tuple[str, ...]:
-        return tuple(a.id for a in self.actors if a.team == team_id)
+        return self._actors_by_team.get(team_id, ())
 
     def actor(self, actor_id: str) -> Actor:
         return self.actors[self.actor_index[actor_id]]
