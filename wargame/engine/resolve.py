@@ -8,6 +8,7 @@ leave-one-out explanations see exactly the same draws (common random numbers).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
@@ -32,21 +33,41 @@ PC_REGEN = 2.0  # political capital regained each turn
 PC_SHORTFALL_PENALTY = 20.0  # lost per turn at a complete shortfall in a team's sectors
 
 
-@dataclass
 class OrderOutcome:
-    order_id: str
-    team: str
-    move: str
-    status: str
-    detail: str = ""
-    description: str = ""
+    """What became of one order. The public description is written when first read (it
+    is presentation, not part of resolving the turn)."""
+
+    __slots__ = ("order_id", "team", "move", "status", "detail", "_description")
+
+    def __init__(self, order_id: str, team: str, move: str, status: str, detail: str = "",
+                 description: str | Callable[[], str] = ""):
+        self.order_id, self.team, self.move = order_id, team, move
+        self.status, self.detail = status, detail
+        self._description = description
+
+    @property
+    def description(self) -> str:
+        if callable(self._description):
+            self._description = self._description()
+        return self._description
+
+    @description.setter
+    def description(self, value: str) -> None:
+        self._description = value
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {"order_id": self.order_id, "team": self.team, "move": self.move,
+                "status": self.status, "detail": self.detail, "description": self.description}
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> "OrderOutcome":
         return cls(**raw)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OrderOutcome) and self.to_dict() == other.to_dict()
+
+    def __repr__(self) -> str:
+        return f"OrderOutcome({self.order_id!r}, {self.team!r}, {self.move!r}, {self.status!r})"
 
 
 class TurnResult:
@@ -646,7 +667,7 @@ def plan_turn(sc: Scenario, state: GameState, orders: Sequence[Order],
     accepted: list[Order] = []
     for n, order in enumerate(orders):
         oid = order.id or f"t{turn}-{order.team}-{n + 1}"
-        description = describe_order(sc, order)
+        description = functools.partial(describe_order, sc, order)
         override = overrides_by_id.get(oid)
         problems = validate_order(sc, st, order, accepted)
         if override and override.get("status") == OUTCOME_REJECTED:
