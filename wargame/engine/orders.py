@@ -48,9 +48,24 @@ def order_cost(move: MoveType, params: dict[str, Any]) -> tuple[float, float]:
     return budget, move.cost.political_capital
 
 
+class _Label:
+    """A parameter's title, worked out only if a message needs it."""
+
+    __slots__ = ("spec",)
+
+    def __init__(self, spec: ParamSpec):
+        self.spec = spec
+
+    def __str__(self) -> str:
+        return self.spec.title
+
+    def __format__(self, format_spec: str) -> str:
+        return format(str(self), format_spec)
+
+
 def _check_param(scenario: Scenario, team: str, spec: ParamSpec, value: Any,
                  params: dict[str, Any]) -> str | None:
-    label = spec.title
+    label = _Label(spec)  # formatted only into a message
     if value is None:
         return f"'{label}' is missing"
     kind = spec.type
