@@ -205,6 +205,19 @@ class MovePicker:
     moves: QListWidget
     _editor: ParamEditor | None = None
 
+    def build_move_column(self, layout: QVBoxLayout, accessible_name: str) -> None:
+        """The move list, its help text and the parameter form, added to ``layout``."""
+        self.moves = QListWidget()
+        self.moves.setAccessibleName(accessible_name)
+        self.moves.currentItemChanged.connect(lambda *_: self._move_selected())
+        layout.addWidget(self.moves, 2)
+        self.move_help = QLabel()
+        self.move_help.setWordWrap(True)
+        layout.addWidget(self.move_help)
+        self.form_host = QFrame()
+        self.form = QFormLayout(self.form_host)
+        layout.addWidget(self.form_host)
+
     def current_move(self):
         item = self.moves.currentItem()
         if item is None or self.scenario is None:
@@ -281,16 +294,7 @@ class TeamScreen(MovePicker, QWidget):
         # middle: moves and parameters
         middle = QGroupBox("Moves you may use")
         mid_layout = QVBoxLayout(middle)
-        self.moves = QListWidget()
-        self.moves.setAccessibleName("Moves you may use")
-        self.moves.currentItemChanged.connect(lambda *_: self._move_selected())
-        mid_layout.addWidget(self.moves, 2)
-        self.move_help = QLabel()
-        self.move_help.setWordWrap(True)
-        mid_layout.addWidget(self.move_help)
-        self.form_host = QFrame()
-        self.form = QFormLayout(self.form_host)
-        mid_layout.addWidget(self.form_host)
+        self.build_move_column(mid_layout, "Moves you may use")
         self.cost_label = QLabel()
         self.cost_label.setWordWrap(True)
         mid_layout.addWidget(self.cost_label)

@@ -14,8 +14,6 @@ from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -64,8 +62,8 @@ class WhiteCellDialog(MovePicker, QDialog):
 
         left = QGroupBox("Moves")
         lv = QVBoxLayout(left)
-        self.moves = QListWidget()
-        self.moves.setAccessibleName("Moves the white cell may order")
+        self.build_move_column(lv, "Moves the white cell may order")
+        self.moves.blockSignals(True)  # the form is built once the list is filled
         for move in white_cell_moves(scenario):
             who = ", ".join(scenario.team(t).name for t in move.teams
                             if t in scenario.team_index) or "white cell only"
@@ -73,14 +71,7 @@ class WhiteCellDialog(MovePicker, QDialog):
             item.setData(Qt.ItemDataRole.UserRole, move.id)
             item.setToolTip(f"{move.description or move.name}\nNormally used by: {who}")
             self.moves.addItem(item)
-        self.moves.currentItemChanged.connect(lambda *_: self._move_selected())
-        lv.addWidget(self.moves, 2)
-        self.move_help = QLabel()
-        self.move_help.setWordWrap(True)
-        lv.addWidget(self.move_help)
-        self.form_host = QFrame()
-        self.form = QFormLayout(self.form_host)
-        lv.addWidget(self.form_host)
+        self.moves.blockSignals(False)
         self.add_button = QPushButton("&Add to white-cell orders")
         self.add_button.setAccessibleName("Add white-cell order")
         self.add_button.clicked.connect(self.add_current)
