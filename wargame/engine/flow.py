@@ -47,6 +47,8 @@ class FlowResult:
 
 def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
               allow: np.ndarray, tariff: np.ndarray, flexibility: float,
+              restricted: np.ndarray | None = None, any_restricted: bool | None = None,
+              any_reserved: bool | None = None, any_tariff: bool | None = None,
               ) -> tuple[np.ndarray, np.ndarray]:
     """Flows (M, E, I) from offers (M, E) to demands (M, I); returns (flows, requested).
 
@@ -56,10 +58,17 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     better-supplied countries (``_rebalance``, by ``flexibility``: 0 keeps contracts, 1 is a
     fluid world market). Every step respects every offer and demand."""
     M, A = offer.shape
-    restricted = allow < 0.999  # the diagonal (home market) is always 1
-    any_restricted = bool(restricted.any())
+    # (the flags may come precomputed for the whole turn: see ``run_flow``)
+    if restricted is None:
+        restricted = allow < 0.999  # the diagonal (home market) is always 1
+    if any_restricted is None:
+        any_restricted = bool(restricted.any())
+    if any_reserved is None:
+        any_reserved = bool(reserved.any())
+    if any_tariff is None:
+        any_tariff = bool(tariff.any())
     # tier 1: reserved shares, licensed like any export
-    if reserved.any():
+    if any_reserved:
         tier1 = reserved * offer[:, :, None] * allow  # nobody reserves its own output
         taken = tier1.sum(axis=1)
         scale = np.where(taken > demand, demand / np.maximum(taken, EPS), 1.0)
@@ -81,7 +90,6 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     total = np.maximum(offer_left.sum(axis=1), demand_left.sum(axis=1))
     # (no actor both offers and wants after the domestic tier, so the diagonal is zero)
     requested = offer_left[:, :, None] * demand_left[:, None, :] / np.maximum(total, EPS)[:, None, None]
-    any_tariff = bool(tariff.any())
     if any_restricted or any_tariff:
         passed = requested * (allow / (1.0 + tariff) if any_tariff else allow)
         flows += passed
@@ -95,8 +103,10 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
         flows += _fill(offer_left, demand_left, preference, None)
     else:
         flows += requested
-    if flexibility > 0.0 and bool((flows.sum(axis=1) < demand * (1 - 1e-9) - EPS).any()):
-        flows = _rebalance(flows, demand, ~restricted, flexibility)
+    if flexibility > 0.0:
+        received = flows.sum(axis=1)
+        if (received < demand * (1 - 1e-9) - EPS).any():
+            flows = _rebalance(flows, demand, ~restricted, flexibility, received)
     return flows, requested
 
 
@@ -120,19 +130,20 @@ def _identity(m: int, n: int) -> np.ndarray:
 
 
 def _rebalance(flows: np.ndarray, demand: np.ndarray, open_pairs: np.ndarray,
-               flexibility: float) -> np.ndarray:
+               flexibility: float, received: np.ndarray | None = None) -> np.ndarray:
     """Importers left short bid material away from better-supplied actors, towards the world
     fill ratio, by ``flexibility`` of the gap. Only material that may legally travel on to
     the short importer moves (its exporter's licence to that importer is open), so a target
     can buy another country's own output but not China's re-exported material."""
-    received = flows.sum(axis=1)  # (M, I)
+    if received is None:
+        received = flows.sum(axis=1)  # (M, I)
     world_fill = received.sum(axis=1) / np.maximum(demand.sum(axis=1), EPS)  # (M,)
     target = np.minimum(world_fill, 1.0)[:, None] * demand
     want = flexibility * np.maximum(target - received, 0.0)  # (M, I)
     spare = np.maximum(received - target, 0.0)  # (M, J)
     total_want = want.sum(axis=1, keepdims=True)
     total_spare = spare.sum(axis=1, keepdims=True)
-    if not np.any((total_want > EPS) & (total_spare > EPS)):
+    if not ((total_want > EPS) & (total_spare > EPS)).any():
         return flows
     scale = np.minimum(1.0, total_want / np.maximum(total_spare, EPS))
     give = spare * scale  # (M, J) what each donor gives up
@@ -235,9 +246,13 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
 
     any_release = bool(pol.release.any())
     any_build = bool(pol.build.any())
+    restricted_all = pol.allow < 0.999  # (M, S, E, I); home markets are never restricted
+    restricted_at = restricted_all.any(axis=(0, 2, 3))
+    reserved_at = pol.reserved.any(axis=(0, 2, 3))
+    tariff_at = pol.tariff.any(axis=(0, 2, 3))
     yields = base.yields
     for s in range(S):
-        partial = not base.stage_mask[:, s].all()  # some materials have fewer stages
+        partial = base.partial_stage[s]  # some materials have fewer stages
         active = active_all[:, s][:, None]  # (M, 1)
         if s == 0:
             made = run_rate[:, 0] + recycled[:, 0]
@@ -252,7 +267,8 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
         ends_here = base.last_stage[:, s]
         if s + 1 < S:
             next_need = run_rate[:, s + 1] / yields[:, s + 1][:, None]
-            use = np.where(ends_here[:, None], final_need, next_need) if ends_here.any() else next_need
+            use = np.where(ends_here[:, None], final_need, next_need) \
+                if base.stage_ends_some[s] else next_need
         else:
             use = final_need
         if partial:
@@ -272,7 +288,8 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
             build = pol.build[:, s] * active
             demand = demand + build
         f, req = _allocate(offer, demand, pol.reserved[:, s], pol.allow[:, s], pol.tariff[:, s],
-                           flexibility)
+                           flexibility, restricted_all[:, s], bool(restricted_at[s]),
+                           bool(reserved_at[s]), bool(tariff_at[s]))
         flows[:, s] = f
         requested[:, s] = req
         received = f.sum(axis=1)
@@ -294,9 +311,9 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
             total_recv = recv_origin.sum(axis=2, keepdims=True)
             mixed = np.where(total_recv > EPS, recv_origin / np.maximum(total_recv, EPS),
                              state.origin[:, s + 1])
-            resets = base.refining_stage == s + 1
+            resets = base.refining_stage == s + 1  # (M,)
             state.origin[:, s + 1] = np.where(resets[:, None, None], identity, mixed) \
-                if resets.any() else mixed
+                if base.refines_at[s + 1] else mixed
     state.origin[:, 0] = identity
 
     # sectors: last-stage supply rationed by priority

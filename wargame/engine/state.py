@@ -55,6 +55,10 @@ class Baseline:
     team_members: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (T, A) 0/1
     price_weight: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))  # (M, S, A)
     pc_limit: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (T,) political capital cap
+    # per stage: some material's chain is shorter / ends here / is refined here
+    partial_stage: tuple[bool, ...] = ()
+    stage_ends_some: tuple[bool, ...] = ()
+    refines_at: tuple[bool, ...] = ()
     # price response constants, shaped to broadcast over (M, S, A)
     price_exponent: np.ndarray = field(default_factory=lambda: np.zeros((0, 1, 1)))  # 1/elasticity
     price_min: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 1)))
@@ -154,6 +158,9 @@ def _build_baseline(sc: Scenario) -> Baseline:
     price_low = np.array([m.price_floor_factor for m in sc.materials])
     price_high = np.array([m.price_cap_factor for m in sc.materials])
     return Baseline(
+        partial_stage=tuple(bool(not stage_mask[:, s].all()) for s in range(S)),
+        stage_ends_some=tuple(bool(last_stage[:, s].any()) for s in range(S)),
+        refines_at=tuple(bool((refining == s).any()) for s in range(S)),
         price_exponent=(1.0 / elasticity)[:, None, None],
         price_min=(base_price * price_low[:, None])[:, :, None],
         price_max=(base_price * price_high[:, None])[:, :, None],
