@@ -137,8 +137,23 @@ def _bind_measures(sc: Scenario, effects: Sequence[Any], params: dict[str, Any],
                    turn: int, duration: int, next_id: int) -> tuple[list[dict[str, Any]], int]:
     """One measure per effect, arguments bound; capacity-building effects are permanent."""
     measures = []
+    cache = sc.__dict__.setdefault("_wargame_bound_args", {})
+    if len(cache) > 4096:
+        cache.clear()
+    try:
+        given = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    except TypeError:  # an unhashable parameter: bind without sharing
+        given = None
     for effect in effects:
-        args = bind_effect_args(sc, effect.primitive, effect.args, params, self_actor, team)
+        # the same order bound again shares its arguments (and so their compiled form)
+        key = (id(effect), given, self_actor, team) if given is not None else None
+        entry = cache.get(key) if key is not None else None
+        if entry is not None and entry[0] is effect:
+            args = entry[1]
+        else:
+            args = bind_effect_args(sc, effect.primitive, effect.args, params, self_actor, team)
+            if key is not None:
+                cache[key] = (effect, args)
         end = None if duration == 0 or effect.primitive in PERMANENT_PRIMITIVES else turn + duration
         measures.append({"id": f"x{next_id}", "group": group, "label": label, "team": team,
                          "primitive": effect.primitive, "args": args, "start": turn, "end": end})
