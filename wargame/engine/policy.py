@@ -39,11 +39,6 @@ def _keyed_approvals(turn_seed: int, key: str, mean: float, concentration: float
     return tuple(draw_approvals(keyed_rng(turn_seed, key), mean, concentration, size))
 
 
-def keyed_approvals(turn_seed: int, key: str, mean: float, concentration: float,
-                    size: int) -> np.ndarray:
-    return np.array(_keyed_approvals(turn_seed, key, mean, concentration, size))
-
-
 @lru_cache(maxsize=8192)
 def _approval_row(turn_seed: int, key: str, mean: float, concentration: float,
                   importers: tuple[int, ...], n_actors: int) -> np.ndarray:
