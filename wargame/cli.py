@@ -20,12 +20,25 @@ COMMAND_MODULES = (
 )
 
 
+def _version_line() -> str:
+    """What a bug report needs: the package version and the engine model version (sessions
+    recorded under another model version may replay differently)."""
+    from wargame.resources import package_version
+
+    try:
+        from wargame.engine.version import ENGINE_MODEL_VERSION
+    except ImportError:  # older engines kept no model version
+        return f"wargame {package_version()}"
+    return f"wargame {package_version()} (engine model {ENGINE_MODEL_VERSION})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wargame",
         description="Crisis exercises about critical minerals: validate scenarios, run games "
         "headless, manage saved sessions, or open the desktop app.",
     )
+    parser.add_argument("--version", action="version", version=_version_line())
     parser.add_argument("--screenshot", metavar="DIR",
                         help="render the main views of a scripted two-turn game offscreen as PNGs")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -19,9 +19,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from wargame.resources import DEFAULT_SCENARIO_NAME, default_scenario_path  # noqa: F401 (re-exported)
 from wargame.scenario.model import Scenario
 
-DEFAULT_SCENARIO_NAME = "rare-earth-shock-2025.yaml"
 Path_ = tuple[Any, ...]
 
 __all__ = [
@@ -479,16 +479,3 @@ def find_scenarios(directory: str | Path) -> list[Path]:
         return []
     return sorted(p for p in directory.iterdir()
                   if p.is_file() and p.suffix in (".yaml", ".yml"))
-
-
-def default_scenario_path() -> Path:
-    """The shipped rare-earth scenario: in the repository, else beside the installed package."""
-    package = Path(__file__).resolve().parent.parent  # .../wargame
-    candidates = [
-        package.parent / "scenarios" / DEFAULT_SCENARIO_NAME,  # source checkout
-        package / "scenarios" / DEFAULT_SCENARIO_NAME,  # installed with package data
-    ]
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    return candidates[0]

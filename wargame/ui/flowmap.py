@@ -38,6 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from wargame.resources import world_outline_path
 from wargame.ui import palette
 from wargame.ui._qt import QtCore, QtGui, QtWidgets
 
@@ -47,7 +48,7 @@ LARGE_TYPE_SCALE = 1.6
 DETAILS_MIN_HEIGHT = 80
 LAT_NORTH = 84.0
 LAT_SOUTH = -58.0
-WORLD_FILE = Path(__file__).resolve().parents[2] / "assets" / "world" / "countries-110m.rings.json"
+WORLD_FILE = world_outline_path()
 
 __all__ = ["FlowMapWidget", "MapCanvas", "DrawnFlow", "miller", "load_world_rings"]
 
