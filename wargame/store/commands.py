@@ -10,7 +10,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from wargame.store.store import SessionStore, StoreError, default_db_path
+from wargame.store.paths import default_db_path
+from wargame.store.store import SessionStore, StoreError
 
 
 def _user_error(message: str) -> Exception:

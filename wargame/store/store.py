@@ -43,9 +43,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlite_utils import Database
 
+from wargame.store.paths import default_db_path  # noqa: F401 (re-exported)
 from wargame.store.schema import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -72,15 +72,6 @@ class SessionNotFound(StoreError):
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def default_db_path() -> Path:
-    """Where sessions live unless ``--db FILE`` says otherwise: ``$WARGAME_DB`` if set, else
-    ``sessions.sqlite`` in the user data directory (platformdirs)."""
-    env = os.environ.get("WARGAME_DB")
-    if env:
-        return Path(env)
-    return platformdirs.user_data_path("wargame", appauthor=False) / "sessions.sqlite"
 
 
 def now_iso() -> str:

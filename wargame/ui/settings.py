@@ -63,11 +63,7 @@ def put(key: str, value) -> None:
 
 
 def default_database_path() -> Path:
-    """Where sessions are saved unless ``--db`` says otherwise."""
-    if os.environ.get("WARGAME_DB"):
-        return Path(os.environ["WARGAME_DB"])
-    import platformdirs
+    """Where sessions are saved unless ``--db`` says otherwise: the store's one answer."""
+    from wargame.store.paths import default_db_path
 
-    directory = Path(platformdirs.user_data_dir("wargame", "wargame"))
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory / "sessions.sqlite"
+    return default_db_path()
