@@ -25,7 +25,7 @@ test: venv
 	$(VENV)/bin/lint-imports --config pyproject.toml
 
 bench: venv
-	QT_QPA_PLATFORM=offscreen $(PY) -m wargame.bench
+	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks.run
 
 bundle:
 	packaging/build.sh

@@ -10,7 +10,7 @@
 - ``store.replay_verify_40_turns``: folding the 40-turn log again (for information: this is
   engine time).
 
-Run: ``python -m wargame.store.bench``.
+Run: ``python -m benchmarks.bench_store``.
 """
 from __future__ import annotations
 
@@ -25,11 +25,7 @@ TURNS = 40
 def _scenario():
     from wargame.scenario.loader import default_scenario_path, load_scenario
 
-    path = default_scenario_path()
-    if not path.exists():  # pragma: no cover - a build without the shipped scenario
-        path = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "scenarios" / \
-            "mini.yaml"
-    return load_scenario(path)
+    return load_scenario(default_scenario_path())
 
 
 def bench() -> list[tuple[str, float, str]]:

@@ -1,7 +1,7 @@
 """Start the desktop app: ``wargame app [SCENARIO] [--db FILE]`` or ``make run``.
 
 Only PySide6 widgets are imported before the start screen is shown; the loader, the
-engine, the store and pyqtgraph are imported afterwards (see ``bench_shell.py``).
+engine, the store and pyqtgraph are imported afterwards (see ``benchmarks/bench_shell.py``).
 """
 from __future__ import annotations
 

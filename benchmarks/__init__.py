@@ -1,0 +1,1 @@
+"""Speed and memory figures for `make bench` (see run.py)."""
