@@ -32,6 +32,8 @@ _PARAM_TYPES_FOR_KIND: dict[str, set[str]] = {
     "share": {"number"},
     "level": {"choice"},
     "parameter": {"choice"},
+    "move": set(),
+    "inject": set(),
 }
 _STAGE_WORDS = ("all", "first", "last")
 
@@ -106,8 +108,24 @@ class _Checker:
             self.move(index, move)
         self.injects()
         self.in_force()
+        self.trade_shares()
         self.figure_sources()
         return self.issues
+
+    def trade_shares(self) -> None:
+        first: dict[tuple[str, str, str], int] = {}
+        for index, entry in enumerate(self.s.trade_shares):
+            path = ("trade_shares", index)
+            self.ref(path + ("importer",), "actor", entry.importer, self.actors)
+            if self.ref(path + ("material",), "material", entry.material, self.materials):
+                self.stage_ref(path + ("stage",), entry.material, entry.stage)
+            for exporter in entry.shares:
+                self.ref(path + ("shares", exporter), "actor", exporter, self.actors)
+            key = (entry.importer, entry.material, entry.stage)
+            if key in first:
+                self.add(path, f"duplicate trade shares for {'/'.join(key)} "
+                               f"(also trade_shares[{first[key]}])")
+            first.setdefault(key, index)
 
     def duplicates(self) -> None:
         for field in ("actors", "teams", "materials", "sectors", "moves", "injects",
@@ -270,6 +288,10 @@ class _Checker:
                                f"({_known(self.levels)})")
         if effect.primitive == "set_parameter":
             self.set_parameter(path, effect)
+        if effect.primitive == "end_measure" and \
+                (effect.args.get("move") is None) == (effect.args.get("inject") is None):
+            self.add(path, "end_measure needs 'move' or 'inject' (one of them): the measures "
+                           "to end or amend")
 
     def set_parameter(self, path: Path_, effect: Effect) -> None:
         parameter = effect.args.get("parameter")
@@ -329,6 +351,10 @@ class _Checker:
         elif kind == "parameter":
             if value not in SETTABLE_PARAMETERS:
                 self.add(path, _unknown("settable parameter", value, SETTABLE_PARAMETERS))
+        elif kind == "move":
+            self.ref(path, "move", value, self.moves)
+        elif kind == "inject":
+            self.ref(path, "inject", value, [i.id for i in self.s.injects])
         elif kind.startswith("choice:"):
             options = kind.split(":", 1)[1].split("|")
             if value not in options:
@@ -518,3 +544,112 @@ def balance_report(scenario: Scenario, tolerance: float = BALANCE_TOLERANCE) -> 
                 f"{out[-1]:,.0f} t/yr but world demand is {demand:,.0f} t/yr "
                 f"({_apart(out[-1], demand):.0%} apart)")
     return warnings
+
+
+# --------------------------------------------------------------------------- other lint
+
+_BUILDERS = ("invest_capacity", "equity_stake", "recycling")
+
+
+def own_use(scenario: Scenario) -> dict[tuple[str, str, str], float]:
+    """Each (actor, material, stage)'s own use per year in the baseline: what its next
+    stage takes in (output / yield), or its sectors' demand at the last stage."""
+    use: dict[tuple[str, str, str], float] = {}
+    for entry in scenario.capacities:
+        if entry.recycled or entry.material not in scenario.material_index:
+            continue
+        material = scenario.material(entry.material)
+        ids = [st.id for st in material.stages]
+        if entry.stage not in ids or ids.index(entry.stage) == 0:
+            continue
+        index = ids.index(entry.stage)
+        out = float(entry.output if entry.output is not None else entry.capacity)
+        key = (entry.actor, entry.material, ids[index - 1])
+        use[key] = use.get(key, 0.0) + out / max(float(material.stages[index].yield_), 1e-9)
+    for entry in scenario.demand:
+        if entry.material in scenario.material_index:
+            key = (entry.actor, entry.material, scenario.material(entry.material).stages[-1].id)
+            use[key] = use.get(key, 0.0) + float(entry.tonnes_per_year)
+    return use
+
+
+def stock_days_report(scenario: Scenario) -> list[str]:
+    """A stock given in days of use for an actor that has no use of that stage holds
+    nothing: the designer probably meant tonnes, or another stage."""
+    use = own_use(scenario)
+    warnings = []
+    for index, entry in enumerate(scenario.stocks):
+        if entry.days is None or float(entry.days) <= 0:
+            continue
+        if use.get((entry.actor, entry.material, entry.stage), 0.0) <= 0.0:
+            warnings.append(
+                f"stocks[{index}]: {float(entry.days):g} days of {entry.actor}'s use of "
+                f"'{entry.material}' at stage '{entry.stage}' is 0 t: {entry.actor} neither "
+                f"processes nor consumes that stage's product in the baseline; give tonnes, "
+                f"or the stage it does use")
+    return warnings
+
+
+def _literal(value: Any, params: dict[str, ParamSpec]) -> Any:
+    """A literal argument, or a parameter's default (None when neither is known)."""
+    if isinstance(value, str) and value.startswith("$"):
+        spec = params.get(value[1:])
+        return spec.default if spec is not None else None
+    return value
+
+
+def _lead_years(scenario: Scenario, effect: Effect, params: dict[str, ParamSpec]) -> float | None:
+    lead = _literal(effect.args.get("lead_time_years"), params)
+    if effect.primitive == "recycling" and lead is None:
+        lead = 2.0  # the primitive's default
+    if _is_number(lead):
+        return float(lead)
+    material = _literal(effect.args.get("material"), params)
+    stage = _literal(effect.args.get("stage"), params)
+    if material not in scenario.material_index:
+        return None
+    stages = scenario.material(material).stages
+    found = [st for st in stages if st.id == stage]
+    return float(found[0].lead_time_years) if found else None
+
+
+def arrival_report(scenario: Scenario) -> list[str]:
+    """Investments that cannot arrive before the exercise ends: a scheduled inject whose
+    lead time runs past the last turn, and a move whose lead time (with its parameters'
+    defaults) is longer than the whole exercise."""
+    years = scenario.turn_length_months / 12.0
+    warnings = []
+    for index, inject in enumerate(scenario.injects):
+        first = inject.turn if inject.turn is not None else inject.from_turn
+        for e_index, effect in enumerate(inject.effects):
+            if effect.primitive not in _BUILDERS:
+                continue
+            lead = _lead_years(scenario, effect, {})
+            if lead is None:
+                continue
+            arrives = first + max(1, round(lead / years))
+            if arrives > scenario.turns:
+                warnings.append(
+                    f"injects[{index}].effects[{e_index}]: inject '{inject.id}' at turn "
+                    f"{first} adds capacity with a {lead:g}-year lead time, due at turn "
+                    f"{arrives}, after the last turn ({scenario.turns}): it never arrives")
+    for index, move in enumerate(scenario.moves):
+        params = {spec.name: spec for spec in move.params}
+        for e_index, effect in enumerate(move.effects):
+            if effect.primitive not in _BUILDERS:
+                continue
+            lead = _lead_years(scenario, effect, params)
+            if lead is None:
+                continue
+            turns = max(1, round(lead / years))
+            if 1 + turns > scenario.turns:
+                warnings.append(
+                    f"moves[{index}].effects[{e_index}]: move '{move.id}' builds capacity with "
+                    f"a {lead:g}-year lead time ({turns} turns): even ordered on turn 1 it "
+                    f"arrives after the last turn ({scenario.turns})")
+    return warnings
+
+
+def lint_report(scenario: Scenario) -> list[str]:
+    """Every advisory warning of ``wargame validate --lint``."""
+    return balance_report(scenario) + stock_days_report(scenario) + arrival_report(scenario)

@@ -29,8 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     validate.add_argument("paths", nargs="+", metavar="PATH",
                           help="a scenario file or a directory of them")
     validate.add_argument("--lint", action="store_true",
-                          help="also warn where a material's baseline does not balance "
-                               "(warnings do not change the exit code)")
+                          help="also warn where a material's baseline does not balance, a stock "
+                               "is given in days of a use the actor does not have, or an "
+                               "investment cannot arrive before the last turn (warnings do not "
+                               "change the exit code)")
     validate.set_defaults(func=validate_command)
 
     scenarios = subparsers.add_parser("scenarios", help="list the shipped scenarios",
@@ -58,7 +60,7 @@ def _expand(paths: list[str]) -> tuple[list[Path], list[str]]:
 
 
 def validate_command(args: argparse.Namespace) -> int:
-    from wargame.scenario.checks import balance_report
+    from wargame.scenario.checks import lint_report
 
     files, errors = _expand(list(args.paths))
     for line in errors:
@@ -75,7 +77,7 @@ def validate_command(args: argparse.Namespace) -> int:
         print(f"{path}: ok ({scenario.title}, {len(scenario.actors)} actors, "
               f"{len(scenario.teams)} teams, {len(scenario.moves)} moves)")
         if getattr(args, "lint", False):
-            for warning in balance_report(scenario):
+            for warning in lint_report(scenario):
                 print(f"{path}: warning: {warning}")
     return EXIT_OK if ok else EXIT_INVALID
 

@@ -126,6 +126,9 @@ class Stage(_Model):
     yield_: ShareFigure = Field(default=Figure(value=1.0), alias="yield")
     price: NonNegFigure  # baseline USD/kg paid at this stage
     lead_time_years: NonNegFigure = Figure(value=3.0)  # for new capacity at this stage
+    # share of nameplate a new plant at this stage runs at, by year of operation (the last
+    # share holds from then on); None = the scenario's ``market.ramp_up``
+    ramp_up: tuple[ShareFigure, ...] | None = Field(None, min_length=1, max_length=12)
 
 
 class Material(_Model):
@@ -138,7 +141,20 @@ class Material(_Model):
     price_floor_factor: float = Field(0.3, gt=0, le=1)  # prices never fall below base x this
     price_cap_factor: float = Field(15.0, ge=1)  # ... nor rise above base x this
     stock_rebuild_share: float = Field(0.25, ge=0, le=1)  # of the gap to target, per turn
+    # long-run (3-5 years) price elasticity of demand; None = short-run x the scenario's
+    # ``market.long_run_multiple``
+    long_run_elasticity: NonNegFigure | None = None
+    # the stage whose price is the material's headline price (default: the last stage)
+    headline_stage: Id | None = None
     description: str = ""
+
+    @model_validator(mode="after")
+    def _headline_is_a_stage(self) -> "Material":
+        if self.headline_stage is not None and \
+                self.headline_stage not in [st.id for st in self.stages]:
+            raise ValueError(f"headline_stage '{self.headline_stage}' is not one of this "
+                             f"material's stages ({', '.join(st.id for st in self.stages)})")
+        return self
 
     @field_validator("stages")
     @classmethod
@@ -162,6 +178,9 @@ class Sector(_Model):
     name: str
     priority: int = 5  # lower is served first when supply is short (defence = 1)
     colour: str = "#888888"
+    # price elasticities of this sector's demand (positive numbers); None = the material's
+    elasticity_short_run: NonNegFigure | None = None
+    elasticity_long_run: NonNegFigure | None = None
 
 
 class CapacityEntry(_Model):
@@ -227,6 +246,9 @@ PRIMITIVES = (
     "export_restriction",
     "extraterritorial_rule",
     "export_ban",
+    "export_quota",
+    "export_duty",
+    "end_measure",
     "invest_capacity",
     "equity_stake",
     "offtake",
@@ -369,6 +391,64 @@ class PriceResponse(_Model):
     rationing_strength: float = Field(1.0, ge=0, le=20)
 
 
+class MarketParameters(_Model):
+    """How the market moves: price formation, demand and supply response, stocks, trade
+    structure (``scenarios/README.md``, "Market dynamics", gives each default's source or
+    how it was estimated; ``wargame/engine/market.py`` the formulation). Every number may be
+    a Figure with its own source."""
+
+    # share of the gap (in log price) to the market-clearing price closed per quarter
+    price_adjustment_per_quarter: ShareFigure = Figure(value=0.5)
+    # long-run elasticity = short-run x this, where a material or sector gives none
+    long_run_multiple: NonNegFigure = Figure(value=3.0)
+    # share of the gap between the demand level and its long-run level closed per year
+    demand_adjustment_per_year: ShareFigure = Figure(value=0.25)
+    # share of the thrifting a high price paid for that is undone when the price falls
+    thrift_reversal_share: ShareFigure = Figure(value=0.2)
+    # elasticity of producers' run rate to the price they receive (netback)
+    supply_elasticity: NonNegFigure = Figure(value=0.4)
+    # share of the gap to the desired run rate closed per quarter
+    utilisation_adjustment_per_quarter: ShareFigure = Figure(value=0.5)
+    # elasticity of users' target stock cover to the price (destocking when prices are high)
+    destocking_elasticity: NonNegFigure = Figure(value=0.5)
+    # days of use added to an importer's target stock while a supplier restricts its exports
+    # (precautionary buying), and to the restricting exporter's own users (speculation)
+    precautionary_cover_days: NonNegFigure = Figure(value=30.0)
+    # share of the gap between contract shares and last turn's delivered mix closed per quarter
+    contract_drift_per_quarter: ShareFigure = Figure(value=0.15)
+    # share of licence- or quota-blocked exports that leaves anyway (smuggling, transshipment)
+    leakage_share: ShareFigure = Figure(value=0.1)
+    # share of nameplate a new plant runs at by year of operation (stages may set their own)
+    ramp_up: tuple[ShareFigure, ...] = Field(
+        default=(Figure(value=0.35), Figure(value=0.7), Figure(value=0.9), Figure(value=1.0)),
+        min_length=1, max_length=12)
+    # share of an upstream price change passed into the downstream cost floor (1 = all)
+    pass_through: ShareFigure = Figure(value=1.0)
+
+
+class TradeShareEntry(_Model):
+    """Where one importer buys one stage's product in the baseline: ``shares`` maps
+    exporters to shares of the importer's imports (what is not given is spread over the
+    other exporters in proportion to their baseline sales). ``import_share`` makes a
+    producer import that share of its own use while it exports (two-way trade)."""
+
+    importer: Id
+    material: Id
+    stage: Id
+    shares: dict[Id, ShareFigure] = Field(default_factory=dict)
+    import_share: ShareFigure | None = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _shares_add_up(self) -> "TradeShareEntry":
+        total = sum(float(f.value) for f in self.shares.values())
+        if total > 1.0001:
+            raise ValueError(f"shares add up to {total:g}, more than 1")
+        if self.importer in self.shares:
+            raise ValueError(f"'{self.importer}' cannot import from itself")
+        return self
+
+
 class Trajectory(_Model):
     id: Id
     name: str
@@ -392,6 +472,7 @@ class Scenario(_Model):
     restriction_levels: tuple[RestrictionLevel, ...] = ()
     delay_probability: float = Field(0.15, ge=0, le=1)  # per pending investment and turn
     price_response: PriceResponse = PriceResponse()
+    market: MarketParameters = MarketParameters()
     actors: tuple[Actor, ...] = Field(min_length=1)
     teams: tuple[Team, ...] = Field(min_length=1)
     materials: tuple[Material, ...] = Field(min_length=1)
@@ -399,6 +480,7 @@ class Scenario(_Model):
     capacities: tuple[CapacityEntry, ...] = ()
     stocks: tuple[StockEntry, ...] = ()
     demand: tuple[DemandEntry, ...] = ()
+    trade_shares: tuple[TradeShareEntry, ...] = ()
     moves: tuple[MoveType, ...] = ()
     injects: tuple[Inject, ...] = ()
     in_force: tuple[StandingOrder, ...] = ()
