@@ -341,3 +341,14 @@ def test_bots_aim_at_their_interests():
     results = run_game(default, bots=[t.id for t in default.teams], explain=False)
     assert len(results) == default.turns
     assert all(o.status == "accepted" for r in results for o in r.outcomes)
+
+
+def test_offtakes_never_promise_more_than_the_whole_output(sc):
+    """Rule: two buyers each reserving 100 % of one seller's output share it; nobody is
+    delivered more than it needs and no tonne is delivered twice (found by the
+    conservation property test)."""
+    deals = [Order("beijing", "offtake", {"seller": "USA", "share": 1.0}),
+             Order("brussels", "offtake", {"seller": "USA", "share": 1.0})]
+    result = play(sc, {1: deals}, turns=1)[0]
+    assert all(v <= 1.0 + 1e-9 for ks in result.indicators["supply_met"].values() for v in ks.values())
+    assert result.ledger_gap < 1e-6

@@ -71,6 +71,8 @@ class TradeTerms:
     leakage: np.ndarray | None = None  # (M, S, E, I) share of licence-blocked volume leaking
     home_share: np.ndarray | None = None  # (M, S, A) share of own use served from own output
     planned_output: np.ndarray | None = None  # (M, S, A) t per turn each plant means to make
+    # (M, S, E, I) t of export applications a licence refused so far, still on file
+    licence_queue: np.ndarray | None = None
     quotas: list[QuotaPool] = field(default_factory=list)
 
 
@@ -100,7 +102,7 @@ def stack_terms(parts: list[TradeTerms], n_materials: int) -> TradeTerms:
              for n, part in enumerate(parts) for pool in part.quotas]
     return TradeTerms(contract=cat("contract"), duty=cat("duty"), leakage=cat("leakage"),
                       home_share=cat("home_share"), planned_output=cat("planned_output"),
-                      quotas=pools)
+                      licence_queue=cat("licence_queue"), quotas=pools)
 
 
 @dataclass
@@ -121,6 +123,7 @@ class FlowResult:
     leaked: np.ndarray | None = None  # (M, S, E, I) part of the flows that passed a
     # licence or quota only by leakage (None: nothing leaked)
     quota_used: list[float] = field(default_factory=list)  # t per turn drawn on each pool
+    licence_queue: np.ndarray | None = None  # (M, S, E, I) applications left on file
 
 
 def _scale_rows(flows: np.ndarray, cap: np.ndarray) -> np.ndarray:
@@ -137,10 +140,12 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
               contract: np.ndarray | None = None, duty: np.ndarray | None = None,
               leakage: np.ndarray | None = None, home_share: np.ndarray | None = None,
               pools: list[tuple[int, QuotaPool]] = (), quota_left: np.ndarray | None = None,
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+              queue: np.ndarray | None = None,
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Flows (M, E, I) from offers (M, E) to demands (M, I); returns (flows, requested,
-    leaked). ``pools`` are the quota pools covering this stage (index, pool) and
-    ``quota_left`` what each pool has left (updated in place). Every step respects every
+    leaked, licence queue). ``pools`` are the quota pools covering this stage (index,
+    pool) and ``quota_left`` what each pool has left (updated in place). ``queue`` (M, E,
+    I): applications refused on earlier turns, still on file. Every step respects every
     offer and demand."""
     M, A = offer.shape
     # (the flags may come precomputed for the whole turn: see ``run_flow``)
@@ -159,9 +164,13 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     leaking = leakage is not None and any_restricted
     # a licence passes its approved share and a leakage share of what it blocks
     passing = allow + leakage * (1.0 - allow) if leaking else allow
+    new_queue = None
     # tier 1: reserved shares, licensed like any export
     if any_reserved:
-        tier1 = reserved * offer[:, :, None] * passing  # nobody reserves its own output
+        # shares reserved for several buyers never add up to more than the whole output
+        promised = reserved.sum(axis=2, keepdims=True)
+        shares = np.where(promised > 1.0, reserved / np.maximum(promised, EPS), reserved)
+        tier1 = shares * offer[:, :, None] * passing  # nobody reserves its own output
         taken = tier1.sum(axis=1)
         scale = np.where(taken > demand, demand / np.maximum(taken, EPS), 1.0)
         tier1 *= scale[:, None, :]
@@ -193,9 +202,11 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
         requested = requested / cost  # a tariff or duty deters part of the request
     leaked = None
     if any_restricted or cost is not None or pools:
-        passed = requested * passing if any_restricted else requested.copy()
-        if leaking:
-            leaked = requested * (passing - allow)
+        if any_restricted:
+            passed, leaked, new_queue = _license(requested, allow, restricted, queue,
+                                                 leakage if leaking else None)
+        else:
+            passed = requested.copy()
         if pools:
             passed, leaked = _apply_quotas(passed, leaked, pools, quota_left, count=True)
         flows += passed
@@ -226,7 +237,31 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
             if pools:  # material under a tonnage quota does not move on by bidding
                 movable = movable & ~_covered(pools, M, A)
             flows = _rebalance(flows, demand, movable, flexibility, received)
-    return flows, requested, leaked
+    return flows, requested, leaked, new_queue
+
+
+QUEUE_TURNS = 4.0  # applications on file are capped at this many turns of requests
+
+
+def _license(requested: np.ndarray, allow: np.ndarray, restricted: np.ndarray,
+             queue: np.ndarray | None, leakage: np.ndarray | None,
+             ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """(shipped, leaked, applications still on file) for a licensed stage. Each turn the
+    licence approves ``allow`` of the applications on file (this turn's requests plus
+    those refused before, which stay on file while the restriction lasts); no pair ships
+    more than it requests now. So routine licensing (approvals near 1) delays a little
+    trade for a turn and then passes it all, while a freeze keeps trade down for as long
+    as it lasts. A leakage share of what is refused this turn leaves anyway."""
+    on_file = requested if queue is None else requested + queue * restricted
+    approved = on_file * allow
+    shipped = np.where(restricted, np.minimum(approved, requested), requested)
+    refused = np.where(restricted, np.maximum(on_file - approved, 0.0), 0.0)
+    queue_out = np.minimum(refused, QUEUE_TURNS * requested)
+    leaked = None
+    if leakage is not None:
+        leaked = (requested - shipped) * leakage
+        shipped = shipped + leaked
+    return shipped, leaked, queue_out
 
 
 def _covered(pools: list[tuple[int, QuotaPool]], M: int, A: int) -> np.ndarray:
@@ -408,6 +443,7 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
     pools = terms.quotas
     quota_left = np.array([pool.tonnes_per_turn for pool in pools], dtype=float)
     leaked_all = None
+    queue_all = None
 
     production = np.zeros((M, S, A))
     need = np.zeros((M, S, A))
@@ -465,7 +501,7 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
         if any_build:
             build = pol.build[:, s] * active
             demand = demand + build
-        f, req, leaked = _allocate(
+        f, req, leaked, queue = _allocate(
             offer, demand, pol.reserved[:, s], pol.allow[:, s], pol.tariff[:, s], flexibility,
             restricted_all[:, s], bool(restricted_at[s]), bool(reserved_at[s]),
             bool(tariff_at[s]),
@@ -474,7 +510,12 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
             leakage=None if terms.leakage is None else terms.leakage[:, s],
             home_share=None if terms.home_share is None else terms.home_share[:, s],
             pools=[(n, pool) for n, pool in enumerate(pools) if pool.stages[s]],
-            quota_left=quota_left)
+            quota_left=quota_left,
+            queue=None if terms.licence_queue is None else terms.licence_queue[:, s])
+        if queue is not None:
+            if queue_all is None:
+                queue_all = np.zeros((M, S, A, A))
+            queue_all[:, s] = queue
         if leaked is not None:
             if leaked_all is None:
                 leaked_all = np.zeros((M, S, A, A))
@@ -518,7 +559,8 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
                       sector_demand=sector_demand, sector_met=sector_met,
                       stock_start=stock_start, stock_end=stock_end, leaked=leaked_all,
                       quota_used=[pool.tonnes_per_turn - left
-                                  for pool, left in zip(pools, quota_left)])
+                                  for pool, left in zip(pools, quota_left)],
+                      licence_queue=queue_all)
 
 
 def ledger_gap(base: Baseline, flow: FlowResult) -> np.ndarray:
