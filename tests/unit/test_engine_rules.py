@@ -350,5 +350,8 @@ def test_offtakes_never_promise_more_than_the_whole_output(sc):
     deals = [Order("beijing", "offtake", {"seller": "USA", "share": 1.0}),
              Order("brussels", "offtake", {"seller": "USA", "share": 1.0})]
     result = play(sc, {1: deals}, turns=1)[0]
+    shipped = {i: t for e, i, t, _s in result.indicators["flows"]["ree"]["magnet"] if e == "USA"}
+    assert sum(shipped.values()) <= 20.0 + 1e-6  # the USA makes 20 t/yr of magnets
+    assert shipped["CHN"] == pytest.approx(shipped["EU"])  # the two offtakes share it
     assert all(v <= 1.0 + 1e-9 for ks in result.indicators["supply_met"].values() for v in ks.values())
     assert result.ledger_gap < 1e-6
