@@ -42,6 +42,7 @@ EPS = 1e-12
 SELL_DOWN = 0.5  # share of stock above target offered each turn
 REBUILD_BAND = 1.0  # stock above target x this counts as excess
 OPEN_ALLOWANCE = 0.999  # a pair approved at least this share is not restricted
+ROUTINE_APPROVAL = 0.9  # licensing approving at least this share is routine (spot trade passes)
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,8 @@ class FlowResult:
     sector_met: np.ndarray  # (A, K, M) 0..1
     stock_start: np.ndarray  # (M, S) world commercial + strategic
     stock_end: np.ndarray  # (M, S)
+    asked: np.ndarray | None = None  # (M, S, A) what each buyer asked for: use + stock
+    # rebuilding + strategic purchases
     leaked: np.ndarray | None = None  # (M, S, E, I) part of the flows that passed a
     # licence or quota only by leakage (None: nothing leaked)
     quota_used: list[float] = field(default_factory=list)  # t per turn drawn on each pool
@@ -205,6 +208,13 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
         if any_restricted:
             passed, leaked, new_queue = _license(requested, allow, restricted, queue,
                                                  leakage if leaking else None)
+            if queue is not None:  # catching up never ships more than the exporter has;
+                capped = _scale_rows(passed, offer_left)  # what it cannot stays on file
+                if leaked is not None:
+                    leaked = leaked * np.where(passed > EPS, capped / np.maximum(passed, EPS), 0.0)
+                new_queue = np.minimum(new_queue + np.where(restricted, passed - capped, 0.0),
+                                       QUEUE_TURNS * np.maximum(requested, EPS))
+                passed = capped
         else:
             passed = requested.copy()
         if pools:
@@ -215,11 +225,15 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
         # tier 4, spot: what is left (blocked volume too) goes to open destinations that
         # still want it; a restricted importer cannot take it, and finds little else:
         # others' offers went to their own customers first
-        open_pairs = ~restricted
+        # (a pair under a tighter licence has had its decision, and what it refused waits
+        # on file; routine licensing lets spot trade through at its approval share)
+        open_pairs = ~restricted | (allow >= ROUTINE_APPROVAL)
         if pools:
             open_pairs = open_pairs & ~_exhausted(pools, quota_left, M, A)
         preference = open_pairs / cost if cost is not None else open_pairs
         spot = _fill(offer_left, demand_left, preference, None)
+        if any_restricted:
+            spot = spot * np.where(restricted, allow, 1.0)
         if pools:
             spot, _ = _apply_quotas(spot, None, pools, quota_left, count=True)
         flows += spot
@@ -233,9 +247,10 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     if flexibility > 0.0:
         received = flows.sum(axis=1)
         if (received < demand * (1 - 1e-9) - EPS).any():
-            movable = ~restricted
+            # material moves on to a short importer as far as its licence lets it
+            movable = passing if any_restricted else ~restricted
             if pools:  # material under a tonnage quota does not move on by bidding
-                movable = movable & ~_covered(pools, M, A)
+                movable = movable * ~_covered(pools, M, A)
             flows = _rebalance(flows, demand, movable, flexibility, received)
     return flows, requested, leaked, new_queue
 
@@ -247,21 +262,21 @@ def _license(requested: np.ndarray, allow: np.ndarray, restricted: np.ndarray,
              queue: np.ndarray | None, leakage: np.ndarray | None,
              ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """(shipped, leaked, applications still on file) for a licensed stage. Each turn the
-    licence approves ``allow`` of the applications on file (this turn's requests plus
-    those refused before, which stay on file while the restriction lasts); no pair ships
-    more than it requests now. So routine licensing (approvals near 1) delays a little
-    trade for a turn and then passes it all, while a freeze keeps trade down for as long
-    as it lasts. A leakage share of what is refused this turn leaves anyway."""
+    licence approves ``allow`` of the applications on file: this turn's requests plus those
+    refused before, which stay on file while the restriction lasts and ship when approved
+    (a catch-up, as in December 2010). So routine licensing (approvals near 1) only delays
+    some trade by a turn, while a freeze holds it back for as long as it lasts. A leakage
+    share of what is refused this turn leaves anyway. The caller keeps shipments within
+    each exporter's offer."""
     on_file = requested if queue is None else requested + queue * restricted
-    approved = on_file * allow
-    shipped = np.where(restricted, np.minimum(approved, requested), requested)
+    approved = np.where(restricted, on_file * allow, requested)
     refused = np.where(restricted, np.maximum(on_file - approved, 0.0), 0.0)
     queue_out = np.minimum(refused, QUEUE_TURNS * requested)
     leaked = None
     if leakage is not None:
-        leaked = (requested - shipped) * leakage
-        shipped = shipped + leaked
-    return shipped, leaked, queue_out
+        leaked = np.maximum(requested - approved, 0.0) * leakage
+        approved = approved + leaked
+    return approved, leaked, queue_out
 
 
 def _covered(pools: list[tuple[int, QuotaPool]], M: int, A: int) -> np.ndarray:
@@ -332,9 +347,10 @@ def _identity(m: int, n: int) -> np.ndarray:
 def _rebalance(flows: np.ndarray, demand: np.ndarray, open_pairs: np.ndarray,
                flexibility: float, received: np.ndarray | None = None) -> np.ndarray:
     """Importers left short bid material away from better-supplied actors, towards the world
-    fill ratio, by ``flexibility`` of the gap. Only material that may legally travel on to
-    the short importer moves (its exporter's licence to that importer is open), so a target
-    can buy another country's own output but not China's re-exported material."""
+    fill ratio, by ``flexibility`` of the gap. Material moves on to the short importer only
+    as far as its exporter's licence to that importer passes it (``open_pairs``: 1 open,
+    the approval share under a licence, 0 banned), so a target can buy another country's
+    own output but little of China's re-exported material under a freeze."""
     if received is None:
         received = flows.sum(axis=1)  # (M, I)
     world_fill = received.sum(axis=1) / np.maximum(demand.sum(axis=1), EPS)  # (M,)
@@ -422,13 +438,15 @@ def _rationing_curve(priority: tuple, strength: float) -> tuple[np.ndarray, ...]
 
 def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float = 0.5,
              rationing_strength: float = 1.0, terms: TradeTerms | None = None,
-             demand_response: np.ndarray | None = None) -> FlowResult:
+             demand_response: np.ndarray | None = None,
+             demand_level: np.ndarray | None = None) -> FlowResult:
     """Moves one turn of material; mutates ``state`` stocks, origin and returns the ledger.
 
     ``terms``: contracts, duties, leakage, quotas and plans (``TradeTerms``; None = neutral).
-    ``demand_response`` (A, K, M): the share of each sector's demand it still asks for at
-    this turn's prices (short-run demand destruction, ``market.py``); supply met is then
-    measured against the demand before it, so a sector priced out counts as short."""
+    ``demand_level`` (A, K, M): the long-run position of sector demand (thrifting,
+    ``demand.py``), part of what sectors need. ``demand_response`` (A, K, M): the share of
+    that they still ask for at this turn's prices (short-run demand destruction); supply
+    met is measured against the demand before it, so a sector priced out counts as short."""
     M, S, A = base.n_materials, base.n_stages, base.n_actors
     terms = terms or _NEUTRAL_TERMS
     capacity = state.capacity * pol.cap_mult
@@ -438,6 +456,8 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
         np.minimum(terms.planned_output, run_rate)
     recycled = state.recycle_capacity * pol.cap_mult
     sector_demand = base.demand * pol.demand_mult  # (A, K, M)
+    if demand_level is not None:
+        sector_demand = sector_demand * demand_level
     asked = sector_demand if demand_response is None else sector_demand * demand_response
     final_need = asked.sum(axis=1).T  # (M, A)
     pools = terms.quotas
@@ -447,6 +467,7 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
 
     production = np.zeros((M, S, A))
     need = np.zeros((M, S, A))
+    asked_all = np.zeros((M, S, A))
     delivered_use = np.zeros((M, S, A))
     offered = np.zeros((M, S, A))
     sold = np.zeros((M, S, A))
@@ -501,6 +522,7 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
         if any_build:
             build = pol.build[:, s] * active
             demand = demand + build
+        asked_all[:, s] = demand
         f, req, leaked, queue = _allocate(
             offer, demand, pol.reserved[:, s], pol.allow[:, s], pol.tariff[:, s], flexibility,
             restricted_all[:, s], bool(restricted_at[s]), bool(reserved_at[s]),
@@ -557,7 +579,8 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
                       need=need, delivered_use=delivered_use, offered=offered, sold=sold,
                       flows=flows, requested=requested, losses=losses,
                       sector_demand=sector_demand, sector_met=sector_met,
-                      stock_start=stock_start, stock_end=stock_end, leaked=leaked_all,
+                      stock_start=stock_start, stock_end=stock_end, asked=asked_all,
+                      leaked=leaked_all,
                       quota_used=[pool.tonnes_per_turn - left
                                   for pool, left in zip(pools, quota_left)],
                       licence_queue=queue_all)

@@ -1,0 +1,152 @@
+"""Per-scenario constants of the market, derived once (like the ``Baseline``).
+
+Turn-length conversions live here: a rate given per quarter or per year becomes a rate
+per turn, ``1 - (1 - rate) ** (turn in quarters or years)``, so a scenario with monthly
+turns adjusts as fast per year as one with quarterly turns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from wargame.scenario.model import Scenario
+
+EPS = 1e-12
+
+
+def per_turn(rate: float, periods_per_turn: float) -> float:
+    """A share closed per period, as a share closed per turn of ``periods_per_turn``."""
+    rate = min(max(float(rate), 0.0), 1.0)
+    return 1.0 - (1.0 - rate) ** periods_per_turn
+
+
+@dataclass(frozen=True)
+class MarketConstants:
+    """What the market mechanisms need from the scenario, as arrays.
+
+    Shapes: M materials, S stages (padded), A actors, K sectors."""
+
+    price_adjustment: float  # share of the log gap to the clearing price closed per turn
+    demand_adjustment: float  # share of the gap to the long-run demand level, per turn
+    thrift_reversal: float  # share of that speed when the level recovers (hysteresis)
+    supply_elasticity: float
+    utilisation_adjustment: float  # per turn
+    destocking_elasticity: float
+    precaution_turns: float  # precautionary cover, in turns of use
+    contract_drift: float  # per turn
+    leakage_share: float  # default for restrictions and quotas
+    pass_through: float
+    elasticity_short: np.ndarray  # (A, K, M) short-run price elasticity of sector demand
+    elasticity_long: np.ndarray  # (A, K, M) long-run
+    material_elasticity: np.ndarray  # (M,) short-run, sets the speed of price clearing
+    conversion: np.ndarray  # (M, S) base conversion margin: price - input price / yield
+    ramp_profile: np.ndarray  # (M, S, Y) share of nameplate by year of operation
+    headline_stage: np.ndarray  # (M,) the stage whose price is the headline
+    contract: np.ndarray  # (M, S, E, I) baseline contract shares
+    home_share: np.ndarray | None  # (M, S, A) share of own use from own output; None = all
+    turn_fraction: float
+
+
+def build_market_constants(sc: Scenario, base: object) -> MarketConstants:
+    """``base`` is the scenario's ``Baseline``."""
+    mk = sc.market
+    years = sc.turn_length_months / 12.0
+    quarters = sc.turn_length_months / 3.0
+    M, S, A, K = base.n_materials, base.n_stages, base.n_actors, base.n_sectors
+    material_sr = np.array([float(m.elasticity.value) for m in sc.materials])
+    material_sr = np.maximum(material_sr, 0.02)
+    multiple = float(mk.long_run_multiple.value)
+    material_lr = np.array([float(m.long_run_elasticity.value)
+                            if m.long_run_elasticity is not None else sr * multiple
+                            for m, sr in zip(sc.materials, material_sr)])
+    short = np.broadcast_to(material_sr[None, None, :], (A, K, M)).copy()
+    long = np.broadcast_to(material_lr[None, None, :], (A, K, M)).copy()
+    for k, sector in enumerate(sc.sectors):
+        if sector.elasticity_short_run is not None:
+            short[:, k, :] = max(float(sector.elasticity_short_run.value), 0.0)
+            if sector.elasticity_long_run is None:
+                long[:, k, :] = short[:, k, :] * multiple
+        if sector.elasticity_long_run is not None:
+            long[:, k, :] = float(sector.elasticity_long_run.value)
+    long = np.maximum(long, short)  # demand never answers less in the long run
+    base_price = base.base_price
+    conversion = np.zeros((M, S))
+    conversion[:, 1:] = np.maximum(base_price[:, 1:] - base_price[:, :-1] / base.yields[:, 1:], 0.0)
+    default_ramp = [float(f.value) for f in mk.ramp_up]
+    width = max([len(default_ramp)] + [len(st.ramp_up) for m in sc.materials for st in m.stages
+                                       if st.ramp_up is not None])
+    ramp = np.ones((M, S, width))
+    for mi, mat in enumerate(sc.materials):
+        for si, st in enumerate(mat.stages):
+            shares = [float(f.value) for f in st.ramp_up] if st.ramp_up is not None else default_ramp
+            ramp[mi, si, :len(shares)] = shares
+            ramp[mi, si, len(shares):] = shares[-1]
+    headline = np.array([mat.stage_index(mat.headline_stage) if mat.headline_stage else
+                         len(mat.stages) - 1 for mat in sc.materials])
+    contract, home_share = baseline_contracts(sc, base)
+    return MarketConstants(
+        price_adjustment=per_turn(mk.price_adjustment_per_quarter.value, quarters),
+        demand_adjustment=per_turn(mk.demand_adjustment_per_year.value, years),
+        thrift_reversal=float(mk.thrift_reversal_share.value),
+        supply_elasticity=float(mk.supply_elasticity.value),
+        utilisation_adjustment=per_turn(mk.utilisation_adjustment_per_quarter.value, quarters),
+        destocking_elasticity=float(mk.destocking_elasticity.value),
+        precaution_turns=float(mk.precautionary_cover_days.value) / (365.0 * years),
+        contract_drift=per_turn(mk.contract_drift_per_quarter.value, quarters),
+        leakage_share=float(mk.leakage_share.value),
+        pass_through=float(mk.pass_through.value),
+        elasticity_short=short, elasticity_long=long, material_elasticity=material_sr,
+        conversion=conversion, ramp_profile=ramp, headline_stage=headline,
+        contract=contract, home_share=home_share, turn_fraction=years,
+    )
+
+
+def baseline_contracts(sc: Scenario, base: object) -> tuple[np.ndarray, np.ndarray | None]:
+    """(contract shares (M, S, E, I), home shares (M, S, A) or None).
+
+    An importer without ``trade_shares`` buys from each exporter in proportion to the
+    exporter's baseline surplus (output less own use): the same mix for everyone, as the
+    quiet baseline implies. A ``trade_shares`` entry sets one importer's mix at one stage;
+    shares it leaves unnamed are spread over the other exporters in proportion to their
+    surplus. With ``import_share`` a producer imports that share of its own use."""
+    M, S, A = base.n_materials, base.n_stages, base.n_actors
+    output = base.capacity * base.utilisation + base.recycle_capacity
+    use = base.use_need
+    home = np.ones((M, S, A))
+    for entry in sc.trade_shares:
+        if entry.import_share is None or entry.material not in sc.material_index:
+            continue
+        m = sc.material_index[entry.material]
+        s = sc.materials[m].stage_index(entry.stage)
+        home[m, s, sc.actor_index[entry.importer]] = 1.0 - float(entry.import_share.value)
+    own_served = np.minimum(output, use * home)
+    surplus = np.maximum(output - own_served, 0.0)  # (M, S, E) offered abroad
+    share = surplus / np.maximum(surplus.sum(axis=2, keepdims=True), EPS)
+    contract = np.broadcast_to(share[:, :, :, None], (M, S, A, A)).copy()
+    eye = np.eye(A, dtype=bool)
+    contract[:, :, eye] = 0.0
+    for entry in sc.trade_shares:
+        if entry.material not in sc.material_index or entry.importer not in sc.actor_index:
+            continue
+        m = sc.material_index[entry.material]
+        s = sc.materials[m].stage_index(entry.stage)
+        i = sc.actor_index[entry.importer]
+        named = np.zeros(A)
+        for exporter, fig in entry.shares.items():
+            if exporter in sc.actor_index:
+                named[sc.actor_index[exporter]] = float(fig.value)
+        rest = max(0.0, 1.0 - named.sum())
+        others = surplus[m, s].copy()
+        others[named > 0] = 0.0
+        others[i] = 0.0
+        if others.sum() > EPS:
+            named = named + rest * others / others.sum()
+        elif named.sum() > EPS:
+            named = named / named.sum()
+        contract[m, s, :, i] = named
+    # normalise each importer's column (exporters' shares of its imports)
+    totals = contract.sum(axis=2, keepdims=True)
+    contract = np.where(totals > EPS, contract / np.maximum(totals, EPS), 0.0)
+    any_two_way = bool((home < 1.0).any())
+    return contract, (home if any_two_way else None)
