@@ -43,6 +43,7 @@ class Issue:
     path: Path_
     message: str
     at_key: bool = False  # point at the key itself (a misspelt name), not its value
+    ref: str | None = None  # the id the issue is about (an unknown or unused one)
 
 
 def _known(ids: Iterable[str]) -> str:
@@ -74,14 +75,15 @@ class _Checker:
         self.levels = [lv.id for lv in scenario.restriction_levels]
         self.moves = {m.id: m for m in scenario.moves}
 
-    def add(self, path: Path_, message: str, at_key: bool = False) -> None:
-        self.issues.append(Issue(tuple(path), message, at_key))
+    def add(self, path: Path_, message: str, at_key: bool = False, ref: Any = None) -> None:
+        self.issues.append(Issue(tuple(path), message, at_key,
+                                 ref if isinstance(ref, str) else None))
 
     # ---- helpers
     def ref(self, path: Path_, kind: str, value: Any, ids: Iterable[str]) -> bool:
         ids = list(ids)
         if value is not None and value not in ids:
-            self.add(path, _unknown(kind, value, ids))
+            self.add(path, _unknown(kind, value, ids), ref=value)
             return False
         return True
 
@@ -94,7 +96,7 @@ class _Checker:
         stage_ids = [st.id for st in material.stages]
         if stage_id not in stage_ids:
             self.add(path, _unknown("stage", stage_id, stage_ids,
-                                    of=f" for material '{material.id}'"))
+                                    of=f" for material '{material.id}'"), ref=stage_id)
 
     # ---- checks
     def run(self) -> list[Issue]:
@@ -134,7 +136,8 @@ class _Checker:
         for index, team in enumerate(self.s.teams):
             if team.id not in played:
                 self.add(("teams", index, "id"),
-                         f"team '{team.id}' plays no actor: give some actor 'team: {team.id}'")
+                         f"team '{team.id}' plays no actor: give some actor 'team: {team.id}'",
+                         ref=team.id)
 
     def baseline_entries(self) -> None:
         for field, keys in (("capacities", ("actor", "material", "stage")),
@@ -421,7 +424,8 @@ class _Checker:
             team_ok = self.ref(path + ("team",), "team", order.team, self.teams)
             move = self.moves.get(order.move)
             if move is None:
-                self.add(path + ("move",), _unknown("move", order.move, self.moves))
+                self.add(path + ("move",), _unknown("move", order.move, self.moves),
+                         ref=order.move)
                 continue
             if team_ok and not move.allowed_for(order.team):
                 self.add(path + ("team",), f"team '{order.team}' may not use move "
