@@ -173,7 +173,9 @@ def _message(error: dict[str, Any], found: Path_) -> str:
         return text.removeprefix("Value error, ")
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return "must be a whole number" + got
-    if kind in ("float_parsing", "float_type", "finite_number"):
+    if kind == "finite_number":
+        return "must be a finite number (not NaN or infinity)" + got
+    if kind in ("float_parsing", "float_type"):
         return "must be a number" + got
     if kind in ("bool_parsing", "bool_type"):
         return "must be true or false" + got
@@ -199,7 +201,8 @@ def _message(error: dict[str, Any], found: Path_) -> str:
     if kind == "too_long":
         return f"must have at most {ctx.get('max_length')} item(s)" + got
     if kind == "string_too_long":
-        return f"is too long (at most {ctx.get('max_length')} characters)"
+        length = len(value) if isinstance(value, str) else "?"
+        return f"is too long ({length:,} characters; at most {ctx.get('max_length'):,})"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "none_required":
