@@ -28,6 +28,10 @@ class FileRefused(UserError):
         super().__init__(f"{path}: {problem}")
 
 
+def _a(what: str) -> str:
+    return ("an " if what[:1] in "aeiou" else "a ") + what
+
+
 def _size_text(size: int) -> str:
     return f"{size / MiB:.1f} MiB" if size >= MiB else f"{size:,} bytes"
 
@@ -44,18 +48,18 @@ def read_bytes_bounded(path: str | os.PathLike, max_bytes: int, what: str) -> by
     except FileNotFoundError:
         raise FileRefused(name, f"no such {what}") from None
     except IsADirectoryError:
-        raise FileRefused(name, f"is a directory, not a {what}") from None
+        raise FileRefused(name, f"is a directory, not {_a(what)}") from None
     except OSError as exc:
         raise FileRefused(name, f"cannot read the {what} ({exc.strerror})") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise FileRefused(name, f"is a directory, not a {what}")
+            raise FileRefused(name, f"is a directory, not {_a(what)}")
         if not stat.S_ISREG(info.st_mode):
             raise FileRefused(name, f"is not a regular file (a device, pipe or socket); "
                                     f"save the {what} as an ordinary file and give its path")
         if info.st_size > max_bytes:
-            raise FileRefused(name, f"is too large for a {what} ({_size_text(info.st_size)}; "
+            raise FileRefused(name, f"is too large for {_a(what)} ({_size_text(info.st_size)}; "
                                     f"the limit is {_size_text(max_bytes)}); is it the "
                                     f"right file?")
         chunks = []
@@ -128,7 +132,7 @@ def read_json_bounded(path: str | os.PathLike, max_bytes: int, what: str,
     else:
         deep = json_depth_exceeds(value, max_depth)
     if deep:
-        raise FileRefused(name, f"nested more than {max_depth} levels deep: not a {what} "
+        raise FileRefused(name, f"nested more than {max_depth} levels deep: not {_a(what)} "
                                 "this program wrote")
     return value
 

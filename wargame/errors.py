@@ -4,3 +4,15 @@
 
 class UserError(Exception):
     """A problem the user can fix (bad file, unknown id): printed as one line, exit 2."""
+
+
+def os_error_text(exc: OSError) -> str:
+    """An operating-system error in plain words (the shell's file size limit, a full disk)."""
+    import errno
+
+    if exc.errno == errno.EFBIG:
+        return ("file size limit reached (the shell's 'ulimit -f'); raise the limit or "
+                "write somewhere else")
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    return exc.strerror or str(exc)

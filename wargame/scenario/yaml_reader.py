@@ -69,6 +69,7 @@ class ParsedYaml:
     problems: list[Problem]
     fatal: bool = False
     tainted: set[Path_] = field(default_factory=set)
+    empty: bool = False  # no value at all (only comments, or nothing)
 
 
 # --------------------------------------------------------------------------- events
@@ -525,7 +526,7 @@ def parse_yaml(text: str, filename: str, max_values: int = MAX_YAML_VALUES,
                           fatal=True)
     if builder.documents == 0 or (builder.root is None and not builder.problems):
         return ParsedYaml(None, Positions(), [Problem(filename, 1, 1, "the file is empty")],
-                          fatal=True)
+                          fatal=True, empty=True)
     builder.positions[()] = builder.root_pos
     return ParsedYaml(builder.root, builder.positions, builder.problems,
                       tainted=builder.tainted)
