@@ -16,3 +16,11 @@ def os_error_text(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC:
         return "the disk is full"
     return exc.strerror or str(exc)
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters other than newline and tab
+    (an ANSI escape in a hostile id, say) are shown escaped, never sent raw."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c in "\n\t" else repr(c)[1:-1] for c in text)

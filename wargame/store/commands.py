@@ -9,22 +9,27 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from wargame.store.store import SessionStore, StoreError, default_db_path
+from wargame.errors import UserError, os_error_text
+
+if TYPE_CHECKING:  # imported when a command runs: building the parser stays light
+    from wargame.store.store import SessionStore
 
 
 def _user_error(message: str) -> Exception:
-    from wargame.errors import UserError
-
     return UserError(message)
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="FILE", type=Path, default=None,
-                        help=f"session database (default: {default_db_path()})")
+                        help="session database (default: $WARGAME_DB, else sessions.sqlite "
+                             "in your data folder)")
 
 
-def _open(args: argparse.Namespace) -> SessionStore:
+def _open(args: argparse.Namespace) -> "SessionStore":
+    from wargame.store.store import SessionStore, StoreError
+
     try:
         return SessionStore(args.db)
     except StoreError as exc:
@@ -93,6 +98,7 @@ def format_session_line(record) -> str:
 
 
 def sessions_command(args: argparse.Namespace) -> int:
+    from wargame.store.store import StoreError, default_db_path
     path = args.db if args.db is not None else default_db_path()
     if not Path(path).exists():
         print(HEADER)
@@ -110,6 +116,7 @@ def sessions_command(args: argparse.Namespace) -> int:
 
 
 def replay_command(args: argparse.Namespace) -> int:
+    from wargame.store.store import StoreError
     from wargame.store.replay import replay_session
 
     with _open(args) as store:
@@ -130,6 +137,7 @@ def replay_command(args: argparse.Namespace) -> int:
 
 
 def rewind_command(args: argparse.Namespace) -> int:
+    from wargame.store.store import StoreError
     with _open(args) as store:
         try:
             sid = store.resolve_id(args.session)
@@ -142,6 +150,7 @@ def rewind_command(args: argparse.Namespace) -> int:
 
 
 def fork_command(args: argparse.Namespace) -> int:
+    from wargame.store.store import StoreError
     with _open(args) as store:
         try:
             sid = store.resolve_id(args.session)
@@ -153,6 +162,7 @@ def fork_command(args: argparse.Namespace) -> int:
 
 
 def export_command(args: argparse.Namespace) -> int:
+    from wargame.store.store import StoreError
     with _open(args) as store:
         try:
             sid = store.resolve_id(args.session)
@@ -170,23 +180,27 @@ def export_command(args: argparse.Namespace) -> int:
             os.fsync(fh.fileno())
         os.replace(tmp, out)
     except OSError as exc:
-        raise _user_error(f"{out}: cannot write ({exc.strerror})") from None
+        raise _user_error(f"{out}: cannot write ({os_error_text(exc)})") from None
     print(f"session {sid} exported to {out}")
     return 0
 
 
 def import_command(args: argparse.Namespace) -> int:
-    try:
-        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _user_error(f"{args.file}: cannot read ({exc.strerror})") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise _user_error(f"{args.file}: not a JSON file ({exc})") from None
+    """The file is read with bounded size and nesting (``wargame.bounded_files``); what it
+    holds is checked by the store. A problem of the file names the file; a problem of the
+    database names the database."""
+    from wargame.bounded_files import read_json_bounded
+    from wargame.limits import MAX_IMPORT_BYTES
+    from wargame.store.store import ImportFileError, StoreError
+
+    data = read_json_bounded(args.file, MAX_IMPORT_BYTES, "session export")
     with _open(args) as store:
         try:
             record = store.import_session(data)
-        except StoreError as exc:
+        except ImportFileError as exc:
             raise _user_error(f"{args.file}: {exc.problem}") from None
+        except StoreError as exc:
+            raise _user_error(str(exc)) from None
     original = data.get("session", {}).get("id")
     note = "" if record.id == original else f" (id {original} was taken)"
     print(f"{record.id}: imported{note}")
