@@ -4,7 +4,7 @@ Files are treated as hostile: a scenario, an orders file or a session export is 
 when it is a regular file below a size limit, its YAML/JSON may not expand or nest beyond
 what any real file needs, and every number and text in it must be finite and of sensible
 size. The values are chosen far above what a real exercise needs (the shipped scenario is
-155 KiB, about 13,000 YAML values, nested 7 deep) so that no designer meets them, and far
+155 KiB, about 12,800 YAML values, nested 7 deep) so that no designer meets them, and far
 below what would hurt (each refusal takes well under 2 s and 100 MB).
 
 ``scenarios/README.md`` ("Limits") documents them for designers; change both together.
@@ -15,12 +15,14 @@ KiB = 1024
 MiB = 1024 * KiB
 
 # ---- files (checked before reading: a larger file, a device or a FIFO is refused)
-MAX_SCENARIO_BYTES = 4 * MiB  # the shipped scenario is 155 KiB
-MAX_ORDERS_BYTES = 4 * MiB  # 200 turns x 10 teams x 10 orders of ~150 bytes is 3 MiB
+MAX_SCENARIO_BYTES = 2 * MiB  # the shipped scenario is 155 KiB
+MAX_ORDERS_BYTES = 2 * MiB  # 200 turns x 10 teams x 5 orders of ~150 bytes is 1.5 MiB
 MAX_IMPORT_BYTES = 256 * MiB  # a session export holds a full state snapshot per turn
 
 # ---- YAML structure (counted while building, so an alias bomb stops early)
-MAX_YAML_VALUES = 250_000  # scalars + lists + mappings, each alias counted at full size
+# scalars + lists + mappings, each alias counted at full size (the shipped scenario: 12,800;
+# reading stops at once past it, so a refusal costs at most ~1 s of parsing)
+MAX_YAML_VALUES = 150_000
 MAX_NESTING = 64  # lists/mappings inside each other (the shipped scenario: 7; JSON too)
 
 # ---- text (characters)

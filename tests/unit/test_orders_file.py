@@ -107,7 +107,7 @@ def test_an_alias_bomb_as_an_order_id_is_refused_early(scenario):
     text = "- {turn: 1, team: beijing, move: export_licences, id: " + \
         "{" + ", ".join(lines) + "}}\n"
     problems = refused(text, scenario)
-    assert len(problems) == 1 and "expands to more than 250,000 values" in problems[0]
+    assert len(problems) == 1 and "expands to more than 150,000 values" in problems[0]
 
 
 def test_files_that_are_not_plain_or_too_large_are_not_read(scenario, tmp_path):

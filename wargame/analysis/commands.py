@@ -117,7 +117,7 @@ def simulate_command(args: argparse.Namespace) -> int:
             Path(args.json).write_text(json.dumps(payload, sort_keys=True, indent=1,
                                                   allow_nan=False) + "\n", encoding="utf-8")
         except OSError as exc:
-            raise UserError(f"{args.json}: cannot write the results ({os_error_text(exc)})"
+            raise UserError(f"{args.json}: cannot write the results: {os_error_text(exc)}"
                             ) from None
     tail = f"; saved as session {session_id}" if session_id else ""
     print(f"{scenario.id}: {len(results)} turn(s) played, seed {seed}, "

@@ -20,6 +20,7 @@ built into plain dicts, lists and scalars by ``_Builder`` without recursion:
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -135,20 +136,37 @@ def _resolve_plain(value: str) -> str:
     return _STR
 
 
-@functools.lru_cache(maxsize=1)
-def _constructor() -> Any:
-    from ruamel.yaml import YAML
+def _construct(kind: str, value: str, explicit: bool) -> Any:
+    """An int/float/bool/null scalar by YAML 1.2 rules (``1_000``, ``0x1f``, ``0o17``,
+    ``.inf``, ``~``), as ruamel.yaml reads them; raises ValueError when an explicit tag
+    does not fit (``!!int abc``)."""
+    if explicit and _resolve_plain(value) != _YAML_TAG + kind and not (
+            kind == "float" and _resolve_plain(value) == _YAML_TAG + "int"):
+        raise ValueError(f"not a YAML {kind}")
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return value.lower() == "true"
+    text = value.replace("_", "")
+    sign = -1 if text[:1] == "-" else 1
+    if text[:1] in ("-", "+"):
+        text = text[1:]
+    if kind == "int":
+        for prefix, base in (("0b", 2), ("0x", 16), ("0o", 8)):
+            if text[:2].lower() == prefix:
+                return sign * int(text[2:], base)
+        return sign * int(text)
+    lowered = text.lower()
+    if lowered == ".inf":
+        return sign * math.inf
+    if lowered == ".nan":
+        return math.nan
+    return sign * float(text)
 
-    return YAML(typ="safe", pure=True).constructor
 
-
-def _construct(kind: str, value: str, mark: Any) -> Any:
-    """An int/float/bool/null scalar by ruamel.yaml's YAML 1.2 rules (``1_000``, ``0x1f``,
-    ``.inf``, ``~``)."""
-    from ruamel.yaml.nodes import ScalarNode
-
-    return getattr(_constructor(), "construct_yaml_" + kind)(
-        ScalarNode(_YAML_TAG + kind, value, mark, mark))
+def _too_deep(limit: int) -> str:
+    return (f"lists and mappings are nested more than {limit} levels deep here; a real file "
+            "needs far fewer: check for unclosed brackets")
 
 
 def _short_tag(tag: str) -> str:
@@ -273,10 +291,8 @@ class _Builder:
     def start(self, event: Any, is_map: bool) -> None:
         pos = _pos(event)
         if len(self.stack) >= self.max_depth:
-            raise _LimitReached(Problem(
-                self.filename, pos[0], pos[1],
-                f"lists and mappings are nested more than {self.max_depth} levels deep "
-                "here; a real file needs far fewer: check for unclosed brackets"))
+            raise _LimitReached(Problem(self.filename, pos[0], pos[1],
+                                        _too_deep(self.max_depth)))
         self._count(1, pos)
         tag = event.tag
         refused = tag not in (None, "!", _MAP if is_map else _SEQ)
@@ -309,11 +325,10 @@ class _Builder:
                 value = event.value
             elif kind in _SCALAR_KINDS:
                 try:
-                    value = _construct(kind, event.value, event.start_mark)
-                except Exception as exc:  # e.g. "!!int abc": any failure is the file's
+                    value = _construct(kind, event.value, explicit=event.tag is not None)
+                except ValueError:  # e.g. "!!int abc", or 5,000 digits
                     refused = True
-                    self.problem(pos, f"cannot read {event.value!r} as {kind}: "
-                                      f"{str(exc).splitlines()[0][:120]}")
+                    self.problem(pos, f"cannot read {event.value[:40]!r} as {kind}")
             elif kind == "merge":  # '<<' merges as a key; as a value it is text
                 value = _MergeKey if self._expecting_key() else event.value
             else:
@@ -466,8 +481,8 @@ def syntax_problem(exc: BaseException, text: str, filename: str) -> Problem:
         return Problem(filename, line, col, f"YAML syntax error: {message}")
 
     if "nesting depth" in problem:
-        return at(problem_mark, f"lists and mappings are nested too deeply here (more than "
-                                f"{MAX_NESTING} levels); check for unclosed brackets")
+        line, col = _pos(problem_mark) if problem_mark is not None else (1, 1)
+        return Problem(filename, line, col, _too_deep(MAX_NESTING))
     if "quoted scalar" in context:
         quote = _char_at(text, context_mark) if context_mark else '"'
         if "end of stream" in problem or "document" in problem:
