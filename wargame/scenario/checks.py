@@ -7,6 +7,7 @@ baseline is legal but drifts on a quiet turn, which misleads an exercise.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -457,12 +458,18 @@ class _Checker:
                          + "; add it under 'sources:'")
 
 
+@functools.lru_cache(maxsize=None)
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(attribute, name in the file) of a model's fields (``model_fields`` is slow)."""
+    return tuple((name, field.alias or name) for name, field in model.model_fields.items())
+
+
 def _figures(value: Any, path: Path_) -> Iterator[tuple[Path_, Figure]]:
     if isinstance(value, Figure):
         yield path, value
     elif isinstance(value, BaseModel):
-        for name, field in type(value).model_fields.items():
-            yield from _figures(getattr(value, name), path + (field.alias or name,))
+        for name, shown in _fields(type(value)):
+            yield from _figures(getattr(value, name), path + (shown,))
     elif isinstance(value, (tuple, list)):
         for index, item in enumerate(value):
             yield from _figures(item, path + (index,))

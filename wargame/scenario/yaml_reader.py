@@ -76,12 +76,14 @@ class ParsedYaml:
 # --------------------------------------------------------------------------- events
 
 
+try:
+    from yaml import CBaseLoader as _CParser
+except ImportError:  # PyYAML without libyaml (or without PyYAML): ruamel's parser below
+    _CParser = None
+
+
 def _c_parser() -> Any:
-    try:
-        from yaml import CBaseLoader
-    except ImportError:  # PyYAML without libyaml: the pure-Python parser below
-        return None
-    return CBaseLoader
+    return _CParser
 
 
 def yaml_events(text: str) -> Iterator[Any]:
@@ -116,16 +118,37 @@ def _yaml_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+# YAML 1.2 implicit resolvers (ruamel.yaml's table for version 1.2, copied so that the fast
+# path does not import ruamel): tag and pattern by first character of a plain scalar.
+_IMPLICIT_1_2 = (
+    ("bool", "tTfF", r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    ("float", "-+0123456789.", r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+        |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$"""),
+    ("int", "-+0123456789", r"""^(?:[-+]?0b[0-1_]+
+        |[-+]?0o?[0-7_]+
+        |[-+]?[0-9_]+
+        |[-+]?0x[0-9a-fA-F_]+)$"""),
+    ("merge", "<", r"^(?:<<)$"),
+    ("null", "~nN", r"^(?:~|null|Null|NULL|)$"),
+    ("timestamp", "0123456789", r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+        |[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?
+        (?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?
+        (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$"""),
+    ("value", "=", r"^(?:=)$"),
+)
+
+
 @functools.lru_cache(maxsize=1)
 def _resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
-    """YAML 1.2 implicit resolvers by first character (ruamel.yaml's own table)."""
-    from ruamel.yaml.resolver import implicit_resolvers
-
     table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-    for versions, tag, regexp, first in implicit_resolvers:
-        if (1, 2) in versions:
-            for char in first:
-                table.setdefault(char, []).append((tag, regexp))
+    for kind, first, pattern in _IMPLICIT_1_2:
+        compiled = re.compile(pattern, re.X)
+        for char in first:
+            table.setdefault(char, []).append((_YAML_TAG + kind, compiled))
+    table.setdefault("", []).append((_YAML_TAG + "null", re.compile(r"^$")))
     return table
 
 
