@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
-import time
+import timeit
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,12 +32,7 @@ print((imported - start) * 1000, (done - imported) * 1000)
 
 
 def _median_ms(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000.0)
-    return statistics.median(times)
+    return statistics.median(timeit.repeat(fn, number=1, repeat=repeats)) * 1000.0
 
 
 def bench(repeats: int = 15, reference: bool = True) -> list[tuple[str, float, str]]:
