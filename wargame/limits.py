@@ -17,7 +17,9 @@ MiB = 1024 * KiB
 # ---- files (checked before reading: a larger file, a device or a FIFO is refused)
 MAX_SCENARIO_BYTES = 2 * MiB  # the shipped scenario is 155 KiB
 MAX_ORDERS_BYTES = 2 * MiB  # 200 turns x 10 teams x 5 orders of ~150 bytes is 1.5 MiB
-MAX_IMPORT_BYTES = 256 * MiB  # a session export holds a full state snapshot per turn
+# a session export holds a state snapshot per turn: ~80 KiB a turn for the shipped
+# scenario (a 12-turn game exports to 1 MiB), so 200 turns with archived branches fit
+MAX_IMPORT_BYTES = 64 * MiB
 
 # ---- YAML structure (counted while building, so an alias bomb stops early)
 # scalars + lists + mappings, each alias counted at full size (the shipped scenario: 12,800;

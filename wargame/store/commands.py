@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wargame.errors import UserError, os_error_text
+from wargame.errors import UserError, os_error_text, printable
 
 if TYPE_CHECKING:  # imported when a command runs: building the parser stays light
     from wargame.store.store import SessionStore
@@ -106,7 +106,8 @@ def sessions_command(args: argparse.Namespace) -> int:
         return 0
     with _open(args) as store:
         try:
-            lines = [format_session_line(record) for record in store.list_sessions()]
+            lines = [printable(format_session_line(record))  # ids from an import
+                     for record in store.list_sessions()]
         except StoreError as exc:
             raise _user_error(str(exc)) from None
     print(HEADER)  # only once the file has been read: an error is then the only output

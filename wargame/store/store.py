@@ -232,7 +232,7 @@ _FILE_SIZE_LIMIT = ("file size limit reached (the shell's 'ulimit -f'); the chan
                     "saved: raise the limit and try again")
 _ERRORS = (
     ("disk is full", "the disk is full (or the database hit its size limit); the change was "
-                     "not saved and the file is unchanged"),
+                     "not saved"),
     ("readonly", "the file is read-only; nothing can be saved to it"),
     ("read-only", "the file is read-only; nothing can be saved to it"),
     ("not a database", "not a SQLite database (corrupt, or another kind of file)"),
