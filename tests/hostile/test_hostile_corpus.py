@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from conftest import CASES, MAX_GROWTH_KIB, argv_for, run_cli  # tests/hostile/conftest.py
+from hostile_corpus import CASES, MAX_GROWTH_KIB, argv_for, run_cli
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
