@@ -7,6 +7,7 @@ baseline is legal but drifts on a quiet turn, which misleads an exercise.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -32,8 +33,8 @@ _PARAM_TYPES_FOR_KIND: dict[str, set[str]] = {
     "share": {"number"},
     "level": {"choice"},
     "parameter": {"choice"},
-    "move": set(),
-    "inject": set(),
+    "move": {"choice"},
+    "inject": {"choice"},
 }
 _STAGE_WORDS = ("all", "first", "last")
 
@@ -45,6 +46,7 @@ class Issue:
     path: Path_
     message: str
     at_key: bool = False  # point at the key itself (a misspelt name), not its value
+    ref: str | None = None  # the id the issue is about (an unknown or unused one)
 
 
 def _known(ids: Iterable[str]) -> str:
@@ -59,6 +61,12 @@ def _unknown(kind: str, value: Any, ids: Iterable[str], of: str = "") -> str:
     close = difflib.get_close_matches(str(value), ids, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
     return f"unknown {kind} '{value}'{of} ({hint}{_known(ids)})"
+
+
+def is_figure_arg(value: Any) -> bool:
+    """An effect argument written as a Figure: ``{value: 96600, source: DRC, note: ...}``."""
+    return isinstance(value, dict) and "value" in value and \
+        set(value) <= {"value", "source", "note"}
 
 
 def _is_number(value: Any) -> bool:
@@ -76,14 +84,15 @@ class _Checker:
         self.levels = [lv.id for lv in scenario.restriction_levels]
         self.moves = {m.id: m for m in scenario.moves}
 
-    def add(self, path: Path_, message: str, at_key: bool = False) -> None:
-        self.issues.append(Issue(tuple(path), message, at_key))
+    def add(self, path: Path_, message: str, at_key: bool = False, ref: Any = None) -> None:
+        self.issues.append(Issue(tuple(path), message, at_key,
+                                 ref if isinstance(ref, str) else None))
 
     # ---- helpers
     def ref(self, path: Path_, kind: str, value: Any, ids: Iterable[str]) -> bool:
         ids = list(ids)
         if value is not None and value not in ids:
-            self.add(path, _unknown(kind, value, ids))
+            self.add(path, _unknown(kind, value, ids), ref=value)
             return False
         return True
 
@@ -96,7 +105,7 @@ class _Checker:
         stage_ids = [st.id for st in material.stages]
         if stage_id not in stage_ids:
             self.add(path, _unknown("stage", stage_id, stage_ids,
-                                    of=f" for material '{material.id}'"))
+                                    of=f" for material '{material.id}'"), ref=stage_id)
 
     # ---- checks
     def run(self) -> list[Issue]:
@@ -152,7 +161,8 @@ class _Checker:
         for index, team in enumerate(self.s.teams):
             if team.id not in played:
                 self.add(("teams", index, "id"),
-                         f"team '{team.id}' plays no actor: give some actor 'team: {team.id}'")
+                         f"team '{team.id}' plays no actor: give some actor 'team: {team.id}'",
+                         ref=team.id)
 
     def baseline_entries(self) -> None:
         for field, keys in (("capacities", ("actor", "material", "stage")),
@@ -305,6 +315,13 @@ class _Checker:
 
     def arg_value(self, path: Path_, name: str, kind: str, value: Any, effect: Effect,
                   params: dict[str, ParamSpec] | None, inject: Any) -> None:
+        if is_figure_arg(value):  # {value, source, note}: a literal with its source
+            source = value.get("source")
+            if source is not None and source not in self.s.sources:
+                self.add(path + ("source",), _unknown("source", source, self.s.sources)
+                         + "; add it under 'sources:'")
+            value = value["value"]
+            path = path + ("value",)
         if kind in ("actors", "stages") and isinstance(value, list):
             if not value:
                 self.add(path, f"'{name}' must not be an empty list")
@@ -408,6 +425,12 @@ class _Checker:
                 if choice not in self.levels:
                     self.add(path, f"choice '{choice}' of '{value}' is not a restriction "
                                    f"level ({_known(self.levels)})")
+        elif kind in ("move", "inject"):
+            known = self.moves if kind == "move" else [i.id for i in self.s.injects]
+            for choice in spec.choices:
+                if choice not in known:
+                    self.add(path, f"choice '{choice}' of '{value}' is not a {kind} id "
+                                   f"({_known(known)})")
         elif kind == "parameter":
             for choice in spec.choices:
                 if choice not in SETTABLE_PARAMETERS:
@@ -447,7 +470,8 @@ class _Checker:
             team_ok = self.ref(path + ("team",), "team", order.team, self.teams)
             move = self.moves.get(order.move)
             if move is None:
-                self.add(path + ("move",), _unknown("move", order.move, self.moves))
+                self.add(path + ("move",), _unknown("move", order.move, self.moves),
+                         ref=order.move)
                 continue
             if team_ok and not move.allowed_for(order.team):
                 self.add(path + ("team",), f"team '{order.team}' may not use move "
@@ -479,12 +503,18 @@ class _Checker:
                          + "; add it under 'sources:'")
 
 
+@functools.lru_cache(maxsize=None)
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(attribute, name in the file) of a model's fields (``model_fields`` is slow)."""
+    return tuple((name, field.alias or name) for name, field in model.model_fields.items())
+
+
 def _figures(value: Any, path: Path_) -> Iterator[tuple[Path_, Figure]]:
     if isinstance(value, Figure):
         yield path, value
     elif isinstance(value, BaseModel):
-        for name, field in type(value).model_fields.items():
-            yield from _figures(getattr(value, name), path + (field.alias or name,))
+        for name, shown in _fields(type(value)):
+            yield from _figures(getattr(value, name), path + (shown,))
     elif isinstance(value, (tuple, list)):
         for index, item in enumerate(value):
             yield from _figures(item, path + (index,))
