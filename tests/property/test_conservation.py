@@ -56,10 +56,8 @@ def test_material_is_conserved_and_nothing_goes_negative(data, which, seed):
             assert np.all(np.isfinite(array)), name
             assert array.min() >= -1e-9, f"negative {name}: {array.min()}"
         assert np.all(state.utilisation <= 1.0 + 1e-9)
-        for rows in result.indicators["flows"].values():
-            for flows in rows.values():
-                assert all(tonnes >= 0 for _e, _i, tonnes, _s in flows)
-        for sectors in result.indicators["supply_met"].values():
+        assert all(row.tonnes_per_turn >= 0 for row in result.indicators.flows)
+        for sectors in result.indicators.supply_met_share.values():
             assert all(0.0 <= v <= 1.0 + 1e-9 for v in sectors.values())
         # every rejected order has a reason, every legal one is accepted
         for order, outcome in zip(orders, result.outcomes):

@@ -44,6 +44,7 @@ def test_replaying_from_a_serialised_state_matches():
     again = run_game(sc, turns=2, bots=["beijing"], state=middle)
     assert again[-1].state.content_hash() == results[-1].state.content_hash()
     assert again[-1].explanations == results[-1].explanations
+    assert again[-1].indicators == results[-1].indicators
 
 
 def test_engine_imports_nothing_impure():
@@ -58,20 +59,27 @@ def test_stacked_what_if_runs_equal_one_by_one_runs():
     exactly what resolving each variant alone gives."""
     import pytest
 
-    from wargame.engine.resolve import _alt_headlines, _simulate, _what_if_headlines, plan_turn
-    from wargame.engine.state import baseline
+    from wargame.engine import rules_for
+    from wargame.engine.explain import what_if_headlines
+    from wargame.engine.indicators import headline_dict, headline_values
+    from wargame.engine.planning import plan_turn
+    from wargame.engine.simulate import simulate_plan
 
     sc = load_scenario(MINI)
+    rules = rules_for(sc)
     state = run_game(sc, seed=3, turns=2, bots=[t.id for t in sc.teams])[-1].state
     orders = [Order("beijing", "export_licences", {"material": "ree", "targets": "USA",
                                                    "level": "freeze"}, id="a"),
               Order("washington", "release_stockpile", {"tonnes": 500}, id="b")]
-    plan = plan_turn(sc, state, orders)
-    groups = sorted({m["group"] for m in plan.measures})
-    stacked = _what_if_headlines(sc, baseline(sc), plan, groups)
+    plan = plan_turn(rules, state, orders)
+    groups = sorted({m.group for m in plan.measures})
+    assert len(groups) >= 3
+    stacked = what_if_headlines(rules, plan, groups)
     for group, heads in zip(groups, stacked):
-        st, flow, pol, _ = _simulate(sc, baseline(sc), plan, exclude=group)
-        alone = _alt_headlines(sc, baseline(sc), st, pol, flow)
+        prepared, flow = simulate_plan(rules, plan, exclude=group)
+        alone = headline_dict(sc, *headline_values(
+            rules.baseline, prepared.state.price, prepared.policy.sector_cap,
+            flow.sector_demand, flow.sector_met))
         assert heads.keys() == alone.keys()
         for key in heads:
             assert heads[key] == pytest.approx(alone[key], abs=1e-9), (group, key)

@@ -211,7 +211,7 @@ def test_injects_deck_and_free_text_are_logged_and_replayed(db, scenario):
     free = ex.fire_inject("A port strike in Rotterdam")
     assert free["inject"]["title"] == "A port strike in Rotterdam"
     result = ex.play_turn()
-    fired_ids = [i.get("id") for i in result.injects_fired]
+    fired_ids = [i.inject_id for i in result.injects_fired]
     assert "typhoon" in fired_ids
     assert {(t, src) for t, _, src in ex.injects()} >= {(1, "facilitator"), (1, "deck")}
     play(ex, 3)
@@ -311,7 +311,8 @@ def test_team_view_and_history_for_charts(db, scenario):
     assert view is not None and view.to_dict()
     history = ex.indicators()
     assert [t for t, _ in history] == [1, 2, 3]
-    assert all("prices" in ind for _, ind in history)
+    assert [ind.turn for _, ind in history] == [1, 2, 3]
+    assert all(ind.world_price_usd_per_kg for _, ind in history)
     assert [t for t, _ in ex.results()] == [1, 2, 3]
     with pytest.raises(ExerciseError, match="unknown team"):
         ex.team_view("atlantis")

@@ -12,7 +12,7 @@ Every tonne is in the ledger: sources (production, recycling) = sinks (sector us
 processing losses) + stock change.
 
 Arrays are (material, actor) per stage; materials never interact within a turn, which is
-what lets ``resolve._what_if_headlines`` stack explanation variants along that axis.
+what lets ``explain.what_if_headlines`` stack explanation variants along that axis.
 """
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wargame.engine.baseline import Baseline
 from wargame.engine.policy import Policy
-from wargame.engine.state import Baseline, GameState
+from wargame.engine.state import GameState
 
 EPS = 1e-12
 SELL_DOWN = 0.5  # share of stock above target offered each turn

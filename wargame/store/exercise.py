@@ -29,12 +29,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from wargame.engine import (
+    ENGINE_MODEL_VERSION,
     FACILITATOR,
     OUTCOME_ACCEPTED,
     OUTCOME_REJECTED,
     GameState,
     Order,
+    TurnIndicators,
     TurnResult,
     bot_orders,
     initial_state,
@@ -251,6 +255,7 @@ class Exercise:
             phase=BRIEFING,
             created_payload={"scenario_id": scenario.id, "scenario_hash": scenario.content_hash,
                              "seed": seed, "wargame_version": _wargame_version(),
+                             "engine_model_version": ENGINE_MODEL_VERSION,
                              "teams": {t.team: t.controller for t in setups}},
         )
         return cls(store, record, scenario, state)
@@ -575,8 +580,8 @@ class Exercise:
         result, new_state = prepared.result, prepared.result.state
         turn = self.turn
         events = [
-            (turn, RANDOM_DRAWS, {"draws": list(result.draws)}),
-            (turn, DECK_INJECTS, {"injects": list(result.injects_fired)}),
+            (turn, RANDOM_DRAWS, {"draws": prepared.payload["draws"]}),
+            (turn, DECK_INJECTS, {"injects": prepared.payload["injects_fired"]}),
             (turn, TURN_RESOLVED, {"result": prepared.payload,
                                    "state_hash": prepared.state_hash}),
             (turn, PHASE, {"phase": DEBRIEF}),
@@ -706,10 +711,21 @@ class Exercise:
     def committed_turns(self) -> list[int]:
         return [e.turn for e in self.store.events(self.id, kinds=[TURN_RESOLVED])]
 
-    def indicators(self) -> list[tuple[int, dict]]:
-        """(turn, indicators) for every committed turn of the live line, in order."""
-        return [(e.turn, e.payload["result"].get("indicators", {}))
-                for e in self.store.events(self.id, kinds=[TURN_RESOLVED])]
+    def indicators(self) -> list[tuple[int, TurnIndicators]]:
+        """(turn, indicators) for every committed turn of the live line, in order, read
+        back into the engine's typed ``TurnIndicators`` (validated)."""
+        out = []
+        for e in self.store.events(self.id, kinds=[TURN_RESOLVED]):
+            try:
+                out.append((e.turn, TurnIndicators.from_json_dict(
+                    e.payload["result"].get("indicators"))))
+            except ValidationError as exc:
+                raise ExerciseError(
+                    f"session {self.id}, turn {e.turn}: its stored indicators cannot be "
+                    f"read by this version ({exc.error_count()} problem(s), first: "
+                    f"{exc.errors()[0]['msg']} at "
+                    f"{'.'.join(map(str, exc.errors()[0]['loc']))})") from None
+        return out
 
     def results(self) -> list[tuple[int, dict]]:
         """(turn, result dict without state) for every committed turn."""
