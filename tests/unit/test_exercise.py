@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from wargame.engine import (
+    ENGINE_MODEL_VERSION,
     OUTCOME_ACCEPTED,
     OUTCOME_OVERRIDDEN,
     OUTCOME_REJECTED,
@@ -57,6 +58,24 @@ def test_create_starts_in_briefing_with_the_initial_state(db, scenario):
     assert ex.turn_limit == scenario.turns
     with pytest.raises(ExerciseError, match="unknown team"):
         Exercise.create(db, scenario, teams={"atlantis": "bot"})
+
+
+def test_a_session_records_the_engine_model_version(db, scenario):
+    ex = Exercise.create(db, scenario, seed=3)
+    created = ex.store.events(ex.id, kinds=["session_created"])[0]
+    assert created.payload["engine_model_version"] == ENGINE_MODEL_VERSION
+
+
+def test_stored_payloads_hold_only_finite_json_numbers(db, scenario):
+    """The store keeps plain JSON: no NaN or infinity anywhere in a turn's events."""
+    import json
+
+    ex = Exercise.create(db, scenario, seed=4, teams=ALL_BOTS)
+    for _ in range(3):
+        ex.play_turn()
+    for event in ex.log():
+        json.dumps(event.payload, allow_nan=False)
+    assert [ind.turn for _, ind in ex.indicators()] == [1, 2, 3]
 
 
 def test_phases_run_in_order_and_wrong_phase_is_refused(db, scenario):

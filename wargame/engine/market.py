@@ -51,7 +51,7 @@ def clear_prices(response: PriceResponse, base: Baseline, state: GameState, pol:
     if has_tariffs:
         # tariff revenue to the importer's team
         revenue = (imports * pol.tariff * state.price[:, :, :, None]).sum(axis=(0, 1, 2)) / 1000.0
-        state.budget = state.budget + base.team_members @ revenue
+        state.budget = state.budget + np.einsum("ta,a->t", base.team_members, revenue)
     # price floors: the payer tops producers up to the floor on their output
     for payer, producer, m, s, floor, _mid in pol.floors:
         gap = max(0.0, floor - float(state.price[m, s, producer]))

@@ -79,8 +79,8 @@ def update_political_capital(rules: CompiledRules, state: GameState, met: np.nda
     sectors (``met``: supply met (A, K); ``has``: which of them have demand)."""
     base = rules.baseline
     members = base.team_members  # (T, A)
-    count = members @ has.sum(axis=1)
-    total = members @ np.where(has, met, 0.0).sum(axis=1)
+    count = np.einsum("ta,a->t", members, has.sum(axis=1))  # no BLAS: see flow.py
+    total = np.einsum("ta,a->t", members, np.where(has, met, 0.0).sum(axis=1))
     shortfall = np.where(count > 0, 1.0 - total / np.maximum(count, 1), 0.0)
     state.political_capital = np.clip(
         state.political_capital + PC_REGEN - PC_SHORTFALL_PENALTY * shortfall, 0.0,
