@@ -8,26 +8,18 @@ Prints one line per figure (median milliseconds). Timings are never asserted in 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import Row, median_ms, print_rows  # noqa: E402
+
 DEFAULT_SCENARIO = REPO / "scenarios" / "rare-earth-shock-2025.yaml"
 
 
-def median_ms(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000.0)
-    return statistics.median(times)
-
-
-def bench(repeats: int = 200) -> list[tuple[str, float, str]]:
+def bench(repeats: int = 200) -> list[Row]:
     from wargame.engine import bot_orders, initial_state, resolve_turn, rules_for
     from wargame.scenario.loader import load_scenario
 
@@ -55,7 +47,7 @@ def bench(repeats: int = 200) -> list[tuple[str, float, str]]:
          median_ms(lambda: turn(first, orders, True), few), "ms"),
         ("engine: (for reference) turn 1 without indicators",
          median_ms(lambda: turn(first, orders, False, indicators=False), repeats), "ms"),
-        ("engine: turn result to the store's JSON payload (to_dict)",
+        ("engine: turn 1 resolved into the store's JSON payload (to_dict)",
          median_ms(lambda: resolve_turn(sc, first, orders, explain=False).to_dict(), few), "ms"),
     ]
 
@@ -64,10 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=200)
     args = parser.parse_args(argv)
-    rows = bench(args.repeats)
-    width = max(len(name) for name, _, _ in rows)
-    for name, value, unit in rows:
-        print(f"{name:<{width}}  {value:9.2f} {unit}")
+    print_rows(bench(args.repeats))
     return 0
 
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import Row, median_ms, print_rows  # noqa: E402
+
 DEFAULT_SCENARIO = REPO / "scenarios" / "rare-earth-shock-2025.yaml"
 
 
@@ -39,16 +42,7 @@ def _app() -> Any:
     return QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
 
 
-def median_ms(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000.0)
-    return statistics.median(times)
-
-
-def bench(repeats: int = 20) -> list[tuple[str, float, str]]:
+def bench(repeats: int = 20) -> list[Row]:
     app = _app()
     from wargame.ui.charts import DebriefCharts
     from wargame.ui.flowmap import FlowMapWidget
@@ -95,10 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args(argv)
-    rows = bench(args.repeats)
-    width = max(len(name) for name, _, _ in rows)
-    for name, value, unit in rows:
-        print(f"{name:<{width}}  {value:9.2f} {unit}")
+    print_rows(bench(args.repeats))
     return 0
 
 

@@ -54,6 +54,21 @@ def test_engine_imports_nothing_impure():
     assert out.stdout.strip() == "[]"
 
 
+def test_engine_modules_import_each_other_without_cycles():
+    """Each engine module depends only on the ones below it (wargame/engine/__init__.py
+    lists the order); in particular the state imports neither the flow nor the policy."""
+    import grimp
+
+    graph = grimp.build_graph("wargame")
+    modules = [m for m in graph.modules if m.startswith("wargame.engine.")]
+    cycles = [(a, b) for a in modules for b in graph.find_modules_directly_imported_by(a)
+              if b.startswith("wargame.engine.") and graph.chain_exists(importer=b, imported=a)]
+    assert cycles == []
+    assert not graph.chain_exists(importer="wargame.engine.state", imported="wargame.engine.flow")
+    assert not graph.chain_exists(importer="wargame.engine.state",
+                                  imported="wargame.engine.policy")
+
+
 def test_stacked_what_if_runs_equal_one_by_one_runs():
     """Explanations resolve every leave-one-out variant in one stacked pass; it must give
     exactly what resolving each variant alone gives."""

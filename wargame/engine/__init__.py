@@ -11,9 +11,11 @@ heart. Architecture (modules in dependency order, lowest first)::
                    baselines, bot interests); rules_for(scenario) caches by content hash
     draws.py       the turn seed and keyed draws (stable keys), LicenceDraw / DelayDraw
     lookups.py     bound arguments (ids, $all, stage names) to array indices
-    measures.py    Measure and PipelineEntry records; one-offs when a measure starts;
-                   investments arriving or slipping; measures carried to the next turn
+    measures.py    Measure and PipelineEntry: the records of measures in force and of
+                   capacity being built
     state.py       GameState: the world at the start of a turn (serialisable, hashable)
+    lifecycle.py   one-offs when a measure starts; investments arriving or slipping;
+                   measures carried to the next turn
     orders.py      Order, Override, validate_order, binding parameters into arguments
     policy.py      Policy: measures compiled and applied to one turn's trade arrays
     flow.py        one turn of material moving stage by stage (allocation, rationing)

@@ -87,7 +87,7 @@ def build_policy(rules: CompiledRules, measures: list[Measure], turn: int, turn_
                  origin: np.ndarray, record: bool = True) -> Policy:
     """The turn's policy arrays from its active measures; ``record`` keeps the licence
     draws for the turn's record (what-if variants of a turn do not need them)."""
-    sc, base = rules.scenario, rules.baseline
+    base = rules.baseline
     pol = empty_policy(base)
     for measure in measures:
         apply_compiled(base, pol, compiled(rules, measure), measure, turn, turn_seed, record)

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -167,37 +167,57 @@ class TeamScore(_Frozen):
     terms: tuple[ScoreTerm, ...] = ()
 
 
-class TurnIndicators(_Frozen):
+class ActorIndicators(_Frozen):
+    """The indicators that belong to actors (a team sees its own: ``view.OwnIndicators``)."""
+
+    supply_met_share: dict[str, dict[str, float]]
+    material_met_share: dict[str, dict[str, float]]
+    shortfall_tonnes_per_year: dict[str, dict[str, float]]
+    dependency_share_by_material: dict[str, dict[str, dict[str, float]]]  # [material][actor]
+    dependency_share_all_materials_by_value: dict[str, dict[str, float]]
+    import_bill_usd_m_per_turn: dict[str, float]
+    export_revenue_usd_m_per_turn: dict[str, float]
+    revenue_usd_m_per_turn: dict[str, float]
+    value_added_usd_m_per_turn: dict[str, float]
+    stocks_tonnes: dict[str, dict[str, float]]
+    crma_benchmarks: tuple[CrmaBenchmarks, ...] = ()
+
+    def crma_of(self, actor: str) -> dict[str, CrmaBenchmarks]:
+        """An actor's CRMA rows by material (empty for non-EU actors)."""
+        return {row.material: row for row in self.crma_benchmarks if row.actor == actor}
+
+    def restricted_to(self, actors: Iterable[str]) -> dict[str, Any]:
+        """These fields with only ``actors``' entries (for a team's own view)."""
+        keep = set(actors)
+        out: dict[str, Any] = {}
+        for name in ActorIndicators.model_fields:
+            value = getattr(self, name)
+            if name == "crma_benchmarks":
+                out[name] = tuple(row for row in value if row.actor in keep)
+            elif name == "dependency_share_by_material":
+                out[name] = {m: {a: v for a, v in by_actor.items() if a in keep}
+                             for m, by_actor in value.items()}
+            else:
+                out[name] = {a: v for a, v in value.items() if a in keep}
+        return out
+
+
+class TurnIndicators(ActorIndicators):
     """A turn's indicators; see this module's docstring for every field and unit."""
 
     turn: int
     world_price_usd_per_kg: dict[str, dict[str, float]]
     price_by_actor_usd_per_kg: dict[str, dict[str, dict[str, float]]]
     price_index_vs_baseline: dict[str, float]
-    supply_met_share: dict[str, dict[str, float]]
-    material_met_share: dict[str, dict[str, float]]
-    shortfall_tonnes_per_year: dict[str, dict[str, float]]
-    dependency_share_by_material: dict[str, dict[str, dict[str, float]]]
-    dependency_share_all_materials_by_value: dict[str, dict[str, float]]
-    import_bill_usd_m_per_turn: dict[str, float]
-    export_revenue_usd_m_per_turn: dict[str, float]
-    revenue_usd_m_per_turn: dict[str, float]
-    value_added_usd_m_per_turn: dict[str, float]
     ore_processed_home_share: dict[str, dict[str, float]]
-    crma_benchmarks: tuple[CrmaBenchmarks, ...] = ()
     budget_usd_m: dict[str, float]
     political_capital: dict[str, float]
-    stocks_tonnes: dict[str, dict[str, float]]
     flows: tuple[FlowRow, ...] = ()
     scores: dict[str, TeamScore] = Field(default_factory=dict)
 
     def flows_at(self, material: str, stage: str) -> list[FlowRow]:
         """The cross-border flows of one material at one stage."""
         return [f for f in self.flows if f.material == material and f.stage == stage]
-
-    def crma_of(self, actor: str) -> dict[str, CrmaBenchmarks]:
-        """An actor's CRMA rows by material (empty for non-EU actors)."""
-        return {row.material: row for row in self.crma_benchmarks if row.actor == actor}
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -283,7 +303,7 @@ class TurnResult:
 
 
 __all__ = [
-    "CrmaBenchmarks", "DelayDraw", "Explanation", "FLOW_STATUS_BY_CODE", "FiredInject",
+    "ActorIndicators", "CrmaBenchmarks", "DelayDraw", "Explanation", "FLOW_STATUS_BY_CODE", "FiredInject",
     "FlowRow", "FlowStatus", "LicenceDraw", "OUTCOME_ACCEPTED", "OUTCOME_OVERRIDDEN",
     "OUTCOME_REJECTED", "OrderOutcome", "OutcomeStatus", "ScoreTerm", "TeamScore",
     "TurnIndicators", "TurnResult",

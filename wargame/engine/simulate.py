@@ -12,9 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from wargame.engine.flow import FlowResult, run_flow
-from wargame.engine.measures import (
-    Measure, PipelineEntry, advance_pipeline, carry_over, start_measure,
-)
+from wargame.engine.lifecycle import advance_pipeline, carry_over, start_measure
+from wargame.engine.measures import Measure, PipelineEntry
 from wargame.engine.market import clear_prices, update_utilisation
 from wargame.engine.planning import TurnPlan
 from wargame.engine.policy import Policy, build_policy

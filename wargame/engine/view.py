@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from wargame.engine.measures import INJECT_GROUP, PipelineEntry
 from wargame.engine.orders import order_cost, with_defaults
-from wargame.engine.results import CrmaBenchmarks, FlowRow, TeamScore, TurnIndicators
+from wargame.engine.results import ActorIndicators, FlowRow, TeamScore, TurnIndicators
 from wargame.engine.state import GameState
 from wargame.scenario.model import Scenario
 
@@ -23,20 +23,9 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
-class OwnIndicators(_Frozen):
+class OwnIndicators(ActorIndicators):
     """The team's own actors' indicators (same names and units as ``TurnIndicators``)."""
 
-    supply_met_share: dict[str, dict[str, float]]
-    material_met_share: dict[str, dict[str, float]]
-    shortfall_tonnes_per_year: dict[str, dict[str, float]]
-    dependency_share_by_material: dict[str, dict[str, dict[str, float]]]
-    dependency_share_all_materials_by_value: dict[str, dict[str, float]]
-    import_bill_usd_m_per_turn: dict[str, float]
-    export_revenue_usd_m_per_turn: dict[str, float]
-    revenue_usd_m_per_turn: dict[str, float]
-    value_added_usd_m_per_turn: dict[str, float]
-    stocks_tonnes: dict[str, dict[str, float]]
-    crma_benchmarks: tuple[CrmaBenchmarks, ...] = ()
     score: TeamScore | None = None
 
 
@@ -86,28 +75,6 @@ class TeamView(_Frozen):
         return self.model_dump(mode="json")
 
 
-def _own(ind: TurnIndicators, team_id: str, actors: tuple[str, ...]) -> OwnIndicators:
-    mine = set(actors)
-
-    def keep(values: dict[str, Any]) -> dict[str, Any]:
-        return {a: v for a, v in values.items() if a in mine}
-
-    return OwnIndicators(
-        supply_met_share=keep(ind.supply_met_share),
-        material_met_share=keep(ind.material_met_share),
-        shortfall_tonnes_per_year=keep(ind.shortfall_tonnes_per_year),
-        dependency_share_by_material={m: keep(v) for m, v in
-                                      ind.dependency_share_by_material.items()},
-        dependency_share_all_materials_by_value=keep(ind.dependency_share_all_materials_by_value),
-        import_bill_usd_m_per_turn=keep(ind.import_bill_usd_m_per_turn),
-        export_revenue_usd_m_per_turn=keep(ind.export_revenue_usd_m_per_turn),
-        revenue_usd_m_per_turn=keep(ind.revenue_usd_m_per_turn),
-        value_added_usd_m_per_turn=keep(ind.value_added_usd_m_per_turn),
-        stocks_tonnes=keep(ind.stocks_tonnes),
-        crma_benchmarks=tuple(r for r in ind.crma_benchmarks if r.actor in mine),
-        score=ind.scores.get(team_id))
-
-
 def team_view(scenario: Scenario, state: GameState, team_id: str,
               last_indicators: TurnIndicators | None = None) -> TeamView:
     """``team_id``'s view of ``state``, with the last resolved turn's indicators."""
@@ -115,7 +82,8 @@ def team_view(scenario: Scenario, state: GameState, team_id: str,
     actors = tuple(scenario.team_actors(team_id))
     own = public = None
     if last_indicators is not None:
-        own = _own(last_indicators, team_id, actors)
+        own = OwnIndicators(**last_indicators.restricted_to(actors),
+                            score=last_indicators.scores.get(team_id))
         public = PublicIndicators(
             turn=last_indicators.turn,
             world_price_usd_per_kg=last_indicators.world_price_usd_per_kg,
