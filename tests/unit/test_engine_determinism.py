@@ -98,3 +98,36 @@ def test_stacked_what_if_runs_equal_one_by_one_runs():
         assert heads.keys() == alone.keys()
         for key in heads:
             assert heads[key] == pytest.approx(alone[key], abs=1e-9), (group, key)
+
+
+def test_a_state_stored_before_measures_were_typed_loads():
+    """Snapshots written before measures and pipeline entries were typed (``start``/``end``,
+    ``due``/``tonnes`` per turn, no ``public``) load; their order measures count as covert
+    (an old session never shows another team's covert move)."""
+    import pytest
+
+    from wargame.engine import GameState
+
+    sc = load_scenario(MINI)
+    invest = Order("washington", "build_capacity", {"material": "ree", "stage": "magnet",
+                                                    "tonnes": 2000}, id="t1-washington-1")
+    state = resolve_turn(sc, initial_state(sc, 1), [invest], explain=False).state
+    raw = state.to_dict()
+    old_measures = [{"id": m["id"], "group": m["group"], "label": m["label"], "team": m["team"],
+                     "primitive": m["primitive"], "args": m["args"], "start": m["start_turn"],
+                     "end": m["end_turn"]} for m in raw["measures"]]
+    old_pipeline = [{"id": e["id"], "group": e["group"], "label": e["label"],
+                     "due": e["due_turn"], "actor": e["actor"], "material": e["material"],
+                     "stage": e["stage"], "tonnes": e["tonnes_per_turn"],
+                     "recycled": e["recycled"], "delay_probability": None}
+                    for e in raw["pipeline"]]
+    old = {**raw, "measures": old_measures, "pipeline": old_pipeline, "next_id": 9}
+    loaded = GameState.from_dict(old, sc.turn_length_months / 12)
+    assert [m.id for m in loaded.measures] == [m.id for m in state.measures]
+    assert all(m.public == (not m.group.startswith("order:")) for m in loaded.measures)
+    entry = loaded.pipeline[0]
+    assert (entry.due_turn, entry.tonnes_per_turn, entry.tonnes_per_year, entry.public) == \
+        (9, 500.0, 2000.0, False)
+    with pytest.raises(ValueError, match="turn length"):
+        GameState.from_dict(old)
+

@@ -78,6 +78,28 @@ def test_stored_payloads_hold_only_finite_json_numbers(db, scenario):
     assert [ind.turn for _, ind in ex.indicators()] == [1, 2, 3]
 
 
+def test_a_stored_result_this_version_cannot_read_is_a_clear_error(db, scenario):
+    """Indicators stored by an older engine (untyped keys) are refused with the turn and
+    the reason, not a traceback, and the database is left as it was."""
+    import json
+    import sqlite3
+
+    ex = Exercise.create(db, scenario, seed=4, teams=ALL_BOTS)
+    ex.play_turn()
+    ex.play_turn()
+    ex.close()
+    with sqlite3.connect(db) as con:
+        seq, raw = con.execute("SELECT seq, payload FROM events WHERE kind = 'turn_resolved' "
+                               "ORDER BY seq LIMIT 1").fetchone()
+        payload = json.loads(raw)
+        payload["result"]["indicators"] = {"turn": 1, "prices": {"ree": {}}}
+        con.execute("UPDATE events SET payload = ? WHERE seq = ?", (json.dumps(payload), seq))
+    again = Exercise.open(db, ex.id)
+    with pytest.raises(ExerciseError, match="turn 1: .*another engine model version"):
+        again.indicators()
+    assert again.last_result.turn == 2  # the last turn is still readable
+
+
 def test_phases_run_in_order_and_wrong_phase_is_refused(db, scenario):
     ex = Exercise.create(db, scenario, seed=3, teams={"beijing": "bot"})
     with pytest.raises(ExerciseError, match="briefing phase"):

@@ -102,17 +102,20 @@ def measures_from_json(raw: Iterable[Mapping[str, Any]]) -> list[Measure]:
     return _MEASURES.validate_python(items)
 
 
-def pipeline_from_json(raw: Iterable[Mapping[str, Any]], turn_fraction: float | None = None,
-                       ) -> list[PipelineEntry]:
-    """Stored pipeline entries back as typed ones (validated); old entries (``due``,
-    ``tonnes`` per turn) are converted when the turn length is known."""
+def pipeline_from_json(raw: Iterable[Mapping[str, Any]],
+                       turn_length_years: float | None = None) -> list[PipelineEntry]:
+    """Stored pipeline entries back as typed ones (validated). Entries written before the
+    pipeline was typed (``due``, ``tonnes`` per turn) need the scenario's turn length to
+    give what was ordered per year; without it they are refused (``ValueError``)."""
     items = [dict(item) for item in raw or ()]
     for item in items:
         if "due" in item and "due_turn" not in item:
+            if not turn_length_years:
+                raise ValueError("a pipeline entry stored by an older version needs the "
+                                 "scenario's turn length to be read")
             per_turn = float(item.pop("tonnes", 0.0))
-            years = turn_fraction or 1.0
             item.update(due_turn=item.pop("due"), tonnes_per_turn=per_turn,
-                        tonnes_per_year=per_turn / years, team=item.get("team"),
+                        tonnes_per_year=per_turn / turn_length_years, team=item.get("team"),
                         public=not str(item.get("group", "")).startswith(ORDER_GROUP))
     return _PIPELINE.validate_python(items)
 

@@ -101,14 +101,17 @@ class GameState:
                 "rng_state": self.rng_state, "last": self.last}
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> "GameState":
+    def from_dict(cls, raw: dict[str, Any], turn_length_years: float | None = None,
+                  ) -> "GameState":
         """A stored state back (validated: finite arrays, typed measures and pipeline;
-        raises ``ValueError`` or pydantic's ``ValidationError`` on a bad one)."""
+        raises ``ValueError`` or pydantic's ``ValidationError`` on a bad one).
+        ``turn_length_years`` (the scenario's) is needed only to read a pipeline stored by
+        an older version (``measures.pipeline_from_json``)."""
         arrays = {name: _array_from_json(name, raw[name])
                   for name in ARRAY_FIELDS + ("budget", "political_capital")}
         return cls(turn=int(raw["turn"]), seed=int(raw.get("seed", 0)),
                    measures=measures_from_json(raw.get("measures", [])),
-                   pipeline=pipeline_from_json(raw.get("pipeline", [])),
+                   pipeline=pipeline_from_json(raw.get("pipeline", []), turn_length_years),
                    rng_state=copy.deepcopy(raw.get("rng_state", {})),
                    last=copy.deepcopy(raw.get("last", {})), **arrays)
 
