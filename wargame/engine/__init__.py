@@ -33,18 +33,35 @@ heart. Architecture (modules in dependency order, lowest first)::
     bots.py        rule-based bots; game.py: run_game, a whole game headless
     version.py     ENGINE_MODEL_VERSION, bumped on purpose when outcomes change
 
-Typed contracts (field names carry units; ``results.py`` documents each field):
-``TurnResult`` (state, outcomes, indicators, explanations, injects_fired, draws,
-ledger_gap; ``to_dict``/``from_dict`` is the store payload), ``TurnIndicators``,
-``FlowRow``, ``CrmaBenchmarks``, ``TeamScore``/``ScoreTerm``, ``OrderOutcome``,
-``FiredInject``, ``Explanation``, ``LicenceDraw``/``DelayDraw``, ``Measure``,
-``PipelineEntry``, ``TeamView`` (``OwnIndicators``, ``PublicIndicators``,
-``VisibleMeasure``, ``MoveOption``), ``Override``.
+Typed contracts (field names carry units; ``results.py`` documents every field):
+
+- ``TurnResult``: ``turn``, ``state`` (GameState), ``outcomes`` (OrderOutcome, canonical
+  order), ``indicators`` (TurnIndicators, built on first read), ``explanations``
+  (Explanation), ``injects_fired`` (FiredInject), ``draws`` (LicenceDraw | DelayDraw),
+  ``ledger_gap``; ``to_dict``/``from_dict`` is the store's payload (finite JSON).
+- ``TurnIndicators`` (pydantic, frozen; ``to_json_dict``/``from_json_dict``): the per-actor
+  part ``ActorIndicators`` plus prices, budgets, political capital, ``flows``
+  (``FlowRow``: exporter, importer, material, stage, tonnes_per_turn, tonnes_per_year,
+  status ``FlowStatus``), ``crma_benchmarks`` (``CrmaBenchmarks`` rows) and ``scores``
+  (``TeamScore``: total and ``ScoreTerm`` label, indicator, raw_value, weight,
+  contribution).
+- ``OrderOutcome`` (order_id, team, move, status ``OutcomeStatus``, detail, description),
+  ``FiredInject`` (inject_id, title, text, how), ``Explanation`` (text, groups, public).
+- ``Measure`` (id, group, label, team, primitive, args, start_turn, end_turn, public) and
+  ``PipelineEntry`` (id, group, label, team, public, actor, material, stage,
+  tonnes_per_year, tonnes_per_turn, due_turn, recycled, delay_probability).
+- ``TeamView`` (team, turn, actors, budget_usd_m, political_capital, own
+  ``OwnIndicators``, public ``PublicIndicators``, measures ``VisibleMeasure``, pipeline
+  ``PipelineEntry``, moves ``MoveOption``), from ``team_view``.
+- Inputs: ``Order`` (team, move, params, id) and ``Override`` (order_id, status, reason).
+- ``CompiledRules``: ``rules_for(scenario)`` (cached by content hash) or
+  ``compile_rules(scenario)``; pass it as ``resolve_turn(..., rules=rules)``.
 
 Randomness: one turn seed per turn from the state's PCG64 stream; every draw keyed by the
 turn seed and a stable id (order id + effect index, inject id + turn, standing order index),
 so setting one order aside changes only its own draws and the order of the orders list does
-not matter (``draws.py``, ``planning.py``).
+not matter (``draws.py``, ``planning.py``). Outcomes change only with a bump of
+``ENGINE_MODEL_VERSION``; ``tests/golden`` holds the master.
 """
 from wargame.engine.bots import bot_orders
 from wargame.engine.draws import DelayDraw, LicenceDraw
@@ -55,7 +72,7 @@ from wargame.engine.orders import (
 )
 from wargame.engine.resolve import resolve_turn
 from wargame.engine.results import (
-    OUTCOME_ACCEPTED, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED, CrmaBenchmarks, Explanation,
+    OUTCOME_ACCEPTED, ActorIndicators, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED, CrmaBenchmarks, Explanation,
     FiredInject, FlowRow, FlowStatus, OrderOutcome, OutcomeStatus, ScoreTerm, TeamScore,
     TurnIndicators, TurnResult,
 )
@@ -66,7 +83,7 @@ from wargame.engine.version import ENGINE_MODEL_VERSION
 from wargame.engine.view import TeamView, team_view
 
 __all__ = [
-    "CompiledRules", "CrmaBenchmarks", "DelayDraw", "ENGINE_MODEL_VERSION", "Explanation",
+    "ActorIndicators", "CompiledRules", "CrmaBenchmarks", "DelayDraw", "ENGINE_MODEL_VERSION", "Explanation",
     "FACILITATOR", "FiredInject", "FlowRow", "FlowStatus", "GameState", "LicenceDraw",
     "Measure", "OUTCOME_ACCEPTED", "OUTCOME_OVERRIDDEN", "OUTCOME_REJECTED", "Order",
     "OrderOutcome", "OutcomeStatus", "Override", "PipelineEntry", "ScoreTerm", "TeamScore",

@@ -273,7 +273,7 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
         name = inject.id if times[inject.id] == 1 else f"{inject.id}#{times[inject.id]}"
         add(inject_measures(rules, inject, turn, f"{INJECT_GROUP}{name}@{turn}",
                             f"{INJECT_GROUP}{name}"))
-        fired.append(FiredInject(inject_id=inject.id, title=inject.title,
-                                                 text=inject.text, how=how))
+        fired.append(FiredInject(inject_id=inject.id, title=inject.title, text=inject.text,
+                                 how=how))
     return TurnPlan(measures=tuple(measures + new), fired=tuple(fired),
                     outcomes=tuple(outcomes), state=st, turn_seed=seed)

@@ -12,7 +12,8 @@ Units and conventions
 - Ids (actors, materials, stages, sectors, teams) are the scenario's; nested dicts go from
   the outer key named first in the field's comment to the inner one.
 
-``TurnIndicators`` (one per turn)
+``TurnIndicators`` (one per turn; its per-actor fields are ``ActorIndicators``, which a
+team's own view shares)
     ``turn``;
     ``world_price_usd_per_kg[material][stage]``: the international price, importers' prices
     weighted by their baseline use (an exporter's home price under its own export controls
