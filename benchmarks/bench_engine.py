@@ -7,14 +7,14 @@ Prints one line per figure (median milliseconds). Timings are never asserted in 
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from timing import Row, median_ms, print_rows  # noqa: E402
+import timing  # noqa: E402
+from timing import Row, median_ms  # noqa: E402
 
 DEFAULT_SCENARIO = REPO / "scenarios" / "rare-earth-shock-2025.yaml"
 
@@ -52,13 +52,5 @@ def bench(repeats: int = 200) -> list[Row]:
     ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=200)
-    args = parser.parse_args(argv)
-    print_rows(bench(args.repeats))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(timing.main(bench, __doc__.splitlines()[0], 200))

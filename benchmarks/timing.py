@@ -1,6 +1,7 @@
 """Shared by the benchmark scripts: a median of wall-clock runs, and printing the rows."""
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 from typing import Callable
@@ -22,3 +23,12 @@ def print_rows(rows: list[Row]) -> None:
     width = max(len(name) for name, _, _ in rows)
     for name, value, unit in rows:
         print(f"{name:<{width}}  {value:9.2f} {unit}")
+
+
+def main(bench: Callable[[int], list[Row]], description: str, repeats: int,
+         argv: list[str] | None = None) -> int:
+    """The command line of a benchmark script: ``--repeats N``, then its rows printed."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--repeats", type=int, default=repeats)
+    print_rows(bench(parser.parse_args(argv).repeats))
+    return 0
