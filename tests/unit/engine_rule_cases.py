@@ -86,6 +86,18 @@ def _quiet_world(r: Results, _q: Results) -> bool:
                for x in r)
 
 
+def _covert_restrict(raw: dict[str, Any]) -> dict[str, Any]:
+    return {"moves": [{**m, "public": False} if m["id"] == "restrict" else m
+                      for m in raw["moves"]]}
+
+
+def _covert_explained(r: Results, _q: Results) -> bool:
+    naming = [e for e in r[0].explanations if "Export licence regime" in e.text
+              or e.text.startswith("Licences for")]
+    return bool(naming) and not any(e.public for e in naming) \
+        and all(e.public for e in r[0].explanations if e not in naming)
+
+
 def _no_team_white_cell(raw: dict[str, Any]) -> dict[str, Any]:
     return {"moves": [{**m, "teams": []} if m["id"] == "white_cell" else m
                       for m in raw["moves"]]}
@@ -249,6 +261,14 @@ CASES: list[RuleCase] = [
                       in " ".join(r[0].explanation_texts())
                       and "The United States' evs supply" in " ".join(r[0].explanation_texts())),
         seed=1, orders={1: [order(1, "beijing", "restrict", **FREEZE_USA)]},
+        needs_explanations=True),
+    RuleCase(
+        "a covert move is not explained to the room",
+        "An explanation that names a covert move (move public: false) is marked not public, "
+        "so it is not read out in the debrief; the facilitator still sees it.",
+        _covert_explained, seed=1, scenario_changes=_covert_restrict,
+        orders={1: [order(1, "beijing", "restrict", target="USA", stage="magnet",
+                          level="slow_walk")]},
         needs_explanations=True),
     RuleCase(
         "the white cell may order any move without paying",
