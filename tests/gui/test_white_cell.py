@@ -93,10 +93,10 @@ def test_white_cell_asks_for_the_pin_when_unknown(make_window):
     window.start.new_button.click()
     ctl = window.controller
     ctl._facilitator_pin = None  # as after a resume that did not go through the prompt
-    window.prompts.texts.append("00")
+    window.prompts.pins.append("00")
     window.prompts.white_cell_fn = freeze
     window.act_white_cell.trigger()
     assert ctl.exercise.facilitator_orders("99") == []
-    window.prompts.texts.append("99")
+    window.prompts.pins.append("99")
     window.act_white_cell.trigger()
     assert len(ctl.exercise.facilitator_orders("99")) == 1

@@ -27,7 +27,7 @@ class ProjectorWindow(QWidget):
     def __init__(self, controller, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("Projector")
-        self.setWindowTitle("wargame — projector")
+        self.setWindowTitle("Projector")
         self.controller = controller
         base = QFont(self.font())
         size = base.pointSizeF() if base.pointSizeF() > 0 else 10.0
@@ -108,11 +108,11 @@ class ProjectorWindow(QWidget):
         self.timer_label.setText(clock)
         if ctl.paused and not ctl.ended:
             text, style = "PAUSED", PAUSED_STYLE
-        elif ctl.time_up:
+        elif ctl.time_up_waiting:
             text, style = "Time is up — 00:00", TIME_UP_STYLE
         else:
             text, style = "", ""
-        self.timer_label.setStyleSheet("color: #D55E00;" if ctl.time_up else "")
+        self.timer_label.setStyleSheet("color: #D55E00;" if ctl.time_up_waiting else "")
         self.banner.setText(text)
         self.banner.setStyleSheet(style)
         self.banner.setVisible(bool(text))

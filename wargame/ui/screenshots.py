@@ -80,6 +80,7 @@ def take_screenshots(out_dir: str | Path, theme: str = "light") -> list[Path]:
     window.resize(*SIZE)
     window.show()
     window.populate_start()
+    wait_until(lambda: window.start_ready)
     saved: list[Path] = []
 
     def shoot(widget, name: str) -> None:
