@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QUndoStack
+from PySide6.QtGui import QKeySequence, QPalette, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from wargame.ui.draft_commands import AddOrderCommand, DraftModel, RemoveOrderCommand
+from wargame.ui.fonts import prominent, set_type
 
 BIG = 1e12
 # the same in light and dark palettes: white on vermillion reads at 4.5:1
@@ -93,14 +94,24 @@ class ParamEditor:
                  on_change: Callable[[], None]) -> None:
         self.scenario, self.move, self.team_id = scenario, move, team_id
         self.widgets: dict[str, QWidget] = {}
+        self.help_labels: dict[str, QLabel] = {}
         for spec in move.params:
             widget = self._make(spec)
             widget.setAccessibleName(spec.title)
-            tip = spec.help or spec.title
-            widget.setToolTip(tip)
+            tip = param_help_text(spec)
+            widget.setToolTip(tip or spec.title)
             label = QLabel(spec.title + ":")
+            label.setWordWrap(True)
             label.setBuddy(widget)
             form.addRow(label, widget)
+            if tip:  # visible under the field, not only in a tooltip
+                help_label = QLabel(tip)
+                help_label.setObjectName("paramHelp")
+                help_label.setWordWrap(True)
+                help_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+                widget.setAccessibleDescription(tip)
+                form.addRow("", help_label)
+                self.help_labels[spec.name] = help_label
             self.widgets[spec.name] = widget
         for spec in move.params:  # stage lists follow their material
             if spec.type == "stage":
@@ -140,6 +151,9 @@ class ParamEditor:
                     box.setValue(0.0)
             return box
         combo = QComboBox()
+        # as wide as the form allows, not as the longest entry (fits at 1024 px)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
         for value, label in options_for(self.scenario, spec, self.team_id):
             combo.addItem(label, value)
         if spec.default is not None:
@@ -171,6 +185,20 @@ class ParamEditor:
             elif isinstance(widget, QComboBox):
                 out[name] = widget.currentData()
         return out
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:g}"
+
+
+def param_help_text(spec) -> str:
+    """What a parameter means, shown under its field: the scenario's help text and, for a
+    number, the range it may take."""
+    parts = [spec.help.strip()] if spec.help and spec.help.strip() else []
+    if spec.type in ("number", "integer") and spec.min is not None and spec.max is not None:
+        parts.append(f"from {_number(spec.min)} to {_number(spec.max)}")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] if text else ""
 
 
 def tab_chain(*widgets: QWidget) -> None:
@@ -216,6 +244,8 @@ class MovePicker:
         layout.addWidget(self.move_help)
         self.form_host = QFrame()
         self.form = QFormLayout(self.form_host)
+        # a long label goes above its field rather than widening the window (1024 px)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         layout.addWidget(self.form_host)
 
     def current_move(self):
@@ -258,14 +288,17 @@ class TeamScreen(MovePicker, QWidget):
         outer = QVBoxLayout(self)
         self.header = QLabel()
         self.header.setObjectName("teamHeader")
-        self.header.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        set_type(self.header, 18, bold=True)
         self.money = QLabel()
         self.money.setObjectName("teamMoney")
-        self.money.setStyleSheet("font-size: 12pt;")
+        set_type(self.money, 12)
+        # both wrap at 1024 px instead of widening the window
+        self.header.setWordWrap(True)
+        self.money.setWordWrap(True)
         self.clock = QLabel()
         self.clock.setObjectName("teamClock")
         self.clock.setAccessibleName("Time left for orders")
-        self.clock.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        set_type(self.clock, 16, bold=True)
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
         top.addWidget(self.clock)
@@ -315,7 +348,9 @@ class TeamScreen(MovePicker, QWidget):
         right_layout.addWidget(self.draft_list, 1)
         self.problems = QLabel()
         self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("color: #b5443b;")
+        # the palette's warning colour (light and dark), not a fixed one
+        self.problems.setForegroundRole(QPalette.ColorRole.BrightText)
+        set_type(self.problems, bold=True)
         right_layout.addWidget(self.problems)
         buttons = QHBoxLayout()
         self.remove_button = QPushButton("&Remove")
@@ -337,7 +372,7 @@ class TeamScreen(MovePicker, QWidget):
         right_layout.addLayout(buttons)
         self.submit_button = QPushButton("&Submit orders")
         self.submit_button.setAccessibleName("Submit orders")
-        self.submit_button.setStyleSheet("font-weight: bold; padding: 8px;")
+        prominent(self.submit_button)
         self.submit_button.setToolTip("Seal your orders and hand the laptop on")
         self.submit_button.clicked.connect(self._submit_clicked)
         right_layout.addWidget(self.submit_button)
