@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wargame.ui.fonts import prominent, set_type
 from wargame.ui.team_screen import describe_order
 
 TAB_BRIEFING, TAB_ORDERS, TAB_ADJUDICATION, TAB_DEBRIEF, TAB_NOTES = range(5)
@@ -156,7 +157,7 @@ class Console(QWidget):
         outer = QVBoxLayout(self)
         self.status = QLabel()
         self.status.setObjectName("consoleStatus")
-        self.status.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_type(self.status, 15, bold=True)
         self.status.setAccessibleName("Turn and phase")
         self.status.setWordWrap(True)
         outer.addWidget(self.status)
@@ -221,7 +222,7 @@ class Console(QWidget):
         self.handover_button = _button("Start &orders: hand over the laptop",
                                        "Start the orders phase",
                                        "Bots submit at once; human teams take the laptop in turn")
-        self.handover_button.setStyleSheet("font-weight: bold; padding: 8px;")
+        prominent(self.handover_button)
         self.handover_button.clicked.connect(self.handOverRequested)
         b.addWidget(self.handover_button)
         self.tabs.addTab(briefing, "&1 Briefing")
@@ -278,7 +279,7 @@ class Console(QWidget):
         self.override_button.clicked.connect(self._override_clicked)
         self.commit_button = _button("&Commit turn", "Commit the turn",
                                      "Accept the outcome and save the turn")
-        self.commit_button.setStyleSheet("font-weight: bold; padding: 8px;")
+        prominent(self.commit_button)
         self.commit_button.clicked.connect(self.commitRequested)
         row.addWidget(self.override_button)
         row.addWidget(self.commit_button)
@@ -300,7 +301,7 @@ class Console(QWidget):
         d.addWidget(dsplit, 1)
         self.charts = None
         self.next_turn_button = _button("&Next turn", "Start the next turn")
-        self.next_turn_button.setStyleSheet("font-weight: bold; padding: 8px;")
+        prominent(self.next_turn_button)
         self.next_turn_button.clicked.connect(self.nextTurnRequested)
         d.addWidget(self.next_turn_button)
         self.tabs.addTab(debrief, "&4 Debrief")
