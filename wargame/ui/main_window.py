@@ -89,10 +89,7 @@ class MainWindow(QMainWindow):
         # the app's display name ("wargame") is added by the platform, once
         self.setWindowTitle(WINDOW_TITLE)
         self.setObjectName("MainWindow")
-        if QApplication.windowIcon().isNull():  # not started through make_application
-            from wargame.ui.icon import app_icon
-
-            self.setWindowIcon(app_icon())
+        QTimer.singleShot(0, self._set_icon_if_missing)  # after the first paint
         self.db_path = Path(db_path) if db_path else None
         self.initial_scenario = scenario_path
         self.prompts = Prompts(self)
@@ -146,6 +143,13 @@ class MainWindow(QMainWindow):
         self._update_actions()
         if populate:
             QTimer.singleShot(0, self.populate_start)
+
+    def _set_icon_if_missing(self) -> None:
+        """When the app did not install its icon (tests, scripts), the window sets one."""
+        if QApplication.windowIcon().isNull():
+            from wargame.ui.icon import app_icon
+
+            self.setWindowIcon(app_icon())
 
     # ------------------------------------------------------------------ menus
 
