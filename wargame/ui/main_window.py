@@ -6,7 +6,6 @@ while still driving the real widgets (``window.prompts = ScriptedPrompts(...)``)
 """
 from __future__ import annotations
 
-import html
 import logging
 from pathlib import Path
 
@@ -31,9 +30,9 @@ from wargame.ui.start_screen import StartScreen
 from wargame.ui.team_screen import TeamScreen
 
 log = logging.getLogger("wargame.ui")
-esc = html.escape
 FACILITATOR = "facilitator"
 WINDOW_TITLE = "Critical-minerals crisis exercise"
+PROJECTOR_IN_A_WINDOW = "In a window on this screen (F11: full screen)"
 
 
 class Prompts:
@@ -610,25 +609,9 @@ class MainWindow(QMainWindow):
         self.refresh_views()
 
     def debrief_html(self) -> str:
-        ctl = self.controller
-        revealed = ctl.revealed()
-        if not revealed:
-            return "<p>The debrief appears here once a turn has been committed.</p>"
-        parts = [f"<h3>Turn {revealed['turn']}: what happened and why</h3>"]
-        if revealed["injects"]:
-            parts.append("<p><b>Events</b></p><ul>" + "".join(
-                f"<li>{esc(t)}</li>" for t in revealed["injects"]) + "</ul>")
-        parts.append("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in revealed["explanations"])
-                     + "</ul>")
-        parts.append("<p><b>Orders of every team (now revealed)</b></p><table cellspacing='4'>")
-        for row in revealed["orders"]:
-            parts.append(f"<tr><td><b>{esc(row['team'])}</b></td><td>{esc(row['text'])}</td>"
-                         f"<td><i>{esc(row['status'])}</i></td></tr>")
-        parts.append("</table>")
-        if revealed.get("overrides"):
-            parts.append("<p><b>Facilitator overrides</b></p><ul>" + "".join(
-                f"<li>{esc(t)}</li>" for t in revealed["overrides"]) + "</ul>")
-        return "".join(parts)
+        from wargame.report.panels import debrief_html
+
+        return debrief_html(self.controller.revealed())
 
     # ------------------------------------------------------------------ hot seat
 
@@ -894,13 +877,15 @@ class MainWindow(QMainWindow):
 
         screens = QApplication.screens()
         screen = None
-        if len(screens) > 1:
-            names = [f"{i + 1}: {s.name()} ({s.size().width()}x{s.size().height()})"
-                     for i, s in enumerate(screens)]
-            choice = self.prompts.choose("Projector", "Show the projector view on:", names)
+        if len(screens) > 1:  # a second screen: full screen there, or a window here
+            names = [f"{i + 1}: full screen on {s.name()} ({s.size().width()}x"
+                     f"{s.size().height()})" for i, s in enumerate(screens)]
+            choice = self.prompts.choose("Projector", "Show the projector view:",
+                                         names + [PROJECTOR_IN_A_WINDOW])
             if choice is None:
                 return
-            screen = screens[int(choice.split(":")[0]) - 1]
+            if choice != PROJECTOR_IN_A_WINDOW:
+                screen = screens[int(choice.split(":")[0]) - 1]
         self.projector = ProjectorWindow(self.controller, self)
         self._apply_view_theme()
         self.projector.show_on(screen)
