@@ -71,6 +71,11 @@ class SessionNotFound(StoreError):
     """No session with that id (or id prefix) in the database."""
 
 
+class ImportFileError(StoreError):
+    """The file given to ``import_session`` is at fault (not the database): the CLI names
+    the file, not the database."""
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -214,21 +219,43 @@ _SESSION_COLUMNS = ("id", "scenario_id", "scenario_hash", "seed", "turn_limit", 
                     "facilitator_pin", "created_at", "updated_at", "status", "phase", "turn",
                     "parent_session", "parent_turn")
 
+_FILE_SIZE_LIMIT = ("file size limit reached (the shell's 'ulimit -f'); the change was not "
+                    "saved: raise the limit and try again")
 _ERRORS = (
     ("disk is full", "the disk is full (or the database hit its size limit); the change was "
-                     "not saved and the file is unchanged"),
+                     "not saved"),
     ("readonly", "the file is read-only; nothing can be saved to it"),
     ("read-only", "the file is read-only; nothing can be saved to it"),
     ("not a database", "not a SQLite database (corrupt, or another kind of file)"),
-    ("malformed", "the database file is corrupt (malformed); it was not changed"),
+    ("malformed", "the database file is corrupt (malformed)"),
     ("locked", "the database is locked by another program; try again"),
     ("unable to open", "cannot open the database file"),
     ("disk i/o error", "disk I/O error while reading or writing the database"),
+    ("file too large", _FILE_SIZE_LIMIT),
 )
+
+
+def _file_size_limited() -> bool:
+    """True when this process may not write files beyond a size (the shell's ``ulimit -f``):
+    SQLite then reports a plain "disk I/O error" or "database or disk is full"."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return False
+    soft, _hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return soft != resource.RLIM_INFINITY
+
+
+def _left_untouched(message: str) -> str:
+    """Say once that the file was not changed (some messages already say so)."""
+    return message if "unchanged" in message or "not saved" in message \
+        else message + "; it was left untouched"
 
 
 def _describe(exc: BaseException) -> str:
     text = str(exc).lower()
+    if ("disk i/o error" in text or "disk is full" in text) and _file_size_limited():
+        return _FILE_SIZE_LIMIT
     for needle, message in _ERRORS:
         if needle in text:
             return message
@@ -325,7 +352,7 @@ class SessionStore:
                     "select name from _sqlite_migrations where migration_set = ? "
                     "order by rowid", [MIGRATION_SET])]
         except sqlite3.Error as exc:
-            raise self._fail(_describe(exc) + "; it was left untouched") from exc
+            raise self._fail(_left_untouched(_describe(exc))) from exc
         finally:
             conn.close()
         unknown = [name for name in applied if name not in MIGRATION_NAMES]
@@ -751,10 +778,13 @@ class SessionStore:
     def import_session(self, data: Mapping[str, Any]) -> SessionRecord:
         """Add an exported session; it keeps its id unless that id is taken here."""
         if not isinstance(data, Mapping) or data.get("format") != EXPORT_FORMAT:
-            raise self._fail("the import file is not a wargame session export")
-        if int(data.get("version", 0)) > EXPORT_VERSION:
-            raise self._fail(f"the import file was written by a newer wargame (export "
-                             f"version {data.get('version')}); upgrade wargame")
+            raise self._fail("not a wargame session export", ImportFileError)
+        version = data.get("version", 0)
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise self._fail("the export version is not a whole number", ImportFileError)
+        if version > EXPORT_VERSION:
+            raise self._fail(f"written by a newer wargame (export version {version}); "
+                             "upgrade wargame", ImportFileError)
         try:
             s = data["session"]
             scenario = data["scenario"]
@@ -789,6 +819,7 @@ class SessionStore:
                         {"session_id": sid, "branch": b["branch"], "from_turn": b["from_turn"],
                          "to_turn": b["to_turn"], "archived_at": b["archived_at"],
                          "reason": b.get("reason", "")} for b in data["branches"]])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise self._fail(f"the import file is incomplete or damaged ({exc!r})") from exc
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise self._fail(f"incomplete or damaged ({type(exc).__name__}: "
+                             f"{str(exc)[:80]!r})", ImportFileError) from exc
         return self.session(sid)
