@@ -89,3 +89,21 @@ def test_parameter_help_is_shown_under_its_field(make_window):
     # and the move without help text still says a number's range
     screen.select_move("release_stockpile")
     assert screen._editor.help_labels["tonnes"].text() == "From 0 to 1,500"
+
+
+def test_counts_read_aloud_and_no_raw_category_ids(make_window):
+    """No "order(s)" or "team(s)", no "[export_controls]" in what a team reads."""
+    window = at_washingtons_curtain(make_window)
+    assert "One more team after this one." in window.curtain.subtitle.text()
+    window.curtain.button.click()
+    screen = window.team_screen
+    assert "No orders drafted" in screen.money.text()
+    texts = [screen.moves.item(i).text() for i in range(screen.moves.count())]
+    assert texts and not any("[" in t or "_" in t for t in texts), texts
+    screen.select_move("build_capacity")
+    assert screen.move_help.text().startswith("Industry. ")
+    from wargame.ui.scripted import draft_first_legal
+
+    draft_first_legal(screen)
+    assert "One order drafted" in screen.money.text()
+    assert "(s)" not in screen.money.text() + window.curtain.subtitle.text()

@@ -69,7 +69,7 @@ def test_white_cell_order_from_the_console(make_window):
     assert [(o.team, o.move) for o in orders] == [(FACILITATOR, "export_licences")]
     assert ctl.phase == "briefing"
     # how many, never what: the briefing may be on the projector
-    assert "1 white-cell order" in console.white_cell_status.text()
+    assert "One white-cell order" in console.white_cell_status.text()
     assert "licence" not in console.white_cell_status.text().lower()
 
     # reopening shows the sealed list; cancelling changes nothing

@@ -14,6 +14,17 @@ esc = html.escape
 NO_DEBRIEF_YET = "<p>The debrief appears here once a turn has been committed.</p>"
 
 
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                "ten")
+
+
+def count_of(count: int, singular: str, plural: str | None = None) -> str:
+    """'one order', '2 orders'... as said aloud: never 'order(s)'. Small counts in words."""
+    noun = singular if count == 1 else (plural or singular + "s")
+    number = NUMBER_WORDS[count] if 0 <= count < len(NUMBER_WORDS) else f"{count:,}"
+    return f"{number} {noun}"
+
+
 def _items(values: Sequence[str]) -> str:
     return "<ul>" + "".join(f"<li>{esc(v)}</li>" for v in values) + "</ul>"
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wargame.report.panels import count_of
 from wargame.ui.fonts import prominent, set_type
 from wargame.ui.team_screen import describe_order
 
@@ -378,7 +379,8 @@ class Console(QWidget):
     def set_white_cell_count(self, count: int) -> None:
         """How many, never what: the briefing may be on the projector."""
         self.white_cell_status.setText(
-            f"{count} white-cell order(s) sealed for this turn." if count else "")
+            f"{count_of(count, 'white-cell order').capitalize()} sealed for this turn."
+            if count else "")
 
     def set_injects(self, items: list[str]) -> None:
         self.injects.clear()

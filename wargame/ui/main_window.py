@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wargame.report.panels import count_of
 from wargame.ui import settings
 from wargame.ui.console import Console, headline_html
 from wargame.ui.curtain import Curtain
@@ -638,7 +639,8 @@ class MainWindow(QMainWindow):
                 else None
             left = len(pending) - 1
             subtitle = ("Everyone else, please look away from the screen."
-                        + (f" {left} more team(s) after this one." if left else ""))
+                        + (f" {count_of(left, 'more team').capitalize()} after this one."
+                           if left else ""))
             self.curtain.lower_for(team.id, team.name, check, subtitle)
         else:
             check = ctl.check_facilitator_pin if ctl.facilitator_has_pin() else None
@@ -813,7 +815,8 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001
             show_error(self, "The white-cell orders could not be sealed", exc)
             return
-        self.statusBar().showMessage(f"{len(entries)} white-cell order(s) sealed for turn "
+        self.statusBar().showMessage(f"{count_of(len(entries), 'white-cell order').capitalize()}"
+                                     f" sealed for turn "
                                      f"{ctl.turn}", 6000)
 
     def add_note(self) -> None:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wargame.report.panels import count_of
 from wargame.ui.draft_commands import AddOrderCommand, DraftModel, RemoveOrderCommand
 from wargame.ui.fonts import prominent, set_type
 
@@ -191,6 +192,12 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:g}"
 
 
+def category_label(category: str) -> str:
+    """A move category as words: 'export_controls' -> 'Export controls'."""
+    text = category.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
 def param_help_text(spec) -> str:
     """What a parameter means, shown under its field: the scenario's help text and, for a
     number, the range it may take."""
@@ -238,6 +245,8 @@ class MovePicker:
         self.moves = QListWidget()
         self.moves.setAccessibleName(accessible_name)
         self.moves.currentItemChanged.connect(lambda *_: self._move_selected())
+        # at least five moves in view, even beside a long form at 640 px
+        self.moves.setMinimumHeight(self.moves.fontMetrics().height() * 5 + 8)
         layout.addWidget(self.moves, 2)
         self.move_help = QLabel()
         self.move_help.setWordWrap(True)
@@ -399,9 +408,10 @@ class TeamScreen(MovePicker, QWidget):
         self.situation.setHtml(render_team_view(scenario, team, view))
         for move in scenario.moves:
             if move.allowed_for(team_id):
-                item = QListWidgetItem(f"{move.name}  [{move.category}]")
+                item = QListWidgetItem(move.name)  # no raw category id in the list
                 item.setData(Qt.ItemDataRole.UserRole, move.id)
-                item.setToolTip(move.description or move.name)
+                item.setToolTip(f"{category_label(move.category)}: "
+                                f"{move.description or move.name}")
                 self.moves.addItem(item)
         if self.moves.count():
             self.moves.setCurrentRow(0)
@@ -446,7 +456,8 @@ class TeamScreen(MovePicker, QWidget):
         if move is None:
             return
         public = "" if move.public else " Covert: revealed only in the debrief."
-        self.move_help.setText((move.description or move.name) + public)
+        self.move_help.setText(f"{category_label(move.category)}. "
+                               + (move.description or move.name) + public)
         self._editor = ParamEditor(self.scenario, move, self.team_id, self.form,
                                    self._update_cost)
         tab_chain(self.moves, *self._editor.widgets.values(), self.add_button,
@@ -534,7 +545,7 @@ class TeamScreen(MovePicker, QWidget):
         self.money.setText(
             f"Budget: {self.budget - sb:,.0f} of {self.budget:,.0f} USD m left   ·   "
             f"Political capital: {self.capital - sc:,.0f} of {self.capital:,.0f} left   ·   "
-            f"{len(self.draft)} order(s) drafted")
+            f"{count_of(len(self.draft), 'order').capitalize()} drafted")
         self._update_cost()
 
     def _submit_clicked(self) -> None:
@@ -544,7 +555,7 @@ class TeamScreen(MovePicker, QWidget):
             count = len(self.draft)
             answer = QMessageBox.question(
                 self, "Submit orders",
-                f"Seal {count} order(s) for {self.scenario.team(self.team_id).name}? "
+                f"Seal {count_of(count, 'order')} for {self.scenario.team(self.team_id).name}? "
                 "You cannot change them afterwards.")
             if answer != QMessageBox.StandardButton.Yes:
                 return
