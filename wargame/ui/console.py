@@ -8,6 +8,7 @@ facilitator) and in the debrief (to everyone).
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,7 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wargame.report.panels import count_of
+from wargame.ui.fonts import prominent, set_type
 from wargame.ui.team_screen import describe_order
+
+if TYPE_CHECKING:  # the engine is imported when a session opens, not at start-up
+    from wargame.engine.results import TurnIndicators
 
 TAB_BRIEFING, TAB_ORDERS, TAB_ADJUDICATION, TAB_DEBRIEF, TAB_NOTES = range(5)
 PHASE_TAB = {"briefing": TAB_BRIEFING, "orders": TAB_ORDERS,
@@ -68,14 +74,14 @@ def fmt_number(value) -> str:
     return f"{value:,.3g}"
 
 
-def headline_html(scenario, indicators: dict | None, turn: int) -> str:
-    """Public headline indicators: the final-stage price of each material against its
+def headline_html(scenario, indicators: TurnIndicators | None, turn: int) -> str:
+    """Public headline indicators: the final-stage world price of each material against its
     baseline, the worst-served sector of each played actor, and each team's score and
     budget. Safe for the projector (only public, committed numbers)."""
-    if not indicators:
+    if indicators is None:
         return "<p>No turn has been played yet: the world is at its baseline.</p>"
     parts = []
-    prices = indicators.get("prices", {})
+    prices = indicators.world_price_usd_per_kg
     if prices:
         parts.append("<h4>Prices of finished products</h4><table cellspacing='4'>"
                      "<tr><th align='left'>Material</th><th align='right'>USD/kg</th>"
@@ -86,40 +92,34 @@ def headline_html(scenario, indicators: dict | None, turn: int) -> str:
             if stage.id not in stages:
                 continue
             base = float(stage.price.value)
-            now = float(stages[stage.id])
+            now = stages[stage.id]
             change = (now / base - 1) * 100 if base else 0.0
             parts.append(f"<tr><td>{esc(material.name)}</td><td align='right'>"
                          f"{fmt_number(now)}</td><td align='right'>{change:+.0f}%</td></tr>")
         parts.append("</table>")
-    supply = indicators.get("supply_met", {})
+    supply = indicators.supply_met_share
     played = [a for a in scenario.actors if a.team]
     if supply and played:
         parts.append("<h4>Supply met: worst-served sector</h4><table cellspacing='4'>")
         for actor in played:
-            sectors = supply.get(actor.id) or {}
-            values = []
-            for sector_id, share in sectors.items():
-                try:
-                    values.append((float(share), sector_id))
-                except (TypeError, ValueError):
-                    continue
-            if not values:
+            sectors = supply.get(actor.id)
+            if not sectors:
                 continue
-            share, sector_id = min(values)
+            share, sector_id = min((share, sector_id) for sector_id, share in sectors.items())
             label = scenario.sector(sector_id).name if sector_id in scenario.sector_index \
                 else sector_id
             parts.append(f"<tr><td>{esc(actor.name)}</td><td>{esc(label)}</td>"
                          f"<td align='right'>{share * 100:.0f}%</td></tr>")
         parts.append("</table>")
-    scores = indicators.get("scores", {})
-    budget = indicators.get("budget", {})
+    scores, budget = indicators.scores, indicators.budget_usd_m
     if scores or budget:
         parts.append("<h4>Teams</h4><table cellspacing='4'><tr><th align='left'>Team</th>"
                      "<th align='right'>Score</th><th align='right'>Budget (USD m)</th></tr>")
         for team in scenario.teams:
+            score = scores.get(team.id)
             parts.append(f"<tr><td>{esc(team.name)}</td><td align='right'>"
-                         f"{fmt_number(scores.get(team.id, ''))}</td><td align='right'>"
-                         f"{fmt_number(budget.get(team.id, ''))}</td></tr>")
+                         f"{fmt_number(score.total) if score is not None else ''}</td>"
+                         f"<td align='right'>{fmt_number(budget.get(team.id, ''))}</td></tr>")
         parts.append("</table>")
     return "".join(parts)
 
@@ -156,7 +156,7 @@ class Console(QWidget):
         outer = QVBoxLayout(self)
         self.status = QLabel()
         self.status.setObjectName("consoleStatus")
-        self.status.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_type(self.status, 15, bold=True)
         self.status.setAccessibleName("Turn and phase")
         self.status.setWordWrap(True)
         outer.addWidget(self.status)
@@ -221,7 +221,7 @@ class Console(QWidget):
         self.handover_button = _button("Start &orders: hand over the laptop",
                                        "Start the orders phase",
                                        "Bots submit at once; human teams take the laptop in turn")
-        self.handover_button.setStyleSheet("font-weight: bold; padding: 8px;")
+        prominent(self.handover_button)
         self.handover_button.clicked.connect(self.handOverRequested)
         b.addWidget(self.handover_button)
         self.tabs.addTab(briefing, "&1 Briefing")
@@ -278,7 +278,7 @@ class Console(QWidget):
         self.override_button.clicked.connect(self._override_clicked)
         self.commit_button = _button("&Commit turn", "Commit the turn",
                                      "Accept the outcome and save the turn")
-        self.commit_button.setStyleSheet("font-weight: bold; padding: 8px;")
+        prominent(self.commit_button)
         self.commit_button.clicked.connect(self.commitRequested)
         row.addWidget(self.override_button)
         row.addWidget(self.commit_button)
@@ -300,7 +300,7 @@ class Console(QWidget):
         d.addWidget(dsplit, 1)
         self.charts = None
         self.next_turn_button = _button("&Next turn", "Start the next turn")
-        self.next_turn_button.setStyleSheet("font-weight: bold; padding: 8px;")
+        prominent(self.next_turn_button)
         self.next_turn_button.clicked.connect(self.nextTurnRequested)
         d.addWidget(self.next_turn_button)
         self.tabs.addTab(debrief, "&4 Debrief")
@@ -377,7 +377,8 @@ class Console(QWidget):
     def set_white_cell_count(self, count: int) -> None:
         """How many, never what: the briefing may be on the projector."""
         self.white_cell_status.setText(
-            f"{count} white-cell order(s) sealed for this turn." if count else "")
+            f"{count_of(count, 'white-cell order').capitalize()} sealed for this turn."
+            if count else "")
 
     def set_injects(self, items: list[str]) -> None:
         self.injects.clear()
