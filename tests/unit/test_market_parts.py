@@ -75,15 +75,15 @@ def test_ramp_up_profile_is_read_at_mid_turn():
     assert float(ramp_share(profile, 20, 0.25)) == pytest.approx(1.0)
 
 
-def test_processors_plan_on_sales_only_when_sales_hold_them_back():
-    """Rule: a plant that sold all it made asks for its full run rate of input; one left
-    with unsold output plans on its sales (+5 %), less part of its surplus stock."""
-    sales = np.array([[[90.0, 90.0]]]).reshape(1, 1, 2).repeat(2, axis=1)
-    unsold = np.array([[[0.0, 10.0]]]).repeat(2, axis=1)
-    stock = np.zeros((1, 2, 2))
-    plan = planned_output(sales, unsold, stock, stock)
-    assert np.isinf(plan[0, 1, 0])  # sold everything: not held back
-    assert plan[0, 1, 1] == pytest.approx(90.0 * 1.05)
+def test_processors_plan_on_sales_but_starved_plants_keep_asking():
+    """Rule: a plant plans on last turn's sales plus 25 %, less half its surplus stock; a
+    plant that was short of input asks for its full run rate of input again."""
+    sales = np.full((1, 2, 2), 80.0)
+    input_met = np.array([[[1.0, 1.0], [1.0, 0.7]]])
+    stock = np.array([[[0.0, 0.0], [10.0, 0.0]]])
+    plan = planned_output(sales, input_met, stock, np.zeros((1, 2, 2)))
+    assert plan[0, 1, 0] == pytest.approx(80.0 * 1.25 - 5.0)
+    assert np.isinf(plan[0, 1, 1])  # starved of input: not held back
     assert np.isinf(plan[0, 0]).all()  # mines are not planned
 
 

@@ -28,24 +28,26 @@ import numpy as np
 from wargame.engine.market_constants import EPS, MarketConstants
 
 
-def _final_price_ratio(base: object, price: np.ndarray) -> np.ndarray:
-    """(A, 1, M): each actor's last-stage price over the baseline price."""
+def _final_price_ratio(base: object, price: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """(A, 1, M): each actor's last-stage price over its baseline price."""
     rows = np.arange(base.n_materials)
     last = base.stage_count - 1
-    ratio = price[rows, last] / np.maximum(base.base_price[rows, last], EPS)[:, None]  # (M, A)
+    ratio = price[rows, last] / np.maximum(reference[rows, last], EPS)  # (M, A)
     return np.maximum(ratio, EPS).T[:, None, :]
 
 
-def demand_response(mc: MarketConstants, base: object, price: np.ndarray) -> np.ndarray:
-    """(A, K, M) share of sector demand (at its current level) asked for at ``price``."""
-    return _final_price_ratio(base, price) ** (-mc.elasticity_short)
+def demand_response(mc: MarketConstants, base: object, price: np.ndarray,
+                    reference: np.ndarray) -> np.ndarray:
+    """(A, K, M) share of sector demand (at its current level) asked for at ``price``;
+    ``reference`` (M, S, A) the actors' baseline prices."""
+    return _final_price_ratio(base, price, reference) ** (-mc.elasticity_short)
 
 
 def update_demand_level(mc: MarketConstants, base: object, demand_level: np.ndarray,
-                        price: np.ndarray) -> np.ndarray:
+                        price: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """The demand level after this turn's prices (thrifting, partly irreversible)."""
     extra = mc.elasticity_long - mc.elasticity_short
-    target = _final_price_ratio(base, price) ** (-extra)
+    target = _final_price_ratio(base, price, reference) ** (-extra)
     speed = np.where(target < demand_level, mc.demand_adjustment,
                      mc.demand_adjustment * mc.thrift_reversal)
     return demand_level + speed * (target - demand_level)
@@ -79,7 +81,8 @@ def restriction_exposure(contract: np.ndarray, severity: np.ndarray, imports: np
 def stock_targets(mc: MarketConstants, base: object, price: np.ndarray, stock: np.ndarray,
                   exposure: np.ndarray | None = None,
                   restricting_share: np.ndarray | None = None,
-                  extra_days: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                  extra_days: np.ndarray | None = None,
+                  reference: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(this turn's stock target, normal stock), (M, S, A) tonnes. The normal stock is the
     baseline stock plus precautionary cover (what users aim at, and what prices measure
     stocks against). Below it, users rebuild a share of the gap each turn (the material's
@@ -87,7 +90,8 @@ def stock_targets(mc: MarketConstants, base: object, price: np.ndarray, stock: n
     while prices are high they run stocks down rather than buy them back. The target given
     to the flow is the stock plus that slowed gap. ``extra_days`` (M, S, A): days of use
     added by ``set_parameter stock_cover_days`` measures."""
-    ratio = np.maximum(price / np.maximum(base.base_price[:, :, None], EPS), EPS)
+    baseline = base.base_price[:, :, None] if reference is None else reference
+    ratio = np.maximum(price / np.maximum(baseline, EPS), EPS)
     slower = np.minimum(ratio ** (-mc.destocking_elasticity), 1.0)
     normal = base.stock
     fear = None

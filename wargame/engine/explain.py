@@ -18,7 +18,7 @@ from typing import Iterable
 from wargame.engine.draws import DelayDraw, LicenceDraw
 from wargame.engine.flow import run_flow
 from wargame.engine.indicators import Headlines, before_headlines, headline_dict, headline_values
-from wargame.engine.market import clear_prices
+from wargame.engine.market import settle_prices, stack_market_turns
 from wargame.engine.measures import PipelineEntry
 from wargame.engine.planning import TurnPlan
 from wargame.engine.policy import stack_policies
@@ -47,9 +47,11 @@ def what_if_headlines(rules: CompiledRules, plan: TurnPlan, excludes: list[str],
     tiled = rules.tiled(len(prepared))
     state = stack_states([p.state for p in prepared])
     pol = stack_policies([p.policy for p in prepared])
+    mt = stack_market_turns([p.market for p in prepared], base.n_materials)
     flow = run_flow(tiled, state, pol, sc.price_response.market_flexibility,
-                    sc.price_response.rationing_strength)
-    clear_prices(sc.price_response, tiled, state, pol, flow, budgets=False)
+                    sc.price_response.rationing_strength, mt.terms, mt.demand_response,
+                    mt.demand_level)
+    settle_prices(rules.tiled_market(len(prepared)), tiled, state, flow, mt)
     M = base.n_materials
     heads = []
     for n, variant in enumerate(prepared):

@@ -6,6 +6,7 @@ turns adjusts as fast per year as one with quarterly turns.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +47,24 @@ class MarketConstants:
     contract: np.ndarray  # (M, S, E, I) baseline contract shares
     home_share: np.ndarray | None  # (M, S, A) share of own use from own output; None = all
     turn_fraction: float
+    reference_price: np.ndarray  # (M, S, A) each actor's baseline price (``local_prices``)
+    exports: np.ndarray  # (M, S, A) baseline exports, t per turn
+    imports: np.ndarray  # (M, S, A) baseline imports, t per turn
+    where: dict[tuple[str, str, str], tuple[int, int, int]]  # (actor, material, stage) ids
+
+    def tiled(self, copies: int) -> "MarketConstants":
+        """The constants with materials repeated ``copies`` times (stacked what-ifs)."""
+        def cat(a: np.ndarray, axis: int = 0) -> np.ndarray:
+            return np.concatenate([a] * copies, axis=axis)
+        return dataclasses.replace(
+            self, elasticity_short=cat(self.elasticity_short, 2),
+            elasticity_long=cat(self.elasticity_long, 2),
+            material_elasticity=cat(self.material_elasticity),
+            conversion=cat(self.conversion), ramp_profile=cat(self.ramp_profile),
+            headline_stage=cat(self.headline_stage), contract=cat(self.contract),
+            home_share=None if self.home_share is None else cat(self.home_share),
+            reference_price=cat(self.reference_price), exports=cat(self.exports),
+            imports=cat(self.imports))
 
 
 def build_market_constants(sc: Scenario, base: object) -> MarketConstants:
@@ -85,6 +104,16 @@ def build_market_constants(sc: Scenario, base: object) -> MarketConstants:
     headline = np.array([mat.stage_index(mat.headline_stage) if mat.headline_stage else
                          len(mat.stages) - 1 for mat in sc.materials])
     contract, home_share = baseline_contracts(sc, base)
+    reference = np.repeat(base.base_price[:, :, None], base.n_actors, axis=2)
+    for entry in sc.local_prices:
+        m = sc.material_index[entry.material]
+        reference[m, sc.materials[m].stage_index(entry.stage), sc.actor_index[entry.actor]] = \
+            float(entry.price.value)
+    output = base.capacity * base.utilisation + base.recycle_capacity
+    own = np.minimum(output, base.use_need * (1.0 if home_share is None else home_share))
+    where = {(actor.id, mat.id, stage.id): (mi, si, ai)
+             for mi, mat in enumerate(sc.materials) for si, stage in enumerate(mat.stages)
+             for ai, actor in enumerate(sc.actors)}
     return MarketConstants(
         price_adjustment=per_turn(mk.price_adjustment_per_quarter.value, quarters),
         demand_adjustment=per_turn(mk.demand_adjustment_per_year.value, years),
@@ -99,6 +128,8 @@ def build_market_constants(sc: Scenario, base: object) -> MarketConstants:
         elasticity_short=short, elasticity_long=long, material_elasticity=material_sr,
         conversion=conversion, ramp_profile=ramp, headline_stage=headline,
         contract=contract, home_share=home_share, turn_fraction=years,
+        reference_price=reference, exports=np.maximum(output - own, 0.0),
+        imports=np.maximum(base.use_need - own, 0.0), where=where,
     )
 
 

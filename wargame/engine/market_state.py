@@ -6,8 +6,8 @@
 - ``contract`` (M, S, E, I): each importer's contract shares by exporter, drifting towards
   the suppliers that delivered (``trade.py``).
 - ``sales`` (M, S, A): last turn's sales (own use included) of each producer, t per turn,
-  and ``unsold`` the output it could not sell: what processors plan their output on
-  (``supply.py``).
+  ``unsold`` the output it could not sell, and ``input_met`` the share of the input it
+  asked for that it got: what processors plan their output on (``supply.py``).
 - ``licence_queue`` (M, S, E, I): export applications a licence refused, still on file
   (``flow._license``): routine licensing delays trade a turn, a freeze holds it back.
 - ``ramping``: new capacity still ramping up, one ``RampEntry`` per arrival.
@@ -17,6 +17,7 @@ read back hashes the same.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,7 +57,7 @@ class RampEntry:
                    reserved_for=raw.get("reserved_for"), reserved_share=share)
 
 
-MARKET_ARRAYS = ("demand_level", "contract", "sales", "unsold", "licence_queue")
+MARKET_ARRAYS = ("demand_level", "contract", "sales", "unsold", "input_met", "licence_queue")
 
 
 @dataclass
@@ -65,6 +66,7 @@ class MarketState:
     contract: np.ndarray  # (M, S, E, I)
     sales: np.ndarray  # (M, S, A) t per turn
     unsold: np.ndarray  # (M, S, A) t per turn
+    input_met: np.ndarray  # (M, S, A) share of the input it asked for each plant got
     licence_queue: np.ndarray  # (M, S, E, I) t
     ramping: list[RampEntry] = field(default_factory=list)
 
@@ -73,9 +75,13 @@ class MarketState:
                            ramping=list(self.ramping))
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {name: {"shape": list(getattr(self, name).shape),
-                                      "data": [float(x) for x in getattr(self, name).ravel()]}
-                               for name in MARKET_ARRAYS}
+        out: dict[str, Any] = {}
+        for name in MARKET_ARRAYS:
+            array = getattr(self, name)
+            if not np.isfinite(array).all():
+                raise ValueError(f"market '{name}' is not finite")
+            out[name] = {"shape": list(array.shape),
+                         "data": np.asarray(array, dtype=float).ravel().tolist()}
         out["ramping"] = [entry.to_json() for entry in self.ramping]
         return out
 
@@ -92,7 +98,9 @@ class MarketState:
     def hash_bytes(self) -> bytes:
         parts = [np.ascontiguousarray(getattr(self, name), dtype="<f8").tobytes()
                  for name in MARKET_ARRAYS]
-        return b"".join(parts) + repr([e.to_json() for e in self.ramping]).encode()
+        ramping = json.dumps([e.to_json() for e in self.ramping], sort_keys=True,
+                             separators=(",", ":"))
+        return b"".join(parts) + ramping.encode()
 
 
 def stack_market(parts: list[MarketState]) -> MarketState:
@@ -102,6 +110,7 @@ def stack_market(parts: list[MarketState]) -> MarketState:
         contract=np.concatenate([p.contract for p in parts], axis=0),
         sales=np.concatenate([p.sales for p in parts], axis=0),
         unsold=np.concatenate([p.unsold for p in parts], axis=0),
+        input_met=np.concatenate([p.input_met for p in parts], axis=0),
         licence_queue=np.concatenate([p.licence_queue for p in parts], axis=0),
         ramping=[],
     )

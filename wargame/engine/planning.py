@@ -161,6 +161,22 @@ def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: st
             for k, (effect, args) in enumerate(zip(inject.effects, bound))]
 
 
+def standing_measures(rules: CompiledRules, turn: int) -> list[Measure]:
+    """The measures of the scenario's standing orders (``in_force``), as of ``turn``."""
+    sc = rules.scenario
+    out: list[Measure] = []
+    for n, standing in enumerate(sc.in_force):
+        if standing.move not in sc.move_index or standing.team not in sc.team_index:
+            continue
+        move = sc.move_index[standing.move]
+        out += order_measures(
+            rules, standing.move, with_defaults(move, standing.params), standing.team,
+            f"{STANDING_GROUP}{n}", f"{STANDING_GROUP}{n}",
+            f"{possessive(team_label(sc, standing.team))} {move.name} (in force)",
+            turn, 0, move.public)
+    return out
+
+
 def deck_injects(sc: Scenario, turn: int, turn_seed: int) -> list[tuple[Inject, str]]:
     """The deck's injects that fire this turn: scheduled ones, and random ones whose keyed
     draw falls under their probability."""
@@ -209,15 +225,7 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
             new.append(measure)
 
     if turn == 1:
-        for n, standing in enumerate(sc.in_force):
-            if standing.move not in sc.move_index or standing.team not in sc.team_index:
-                continue
-            move = sc.move_index[standing.move]
-            add(order_measures(
-                rules, standing.move, with_defaults(move, standing.params), standing.team,
-                f"{STANDING_GROUP}{n}", f"{STANDING_GROUP}{n}",
-                f"{possessive(team_label(sc, standing.team))} {move.name} (in force)",
-                turn, 0, move.public))
+        add(standing_measures(rules, turn))
     rulings = {o.order_id: o for o in (item if isinstance(item, Override)
                                        else Override.model_validate(item)
                                        for item in overrides)}

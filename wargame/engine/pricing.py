@@ -17,8 +17,10 @@ stage by stage from upstream:
    got (receipts and stock drawn)) ** (1 / short-run elasticity), and at least the
    reference. Approached from below by partial adjustment, this settles at the price
    where what buyers ask for equals what they can get: the clearing price. Sellers left
-   with unsold output lower it by (sold / produced) ** (1 / short-run elasticity) (a glut
-   takes the price below cost). A short buyer's target is also multiplied by
+   with unsold output lower it by (sold / produced) ** (1 / destocking elasticity): a glut
+   takes the price below cost, but producers and traders store much of it rather than
+   dump it, so it weighs along the storage curve, not the demand curve (and producers
+   cut their plans, ``supply.py``). A short buyer's target is also multiplied by
    c ** -(1 / destocking elasticity); all are bounded by the material's floor and cap
    factors. Short means its use was not met or it received less than it asked for,
    stock rebuilding included, so precautionary buying that the market cannot meet lifts
@@ -38,7 +40,9 @@ stage by stage from upstream:
    (input price / yield at its origins), which wins over the cap.
 
 The home price of a restricting exporter rises when its users buy ahead (``demand.py``)
-and through the leakage link, and falls where blocked output gluts its market; importers'
+and through the leakage link; the exports a restriction holds back do not glut it (traders
+stock them, hoping for the export price, as in China's hoarding of 2010-11: JMB12a/b),
+though its producers cut their plans as their sales fall (``supply.py``). Importers'
 prices rise with their shortage: the two tiers, and the gap between them, are results.
 Budgets (``market.py``): tariff revenue goes to the importer's team, export-duty revenue to
 the exporter's; price floors cost their payer (floor - price) x the producer's output.
@@ -68,13 +72,17 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
                  reference: np.ndarray, need_before: np.ndarray | None = None,
                  trade_cost: np.ndarray | None = None,
                  export_link: tuple[np.ndarray, np.ndarray] | None = None,
+                 held_back: np.ndarray | None = None,
                  ) -> tuple[np.ndarray, np.ndarray]:
     """(new prices (M, S, A), reference prices (M, S, A)) from last turn's ``price`` and
     this turn's ``flow``. ``reference`` (M, S, A): each actor's baseline price;
     ``normal_stock`` (M, S, A): baseline stock plus precautionary cover, tonnes.
     ``need_before`` (M, A): last-stage need before price destruction (None: the flow's).
     ``trade_cost`` (M, S, E, I): (1 + duty)(1 + tariff) per pair, None = none.
-    ``export_link``: (link share (M, S, E), export price (M, S, E)) (``export_link``)."""
+    ``export_link``: (link share (M, S, E), export price (M, S, E)) (``export_link``).
+    ``held_back`` (M, S, E): exports a restriction held back this turn; traders at home
+    take them into stock in the hope of the export price (speculative stock-building), so
+    they do not count as a glut on the exporter's home market."""
     M, S, A = price.shape
     low = base.price_min  # (M, S, 1)
     high = base.price_max
@@ -100,6 +108,8 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
         buyer = np.clip(np.where(need > EPS, need / np.maximum(got, 1e-3 * need + EPS), 1.0),
                         1.0, 20.0)
         made = flow.production[:, s]
+        if held_back is not None:  # taken into traders' stocks at home, not dumped
+            made = np.maximum(made - held_back[:, s], flow.sold[:, s])
         seller = np.clip(np.where(made > EPS, flow.sold[:, s] / np.maximum(made, EPS), 1.0),
                          0.05, 1.0)
         working = WORKING_STOCK * flow.need[:, s]
@@ -127,7 +137,7 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
                 ref = np.where(linked, blended, ref)
         refs[:, s] = ref
         scarce = np.maximum(ref, reference[:, s] * buyer ** exponent[:, None]) * cover ** -storage
-        target = np.where(short, scarce, ref) * seller ** exponent[:, None]
+        target = np.where(short, scarce, ref) * seller ** storage
         target = np.clip(target, low[:, s], high[:, s])
         log_p = np.log(np.maximum(price[:, s], EPS))
         moved = np.exp(log_p + mc.price_adjustment * (np.log(target) - log_p))

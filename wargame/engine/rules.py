@@ -25,6 +25,7 @@ from typing import Any, Callable, Generic, Hashable, TypeVar
 import numpy as np
 
 from wargame.engine.baseline import Baseline, build_baseline, tile_baseline
+from wargame.engine.market_constants import MarketConstants, build_market_constants
 from wargame.scenario.model import Scenario
 
 T = TypeVar("T")
@@ -87,6 +88,8 @@ class CompiledRules:
     what-if variant and thread that plays it.
 
     - ``baseline``: the scenario's per-turn constants (``baseline.Baseline``);
+    - ``market``: the market's constants (``market_constants.MarketConstants``), and
+      ``tiled_market(copies)`` for stacked what-ifs;
     - ``compiled_measures``: a measure's compiled policy code by its content key
       (``policy.compiled``);
     - ``order_args`` / ``inject_args``: effect arguments bound from an order's parameters or
@@ -100,12 +103,20 @@ class CompiledRules:
         self.scenario = scenario
         self.scenario_hash: str = scenario.content_hash
         self.baseline: Baseline = build_baseline(scenario)
+        self.market: MarketConstants = build_market_constants(scenario, self.baseline)
+        self._market_tiles: _BoundedCache[MarketConstants] = _BoundedCache()
         self.compiled_measures: _BoundedCache[tuple] = _BoundedCache()
         self.order_args: _BoundedCache[dict[str, Any]] = _BoundedCache()
         self.inject_args: _BoundedCache[tuple[dict[str, Any], ...]] = _BoundedCache()
         self._tiles: _BoundedCache[Baseline] = _BoundedCache()
         self._quiet_reference: Any = None
         self._bot_interests: BotInterests | None = None
+
+    def tiled_market(self, copies: int) -> MarketConstants:
+        """The market constants with materials repeated ``copies`` times (stacked what-ifs)."""
+        found = self._market_tiles.get(copies)
+        return found if found is not None else self._market_tiles.put(
+            copies, self.market.tiled(copies))
 
     def tiled(self, copies: int) -> Baseline:
         """The baseline with its materials repeated ``copies`` times (stacked what-ifs)."""

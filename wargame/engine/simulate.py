@@ -14,7 +14,7 @@ import numpy as np
 from wargame.engine.flow import FlowResult, run_flow
 from wargame.engine.lifecycle import advance_pipeline, carry_over, start_measure
 from wargame.engine.measures import Measure, PipelineEntry
-from wargame.engine.market import clear_prices, update_utilisation
+from wargame.engine.market import MarketTurn, prepare_market, settle_market
 from wargame.engine.planning import TurnPlan
 from wargame.engine.policy import Policy, build_policy
 from wargame.engine.rules import CompiledRules
@@ -32,6 +32,7 @@ class Prepared:
     policy: Policy
     arrivals: list[PipelineEntry]
     measures: list[Measure]
+    market: MarketTurn  # what the market feeds the flow (``market.prepare_market``)
 
 
 def prepare_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = None,
@@ -52,7 +53,8 @@ def prepare_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = Non
     arrivals, delays = advance_pipeline(sc, state, plan.turn_seed, delay)
     if exclude is None:
         pol.draws.extend(delays)
-    return Prepared(state, pol, arrivals, measures)
+    market = prepare_market(rules.market, rules.baseline, state, pol, arrivals)
+    return Prepared(state, pol, arrivals, measures, market)
 
 
 def simulate_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = None,
@@ -61,11 +63,11 @@ def simulate_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = No
     updated in place to the end of the turn and its measures carried over."""
     sc = rules.scenario
     prepared = prepare_plan(rules, plan, exclude)
-    state, pol = prepared.state, prepared.policy
+    state, pol, mt = prepared.state, prepared.policy, prepared.market
     flow = run_flow(rules.baseline, state, pol, sc.price_response.market_flexibility,
-                    sc.price_response.rationing_strength)
-    clear_prices(sc.price_response, rules.baseline, state, pol, flow)
-    update_utilisation(rules.baseline, state, pol, flow)
+                    sc.price_response.rationing_strength, mt.terms, mt.demand_response,
+                    mt.demand_level)
+    settle_market(rules.market, rules.baseline, sc.price_response, state, pol, flow, mt)
     state.measures, lapsed = carry_over(prepared.measures, state.turn)
     if exclude is None:
         state.last = {**state.last, "lapsed": lapsed}

@@ -8,11 +8,11 @@
   input cost. First-stage producers (mines) also cut their rate while unsold stock piles
   up. The rate closes ``market.utilisation_adjustment_per_quarter`` of the gap per quarter.
   A price floor keeps a producer at least at its baseline rate.
-- Plans: a processing plant (every stage after the first) that could not sell all it made
-  last turn plans to make what it sold plus 5 % (``PLAN_GROWTH``), less a share of its
-  stock above target; one that sold all it made (short of input, not of buyers) asks for
-  the input of its full run rate. So input demand follows sales when sales fall, and an
-  input-starved plant keeps asking for what it can process.
+- Plans: a processing plant (every stage after the first) plans to make what it sold last
+  turn plus 25 % (``PLAN_GROWTH``), less half its stock above target, at most its run
+  rate: input demand follows sales when they fall by more than that margin, and works back
+  up within a few turns when they recover. A plant that was short of input asks for the
+  input of its full run rate, as a buyer short of supply bids for more, not less.
 - Ramp-up: new capacity runs at the stage's ramp-up profile (share of nameplate by year
   of operation, ``Stage.ramp_up`` or ``market.ramp_up``); the profile's share is read at
   the middle of each turn and interpolated between the middles of operating years.
@@ -28,8 +28,8 @@ from wargame.engine.market_state import RampEntry
 
 GLUT_CUT_MAX = 0.8  # a mine cuts at most this share of its rate for unsold stock
 REBUILD_TARGET = 1.5  # stock above target x this (or half a turn's output) is a glut
-PLAN_GROWTH = 0.05  # a plant held back by its sales plans this share above them
-DEMAND_LIMITED = 0.01  # a plant left with this share of its output unsold is held back by sales
+PLAN_GROWTH = 0.25  # a plant plans up to this share above last turn's sales
+STARVED = 0.01  # a plant that got less than this share below the input it asked is short
 SELL_DOWN_PLAN = 0.5  # share of its surplus stock a plant plans to sell instead of making
 STABLE_SUPPLY = 2.0  # supply elasticity at most this x the demand elasticity (no cobweb)
 
@@ -64,18 +64,18 @@ def update_utilisation(mc: MarketConstants, base: object, utilisation: np.ndarra
     return np.clip(utilisation + mc.utilisation_adjustment * (desired - utilisation), 0.0, 1.0)
 
 
-def planned_output(sales: np.ndarray, unsold: np.ndarray, stock: np.ndarray,
+def planned_output(sales: np.ndarray, input_met: np.ndarray, stock: np.ndarray,
                    stock_target: np.ndarray) -> np.ndarray:
-    """(M, S, A) what each processing plant means to make this turn. A plant that could
-    not sell all it made last turn (more than ``DEMAND_LIMITED`` of it left) plans on its
-    sales plus ``PLAN_GROWTH``, less a share of its stock above target; one that sold all
-    it made (it was short of input or capacity, not of buyers) asks for the input of its
-    full run rate (infinite here: the flow caps plans at the run rate). First stages
-    (mines) are not planned."""
-    made = sales + unsold
-    limited = unsold > DEMAND_LIMITED * np.maximum(made, EPS)
+    """(M, S, A) what each processing plant means to make this turn. A plant that got all
+    the input it asked for last turn plans on its sales plus ``PLAN_GROWTH``, less part of
+    its stock above target: its input demand follows its sales, falling when they fall and
+    working back up within a few turns when they recover. A plant short of input
+    (``input_met`` below 1) keeps asking for the input of its full run rate (infinite here:
+    the flow caps plans at the run rate), as a buyer short of supply bids for more, not
+    less. First stages (mines) are not planned."""
     surplus = np.maximum(stock - stock_target, 0.0) * SELL_DOWN_PLAN
-    plan = np.where(limited, np.maximum(sales * (1.0 + PLAN_GROWTH) - surplus, 0.0), np.inf)
+    plan = np.maximum(sales * (1.0 + PLAN_GROWTH) - surplus, 0.0)
+    plan = np.where(input_met < 1.0 - STARVED, np.inf, plan)
     plan[:, 0] = np.inf
     return plan
 
@@ -109,6 +109,8 @@ def ramp_shortfall(mc: MarketConstants, index: dict[tuple[str, str, str], tuple[
         age = turn - entry.online_turn
         share = float(ramp_share(profile, age, mc.turn_fraction))
         shortfall[m, s, a] += entry.tonnes_per_turn * (1.0 - share)
-        if float(ramp_share(profile, age + 1, mc.turn_fraction)) < 1.0 - 1e-9:
+        # a plant whose output a stake reserves stays listed (``market._reserve_new``)
+        if float(ramp_share(profile, age + 1, mc.turn_fraction)) < 1.0 - 1e-9 \
+                or entry.reserved_for is not None:
             keep.append(entry)
     return shortfall, keep

@@ -56,6 +56,12 @@ def licence_sentence(sc: Scenario, draw: LicenceDraw) -> str | None:
     material = sc.material(draw.material).name
     values = list(approved.values())
     level = level_name(sc, draw.level)
+    if draw.extraterritorial:
+        shares = pct(values[0]) if len(values) == 1 else f"{pct(min(values))} to {pct(max(values))}"
+        where = f" to {country(sc.actor(next(iter(approved))).name)}" if len(values) == 1 else ""
+        return (f"Licences under {possessive(exporter)} extraterritorial rule for {material} "
+                f"with {exporter}-origin content, shipped from third countries{where}: "
+                f"{shares} of requests approved ({level}).")
     if len(values) == 1:
         target = country(sc.actor(next(iter(approved))).name)
         return (f"Licences for {material} from {exporter} to {target}: "

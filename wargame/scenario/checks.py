@@ -118,8 +118,22 @@ class _Checker:
         self.injects()
         self.in_force()
         self.trade_shares()
+        self.local_prices()
         self.figure_sources()
         return self.issues
+
+    def local_prices(self) -> None:
+        first: dict[tuple[str, str, str], int] = {}
+        for index, entry in enumerate(self.s.local_prices):
+            path = ("local_prices", index)
+            self.ref(path + ("actor",), "actor", entry.actor, self.actors)
+            if self.ref(path + ("material",), "material", entry.material, self.materials):
+                self.stage_ref(path + ("stage",), entry.material, entry.stage)
+            key = (entry.actor, entry.material, entry.stage)
+            if key in first:
+                self.add(path, f"duplicate local price for {'/'.join(key)} "
+                               f"(also local_prices[{first[key]}])")
+            first.setdefault(key, index)
 
     def trade_shares(self) -> None:
         first: dict[tuple[str, str, str], int] = {}

@@ -537,6 +537,17 @@ class MarketParameters(_Model):
     pass_through: ShareFigure = Figure(value=1.0)
 
 
+class LocalPrice(_Model):
+    """An actor's own baseline price at one stage where it differs from the stage's:
+    two-tier prices in the baseline, e.g. a home price below the export price while an
+    export duty is in force (the stage's ``price`` is then the export price)."""
+
+    actor: Id
+    material: Id
+    stage: Id
+    price: PriceFigure
+
+
 class TradeShareEntry(_Model):
     """Where one importer buys one stage's product in the baseline: ``shares`` maps
     exporters to shares of the importer's imports (what is not given is spread over the
@@ -594,6 +605,7 @@ class Scenario(_Model):
     stocks: tuple[StockEntry, ...] = ()
     demand: tuple[DemandEntry, ...] = ()
     trade_shares: tuple[TradeShareEntry, ...] = ()
+    local_prices: tuple[LocalPrice, ...] = ()
     moves: tuple[MoveType, ...] = ()
     injects: tuple[Inject, ...] = ()
     in_force: tuple[StandingOrder, ...] = ()
