@@ -194,3 +194,31 @@ def tile_baseline(base: Baseline, copies: int) -> Baseline:
         price_weight=tile0(base.price_weight), price_exponent=tile0(base.price_exponent),
         price_min=tile0(base.price_min), price_max=tile0(base.price_max),
     ))
+
+
+def select_baseline(base: Baseline, materials: np.ndarray) -> Baseline:
+    """The baseline of the listed materials only, in that order (repeats allowed): the
+    stacked what-if variants of a turn move only the materials each variant changes
+    (``explain.what_if_headlines``); ``CompiledRules.selected`` caches them."""
+    idx = np.asarray(materials, dtype=int)
+    take = lambda a: np.take(a, idx, axis=0)  # noqa: E731
+    stage_mask = take(base.stage_mask)
+    last_stage = take(base.last_stage)
+    refining = take(base.refining_stage)
+    S = base.n_stages
+    return _frozen(dataclasses.replace(
+        base, n_materials=len(idx),
+        stage_count=take(base.stage_count), stage_mask=stage_mask, last_stage=last_stage,
+        yields=take(base.yields), base_price=take(base.base_price),
+        elasticity=take(base.elasticity), price_low=take(base.price_low),
+        price_high=take(base.price_high), rebuild_share=take(base.rebuild_share),
+        capacity=take(base.capacity), recycle_capacity=take(base.recycle_capacity),
+        utilisation=take(base.utilisation), demand=np.take(base.demand, idx, axis=2),
+        use_need=take(base.use_need), stock=take(base.stock), strategic=take(base.strategic),
+        lead_turns=take(base.lead_turns), refining_stage=refining,
+        price_weight=take(base.price_weight), price_exponent=take(base.price_exponent),
+        price_min=take(base.price_min), price_max=take(base.price_max),
+        partial_stage=tuple(bool(not stage_mask[:, s].all()) for s in range(S)),
+        stage_ends_some=tuple(bool(last_stage[:, s].any()) for s in range(S)),
+        refines_at=tuple(bool((refining == s).any()) for s in range(S)),
+    ))

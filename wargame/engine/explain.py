@@ -3,10 +3,10 @@
 Leave-one-out with common random numbers: the turn is re-resolved without each group of
 measures (an order, an inject, a standing order), with exactly the turn's draws (they are
 keyed on measure ids: ``draws.py``), and the supply-met and price headlines are compared.
-Materials never interact within a turn's flow, so every variant is stacked along the
-material axis and all of them move through the flow in ONE pass (``what_if_headlines``):
-with a dozen groups this is several times faster than resolving them one by one, and a
-test checks both give the same numbers.
+Materials never interact within a turn's flow, so only the materials a variant changes
+are moved, every variant's stacked along the material axis in ONE pass
+(``what_if_headlines``, ``variants.py``): with a dozen groups this is many times faster
+than resolving them one by one, and a test checks both give the same numbers.
 
 Each sentence is an ``Explanation`` naming the groups it cites; it is not public (not read
 to the room) when one of them is a covert move.
@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
+import numpy as np
+
 from wargame.engine.draws import DelayDraw, LicenceDraw
-from wargame.engine.flow import run_flow
+from wargame.engine.flow import FlowResult, run_flow
 from wargame.engine.indicators import Headlines, before_headlines, headline_dict, headline_values
 from wargame.engine.market import settle_prices, stack_market_turns
 from wargame.engine.measures import PipelineEntry
@@ -24,8 +26,9 @@ from wargame.engine.planning import TurnPlan
 from wargame.engine.policy import stack_policies
 from wargame.engine.results import Explanation, FiredInject
 from wargame.engine.rules import CompiledRules
-from wargame.engine.simulate import prepare_plan
+from wargame.engine.simulate import prepare_plan, simulate_plan
 from wargame.engine.state import GameState, stack_states
+from wargame.engine.variants import take_market, take_policy, take_state, touched_materials
 from wargame.engine.wording import (
     SLIP_SENTENCE, arrival_sentence, country, inject_sentence, join, licence_sentence,
     possessive, pct,
@@ -37,28 +40,53 @@ SUPPLY_NEWS, PRICE_NEWS = 0.03, 0.05  # a change worth a sentence even without a
 
 
 def what_if_headlines(rules: CompiledRules, plan: TurnPlan, excludes: list[str],
-                      ) -> list[Headlines]:
-    """Headlines of the turn re-resolved without each group in ``excludes``, all variants
-    stacked along the material axis and moved in a single flow pass."""
+                      turn: tuple[np.ndarray, FlowResult] | None = None) -> list[Headlines]:
+    """Headlines of the turn re-resolved without each group in ``excludes``. Only the
+    materials a variant changes are moved, every variant's in one stacked pass
+    (``variants.py``); ``turn`` is the turn's own (end-of-turn prices, flow), simulated
+    here when not given."""
     if not excludes:
         return []
     sc, base = rules.scenario, rules.baseline
-    prepared = [prepare_plan(rules, plan, group) for group in excludes]
-    tiled = rules.tiled(len(prepared))
-    state = stack_states([p.state for p in prepared])
-    pol = stack_policies([p.policy for p in prepared])
-    mt = stack_market_turns([p.market for p in prepared], base.n_materials)
-    flow = run_flow(tiled, state, pol, sc.price_response.market_flexibility,
-                    sc.price_response.rationing_strength, mt.terms, mt.demand_response,
-                    mt.demand_level)
-    settle_prices(rules.tiled_market(len(prepared)), tiled, state, flow, mt)
-    M = base.n_materials
+    if turn is None:
+        prepared_turn, flow_turn = simulate_plan(rules, plan)
+        turn = (prepared_turn.state.price, flow_turn)
+    price, flow = turn
+    reference = prepare_plan(rules, plan)
+    variants = [prepare_plan(rules, plan, group) for group in excludes]
+    parts = []
+    for n, variant in enumerate(variants):
+        idx = np.nonzero(touched_materials(reference, variant, base.demand))[0]
+        if len(idx):
+            parts.append((n, idx))
+    moved: dict[int, tuple[np.ndarray, slice]] = {}
+    if parts:
+        order = tuple(int(m) for _, idx in parts for m in idx)
+        sel_base, sel_market = rules.selected(order)
+        sizes = [len(idx) for _, idx in parts]
+        state = stack_states([take_state(variants[n].state, idx) for n, idx in parts])
+        pol = stack_policies([take_policy(variants[n].policy, idx) for n, idx in parts])
+        mt = stack_market_turns([take_market(variants[n].market, idx) for n, idx in parts],
+                                sizes)
+        stacked = run_flow(sel_base, state, pol, sc.price_response.market_flexibility,
+                           sc.price_response.rationing_strength, mt.terms, mt.demand_response,
+                           mt.demand_level)
+        settle_prices(sel_market, sel_base, state, stacked, mt)
+        start = 0
+        for (n, idx), size in zip(parts, sizes):
+            moved[n] = (idx, slice(start, start + size))
+            start += size
     heads = []
-    for n, variant in enumerate(prepared):
-        part = slice(n * M, (n + 1) * M)
+    for n, variant in enumerate(variants):
+        v_price, v_demand, v_met = price, flow.sector_demand, flow.sector_met
+        if n in moved:
+            idx, part = moved[n]
+            v_price, v_demand, v_met = price.copy(), v_demand.copy(), v_met.copy()
+            v_price[idx] = state.price[part]
+            v_demand[:, :, idx] = stacked.sector_demand[:, :, part]
+            v_met[:, :, idx] = stacked.sector_met[:, :, part]
         heads.append(headline_dict(sc, *headline_values(
-            base, state.price[part], variant.policy.sector_cap,
-            flow.sector_demand[:, :, part], flow.sector_met[:, :, part])))
+            base, v_price, variant.policy.sector_cap, v_demand, v_met)))
     return heads
 
 
@@ -78,7 +106,8 @@ def _groups(plan: TurnPlan) -> tuple[dict[str, str], set[str]]:
 
 
 def explain_changes(rules: CompiledRules, plan: TurnPlan, full: Headlines,
-                    previous: GameState, limit: int = SENTENCE_LIMIT) -> list[Explanation]:
+                    previous: GameState, limit: int = SENTENCE_LIMIT,
+                    turn: tuple[np.ndarray, FlowResult] | None = None) -> list[Explanation]:
     """Sentences on the headlines that changed or that a group moved, largest first."""
     sc = rules.scenario
     labels, covert = _groups(plan)
@@ -87,7 +116,7 @@ def explain_changes(rules: CompiledRules, plan: TurnPlan, full: Headlines,
     before = before_headlines(sc, last)
     effects: dict[tuple[str, str, str], list[tuple[float, str, float]]] = {}
     names = list(labels)
-    for group, alt in zip(names, what_if_headlines(rules, plan, names)):
+    for group, alt in zip(names, what_if_headlines(rules, plan, names, turn)):
         for key, value in full.items():
             other = alt.get(key, value)
             threshold = SUPPLY_CAUSE if key[0] == "supply" else PRICE_CAUSE

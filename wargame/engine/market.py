@@ -156,25 +156,25 @@ def prepare_market(mc: MarketConstants, base: Baseline, state: GameState, pol: P
                       leakage=leakage, trade_cost=trade_cost, duty=duty)
 
 
-def stack_market_turns(turns: list[MarketTurn], n_materials: int) -> MarketTurn:
-    """Several variants' market inputs along the material axis (stacked what-ifs)."""
+def stack_market_turns(turns: list[MarketTurn], sizes: list[int]) -> MarketTurn:
+    """Several variants' market inputs along the material axis (stacked what-ifs);
+    ``sizes`` are the parts' numbers of materials."""
     def cat(name: str, axis: int = 0) -> np.ndarray:
-        return np.concatenate([np.broadcast_to(getattr(t, name), turns[0].severity.shape)
-                               if name == "leakage" else getattr(t, name) for t in turns],
-                              axis=axis)
+        return np.concatenate([getattr(t, name) for t in turns], axis=axis)
 
     def cat_optional(name: str) -> np.ndarray | None:
         arrays = [getattr(t, name) for t in turns]
         if all(a is None for a in arrays):
             return None
-        shape = next(a for a in arrays if a is not None).shape
-        neutral = np.ones(shape) if name == "trade_cost" else np.zeros(shape)
-        return np.concatenate([neutral if a is None else a for a in arrays])
+        neutral = 1.0 if name == "trade_cost" else 0.0
+        return np.concatenate([np.full(t.severity.shape, neutral) if a is None else a
+                               for t, a in zip(turns, arrays)])
 
     return MarketTurn(
-        terms=stack_terms([t.terms for t in turns], n_materials),
+        terms=stack_terms([t.terms for t in turns], sizes),
         demand_response=cat("demand_response", 2), demand_level=cat("demand_level", 2),
-        normal_stock=cat("normal_stock"), severity=cat("severity"), leakage=cat("leakage"),
+        normal_stock=cat("normal_stock"), severity=cat("severity"),
+        leakage=np.concatenate([np.broadcast_to(t.leakage, t.severity.shape) for t in turns]),
         trade_cost=cat_optional("trade_cost"), duty=cat_optional("duty"))
 
 

@@ -52,6 +52,20 @@ class MarketConstants:
     imports: np.ndarray  # (M, S, A) baseline imports, t per turn
     where: dict[tuple[str, str, str], tuple[int, int, int]]  # (actor, material, stage) ids
 
+    def selected(self, materials: np.ndarray) -> "MarketConstants":
+        """The constants of the listed materials only (``baseline.select_baseline``)."""
+        idx = np.asarray(materials, dtype=int)
+        take = lambda a, axis=0: np.take(a, idx, axis=axis)  # noqa: E731
+        return dataclasses.replace(
+            self, elasticity_short=take(self.elasticity_short, 2),
+            elasticity_long=take(self.elasticity_long, 2),
+            material_elasticity=take(self.material_elasticity),
+            conversion=take(self.conversion), ramp_profile=take(self.ramp_profile),
+            headline_stage=take(self.headline_stage), contract=take(self.contract),
+            home_share=None if self.home_share is None else take(self.home_share),
+            reference_price=take(self.reference_price), exports=take(self.exports),
+            imports=take(self.imports))
+
     def tiled(self, copies: int) -> "MarketConstants":
         """The constants with materials repeated ``copies`` times (stacked what-ifs)."""
         def cat(a: np.ndarray, axis: int = 0) -> np.ndarray:

@@ -80,7 +80,8 @@ def _resolve(scenario: Scenario, state: GameState, orders: Sequence[Order],
     explanations = inject_lines(plan.fired)
     if explain:
         explanations += explain_changes(rules, plan,
-                                        headline_dict(scenario, met, has, price_index), state)
+                                        headline_dict(scenario, met, has, price_index), state,
+                                        turn=(new_state.price, flow))
     explanations += narrate(rules, plan, pol.draws, prepared.arrivals)
     new_state.turn = turn + 1
     new_state.last = {**last_headlines(scenario, met, has, price_index),

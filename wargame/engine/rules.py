@@ -24,7 +24,7 @@ from typing import Any, Callable, Generic, Hashable, TypeVar
 
 import numpy as np
 
-from wargame.engine.baseline import Baseline, build_baseline, tile_baseline
+from wargame.engine.baseline import Baseline, build_baseline, select_baseline, tile_baseline
 from wargame.engine.market_constants import MarketConstants, build_market_constants
 from wargame.scenario.model import Scenario
 
@@ -105,12 +105,23 @@ class CompiledRules:
         self.baseline: Baseline = build_baseline(scenario)
         self.market: MarketConstants = build_market_constants(scenario, self.baseline)
         self._market_tiles: _BoundedCache[MarketConstants] = _BoundedCache()
+        self._selections: _BoundedCache[tuple[Baseline, MarketConstants]] = _BoundedCache()
         self.compiled_measures: _BoundedCache[tuple] = _BoundedCache()
         self.order_args: _BoundedCache[dict[str, Any]] = _BoundedCache()
         self.inject_args: _BoundedCache[tuple[dict[str, Any], ...]] = _BoundedCache()
         self._tiles: _BoundedCache[Baseline] = _BoundedCache()
         self._quiet_reference: Any = None
         self._bot_interests: BotInterests | None = None
+
+    def selected(self, materials: tuple[int, ...]) -> tuple[Baseline, MarketConstants]:
+        """(baseline, market constants) of the listed materials only, in that order: what a
+        stacked pass over the materials that what-if variants change needs."""
+        found = self._selections.get(materials)
+        if found is None:
+            idx = np.asarray(materials, dtype=int)
+            found = self._selections.put(materials, (select_baseline(self.baseline, idx),
+                                                     self.market.selected(idx)))
+        return found
 
     def tiled_market(self, copies: int) -> MarketConstants:
         """The market constants with materials repeated ``copies`` times (stacked what-ifs)."""

@@ -51,21 +51,23 @@ def _neutral(name: str, shape: tuple[int, ...]) -> np.ndarray:
     return np.ones(shape) if name == "home_share" else np.zeros(shape)
 
 
-def stack_terms(parts: list[TradeTerms], n_materials: int) -> TradeTerms:
-    """Several variants' terms as one along the material axis (see ``state.stack_states``):
-    quota pools move to their copy's materials; a field left out by some parts takes its
-    neutral value there."""
+def stack_terms(parts: list[TradeTerms], sizes: list[int]) -> TradeTerms:
+    """Several variants' terms as one along the material axis (see ``state.stack_states``);
+    ``sizes`` are the parts' numbers of materials: quota pools move to their part's place;
+    a field left out by some parts takes its neutral value there."""
     def cat(name: str) -> np.ndarray | None:
         arrays = [getattr(t, name) for t in parts]
         if all(a is None for a in arrays):
             return None
-        shape = next(a for a in arrays if a is not None).shape
-        return np.concatenate([a if a is not None else _neutral(name, shape) for a in arrays])
+        rest = next(a for a in arrays if a is not None).shape[1:]
+        return np.concatenate([a if a is not None else _neutral(name, (size,) + rest)
+                               for a, size in zip(arrays, sizes)])
 
-    pools = [QuotaPool(pool.material + n * n_materials, pool.exporter, pool.stages,
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int).tolist()
+    pools = [QuotaPool(pool.material + offset, pool.exporter, pool.stages,
                        pool.importers, pool.tonnes_per_turn, pool.leakage_share,
                        pool.measure_id)
-             for n, part in enumerate(parts) for pool in part.quotas]
+             for offset, part in zip(offsets, parts) for pool in part.quotas]
     return TradeTerms(contract=cat("contract"), duty=cat("duty"), leakage=cat("leakage"),
                       home_share=cat("home_share"), planned_output=cat("planned_output"),
                       licence_queue=cat("licence_queue"), quotas=pools)
