@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from wargame.engine.draws import keyed_uniform, turn_seed as next_turn_seed
+from wargame.engine.lifecycle import end_measures
 from wargame.engine.measures import INJECT_GROUP, ORDER_GROUP, STANDING_GROUP, Measure
 from wargame.engine.orders import (
     FACILITATOR, Order, Override, bind_effect_args, describe_order, order_cost,
@@ -137,7 +138,7 @@ def order_measures(rules: CompiledRules, move_id: str, params: dict[str, Any],
                     primitive=effect.primitive,
                     args=_bound_args(rules, move_id, k, effect, params, self_actor, team),
                     start_turn=turn, end_turn=_end_turn(effect.primitive, turn, duration),
-                    public=public)
+                    public=public, source=f"move:{move_id}")
             for k, effect in enumerate(move.effects)]
 
 
@@ -157,7 +158,8 @@ def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: st
             rules.inject_args.put(inject.id, bound)
     return [Measure(id=f"{base_id}/{k}", group=group, label=f"the inject '{inject.title}'",
                     team=team, primitive=effect.primitive, args=args, start_turn=turn,
-                    end_turn=_end_turn(effect.primitive, turn, inject.duration), public=True)
+                    end_turn=_end_turn(effect.primitive, turn, inject.duration), public=True,
+                    source=f"inject:{inject.id}")
             for k, (effect, args) in enumerate(zip(inject.effects, bound))]
 
 
@@ -283,5 +285,13 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
                             f"{INJECT_GROUP}{name}"))
         fired.append(FiredInject(inject_id=inject.id, title=inject.title, text=inject.text,
                                  how=how))
-    return TurnPlan(measures=tuple(measures + new), fired=tuple(fired),
+    active, endings = end_measures(measures + new, turn)
+    if endings:  # the order that ended or amended measures says which
+        said: dict[str, list[str]] = {}
+        for ender, what in endings:
+            said.setdefault(ender.group, []).append(what)
+        outcomes = [o.model_copy(update={"detail": "; ".join(
+            [o.detail] * bool(o.detail) + said[f"{ORDER_GROUP}{o.order_id}"])})
+            if f"{ORDER_GROUP}{o.order_id}" in said else o for o in outcomes]
+    return TurnPlan(measures=tuple(active), fired=tuple(fired),
                     outcomes=tuple(outcomes), state=st, turn_seed=seed)
