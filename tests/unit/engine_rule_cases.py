@@ -122,13 +122,17 @@ CASES: list[RuleCase] = [
         "far less (two-tier pricing: traders stock the blocked exports, the leakage share "
         "links the two markets).",
         # (was: China's price falls; since issue 8 the exporter's home price rises less
-        # than the export price, the gap a result of leakage and speculative stocks)
+        # than the export price, the gap a result of leakage and speculative stocks. China's
+        # price is checked in turn 2 (was turn 1): the leakage link passes on the export
+        # price the restricted customers paid last turn, and China's traders stock up only
+        # after its export contracts are served, so in turn 1 China's price stays put)
         lambda r, q: (met(r[0], "USA", "ev") < 0.75
                       and met(r[0], "USA", "defence") > met(r[0], "USA", "ev")
                       and price(r[0], "USA") > 1.5 * price(q[0], "USA")
-                      and price(q[0], "CHN") < price(r[0], "CHN")
-                      < price(q[0], "CHN") + 0.1 * (price(r[0], "USA") - price(q[0], "USA"))),
-        orders={1: [order(1, "beijing", "restrict", **FREEZE_USA)]}),
+                      and price(r[0], "CHN") >= price(q[0], "CHN") * 0.99
+                      and price(q[1], "CHN") < price(r[1], "CHN")
+                      < price(q[1], "CHN") + 0.1 * (price(r[1], "USA") - price(q[1], "USA"))),
+        orders={1: [order(1, "beijing", "restrict", **FREEZE_USA)]}, turns=2),
     RuleCase(
         "export_restriction slow-walk is milder than a freeze",
         "A slow-walk approves about 60 % of requested exports.",

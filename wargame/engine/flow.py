@@ -91,7 +91,7 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
               contract: np.ndarray | None = None, duty: np.ndarray | None = None,
               leakage: np.ndarray | None = None, home_share: np.ndarray | None = None,
               pools: list[tuple[int, QuotaPool]] = (), quota_left: np.ndarray | None = None,
-              queue: np.ndarray | None = None,
+              queue: np.ndarray | None = None, use: np.ndarray | None = None,
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Flows (M, E, I) from offers (M, E) to demands (M, I); returns (flows, requested,
     leaked, licence queue). ``pools`` are the quota pools covering this stage (index,
@@ -130,8 +130,11 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     else:
         tier1 = np.zeros((M, A, A))
         offer_left, demand_left = offer, demand
-    # tier 2: domestic, up to the home share of own use
-    home_want = demand_left if home_share is None else demand_left * home_share
+    # tier 2: domestic, up to the home share of own use; stock-building at home (``use``
+    # given: demand beyond it) waits for the spot tier, after export contracts
+    home_want = demand_left if use is None else np.minimum(demand_left, use)
+    if home_share is not None:
+        home_want = home_want * home_share
     domestic = np.minimum(offer_left, home_want)
     offer_left = np.maximum(offer_left - domestic, 0.0)
     demand_left = np.maximum(demand_left - domestic, 0.0)
@@ -231,7 +234,8 @@ def _covered(pools: list[tuple[int, QuotaPool]], M: int, A: int) -> np.ndarray:
     """(M, E, I) True for pairs some quota pool covers."""
     mask = np.zeros((M, A, A), dtype=bool)
     for _n, pool in pools:
-        mask[pool.material, pool.exporter] |= pool.importers
+        for m in pool.materials:
+            mask[m, pool.exporter] |= pool.importers
     return mask
 
 
@@ -241,7 +245,8 @@ def _exhausted(pools: list[tuple[int, QuotaPool]], quota_left: np.ndarray, M: in
     mask = np.zeros((M, A, A), dtype=bool)
     for n, pool in pools:
         if quota_left[n] <= EPS:
-            mask[pool.material, pool.exporter] |= pool.importers
+            for m in pool.materials:
+                mask[m, pool.exporter] |= pool.importers
     return mask
 
 
@@ -249,22 +254,31 @@ def _apply_quotas(passed: np.ndarray, leaked: np.ndarray | None,
                   pools: list[tuple[int, QuotaPool]], quota_left: np.ndarray,
                   count: bool) -> tuple[np.ndarray, np.ndarray | None]:
     """Cap each pool's covered flows at what it has left; a leakage share of the excess
-    still passes (and is recorded as leaked, not counted against the quota)."""
+    still passes (and is recorded as leaked, not counted against the quota). A pool over
+    several materials serves them in its ``order`` (dearest first) while it lasts."""
     for n, pool in pools:
-        m, e, covered = pool.material, pool.exporter, pool.importers
-        row = passed[m, e, covered]
-        total = float(row.sum())
+        e, covered = pool.exporter, pool.importers
+        mats = pool.order or pool.materials
+        rows = [passed[m, e, covered] for m in mats]
+        total = float(sum(row.sum() for row in rows))
         if total <= EPS:
             continue
         room = max(float(quota_left[n]), 0.0)
         if total > room:
-            excess = row * (1.0 - room / total)
-            leak = excess * pool.leakage_share
-            passed[m, e, covered] = row - excess + leak
-            if pool.leakage_share > 0.0:
-                if leaked is None:
-                    leaked = np.zeros_like(passed)
-                leaked[m, e, covered] += leak
+            left = room
+            for m, row in zip(mats, rows):
+                asked = float(row.sum())
+                if asked <= EPS:
+                    continue
+                given = min(asked, left) if pool.order else asked * room / total
+                left -= given
+                excess = row * (1.0 - given / asked)
+                leak = excess * pool.leakage_share
+                passed[m, e, covered] = row - excess + leak
+                if pool.leakage_share > 0.0:
+                    if leaked is None:
+                        leaked = np.zeros_like(passed)
+                    leaked[m, e, covered] += leak
             used = room
         else:
             used = total
@@ -481,7 +495,8 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
             home_share=None if terms.home_share is None else terms.home_share[:, s],
             pools=[(n, pool) for n, pool in enumerate(pools) if pool.stages[s]],
             quota_left=quota_left,
-            queue=None if terms.licence_queue is None else terms.licence_queue[:, s])
+            queue=None if terms.licence_queue is None else terms.licence_queue[:, s],
+            use=use)
         if queue is not None:
             if queue_all is None:
                 queue_all = np.zeros((M, S, A, A))

@@ -170,7 +170,13 @@ def _ends(ender: Measure, measure: Measure) -> bool:
         return False
     if args.get("team") and measure.team != args["team"]:
         return False
-    return not args.get("material") or measure.args.get("material") == args["material"]
+    if not args.get("material"):
+        return True
+    covered = measure.args.get("materials")
+    if covered in ("all", "$all"):
+        return True
+    return measure.args.get("material") == args["material"] or \
+        (isinstance(covered, list) and args["material"] in covered)
 
 
 def end_measures(measures: Iterable[Measure], turn: int,

@@ -36,12 +36,12 @@ from wargame.engine.flow import EPS, FlowResult
 from wargame.engine.market_constants import MarketConstants
 from wargame.engine.market_state import MarketState, RampEntry
 from wargame.engine.policy import Policy
-from wargame.engine.pricing import clear_prices, export_link
+from wargame.engine.pricing import OPEN_ROUTE, clear_prices, export_link
 from wargame.engine.state import GameState
 from wargame.engine.supply import (
     netback, planned_output, ramp_share, ramp_shortfall, update_utilisation,
 )
-from wargame.engine.trade import drift_contracts
+from wargame.engine.trade import drift_contracts, drift_to_spare
 from wargame.engine.trade_terms import QuotaPool, TradeTerms, stack_terms
 from wargame.scenario.model import PriceResponse
 
@@ -124,26 +124,40 @@ def prepare_market(mc: MarketConstants, base: Baseline, state: GameState, pol: P
     _ramp(mc, state, pol, arrivals, ms)
     _reserve_new(mc, state, pol, ms)
     duty = pol.duty
+    trade_cost = None
+    if duty is not None or pol.tariff.any():
+        trade_cost = (1.0 + pol.tariff) * (1.0 + (0.0 if duty is None else duty))
+    # what deters requests and counts as a restriction is the change from the standing
+    # duties and tariffs the baseline already carries
+    deterring = duty
     severity = 1.0 - pol.allow
+    if trade_cost is not None and mc.base_trade_cost is not None:
+        deterring = np.maximum(trade_cost / mc.base_trade_cost, 1.0) / (1.0 + pol.tariff) - 1.0
     if duty is not None:
-        severity = np.maximum(severity, np.minimum(duty, 1.0))
+        raised = duty if mc.base_duty is None else \
+            np.maximum((1.0 + duty) / (1.0 + mc.base_duty) - 1.0, 0.0)
+        severity = np.maximum(severity, np.minimum(raised, 1.0))
     pools = [pool if pool.leakage_share >= 0 else
              dataclasses.replace(pool, leakage_share=mc.leakage_share) for pool in pol.quotas]
-    for pool in pools:
-        cover = severity[pool.material]
-        cover[np.ix_(pool.stages, [pool.exporter], pool.importers)] = 1.0
+    for n, pool in enumerate(pools):
+        for m in pool.materials:
+            cover = severity[m]
+            cover[np.ix_(pool.stages, [pool.exporter], pool.importers)] = 1.0
+        if pool.shared:  # a shared tonnage goes to the dearest material first
+            value = [float(state.price[m, pool.stages, pool.exporter].max()) for m in pool.materials]
+            order = tuple(m for _v, m in sorted(zip(value, pool.materials), key=lambda x: -x[0]))
+            pools[n] = dataclasses.replace(pool, order=order)
     leakage: np.ndarray | float = mc.leakage_share
     if pol.leakage is not None:
         leakage = np.where(np.isnan(pol.leakage), mc.leakage_share, pol.leakage)
+    # importers fear the cut; the restricting exporter's traders stock up too, after its
+    # export contracts are served (the flow's spot tier)
     exposure, restricted = restriction_exposure(ms.contract, severity, mc.imports)
     target, normal = stock_targets(mc, base, state.price, state.stock, exposure, restricted,
                                    pol.cover_days, mc.reference_price)
     state.stock_target = target
-    trade_cost = None
-    if duty is not None or pol.tariff.any():
-        trade_cost = (1.0 + pol.tariff) * (1.0 + (0.0 if duty is None else duty))
     terms = TradeTerms(
-        contract=ms.contract, duty=duty,
+        contract=ms.contract, duty=deterring,
         leakage=None if np.isscalar(leakage) and not (severity > EPS).any()
         else np.broadcast_to(leakage, severity.shape),
         home_share=mc.home_share,
@@ -178,16 +192,45 @@ def stack_market_turns(turns: list[MarketTurn], sizes: list[int]) -> MarketTurn:
         trade_cost=cat_optional("trade_cost"), duty=cat_optional("duty"))
 
 
+def quota_room(mt: MarketTurn, flow: FlowResult) -> np.ndarray | None:
+    """(M, S, A) tonnes each importer could still have bought this turn under the quotas
+    that did not run out: a pool's room left, up to what its exporter sold at home, shared
+    among the importers it covers by what they took (evenly if they took nothing)."""
+    pools = mt.terms.quotas
+    if not pools:
+        return None
+    M, S, A = flow.production.shape
+    room_at = np.zeros((M, S, A))
+    for pool, used in zip(pools, flow.quota_used or [0.0] * len(pools)):
+        room = pool.tonnes_per_turn - used
+        if room <= EPS:
+            continue
+        e, covered = pool.exporter, pool.importers
+        for m in pool.materials:
+            for s in np.nonzero(pool.stages)[0]:
+                home = float(flow.flows[m, s, e, e])
+                took = flow.flows[m, s, e] * covered
+                share = took / took.sum() if took.sum() > EPS else covered / max(covered.sum(), 1)
+                room_at[m, s] += min(room, home) * share
+    return room_at
+
+
+def held_back_exports(flow: FlowResult, mt: MarketTurn) -> np.ndarray:
+    """(M, S, E) t this turn that measures held back from exporters' contract customers:
+    traders at home take them into stock, hoping for the export price."""
+    return (np.maximum(flow.requested - flow.flows, 0.0) * (mt.severity > EPS)).sum(axis=3)
+
+
 def settle_prices(mc: MarketConstants, base: Baseline, state: GameState, flow: FlowResult,
                   mt: MarketTurn) -> None:
     """This turn's prices into ``state.price`` (``pricing.py``)."""
     need_before = flow.sector_demand.sum(axis=1).T  # (M, A): before price destruction
     link = export_link(state.price, state.market.contract if state.market is not None
                        else mc.contract, mt.severity, mt.leakage, mt.trade_cost, mc.imports)
-    held_back = (np.maximum(flow.requested - flow.flows, 0.0) * (mt.severity > EPS)).sum(axis=3)
+    held_back = held_back_exports(flow, mt)
     state.price, _ = clear_prices(mc, base, state.price, flow, state.stock, mt.normal_stock,
                                   mc.reference_price, need_before, mt.trade_cost, link,
-                                  held_back)
+                                  held_back, mt.severity, quota_room(mt, flow))
 
 
 def settle_market(mc: MarketConstants, base: Baseline, response: PriceResponse,
@@ -208,7 +251,14 @@ def settle_market(mc: MarketConstants, base: Baseline, response: PriceResponse,
     ms.demand_level = update_demand_level(mc, base, ms.demand_level, state.price,
                                           mc.reference_price)
     ms.contract = drift_contracts(ms.contract, flow.flows, flow.requested, mc.contract_drift)
-    ms.sales = flow.sold.copy()
+    spare = np.maximum(flow.production - flow.sold, 0.0)
+    if (spare > EPS).any():
+        ms.contract = drift_to_spare(ms.contract, spare, mt.severity < OPEN_ROUTE, state.price,
+                                     mt.trade_cost, mc.imports, mc.contract_drift)
+    # what traders at home took into stock counts as sold: the plants do not cut their
+    # plans for it until those stocks stand above target (``supply.planned_output``)
+    ms.sales = flow.sold + np.minimum(held_back_exports(flow, mt),
+                                      np.maximum(flow.production - flow.sold, 0.0))
     ms.unsold = np.maximum(flow.production - flow.sold, 0.0)
     met = np.ones_like(ms.input_met)  # processors' input: last stage's use by the same actor
     met[:, 1:] = np.where(flow.need[:, :-1] > EPS, np.minimum(

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wargame.engine.lookups import actor_indices, stage_mask
+from wargame.engine.orders import bind_effect_args, with_defaults
 from wargame.scenario.model import Scenario
 
 EPS = 1e-12
@@ -40,7 +42,11 @@ class MarketConstants:
     pass_through: float
     elasticity_short: np.ndarray  # (A, K, M) short-run price elasticity of sector demand
     elasticity_long: np.ndarray  # (A, K, M) long-run
-    material_elasticity: np.ndarray  # (M,) short-run, sets the speed of price clearing
+    material_elasticity: np.ndarray  # (M,) short-run, for stages before the last
+    # (M, A) short-run elasticity of each actor's demand for a material's last stage: its
+    # sectors' elasticities weighted by their baseline demand (the material's where it has
+    # none); the demand curve the last stage's price clears on (``pricing.py``)
+    clearing_elasticity: np.ndarray
     conversion: np.ndarray  # (M, S) base conversion margin: price - input price / yield
     ramp_profile: np.ndarray  # (M, S, Y) share of nameplate by year of operation
     headline_stage: np.ndarray  # (M,) the stage whose price is the headline
@@ -51,6 +57,11 @@ class MarketConstants:
     exports: np.ndarray  # (M, S, A) baseline exports, t per turn
     imports: np.ndarray  # (M, S, A) baseline imports, t per turn
     where: dict[tuple[str, str, str], tuple[int, int, int]]  # (actor, material, stage) ids
+    # export duties and (1 + duty)(1 + tariff) of the standing orders in force at the start
+    # (``in_force``): the baseline's prices and flows already carry them, so only a change
+    # from them deters requests or counts as a restriction (``market.prepare_market``)
+    base_duty: np.ndarray | None = None  # (M, S, E, I)
+    base_trade_cost: np.ndarray | None = None  # (M, S, E, I)
 
     def selected(self, materials: np.ndarray) -> "MarketConstants":
         """The constants of the listed materials only (``baseline.select_baseline``)."""
@@ -60,11 +71,14 @@ class MarketConstants:
             self, elasticity_short=take(self.elasticity_short, 2),
             elasticity_long=take(self.elasticity_long, 2),
             material_elasticity=take(self.material_elasticity),
+            clearing_elasticity=take(self.clearing_elasticity),
             conversion=take(self.conversion), ramp_profile=take(self.ramp_profile),
             headline_stage=take(self.headline_stage), contract=take(self.contract),
             home_share=None if self.home_share is None else take(self.home_share),
             reference_price=take(self.reference_price), exports=take(self.exports),
-            imports=take(self.imports))
+            imports=take(self.imports),
+            base_duty=None if self.base_duty is None else take(self.base_duty),
+            base_trade_cost=None if self.base_trade_cost is None else take(self.base_trade_cost))
 
     def tiled(self, copies: int) -> "MarketConstants":
         """The constants with materials repeated ``copies`` times (stacked what-ifs)."""
@@ -74,11 +88,14 @@ class MarketConstants:
             self, elasticity_short=cat(self.elasticity_short, 2),
             elasticity_long=cat(self.elasticity_long, 2),
             material_elasticity=cat(self.material_elasticity),
+            clearing_elasticity=cat(self.clearing_elasticity),
             conversion=cat(self.conversion), ramp_profile=cat(self.ramp_profile),
             headline_stage=cat(self.headline_stage), contract=cat(self.contract),
             home_share=None if self.home_share is None else cat(self.home_share),
             reference_price=cat(self.reference_price), exports=cat(self.exports),
-            imports=cat(self.imports))
+            imports=cat(self.imports),
+            base_duty=None if self.base_duty is None else cat(self.base_duty),
+            base_trade_cost=None if self.base_trade_cost is None else cat(self.base_trade_cost))
 
 
 def build_market_constants(sc: Scenario, base: object) -> MarketConstants:
@@ -103,6 +120,11 @@ def build_market_constants(sc: Scenario, base: object) -> MarketConstants:
         if sector.elasticity_long_run is not None:
             long[:, k, :] = float(sector.elasticity_long_run.value)
     long = np.maximum(long, short)  # demand never answers less in the long run
+    weight = base.demand  # (A, K, M)
+    total = weight.sum(axis=1)  # (A, M)
+    clearing = np.where(total > 0, (weight * short).sum(axis=1) / np.maximum(total, EPS),
+                        material_sr[None, :]).T  # (M, A)
+    clearing = np.maximum(clearing, 0.02)
     base_price = base.base_price
     conversion = np.zeros((M, S))
     conversion[:, 1:] = np.maximum(base_price[:, 1:] - base_price[:, :-1] / base.yields[:, 1:], 0.0)
@@ -123,6 +145,7 @@ def build_market_constants(sc: Scenario, base: object) -> MarketConstants:
         m = sc.material_index[entry.material]
         reference[m, sc.materials[m].stage_index(entry.stage), sc.actor_index[entry.actor]] = \
             float(entry.price.value)
+    base_duty, base_cost = standing_trade_costs(sc, base)
     output = base.capacity * base.utilisation + base.recycle_capacity
     own = np.minimum(output, base.use_need * (1.0 if home_share is None else home_share))
     where = {(actor.id, mat.id, stage.id): (mi, si, ai)
@@ -140,11 +163,54 @@ def build_market_constants(sc: Scenario, base: object) -> MarketConstants:
         leakage_share=float(mk.leakage_share.value),
         pass_through=float(mk.pass_through.value),
         elasticity_short=short, elasticity_long=long, material_elasticity=material_sr,
+        clearing_elasticity=clearing,
         conversion=conversion, ramp_profile=ramp, headline_stage=headline,
         contract=contract, home_share=home_share, turn_fraction=years,
         reference_price=reference, exports=np.maximum(output - own, 0.0),
         imports=np.maximum(base.use_need - own, 0.0), where=where,
+        base_duty=base_duty, base_trade_cost=base_cost,
     )
+
+
+def standing_trade_costs(sc: Scenario, base: object,
+                         ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(export duties, (1 + duty)(1 + tariff)) (M, S, E, I) of the scenario's standing
+    orders (``in_force``), which the baseline's prices and flows already carry; (None,
+    None) when they set none."""
+    M, S, A = base.n_materials, base.n_stages, base.n_actors
+    duty = np.zeros((M, S, A, A))
+    tariff = np.zeros((M, S, A, A))
+    for standing in sc.in_force:
+        move = sc.move_index.get(standing.move)
+        if move is None or standing.team not in sc.team_index:
+            continue
+        actors = sc.team_actors(standing.team)
+        for effect in move.effects:
+            if effect.primitive not in ("export_duty", "tariff"):
+                continue
+            args = bind_effect_args(sc, effect.primitive, effect.args,
+                                    with_defaults(move, standing.params),
+                                    actors[0] if actors else None, standing.team)
+            m = sc.material_index.get(args.get("material"))
+            if m is None:
+                continue
+            stages = np.nonzero(stage_mask(sc, base, m, args.get("stages")))[0][:, None]
+            rate = float(args.get("rate") or 0)
+            if effect.primitive == "export_duty":
+                e = sc.actor_index.get(args.get("exporter"))
+                if e is None:
+                    continue
+                others = np.asarray(actor_indices(sc, args.get("importers"), exclude=e), dtype=int)
+                duty[m][stages, e, others[None, :]] += rate
+            else:
+                i = sc.actor_index.get(args.get("importer"))
+                if i is None:
+                    continue
+                others = np.asarray(actor_indices(sc, args.get("exporters"), exclude=i), dtype=int)
+                tariff[m][stages, others[None, :], i] += rate
+    if not duty.any() and not tariff.any():
+        return None, None
+    return (duty if duty.any() else None), (1.0 + tariff) * (1.0 + duty)
 
 
 def baseline_contracts(sc: Scenario, base: object) -> tuple[np.ndarray, np.ndarray | None]:

@@ -188,6 +188,11 @@ def _compile(sc: Scenario, base: Baseline, measure: Measure) -> tuple:
         if prim == "equity_stake" and args.get("reserves") == "new":
             return ("reserve_new", mat, stage, seller, buyer, share)
         return ("reserve", mat, stage, seller, buyer, share)
+    if prim == "export_quota" and args.get("materials") not in (None, "", []):
+        mats = selection(sc.material_index, args.get("materials"), len(sc.materials))
+        mat = mats[0] if mats else None
+    else:
+        mats = [mat] if mat is not None else []
     if prim in ("export_quota", "export_duty"):
         exporter = sc.actor_index.get(args.get("exporter"))
         if exporter is None or mat is None:
@@ -206,7 +211,9 @@ def _compile(sc: Scenario, base: Baseline, measure: Measure) -> tuple:
             mask = np.zeros(base.n_actors, dtype=bool)
             mask[group] = True
             masks.append(mask)
-        return ("quota", mat, exporter, smask, tuple(masks), max(tonnes, 0.0),
+        for other in mats[1:]:  # a shared quota covers the listed stages of each material
+            smask = smask | stage_mask(sc, base, other, args.get("stages"))
+        return ("quota", tuple(mats), exporter, smask, tuple(masks), max(tonnes, 0.0),
                 None if leak in (None, "") else float(leak))
     if prim == "tariff":
         importer = sc.actor_index.get(args.get("importer"))
@@ -363,10 +370,11 @@ def apply_compiled(base: Baseline, pol: Policy, code: tuple, measure: Measure, t
             pol.duty = np.zeros_like(pol.tariff)
         pol.duty[m][stages, exporter, importers[None, :]] += rate
     elif kind == "quota":
-        _, m, exporter, smask, masks, tonnes, leak = code
+        _, mats, exporter, smask, masks, tonnes, leak = code
         for mask in masks:
-            pol.quotas.append(QuotaPool(m, exporter, smask, mask, tonnes,
-                                        -1.0 if leak is None else leak, measure.id))
+            pol.quotas.append(QuotaPool(mats[0], exporter, smask, mask, tonnes,
+                                        -1.0 if leak is None else leak, measure.id,
+                                        shared=tuple(mats[1:])))
     elif kind == "reserve":
         _, m, s, seller, buyer, share = code
         pol.reserved[m, s, seller, buyer] = min(1.0, pol.reserved[m, s, seller, buyer] + share)

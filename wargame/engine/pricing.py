@@ -73,6 +73,8 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
                  trade_cost: np.ndarray | None = None,
                  export_link: tuple[np.ndarray, np.ndarray] | None = None,
                  held_back: np.ndarray | None = None,
+                 severity: np.ndarray | None = None,
+                 room: np.ndarray | None = None,
                  ) -> tuple[np.ndarray, np.ndarray]:
     """(new prices (M, S, A), reference prices (M, S, A)) from last turn's ``price`` and
     this turn's ``flow``. ``reference`` (M, S, A): each actor's baseline price;
@@ -82,11 +84,16 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
     ``export_link``: (link share (M, S, E), export price (M, S, E)) (``export_link``).
     ``held_back`` (M, S, E): exports a restriction held back this turn; traders at home
     take them into stock in the hope of the export price (speculative stock-building), so
-    they do not count as a glut on the exporter's home market."""
+    its unsold output does not count as a glut on its home market. ``severity`` (M, S, E, I):
+    how much of each pair's trade a measure holds back; where a route is open (below
+    ``OPEN_ROUTE``), arbitrage caps the importer's price (``_arbitrage_cap``). ``room``
+    (M, S, A): what importers could still have bought under quotas with room left
+    (``market.quota_room``): supply at hand, like a seller's unsold output."""
     M, S, A = price.shape
     low = base.price_min  # (M, S, 1)
     high = base.price_max
-    exponent = 1.0 / np.maximum(mc.material_elasticity, 0.02)  # (M,)
+    exponent = np.broadcast_to(1.0 / np.maximum(mc.material_elasticity, 0.02)[:, None], (M, A))
+    final_exponent = 1.0 / mc.clearing_elasticity  # (M, A) at each material's last stage
     storage = 1.0 / max(mc.destocking_elasticity, 0.05)
     new = np.empty_like(price)
     refs = np.empty_like(price)
@@ -102,21 +109,38 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
         got = flow.delivered_use[:, s]
         received = flow.flows[:, s].sum(axis=1)
         asked = flow.need[:, s] if flow.asked is None else flow.asked[:, s]
-        # short: use not met, or less received than asked for (stock rebuilding included)
-        short = (got < flow.need[:, s] * (1.0 - SHORT) - EPS) | \
-            (received < asked * (1.0 - SHORT) - EPS)
-        buyer = np.clip(np.where(need > EPS, need / np.maximum(got, 1e-3 * need + EPS), 1.0),
-                        1.0, 20.0)
+        unmet = got < flow.need[:, s] * (1.0 - SHORT) - EPS
+        under = received < asked * (1.0 - SHORT) - EPS
         made = flow.production[:, s]
-        if held_back is not None:  # taken into traders' stocks at home, not dumped
-            made = np.maximum(made - held_back[:, s], flow.sold[:, s])
+        if held_back is not None:  # an exporter whose exports a measure holds back: its
+            # traders stock what is unsold, hoping for the export price; nothing is dumped
+            made = np.where(held_back[:, s] > EPS, flow.sold[:, s], made)
+        # what buyers could still have had: sellers' unsold output, shared among the
+        # buyers they can reach (an open route, or their own home market) by need
+        spare = np.maximum(made - flow.sold[:, s], 0.0)  # (M, E)
+        reach = eye[None] if severity is None else (severity[:, s] < OPEN_ROUTE) | eye[None]
+        wants = reach * flow.need[:, s][:, None, :]
+        outlets = wants / np.maximum(wants.sum(axis=2, keepdims=True), EPS)
+        slack = np.einsum("mei,me->mi", outlets, spare)
+        if room is not None:
+            slack = slack + room[:, s]
+        buyer = np.where(need > EPS, need / np.maximum(got + slack, 1e-3 * need + EPS), 1.0)
+        buyer_ratio = buyer
+        buyer = np.clip(buyer, 1.0, 20.0)
+        power = np.where((last == s)[:, None], final_exponent, exponent)
         seller = np.clip(np.where(made > EPS, flow.sold[:, s] / np.maximum(made, EPS), 1.0),
                          0.05, 1.0)
         working = WORKING_STOCK * flow.need[:, s]
         holds = normal_stock[:, s] > EPS  # users who keep a stock (a seller's unsold output
         cover = np.where(holds, (stock_end[:, s] + working)  # weighs through ``seller``)
                          / np.maximum(normal_stock[:, s] + working, EPS), 1.0)
-        cover = np.clip(cover, 0.05, 20.0)
+        cover = np.clip(cover, 0.05, 1.0)  # stock above normal makes no buyer short
+        # short: use not met, or less received than asked for (stock rebuilding) with the
+        # stock still below normal; scarce: short, or supplied only because the price
+        # destroyed demand (a buyer that got all it asked for at a high price still clears
+        # on its demand curve)
+        short = unmet | (under & (cover < 1.0 - SHORT))
+        scarcity = short | (buyer_ratio > 1.0 + SHORT)
         weights = _source_weights(flow.flows[:, s])  # (M, E, I)
         ref = reference[:, s]
         chain_floor = None
@@ -136,11 +160,17 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
                                  + share * np.log(np.maximum(export_price, EPS)))
                 ref = np.where(linked, blended, ref)
         refs[:, s] = ref
-        scarce = np.maximum(ref, reference[:, s] * buyer ** exponent[:, None]) * cover ** -storage
-        target = np.where(short, scarce, ref) * seller ** storage
+        scarce = np.maximum(ref, reference[:, s] * buyer ** power) * cover ** -storage
+        target = np.where(scarcity, scarce, ref) * seller ** storage
+        if severity is not None:  # open routes: traders bring the price to landed cost
+            deep = flow.production[:, s][:, :, None] >= ARBITRAGE_DEPTH * flow.need[:, s][:, None, :]
+            target = np.minimum(target, _arbitrage_cap(mc, s, price[:, s], trade_cost,
+                                                       severity[:, s], deep))
         target = np.clip(target, low[:, s], high[:, s])
         log_p = np.log(np.maximum(price[:, s], EPS))
         moved = np.exp(log_p + mc.price_adjustment * (np.log(target) - log_p))
+        if chain_floor is not None:
+            moved = np.maximum(moved, chain_floor)
         # landed cost: importers pay at least their suppliers' price plus duty and tariff
         imports = np.where(eye[None], 0.0, weights)
         import_share = imports.sum(axis=1)
@@ -149,11 +179,34 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
                 moved[:, :, None] * trade_cost[:, s]
             landed = np.einsum("mei,mei->mi", imports, cost) / np.maximum(import_share, EPS)
             moved = np.where(import_share > LANDED_SHARE, np.maximum(moved, landed), moved)
-        if chain_floor is not None:
-            moved = np.maximum(moved, chain_floor)
         new[:, s] = moved
     del rows
     return np.maximum(new, 0.0), refs
+
+
+OPEN_ROUTE = 0.05  # a route holding back less than this (routine licensing) is open
+ARBITRAGE_DEPTH = 3.0  # a supplier caps an importer's price if it makes 3x its need (deep)
+
+
+def _arbitrage_cap(mc: MarketConstants, s: int, price: np.ndarray,
+                   trade_cost: np.ndarray | None, severity: np.ndarray,
+                   deep: np.ndarray) -> np.ndarray:
+    """(M, A) the most an importer pays where it can buy from a supplier on an open route
+    that makes at least ``ARBITRAGE_DEPTH`` of the importer's need (``deep`` (M, E, I)):
+    that supplier's price times the trade cost (duty and tariff), times their baseline
+    ratio (so the baseline is not moved). Traders move material along open routes until
+    prices differ by no more than that; a restricted or quota-bound route, a supplier too
+    small to matter, or an actor that imports nothing in the baseline, sets no cap."""
+    M, A = price.shape
+    cost = np.ones((M, A, A)) if trade_cost is None else trade_cost[:, s]
+    base_cost = np.ones((M, A, A)) if mc.base_trade_cost is None else mc.base_trade_cost[:, s]
+    ref = np.maximum(mc.reference_price[:, s], EPS)  # (M, A)
+    ratio = np.maximum(ref[:, None, :] / (ref[:, :, None] * base_cost), 1.0)  # (M, E, I)
+    landed = price[:, :, None] * cost * ratio
+    importer = mc.imports[:, s] > EPS  # (M, I) only who imports in the baseline buys abroad
+    open_ = (severity < OPEN_ROUTE) & deep & ~np.eye(A, dtype=bool)[None] & importer[:, None, :]
+    capped = np.where(open_, landed, np.inf).min(axis=1)  # (M, I)
+    return np.where(np.isfinite(capped), np.maximum(capped, EPS), np.inf)
 
 
 def export_link(price: np.ndarray, contract: np.ndarray, severity: np.ndarray,

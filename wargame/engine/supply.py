@@ -72,10 +72,12 @@ def planned_output(sales: np.ndarray, input_met: np.ndarray, stock: np.ndarray,
     working back up within a few turns when they recover. A plant short of input
     (``input_met`` below 1) keeps asking for the input of its full run rate (infinite here:
     the flow caps plans at the run rate), as a buyer short of supply bids for more, not
-    less. First stages (mines) are not planned."""
+    less. A plant that sold nothing (a new one) with no stock above target also plans its
+    run rate: it has no sales to go by. First stages (mines) are not planned."""
     surplus = np.maximum(stock - stock_target, 0.0) * SELL_DOWN_PLAN
     plan = np.maximum(sales * (1.0 + PLAN_GROWTH) - surplus, 0.0)
-    plan = np.where(input_met < 1.0 - STARVED, np.inf, plan)
+    plan = np.where((input_met < 1.0 - STARVED) | ((sales <= 1e-9) & (surplus <= 1e-9)),
+                    np.inf, plan)
     plan[:, 0] = np.inf
     return plan
 

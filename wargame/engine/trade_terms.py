@@ -5,6 +5,8 @@ Kept apart from ``flow.py`` so that ``policy.py`` can name quota pools without i
 the flow."""
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +26,27 @@ class QuotaPool:
     tonnes_per_turn: float
     leakage_share: float
     measure_id: str = ""
+    # further materials sharing the tonnage (a quota over several materials), and the order
+    # the pool serves its materials in when it binds (dearest first; set each turn by
+    # ``market.prepare_market``; empty = pro rata)
+    shared: tuple[int, ...] = ()
+    order: tuple[int, ...] = ()
+
+    @property
+    def materials(self) -> tuple[int, ...]:
+        """Every material the pool covers, its own first."""
+        return (self.material,) + tuple(self.shared)
+
+    def moved(self, where: "dict[int, int] | int") -> "QuotaPool":
+        """The pool with its materials renumbered: by an offset (stacked variants) or a map
+        (a selection of materials)."""
+        if isinstance(where, int):
+            fix = lambda m: m + where  # noqa: E731
+        else:
+            fix = where.__getitem__
+        return dataclasses.replace(self, material=fix(self.material),
+                                   shared=tuple(fix(m) for m in self.shared),
+                                   order=tuple(fix(m) for m in self.order))
 
 
 @dataclass(frozen=True)
@@ -64,10 +87,8 @@ def stack_terms(parts: list[TradeTerms], sizes: list[int]) -> TradeTerms:
                                for a, size in zip(arrays, sizes)])
 
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int).tolist()
-    pools = [QuotaPool(pool.material + offset, pool.exporter, pool.stages,
-                       pool.importers, pool.tonnes_per_turn, pool.leakage_share,
-                       pool.measure_id)
-             for offset, part in zip(offsets, parts) for pool in part.quotas]
+    pools = [pool.moved(int(offset)) for offset, part in zip(offsets, parts)
+             for pool in part.quotas]
     return TradeTerms(contract=cat("contract"), duty=cat("duty"), leakage=cat("leakage"),
                       home_share=cat("home_share"), planned_output=cat("planned_output"),
                       licence_queue=cat("licence_queue"), quotas=pools)

@@ -69,12 +69,12 @@ def touched_materials(full: Any, variant: Any, demand: np.ndarray) -> np.ndarray
         a, b = _listed(getattr(fp, name), at), _listed(getattr(vp, name), at)
         for key in set(a) ^ set(b):
             out[a.get(key, b.get(key))] = True
-    pools_a = {(p.material, p.exporter, p.stages.tobytes(), p.importers.tobytes(),
+    pools_a = {(p.materials, p.exporter, p.stages.tobytes(), p.importers.tobytes(),
                 p.tonnes_per_turn, p.leakage_share) for p in fp.quotas}
-    pools_b = {(p.material, p.exporter, p.stages.tobytes(), p.importers.tobytes(),
+    pools_b = {(p.materials, p.exporter, p.stages.tobytes(), p.importers.tobytes(),
                 p.tonnes_per_turn, p.leakage_share) for p in vp.quotas}
     for pool in pools_a ^ pools_b:
-        out[pool[0]] = True
+        out[list(pool[0])] = True
     fm, vm = full.market, variant.market
     for name in _MARKET_ARRAYS:
         out |= _differs(getattr(fm, name), getattr(vm, name), 0, n)
@@ -83,6 +83,10 @@ def touched_materials(full: Any, variant: Any, demand: np.ndarray) -> np.ndarray
     out |= _differs(fm.demand_level, vm.demand_level, 2, n)
     for name in _TERMS_ARRAYS:
         out |= _differs(getattr(fm.terms, name), getattr(vm.terms, name), 0, n)
+    # a quota shared by several materials moves them together
+    for pool in list(fp.quotas) + list(vp.quotas):
+        if pool.shared and out[list(pool.materials)].any():
+            out[list(pool.materials)] = True
     return out
 
 
@@ -120,8 +124,8 @@ def take_policy(pol: Policy, idx: np.ndarray) -> Policy:
 def take_market(mt: MarketTurn, idx: np.ndarray) -> MarketTurn:
     """The market's inputs for the materials ``idx`` only (quota pools renumbered)."""
     where = {int(m): n for n, m in enumerate(idx.tolist())}
-    pools = [dataclasses.replace(pool, material=where[pool.material])
-             for pool in mt.terms.quotas if pool.material in where]
+    pools = [pool.moved(where) for pool in mt.terms.quotas
+             if all(m in where for m in pool.materials)]
     terms = TradeTerms(**{name: _take(getattr(mt.terms, name), idx) for name in _TERMS_ARRAYS},
                        quotas=pools)
     leakage = mt.leakage if np.ndim(mt.leakage) == 0 else _take(mt.leakage, idx)

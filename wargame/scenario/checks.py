@@ -25,6 +25,7 @@ _PARAM_TYPES_FOR_KIND: dict[str, set[str]] = {
     "actor": {"actor"},
     "actors": {"actor"},
     "material": {"material"},
+    "materials": {"material"},
     "stage": {"stage"},
     "stages": {"stage"},
     "sector": {"sector"},
@@ -312,6 +313,9 @@ class _Checker:
                                f"({_known(self.levels)})")
         if effect.primitive == "set_parameter":
             self.set_parameter(path, effect)
+        if effect.primitive == "export_quota" and \
+                (effect.args.get("material") is None) == (effect.args.get("materials") is None):
+            self.add(path, "export_quota needs 'material' or 'materials' (one of them)")
         if effect.primitive == "end_measure" and \
                 (effect.args.get("move") is None) == (effect.args.get("inject") is None):
             self.add(path, "end_measure needs 'move' or 'inject' (one of them): the measures "
@@ -336,7 +340,9 @@ class _Checker:
                          + "; add it under 'sources:'")
             value = value["value"]
             path = path + ("value",)
-        if kind in ("actors", "stages") and isinstance(value, list):
+        if kind in ("materials", "sectors") and isinstance(value, str) and value in ("all", "$all"):
+            return
+        if kind in ("actors", "stages", "materials", "sectors") and isinstance(value, list):
             if not value:
                 self.add(path, f"'{name}' must not be an empty list")
             single = kind[:-1]
@@ -358,7 +364,7 @@ class _Checker:
                 self.ref(path, "actor", value, self.actors)
             else:
                 self.add(path, f"'{name}' must be an actor id (got {value!r})")
-        elif kind == "material":
+        elif kind in ("material", "materials"):
             self.ref(path, "material", value, self.materials)
         elif kind in ("stage", "stages"):
             if kind == "stages" and value in _STAGE_WORDS:
@@ -639,6 +645,8 @@ def _literal(value: Any, params: dict[str, ParamSpec]) -> Any:
     if isinstance(value, str) and value.startswith("$"):
         spec = params.get(value[1:])
         return spec.default if spec is not None else None
+    if is_figure_arg(value):
+        return value["value"]
     return value
 
 

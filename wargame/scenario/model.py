@@ -522,7 +522,8 @@ class MarketParameters(_Model):
     # steeply prices rise as stocks run below normal (the storage curve: 1 / this)
     destocking_elasticity: ResponseFigure = Figure(value=0.5)
     # days of use added to an importer's target stock while a supplier restricts its exports
-    # (precautionary buying), and to the restricting exporter's own users (speculation)
+    # (precautionary buying), and to the restricting exporter's own users (speculation,
+    # served after its export contracts)
     precautionary_cover_days: DaysFigure = Figure(value=30.0)
     # share of the gap between contract shares and the delivered mix closed per quarter, when
     # contracts fail

@@ -53,7 +53,10 @@ PRIMITIVE_ARGS: dict[str, dict[str, Arg]] = {
     "export_quota": {
         "exporter": Arg("actor", False, "$self"),
         "importers": Arg("actors", False, "$all", "destinations the quota covers"),
-        "material": Arg("material"),
+        "material": Arg("material", False, None, "the material (or give 'materials')"),
+        "materials": Arg("materials", False, None,
+                         "several materials (a list, or all) sharing one tonnage, as China's "
+                         "rare-earth quota: exporters use it for the dearest first"),
         "stages": Arg("stages", False, "all", "stages whose exports count against the quota"),
         "tonnes_per_year": Arg("number", help="exports allowed per year (in total, or to each destination)"),
         "per": Arg("choice:total|destination", False, "total",
