@@ -17,7 +17,6 @@ atomic in CPython.
 """
 from __future__ import annotations
 
-
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
