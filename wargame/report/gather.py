@@ -23,7 +23,7 @@ from wargame.engine import (
 )
 from wargame.engine.orders import describe_move
 from wargame.report.annex import baseline_figures, cited_sources
-from wargame.report.hotwash import HotWash, latest_hot_wash
+from wargame.report.hotwash import HOT_WASH, HotWash, latest_hot_wash
 from wargame.report.model import (
     AfterActionReport,
     AnalysisSection,
@@ -32,6 +32,7 @@ from wargame.report.model import (
     ExplanationEntry,
     HeadlineRow,
     InjectEntry,
+    LogEntry,
     NoteEntry,
     OrderEntry,
     OverrideEntry,
@@ -43,10 +44,19 @@ from wargame.report.model import (
 )
 from wargame.scenario.model import Scenario
 from wargame.store.exercise import (
+    DECK_INJECTS,
     ENDED,
+    FACILITATOR_ORDERS,
+    FORKED,
     INJECT_FIRED,
     NOTE,
+    ORDERS_SUBMITTED,
     OVERRIDE,
+    PAUSED,
+    PHASE,
+    RANDOM_DRAWS,
+    RESUMED,
+    REWOUND,
     SESSION_CREATED,
     TURN_RESOLVED,
     load_session_scenario,
@@ -79,7 +89,8 @@ def build_report(store: SessionStore, session_id: str,
     return AfterActionReport(
         audience=audience,
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        facts=_facts(scenario, record, events, turns),
+        facts=_facts(scenario, record, events, turns,
+                     show_seed=audience is Audience.FACILITATOR or ended),
         teams=_teams(scenario, record, hot_wash),
         turns=tuple(turns),
         standings=_standings(scenario, turns),
@@ -88,6 +99,7 @@ def build_report(store: SessionStore, session_id: str,
         sources=cited_sources(scenario, annex),
         branches=tuple(_branches(store, record, turns, _names(scenario))),
         analysis=tuple(analysis),
+        log=tuple(_log(scenario, events, audience, hidden_covert)),
         names=_names(scenario),
     )
 
@@ -96,12 +108,13 @@ def build_report(store: SessionStore, session_id: str,
 
 
 def _facts(sc: Scenario, record: SessionRecord, events: list[Event],
-           turns: list[TurnRecord]) -> SessionFacts:
+           turns: list[TurnRecord], show_seed: bool) -> SessionFacts:
     created = next((e.payload for e in events if e.kind == SESSION_CREATED), {}) or {}
     return SessionFacts(
         session_id=record.id, scenario_id=sc.id, scenario_title=sc.title,
         scenario_summary=sc.summary, scenario_hash=record.scenario_hash,
-        start_date=sc.start_date, turn_length_months=sc.turn_length_months, seed=record.seed,
+        start_date=sc.start_date, turn_length_months=sc.turn_length_months,
+        seed=record.seed if show_seed else None,
         engine_model_version=created.get("engine_model_version"),
         wargame_version=str(created.get("wargame_version", "unknown")),
         created_at=events[0].created_at if events else record.created_at,
@@ -213,6 +226,78 @@ def _turn_records(sc: Scenario, record: SessionRecord, events: list[Event],
                                for e in explanations if e.public or not hidden_covert),
             indicators=indicators))
     return out
+
+
+def _log(sc: Scenario, events: list[Event], audience: Audience, hidden_covert: bool
+         ) -> list[LogEntry]:
+    """The log in one line per event, as the audience may see it: the contents of orders
+    and rulings only for committed turns (and never a hidden covert order), notes and random
+    draws only for the facilitator."""
+    resolved = {e.turn for e in events if e.kind == TURN_RESOLVED}
+    covert = {m.id for m in sc.moves if not m.public}
+    facilitator = audience is Audience.FACILITATOR
+    names = _names(sc)["team"]
+    out = []
+    for e in events:
+        p = e.payload if isinstance(e.payload, dict) else {}
+        done = e.turn in resolved
+        if e.kind in (ORDERS_SUBMITTED, FACILITATOR_ORDERS):
+            who = names.get(str(p.get("team")), str(p.get("team")))
+            orders = p.get("orders") or []
+            shown = [o for o in orders if not (hidden_covert and o.get("move") in covert)]
+            if not done:
+                text = f"{who} submitted orders (sealed until the turn is resolved)"
+                if e.kind == FACILITATOR_ORDERS and not facilitator:
+                    continue
+            else:
+                text = f"{who} submitted {len(shown)} order{'s' if len(shown) != 1 else ''}"
+        elif e.kind == OVERRIDE:
+            if not done and not facilitator:
+                continue
+            text = f"override of order {p.get('order_id')}: {p.get('status')}"
+            text += f" (reason: {p.get('reason')})" if done or facilitator else ""
+            if not done:
+                text += ", pending until the turn is committed"
+        elif e.kind in (NOTE, RANDOM_DRAWS) and not facilitator:
+            continue
+        elif e.kind == SESSION_CREATED and not facilitator and hidden_covert:
+            text = "session created"
+        else:
+            text = _summary(e.kind, p)
+        out.append(LogEntry(seq=e.seq, turn=e.turn, created_at=e.created_at, kind=e.kind,
+                            summary=text))
+    return out
+
+
+def _summary(kind: str, p: dict) -> str:
+    if kind == SESSION_CREATED:
+        return f"session created (seed {p.get('seed')}, engine model " \
+               f"{p.get('engine_model_version')})"
+    if kind == PHASE:
+        return f"phase: {p.get('phase')}"
+    if kind == INJECT_FIRED:
+        raw = p.get("inject")
+        return "inject fired by hand: " + (str(raw.get("title")) if isinstance(raw, dict)
+                                           else str(raw))
+    if kind == DECK_INJECTS:
+        titles = [str(i.get("title", i.get("inject_id"))) for i in p.get("injects") or []]
+        return "injects from the deck: " + (", ".join(titles) if titles else "none")
+    if kind == RANDOM_DRAWS:
+        return f"{len(p.get('draws') or [])} random draws recorded"
+    if kind == TURN_RESOLVED:
+        return "turn resolved and committed"
+    if kind == NOTE:
+        return f"note: {p.get('text')}"
+    if kind in (PAUSED, RESUMED):
+        return f"{kind} (in the {p.get('phase')} phase)"
+    if kind == REWOUND:
+        return f"rewound to the start of turn {p.get('to_turn')} (later turns kept as " \
+               f"branch {p.get('archived_branch')}){': ' + p['reason'] if p.get('reason') else ''}"
+    if kind == FORKED:
+        return f"forked from session {p.get('from_session')} at turn {p.get('from_turn')}"
+    if kind == HOT_WASH:
+        return "hot wash recorded"
+    return kind.replace("_", " ")
 
 
 def _hand_injects(sc: Scenario, events: Iterable[Event]) -> list[InjectEntry]:

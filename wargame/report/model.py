@@ -41,7 +41,7 @@ class SessionFacts(_Frozen):
     scenario_hash: str
     start_date: str = ""  # the scenario's calendar start ("2025-12"), display only
     turn_length_months: int
-    seed: int
+    seed: int | None  # None in a public report of a running exercise (it predicts every draw)
     engine_model_version: int | None  # None: recorded before model versions existed
     wargame_version: str
     created_at: str  # ISO timestamps of the session's first and last logged events
@@ -98,6 +98,16 @@ class NoteEntry(_Frozen):
     phase: str = ""
     created_at: str
     text: str
+
+
+class LogEntry(_Frozen):
+    """One event of the session's log as this report's audience may see it, in one line."""
+
+    seq: int
+    turn: int
+    created_at: str
+    kind: str
+    summary: str
 
 
 class ExplanationEntry(_Frozen):
@@ -201,6 +211,7 @@ class AfterActionReport(_Frozen):
     sources: dict[str, str] = Field(default_factory=dict)  # key -> citation, those cited
     branches: tuple[BranchComparison, ...] = ()
     analysis: tuple[AnalysisSection, ...] = ()
+    log: tuple[LogEntry, ...] = ()
     names: dict[str, dict[str, str]] = Field(default_factory=dict)  # kind -> id -> name
 
     @property
@@ -218,7 +229,7 @@ class AfterActionReport(_Frozen):
 
 __all__ = [
     "AfterActionReport", "AnalysisSection", "AnalysisTable", "Audience", "BaselineFigure",
-    "BranchComparison", "ExplanationEntry", "HeadlineRow", "InjectEntry", "NoteEntry",
+    "BranchComparison", "ExplanationEntry", "HeadlineRow", "InjectEntry", "LogEntry", "NoteEntry",
     "OrderEntry", "OverrideEntry", "SessionFacts", "Standing", "StandingTerm", "TeamEntry",
     "TurnRecord",
 ]
