@@ -5,13 +5,17 @@ The same HTML is what ``pdf.write_pdf`` lays out on A4 pages."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.resources import files
+from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from wargame.report.charts import Chart, report_charts
 from wargame.report.formatting import FILTERS
 from wargame.report.model import AfterActionReport, Audience
+
+
+# beside this module in a checkout, a wheel (package data) and the desktop bundle alike
+TEMPLATES = Path(__file__).resolve().with_name("templates")
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ class TurnTable:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("wargame.report", "templates"), autoescape=True,
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(FILTERS)
     return env
@@ -61,7 +65,7 @@ def turn_tables(report: AfterActionReport) -> list[TurnTable]:
 
 def render_html(report: AfterActionReport, charts: list[Chart] | None = None) -> str:
     """The whole report as one HTML document (a string)."""
-    style = files("wargame.report").joinpath("templates", "report.css").read_text("utf-8")
+    style = (TEMPLATES / "report.css").read_text("utf-8")
     template = _environment().get_template("report.html.j2")
     return template.render(
         r=report, facts=report.facts, style=style, Audience=Audience,
