@@ -88,19 +88,20 @@ def test_bookmarks_and_notes_take_you_to_their_turn(window, qtbot):
     assert OVERRIDE_REASON in browser.explanations.toPlainText()
 
 
-def test_file_export_report_writes_the_chosen_format(window, tmp_path):
+def test_file_export_report_writes_the_chosen_format(window, tmp_path, qtbot):
     target = tmp_path / "aar.html"
     window.prompts.report_targets.append((str(target), "html"))
     assert window.act_export.isEnabled()
     window.act_export.trigger()
+    qtbot.waitUntil(lambda: "written to" in window.statusBar().currentMessage(), timeout=60000)
     text = target.read_text()
     assert "After-action report" in text and "Room asked about gallium prices" in text
     window.prompts.report_targets.append((str(tmp_path / "tables"), "csv"))
     window.act_export.trigger()
-    assert (tmp_path / "tables" / "orders.csv").exists()
+    qtbot.waitUntil(lambda: (tmp_path / "tables" / "orders.csv").exists(), timeout=60000)
 
 
-def test_the_end_of_the_exercise_offers_the_hot_wash_and_the_report(window, tmp_path):
+def test_the_end_of_the_exercise_offers_the_hot_wash_and_the_report(window, tmp_path, qtbot):
     def fill(dialog):
         page = dialog.page
         page.went_well.setPlainText("Clear explanations\nGood pace")
@@ -116,6 +117,7 @@ def test_the_end_of_the_exercise_offers_the_hot_wash_and_the_report(window, tmp_
     hot_wash = window.controller.hot_wash()
     assert hot_wash.went_well == ("Clear explanations", "Good pace")
     assert hot_wash.actions[-1].who == "Design team" and hot_wash.players["brussels"] == "D. Rossi"
+    qtbot.waitUntil(lambda: "written to" in window.statusBar().currentMessage(), timeout=60000)
     text = (tmp_path / "end.html").read_text()
     assert "Write a cobalt inject" in text and "D. Rossi" in text
 

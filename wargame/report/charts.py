@@ -196,7 +196,8 @@ def breakdown_chart(report: AfterActionReport) -> Chart | None:
     standings = [s for s in report.standings if s.terms]
     if not standings:
         return None
-    cols = 2 if len(standings) > 1 else 1
+    longest = max(len(term.label) for s in standings for term in s.terms)
+    cols = 2 if len(standings) > 1 and longest <= 24 else 1  # long labels get the width
     nrows = -(-len(standings) // cols)
     most = max(len(s.terms) for s in standings)
     fig, axes = _figure(0.5 + nrows * (0.45 + 0.24 * most), ncols=cols, nrows=nrows)

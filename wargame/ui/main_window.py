@@ -921,7 +921,9 @@ class MainWindow(QMainWindow):
         return True
 
     def export_report(self) -> Path | None:
-        """File > Export report: the facilitator's edition, in the chosen format."""
+        """File > Export report: the facilitator's edition, in the chosen format. The data
+        is read here; rendering and writing run in the background (``report_job``), the
+        status bar says when the file is there."""
         ctl = self.controller
         if ctl is None:
             return None
@@ -929,20 +931,30 @@ class MainWindow(QMainWindow):
         if target is None:
             return None
         path, fmt = Path(target[0]), target[1]
-        from PySide6.QtWidgets import QApplication
+        from PySide6.QtCore import QThreadPool
 
-        from wargame.report.export import write_report
+        from wargame.ui.report_export import ReportExportJob
 
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            write_report(ctl.after_action_report(), fmt, path)
+            report = ctl.after_action_report()
         except Exception as exc:  # noqa: BLE001 - shown, logged, nothing lost
-            show_error(self, "The report could not be written", exc)
+            show_error(self, "The report could not be made", exc)
             return None
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.statusBar().showMessage(f"After-action report written to {path}", 10000)
+        job = ReportExportJob(report, fmt, path)
+        # bound methods: Qt drops the connection if the window is gone before the job ends
+        job.signals.done.connect(self._report_written)
+        job.signals.failed.connect(self._report_failed)
+        self.report_job = job  # kept alive until the next export
+        self.statusBar().showMessage(f"Writing the after-action report to {path}…")
+        QThreadPool.globalInstance().start(job)
         return path
+
+    def _report_written(self, where: str) -> None:
+        self.statusBar().showMessage(f"After-action report written to {where}", 10000)
+
+    def _report_failed(self, message: str) -> None:
+        self.statusBar().clearMessage()
+        show_error(self, "The report could not be written", message)
 
     def open_replay(self):
         """View > Replay browser: the session's committed turns, read once, nothing written."""
