@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from wargame.report.model import AfterActionReport
 
@@ -200,7 +201,8 @@ def breakdown_chart(report: AfterActionReport) -> Chart | None:
     cols = 2 if len(standings) > 1 and longest <= 24 else 1  # long labels get the width
     nrows = -(-len(standings) // cols)
     most = max(len(s.terms) for s in standings)
-    fig, axes = _figure(0.5 + nrows * (0.45 + 0.24 * most), ncols=cols, nrows=nrows)
+    per_term = 0.24 if cols == 2 else 0.18  # one column: keep six teams on one A4 page
+    fig, axes = _figure(0.5 + nrows * (0.4 + per_term * most), ncols=cols, nrows=nrows)
     for ax, standing in zip(axes, standings):
         values = [term.contribution for term in standing.terms]
         ax.barh(range(len(values)), values, height=0.6,
@@ -211,6 +213,7 @@ def breakdown_chart(report: AfterActionReport) -> Chart | None:
         ax.tick_params(axis="y", labelsize=7)
         ax.grid(axis="y", visible=False)
         ax.set_title(f"{standing.name}: {standing.total:,.2f}", loc="left")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
     for ax in axes[len(standings):]:
         ax.set_visible(False)
     return Chart("breakdown", "Scores by objective",
