@@ -143,7 +143,7 @@ def test_sealed_orders_of_the_open_turn_are_left_out(played, report, report_html
     open_turn = report.turns[-1]
     assert (open_turn.turn, open_turn.committed, open_turn.orders) == (4, False, ())
     assert [n.text for n in open_turn.notes] == [NOTES[2]]
-    assert str(SEALED_SHARE) not in report_html
+    assert f"share {SEALED_SHARE}" not in report_html and "share 0.25" in report_html
     assert "its orders are sealed" in report_html
     tables = {t.name: t for t in report_tables(report)}
     assert all(row[0] <= 3 for row in tables["orders"].rows)
@@ -152,8 +152,9 @@ def test_sealed_orders_of_the_open_turn_are_left_out(played, report, report_html
     assert submitted == ["Washington submitted orders (sealed until the turn is resolved)"]
     write_report(report, "csv", tmp_path / "csv")
     assert not any("t4-washington" in p.read_text() for p in (tmp_path / "csv").iterdir())
-    assert not any(str(SEALED_SHARE) in (tmp_path / "csv" / name).read_text()
-                   for name in ("orders.csv", "outcomes.csv", "events.csv"))
+    sealed_params = f'""share"": {SEALED_SHARE}'  # as the CSV quotes the params' JSON
+    assert not any(sealed_params in p.read_text() for p in (tmp_path / "csv").iterdir())
+    assert '""share"": 0.25' in (tmp_path / "csv" / "orders.csv").read_text()  # resolved
     assert "t4-washington" not in report_html
 
 
@@ -224,7 +225,7 @@ def test_pdf_is_a_pdf_whose_text_holds_the_session(exercise, report, tmp_path):
             assert " ".join(item.split()) in text, (kind, item)
     for standing in report.standings:
         assert f"{standing.name}" in text and number(standing.total, 3) in text
-    assert str(SEALED_SHARE) not in text
+    assert f"share {SEALED_SHARE}" not in text
 
 
 def test_pdf_writer_fetches_nothing(tmp_path):
@@ -269,6 +270,10 @@ def test_covert_orders_wait_for_the_end_in_the_public_edition(tmp_path):
 
     def covert_rows(audience):
         made = build_report(ex.store, ex.id, audience)
+        events = [row for t in report_tables(made) if t.name == "events" for row in t.dicts()]
+        hidden = audience == Audience.PUBLIC and ex.phase != "ended"
+        said = [r["summary"] for r in events if r["summary"].startswith("Brussels submitted")]
+        assert said == ["Brussels submitted 0 orders" if hidden else "Brussels submitted 1 order"]
         return [o for t in made.turns for o in t.orders if o.covert]
 
     assert covert_rows(Audience.FACILITATOR) and not covert_rows(Audience.PUBLIC)

@@ -237,6 +237,8 @@ def _log(sc: Scenario, events: list[Event], audience: Audience, hidden_covert: b
     covert = {m.id for m in sc.moves if not m.public}
     facilitator = audience is Audience.FACILITATOR
     names = _names(sc)["team"]
+    covert_ids = {o.get("id") for e in events if e.kind in (ORDERS_SUBMITTED, FACILITATOR_ORDERS)
+                  for o in (e.payload or {}).get("orders") or [] if o.get("move") in covert}
     out = []
     for e in events:
         p = e.payload if isinstance(e.payload, dict) else {}
@@ -252,7 +254,8 @@ def _log(sc: Scenario, events: list[Event], audience: Audience, hidden_covert: b
             else:
                 text = f"{who} submitted {len(shown)} order{'s' if len(shown) != 1 else ''}"
         elif e.kind == OVERRIDE:
-            if not done and not facilitator:
+            if (not done and not facilitator) or (hidden_covert and
+                                                  p.get("order_id") in covert_ids):
                 continue
             text = f"override of order {p.get('order_id')}: {p.get('status')}"
             text += f" (reason: {p.get('reason')})" if done or facilitator else ""
