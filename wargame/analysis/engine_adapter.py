@@ -1,0 +1,273 @@
+"""The one module through which batch analysis plays games on the engine.
+
+Sweeps, "was it luck?" and the balance check only need, per game and turn, the headline
+numbers (team scores and their objectives, supply met, price indices, budgets, political
+capital, how much of each material's price sits at its cap) and the orders given. This
+module turns engine results into exactly that: ``PlayedGames``, a (game, turn, metric)
+array in the order of a ``metric_catalog``, so the engine's internals can change
+(typed results, batched games) by changing this file alone.
+
+Today it plays one game at a time with ``run_game`` and reads the indicator dict. The
+sweep, luck and balance modules never import ``wargame.engine`` themselves.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from wargame.scenario.model import Scenario
+
+# indicator name -> unit (each name carries its unit or is a share/index by definition)
+INDICATOR_UNITS = {
+    "score": "weighted objectives (scenario units)",
+    "objective_value": "objective's own measure (share, index or ratio to baseline)",
+    "supply_met_share": "share 0..1 of the sector's demand met",
+    "price_index_vs_baseline": "world price of the last stage / baseline price",
+    "price_at_cap_share": "share 0..1 of the material's (stage, actor) prices at the cap",
+    "budget_usd_m": "USD million",
+    "political_capital": "points",
+}
+# the engine draws the turn's seed with one shared bit generator: games in threads of one
+# process (a Dask worker with several threads) take turns
+_ENGINE_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class MetricKey:
+    """One headline number tracked per game and turn. ``subject`` is a team id, a material
+    id, ``actor/sector`` for supply, or ``team/N`` for a team's N-th objective (1-based)."""
+
+    indicator: str
+    subject: str
+    label: str = ""
+
+    @property
+    def unit(self) -> str:
+        return INDICATOR_UNITS[self.indicator]
+
+
+@dataclass(frozen=True)
+class BotSpec:
+    """A team played by a bot; ``posture`` None keeps the scenario's own bot style."""
+
+    team: str
+    posture: str | None = None
+
+
+@dataclass(frozen=True)
+class ScriptedOrder:
+    """An order given in every game (from an orders file); ``params_json`` is the order's
+    parameters as canonical JSON so the order is hashable and pickles small."""
+
+    turn: int
+    team: str
+    move: str
+    params_json: str
+    order_id: str = ""
+
+
+@dataclass(frozen=True)
+class GameSpec:
+    game: int  # index within the sweep (0-based)
+    variant: int  # which scenario variant (0 when nothing is varied)
+    seed: int  # the engine seed, in [0, 2**63)
+
+
+@dataclass(frozen=True)
+class PlayedOrder:
+    game: int
+    turn: int
+    team: str
+    move: str
+    status: str  # the engine's outcome: accepted, rejected, overridden
+
+
+@dataclass(frozen=True)
+class PlayedGames:
+    """Games played in one batch: ``values[g, t, k]`` is metric ``k`` of the catalog after
+    turn ``t + 1`` of game ``games[g]`` (NaN where it does not apply that turn, e.g. a
+    sector whose demand fell to zero)."""
+
+    games: tuple[int, ...]
+    values: np.ndarray  # (G, T, K) float64
+    orders: tuple[PlayedOrder, ...]
+    final_state_hashes: tuple[str, ...]
+
+
+def engine_model_version() -> str:
+    """The engine's model version (sessions and sweeps record it), or ``unversioned`` for
+    engines that kept none."""
+    try:
+        from wargame.engine.version import ENGINE_MODEL_VERSION
+    except ImportError:
+        return "unversioned"
+    return str(ENGINE_MODEL_VERSION)
+
+
+def bot_postures() -> tuple[str, ...]:
+    """Postures a bot can take at set-up; empty while the engine's bots have only the
+    scenario's styles."""
+    return ()
+
+
+def metric_catalog(scenario: Scenario) -> tuple[MetricKey, ...]:
+    """Every headline number of a scenario, in a fixed order: per team its score, its
+    objectives, budget and political capital; per material its price index and the share
+    of its prices at the cap; per actor and sector with baseline demand, supply met."""
+    from wargame.engine import baseline
+
+    keys: list[MetricKey] = []
+    for team in scenario.teams:
+        keys.append(MetricKey("score", team.id))
+        for n, obj in enumerate(team.objectives, start=1):
+            keys.append(MetricKey("objective_value", f"{team.id}/{n}",
+                                  obj.label or _objective_text(obj)))
+        keys.append(MetricKey("budget_usd_m", team.id))
+        keys.append(MetricKey("political_capital", team.id))
+    for material in scenario.materials:
+        keys.append(MetricKey("price_index_vs_baseline", material.id))
+        keys.append(MetricKey("price_at_cap_share", material.id))
+    has_demand = baseline(scenario).demand.sum(axis=2) > 1e-12  # (A, K)
+    for a, k in zip(*np.nonzero(has_demand)):
+        keys.append(MetricKey("supply_met_share",
+                              f"{scenario.actors[a].id}/{scenario.sectors[k].id}"))
+    return tuple(keys)
+
+
+def _objective_text(obj: object) -> str:
+    what = getattr(obj, "indicator")
+    about = next((getattr(obj, name) for name in ("sector", "origin", "material")
+                  if getattr(obj, name, None)), None)
+    return f"{what} {about}" if about else what
+
+
+def _engine_orders(scenario: Scenario, orders: Sequence[ScriptedOrder]) -> list[tuple[int, object]]:
+    from wargame.engine import Order
+
+    return [(o.turn, Order(team=o.team, move=o.move, params=json.loads(o.params_json),
+                           id=o.order_id)) for o in orders]
+
+
+def play_games(scenario: Scenario, games: Sequence[GameSpec], turns: int,
+               bots: Sequence[BotSpec], orders: Sequence[ScriptedOrder],
+               catalog: Sequence[MetricKey]) -> PlayedGames:
+    """Play each game for ``turns`` turns (scripted orders plus bots, explanations off) and
+    read its headline numbers in ``catalog`` order."""
+    from wargame.engine import run_game
+
+    if any(b.posture is not None for b in bots):
+        raise ValueError("bot postures are not supported by this engine")
+    reader = _MetricReader(scenario, catalog)
+    values = np.full((len(games), turns, len(catalog)), np.nan)
+    played: list[PlayedOrder] = []
+    hashes: list[str] = []
+    scripted = _engine_orders(scenario, orders)
+    bot_teams = [b.team for b in bots]
+    for g, spec in enumerate(games):
+        with _ENGINE_LOCK:
+            results = run_game(scenario, seed=spec.seed, turns=turns, orders=scripted,
+                               bots=bot_teams, explain=False)
+            for t, result in enumerate(results):
+                values[g, t] = reader.read(result)
+                played += [PlayedOrder(spec.game, result.turn, o.team, o.move, o.status)
+                           for o in result.outcomes]
+        hashes.append(results[-1].state.content_hash() if results else "")
+    return PlayedGames(tuple(s.game for s in games), values, tuple(played), tuple(hashes))
+
+
+class _MetricReader:
+    """Reads one turn's catalog values from the engine's indicator dict."""
+
+    def __init__(self, scenario: Scenario, catalog: Sequence[MetricKey]):
+        from wargame.engine import baseline
+
+        self.scenario = scenario
+        self.catalog = tuple(catalog)
+        base = baseline(scenario)
+        # a price is at its cap when it reaches base x price_cap_factor (tolerance: rounding)
+        self.price_max = base.price_max[:, :, 0]  # (M, S)
+        self.stage_mask = base.stage_mask  # (M, S)
+
+    def read(self, result: object) -> np.ndarray:
+        from wargame.engine.resolve import _objective_value, _reference
+
+        sc = self.scenario
+        ind = result.indicators  # type: ignore[attr-defined]
+        state = result.state  # type: ignore[attr-defined]
+        at_cap = (state.price >= self.price_max[:, :, None] * (1 - 1e-9)) \
+            & self.stage_mask[:, :, None]
+        cells = np.maximum(self.stage_mask.sum(axis=1) * state.price.shape[2], 1)
+        cap_share = at_cap.sum(axis=(1, 2)) / cells
+        scored = dict(ind, _reference=_reference(sc))
+        out = np.full(len(self.catalog), np.nan)
+        for k, key in enumerate(self.catalog):
+            subject = key.subject
+            if key.indicator == "score":
+                value = ind["scores"].get(subject)
+            elif key.indicator == "objective_value":
+                team_id, n = subject.rsplit("/", 1)
+                team = sc.team(team_id)
+                value = _objective_value(sc, team_id, team.objectives[int(n) - 1], scored,
+                                         float(team.budget.value),
+                                         float(team.political_capital.value))
+            elif key.indicator == "budget_usd_m":
+                value = ind["budget"].get(subject)
+            elif key.indicator == "political_capital":
+                value = ind["political_capital"].get(subject)
+            elif key.indicator == "price_index_vs_baseline":
+                value = ind["price_index"].get(subject)
+            elif key.indicator == "price_at_cap_share":
+                value = cap_share[sc.material_index[subject]] \
+                    if subject in sc.material_index else None
+            else:  # supply_met_share
+                actor, sector = subject.split("/", 1)
+                value = ind["supply_met"].get(actor, {}).get(sector)
+            if value is not None:
+                out[k] = float(value)
+        return out
+
+
+@dataclass(frozen=True)
+class MetricBounds:
+    """Where a metric is pinned by a rule of the engine (a cap, a floor, a limit): reaching
+    one in many games says more about the scenario's numbers than about play."""
+
+    low: float | None  # reached when the value is at or below it
+    high: float | None  # reached when the value is at or above it
+    low_means: str
+    high_means: str
+
+    def reached(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(at the low bound, at the high bound) per value, within a relative 1e-6 (the
+        engine rounds its indicators to 6 decimals); NaN reaches neither."""
+        low = values <= self.low + 1e-6 * abs(self.low) if self.low is not None \
+            else np.zeros(values.shape, bool)
+        high = values >= self.high - 1e-6 * abs(self.high) if self.high is not None \
+            else np.zeros(values.shape, bool)
+        return low, high
+
+
+def metric_bounds(scenario: Scenario, key: MetricKey) -> MetricBounds | None:
+    """The engine's bounds of one metric, or None when it has none worth reporting."""
+    from wargame.engine import baseline
+
+    if key.indicator == "price_at_cap_share":
+        # any (stage, actor) price of the material at base x price_cap_factor
+        return MetricBounds(None, 1e-12, "", "a price at its cap")
+    if key.indicator == "price_index_vs_baseline" and key.subject in scenario.material_index:
+        material = scenario.material(key.subject)
+        return MetricBounds(material.price_floor_factor, material.price_cap_factor,
+                            "the world price at its floor", "the world price at its cap")
+    if key.indicator == "political_capital" and key.subject in scenario.team_index:
+        limit = float(baseline(scenario).pc_limit[scenario.team_index[key.subject]])
+        return MetricBounds(0.0, limit, "political capital exhausted",
+                            "political capital at its ceiling")
+    if key.indicator == "budget_usd_m":
+        return MetricBounds(0.0, None, "budget exhausted", "")
+    if key.indicator == "supply_met_share":
+        return MetricBounds(0.0, None, "no supply at all", "")
+    return None
