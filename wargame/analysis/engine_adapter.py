@@ -7,13 +7,14 @@ module turns engine results into exactly that: ``PlayedGames``, a (game, turn, m
 array in the order of a ``metric_catalog``, so the engine's internals can change
 (typed results, batched games) by changing this file alone.
 
-Today it plays one game at a time with ``run_game`` and reads the indicator dict. The
-sweep, luck and balance modules never import ``wargame.engine`` themselves.
+It plays a batch of games in lockstep through the batched engine
+(``wargame.engine.game.play_games``: every turn of every game of the batch in one NumPy
+pass) and reads what the engine's scores read (``TurnResult.score_inputs``), not the full
+indicator set. The sweep, luck and balance modules never import ``wargame.engine``.
 """
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -31,9 +32,6 @@ INDICATOR_UNITS = {
     "budget_usd_m": "USD million",
     "political_capital": "points",
 }
-# the engine draws the turn's seed with one shared bit generator: games in threads of one
-# process (a Dask worker with several threads) take turns
-_ENGINE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -155,77 +153,78 @@ def _engine_orders(scenario: Scenario, orders: Sequence[ScriptedOrder]) -> list[
 def play_games(scenario: Scenario, games: Sequence[GameSpec], turns: int,
                bots: Sequence[BotSpec], orders: Sequence[ScriptedOrder],
                catalog: Sequence[MetricKey]) -> PlayedGames:
-    """Play each game for ``turns`` turns (scripted orders plus bots, explanations off) and
-    read its headline numbers in ``catalog`` order."""
-    from wargame.engine import run_game
+    """Play the games in lockstep for ``turns`` turns, each turn of all of them in one
+    batched engine pass (scripted orders plus bots, no explanations), and read their
+    headline numbers in ``catalog`` order."""
+    from wargame.engine.game import play_games as play_batched
 
     if any(b.posture is not None for b in bots):
         raise ValueError("bot postures are not supported by this engine")
     reader = _MetricReader(scenario, catalog)
     values = np.full((len(games), turns, len(catalog)), np.nan)
     played: list[PlayedOrder] = []
-    hashes: list[str] = []
-    scripted = _engine_orders(scenario, orders)
-    bot_teams = [b.team for b in bots]
-    for g, spec in enumerate(games):
-        with _ENGINE_LOCK:
-            results = run_game(scenario, seed=spec.seed, turns=turns, orders=scripted,
-                               bots=bot_teams, explain=False)
-            for t, result in enumerate(results):
-                values[g, t] = reader.read(result)
-                played += [PlayedOrder(spec.game, result.turn, o.team, o.move, o.status)
-                           for o in result.outcomes]
-        hashes.append(results[-1].state.content_hash() if results else "")
-    return PlayedGames(tuple(s.game for s in games), values, tuple(played), tuple(hashes))
+    last: list = []
+    stream = play_batched(scenario, [g.seed for g in games], turns,
+                          _engine_orders(scenario, orders), [b.team for b in bots])
+    for t, results in enumerate(stream):
+        for g, (spec, result) in enumerate(zip(games, results)):
+            values[g, t] = reader.read(result)
+            played += [PlayedOrder(spec.game, result.turn, o.team, o.move, str(o.status))
+                       for o in result.outcomes]
+        last = results
+    hashes = tuple(r.state.content_hash() for r in last) if last else ("",) * len(games)
+    return PlayedGames(tuple(g.game for g in games), values, tuple(played), hashes)
 
 
 class _MetricReader:
-    """Reads one turn's catalog values from the engine's indicator dict."""
+    """Reads one turn's catalog values from what the engine's scores read
+    (``TurnResult.score_inputs``) and the state's prices."""
 
     def __init__(self, scenario: Scenario, catalog: Sequence[MetricKey]):
-        from wargame.engine import baseline
+        from wargame.engine import rules_for
+        from wargame.engine.resolve import quiet_reference
 
         self.scenario = scenario
         self.catalog = tuple(catalog)
-        base = baseline(scenario)
+        rules = rules_for(scenario)
+        self.reference = quiet_reference(rules)
+        base = rules.baseline
         # a price is at its cap when it reaches base x price_cap_factor (tolerance: rounding)
         self.price_max = base.price_max[:, :, 0]  # (M, S)
         self.stage_mask = base.stage_mask  # (M, S)
 
     def read(self, result: object) -> np.ndarray:
-        from wargame.engine.resolve import _objective_value, _reference
+        from wargame.engine.indicators import score_values
 
         sc = self.scenario
-        ind = result.indicators  # type: ignore[attr-defined]
+        inputs = result.score_inputs  # type: ignore[attr-defined]
         state = result.state  # type: ignore[attr-defined]
+        scores = score_values(sc, inputs, self.reference)
         at_cap = (state.price >= self.price_max[:, :, None] * (1 - 1e-9)) \
             & self.stage_mask[:, :, None]
         cells = np.maximum(self.stage_mask.sum(axis=1) * state.price.shape[2], 1)
         cap_share = at_cap.sum(axis=(1, 2)) / cells
-        scored = dict(ind, _reference=_reference(sc))
         out = np.full(len(self.catalog), np.nan)
         for k, key in enumerate(self.catalog):
             subject = key.subject
             if key.indicator == "score":
-                value = ind["scores"].get(subject)
+                value = scores[subject][0] if subject in scores else None
             elif key.indicator == "objective_value":
                 team_id, n = subject.rsplit("/", 1)
-                team = sc.team(team_id)
-                value = _objective_value(sc, team_id, team.objectives[int(n) - 1], scored,
-                                         float(team.budget.value),
-                                         float(team.political_capital.value))
+                raws = scores.get(team_id, (0.0, ()))[1]
+                value = raws[int(n) - 1] if int(n) <= len(raws) else None
             elif key.indicator == "budget_usd_m":
-                value = ind["budget"].get(subject)
+                value = inputs.budget_usd_m.get(subject)
             elif key.indicator == "political_capital":
-                value = ind["political_capital"].get(subject)
+                value = inputs.political_capital.get(subject)
             elif key.indicator == "price_index_vs_baseline":
-                value = ind["price_index"].get(subject)
+                value = inputs.price_index_vs_baseline.get(subject)
             elif key.indicator == "price_at_cap_share":
                 value = cap_share[sc.material_index[subject]] \
                     if subject in sc.material_index else None
             else:  # supply_met_share
                 actor, sector = subject.split("/", 1)
-                value = ind["supply_met"].get(actor, {}).get(sector)
+                value = inputs.supply_met_share.get(actor, {}).get(sector)
             if value is not None:
                 out[k] = float(value)
         return out

@@ -1,8 +1,9 @@
 """Run a whole game headless: the loop behind ``wargame simulate`` and the benchmarks."""
 from __future__ import annotations
 
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
+from wargame.engine.batch import resolve_turns
 from wargame.engine.bots import bot_orders
 from wargame.engine.orders import Order
 from wargame.engine.resolve import resolve_turn
@@ -38,3 +39,27 @@ def run_game(scenario: Scenario, seed: int | None = None, turns: int | None = No
         results.append(result)
         state = result.state
     return results
+
+
+def play_games(scenario: Scenario, seeds: Sequence[int], turns: int | None = None,
+               orders: Iterable[tuple[int, Order]] = (), bots: Sequence[str] = (),
+               deck: bool = True) -> Iterator[list[TurnResult]]:
+    """Many games of one scenario in lockstep, one seed each, the same scripted ``orders``
+    and ``bots`` in every game, each turn of all of them resolved in one batched pass
+    (``batch.resolve_turns``; no explanations). Yields each turn's results, one per game,
+    in the order of ``seeds``: the same results ``run_game(..., explain=False)`` gives."""
+    rules = rules_for(scenario)
+    states = [initial_state(scenario, seed, rules) for seed in seeds]
+    by_turn: dict[int, list[Order]] = {}
+    for turn, order in orders:
+        by_turn.setdefault(turn, []).append(order)
+    for _ in range(turns if turns is not None else scenario.turns):
+        given = []
+        for state in states:
+            turn_orders = list(by_turn.get(state.turn, []))
+            for team in bots:
+                turn_orders += bot_orders(scenario, state, team)
+            given.append(turn_orders)
+        results = resolve_turns(rules, states, given, deck)
+        yield results
+        states = [r.state for r in results]
