@@ -13,10 +13,11 @@ from wargame.limits import MAX_SEED, MAX_TURNS
 
 
 def register(subparsers: Any) -> None:
-    from wargame.analysis import sweep_cli
+    from wargame.analysis import session_analysis_cli, sweep_cli
 
     _register_simulate(subparsers)
     sweep_cli.register(subparsers)
+    session_analysis_cli.register(subparsers)
 
 
 def _register_simulate(subparsers: Any) -> None:

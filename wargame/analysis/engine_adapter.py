@@ -176,6 +176,38 @@ def play_games(scenario: Scenario, games: Sequence[GameSpec], turns: int,
     return PlayedGames(tuple(g.game for g in games), values, tuple(played), hashes)
 
 
+def replay_games(scenario: Scenario, seeds: Sequence[int], session_turns: Sequence[object],
+                 catalog: Sequence[MetricKey]) -> np.ndarray:
+    """A played session's inputs (``session_reader.SessionTurn``: orders, injects fired by
+    hand, overrides, per turn) re-run with other ``seeds``, all games in lockstep through
+    the batched engine; returns values (G, T, K) in ``catalog`` order."""
+    from wargame.engine.game import play_games as play_batched
+
+    orders = [(t.turn, o) for t in session_turns for o in t.orders]  # type: ignore[attr-defined]
+    injects = [(t.turn, i) for t in session_turns for i in t.injects]  # type: ignore[attr-defined]
+    overrides = [(t.turn, o) for t in session_turns for o in t.overrides]  # type: ignore[attr-defined]
+    reader = _MetricReader(scenario, catalog)
+    values = np.full((len(seeds), len(session_turns), len(catalog)), np.nan)
+    if not seeds or not session_turns:
+        return values
+    stream = play_batched(scenario, list(seeds), len(session_turns), orders, (),
+                          injects=injects, overrides=overrides)
+    for t, results in enumerate(stream):
+        for g, result in enumerate(results):
+            values[g, t] = reader.read(result)
+    return values
+
+
+def read_results(scenario: Scenario, results: Sequence[object],
+                 catalog: Sequence[MetricKey]) -> np.ndarray:
+    """Headline numbers (T, K) of stored turn results (a session's real path)."""
+    reader = _MetricReader(scenario, catalog)
+    values = np.full((len(results), len(catalog)), np.nan)
+    for t, result in enumerate(results):
+        values[t] = reader.read(result)
+    return values
+
+
 class _MetricReader:
     """Reads one turn's catalog values from what the engine's scores read
     (``TurnResult.score_inputs``) and the state's prices."""

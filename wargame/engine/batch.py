@@ -15,10 +15,10 @@ payments) settles it with ``clear_prices`` on its own part of the stack.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 from wargame.engine.market import clear_prices
-from wargame.engine.orders import Order
+from wargame.engine.orders import Order, Override
 from wargame.engine.planning import plan_turn
 from wargame.engine.policy import stack_policies
 from wargame.engine.resolve import finish_turn
@@ -26,17 +26,21 @@ from wargame.engine.results import TurnResult
 from wargame.engine.rules import CompiledRules
 from wargame.engine.simulate import carry_measures, move_and_clear, prepare_plan
 from wargame.engine.state import ARRAY_FIELDS, GameState, stack_states
+from wargame.scenario.model import Inject
 
 
 def resolve_turns(rules: CompiledRules, states: Sequence[GameState],
-                  orders: Sequence[Sequence[Order]], deck: bool = True) -> list[TurnResult]:
-    """One turn of each game (``states[n]`` with ``orders[n]``), without explanations."""
+                  orders: Sequence[Sequence[Order]], deck: bool = True,
+                  injects: Sequence[str | Inject] = (),
+                  overrides: Sequence[Override | Mapping[str, Any]] = ()) -> list[TurnResult]:
+    """One turn of each game (``states[n]`` with ``orders[n]``; ``injects`` fired by hand
+    and the facilitator's ``overrides`` in every game), without explanations."""
     sc, base = rules.scenario, rules.baseline
     if len(states) != len(orders):
         raise ValueError("resolve_turns: one list of orders per state")
     if not states:
         return []
-    plans = [plan_turn(rules, state, list(given), (), (), deck)
+    plans = [plan_turn(rules, state, list(given), injects, overrides, deck)
              for state, given in zip(states, orders)]
     prepared = [prepare_plan(rules, plan) for plan in plans]
     M = base.n_materials

@@ -1,17 +1,17 @@
 """Run a whole game headless: the loop behind ``wargame simulate`` and the benchmarks."""
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from wargame.engine.batch import resolve_turns
 from wargame.engine.bots import bot_orders
-from wargame.engine.orders import Order
+from wargame.engine.orders import Order, Override
 from wargame.engine.resolve import resolve_turn
 from wargame.engine.results import TurnResult
 from wargame.engine.rules import rules_for
 from wargame.engine.setup import initial_state
 from wargame.engine.state import GameState
-from wargame.scenario.model import Scenario
+from wargame.scenario.model import Inject, Scenario
 
 
 def run_game(scenario: Scenario, seed: int | None = None, turns: int | None = None,
@@ -43,9 +43,12 @@ def run_game(scenario: Scenario, seed: int | None = None, turns: int | None = No
 
 def play_games(scenario: Scenario, seeds: Sequence[int], turns: int | None = None,
                orders: Iterable[tuple[int, Order]] = (), bots: Sequence[str] = (),
-               deck: bool = True) -> Iterator[list[TurnResult]]:
+               deck: bool = True, injects: Iterable[tuple[int, str | Inject]] = (),
+               overrides: Iterable[tuple[int, Override | Mapping[str, Any]]] = (),
+               ) -> Iterator[list[TurnResult]]:
     """Many games of one scenario in lockstep, one seed each, the same scripted ``orders``
-    and ``bots`` in every game, each turn of all of them resolved in one batched pass
+    (and injects fired by hand, and facilitator ``overrides``, as (turn, item) pairs) and
+    ``bots`` in every game, each turn of all of them resolved in one batched pass
     (``batch.resolve_turns``; no explanations). Yields each turn's results, one per game,
     in the order of ``seeds``: the same results ``run_game(..., explain=False)`` gives."""
     rules = rules_for(scenario)
@@ -53,13 +56,21 @@ def play_games(scenario: Scenario, seeds: Sequence[int], turns: int | None = Non
     by_turn: dict[int, list[Order]] = {}
     for turn, order in orders:
         by_turn.setdefault(turn, []).append(order)
+    fired: dict[int, list[str | Inject]] = {}
+    for turn, inject in injects:
+        fired.setdefault(turn, []).append(inject)
+    rulings: dict[int, list[Override | Mapping[str, Any]]] = {}
+    for turn, ruling in overrides:
+        rulings.setdefault(turn, []).append(ruling)
     for _ in range(turns if turns is not None else scenario.turns):
+        turn = states[0].turn if states else 0
         given = []
         for state in states:
             turn_orders = list(by_turn.get(state.turn, []))
             for team in bots:
                 turn_orders += bot_orders(scenario, state, team)
             given.append(turn_orders)
-        results = resolve_turns(rules, states, given, deck)
+        results = resolve_turns(rules, states, given, deck, fired.get(turn, ()),
+                                rulings.get(turn, ()))
         yield results
         states = [r.state for r in results]
