@@ -107,9 +107,10 @@ def engine_model_version() -> str:
 
 
 def bot_postures() -> tuple[str, ...]:
-    """Postures a bot can take at set-up; empty while the engine's bots have only the
-    scenario's styles."""
-    return ()
+    """Postures a bot can take at set-up (``engine/posture_bots.py``)."""
+    from wargame.engine.posture_bots import POSTURES
+
+    return POSTURES
 
 
 def metric_catalog(scenario: Scenario) -> tuple[MetricKey, ...]:
@@ -158,14 +159,13 @@ def play_games(scenario: Scenario, games: Sequence[GameSpec], turns: int,
     headline numbers in ``catalog`` order."""
     from wargame.engine.game import play_games as play_batched
 
-    if any(b.posture is not None for b in bots):
-        raise ValueError("bot postures are not supported by this engine")
     reader = _MetricReader(scenario, catalog)
     values = np.full((len(games), turns, len(catalog)), np.nan)
     played: list[PlayedOrder] = []
     last: list = []
     stream = play_batched(scenario, [g.seed for g in games], turns,
-                          _engine_orders(scenario, orders), [b.team for b in bots])
+                          _engine_orders(scenario, orders), [b.team for b in bots],
+                          postures={b.team: b.posture for b in bots if b.posture})
     for t, results in enumerate(stream):
         for g, (spec, result) in enumerate(zip(games, results)):
             values[g, t] = reader.read(result)

@@ -10,7 +10,6 @@ from typing import Any
 from wargame.errors import UserError
 from wargame.limits import MAX_SEED, MAX_TURNS
 
-POSTURES = ("hawkish", "balanced", "dovish")
 MAX_WORKERS = 1024
 EXIT_INTERRUPTED = 130
 
@@ -28,7 +27,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--seed", type=int, metavar="S",
                    help="seed the games' seeds derive from (default: the scenario's)")
     p.add_argument("--bots", default="", metavar="all|TEAM=posture,...",
-                   help="teams played by bots: 'all', or TEAM[=posture] separated by commas")
+                   help="teams played by bots: 'all' or TEAM, each with an optional "
+                   "=posture (hawkish, balanced, dovish; none: the scenario's bot style), "
+                   "separated by commas, e.g. all=dovish or beijing=hawkish,washington")
     p.add_argument("--orders", metavar="FILE",
                    help="YAML list of {turn, team, move, params} given in every game")
     p.add_argument("--vary", action="append", default=[], metavar="PATH=a,b,c",
@@ -57,12 +58,9 @@ def parse_bots(spec: str, scenario: Any) -> tuple[Any, ...]:
         if not item:
             continue
         team, _, posture = (part.strip() for part in item.partition("="))
-        if posture and posture not in POSTURES:
-            raise UserError(f"--bots {item}: unknown posture '{posture}' "
-                            f"(postures: {', '.join(POSTURES)})")
         if posture and posture not in bot_postures():
-            raise UserError(f"--bots {item}: this build's bots play the scenario's own bot "
-                            "style; postures are not available yet")
+            raise UserError(f"--bots {item}: unknown posture '{posture}' "
+                            f"(postures: {', '.join(bot_postures())})")
         teams = [t.id for t in scenario.teams] if team == "all" else [team]
         for name in teams:
             if name not in scenario.team_index:

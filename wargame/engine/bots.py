@@ -37,11 +37,12 @@ def _ranked(scores: np.ndarray, turn: int, top: int = 2) -> int:
 
 
 def _choose(scenario: Scenario, team_id: str, spec: ParamSpec, params: dict[str, Any],
-            turn: int) -> Any:
+            turn: int, style: str | None = None, target: str | None = None) -> Any:
     """A parameter value that serves the team's interest: a hawk aims at the materials it
     dominates and the rivals that need them; a producer at its own ores; a builder at its
-    largest import dependencies and at friendly suppliers."""
-    style = scenario.team(team_id).bot
+    largest import dependencies and at friendly suppliers. ``style`` replaces the team's
+    own; ``target`` (an actor id) is aimed at by 'other' actor parameters when allowed."""
+    style = style or scenario.team(team_id).bot
     own = [scenario.actor_index[a] for a in scenario.team_actors(team_id)]
     info = rules_for(scenario).bot_interests
     material = params.get(spec.material_param) if spec.material_param else None
@@ -62,6 +63,9 @@ def _choose(scenario: Scenario, team_id: str, spec: ParamSpec, params: dict[str,
             return None
         if spec.scope == "own":
             return scenario.actors[allowed[0]].id
+        if target in scenario.actor_index and scenario.actor_index[target] in allowed \
+                and scenario.actor_index[target] not in own:
+            return target
         m = scenario.material_index.get(material, 0)
         rivals = {i for i, a in enumerate(scenario.actors)
                   if a.team and a.team != team_id and scenario.team(a.team).bot == "hawk"}
@@ -101,19 +105,28 @@ def _choose(scenario: Scenario, team_id: str, spec: ParamSpec, params: dict[str,
     return int(round(value)) if spec.type == "integer" else round(value, 3)
 
 
-def _fill(scenario: Scenario, team_id: str, move: MoveType, turn: int) -> dict[str, Any]:
-    """Materials first (stages and targets depend on them), then stages, then the rest."""
+def fill_params(scenario: Scenario, team_id: str, move: MoveType, turn: int,
+                style: str | None = None, target: str | None = None) -> dict[str, Any]:
+    """A move's parameters as a bot of ``style`` (default: the team's) would set them:
+    materials first (stages and targets depend on them), then stages, then the rest."""
     rank = {"material": 0, "stage": 1}
     params: dict[str, Any] = {}
     for spec in sorted(move.params, key=lambda p: rank.get(p.type, 2)):
-        params[spec.name] = _choose(scenario, team_id, spec, params, turn)
+        params[spec.name] = _choose(scenario, team_id, spec, params, turn, style, target)
     return {spec.name: params[spec.name] for spec in move.params}
 
 
-def bot_orders(scenario: Scenario, state: GameState, team_id: str) -> list[Order]:
-    """At most one order a turn, on the style's cadence; the first legal one among the
-    style's preferred moves (rotating with the turn), so a bot never submits an illegal or
-    unaffordable order."""
+def bot_orders(scenario: Scenario, state: GameState, team_id: str,
+               posture: str | None = None) -> list[Order]:
+    """The bot's orders this turn. With a ``posture`` (hawkish, balanced, dovish: see
+    ``posture_bots.py``) the bot pursues its team's objectives and reacts to last turn;
+    without one it plays the scenario's style for the team: at most one order a turn, on
+    the style's cadence, the first legal one among the style's preferred moves (rotating
+    with the turn). A bot never submits an illegal or unaffordable order."""
+    if posture is not None:
+        from wargame.engine.posture_bots import posture_orders
+
+        return posture_orders(scenario, state, team_id, posture)
     team = scenario.team(team_id)
     style = team.bot
     cadence = CADENCE.get(style, 0)
@@ -129,7 +142,7 @@ def bot_orders(scenario: Scenario, state: GameState, team_id: str) -> list[Order
     start = (state.turn // max(cadence, 1)) % len(candidates)
     for pick in candidates[start:] + candidates[:start]:
         order = Order(team=team_id, move=pick.id,
-                      params=_fill(scenario, team_id, pick, state.turn),
+                      params=fill_params(scenario, team_id, pick, state.turn),
                       id=f"t{state.turn}-{team_id}-bot")
         if not validate_order(scenario, state, order):
             return [order]

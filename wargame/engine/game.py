@@ -18,8 +18,9 @@ def run_game(scenario: Scenario, seed: int | None = None, turns: int | None = No
              orders: Iterable[tuple[int, Order]] = (), bots: Sequence[str] = (),
              explain: bool = True, state: GameState | None = None, deck: bool = True,
              on_turn: Callable[[list[Order], TurnResult], None] | None = None,
-             ) -> list[TurnResult]:
-    """``orders`` are (turn, Order) pairs; ``bots`` the teams whose orders a bot gives.
+             postures: Mapping[str, str] | None = None) -> list[TurnResult]:
+    """``orders`` are (turn, Order) pairs; ``bots`` the teams whose orders a bot gives;
+    ``postures`` a bot posture per team (``posture_bots.py``; none: the scenario's style).
     ``on_turn`` sees each turn's orders (as given) and result."""
     rules = rules_for(scenario)
     state = state or initial_state(scenario, seed, rules)
@@ -31,7 +32,7 @@ def run_game(scenario: Scenario, seed: int | None = None, turns: int | None = No
     while state.turn <= last_turn:
         turn_orders = list(by_turn.get(state.turn, []))
         for team in bots:
-            turn_orders += bot_orders(scenario, state, team)
+            turn_orders += bot_orders(scenario, state, team, (postures or {}).get(team))
         result = resolve_turn(scenario, state, turn_orders, explain=explain, deck=deck,
                               rules=rules)
         if on_turn:
@@ -45,10 +46,10 @@ def play_games(scenario: Scenario, seeds: Sequence[int], turns: int | None = Non
                orders: Iterable[tuple[int, Order]] = (), bots: Sequence[str] = (),
                deck: bool = True, injects: Iterable[tuple[int, str | Inject]] = (),
                overrides: Iterable[tuple[int, Override | Mapping[str, Any]]] = (),
-               ) -> Iterator[list[TurnResult]]:
+               postures: Mapping[str, str] | None = None) -> Iterator[list[TurnResult]]:
     """Many games of one scenario in lockstep, one seed each, the same scripted ``orders``
     (and injects fired by hand, and facilitator ``overrides``, as (turn, item) pairs) and
-    ``bots`` in every game, each turn of all of them resolved in one batched pass
+    ``bots`` (with ``postures``, as in ``run_game``) in every game, each turn of all of them resolved in one batched pass
     (``batch.resolve_turns``; no explanations). Yields each turn's results, one per game,
     in the order of ``seeds``: the same results ``run_game(..., explain=False)`` gives."""
     rules = rules_for(scenario)
@@ -68,7 +69,7 @@ def play_games(scenario: Scenario, seeds: Sequence[int], turns: int | None = Non
         for state in states:
             turn_orders = list(by_turn.get(state.turn, []))
             for team in bots:
-                turn_orders += bot_orders(scenario, state, team)
+                turn_orders += bot_orders(scenario, state, team, (postures or {}).get(team))
             given.append(turn_orders)
         results = resolve_turns(rules, states, given, deck, fired.get(turn, ()),
                                 rulings.get(turn, ()))
