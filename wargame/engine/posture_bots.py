@@ -18,7 +18,7 @@ above the posture's threshold (at most one order a turn):
 - a move the team's bot ordered that is still in force (or still being built), or that
   lapsed at the end of last turn, loses ``REPEAT_PENALTY``, so a bot varies its moves
   instead of repeating one;
-- parameters are set as the rule-based bots set them (``bots.fill_params``), in the
+- parameters are set as the rule-based bots set them (``bot_params.fill_params``), in the
   manner of a hawk for coercive moves and of a builder for the others.
 
 =========  ========  ===========  ==========  =========
@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from wargame.engine.bots import fill_params
+from wargame.engine.bot_params import fill_params
 from wargame.engine.measures import ORDER_GROUP
 from wargame.engine.orders import Order, validate_order
 from wargame.engine.rules import rules_for
