@@ -210,55 +210,72 @@ def read_results(scenario: Scenario, results: Sequence[object],
 
 class _MetricReader:
     """Reads one turn's catalog values from what the engine's scores read
-    (``TurnResult.score_inputs``) and the state's prices."""
+    (``TurnResult.score_inputs``) and the state's prices. Where each metric comes from is
+    worked out once, so a read is a few dict look-ups per metric."""
 
     def __init__(self, scenario: Scenario, catalog: Sequence[MetricKey]):
         from wargame.engine import rules_for
         from wargame.engine.resolve import quiet_reference
 
         self.scenario = scenario
-        self.catalog = tuple(catalog)
+        self.size = len(catalog)
         rules = rules_for(scenario)
         self.reference = quiet_reference(rules)
         base = rules.baseline
         # a price is at its cap when it reaches base x price_cap_factor (tolerance: rounding)
-        self.price_max = base.price_max[:, :, 0]  # (M, S)
-        self.stage_mask = base.stage_mask  # (M, S)
+        self.price_max = base.price_max[:, :, 0][:, :, None] * (1 - 1e-9)  # (M, S, 1)
+        self.stage_mask = base.stage_mask[:, :, None]  # (M, S, 1)
+        self.cells = np.maximum(base.stage_mask.sum(axis=1) * base.n_actors, 1)  # (M,)
+        self.scores: list[tuple[int, str]] = []
+        self.objectives: list[tuple[int, str, int]] = []
+        self.by_id: list[tuple[int, str, str]] = []  # (k, ScoreInputs field, id)
+        self.supply: list[tuple[int, str, str]] = []
+        self.caps: list[tuple[int, int]] = []
+        fields = {"budget_usd_m": "budget_usd_m", "political_capital": "political_capital",
+                  "price_index_vs_baseline": "price_index_vs_baseline"}
+        for k, key in enumerate(catalog):
+            if key.indicator == "score":
+                self.scores.append((k, key.subject))
+            elif key.indicator == "objective_value":
+                team_id, n = key.subject.rsplit("/", 1)
+                self.objectives.append((k, team_id, int(n) - 1))
+            elif key.indicator in fields:
+                self.by_id.append((k, fields[key.indicator], key.subject))
+            elif key.indicator == "price_at_cap_share":
+                if key.subject in scenario.material_index:
+                    self.caps.append((k, scenario.material_index[key.subject]))
+            elif key.indicator == "supply_met_share":
+                actor, sector = key.subject.split("/", 1)
+                self.supply.append((k, actor, sector))
 
     def read(self, result: object) -> np.ndarray:
         from wargame.engine.indicators import score_values
 
-        sc = self.scenario
         inputs = result.score_inputs  # type: ignore[attr-defined]
         state = result.state  # type: ignore[attr-defined]
-        scores = score_values(sc, inputs, self.reference)
-        at_cap = (state.price >= self.price_max[:, :, None] * (1 - 1e-9)) \
-            & self.stage_mask[:, :, None]
-        cells = np.maximum(self.stage_mask.sum(axis=1) * state.price.shape[2], 1)
-        cap_share = at_cap.sum(axis=(1, 2)) / cells
-        out = np.full(len(self.catalog), np.nan)
-        for k, key in enumerate(self.catalog):
-            subject = key.subject
-            if key.indicator == "score":
-                value = scores[subject][0] if subject in scores else None
-            elif key.indicator == "objective_value":
-                team_id, n = subject.rsplit("/", 1)
-                raws = scores.get(team_id, (0.0, ()))[1]
-                value = raws[int(n) - 1] if int(n) <= len(raws) else None
-            elif key.indicator == "budget_usd_m":
-                value = inputs.budget_usd_m.get(subject)
-            elif key.indicator == "political_capital":
-                value = inputs.political_capital.get(subject)
-            elif key.indicator == "price_index_vs_baseline":
-                value = inputs.price_index_vs_baseline.get(subject)
-            elif key.indicator == "price_at_cap_share":
-                value = cap_share[sc.material_index[subject]] \
-                    if subject in sc.material_index else None
-            else:  # supply_met_share
-                actor, sector = subject.split("/", 1)
-                value = inputs.supply_met_share.get(actor, {}).get(sector)
+        out = np.full(self.size, np.nan)
+        scores = score_values(self.scenario, inputs, self.reference)
+        for k, team in self.scores:
+            if team in scores:
+                out[k] = scores[team][0]
+        for k, team, n in self.objectives:
+            raws = scores[team][1] if team in scores else ()
+            if n < len(raws):
+                out[k] = raws[n]
+        for k, field, key in self.by_id:
+            value = getattr(inputs, field).get(key)
             if value is not None:
-                out[k] = float(value)
+                out[k] = value
+        supplied = inputs.supply_met_share
+        for k, actor, sector in self.supply:
+            value = supplied.get(actor, {}).get(sector)
+            if value is not None:
+                out[k] = value
+        if self.caps:
+            at_cap = ((state.price >= self.price_max) & self.stage_mask).sum(axis=(1, 2))
+            share = at_cap / self.cells
+            for k, m in self.caps:
+                out[k] = share[m]
         return out
 
 
