@@ -259,3 +259,20 @@ def test_an_unreachable_scheduler_is_a_clear_error(mini):
     runner = DaskRunner("tcp://127.0.0.1:9", connect_timeout_s=1.0)
     with pytest.raises(UserError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         list(runner.results(_plan(mini, runs=1).tasks()))
+
+
+def test_scripted_orders_are_given_in_every_game(tmp_path):
+    """Rule: an orders file's orders are given in every game, beside the bots'."""
+    orders = tmp_path / "orders.yaml"
+    orders.write_text("- {turn: 1, team: beijing, move: export_licences, "
+                      "params: {material: ree, targets: USA, level: freeze}}\n")
+    out = tmp_path / "out"
+    assert main(["sweep", str(MINI), "--runs", "3", "--turns", "2", "--orders", str(orders),
+                 "--bots", "washington=dovish", "--workers", "1", "--format", "csv",
+                 "--out", str(out)]) == 0
+    rows = [line.split(",") for line in (out / "orders.csv").read_text().splitlines()[1:]]
+    scripted = [r for r in rows if r[3] == "beijing"]
+    assert [(r[0], r[2], r[4], r[5]) for r in scripted] == [
+        (str(g), "1", "export_licences", "accepted") for g in range(3)]
+    assert {r[3] for r in rows} <= {"beijing", "washington"}
+    assert "bots: washington=dovish; scripted orders: 1" in (out / "report.md").read_text()
