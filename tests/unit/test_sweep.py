@@ -229,6 +229,8 @@ def test_csv_works_without_pyarrow(tmp_path):
 
 @pytest.mark.parametrize("args,message", [
     (["--runs", "0"], "--runs must be from 1 to"),
+    (["--runs", "100000", "--turns", "1000"], "GiB of memory"),
+    (["--runs", "60000", "--vary", "price_response.smoothing=0.2,0.4"], "more than 100,000 games"),
     (["--runs", "2", "--workers", "0"], "--workers must be from 1 to"),
     (["--runs", "2", "--turns", "0"], "--turns must be from 1 to"),
     (["--runs", "2", "--seed", "-3"], "--seed must be a whole number"),

@@ -22,7 +22,9 @@ from wargame.scenario.model import Scenario
 SEED_RULE = ("seed of run r = first uint64 of numpy.random.SeedSequence(SEED, spawn_key=(r,))"
              ".generate_state(1, uint64), shifted right by 1 bit; every variant plays the same "
              "seeds")
-MAX_SWEEP_GAMES = 1_000_000  # runs x variants
+MAX_SWEEP_GAMES = 100_000  # runs x variants
+# the finished games' numbers are held in memory (8 bytes each) until written
+MAX_SWEEP_VALUES_BYTES = 2 * 1024**3
 DEFAULT_BATCH_GAMES = 32
 
 
@@ -103,11 +105,20 @@ def plan_sweep(scenario: Scenario, runs: int, root_seed: int, turns: int,
                         f"{MAX_SWEEP_GAMES:,} games")
     variants = tuple(Variant(v, settings, apply_settings(scenario, settings))
                      for v, settings in enumerate(combos))
+    catalog = _union_catalog(variants)
+    size = runs * len(variants) * turns * len(catalog) * 8
+    if size > MAX_SWEEP_VALUES_BYTES:
+        from wargame.errors import UserError
+
+        raise UserError(f"{runs * len(variants):,} games x {turns} turns x {len(catalog)} "
+                        f"headline numbers would need {size / 1024**3:.1f} GiB of memory "
+                        f"(at most {MAX_SWEEP_VALUES_BYTES / 1024**3:.0f}): run fewer games "
+                        "or turns, or split the sweep")
     seeds = [game_seed(root_seed, r) for r in range(runs)]
     games = tuple(GameSpec(v * runs + r, v, seeds[r]) for v in range(len(variants))
                   for r in range(runs))
     return SweepPlan(scenario, variants, tuple(variations), runs, root_seed, turns,
-                     tuple(bots), tuple(orders), _union_catalog(variants), games,
+                     tuple(bots), tuple(orders), catalog, games,
                      batch_games or DEFAULT_BATCH_GAMES)
 
 
