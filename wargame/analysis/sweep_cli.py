@@ -19,7 +19,7 @@ def register(subparsers: Any) -> None:
         "sweep", help="run many games and summarise them (balance check)",
         description="Run N games of a scenario with different seeds (and, with --vary, "
         "different scenario numbers) and write a tidy table of every game's headline "
-        "numbers per turn, a summary (median, 5-95 %% band) and a balance check to a new "
+        "numbers per turn, a summary (median, 5-95 % band) and a balance check to a new "
         "folder. Ctrl+C stops it and keeps the games that finished.")
     p.add_argument("scenario", help="scenario file (YAML)")
     p.add_argument("--runs", type=int, required=True, metavar="N",
