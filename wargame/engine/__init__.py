@@ -30,7 +30,11 @@ heart. Architecture (modules in dependency order, lowest first)::
     explain.py     stacked leave-one-out explanations and narration
     resolve.py     resolve_turn: the orchestration of one turn
     view.py        team_view: a team's fog-of-war TeamView
-    bots.py        rule-based bots; game.py: run_game, a whole game headless
+    batch.py       resolve_turns: many games' turns in one stacked flow and market pass
+    bot_params.py  how bots set a move's parameters
+    posture_bots.py  bots with a posture (hawkish, balanced, dovish)
+    bots.py        bot_orders: the scenario's style bots, or a posture bot
+    game.py        run_game, a whole game headless; play_games, many in lockstep
     version.py     ENGINE_MODEL_VERSION, bumped on purpose when outcomes change
 
 Typed contracts (field names carry units; ``results.py`` documents every field):

@@ -76,6 +76,19 @@ class FlowResult:
     quota_used: list[float] = field(default_factory=list)  # t per turn drawn on each pool
     licence_queue: np.ndarray | None = None  # (M, S, E, I) applications left on file
 
+    def part(self, materials: slice, pools: slice = slice(0, 0)) -> "FlowResult":
+        """The flow of some materials only (views): one state's part of a stacked pass;
+        ``pools``: that state's quota pools among the stacked ones."""
+        def cut(name: str, value):
+            if value is None:
+                return None
+            if name == "quota_used":
+                return list(value[pools])
+            if name in ("sector_demand", "sector_met"):
+                return value[:, :, materials]
+            return value[materials]
+        return FlowResult(**{name: cut(name, value) for name, value in vars(self).items()})
+
 
 def _scale_rows(flows: np.ndarray, cap: np.ndarray) -> np.ndarray:
     """Scale each exporter's row (M, E, I) so its total is at most ``cap`` (M, E)."""

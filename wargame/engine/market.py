@@ -234,11 +234,14 @@ def settle_prices(mc: MarketConstants, base: Baseline, state: GameState, flow: F
 
 
 def settle_market(mc: MarketConstants, base: Baseline, response: PriceResponse,
-                  state: GameState, pol: Policy, flow: FlowResult, mt: MarketTurn) -> None:
-    """After the flow: prices, budgets, run rates, demand level, contracts, sales."""
+                  state: GameState, pol: Policy, flow: FlowResult, mt: MarketTurn,
+                  budgets: bool = True) -> None:
+    """After the flow: prices, budgets (unless ``budgets`` is False: a stacked state),
+    run rates, demand level, contracts, sales."""
     del response  # price adjustment and flexibility are the market's and the flow's now
     settle_prices(mc, base, state, flow, mt)
-    _budgets(base, state, pol, flow, mt)
+    if budgets:
+        settle_budgets(base, state, pol, flow, mt)
     ms = state.market
     received = netback(state.price, flow.flows, mt.trade_cost)
     reference = mc.reference_price.copy()
@@ -268,8 +271,8 @@ def settle_market(mc: MarketConstants, base: Baseline, response: PriceResponse,
     ms.licence_queue = queue if queue is not None else np.zeros_like(ms.licence_queue)
 
 
-def _budgets(base: Baseline, state: GameState, pol: Policy, flow: FlowResult,
-             mt: MarketTurn) -> None:
+def settle_budgets(base: Baseline, state: GameState, pol: Policy, flow: FlowResult,
+                   mt: MarketTurn) -> None:
     """Tariff revenue to the importer's team, export-duty revenue to the exporter's (USD m:
     tonnes x USD/kg / 1000), and price floors paid by their payer: (floor - price) x the
     producer's output."""

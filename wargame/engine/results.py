@@ -241,7 +241,8 @@ class TurnResult:
                  explanations: list[Explanation], injects_fired: list[FiredInject] = (),
                  draws: list[LicenceDraw | DelayDraw] = (),
                  indicators: TurnIndicators | Callable[[], TurnIndicators] | None = None,
-                 ledger_gap: float | Callable[[], float] = 0.0):
+                 ledger_gap: float | Callable[[], float] = 0.0,
+                 score_inputs: Callable[[], Any] | None = None):
         self.turn = turn
         self.state = state
         self.outcomes = list(outcomes)
@@ -250,6 +251,7 @@ class TurnResult:
         self.draws = list(draws)
         self._indicators = indicators
         self._ledger_gap = ledger_gap
+        self._score_inputs = score_inputs
 
     @property
     def indicators(self) -> TurnIndicators:
@@ -258,6 +260,17 @@ class TurnResult:
         if self._indicators is None:
             raise ValueError(f"turn {self.turn}: no indicators were recorded")
         return self._indicators
+
+    @property
+    def score_inputs(self) -> Any:
+        """What scores read (``indicators.ScoreInputs``), built without the rest of the
+        indicators when the turn was resolved here, else the indicators themselves (a
+        stored turn): ``indicators.score_values`` takes either. Batch runs read this."""
+        if self._score_inputs is None:
+            return self.indicators
+        if callable(self._score_inputs):
+            self._score_inputs = self._score_inputs()
+        return self._score_inputs
 
     @property
     def ledger_gap(self) -> float:

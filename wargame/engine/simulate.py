@@ -11,14 +11,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wargame.engine.baseline import Baseline
+from wargame.engine.baseline import Baseline
 from wargame.engine.flow import FlowResult, run_flow
 from wargame.engine.lifecycle import advance_pipeline, carry_over, start_measure
 from wargame.engine.measures import Measure, PipelineEntry
 from wargame.engine.market import MarketTurn, prepare_market, settle_market
+from wargame.engine.market_constants import MarketConstants
 from wargame.engine.planning import TurnPlan
 from wargame.engine.policy import Policy, build_policy
 from wargame.engine.rules import CompiledRules
 from wargame.engine.state import GameState
+from wargame.scenario.model import Scenario
+from wargame.scenario.model import Scenario
 
 PC_REGEN = 2.0  # political capital regained each turn
 PC_SHORTFALL_PENALTY = 20.0  # lost per turn at a complete shortfall in a team's sectors
@@ -61,17 +66,33 @@ def simulate_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = No
                   ) -> tuple[Prepared, FlowResult]:
     """The turn (or a what-if variant of it) played through: the prepared state is
     updated in place to the end of the turn and its measures carried over."""
-    sc = rules.scenario
     prepared = prepare_plan(rules, plan, exclude)
-    state, pol, mt = prepared.state, prepared.policy, prepared.market
-    flow = run_flow(rules.baseline, state, pol, sc.price_response.market_flexibility,
+    flow = move_and_clear(rules.scenario, rules.baseline, rules.market, prepared.state,
+                          prepared.policy, prepared.market)
+    carry_measures(prepared, exclude is None)
+    return prepared, flow
+
+
+def move_and_clear(sc: Scenario, base: Baseline, mc: MarketConstants, state: GameState,
+                   pol: Policy, mt: MarketTurn, budgets: bool = True) -> FlowResult:
+    """Material flows and the market settles (prices, run rates, demand, contracts), in
+    ``state`` (in place). Also run on states stacked along the material axis (``batch.py``,
+    with ``budgets=False``: a stacked state has no budgets of its own; each game settles
+    its own with ``market.settle_budgets``)."""
+    flow = run_flow(base, state, pol, sc.price_response.market_flexibility,
                     sc.price_response.rationing_strength, mt.terms, mt.demand_response,
                     mt.demand_level)
-    settle_market(rules.market, rules.baseline, sc.price_response, state, pol, flow, mt)
+    settle_market(mc, base, sc.price_response, state, pol, flow, mt, budgets=budgets)
+    return flow
+
+
+def carry_measures(prepared: Prepared, record_lapsed: bool = True) -> None:
+    """The measures still in force next turn into the prepared state; ``record_lapsed``
+    keeps the labels of those that lapse (what-if variants do not need them)."""
+    state = prepared.state
     state.measures, lapsed = carry_over(prepared.measures, state.turn)
-    if exclude is None:
+    if record_lapsed:
         state.last = {**state.last, "lapsed": lapsed}
-    return prepared, flow
 
 
 def update_political_capital(rules: CompiledRules, state: GameState, met: np.ndarray,
