@@ -19,7 +19,9 @@ import numpy as np
 
 from wargame.engine.draws import DelayDraw, LicenceDraw
 from wargame.engine.flow import FlowResult, run_flow
-from wargame.engine.indicators import Headlines, before_headlines, headline_dict, headline_values
+from wargame.engine.indicators import (
+    Headlines, before_headlines, headline_dict, headline_values, stage_price_index,
+)
 from wargame.engine.market import settle_prices, stack_market_turns
 from wargame.engine.measures import PipelineEntry
 from wargame.engine.planning import TurnPlan
@@ -86,7 +88,8 @@ def what_if_headlines(rules: CompiledRules, plan: TurnPlan, excludes: list[str],
             v_demand[:, :, idx] = stacked.sector_demand[:, :, part]
             v_met[:, :, idx] = stacked.sector_met[:, :, part]
         heads.append(headline_dict(sc, *headline_values(
-            base, v_price, variant.policy.sector_cap, v_demand, v_met)))
+            base, v_price, variant.policy.sector_cap, v_demand, v_met),
+            stage_price_index(base, v_price), base))
     return heads
 
 
@@ -142,8 +145,10 @@ def explain_changes(rules: CompiledRules, plan: TurnPlan, full: Headlines,
             parts = [f"without {labels[group]} it would have been {pct(other)}"
                      for _, group, other in causes]
         else:
-            _, material, _ = key
-            subject = f"the {sc.material(material).name} price"
+            _, material, stage = key
+            mat = sc.material(material)
+            subject = f"the {mat.name} price" if not stage else \
+                f"the price of {mat.name} at {mat.stages[mat.stage_index(stage)].name.lower()}"
             if prior is not None and abs(change) >= 0.01:
                 head = f"{subject} {'fell' if change < 0 else 'rose'} to {value:.2f}x its baseline"
             else:

@@ -56,30 +56,53 @@ def headline_values(base: Baseline, price: np.ndarray, sector_cap: np.ndarray,
     met = np.minimum(np.where(np.isfinite(met), met, 1.0), sector_cap)
     mean_price = market_price(base, price)
     rows = np.arange(base.n_materials)
-    last = base.stage_count - 1
-    index = mean_price[rows, last] / np.maximum(base.base_price[rows, last], EPS)
+    head = base.headline_stage
+    index = mean_price[rows, head] / np.maximum(base.base_price[rows, head], EPS)
     return met, has3.any(axis=2), index
 
 
-Headlines = dict[tuple[str, str, str], float]  # ("supply", actor, sector) / ("price", material, "")
+# ("supply", actor, sector); ("price", material, "") at the headline stage; ("price",
+# material, stage id) at the other stages (an oxide spike, an ore ban's direct effect)
+Headlines = dict[tuple[str, str, str], float]
+
+
+def stage_price_index(base: Baseline, price: np.ndarray) -> np.ndarray:
+    """(M, S) the world price of each stage / its baseline (importer-weighted, as the
+    headline)."""
+    return market_price(base, price) / np.maximum(base.base_price, EPS)
 
 
 def headline_dict(sc: Scenario, met: np.ndarray, has: np.ndarray,
-                  price_index: np.ndarray) -> Headlines:
+                  price_index: np.ndarray, stage_index: np.ndarray | None = None,
+                  base: Baseline | None = None) -> Headlines:
+    """The headlines as a dict; with ``stage_index`` (M, S) and ``base``, the prices of
+    the stages other than each material's headline stage too."""
     heads = {("supply", sc.actors[a].id, sc.sectors[k].id): float(met[a, k])
              for a, k in zip(*np.nonzero(has))}
     heads.update({("price", mat.id, ""): float(price_index[m])
                   for m, mat in enumerate(sc.materials)})
+    if stage_index is not None and base is not None:
+        for m, mat in enumerate(sc.materials):
+            for s, stage in enumerate(mat.stages):
+                if s != base.headline_stage[m]:
+                    heads[("price", mat.id, stage.id)] = float(stage_index[m, s])
     return heads
 
 
 def last_headlines(sc: Scenario, met: np.ndarray, has: np.ndarray,
-                   price_index: np.ndarray) -> dict[str, Any]:
+                   price_index: np.ndarray, stage_index: np.ndarray | None = None,
+                   ) -> dict[str, Any]:
     """Headlines kept in the state so the next turn can say what changed (JSON-safe,
     compact: supply met as an actor x sector table with the pairs that have demand)."""
-    return {"supply_table": np.round(met, 6).tolist(), "has_demand": has.tolist(),
+    kept = {"supply_table": np.round(met, 6).tolist(), "has_demand": has.tolist(),
             "price_index": dict(zip((m.id for m in sc.materials),
                                     np.round(price_index, 6).tolist()))}
+    if stage_index is not None:
+        kept["stage_price_index"] = {
+            mat.id: {stage.id: round(float(stage_index[m, s]), 6)
+                     for s, stage in enumerate(mat.stages)}
+            for m, mat in enumerate(sc.materials)}
+    return kept
 
 
 def before_headlines(sc: Scenario, last: dict[str, Any]) -> Headlines:
@@ -95,6 +118,9 @@ def before_headlines(sc: Scenario, last: dict[str, Any]) -> Headlines:
                     heads[("supply", actor.id, sector.id)] = table[a][k]
     for material, value in (last.get("price_index") or {}).items():
         heads[("price", material, "")] = value
+    for material, stages in (last.get("stage_price_index") or {}).items():
+        for stage, value in stages.items():
+            heads[("price", material, stage)] = value
     return heads
 
 
@@ -110,11 +136,11 @@ def _supply_met(pol: Policy, flow: FlowResult) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _world_prices(base: Baseline, price: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(world price (M, S), final-stage world price / baseline (M,))."""
+    """(world price (M, S), headline-stage world price / baseline (M,))."""
     rows = np.arange(base.n_materials)
-    last = base.stage_count - 1
+    head = base.headline_stage
     world = market_price(base, price)
-    return world, world[rows, last] / np.maximum(base.base_price[rows, last], EPS)
+    return world, world[rows, head] / np.maximum(base.base_price[rows, head], EPS)
 
 
 def _origin_values(base: Baseline, state: GameState, flow: FlowResult,

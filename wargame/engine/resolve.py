@@ -23,6 +23,7 @@ from wargame.engine.explain import explain_changes, inject_lines, narrate
 from wargame.engine.flow import FlowResult, ledger_gap
 from wargame.engine.indicators import (
     build_indicators, headline_dict, headline_values, last_headlines, score_inputs,
+    stage_price_index,
 )
 from wargame.engine.orders import Order, Override
 from wargame.engine.planning import TurnPlan, plan_turn
@@ -85,15 +86,17 @@ def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared
     turn = state.turn
     met, has, price_index = headline_values(base, new_state.price, pol.sector_cap,
                                             flow.sector_demand, flow.sector_met)
+    stage_index = stage_price_index(base, new_state.price)
     update_political_capital(rules, new_state, met, has)
     explanations = inject_lines(plan.fired)
     if explain:
         explanations += explain_changes(rules, plan,
-                                        headline_dict(scenario, met, has, price_index), state,
+                                        headline_dict(scenario, met, has, price_index,
+                                                      stage_index, base), state,
                                         turn=(new_state.price, flow))
     explanations += narrate(rules, plan, pol.draws, prepared.arrivals)
     new_state.turn = turn + 1
-    new_state.last = {**last_headlines(scenario, met, has, price_index),
+    new_state.last = {**last_headlines(scenario, met, has, price_index, stage_index),
                       "lapsed": new_state.last.get("lapsed", [])}
 
     def build() -> TurnIndicators:  # the state is never changed after the turn

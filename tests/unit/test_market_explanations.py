@@ -1,0 +1,64 @@
+"""Issue 8, item 10: a material's headline stage is the designer's; explanations cover the
+other stages too (an ore ban's direct effect on ore prices, an oxide spike), extraterritorial
+draws are narrated as licence draws are, and a covert measure's effects are not read out to
+the room in the turn it is given."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wargame.engine import Order, initial_state, resolve_turn
+from wargame.engine.rules import rules_for
+from wargame.scenario.loader import load_scenario
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def default():
+    return load_scenario(SCENARIOS / "rare-earth-shock-2025.yaml")
+
+
+def test_an_ore_ban_is_narrated_at_the_ore_stage(default):
+    result = resolve_turn(default, initial_state(default),
+                          [Order("kinshasa", "ore_export_ban", {"material": "cobalt",
+                                                               "duration": 2})], deck=False)
+    text = " ".join(result.explanation_texts())
+    assert "The price of Cobalt at mining (hydroxide)" in text
+    assert "without Kinshasa's Ore export ban" in text
+
+
+def test_extraterritorial_draws_are_narrated_like_licence_draws(default):
+    result = resolve_turn(default, initial_state(default),
+                          [Order("beijing", "extraterritorial_rule",
+                                 {"level": "partial", "material": "ndpr"})], deck=False)
+    lines = [e.text for e in result.explanations if "extraterritorial rule" in e.text]
+    assert lines and "of requests approved" in lines[0]
+    assert any(d.extraterritorial for d in result.draws if hasattr(d, "extraterritorial"))
+
+
+def test_the_headline_stage_is_the_designers(default):
+    """Senkaku's materials headline their oxide (separation) stage; without
+    ``headline_stage`` the last stage is the headline."""
+    senkaku = load_scenario(SCENARIOS / "senkaku-2010.yaml")
+    base = rules_for(senkaku).baseline
+    assert [int(s) for s in base.headline_stage] == [1, 1, 1]
+    data = senkaku.to_json_dict()
+    data["materials"][0]["headline_stage"] = "mine"
+    moved = type(senkaku).model_validate(data)
+    assert int(rules_for(moved).baseline.headline_stage[0]) == 0
+    assert list(rules_for(default).baseline.headline_stage) == \
+        [len(m.stages) - 1 for m in default.materials]
+
+
+def test_a_covert_hold_is_not_read_out_in_its_turn():
+    senkaku = load_scenario(SCENARIOS / "senkaku-2010.yaml")
+    hold = [Order("beijing", "customs_hold", {"target": "JPN", "material": m,
+                                              "level": "halt", "duration": 1})
+            for m in ("ndpr", "dy", "light")]
+    result = resolve_turn(senkaku, initial_state(senkaku), hold, deck=False)
+    naming = [e for e in result.explanations
+              if any(g.startswith("order:") for g in e.groups)]
+    assert naming, "the hold moved something worth explaining"
+    assert not any(e.public for e in naming)
