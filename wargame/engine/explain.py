@@ -93,6 +93,11 @@ def what_if_headlines(rules: CompiledRules, plan: TurnPlan, excludes: list[str],
     return heads
 
 
+def _lower_first(text: str) -> str:
+    """'Mining (REO in concentrate)' -> 'mining (REO in concentrate)'."""
+    return text[:1].lower() + text[1:]
+
+
 def _groups(plan: TurnPlan) -> tuple[dict[str, str], set[str]]:
     """(label of every group active this turn, the covert ones)."""
     labels: dict[str, str] = {}
@@ -148,7 +153,7 @@ def explain_changes(rules: CompiledRules, plan: TurnPlan, full: Headlines,
             _, material, stage = key
             mat = sc.material(material)
             subject = f"the {mat.name} price" if not stage else \
-                f"the price of {mat.name} at {mat.stages[mat.stage_index(stage)].name.lower()}"
+                f"the price of {mat.name} at {_lower_first(mat.stages[mat.stage_index(stage)].name)}"
             if prior is not None and abs(change) >= 0.01:
                 head = f"{subject} {'fell' if change < 0 else 'rose'} to {value:.2f}x its baseline"
             else:

@@ -192,6 +192,28 @@ def _table(rows: list[str], cols: list[str], values: np.ndarray, keep: np.ndarra
     return out
 
 
+def _quota_rows(sc: Scenario, base: Baseline, pol: Policy, flow: FlowResult,
+                ) -> list[dict[str, Any]]:
+    """One row per tonnage quota pool in force: quota, used and unfilled, t per year."""
+    rows = []
+    years = base.turn_fraction
+    for pool, used in zip(pol.quotas, flow.quota_used or [0.0] * len(pol.quotas)):
+        quota = pool.tonnes_per_turn / years
+        used_year = min(max(float(used), 0.0) / years, quota)
+        first = sc.materials[pool.material]
+        rows.append({
+            "exporter": sc.actors[pool.exporter].id,
+            "materials": tuple(sc.materials[m].id for m in pool.materials),
+            "importers": tuple(sc.actors[i].id for i in np.nonzero(pool.importers)[0]),
+            "stages": tuple(first.stages[s].id for s in np.nonzero(pool.stages)[0]
+                            if s < len(first.stages)),
+            "quota_tonnes_per_year": round(quota, 3),
+            "used_tonnes_per_year": round(used_year, 3),
+            "unfilled_tonnes_per_year": round(quota - used_year, 3),
+            "fill_share": round(used_year / quota, 6) if quota > EPS else 1.0})
+    return rows
+
+
 def build_indicators(rules: CompiledRules, state: GameState, pol: Policy, flow: FlowResult,
                      turn: int, reference: TurnIndicators | None = None) -> TurnIndicators:
     """The turn's indicators from the state at its end and its policy and flow; with a
@@ -280,6 +302,7 @@ def build_indicators(rules: CompiledRules, state: GameState, pol: Policy, flow: 
         political_capital=_by_id([t.id for t in sc.teams], state.political_capital, 3),
         stocks_tonnes=_table(actors, materials, held.T, (held > EPS).T, 3),
         flows=flows,
+        quotas=_quota_rows(sc, base, pol, flow),
         scores={},
     ))
     if reference is None:
