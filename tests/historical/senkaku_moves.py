@@ -1,6 +1,6 @@
 """The historical moves of the 2010-2014 rare-earth episode (read from
-``scenarios/senkaku-2010-orders.yaml``, which says each move's source), and the measures
-the stylised facts are checked on (``test_senkaku_2010.py``; scenarios/README.md, "Senkaku
+``scenarios/orders/senkaku-2010-historical.yaml``, which gives each move's source), and the
+measures the stylised facts are checked on (``test_senkaku_2010.py``; scenarios/README.md, "Senkaku
 2010"). Turns are quarters from Q3 2010 (T1) to Q2 2015 (T20). Lynas, Molycorp and SARECO
 arrive by the scenario's own injects (lead times from their filings).
 """
@@ -17,7 +17,7 @@ from wargame.scenario.orders_file import load_orders_file
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 SCENARIO = SCENARIOS / "senkaku-2010.yaml"
-ORDERS = SCENARIOS / "senkaku-2010-orders.yaml"
+ORDERS = SCENARIOS / "orders" / "senkaku-2010-historical.yaml"
 MATERIALS = ("ndpr", "dy", "light")
 TURNS = 20
 

@@ -15,7 +15,7 @@ def test_simulate_json_has_flows_prices_dependency_stocks_and_quotas(tmp_path):
     out = tmp_path / "run.json"
     subprocess.run([sys.executable, "-m", "wargame", "simulate",
                     str(SCENARIOS / "senkaku-2010.yaml"),
-                    "--orders", str(SCENARIOS / "senkaku-2010-orders.yaml"),
+                    "--orders", str(SCENARIOS / "orders" / "senkaku-2010-historical.yaml"),
                     "--json", str(out)], check=True, capture_output=True, timeout=300)
     turns = json.loads(out.read_text())["turns"]
     first = turns[0]

@@ -31,7 +31,7 @@ from wargame.engine.lifecycle import end_measures
 from wargame.engine.measures import INJECT_GROUP, ORDER_GROUP, STANDING_GROUP, Measure
 from wargame.engine.orders import (
     FACILITATOR, Order, Override, bind_effect_args, describe_order, order_cost,
-    order_duration, validate_order, with_defaults,
+    order_duration, spread_effect, validate_order, with_defaults,
 )
 from wargame.engine.results import (
     OUTCOME_ACCEPTED, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED, FiredInject, OrderOutcome,
@@ -130,16 +130,20 @@ def _end_turn(primitive: str, turn: int, duration: int) -> int | None:
 def order_measures(rules: CompiledRules, move_id: str, params: dict[str, Any],
                    team: str | None, base_id: str, group: str, label: str, turn: int,
                    duration: int, public: bool) -> list[Measure]:
-    """One measure per effect of a move, arguments bound, ids ``<base_id>/<effect index>``."""
-    actors = rules.scenario.team_actors(team) if team in rules.scenario.team_index else ()
+    """One measure per effect of a move, arguments bound, ids ``<base_id>/<effect index>``
+    (an effect over several materials or sectors: one per material, ``...:<material>``)."""
+    sc = rules.scenario
+    actors = sc.team_actors(team) if team in sc.team_index else ()
     self_actor = actors[0] if actors else None
-    move = rules.scenario.move_index[move_id]
-    return [Measure(id=f"{base_id}/{k}", group=group, label=label, team=team,
-                    primitive=effect.primitive,
-                    args=_bound_args(rules, move_id, k, effect, params, self_actor, team),
+    move = sc.move_index[move_id]
+    return [Measure(id=f"{base_id}/{k}{suffix}", group=group, label=label, team=team,
+                    primitive=effect.primitive, args=args,
                     start_turn=turn, end_turn=_end_turn(effect.primitive, turn, duration),
                     public=public, source=f"move:{move_id}")
-            for k, effect in enumerate(move.effects)]
+            for k, effect in enumerate(move.effects)
+            for suffix, args in spread_effect(
+                sc, effect, _bound_args(rules, move_id, k, effect, params, self_actor, team),
+                params, self_actor, team)]
 
 
 def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: str,
@@ -152,15 +156,19 @@ def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: st
     from_deck = deck is not None and deck == inject
     bound = rules.inject_args.get(inject.id) if from_deck else None
     if bound is None:
-        bound = tuple(bind_effect_args(sc, e.primitive, e.args, {}, inject.by, team)
-                      for e in inject.effects)
+        bound = tuple((k, effect, suffix, args) for k, effect in enumerate(inject.effects)
+                      for suffix, args in spread_effect(
+                          sc, effect, bind_effect_args(sc, effect.primitive, effect.args, {},
+                                                       inject.by, team),
+                          {}, inject.by, team))
         if from_deck:
             rules.inject_args.put(inject.id, bound)
-    return [Measure(id=f"{base_id}/{k}", group=group, label=f"the inject '{inject.title}'",
+    return [Measure(id=f"{base_id}/{k}{suffix}", group=group,
+                    label=f"the inject '{inject.title}'",
                     team=team, primitive=effect.primitive, args=args, start_turn=turn,
                     end_turn=_end_turn(effect.primitive, turn, inject.duration), public=True,
                     source=f"inject:{inject.id}")
-            for k, (effect, args) in enumerate(zip(inject.effects, bound))]
+            for k, effect, suffix, args in bound]
 
 
 def standing_measures(rules: CompiledRules, turn: int) -> list[Measure]:

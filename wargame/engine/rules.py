@@ -108,7 +108,8 @@ class CompiledRules:
         self._selections: _BoundedCache[tuple[Baseline, MarketConstants]] = _BoundedCache()
         self.compiled_measures: _BoundedCache[tuple] = _BoundedCache()
         self.order_args: _BoundedCache[dict[str, Any]] = _BoundedCache()
-        self.inject_args: _BoundedCache[tuple[dict[str, Any], ...]] = _BoundedCache()
+        self.inject_args: _BoundedCache[tuple[tuple[int, Any, str, dict[str, Any]], ...]] = \
+            _BoundedCache()
         self._tiles: _BoundedCache[Baseline] = _BoundedCache()
         self._quiet_reference: Any = None
         self._bot_interests: BotInterests | None = None

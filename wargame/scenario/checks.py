@@ -15,7 +15,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from wargame.scenario.model import Effect, Figure, MoveType, ParamSpec, Scenario
-from wargame.scenario.primitives import PRIMITIVE_ARGS, SETTABLE_PARAMETERS, Arg
+from wargame.scenario.expressions import ExpressionError, is_expression, references
+from wargame.scenario.primitives import PRIMITIVE_ARGS, SETTABLE_PARAMETERS, SPREAD_ARGUMENTS, Arg
 
 Path_ = tuple[Any, ...]
 BALANCE_TOLERANCE = 0.02
@@ -23,12 +24,13 @@ BALANCE_TOLERANCE = 0.02
 # which order-parameter types may feed an argument of each kind
 _PARAM_TYPES_FOR_KIND: dict[str, set[str]] = {
     "actor": {"actor"},
-    "actors": {"actor"},
+    "actors": {"actor", "actors"},
     "material": {"material"},
     "materials": {"material"},
     "stage": {"stage"},
-    "stages": {"stage"},
+    "stages": {"stage", "choice"},
     "sector": {"sector"},
+    "sectors": {"sector"},
     "team": {"team"},
     "number": {"number", "integer"},
     "share": {"number"},
@@ -261,6 +263,11 @@ class _Checker:
     def param_value_problem(self, spec: ParamSpec, value: Any, params: dict[str, ParamSpec],
                             given: dict[str, Any]) -> str | None:
         """What is wrong with ``value`` for a parameter (None when fine)."""
+        if spec.type == "actors":
+            if not isinstance(value, list) or not value:
+                return f"'{spec.name}' must be a list of one or more actors"
+            bad = [v for v in value if v not in self.actors]
+            return _unknown("actor", bad[0], self.actors) if bad else None
         if isinstance(value, (dict, list)):
             return f"'{spec.name}' must be a single value (got a list or mapping)"
         if spec.type in ("number", "integer"):
@@ -290,7 +297,18 @@ class _Checker:
     def effect(self, path: Path_, effect: Effect, params: dict[str, ParamSpec] | None,
                inject: Any) -> None:
         table: dict[str, Arg] = PRIMITIVE_ARGS.get(effect.primitive, {})
+        spread = {plural: single for plural, single in SPREAD_ARGUMENTS.items()
+                  if single in table and plural not in table}
+        for plural, single in spread.items():
+            if plural not in effect.args:
+                continue
+            if effect.args.get(single) is not None:
+                self.add(path + (plural,), f"give '{single}' or '{plural}', not both")
+            self.arg_value(path + (plural,), plural, plural, effect.args[plural], effect,
+                           params, inject)
         for name in effect.args:
+            if name in spread:
+                continue
             if name not in table:
                 close = difflib.get_close_matches(name, list(table), n=1)
                 hint = f"did you mean '{close[0]}'? " if close else ""
@@ -304,7 +322,8 @@ class _Checker:
                 elif value is not None:
                     self.arg_value(path + (name,), name, arg.kind, value, effect, params,
                                    inject)
-            elif arg.required:
+            elif arg.required and not any(single == name and plural in effect.args
+                                          for plural, single in spread.items()):
                 self.add(path, f"{effect.primitive} needs '{name}' ({arg.kind})")
             elif arg.kind == "level" and isinstance(arg.default, str) \
                     and arg.default not in self.levels:
@@ -356,6 +375,9 @@ class _Checker:
             self.add(path, f"'{name}' must be a single value, not a "
                            f"{'list' if isinstance(value, list) else 'mapping'}")
             return
+        if kind in ("number", "share") and is_expression(value):
+            self.expression(path, name, value, params)
+            return
         if isinstance(value, str) and value.startswith("$"):
             self.reference(path, name, kind, value, effect, params, inject)
             return
@@ -373,7 +395,7 @@ class _Checker:
             literal_material = material if isinstance(material, str) and \
                 not material.startswith("$") else None
             self.stage_ref(path, literal_material, value)
-        elif kind == "sector":
+        elif kind in ("sector", "sectors"):
             self.ref(path, "sector", value, self.sectors)
         elif kind == "team":
             self.ref(path, "team", value, self.teams)
@@ -396,6 +418,25 @@ class _Checker:
             options = kind.split(":", 1)[1].split("|")
             if value not in options:
                 self.add(path, f"'{name}' must be one of {', '.join(options)} (got {value!r})")
+
+    def expression(self, path: Path_, name: str, value: str,
+                   params: dict[str, ParamSpec] | None) -> None:
+        """Arithmetic in a number argument: numbers, $parameters of number type, + - * /
+        and parentheses (``expressions.py``)."""
+        try:
+            names = references(value)
+        except ExpressionError as exc:
+            self.add(path, f"'{name}': {exc}")
+            return
+        for ref in names:
+            if params is None:
+                self.add(path, f"'{name}': injects have no parameters (${ref}); write numbers")
+            elif ref not in params:
+                self.add(path, f"'{name}': " + _unknown("parameter", "$" + ref,
+                                                        ["$" + p for p in params]))
+            elif params[ref].type not in ("number", "integer"):
+                self.add(path, f"'{name}': ${ref} is a {params[ref].type} parameter; "
+                               "arithmetic needs numbers")
 
     def reference(self, path: Path_, name: str, kind: str, value: str, effect: Effect,
                   params: dict[str, ParamSpec] | None, inject: Any) -> None:
@@ -461,6 +502,15 @@ class _Checker:
                                                             and spec.max > 1):
                 self.add(path, f"'{name}' is a share (0..1), so parameter '{value}' needs "
                                "min >= 0 and max <= 1")
+        elif kind == "stages" and spec.type == "choice":
+            material = effect.args.get("material")
+            stage_ids = [st.id for st in self.materials[material].stages] \
+                if isinstance(material, str) and material in self.materials else \
+                sorted({st.id for m in self.s.materials for st in m.stages})
+            for choice in spec.choices:
+                if choice not in stage_ids and choice not in _STAGE_WORDS:
+                    self.add(path, f"choice '{choice}' of '{value}' is not a stage "
+                                   f"({_known(stage_ids + list(_STAGE_WORDS))})")
         elif kind in ("stage", "stages"):
             material = effect.args.get("material")
             if isinstance(material, str) and material.startswith("$") \

@@ -348,7 +348,8 @@ class RestrictionLevel(_Model):
 
 # --------------------------------------------------------------------------- moves
 
-ParamType = Literal["actor", "material", "stage", "sector", "team", "number", "integer", "choice"]
+ParamType = Literal["actor", "actors", "material", "stage", "sector", "team", "number", "integer",
+                    "choice"]
 
 PRIMITIVES = (
     "export_restriction",

@@ -75,7 +75,7 @@ def _check_item(item: Any, scenario: Scenario, turns: int) -> tuple[list[str], d
     team, move = item.get("team"), item.get("move")
     if not isinstance(team, str) or (team not in scenario.team_index and team != WHITE_CELL):
         problems.append(f"unknown team {str(team)[:40]!r} (known: "
-                        f"{', '.join(scenario.team_index)}, or {WHITE_CELL})")
+                        f"{', '.join(scenario.team_index)})")
     if not isinstance(move, str) or move not in scenario.move_index:
         problems.append(f"unknown move {str(move)[:40]!r}")
     elif isinstance(team, str) and team in scenario.team_index \

@@ -173,6 +173,11 @@ SETTABLE_PARAMETERS: dict[str, tuple[str, ...]] = {
     "delay_probability": (),
 }
 
+# an effect may name several materials or sectors at once where its primitive takes one:
+# it acts as one measure per material (sector). export_quota's own ``materials`` instead
+# shares one tonnage between them.
+SPREAD_ARGUMENTS = {"materials": "material", "sectors": "sector"}
+
 PERMANENT_PRIMITIVES = frozenset({"invest_capacity", "equity_stake", "recycling"})
 # act once, when they start, on other measures in force
 ONE_OFF_PRIMITIVES = frozenset({"end_measure"})
