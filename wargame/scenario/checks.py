@@ -752,6 +752,27 @@ def arrival_report(scenario: Scenario) -> list[str]:
     return warnings
 
 
+def stability_report(scenario: Scenario) -> list[str]:
+    """Materials whose producers answer price less than ``market.supply_elasticity`` says:
+    the engine caps the run-rate elasticity at ``STABLE_SUPPLY`` x the material's short-run
+    demand elasticity, so that supply and demand answering each other's last price cannot
+    swing wider every turn (a cobweb)."""
+    from wargame.engine.supply import STABLE_SUPPLY  # (the engine's rule, stated once)
+
+    wanted = float(scenario.market.supply_elasticity.value)
+    out = []
+    for index, material in enumerate(scenario.materials):
+        cap = STABLE_SUPPLY * max(float(material.elasticity.value), 0.02)
+        if wanted > cap + 1e-12:
+            out.append(f"materials[{index}] ({material.id}): supply answers price with "
+                       f"elasticity {cap:g}, not market.supply_elasticity {wanted:g}: at most "
+                       f"{STABLE_SUPPLY:g} x its short-run demand elasticity "
+                       f"({float(material.elasticity.value):g}), so prices cannot swing wider "
+                       "every turn")
+    return out
+
+
 def lint_report(scenario: Scenario) -> list[str]:
     """Every advisory warning of ``wargame validate --lint``."""
-    return balance_report(scenario) + stock_days_report(scenario) + arrival_report(scenario)
+    return balance_report(scenario) + stock_days_report(scenario) + arrival_report(scenario) \
+        + stability_report(scenario)
