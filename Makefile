@@ -22,7 +22,7 @@ run: venv
 
 test: venv
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
-	$(VENV)/bin/lint-imports --config pyproject.toml
+	$(VENV)/bin/lint-imports pyproject.toml
 
 bench: venv
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks.run

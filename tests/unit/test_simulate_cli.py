@@ -43,7 +43,9 @@ def test_json_is_byte_identical_for_the_same_inputs(tmp_path):
 @pytest.mark.parametrize("args,message", [
     (["simulate", "no/such/file.yaml"], "no/such/file.yaml"),
     (["simulate", MINI, "--bots", "atlantis"], "unknown team(s) for --bots: atlantis"),
-    (["simulate", MINI, "--turns", "0"], "--turns must be at least 1"),
+    (["simulate", MINI, "--turns", "0"], "--turns must be from 1 to 1000"),
+    (["simulate", MINI, "--seed", "-1"], "--seed must be a whole number from 0 to 2**63 - 1"),
+    (["simulate", MINI, "--seed", str(2**63)], "--seed must be a whole number from 0"),
 ])
 def test_user_errors_exit_2_with_a_clear_message(capsys, args, message):
     assert main(args) == 2
@@ -56,7 +58,7 @@ def test_user_errors_exit_2_with_a_clear_message(capsys, args, message):
     ("- {turn: 1, team: narnia, move: export_licences}\n", "unknown team 'narnia'"),
     ("- {turn: 0, team: beijing, move: export_licences}\n", "'turn' must be a whole number"),
     ("- {turn: 1, team: washington, move: export_licences}\n", "may not use move"),
-    ("turn: [1\n", "not valid YAML"),
+    ("turn: [1\n", "YAML syntax error"),
     ("just a string\n", "expected a list"),
 ])
 def test_bad_orders_file(tmp_path, capsys, content, message):

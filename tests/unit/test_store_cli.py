@@ -119,7 +119,7 @@ def test_bad_files_are_one_line_errors(capsys, tmp_path):
     bad_json = tmp_path / "bad.json"
     bad_json.write_text("{not json")
     code, _, err = run(capsys, "import", bad_json, "--db", tmp_path / "db.sqlite")
-    assert code == 2 and "not a JSON file" in err
+    assert code == 2 and str(bad_json) in err and "not valid JSON" in err
     bad_json.write_text('{"format": "something else"}')
     code, _, err = run(capsys, "import", bad_json, "--db", tmp_path / "db.sqlite")
     assert code == 2 and "not a wargame session export" in err

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from wargame.store import SessionStore, StoreError, TeamSetup, hash_pin
+from wargame.store import ImportFileError, SessionStore, StoreError, TeamSetup, hash_pin
 from wargame.store.export_format import parse_export
 
 Tamper = Callable[[dict], None]
@@ -113,7 +113,7 @@ def test_a_tampered_export_is_refused_and_nothing_is_inserted(tmp_path, genuine,
         with pytest.raises(StoreError) as info:
             store.import_session(data)
         assert expected in str(info.value)
-        assert "import file is refused" in str(info.value)
+        assert isinstance(info.value, ImportFileError)
         assert table_counts(store) == before
 
 

@@ -50,7 +50,7 @@ def test_rename_is_checked_and_does_not_count_as_playing(store):
     assert store.rename(record.id, "  Tuesday group  ") == "Tuesday group"
     again = store.session(record.id)
     assert again.name == "Tuesday group" and again.updated_at == record.updated_at
-    for bad, message in [("", "may not be empty"), ("x" * 121, "at most 120"),
+    for bad, message in [("", "may not be empty"), ("x" * 201, "at most 200"),
                          ("evil\u202egnp.exe", "bidirectional override"),
                          ("two\nlines", "control character"), ("\x1b[31mred", "control")]:
         with pytest.raises(StoreError, match=message):

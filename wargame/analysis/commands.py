@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from wargame.errors import UserError
+from wargame.errors import UserError, os_error_text
+from wargame.limits import MAX_SEED, MAX_TURNS
 
 
 def register(subparsers: Any) -> None:
@@ -29,59 +30,15 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=simulate_command)
 
 
-def load_orders_file(path: str, scenario: Any) -> list[tuple[int, Any]]:
-    """Parse and check an orders file; every problem is reported as FILE:ITEM: message."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
+def load_orders_file(path: str, scenario: Any, turns: int | None = None
+                     ) -> list[tuple[int, Any]]:
+    """(turn, engine Order) pairs of an orders file (``wargame.scenario.orders_file``
+    reads and checks it)."""
     from wargame.engine import Order
+    from wargame.scenario.orders_file import load_orders_file as read_orders
 
-    file = Path(path)
-    if not file.exists() or file.is_dir():
-        raise UserError(f"{path}: no such orders file")
-    try:
-        with open(file, encoding="utf-8") as handle:  # also a pipe, e.g. <(...)
-            raw = YAML(typ="safe", pure=True).load(handle.read())
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read the orders file: {exc.strerror}") from None
-    except (YAMLError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise UserError(f"{path}: expected a list of {{turn, team, move, params}} items")
-    problems, orders = [], []
-    for n, item in enumerate(raw, 1):
-        where = f"{path}: item {n}"
-        if not isinstance(item, dict):
-            problems.append(f"{where}: expected a mapping with turn, team, move, params")
-            continue
-        unknown = set(item) - {"turn", "team", "move", "params", "id"}
-        if unknown:
-            problems.append(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
-        turn = item.get("turn")
-        if not isinstance(turn, int) or isinstance(turn, bool) or turn < 1:
-            problems.append(f"{where}: 'turn' must be a whole number from 1")
-            continue
-        team, move = item.get("team"), item.get("move")
-        if team not in scenario.team_index:
-            problems.append(f"{where}: unknown team {team!r} (known: {', '.join(scenario.team_index)})")
-            continue
-        if move not in scenario.move_index:
-            problems.append(f"{where}: unknown move {move!r}")
-            continue
-        if not scenario.move_index[move].allowed_for(team):
-            problems.append(f"{where}: team {team!r} may not use move {move!r}")
-            continue
-        params = item.get("params") or {}
-        if not isinstance(params, dict):
-            problems.append(f"{where}: 'params' must be a mapping")
-            continue
-        orders.append((turn, Order(team=team, move=move, params=dict(params),
-                                   id=str(item.get("id") or f"t{turn}-{team}-{n}"))))
-    if problems:
-        raise UserError("bad orders file:\n  " + "\n  ".join(problems))
-    return orders
+    return [(o.turn, Order(team=o.team, move=o.move, params=o.params, id=o.id))
+            for o in read_orders(path, scenario, turns)]
 
 
 def _bot_teams(spec: str, scenario: Any) -> list[str]:
@@ -124,12 +81,14 @@ def simulate_command(args: argparse.Namespace) -> int:
         scenario = load_scenario(args.scenario)
     except ScenarioError as exc:
         raise UserError(f"invalid scenario:\n{exc}") from None
-    if args.turns is not None and args.turns < 1:
-        raise UserError("--turns must be at least 1")
-    orders = load_orders_file(args.orders, scenario) if args.orders else []
+    if args.turns is not None and not 1 <= args.turns <= MAX_TURNS:
+        raise UserError(f"--turns must be from 1 to {MAX_TURNS}")
+    if args.seed is not None and not 0 <= args.seed < MAX_SEED:
+        raise UserError(f"--seed must be a whole number from 0 to 2**63 - 1 (got {args.seed})")
+    turns = args.turns or scenario.turns
+    orders = load_orders_file(args.orders, scenario, turns) if args.orders else []
     bots = _bot_teams(args.bots, scenario)
     seed = scenario.default_seed if args.seed is None else args.seed
-    turns = args.turns or scenario.turns
     explain = not args.no_explain
 
     def report(_orders: Any, result: Any) -> None:
@@ -154,8 +113,12 @@ def simulate_command(args: argparse.Namespace) -> int:
         payload = {"scenario": scenario.id, "scenario_hash": scenario.content_hash, "seed": seed,
                    "turns": [turn_record(r) for r in results],
                    "state_hash": final.content_hash() if final else None}
-        Path(args.json).write_text(json.dumps(payload, sort_keys=True, indent=1) + "\n",
-                                   encoding="utf-8")
+        try:
+            Path(args.json).write_text(json.dumps(payload, sort_keys=True, indent=1,
+                                                  allow_nan=False) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"{args.json}: cannot write the results: {os_error_text(exc)}"
+                            ) from None
     tail = f"; saved as session {session_id}" if session_id else ""
     print(f"{scenario.id}: {len(results)} turn(s) played, seed {seed}, "
           f"state {final.content_hash()[:12] if final else '-'}{tail}")

@@ -2,6 +2,7 @@
 into the effect primitives' arguments."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -76,6 +77,8 @@ def _check_param(scenario: Scenario, team: str, spec: ParamSpec, value: Any,
             number = float(value)
         except (TypeError, ValueError):
             return f"'{label}' must be a number, not {value!r}"
+        if not math.isfinite(number):  # NaN passes every later comparison
+            return f"'{label}' must be a finite number, not {number}"
         if kind == "integer" and number != int(number):
             return f"'{label}' must be a whole number"
         if spec.min is not None and number < spec.min:

@@ -7,6 +7,7 @@ baseline is legal but drifts on a quiet turn, which misleads an exercise.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,7 @@ class Issue:
     path: Path_
     message: str
     at_key: bool = False  # point at the key itself (a misspelt name), not its value
+    ref: str | None = None  # the id the issue is about (an unknown or unused one)
 
 
 def _known(ids: Iterable[str]) -> str:
@@ -74,14 +76,15 @@ class _Checker:
         self.levels = [lv.id for lv in scenario.restriction_levels]
         self.moves = {m.id: m for m in scenario.moves}
 
-    def add(self, path: Path_, message: str, at_key: bool = False) -> None:
-        self.issues.append(Issue(tuple(path), message, at_key))
+    def add(self, path: Path_, message: str, at_key: bool = False, ref: Any = None) -> None:
+        self.issues.append(Issue(tuple(path), message, at_key,
+                                 ref if isinstance(ref, str) else None))
 
     # ---- helpers
     def ref(self, path: Path_, kind: str, value: Any, ids: Iterable[str]) -> bool:
         ids = list(ids)
         if value is not None and value not in ids:
-            self.add(path, _unknown(kind, value, ids))
+            self.add(path, _unknown(kind, value, ids), ref=value)
             return False
         return True
 
@@ -94,7 +97,7 @@ class _Checker:
         stage_ids = [st.id for st in material.stages]
         if stage_id not in stage_ids:
             self.add(path, _unknown("stage", stage_id, stage_ids,
-                                    of=f" for material '{material.id}'"))
+                                    of=f" for material '{material.id}'"), ref=stage_id)
 
     # ---- checks
     def run(self) -> list[Issue]:
@@ -134,7 +137,8 @@ class _Checker:
         for index, team in enumerate(self.s.teams):
             if team.id not in played:
                 self.add(("teams", index, "id"),
-                         f"team '{team.id}' plays no actor: give some actor 'team: {team.id}'")
+                         f"team '{team.id}' plays no actor: give some actor 'team: {team.id}'",
+                         ref=team.id)
 
     def baseline_entries(self) -> None:
         for field, keys in (("capacities", ("actor", "material", "stage")),
@@ -421,7 +425,8 @@ class _Checker:
             team_ok = self.ref(path + ("team",), "team", order.team, self.teams)
             move = self.moves.get(order.move)
             if move is None:
-                self.add(path + ("move",), _unknown("move", order.move, self.moves))
+                self.add(path + ("move",), _unknown("move", order.move, self.moves),
+                         ref=order.move)
                 continue
             if team_ok and not move.allowed_for(order.team):
                 self.add(path + ("team",), f"team '{order.team}' may not use move "
@@ -453,12 +458,18 @@ class _Checker:
                          + "; add it under 'sources:'")
 
 
+@functools.lru_cache(maxsize=None)
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(attribute, name in the file) of a model's fields (``model_fields`` is slow)."""
+    return tuple((name, field.alias or name) for name, field in model.model_fields.items())
+
+
 def _figures(value: Any, path: Path_) -> Iterator[tuple[Path_, Figure]]:
     if isinstance(value, Figure):
         yield path, value
     elif isinstance(value, BaseModel):
-        for name, field in type(value).model_fields.items():
-            yield from _figures(getattr(value, name), path + (field.alias or name,))
+        for name, shown in _fields(type(value)):
+            yield from _figures(getattr(value, name), path + (shown,))
     elif isinstance(value, (tuple, list)):
         for index, item in enumerate(value):
             yield from _figures(item, path + (index,))

@@ -8,12 +8,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from wargame.scenario.loader import (
-    ScenarioError,
-    default_scenario_path,
-    find_scenarios,
-    load_scenario,
-)
+from wargame.errors import printable
+from wargame.limits import MAX_PROBLEMS_SHOWN
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -41,6 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _expand(paths: list[str]) -> tuple[list[Path], list[str]]:
+    from wargame.scenario.loader import find_scenarios
+
     files: list[Path] = []
     errors: list[str] = []
     for raw in paths:
@@ -58,29 +56,45 @@ def _expand(paths: list[str]) -> tuple[list[Path], list[str]]:
 
 
 def validate_command(args: argparse.Namespace) -> int:
+    """Every problem of every file, sorted by line (at most ``MAX_PROBLEMS_SHOWN`` per
+    file, then a count); control characters from a file are printed escaped."""
     from wargame.scenario.checks import balance_report
+    from wargame.scenario.loader import ScenarioError, read_scenario
 
     files, errors = _expand(list(args.paths))
     for line in errors:
-        print(line, file=sys.stderr)
+        print(printable(line), file=sys.stderr)
     ok = not errors
     for path in files:
         try:
-            scenario = load_scenario(path)
+            loaded = read_scenario(path)
         except ScenarioError as exc:
             ok = False
-            for problem in exc.problems:
-                print(problem)
+            for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
+                print(printable(str(problem)))
+            if len(exc.problems) > MAX_PROBLEMS_SHOWN:
+                print(f"{printable(str(path))}: ... and "
+                      f"{len(exc.problems) - MAX_PROBLEMS_SHOWN} more problems")
             continue
-        print(f"{path}: ok ({scenario.title}, {len(scenario.actors)} actors, "
-              f"{len(scenario.teams)} teams, {len(scenario.moves)} moves)")
+        scenario = loaded.scenario
+        for note in loaded.notes:
+            print(printable(f"{path}: note: {note}"))
+        print(printable(f"{path}: ok ({scenario.title}, {len(scenario.actors)} actors, "
+                        f"{len(scenario.teams)} teams, {len(scenario.moves)} moves)"))
         if getattr(args, "lint", False):
             for warning in balance_report(scenario):
-                print(f"{path}: warning: {warning}")
+                print(printable(f"{path}: warning: {warning}"))
     return EXIT_OK if ok else EXIT_INVALID
 
 
 def scenarios_command(args: argparse.Namespace) -> int:
+    from wargame.scenario.loader import (
+        ScenarioError,
+        default_scenario_path,
+        find_scenarios,
+        load_scenario,
+    )
+
     directory = Path(args.directory) if args.directory else default_scenario_path().parent
     if not directory.is_dir():
         print(f"wargame: {directory}: no such directory", file=sys.stderr)
@@ -100,6 +114,6 @@ def scenarios_command(args: argparse.Namespace) -> int:
     header = ("ID", "TITLE", "TURNS", "FILE")
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(3)]
     for row in [header] + rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths))
-              + "  " + row[3])
+        print(printable("  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths))
+                        + "  " + row[3]))
     return EXIT_OK

@@ -1,9 +1,13 @@
 """Scenario files -> validated ``Scenario``, with every problem at ``FILE:LINE:COL``.
 
 Designers are not programmers, so the loader reports all problems at once, each pointing
-at the line to fix, in plain words. YAML is composed into nodes and built into plain
-dicts/lists here (never by a constructor that can make objects): any tag other than the
-plain YAML scalar/collection ones is a problem, so nothing in a file can run code.
+at the line to fix, in plain words: YAML problems (``yaml_reader``), the format version
+(``upgrade``), the model's rules (pydantic) and the cross-references (``checks``). When
+parts of a file fail the model's rules, those parts are set aside and the cross-reference
+checks still run on the rest, so one run lists every problem the file has.
+
+Files are hostile until proven otherwise: only a regular file below
+``MAX_SCENARIO_BYTES`` is read, and ``yaml_reader`` bounds the work of parsing it.
 """
 from __future__ import annotations
 
@@ -15,39 +19,28 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from wargame.resources import DEFAULT_SCENARIO_NAME, default_scenario_path  # noqa: F401 (re-exported)
+from wargame.bounded_files import FileRefused, is_regular_file, read_text_bounded
+from wargame.limits import MAX_PROBLEMS_SHOWN, MAX_SCENARIO_BYTES
 from wargame.scenario.model import Scenario
+from wargame.scenario.upgrade import upgrade, version_problem
+from wargame.scenario.yaml_reader import Positions, Problem, parse_yaml
 
+MAX_ERRORS_EXAMINED = 5 * MAX_PROBLEMS_SHOWN
 Path_ = tuple[Any, ...]
 
 __all__ = [
     "Problem",
     "ScenarioError",
+    "ScenarioFile",
+    "read_scenario",
     "load_scenario",
     "load_scenario_text",
     "scenario_from_dict",
     "find_scenarios",
     "default_scenario_path",
 ]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a scenario; line and col are 1-based (0 = position unknown)."""
-
-    file: str
-    line: int
-    col: int
-    message: str
-
-    def __str__(self) -> str:
-        if self.line <= 0:
-            return f"{self.file}: {self.message}"
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
 
 
 class ScenarioError(ValueError):
@@ -59,162 +52,6 @@ class ScenarioError(ValueError):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
-
-
-# --------------------------------------------------------------------------- YAML -> data
-
-_YAML_TAG = "tag:yaml.org,2002:"
-_SCALAR_KINDS = {"int", "float", "bool", "null"}
-
-
-class Positions(dict):
-    """(line, col) by path: of a value (scalars) or of its key; ``.keys`` always of the key."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.keys: dict[Path_, tuple[int, int]] = {}
-
-
-class _Builder:
-    """Builds plain data from composed nodes, recording where each path starts."""
-
-    def __init__(self, filename: str):
-        self.filename = filename
-        self.positions = Positions()
-        self.problems: list[Problem] = []
-        self._yaml = YAML(typ="safe", pure=True)
-        self._building: set[int] = set()
-
-    def problem(self, node: Node, message: str) -> None:
-        mark = node.start_mark
-        self.problems.append(Problem(self.filename, mark.line + 1, mark.column + 1, message))
-
-    def build(self, node: Node, path: Path_) -> Any:
-        tag = node.tag or ""
-        if isinstance(node, ScalarNode):
-            return self._scalar(node, tag)
-        if isinstance(node, (MappingNode, SequenceNode)):
-            kind = "map" if isinstance(node, MappingNode) else "seq"
-            if tag != _YAML_TAG + kind:
-                self.problem(node, f"tag '{_short_tag(tag)}' is not allowed in scenario files "
-                                   "(only plain YAML values)")
-                return None
-            if id(node) in self._building:
-                self.problem(node, "an alias refers to itself (recursive anchor)")
-                return None
-            self._building.add(id(node))
-            try:
-                return self._mapping(node, path) if kind == "map" else self._sequence(node, path)
-            finally:
-                self._building.discard(id(node))
-        self.problem(node, "unsupported YAML node")
-        return None
-
-    def _scalar(self, node: ScalarNode, tag: str) -> Any:
-        if not tag.startswith(_YAML_TAG):
-            self.problem(node, f"tag '{_short_tag(tag)}' is not allowed in scenario files "
-                               "(only plain YAML values)")
-            return None
-        kind = tag[len(_YAML_TAG):]
-        if kind in ("str", "timestamp"):  # dates stay text: they are for display only
-            return node.value
-        if kind in _SCALAR_KINDS:
-            try:
-                return getattr(self._yaml.constructor, "construct_yaml_" + kind)(node)
-            except (YAMLError, ValueError) as exc:  # e.g. "!!int abc"
-                self.problem(node, f"cannot read {node.value!r} as {kind}: {exc}")
-                return None
-        self.problem(node, f"tag '!!{kind}' is not allowed in scenario files "
-                           "(only plain YAML values)")
-        return None
-
-    def _sequence(self, node: SequenceNode, path: Path_) -> list[Any]:
-        items = []
-        for index, child in enumerate(node.value):
-            child_path = path + (index,)
-            self.positions.setdefault(child_path, _pos(child))
-            items.append(self.build(child, child_path))
-        return items
-
-    def _mapping(self, node: MappingNode, path: Path_) -> dict[Any, Any]:
-        result: dict[Any, Any] = {}
-        first_seen: dict[Any, Node] = {}
-        merges: list[Node] = []
-        for key_node, value_node in node.value:
-            if key_node.tag == _YAML_TAG + "merge":
-                merges.append(value_node)
-                continue
-            if not isinstance(key_node, ScalarNode):
-                self.problem(key_node, "a key must be a plain word, not a list or mapping")
-                continue
-            key = self._scalar(key_node, key_node.tag or "")
-            if isinstance(key, (dict, list)) or key is None:
-                continue
-            try:
-                hash(key)
-            except TypeError:  # pragma: no cover - scalars are hashable
-                continue
-            if key in first_seen:
-                line = first_seen[key].start_mark.line + 1
-                self.problem(key_node, f"duplicate key '{key}' (first given on line {line})")
-                continue
-            first_seen[key] = key_node
-            child_path = path + (key,)
-            self.positions.keys[child_path] = _pos(key_node)
-            # a scalar's own position is more precise; a nested block starts on its key
-            self.positions[child_path] = _pos(value_node if isinstance(value_node, ScalarNode)
-                                              and value_node.start_mark.line
-                                              == key_node.start_mark.line else key_node)
-            result[key] = self.build(value_node, child_path)
-        for merge in merges:  # YAML merge keys (<<: *anchor): explicit keys win
-            sources = merge.value if isinstance(merge, SequenceNode) else [merge]
-            for source in sources:
-                if not isinstance(source, MappingNode):
-                    self.problem(source, "'<<' must merge a mapping (an &anchor of one)")
-                    continue
-                merged = self.build(source, path + ("<<",))
-                for key, value in (merged or {}).items():
-                    if key not in result:
-                        result[key] = value
-                        self.positions.setdefault(path + (key,), _pos(merge))
-        return result
-
-
-def _pos(node: Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def _short_tag(tag: str) -> str:
-    return "!!" + tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else tag
-
-
-def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, tuple[int, int]],
-                                                  list[Problem]]:
-    """YAML text -> (plain data, positions by path, problems). Never constructs objects."""
-    yaml = YAML(typ="safe", pure=True)
-    try:
-        root = yaml.compose(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem:
-            message = f"{exc.problem} ({exc.context}"
-            if exc.context_mark is not None and exc.context_mark is not mark:
-                message += f" that started on line {exc.context_mark.line + 1}"
-            message += ")"
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, {}, [Problem(filename, line, col, f"YAML syntax error: {message}")]
-    except YAMLError as exc:
-        return None, {}, [Problem(filename, 1, 1, f"YAML syntax error: {exc}")]
-    if root is None:
-        return None, {}, [Problem(filename, 1, 1, "the file is empty")]
-    builder = _Builder(filename)
-    builder.positions[()] = _pos(root)
-    data = builder.build(root, ())
-    if not builder.problems and not isinstance(data, dict):
-        builder.problem(root, "a scenario file must be a mapping of fields "
-                              "(id:, title:, actors:, ...)")
-    return data, builder.positions, builder.problems
 
 
 # --------------------------------------------------------------------------- paths -> lines
@@ -336,7 +173,9 @@ def _message(error: dict[str, Any], found: Path_) -> str:
         return text.removeprefix("Value error, ")
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return "must be a whole number" + got
-    if kind in ("float_parsing", "float_type", "finite_number"):
+    if kind == "finite_number":
+        return "must be a finite number (not NaN or infinity)" + got
+    if kind in ("float_parsing", "float_type"):
         return "must be a number" + got
     if kind in ("bool_parsing", "bool_type"):
         return "must be true or false" + got
@@ -362,7 +201,8 @@ def _message(error: dict[str, Any], found: Path_) -> str:
     if kind == "too_long":
         return f"must have at most {ctx.get('max_length')} item(s)" + got
     if kind == "string_too_long":
-        return f"is too long (at most {ctx.get('max_length')} characters)"
+        length = len(value) if isinstance(value, str) else "?"
+        return f"is too long ({length:,} characters; at most {ctx.get('max_length'):,})"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "none_required":
@@ -373,16 +213,22 @@ def _message(error: dict[str, Any], found: Path_) -> str:
 
 def problems_from_validation(exc: ValidationError, data: Any,
                              positions: dict[Path_, tuple[int, int]],
-                             filename: str) -> list[Problem]:
-    """One problem per offending place; union branches at one place are merged."""
+                             filename: str, tainted: set[Path_] = frozenset()
+                             ) -> list[Problem]:
+    """One problem per offending place; union branches at one place are merged. Places
+    under a ``tainted`` path (a value the YAML reader already refused) are not repeated."""
     grouped: dict[Path_, list[tuple[str, str]]] = {}
     where: dict[Path_, tuple[int, int]] = {}
     errors = exc.errors(include_url=False)
+    unlisted = max(0, len(errors) - MAX_ERRORS_EXAMINED)  # bounded work on hostile files
+    errors = errors[:MAX_ERRORS_EXAMINED]
+    has_children = {tuple(error["loc"][:n]) for error in errors
+                    for n in range(len(error["loc"]))}
     for error in errors:
         loc = tuple(error["loc"])
-        if error["type"] == "too_short" and any(
-                len(other["loc"]) > len(loc) and tuple(other["loc"][:len(loc)]) == loc
-                for other in errors):
+        if tainted and _under(locate(loc, data, {})[0], tainted):
+            continue
+        if error["type"] == "too_short" and loc in has_children:
             continue  # a list whose items failed is also "too short": say it once
         shown, position = locate(loc, data, positions)  # a missing field: its parent
         if error["type"] == "extra_forbidden" and shown in getattr(positions, "keys", {}):
@@ -393,6 +239,12 @@ def problems_from_validation(exc: ValidationError, data: Any,
     for shown, entries in grouped.items():
         if len(entries) > 1:
             entries = [e for e in entries if e[0] != "none_required"] or entries
+        missing = [m for kind, m in entries if kind == "missing"]
+        if len(missing) > 1:  # several fields missing at one place: one sentence
+            names = [m.removeprefix("missing required field ") for m in missing]
+            entries = [e for e in entries if e[0] != "missing"] + [(
+                "missing", "missing required fields " + ", ".join(names[:-1])
+                + " and " + names[-1])]
         messages = list(dict.fromkeys(message for _, message in entries))
         suffix = ""
         got = [m[m.rfind(" (got "):] for m in messages if m.endswith(")") and " (got " in m]
@@ -403,65 +255,202 @@ def problems_from_validation(exc: ValidationError, data: Any,
         text = (" or ".join(messages) if len(messages) <= 3 else messages[0]) + suffix
         line, col = where[shown]
         problems.append(Problem(filename, line, col, f"{label}: {text}" if label else text))
+    if unlisted:
+        problems.append(Problem(filename, 0, 0, f"... and {unlisted:,} more problems of the "
+                                                "kinds above (not examined)"))
     return problems
+
+
+# --------------------------------------------------------------------------- salvage
+
+
+def _under(path: Path_, prefixes: set[Path_] | frozenset) -> bool:
+    return any(path[:len(prefix)] == prefix for prefix in prefixes)
+
+
+def _strings(value: Any) -> set[str]:
+    """Every text in a value (without recursion): the ids a dropped item defined or named."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.add(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+@dataclass
+class _Salvage:
+    """The part of a file that passes the model's rules once failing parts are set aside:
+    failing list items are dropped (``kept`` maps new indices to the file's), failing
+    optional fields fall back to their defaults, failing required texts get a stand-in."""
+
+    data: dict[str, Any]
+    kept: dict[str, list[int]]
+    dropped_texts: set[str]
+
+    def original_path(self, path: Path_) -> Path_:
+        if len(path) >= 2 and path[0] in self.kept and isinstance(path[1], int):
+            return (path[0], self.kept[path[0]][path[1]]) + tuple(path[2:])
+        return tuple(path)
+
+    def set_aside(self, errors: list[dict[str, Any]]) -> bool:
+        """Remove what the errors point at; False when nothing more can be set aside."""
+        drop: dict[str, set[int]] = {}
+        changed = False
+        for error in errors:
+            loc = tuple(error["loc"])
+            if not loc or not isinstance(loc[0], str):
+                return False
+            name = loc[0]
+            value = self.data.get(name)
+            field = Scenario.model_fields.get(name)
+            if field is None:  # an unknown top-level field: drop it
+                changed |= name in self.data
+                self.data.pop(name, None)
+                continue
+            if isinstance(value, list) and len(loc) >= 2 and isinstance(loc[1], int) \
+                    and loc[1] < len(value):
+                drop.setdefault(name, set()).add(loc[1])
+            elif not field.is_required():
+                if name in self.data:
+                    self.dropped_texts |= _strings(self.data.pop(name))
+                    changed = True
+            elif field.annotation is str or name == "id":
+                self.data[name] = "unnamed"
+                changed = True
+            else:
+                return False  # a required list that failed as a whole: nothing to check
+        for name, indices in drop.items():
+            items = self.data[name]
+            self.dropped_texts |= _strings([items[i] for i in indices])
+            self.data[name] = [item for i, item in enumerate(items) if i not in indices]
+            kept = self.kept.get(name, list(range(len(items))))
+            self.kept[name] = [orig for i, orig in enumerate(kept) if i not in indices]
+            changed = True
+        return changed
+
+
+def _salvaged_checks(exc: ValidationError, data: dict[str, Any],
+                     positions: dict[Path_, tuple[int, int]], filename: str) -> list[Problem]:
+    """Cross-reference problems of the parts of a file that pass the model's rules."""
+    salvage = _Salvage(dict(data), {}, set())
+    errors = exc.errors(include_url=False)
+    for _ in range(8):
+        if not salvage.set_aside(errors):
+            return []
+        try:
+            scenario = Scenario.model_validate(salvage.data)
+        except ValidationError as again:
+            errors = again.errors(include_url=False)
+            continue
+        return _check_problems(scenario, data, positions, filename,
+                               salvage.original_path, salvage.dropped_texts)
+    return []
 
 
 # --------------------------------------------------------------------------- public API
 
 
 def _check_problems(scenario: Scenario, data: Any,
-                    positions: dict[Path_, tuple[int, int]], filename: str) -> list[Problem]:
+                    positions: dict[Path_, tuple[int, int]], filename: str,
+                    original_path: Any = tuple, unknown_ok: set[str] = frozenset()
+                    ) -> list[Problem]:
     from wargame.scenario.checks import check_scenario
 
     problems = []
     for issue in check_scenario(scenario):
-        found, (line, col) = locate(issue.path, data, positions)
+        if issue.ref is not None and issue.ref in unknown_ok:
+            continue  # it names something set aside for failing the rules
+        path = original_path(issue.path)
+        found, (line, col) = locate(path, data, positions)
         if issue.at_key and found in getattr(positions, "keys", {}):
             line, col = positions.keys[found]
-        label = format_path(issue.path)
+        label = format_path(path)
         problems.append(Problem(filename, line, col,
                                 f"{label}: {issue.message}" if label else issue.message))
     return problems
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.file, p.line, p.col))
+    """By line; problems without a line (a count of the unlisted ones) come last."""
+    return sorted(dict.fromkeys(problems),
+                  key=lambda p: (p.file, p.line <= 0, p.line, p.col))
+
+
+@dataclass(frozen=True)
+class ScenarioFile:
+    """A loaded scenario and the notes of its loading (format upgrades)."""
+
+    scenario: Scenario
+    notes: tuple[str, ...] = ()
+
+
+def _version(data: dict[str, Any], positions: dict[Path_, tuple[int, int]],
+             filename: str) -> tuple[dict[str, Any], list[str]]:
+    """The file's data at the current format version, or the refusal of its version."""
+    version = data.get("schema_version", 1)
+    problem = version_problem(version)
+    if problem is not None:
+        line, col = positions.get(("schema_version",), positions.get((), (1, 1)))
+        raise ScenarioError([Problem(filename, line, col, problem)])
+    return upgrade(data, version)
+
+
+def read_scenario_text(text: str, filename: str = "<text>") -> ScenarioFile:
+    """Parse and validate scenario YAML; raises ``ScenarioError`` with every problem."""
+    parsed = parse_yaml(text, filename)
+    if parsed.fatal:
+        raise ScenarioError(_sorted(parsed.problems))
+    data, positions = parsed.data, parsed.positions
+    if not isinstance(data, dict):
+        raise ScenarioError(_sorted(parsed.problems + [Problem(
+            filename, *positions.get((), (1, 1)),
+            "a scenario file must be a mapping of fields (id:, title:, actors:, ...)")]))
+    data, notes = _version(data, positions, filename)
+    problems = list(parsed.problems)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems += problems_from_validation(exc, data, positions, filename, parsed.tainted)
+        problems += _salvaged_checks(exc, data, positions, filename)
+        raise ScenarioError(_sorted(problems)) from None
+    problems += _check_problems(scenario, data, positions, filename)
+    if problems:
+        raise ScenarioError(_sorted(problems))
+    return ScenarioFile(scenario, tuple(notes))
 
 
 def load_scenario_text(text: str, filename: str = "<text>") -> Scenario:
     """Parse and validate scenario YAML; raises ``ScenarioError`` with every problem."""
-    data, positions, problems = parse_yaml(text, filename)
-    if problems:
-        raise ScenarioError(_sorted(problems))
+    return read_scenario_text(text, filename).scenario
+
+
+def read_scenario(path: str | Path) -> ScenarioFile:
+    """Load a scenario file with its loading notes; a missing, unreadable, oversized or
+    non-regular file is a ``ScenarioError`` too (read with bounded work)."""
+    name = str(path)
     try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(_sorted(problems_from_validation(exc, data, positions, filename)))
-    problems = _check_problems(scenario, data, positions, filename)
-    if problems:
-        raise ScenarioError(_sorted(problems))
-    return scenario
+        text = read_text_bounded(path, MAX_SCENARIO_BYTES, "scenario file")
+    except FileRefused as exc:
+        raise ScenarioError([Problem(name, 0, 0, exc.problem)]) from None
+    return read_scenario_text(text, name)
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Load a scenario file; a missing or unreadable file is a ``ScenarioError`` too."""
-    path = Path(path)
-    name = str(path)
-    if not path.exists():
-        raise ScenarioError([Problem(name, 0, 0, "no such file")])
-    if path.is_dir():
-        raise ScenarioError([Problem(name, 0, 0, "is a directory, not a scenario file")])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError([Problem(name, 0, 0, f"not UTF-8 text ({exc.reason})")]) from None
-    except OSError as exc:
-        raise ScenarioError([Problem(name, 0, 0, f"cannot read: {exc.strerror}")]) from None
-    return load_scenario_text(text, name)
+    """Load a scenario file; every problem (or a refused file) is a ``ScenarioError``."""
+    return read_scenario(path).scenario
 
 
 def scenario_from_dict(data: dict[str, Any], name: str = "<stored scenario>") -> Scenario:
     """Re-validate a stored JSON dump (no line numbers: problems name the field path)."""
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(name, 0, 0, "the stored scenario is not a mapping")])
+    data, _notes = _version(data, {}, name)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -478,4 +467,4 @@ def find_scenarios(directory: str | Path) -> list[Path]:
     if not directory.is_dir():
         return []
     return sorted(p for p in directory.iterdir()
-                  if p.is_file() and p.suffix in (".yaml", ".yml"))
+                  if p.suffix in (".yaml", ".yml") and is_regular_file(p))

@@ -7,15 +7,21 @@ pure (no YAML, no I/O) so that the engine can depend on it.
 Every baseline number may be a plain number or ``{value, source, note}``: the source key is
 what a facilitator sees in a tooltip, so a figure can always be traced to the calibration
 sheet or another public source.
+
+Files are hostile: every number must be finite and within a documented range, every text
+of bounded length and free of control characters (names and ids also of bidirectional
+overrides). The limits are in ``wargame.limits`` and ``scenarios/README.md``.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import cached_property
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -24,7 +30,78 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = 1
+from wargame.limits import (
+    MAX_BUDGET_USD_M,
+    MAX_DAYS,
+    MAX_ELASTICITY,
+    MAX_ID_CHARS,
+    MAX_MAGNITUDE,
+    MAX_NAME_CHARS,
+    MAX_POLITICAL_CAPITAL,
+    MAX_PRIORITY,
+    MAX_SEED,
+    MAX_TEXT_CHARS,
+    MAX_TONNES,
+    MAX_TURNS,
+    MAX_USD_PER_KG,
+    MAX_YEARS,
+)
+
+SCHEMA_VERSION = 1  # the scenario format this build writes (see wargame.scenario.upgrade)
+
+# --------------------------------------------------------------------------- texts
+
+_NAME_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_TEXT_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # newline and tab are fine
+
+
+def _forbidden(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        return (f"contains a bidirectional-override character ({code}), which makes it "
+                "display differently from what it is: remove it")
+    return f"contains a control character ({code}): remove it"
+
+
+def plain_name(value: str) -> str:
+    """A name, label or short value: one line, no control or bidi-override characters."""
+    bad = _NAME_FORBIDDEN.search(value)
+    if bad:
+        raise ValueError(_forbidden(bad.group()))
+    return value
+
+
+def plain_text(value: str) -> str:
+    """A description or briefing: lines and tabs allowed, other control characters not."""
+    bad = _TEXT_FORBIDDEN.search(value)
+    if bad:
+        raise ValueError(_forbidden(bad.group()))
+    return value
+
+
+Name = Annotated[str, Field(max_length=MAX_NAME_CHARS), AfterValidator(plain_name)]
+Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS), AfterValidator(plain_text)]
+Colour = Annotated[str, Field(pattern=r"^(#[0-9A-Fa-f]{3,8}|[A-Za-z]{1,30})$")]
+
+
+def plain_value(value: Any) -> Any:
+    """A literal in effect arguments and order parameters: a finite number of bounded size,
+    a short plain text, true/false, nothing, or a flat list of those."""
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if isinstance(item, bool) or item is None:
+            continue
+        if isinstance(item, (int, float)):
+            if not abs(item) <= MAX_MAGNITUDE:  # also NaN
+                raise ValueError(f"must be a finite number of at most {MAX_MAGNITUDE:g} "
+                                 f"in size (got {item:g})")
+        elif isinstance(item, str):
+            if len(item) > MAX_NAME_CHARS:
+                raise ValueError(f"is too long (at most {MAX_NAME_CHARS} characters)")
+            plain_name(item)
+        elif isinstance(item, (list, dict)) and isinstance(value, list):
+            raise ValueError("a list may hold only single values")
+    return value
 
 # --------------------------------------------------------------------------- figures
 
@@ -32,10 +109,10 @@ SCHEMA_VERSION = 1
 class Figure(BaseModel):
     """A number with where it came from."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    value: float
-    source: str | None = None
-    note: str | None = None
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    value: float  # finite (allow_inf_nan=False); each use bounds its range (TonnesFigure...)
+    source: Name | None = None
+    note: Text | None = None
 
     def __float__(self) -> float:  # lets engine code write float(fig)
         return float(self.value)
@@ -58,22 +135,48 @@ def _non_negative(fig: Figure) -> Figure:
     return fig
 
 
+def _at_most(limit: float, unit: str) -> AfterValidator:
+    def check(fig: Figure) -> Figure:
+        if fig.value > limit:
+            raise ValueError(f"must be at most {limit:g}{unit} (got {fig.value:g})")
+        return fig
+    return AfterValidator(check)
+
+
+def _positive(fig: Figure) -> Figure:
+    if fig.value <= 0:
+        raise ValueError(f"must be more than 0 (got {fig.value:g})")
+    return fig
+
+
 def _share(fig: Figure) -> Figure:
     if not 0 <= fig.value <= 1:
         raise ValueError(f"must be a share between 0 and 1 (got {fig.value:g})")
     return fig
 
 
-from pydantic import AfterValidator  # noqa: E402  (kept near its use)
-
-NonNegFigure = Annotated[AnyFigure, AfterValidator(_non_negative)]
+NonNegFigure = Annotated[AnyFigure, AfterValidator(_non_negative)]  # bounded by each use
 ShareFigure = Annotated[AnyFigure, AfterValidator(_share)]
+TonnesFigure = Annotated[NonNegFigure, _at_most(MAX_TONNES, " t")]
+DaysFigure = Annotated[NonNegFigure, _at_most(MAX_DAYS, " days")]
+PriceFigure = Annotated[NonNegFigure, _at_most(MAX_USD_PER_KG, " USD/kg")]
+BudgetFigure = Annotated[NonNegFigure, _at_most(MAX_BUDGET_USD_M, " USD million")]
+CapitalFigure = Annotated[NonNegFigure, _at_most(MAX_POLITICAL_CAPITAL, "")]
+YearsFigure = Annotated[NonNegFigure, _at_most(MAX_YEARS, " years")]
+ElasticityFigure = Annotated[AnyFigure, AfterValidator(_positive),
+                             _at_most(MAX_ELASTICITY, "")]
 
-Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", min_length=1, max_length=64)]
+Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", min_length=1,
+                          max_length=MAX_ID_CHARS)]
+Number = Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
+TurnCount = Annotated[int, Field(ge=0, le=MAX_TURNS)]
+Seed = Annotated[int, Field(ge=0, lt=MAX_SEED)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # allow_inf_nan=False: NaN and infinity are refused in every float field
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True,
+                              allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- world
@@ -83,11 +186,12 @@ class Actor(_Model):
     """A country or bloc that holds capacity, stocks and demand."""
 
     id: Id
-    name: str
+    name: Name
     team: Id | None = None  # the team that plays this actor; None = not played (background)
-    position: tuple[float, float] = (0.0, 0.0)  # lon, lat for the map
-    bloc: str | None = None  # for grouping in charts (e.g. "West", "China", "Producers")
-    description: str = ""
+    position: tuple[Annotated[float, Field(ge=-180, le=180)],
+                    Annotated[float, Field(ge=-90, le=90)]] = (0.0, 0.0)  # lon, lat (map)
+    bloc: Name | None = None  # for grouping in charts (e.g. "West", "China", "Producers")
+    description: Text = ""
 
 
 class Objective(_Model):
@@ -100,45 +204,45 @@ class Objective(_Model):
         "supply_met", "dependency", "price", "budget", "political_capital",
         "revenue", "value_added", "import_bill", "crma",
     ]
-    weight: float
+    weight: Number
     sector: Id | None = None
     origin: Id | None = None
     material: Id | None = None
     actor: Id | None = None  # defaults to the team's first actor
-    label: str = ""
+    label: Name = ""
 
 
 class Team(_Model):
     id: Id
-    name: str
-    budget: NonNegFigure  # USD million available for the whole exercise
-    political_capital: NonNegFigure = Figure(value=100)
-    colour: str = "#777777"
+    name: Name
+    budget: BudgetFigure  # USD million available for the whole exercise
+    political_capital: CapitalFigure = Figure(value=100)
+    colour: Colour = "#777777"
     bot: Literal["hawk", "builder", "producer", "diplomat", "passive"] = "passive"
     objectives: tuple[Objective, ...] = ()
-    briefing: str = ""
+    briefing: Text = ""
 
 
 class Stage(_Model):
     id: Id
-    name: str
+    name: Name
     # tonnes out per tonne in (processing losses are a named sink)
     yield_: ShareFigure = Field(default=Figure(value=1.0), alias="yield")
-    price: NonNegFigure  # baseline USD/kg paid at this stage
-    lead_time_years: NonNegFigure = Figure(value=3.0)  # for new capacity at this stage
+    price: PriceFigure  # baseline USD/kg paid at this stage
+    lead_time_years: YearsFigure = Figure(value=3.0)  # for new capacity at this stage
 
 
 class Material(_Model):
     id: Id
-    name: str
-    unit: str = "t"
+    name: Name
+    unit: Name = "t"
     stages: tuple[Stage, ...] = Field(min_length=1, max_length=4)
     # short-run price elasticity of demand (positive number; small = inelastic)
-    elasticity: Annotated[AnyFigure, AfterValidator(_non_negative)] = Figure(value=0.3)
+    elasticity: ElasticityFigure = Figure(value=0.3)
     price_floor_factor: float = Field(0.3, gt=0, le=1)  # prices never fall below base x this
-    price_cap_factor: float = Field(15.0, ge=1)  # ... nor rise above base x this
+    price_cap_factor: float = Field(15.0, ge=1, le=1e6)  # ... nor rise above base x this
     stock_rebuild_share: float = Field(0.25, ge=0, le=1)  # of the gap to target, per turn
-    description: str = ""
+    description: Text = ""
 
     @field_validator("stages")
     @classmethod
@@ -159,9 +263,11 @@ class Material(_Model):
 
 class Sector(_Model):
     id: Id
-    name: str
-    priority: int = 5  # lower is served first when supply is short (defence = 1)
-    colour: str = "#888888"
+    name: Name
+    # lower is served first when supply is short (defence = 1); claims are weighted by
+    # priority ** -strength, so 0 is not a priority
+    priority: int = Field(5, ge=1, le=MAX_PRIORITY)
+    colour: Colour = "#888888"
 
 
 class CapacityEntry(_Model):
@@ -170,8 +276,8 @@ class CapacityEntry(_Model):
     actor: Id
     material: Id
     stage: Id
-    capacity: NonNegFigure  # tonnes per year
-    output: NonNegFigure | None = None  # tonnes per year actually produced; default = capacity
+    capacity: TonnesFigure  # tonnes per year
+    output: TonnesFigure | None = None  # tonnes per year actually produced; default = capacity
     recycled: bool = False  # secondary supply (counts for the CRMA recycling benchmark)
 
     @model_validator(mode="after")
@@ -189,8 +295,8 @@ class StockEntry(_Model):
     actor: Id
     material: Id
     stage: Id
-    tonnes: NonNegFigure | None = None
-    days: NonNegFigure | None = None
+    tonnes: TonnesFigure | None = None
+    days: DaysFigure | None = None
     strategic: bool = False  # government stockpile: released only by orders
 
     @model_validator(mode="after")
@@ -206,7 +312,7 @@ class DemandEntry(_Model):
     actor: Id
     sector: Id
     material: Id
-    tonnes_per_year: NonNegFigure
+    tonnes_per_year: TonnesFigure
 
 
 class RestrictionLevel(_Model):
@@ -214,9 +320,9 @@ class RestrictionLevel(_Model):
     Beta distribution with this mean (seeded). ``concentration`` = a + b (high = predictable)."""
 
     id: Id
-    name: str
+    name: Name
     mean: float = Field(ge=0, le=1)
-    concentration: float = Field(20.0, gt=0)
+    concentration: float = Field(20.0, gt=0, le=1e6)
 
 
 # --------------------------------------------------------------------------- moves
@@ -246,12 +352,12 @@ class ParamSpec(_Model):
 
     name: Id
     type: ParamType
-    label: str = ""
-    help: str = ""
-    min: float | None = None
-    max: float | None = None
-    default: Any = None
-    choices: tuple[str, ...] = ()
+    label: Name = ""
+    help: Text = ""
+    min: Number | None = None
+    max: Number | None = None
+    default: Annotated[Any, AfterValidator(plain_value)] = None
+    choices: tuple[Name, ...] = ()
     # for actor parameters: which actors may be named
     scope: Literal["any", "own", "other"] = "any"
     # for stage parameters: the material parameter whose stages are offered
@@ -271,11 +377,11 @@ class ParamSpec(_Model):
 
 
 class Cost(_Model):
-    budget: float = Field(0.0, ge=0)  # USD million, paid when the order is submitted
-    political_capital: float = Field(0.0, ge=0)
+    budget: float = Field(0.0, ge=0, le=MAX_BUDGET_USD_M)  # USD million, paid at submit
+    political_capital: float = Field(0.0, ge=0, le=MAX_POLITICAL_CAPITAL)
     # an extra budget cost per unit of a numeric parameter (e.g. USD m per kt of capacity)
     per_unit_param: Id | None = None
-    per_unit_budget: float = Field(0.0, ge=0)
+    per_unit_budget: float = Field(0.0, ge=0, le=MAX_BUDGET_USD_M)
 
 
 class Effect(_Model):
@@ -284,7 +390,7 @@ class Effect(_Model):
     ``$team`` (the ordering team), ``$all`` (every other actor)."""
 
     primitive: Primitive
-    args: dict[str, Any] = Field(default_factory=dict)
+    args: dict[str, Annotated[Any, AfterValidator(plain_value)]] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -299,13 +405,14 @@ class Effect(_Model):
 
 class MoveType(_Model):
     id: Id
-    name: str
-    description: str = ""
-    category: str = "general"
+    name: Name
+    description: Text = ""
+    category: Name = "general"
     teams: tuple[Id, ...] | Literal["all"] = "all"
     params: tuple[ParamSpec, ...] = ()
     cost: Cost = Cost()
-    duration: int | str = 1  # turns; a literal or "$param"; 0 = permanent
+    duration: TurnCount | Annotated[str, Field(max_length=MAX_ID_CHARS + 1)] = 1
+    # turns; a literal or "$param"; 0 = permanent
     effects: tuple[Effect, ...] = Field(min_length=1)
     public: bool = True  # announced at reveal; False = covert, revealed only in the debrief
 
@@ -332,14 +439,14 @@ class Inject(_Model):
     """A scripted or random event from the scenario's deck (or fired by the facilitator)."""
 
     id: Id
-    title: str
-    text: str = ""
-    turn: int | None = Field(None, ge=1)  # fires at the start of this turn
+    title: Name
+    text: Text = ""
+    turn: int | None = Field(None, ge=1, le=MAX_TURNS)  # fires at the start of this turn
     probability: float | None = Field(None, ge=0, le=1)  # or: chance per turn (seeded)
-    from_turn: int = Field(1, ge=1)
-    until_turn: int | None = None
+    from_turn: int = Field(1, ge=1, le=MAX_TURNS)
+    until_turn: int | None = Field(None, ge=1, le=MAX_TURNS)
     by: Id | None = None  # the actor '$self' refers to in the effects
-    duration: int = Field(1, ge=0)
+    duration: TurnCount = 1
     effects: tuple[Effect, ...] = ()
 
     @model_validator(mode="after")
@@ -354,8 +461,8 @@ class StandingOrder(_Model):
 
     team: Id
     move: Id
-    params: dict[str, Any] = Field(default_factory=dict)
-    note: str = ""
+    params: dict[Id, Annotated[Any, AfterValidator(plain_value)]] = Field(default_factory=dict)
+    note: Text = ""
 
 
 class PriceResponse(_Model):
@@ -371,23 +478,25 @@ class PriceResponse(_Model):
 
 class Trajectory(_Model):
     id: Id
-    name: str
-    text: str
+    name: Name
+    text: Text
 
 
 # --------------------------------------------------------------------------- scenario
 
 
 class Scenario(_Model):
-    schema_version: int = SCHEMA_VERSION
+    # the loader (the only way in) refuses versions this build does not read, with
+    # FILE:LINE, and upgrades older ones (wargame.scenario.upgrade)
+    schema_version: int = Field(SCHEMA_VERSION, ge=1)
     id: Id
-    title: str
-    summary: str = ""
-    start_date: str = ""  # e.g. "2025-12" (display only)
+    title: Name
+    summary: Text = ""
+    start_date: Annotated[Name, Field(max_length=40)] = ""  # e.g. "2025-12" (display only)
     turn_length_months: int = Field(3, ge=1, le=12)
     turns: int = Field(12, ge=1, le=200)
-    default_seed: int = 2025
-    sources: dict[str, str] = Field(default_factory=dict)
+    default_seed: Seed = 2025
+    sources: dict[Name, Text] = Field(default_factory=dict)
     trajectories: tuple[Trajectory, ...] = ()
     restriction_levels: tuple[RestrictionLevel, ...] = ()
     delay_probability: float = Field(0.15, ge=0, le=1)  # per pending investment and turn

@@ -9,23 +9,28 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from wargame.errors import UserError, os_error_text, printable
 from wargame.store.paths import default_db_path
-from wargame.store.store import SessionStore, StoreError
+
+if TYPE_CHECKING:  # imported when a command runs: building the parser stays light
+    from wargame.store.store import SessionStore
 
 
 def _user_error(message: str) -> Exception:
-    from wargame.errors import UserError
-
     return UserError(message)
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="FILE", type=Path, default=None,
-                        help=f"session database (default: {default_db_path()})")
+                        help=f"session database (default: {default_db_path()}, "
+                             "or $WARGAME_DB when set)")
 
 
-def _open(args: argparse.Namespace) -> SessionStore:
+def _open(args: argparse.Namespace) -> "SessionStore":
+    from wargame.store.store import SessionStore, StoreError
+
     try:
         return SessionStore(args.db)
     except StoreError as exc:
@@ -94,6 +99,7 @@ def format_session_line(record) -> str:
 
 
 def sessions_command(args: argparse.Namespace) -> int:
+    from wargame.store.store import StoreError, default_db_path
     path = args.db if args.db is not None else default_db_path()
     if not Path(path).exists():
         print(HEADER)
@@ -101,7 +107,8 @@ def sessions_command(args: argparse.Namespace) -> int:
         return 0
     with _open(args) as store:
         try:
-            lines = [format_session_line(record) for record in store.list_sessions()]
+            lines = [printable(format_session_line(record))  # ids from an import
+                     for record in store.list_sessions()]
         except StoreError as exc:
             raise _user_error(str(exc)) from None
     print(HEADER)  # only once the file has been read: an error is then the only output
@@ -111,6 +118,7 @@ def sessions_command(args: argparse.Namespace) -> int:
 
 
 def replay_command(args: argparse.Namespace) -> int:
+    from wargame.store.store import StoreError
     from wargame.store.replay import replay_session
 
     with _open(args) as store:
@@ -131,6 +139,7 @@ def replay_command(args: argparse.Namespace) -> int:
 
 
 def rewind_command(args: argparse.Namespace) -> int:
+    from wargame.store.store import StoreError
     with _open(args) as store:
         try:
             sid = store.resolve_id(args.session)
@@ -143,6 +152,7 @@ def rewind_command(args: argparse.Namespace) -> int:
 
 
 def fork_command(args: argparse.Namespace) -> int:
+    from wargame.store.store import StoreError
     with _open(args) as store:
         try:
             sid = store.resolve_id(args.session)
@@ -154,6 +164,7 @@ def fork_command(args: argparse.Namespace) -> int:
 
 
 def export_command(args: argparse.Namespace) -> int:
+    from wargame.store.store import StoreError
     with _open(args) as store:
         try:
             sid = store.resolve_id(args.session)
@@ -171,23 +182,27 @@ def export_command(args: argparse.Namespace) -> int:
             os.fsync(fh.fileno())
         os.replace(tmp, out)
     except OSError as exc:
-        raise _user_error(f"{out}: cannot write ({exc.strerror})") from None
+        raise _user_error(f"{out}: cannot write ({os_error_text(exc)})") from None
     print(f"session {sid} exported to {out}")
     return 0
 
 
 def import_command(args: argparse.Namespace) -> int:
-    try:
-        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _user_error(f"{args.file}: cannot read ({exc.strerror})") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise _user_error(f"{args.file}: not a JSON file ({exc})") from None
+    """The file is read with bounded size and nesting (``wargame.bounded_files``); what it
+    holds is checked by the store. A problem of the file names the file; a problem of the
+    database names the database."""
+    from wargame.bounded_files import read_json_bounded
+    from wargame.limits import MAX_IMPORT_BYTES
+    from wargame.store.store import ImportFileError, StoreError
+
+    data = read_json_bounded(args.file, MAX_IMPORT_BYTES, "session export")
     with _open(args) as store:
         try:
             record = store.import_session(data)
-        except StoreError as exc:
+        except ImportFileError as exc:
             raise _user_error(f"{args.file}: {exc.problem}") from None
+        except StoreError as exc:
+            raise _user_error(str(exc)) from None
     original = data.get("session", {}).get("id")
     note = "" if record.id == original else f" (id {original} was taken)"
     print(f"{record.id}: imported{note}")

@@ -77,21 +77,43 @@ def loads(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
+_FILE_SIZE_LIMIT = ("file size limit reached (the shell's 'ulimit -f'); the change was not "
+                    "saved: raise the limit and try again")
 _ERRORS = (
     ("disk is full", "the disk is full (or the database hit its size limit); the change was "
-                     "not saved and the file is unchanged"),
+                     "not saved"),
     ("readonly", "the file is read-only; nothing can be saved to it"),
     ("read-only", "the file is read-only; nothing can be saved to it"),
     ("not a database", "not a SQLite database (corrupt, or another kind of file)"),
-    ("malformed", "the database file is corrupt (malformed); it was not changed"),
+    ("malformed", "the database file is corrupt (malformed)"),
     ("locked", "the database is locked by another program; try again"),
     ("unable to open", "cannot open the database file"),
     ("disk i/o error", "disk I/O error while reading or writing the database"),
+    ("file too large", _FILE_SIZE_LIMIT),
 )
+
+
+def _file_size_limited() -> bool:
+    """True when this process may not write files beyond a size (the shell's ``ulimit -f``):
+    SQLite then reports a plain "disk I/O error" or "database or disk is full"."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return False
+    soft, _hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return soft != resource.RLIM_INFINITY
+
+
+def _left_untouched(message: str) -> str:
+    """Say once that the file was not changed (some messages already say so)."""
+    return message if "unchanged" in message or "not saved" in message \
+        else message + "; it was left untouched"
 
 
 def _describe(exc: BaseException) -> str:
     text = str(exc).lower()
+    if ("disk i/o error" in text or "disk is full" in text) and _file_size_limited():
+        return _FILE_SIZE_LIMIT
     for needle, message in _ERRORS:
         if needle in text:
             return message
@@ -222,7 +244,7 @@ class StoreFile:
         except sqlite3.Error as exc:
             if _is_busy(exc):
                 raise self._fail(_describe(exc)) from exc
-            raise self._fail(_describe(exc) + "; it was left untouched") from exc
+            raise self._fail(_left_untouched(_describe(exc))) from exc
         finally:
             conn.close()
         unknown = [name for name in applied if name not in MIGRATION_NAMES]

@@ -27,6 +27,11 @@ class SessionNotFound(StoreError):
     """No session with that id (or id prefix) in the database."""
 
 
+class ImportFileError(StoreError):
+    """The file given to ``import_session`` is at fault (not the database): the CLI names
+    the file, not the database."""
+
+
 class StaleSession(StoreError):
     """A write based on an out-of-date view: the session changed since the writer last read
     it (another window or program wrote to it). Nothing was written.

@@ -30,6 +30,7 @@ from pydantic import (
     model_validator,
 )
 
+from wargame.limits import MAX_NESTING, MAX_SEED
 from wargame.store.pins import PIN_HASH_PATTERN
 from wargame.store.records import CONTROLLERS, LIVE
 from wargame.store.text import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, bad_character
@@ -38,10 +39,9 @@ EXPORT_FORMAT = "wargame-session"
 EXPORT_VERSION = 2
 READABLE_EXPORT_VERSIONS = (1, 2)
 
-MAX_JSON_DEPTH = 64
+MAX_JSON_DEPTH = MAX_NESTING
 MAX_STRING = 1_000_000
 MAX_TURN = 10_000
-MAX_SEED = 2**63  # seeds are in [0, 2**63)
 MAX_EVENTS = 1_000_000
 MAX_SNAPSHOTS = 100_000
 MAX_TEAMS = 64
@@ -246,15 +246,16 @@ def parse_export(data: Any) -> SessionExport:
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise ValueError("not a wargame session export")
     version = data.get("version")
-    if isinstance(version, int) and not isinstance(version, bool) \
-            and version > max(READABLE_EXPORT_VERSIONS):
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ValueError("the export version is not a whole number")
+    if version > max(READABLE_EXPORT_VERSIONS):
         raise ValueError(f"written by a newer wargame (export version {version}; this one "
                          f"reads {', '.join(map(str, READABLE_EXPORT_VERSIONS))}); "
                          f"upgrade wargame")
     try:
         return SessionExport.model_validate(data)
     except ValidationError as exc:
-        raise ValueError(describe_validation_error(exc)) from None
+        raise ValueError("incomplete or damaged: " + describe_validation_error(exc)) from None
 
 
 def describe_validation_error(exc: ValidationError, limit: int = 10) -> str:

@@ -42,6 +42,7 @@ from wargame.store.connection import StoreFile, dumps, loads, now_iso
 from wargame.store.drafts import Drafts
 from wargame.store.errors import (
     AlreadyCommitted,
+    ImportFileError,
     LockHeld,
     LockLost,
     SessionNotFound,
@@ -73,8 +74,8 @@ from wargame.store.text import MAX_NAME_LENGTH, clean_name, default_session_name
 
 __all__ = [
     "BOT", "CONTROLLERS", "EXPORT_FORMAT", "EXPORT_VERSION", "HUMAN", "LIVE",
-    "AlreadyCommitted", "Branch", "Draft", "Event", "Expected", "LockHeld", "LockHolder",
-    "LockLost", "Presence", "SessionNotFound", "SessionRecord", "SessionStore",
+    "AlreadyCommitted", "Branch", "Draft", "Event", "Expected", "ImportFileError", "LockHeld",
+    "LockHolder", "LockLost", "Presence", "SessionNotFound", "SessionRecord", "SessionStore",
     "SessionSummary", "Snapshot", "StaleSession", "StoreError", "TeamSetup", "TeamSummary",
     "default_db_path", "dumps", "hash_pin", "is_valid_pin_hash", "loads", "verify_pin",
 ]

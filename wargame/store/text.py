@@ -10,11 +10,10 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime, timezone
 
-MAX_NAME_LENGTH = 120
-MAX_TEXT_LENGTH = 20_000  # a note, a reason, a free-text inject
+from wargame.limits import BIDI_CONTROLS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 
-# bidirectional embeddings, overrides and isolates (the "Trojan Source" characters)
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+MAX_NAME_LENGTH = MAX_NAME_CHARS
+MAX_TEXT_LENGTH = MAX_TEXT_CHARS  # a note, a reason, a free-text inject
 
 
 def bad_character(text: str, *, allow_newlines: bool = False) -> str | None:

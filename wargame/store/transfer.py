@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from wargame.store.connection import dumps, loads
+from wargame.store.errors import ImportFileError, StoreError
 from wargame.store.export_format import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
@@ -86,14 +87,18 @@ def import_session(store: "SessionStore", data: SessionExport | Mapping[str, Any
         try:
             data = parse_export(data)
         except ValueError as exc:
-            raise store._fail(f"the import file is refused: {exc}") from None
+            raise store._fail(str(exc), ImportFileError) from None
     s = data.session
     try:
         with store.transaction() as db:
             sid = s.id
             if db.execute("select 1 from sessions where id = ?", [sid]).fetchone():
                 sid = store._new_session_id(db)
-            store._put_scenario(db, data.scenario.content, data.scenario.hash)
+            try:
+                store._put_scenario(db, data.scenario.content, data.scenario.hash)
+            except StoreError as exc:
+                raise ImportFileError(store.path, f"its scenario is refused: {exc.problem}"
+                                      ) from None
             db["sessions"].insert({
                 "id": sid, "name": s.name or default_session_name(
                     str(data.scenario.content.get("title") or s.scenario_id),
@@ -128,5 +133,6 @@ def import_session(store: "SessionStore", data: SessionExport | Mapping[str, Any
                      "payload": dumps(d.payload), "saved_at": d.saved_at}
                     for d in data.drafts])
     except (TypeError, ValueError) as exc:
-        raise store._fail(f"the import file is incomplete or damaged ({exc})") from exc
+        raise store._fail(f"incomplete or damaged ({type(exc).__name__}: {str(exc)[:80]!r})",
+                          ImportFileError) from exc
     return store.session(sid)

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wargame import logfile  # Qt-free: the command line writes the same log
+
 log = logging.getLogger("wargame.ui")
 
 _shown_errors: list[str] = []  # for tests: messages shown by the hook
@@ -31,24 +33,12 @@ _hook_quiet = False  # tests/screenshots: log only, no modal box
 
 
 def log_file_path() -> Path:
-    import platformdirs
-
-    directory = Path(platformdirs.user_log_dir("wargame", "wargame"))
-    return directory / "wargame.log"
+    """The log file (``$WARGAME_LOG_DIR`` overrides the folder): ``wargame.logfile``."""
+    return logfile.log_file_path()
 
 
 def setup_logging() -> None:
-    try:
-        path = log_file_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
-    except OSError:
-        handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("wargame")
-    if not root.handlers:
-        root.addHandler(handler)
-        root.setLevel(logging.INFO)
+    logfile.setup_file_logging()
 
 
 def friendly_message(exc: BaseException) -> str:
