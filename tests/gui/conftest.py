@@ -1,6 +1,8 @@
-"""GUI test fixtures: settings in a temp folder, a fresh session database per test, and a
-main window with scripted answers to its modal questions."""
+"""GUI test fixtures: settings in a temp folder, a fresh session database per test, a
+main window with scripted answers to its modal questions, and real engine output (a seeded
+game of the mini scenario) for the views."""
 import os
+from dataclasses import dataclass
 
 import pytest
 
@@ -54,3 +56,49 @@ def make_window(qtbot, db_path, mini_path):
     for window in windows:
         if window.controller is not None:
             window.controller.busy = False
+
+
+@dataclass(frozen=True)
+class EngineHistory:
+    """A seeded game of mini.yaml played by the engine: every turn's typed result."""
+
+    scenario: object
+    results: tuple
+
+    @property
+    def indicators(self) -> list:
+        return [r.indicators for r in self.results]
+
+
+def play_mini(turns: int = 6, seed: int = 7) -> EngineHistory:
+    """All three teams played by bots, plus orders and an inject chosen so that every flow
+    status appears: the standing slowed licences on rare earths to the USA (turns 1-4), a
+    gallium licence freeze on the EU from turn 2, a gallium export ban on the USA from
+    turn 3 (an inject fired by hand), and the deck's typhoon on turn 3."""
+    from wargame.engine import Order, bot_orders, initial_state, resolve_turn
+    from wargame.scenario.loader import load_scenario
+    from wargame.scenario.model import Inject
+
+    scenario = load_scenario(MINI)
+    ban = Inject.model_validate({
+        "id": "gallium_ban", "title": "Gallium export ban", "by": "CHN", "duration": 2,
+        "effects": [{"primitive": "export_ban", "importers": "USA", "material": "ga",
+                     "stages": "all"}]})
+    freeze = Order("beijing", "export_licences",
+                   {"material": "ga", "targets": "EU", "level": "freeze", "turns": 3},
+                   id="t2-beijing-1")
+    state = initial_state(scenario, seed)
+    results = []
+    for turn in range(1, turns + 1):
+        orders = [o for t in scenario.teams for o in bot_orders(scenario, state, t.id)]
+        if turn == 2:
+            orders.append(freeze)
+        result = resolve_turn(scenario, state, orders, injects=[ban] if turn == 3 else [])
+        results.append(result)
+        state = result.state
+    return EngineHistory(scenario, tuple(results))
+
+
+@pytest.fixture(scope="session")
+def engine_history() -> EngineHistory:
+    return play_mini()

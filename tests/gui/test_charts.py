@@ -1,29 +1,16 @@
-"""Debrief charts: they render hand-made and engine histories, show the right numbers, stay
-fast, and pyqtgraph is imported only when a chart is built."""
+"""Debrief charts on real engine output: they render, show the engine's numbers, keep the
+user's choices, and pyqtgraph is imported only when a chart is built."""
 from __future__ import annotations
 
 import math
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from wargame.ui.bench_views import demo_history, demo_scenario
-
 SHOTS = Path("/tmp/uiviews")
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return demo_scenario()
-
-
-@pytest.fixture(scope="module")
-def history(scenario):
-    return demo_history(scenario, 12)
 
 
 def _save(widget, name):
@@ -38,9 +25,10 @@ def test_importing_views_does_not_import_pyqtgraph():
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
 
 
-def test_debrief_charts_render_hand_made_history(qtbot, scenario, history):
+def test_debrief_charts_render_an_engine_game(qtbot, engine_history):
     from wargame.ui.charts import DebriefCharts
 
+    scenario, history = engine_history.scenario, engine_history.indicators
     charts = DebriefCharts()
     qtbot.addWidget(charts)
     charts.resize(1366, 720)
@@ -50,10 +38,10 @@ def test_debrief_charts_render_hand_made_history(qtbot, scenario, history):
     assert len(charts.scores._curves) == len(scenario.teams)
     assert len(charts.budgets._curves) == len(scenario.teams)
     # China is found as the default origin and not plotted against itself
-    assert charts.dependency.origin_combo.currentData() == "CN"
+    assert charts.dependency.origin_combo.currentData() == "CHN"
     assert "China" not in charts.dependency._curves
     assert charts.dependency.title_label.text() == "Dependency on China"
-    assert charts.supply_met.selected_turn() == 12
+    assert charts.supply_met.selected_turn() == history[-1].turn
     image = charts.grab().toImage()
     assert not image.isNull() and image.width() >= 1300
     _save(charts, "test_debrief_light.png")
@@ -67,113 +55,94 @@ def test_debrief_charts_render_hand_made_history(qtbot, scenario, history):
     assert not charts.is_tabbed()
 
 
-def test_price_chart_index_usd_and_log(qtbot, scenario, history):
+def test_scores_and_budgets_are_the_engines(qtbot, engine_history):
+    from wargame.ui.charts import DebriefCharts
+
+    scenario, history = engine_history.scenario, engine_history.indicators
+    charts = DebriefCharts()
+    qtbot.addWidget(charts)
+    charts.update_history(scenario, history)
+    team = scenario.teams[0]
+    _, ys = charts.scores._curves[team.name].getData()
+    assert list(ys) == pytest.approx([ind.scores[team.id].total for ind in history])
+    _, ys = charts.budgets._curves[team.name].getData()
+    assert list(ys) == pytest.approx([ind.budget_usd_m[team.id] for ind in history])
+
+
+def test_price_chart_index_usd_and_log(qtbot, engine_history):
     from wargame.ui.charts import PriceChart
 
+    scenario, history = engine_history.scenario, engine_history.indicators
     chart = PriceChart()
     qtbot.addWidget(chart)
     chart.update_history(scenario, history)
-    label = scenario.material("ree").name
-    xs, ys = chart._curves[label].getData()
-    assert list(xs[:2]) == [0, 1]
+    material = scenario.material("ree")
+    stage = material.stages[-1]
+    xs, ys = chart._curves[material.name].getData()
+    assert list(xs) == [0] + [ind.turn for ind in history]
     assert ys[0] == pytest.approx(100.0)  # turn 0 = baseline
-    magnet = history[4]["prices"]["ree"]["magnet"]
-    assert ys[5] == pytest.approx(100 * magnet / 90.0)
+    world = [ind.world_price_usd_per_kg["ree"][stage.id] for ind in history]
+    assert list(ys[1:]) == pytest.approx([100 * p / stage.price.value for p in world])
     chart.set_mode("usd")
-    xs, ys = chart._curves[label].getData()
-    assert ys[5] == pytest.approx(magnet)
+    xs, ys = chart._curves[material.name].getData()
+    assert list(ys[1:]) == pytest.approx(world)
     assert "USD/kg" in chart.plot.getAxis("left").labelText
     chart.set_log_scale(True)
     assert chart.plot.getAxis("left").logMode
     chart.stage_combo.setCurrentIndex(chart.stage_combo.findData("first"))
-    assert any("Mine" in k for k in chart._curves)
+    assert any(material.stages[0].name in k for k in chart._curves)
 
 
-def test_heatmap_values_and_turn_choice(qtbot, scenario):
+def test_heatmap_values_and_turn_choice(qtbot, engine_history):
     from wargame.ui.charts import SupplyMetHeatmap
 
-    history = [
-        {"turn": 1, "supply_met": {"US": {"defence": 1.0, "ev": 0.5}, "EU": {"ev": 0.25}}},
-        {"turn": 2, "supply_met": {"US": {"defence": 0.8, "ev": 0.1}, "EU": {"ev": 0.0}}},
-    ]
+    scenario, history = engine_history.scenario, engine_history.indicators
     heat = SupplyMetHeatmap()
     qtbot.addWidget(heat)
     heat.resize(600, 300)
-    heat.update_history(scenario, history)
+    heat.update_history(scenario, history[:3])
     rows, cols, values = heat.matrix()
-    assert rows == ["United States", "European Union"]  # scenario order
-    assert cols == ["Defence", "Electric vehicles"]
-    assert values[0] == [0.8, 0.1]
-    assert math.isnan(values[1][0]) and values[1][1] == 0.0
+    shown = history[2].supply_met_share
+    assert rows == [a.name for a in scenario.actors if a.id in shown]  # scenario order
+    sector_ids = [s.id for s in scenario.sectors if any(s.id in r for r in shown.values())]
+    assert cols == [scenario.sector(s).name for s in sector_ids]
+    for row, actor in zip(values, (a.id for a in scenario.actors if a.id in shown)):
+        for value, sector in zip(row, sector_ids):
+            expected = shown[actor].get(sector)
+            assert math.isnan(value) if expected is None else value == expected
     heat.select_turn(1)
-    assert heat.matrix()[2][0] == [1.0, 0.5]
+    assert heat.matrix()[2][0][0] == history[0].supply_met_share[scenario.actors[0].id][sector_ids[0]]
     # a new turn arrives: a user who looks at an older turn keeps it
-    heat.update_history(scenario, history + [{"turn": 3, "supply_met": {"US": {"ev": 1}}}])
+    heat.update_history(scenario, history[:4])
     assert heat.selected_turn() == 1
     _save(heat, "test_heatmap_small.png")
 
 
-def test_dependency_by_bloc_is_demand_weighted(qtbot, scenario):
+def test_dependency_by_bloc_is_demand_weighted(qtbot, engine_history):
     from wargame.ui.charts import DependencyChart
 
-    history = [{"turn": 1, "dependency": {"US": {"CN": 0.8}, "EU": {"CN": 0.2},
-                                          "AU": {"CN": 0.5}}}]
+    scenario, history = engine_history.scenario, engine_history.indicators
     chart = DependencyChart()
     qtbot.addWidget(chart)
     chart.update_history(scenario, history)
+    chart.set_origin("CHN")
     chart.set_grouping("bloc")
     data = {label: ys for label, _, ys in chart._series}
-    us = sum(d.tonnes_per_year.value for d in scenario.demand if d.actor == "US")
-    eu = sum(d.tonnes_per_year.value for d in scenario.demand if d.actor == "EU")
-    assert data["West"][0] == pytest.approx(100 * (0.8 * us + 0.2 * eu) / (us + eu))
-    assert data["Producers"][0] == pytest.approx(50.0)  # no demand -> plain mean
+    weight = {a: sum(d.tonnes_per_year.value for d in scenario.demand if d.actor == a)
+              for a in ("USA", "EU")}
+    shares = history[-1].dependency_share_all_materials_by_value
+    expected = sum(100 * shares[a].get("CHN", 0.0) * w for a, w in weight.items()) \
+        / sum(weight.values())
+    assert data["West"][-1] == pytest.approx(expected)
+    assert "China" not in data  # the origin is not plotted against itself
 
 
-def test_empty_history_renders_placeholder(qtbot, scenario):
+def test_empty_history_renders_placeholder(qtbot, engine_history):
     from wargame.ui.charts import DebriefCharts
 
     charts = DebriefCharts()
     qtbot.addWidget(charts)
-    charts.update_history(scenario, [])
+    charts.update_history(engine_history.scenario, [])
     assert charts.prices._curves == {}
     assert charts.supply_met.matrix() == ([], [], [])
     assert not charts.grab().isNull()
-
-
-def test_update_of_twelve_turns_is_fast(qtbot, scenario, history):
-    from wargame.ui.charts import DebriefCharts
-
-    charts = DebriefCharts()
-    qtbot.addWidget(charts)
-    charts.resize(1366, 720)
-    charts.show()
-    charts.update_history(scenario, history)
-    times = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        charts.update_history(scenario, history)
-        times.append(time.perf_counter() - t0)
-    assert sorted(times)[2] < 0.1
-
-
-def test_charts_with_real_engine_results(qtbot, mini_path):
-    engine = pytest.importorskip("wargame.engine")
-    from wargame.scenario.loader import load_scenario
-    from wargame.ui.charts import DebriefCharts
-
-    scenario = load_scenario(mini_path)
-    state = engine.initial_state(scenario, scenario.default_seed)
-    history = []
-    for _ in range(4):
-        result = engine.resolve_turn(scenario, state, [])
-        history.append(result.indicators)
-        state = result.state
-    charts = DebriefCharts()
-    qtbot.addWidget(charts)
-    charts.resize(1366, 720)
-    charts.show()
-    charts.update_history(scenario, history)
-    assert len(charts.prices._curves) == len(scenario.materials)
-    rows, cols, values = charts.supply_met.matrix()
-    assert rows and cols
-    _save(charts, "test_debrief_engine_mini.png")

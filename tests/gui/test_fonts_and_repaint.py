@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from PySide6 import QtGui
 
-from wargame.ui.bench_views import demo_history, demo_scenario
-
 
 def test_font_database_has_families(qtbot):
     families = QtGui.QFontDatabase.families()
@@ -14,28 +12,27 @@ def test_font_database_has_families(qtbot):
     assert metrics.horizontalAdvance("Rare earths") > metrics.horizontalAdvance("R")
 
 
-def test_chart_survives_thousands_of_repaints(qtbot):
+def test_chart_survives_thousands_of_repaints(qtbot, engine_history):
     from wargame.ui.charts import PriceChart
 
-    scenario = demo_scenario()
+    scenario, history = engine_history.scenario, engine_history.indicators
     chart = PriceChart()
     qtbot.addWidget(chart)
     chart.resize(320, 200)
     chart.show()
-    chart.update_history(scenario, demo_history(scenario, 12))
+    chart.update_history(scenario, history)
     for i in range(3000):
         if i % 500 == 0:
-            chart.update_history(scenario, demo_history(scenario, 6 + i // 500))
+            chart.update_history(scenario, history[: 1 + i // 500])
         image = chart.graphics.grab()
     assert not image.isNull()
 
 
-def test_flow_map_and_heatmap_survive_many_repaints(qtbot):
+def test_flow_map_and_heatmap_survive_many_repaints(qtbot, engine_history):
     from wargame.ui.charts import SupplyMetHeatmap
     from wargame.ui.flowmap import FlowMapWidget
 
-    scenario = demo_scenario()
-    history = demo_history(scenario, 3)
+    scenario, history = engine_history.scenario, engine_history.indicators[:3]
     fmap = FlowMapWidget()
     heat = SupplyMetHeatmap()
     for w in (fmap, heat):

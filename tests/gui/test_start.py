@@ -2,7 +2,6 @@
 import subprocess
 import sys
 
-import pytest
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QListWidget, QWidget
 
 from wargame.ui import dialogs, settings

@@ -31,9 +31,9 @@ def _run(sc, first_turn_orders, turns):
 
 def test_twenty_quiet_turns_stay_at_baseline(sc):
     for result in _run(sc, [], 20):
-        lowest = min(v for ks in result.indicators["supply_met"].values() for v in ks.values())
+        lowest = min(v for ks in result.indicators.supply_met_share.values() for v in ks.values())
         assert lowest > 0.99, f"turn {result.turn}: a shortfall appeared from nothing"
-        for material, index in result.indicators["price_index"].items():
+        for material, index in result.indicators.price_index_vs_baseline.items():
             assert index == pytest.approx(1.0, abs=0.05), f"turn {result.turn}: {material} drifted"
         assert result.ledger_gap < 1e-3
 
@@ -43,16 +43,18 @@ def test_magnet_freeze_on_washington_bites_then_recedes(sc):
                     {"target": "USA", "material": material, "level": "freeze", "duration": 2})
               for material in ("ndpr", "dytb")]
     results = _run(sc, freeze, 8)
-    us = [r.indicators["supply_met"]["USA"] for r in results]
+    us = [r.indicators.supply_met_share["USA"] for r in results]
     assert min(t["defence"] for t in us[:2]) < 0.9
     assert min(t["ev"] for t in us[:2]) < 0.5
     assert min(t["defence"] for t in us[:2]) > min(t["ev"] for t in us[:2])  # defence first
-    us_magnet_price = [r.indicators["prices_by_actor"]["ndpr"]["magnet"]["USA"] for r in results]
-    china_magnet_price = [r.indicators["prices_by_actor"]["ndpr"]["magnet"]["CHN"] for r in results]
+    us_magnet_price = [r.indicators.price_by_actor_usd_per_kg["ndpr"]["magnet"]["USA"]
+                       for r in results]
+    china_magnet_price = [r.indicators.price_by_actor_usd_per_kg["ndpr"]["magnet"]["CHN"]
+                          for r in results]
     assert max(us_magnet_price[:3]) > 3 * us_magnet_price[-1]  # a several-fold spike outside China
     assert min(china_magnet_price[:2]) < china_magnet_price[-1]  # and a glut inside it
     # the freeze lapses after turn 2: supply recovers, prices come back down with a lag
     assert all(v > 0.99 for v in us[4].values())
     assert us_magnet_price[3] > us_magnet_price[6] and us_magnet_price[-1] < 1.2 * 164
-    text = " ".join(results[1].explanations)
+    text = " ".join(results[1].explanation_texts())
     assert "without Beijing's Export licence regime on a country" in text

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from wargame.engine import (
+    ENGINE_MODEL_VERSION,
     OUTCOME_ACCEPTED,
     OUTCOME_OVERRIDDEN,
     OUTCOME_REJECTED,
@@ -57,6 +58,46 @@ def test_create_starts_in_briefing_with_the_initial_state(db, scenario):
     assert ex.turn_limit == scenario.turns
     with pytest.raises(ExerciseError, match="unknown team"):
         Exercise.create(db, scenario, teams={"atlantis": "bot"})
+
+
+def test_a_session_records_the_engine_model_version(db, scenario):
+    ex = Exercise.create(db, scenario, seed=3)
+    created = ex.store.events(ex.id, kinds=["session_created"])[0]
+    assert created.payload["engine_model_version"] == ENGINE_MODEL_VERSION
+
+
+def test_stored_payloads_hold_only_finite_json_numbers(db, scenario):
+    """The store keeps plain JSON: no NaN or infinity anywhere in a turn's events."""
+    import json
+
+    ex = Exercise.create(db, scenario, seed=4, teams=ALL_BOTS)
+    for _ in range(3):
+        ex.play_turn()
+    for event in ex.log():
+        json.dumps(event.payload, allow_nan=False)
+    assert [ind.turn for _, ind in ex.indicators()] == [1, 2, 3]
+
+
+def test_a_stored_result_this_version_cannot_read_is_a_clear_error(db, scenario):
+    """Indicators stored by an older engine (untyped keys) are refused with the turn and
+    the reason, not a traceback, and the database is left as it was."""
+    import json
+    import sqlite3
+
+    ex = Exercise.create(db, scenario, seed=4, teams=ALL_BOTS)
+    ex.play_turn()
+    ex.play_turn()
+    ex.close()
+    with sqlite3.connect(db) as con:
+        seq, raw = con.execute("SELECT seq, payload FROM events WHERE kind = 'turn_resolved' "
+                               "ORDER BY seq LIMIT 1").fetchone()
+        payload = json.loads(raw)
+        payload["result"]["indicators"] = {"turn": 1, "prices": {"ree": {}}}
+        con.execute("UPDATE events SET payload = ? WHERE seq = ?", (json.dumps(payload), seq))
+    again = Exercise.open(db, ex.id)
+    with pytest.raises(ExerciseError, match="turn 1: .*another engine model version"):
+        again.indicators()
+    assert again.last_result.turn == 2  # the last turn is still readable
 
 
 def test_phases_run_in_order_and_wrong_phase_is_refused(db, scenario):
@@ -211,7 +252,7 @@ def test_injects_deck_and_free_text_are_logged_and_replayed(db, scenario):
     free = ex.fire_inject("A port strike in Rotterdam")
     assert free["inject"]["title"] == "A port strike in Rotterdam"
     result = ex.play_turn()
-    fired_ids = [i.get("id") for i in result.injects_fired]
+    fired_ids = [i.inject_id for i in result.injects_fired]
     assert "typhoon" in fired_ids
     assert {(t, src) for t, _, src in ex.injects()} >= {(1, "facilitator"), (1, "deck")}
     play(ex, 3)
@@ -311,7 +352,8 @@ def test_team_view_and_history_for_charts(db, scenario):
     assert view is not None and view.to_dict()
     history = ex.indicators()
     assert [t for t, _ in history] == [1, 2, 3]
-    assert all("prices" in ind for _, ind in history)
+    assert [ind.turn for _, ind in history] == [1, 2, 3]
+    assert all(ind.world_price_usd_per_kg for _, ind in history)
     assert [t for t, _ in ex.results()] == [1, 2, 3]
     with pytest.raises(ExerciseError, match="unknown team"):
         ex.team_view("atlantis")

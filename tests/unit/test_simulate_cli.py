@@ -34,9 +34,11 @@ def test_json_is_byte_identical_for_the_same_inputs(tmp_path):
     data = json.loads(outs[0])
     assert data["scenario"] == "mini" and data["seed"] == 2 and len(data["turns"]) == 4
     first = data["turns"][0]
-    assert set(first) >= {"turn", "prices", "supply_met", "scores", "explanations"}
-    assert 0 <= first["supply_met"]["USA"]["ev"] < 1
-    assert any("Beijing" in line for line in first["explanations"])
+    assert set(first) >= {"turn", "world_price_usd_per_kg", "supply_met_share", "scores",
+                          "explanations"}
+    assert 0 <= first["supply_met_share"]["USA"]["ev"] < 1
+    assert set(first["scores"]["beijing"]) == {"total", "terms"}
+    assert any("Beijing" in line["text"] for line in first["explanations"])
     assert len(data["state_hash"]) == 64
 
 

@@ -55,18 +55,25 @@ def _bot_teams(spec: str, scenario: Any) -> list[str]:
 
 
 def turn_record(result: Any) -> dict[str, Any]:
+    """One turn of ``simulate --json``: headline indicators under the engine's typed names
+    (``TurnIndicators``), scores with their breakdown, outcomes, explanations, injects."""
     ind = result.indicators
-    return {"turn": result.turn, "prices": ind["prices"], "supply_met": ind["supply_met"],
-            "scores": ind.get("scores", {}), "explanations": result.explanations,
-            "outcomes": [o.to_dict() for o in result.outcomes],
-            "injects": [i["title"] for i in result.injects_fired]}
+    return {"turn": result.turn,
+            "world_price_usd_per_kg": ind.world_price_usd_per_kg,
+            "price_index_vs_baseline": ind.price_index_vs_baseline,
+            "supply_met_share": ind.supply_met_share,
+            "budget_usd_m": ind.budget_usd_m,
+            "scores": {team: score.model_dump(mode="json") for team, score in ind.scores.items()},
+            "explanations": [e.model_dump(mode="json") for e in result.explanations],
+            "outcomes": [o.model_dump(mode="json") for o in result.outcomes],
+            "injects": [i.title for i in result.injects_fired]}
 
 
 def _summary_line(scenario: Any, result: Any) -> str:
     ind = result.indicators
-    worst = min(((v, a, k) for a, ks in ind["supply_met"].items() for k, v in ks.items()),
+    worst = min(((v, a, k) for a, ks in ind.supply_met_share.items() for k, v in ks.items()),
                 default=(1.0, "-", "-"))
-    top = max(ind["price_index"].items(), key=lambda kv: kv[1], default=("-", 1.0))
+    top = max(ind.price_index_vs_baseline.items(), key=lambda kv: kv[1], default=("-", 1.0))
     accepted = sum(1 for o in result.outcomes if o.status != "rejected")
     return (f"turn {result.turn:>2}: {accepted} order(s), {len(result.injects_fired)} inject(s); "
             f"lowest supply {worst[1]}/{worst[2]} {worst[0] * 100:.0f} %; "
@@ -97,7 +104,7 @@ def simulate_command(args: argparse.Namespace) -> int:
             for outcome in result.outcomes:
                 if outcome.status == "rejected":
                     print(f"    rejected: {outcome.description}: {outcome.detail}")
-            for line in result.explanations[:6]:
+            for line in result.explanation_texts()[:6]:
                 print(f"    {line}")
             sys.stdout.flush()
 

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from wargame.engine.orders import Order, validate_order
-from wargame.engine.state import GameState, baseline
+from wargame.engine.rules import rules_for
+from wargame.engine.state import GameState
 from wargame.scenario.model import MoveType, ParamSpec, Scenario
 
 STYLE_PRIMITIVES = {
@@ -26,30 +27,6 @@ STYLE_PRIMITIVES = {
 }
 # how often (every N turns) a style acts, so bots don't spend everything at once
 CADENCE = {"hawk": 3, "builder": 2, "producer": 3, "diplomat": 4, "passive": 0}
-
-
-def _interests(scenario: Scenario) -> dict[str, Any]:
-    """Baseline shares the bots reason with, computed once per scenario."""
-    cached = scenario.__dict__.get("_wargame_bot_interests")
-    if cached is None:
-        base = baseline(scenario)
-        output = base.capacity * base.utilisation + base.recycle_capacity  # (M, S, A)
-        world = np.maximum(output.sum(axis=2, keepdims=True), 1e-12)
-        last = base.stage_count - 1
-        rows = np.arange(base.n_materials)
-        use_last = base.use_need[rows, last]  # (M, A)
-        out_last = output[rows, last]
-        value = use_last * base.base_price[rows, last][:, None]
-        # how much of its use an actor imports, counting more for materials its
-        # highest-priority sectors need (defence) and, gently, for bigger markets
-        imported = np.clip(1.0 - out_last / np.maximum(use_last, 1e-12), 0.0, 1.0)
-        top = base.sector_priority == base.sector_priority.min()
-        critical = 1.0 + (base.demand[:, top, :].sum(axis=1).T > 0)  # (M, A)
-        deficit = imported * critical * np.log1p(value)
-        cached = {"share": output / world, "use_last": use_last, "deficit": deficit,
-                  "output": output, "need": base.use_need}
-        scenario.__dict__["_wargame_bot_interests"] = cached
-    return cached
 
 
 def _ranked(scores: np.ndarray, turn: int, top: int = 2) -> int:
@@ -66,17 +43,17 @@ def _choose(scenario: Scenario, team_id: str, spec: ParamSpec, params: dict[str,
     largest import dependencies and at friendly suppliers."""
     style = scenario.team(team_id).bot
     own = [scenario.actor_index[a] for a in scenario.team_actors(team_id)]
-    info = _interests(scenario)
+    info = rules_for(scenario).bot_interests
     material = params.get(spec.material_param) if spec.material_param else None
     material = material or next((v for k, v in params.items()
                                  if v in scenario.material_index), None)
     if spec.type == "material":
         if style == "producer":
-            scores = info["share"][:, 0, own].sum(axis=1)
+            scores = info.share[:, 0, own].sum(axis=1)
         elif style == "hawk":
-            scores = info["share"][:, min(1, info["share"].shape[1] - 1), own].sum(axis=1)
+            scores = info.share[:, min(1, info.share.shape[1] - 1), own].sum(axis=1)
         else:
-            scores = info["deficit"][:, own].sum(axis=1)
+            scores = info.deficit[:, own].sum(axis=1)
         return scenario.materials[_ranked(scores, turn, top=3)].id
     if spec.type == "actor":
         allowed = [i for i, a in enumerate(scenario.actors)
@@ -89,13 +66,13 @@ def _choose(scenario: Scenario, team_id: str, spec: ParamSpec, params: dict[str,
         rivals = {i for i, a in enumerate(scenario.actors)
                   if a.team and a.team != team_id and scenario.team(a.team).bot == "hawk"}
         if style == "hawk":  # the played rival that uses most of it
-            scores = np.array([info["use_last"][m, i] * (scenario.actors[i].team is not None)
+            scores = np.array([info.use_last[m, i] * (scenario.actors[i].team is not None)
                                if i in allowed and i not in own else 0.0
                                for i in range(len(scenario.actors))])
         else:  # a friendly supplier of it, at the stage the order is about
             stage = next((scenario.materials[m].stage_index(v) for k, v in params.items()
                           if any(v == st.id for st in scenario.materials[m].stages)), None)
-            produced = info["output"][m, stage] if stage is not None else info["output"][m].sum(axis=0)
+            produced = info.output[m, stage] if stage is not None else info.output[m].sum(axis=0)
             scores = np.array([produced[i] if i in allowed and i not in rivals and i not in own
                                else 0.0 for i in range(len(scenario.actors))])
         pick = _ranked(scores, turn)
@@ -106,7 +83,7 @@ def _choose(scenario: Scenario, team_id: str, spec: ParamSpec, params: dict[str,
         if len(mat.stages) == 1:
             return mat.stages[0].id
         # where the team is shortest of its own needs, past the mine (mines take decades)
-        gaps = [float((info["need"][m, s, own] - info["output"][m, s, own]).sum())
+        gaps = [float((info.need[m, s, own] - info.output[m, s, own]).sum())
                 for s in range(1, len(mat.stages))]
         return mat.stages[1 + int(np.argmax(gaps))].id if style != "producer" else mat.stages[1].id
     if spec.default is not None:

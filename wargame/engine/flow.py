@@ -12,7 +12,11 @@ Every tonne is in the ledger: sources (production, recycling) = sinks (sector us
 processing losses) + stock change.
 
 Arrays are (material, actor) per stage; materials never interact within a turn, which is
-what lets ``resolve._what_if_headlines`` stack explanation variants along that axis.
+what lets ``explain.what_if_headlines`` stack explanation variants along that axis.
+
+Products are written with ``np.einsum`` rather than ``@``: matrix products go to BLAS,
+whose kernels (and so the last bits of a sum) vary with the CPU, and the golden master
+(``tests/golden``) hashes states exactly on any machine.
 """
 from __future__ import annotations
 
@@ -20,8 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wargame.engine.baseline import Baseline
 from wargame.engine.policy import Policy
-from wargame.engine.state import Baseline, GameState
+from wargame.engine.state import GameState
 
 EPS = 1e-12
 SELL_DOWN = 0.5  # share of stock above target offered each turn
@@ -190,14 +195,14 @@ def ration_by_priority(supply: np.ndarray, demand: np.ndarray, priority: np.ndar
     actors, materials = np.nonzero(short)
     wanted = demand[actors, :, materials]  # (P, K) the short pairs' sector demands
     have = supply[actors, materials]  # (P,)
-    given_at = wanted @ fills.T  # (P, G)
-    slope_at = wanted @ slopes.T  # (P, G): slope just past each kink
+    given_at = np.einsum("pk,gk->pg", wanted, fills)  # (P, G)
+    slope_at = np.einsum("pk,gk->pg", wanted, slopes)  # (P, G): slope just past each kink
     index = (given_at <= have[:, None] + EPS).sum(axis=1) - 1  # last kink below, -1: none
     safe = np.maximum(index, 0)
     rows = np.arange(len(index))
     start_x = np.where(index >= 0, kinks[safe], 0.0)
     start_given = np.where(index >= 0, given_at[rows, safe], 0.0)
-    slope = np.where(index >= 0, slope_at[rows, safe], wanted @ weight)
+    slope = np.where(index >= 0, slope_at[rows, safe], np.einsum("pk,k->p", wanted, weight))
     x = start_x + np.where(slope > EPS, (have - start_given) / np.maximum(slope, EPS), 0.0)
     met[actors, :, materials] = np.minimum(1.0, x[:, None] * weight[None, :])
     return met

@@ -5,8 +5,11 @@ from typing import Callable, Iterable, Sequence
 
 from wargame.engine.bots import bot_orders
 from wargame.engine.orders import Order
-from wargame.engine.resolve import TurnResult, resolve_turn
-from wargame.engine.state import GameState, initial_state
+from wargame.engine.resolve import resolve_turn
+from wargame.engine.results import TurnResult
+from wargame.engine.rules import rules_for
+from wargame.engine.setup import initial_state
+from wargame.engine.state import GameState
 from wargame.scenario.model import Scenario
 
 
@@ -15,8 +18,10 @@ def run_game(scenario: Scenario, seed: int | None = None, turns: int | None = No
              explain: bool = True, state: GameState | None = None, deck: bool = True,
              on_turn: Callable[[list[Order], TurnResult], None] | None = None,
              ) -> list[TurnResult]:
-    """``orders`` are (turn, Order) pairs; ``bots`` the teams whose orders a bot gives."""
-    state = state or initial_state(scenario, seed)
+    """``orders`` are (turn, Order) pairs; ``bots`` the teams whose orders a bot gives.
+    ``on_turn`` sees each turn's orders (as given) and result."""
+    rules = rules_for(scenario)
+    state = state or initial_state(scenario, seed, rules)
     last_turn = state.turn - 1 + (turns if turns is not None else scenario.turns)
     by_turn: dict[int, list[Order]] = {}
     for turn, order in orders:
@@ -26,10 +31,8 @@ def run_game(scenario: Scenario, seed: int | None = None, turns: int | None = No
         turn_orders = list(by_turn.get(state.turn, []))
         for team in bots:
             turn_orders += bot_orders(scenario, state, team)
-        # canonical order (team order of the scenario) so draws don't depend on input order
-        rank = {team.id: n for n, team in enumerate(scenario.teams)}
-        turn_orders.sort(key=lambda o: rank.get(o.team, len(rank)))
-        result = resolve_turn(scenario, state, turn_orders, explain=explain, deck=deck)
+        result = resolve_turn(scenario, state, turn_orders, explain=explain, deck=deck,
+                              rules=rules)
         if on_turn:
             on_turn(turn_orders, result)
         results.append(result)

@@ -1,10 +1,12 @@
 """Orders: one team's instance of a move type, its validation, and binding its parameters
-into the effect primitives' arguments."""
+into the effect primitives' arguments; and the facilitator's ``Override`` of an outcome."""
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from wargame.scenario.model import MoveType, ParamSpec, Scenario
 from wargame.scenario.primitives import PRIMITIVE_ARGS
@@ -30,6 +32,17 @@ class Order:
 
     def __hash__(self) -> int:
         return hash((self.id, self.team, self.move, tuple(sorted(map(str, self.params.items())))))
+
+
+class Override(BaseModel):
+    """The facilitator's ruling on one order, with a written reason: ``rejected`` sets an
+    order aside, ``accepted`` admits one the rules rejected (its outcome then reads
+    ``overridden``)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    order_id: str
+    status: Literal["accepted", "rejected"]
+    reason: str = ""
 
 
 def with_defaults(move: MoveType, params: dict[str, Any]) -> dict[str, Any]:

@@ -1,55 +1,29 @@
 """Turning active measures into the arrays one turn's flow reads.
 
-A measure is one effect primitive with bound arguments, from an order, an inject or a
-standing measure. Measures are kept in the state while active and re-applied to fresh
-arrays every turn, so a lapse needs no undo: when a measure ends, its arrays revert.
-Random licence approvals use keyed draws (common random numbers): a measure's draws depend
-only on the turn's seed and the measure's id, so re-resolving a turn without one order
-leaves every other draw unchanged.
+Every active measure is re-applied to fresh arrays each turn, so a lapse needs no undo:
+when a measure ends, its arrays revert. Applying a measure is two steps: ``compiled`` turns
+its bound arguments into indices once (cached in ``CompiledRules`` by the measure's content
+key, since explanations re-apply every measure once per what-if variant), and
+``apply_compiled`` writes the indices into the policy arrays with this turn's keyed draws
+(``draws.py``): a measure's draws depend only on the turn seed and the measure's id.
 """
 from __future__ import annotations
 
-import zlib
-from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from wargame.engine.baseline import Baseline
+from wargame.engine.draws import DelayDraw, LicenceDraw, approval_row
+from wargame.engine.lookups import actor_indices, selection, stage_index, stage_mask
+from wargame.engine.measures import Measure
+from wargame.engine.rules import CompiledRules
 from wargame.scenario.model import Scenario
-from wargame.engine.state import Baseline
 
+# restriction status of an (exporter, importer) pair, worst wins; ``results.FlowStatus``
+# names them in the indicators
 OPEN, SLOWED, FROZEN, BANNED = 0, 1, 2, 3
-STATUS_NAMES = ("open", "slowed", "frozen", "banned")
-
-
-def keyed_rng(turn_seed: int, key: str) -> np.random.Generator:
-    return np.random.Generator(np.random.PCG64([turn_seed, zlib.crc32(key.encode())]))
-
-
-@lru_cache(maxsize=8192)
-def keyed_uniform(turn_seed: int, key: str) -> float:
-    """One uniform draw for (turn, key); cached, since explanations re-run a turn many times."""
-    return float(keyed_rng(turn_seed, key).random())
-
-
-@lru_cache(maxsize=8192)
-def _keyed_approvals(turn_seed: int, key: str, mean: float, concentration: float,
-                     size: int) -> tuple[float, ...]:
-    return tuple(draw_approvals(keyed_rng(turn_seed, key), mean, concentration, size))
-
-
-@lru_cache(maxsize=8192)
-def _approval_row(turn_seed: int, key: str, mean: float, concentration: float,
-                  importers: tuple[int, ...], n_actors: int) -> np.ndarray:
-    """The approvals as a row over every actor (1 where the measure does not restrict),
-    read-only, so a restriction is one ``minimum`` on a slice."""
-    row = np.ones(n_actors)
-    if importers:
-        row[list(importers)] = _keyed_approvals(turn_seed, key, mean, concentration,
-                                                len(importers))
-    row.setflags(write=False)
-    return row
 
 
 @dataclass
@@ -67,8 +41,8 @@ class Policy:
     extraterritorial: list[tuple[int, np.ndarray, int, np.ndarray, float, int, str]] = field(
         default_factory=list)  # (m, stage mask, author, allow per importer, threshold, status, measure id)
     floors: list[tuple[int, int, int, int, float, str]] = field(default_factory=list)
-    delay_probability: float | None = None
-    draws: list[dict[str, Any]] = field(default_factory=list)
+    delay_probability: float | None = None  # set by a set_parameter measure
+    draws: list[LicenceDraw | DelayDraw] = field(default_factory=list)  # the turn's record
 
 
 def empty_policy(base: Baseline) -> Policy:
@@ -82,41 +56,7 @@ def empty_policy(base: Baseline) -> Policy:
     )
 
 
-# ----------------------------------------------------------------- argument look-ups
-
-def actor_indices(sc: Scenario, value: Any, exclude: int | None = None) -> list[int]:
-    """'$all' = every actor but ``exclude``; an id; or a list of ids."""
-    if value in (None, "$all", "all"):
-        return [i for i in range(len(sc.actors)) if i != exclude]
-    if isinstance(value, (list, tuple)):
-        return [sc.actor_index[v] for v in value if v in sc.actor_index and sc.actor_index[v] != exclude]
-    return [sc.actor_index[value]] if value in sc.actor_index else []
-
-
-def stage_mask(sc: Scenario, base: Baseline, material: int, value: Any) -> np.ndarray:
-    mask = np.zeros(base.n_stages, dtype=bool)
-    stages = sc.materials[material].stages
-    if value in (None, "all"):
-        mask[: len(stages)] = True
-    elif value == "first":
-        mask[0] = True
-    elif value == "last":
-        mask[len(stages) - 1] = True
-    else:
-        for stage_id in value if isinstance(value, (list, tuple)) else [value]:
-            for si, st in enumerate(stages):
-                if st.id == stage_id:
-                    mask[si] = True
-    return mask
-
-
-def stage_index(sc: Scenario, material: int, value: Any) -> int:
-    stages = sc.materials[material].stages
-    for si, st in enumerate(stages):
-        if st.id == value:
-            return si
-    return 0 if value in (None, "first") else len(stages) - 1
-
+# ----------------------------------------------------------------- restriction levels
 
 def level_params(sc: Scenario, level: Any) -> tuple[float, float, int]:
     """(mean, concentration, status) of a restriction level id, or of a number as mean."""
@@ -141,25 +81,16 @@ def level_params(sc: Scenario, level: Any) -> tuple[float, float, int]:
     return mean, concentration, status
 
 
-def draw_approvals(rng: np.random.Generator, mean: float, concentration: float,
-                   size: int) -> np.ndarray:
-    if mean <= 0.0:
-        return np.zeros(size)
-    if mean >= 1.0:
-        return np.ones(size)
-    return rng.beta(mean * concentration, (1 - mean) * concentration, size=size)
-
-
 # ----------------------------------------------------------------- building the policy
 
-def build_policy(sc: Scenario, base: Baseline, measures: list[dict[str, Any]], turn: int,
-                 turn_seed: int, origin: np.ndarray, record: bool = True) -> Policy:
+def build_policy(rules: CompiledRules, measures: list[Measure], turn: int, turn_seed: int,
+                 origin: np.ndarray, record: bool = True) -> Policy:
     """The turn's policy arrays from its active measures; ``record`` keeps the licence
     draws for the turn's record (what-if variants of a turn do not need them)."""
+    base = rules.baseline
     pol = empty_policy(base)
     for measure in measures:
-        apply_compiled(sc, base, pol, compiled(sc, base, measure), measure, turn, turn_seed,
-                       record)
+        apply_compiled(base, pol, compiled(rules, measure), measure, turn, turn_seed, record)
     # extraterritorial rules bite on other exporters whose output carries the author's origin
     for m, smask, author, importer_allow, threshold, status, _mid in pol.extraterritorial:
         content = origin[m, :, :, author]  # (S, E)
@@ -178,14 +109,6 @@ def build_policy(sc: Scenario, base: Baseline, measures: list[dict[str, Any]], t
     return pol
 
 
-def _sel(index: dict[str, int], value: Any, n: int) -> list[int]:
-    if value in (None, "$all", "all"):
-        return list(range(n))
-    if isinstance(value, (list, tuple)):
-        return [index[v] for v in value if v in index]
-    return [index[value]] if value in index else []
-
-
 def stack_policies(policies: list[Policy]) -> Policy:
     """Several policies as one, stacked along the material axis (see ``state.stack_states``):
     one flow computation then serves every what-if variant of a turn."""
@@ -199,45 +122,23 @@ def stack_policies(policies: list[Policy]) -> Policy:
 
 
 # ----------------------------------------------------------------- compiled measures
-#
-# Resolving a turn re-applies every active measure, and explanations do it once per
-# what-if variant. The ids-to-indices work of a measure never changes, so it is done once
-# and cached on the scenario's baseline, keyed by the identity of the measure's bound
-# arguments (never changed once made, and shared by every firing of the same inject; the
-# cache holds them, so their id cannot be reused while the entry lives). The compiled form
-# holds nothing of the measure's own id: draw keys are made from it when applied.
 
-_CACHE_LIMIT = 4096
-
-
-def compiled(sc: Scenario, base: Baseline, measure: dict[str, Any]) -> tuple:
-    args = measure["args"]
-    permanent = measure.get("end") is None
-    key = (id(args), measure["primitive"], permanent)
-    entry = base.compiled.get(key)
-    if entry is not None and entry[0] is args:
-        return entry[1]
-    if len(base.compiled) > _CACHE_LIMIT:
-        base.compiled.clear()
-    # the same arguments bound afresh (a repeated order, a re-planned turn) compile alike
-    try:
-        content = (measure["primitive"], permanent,
-                   tuple((k, tuple(v) if isinstance(v, list) else v)
-                         for k, v in sorted(args.items())))
-        entry = base.compiled.get(content)
-    except TypeError:  # an unhashable argument: compile without sharing
-        content, entry = None, None
-    result = entry[1] if entry is not None else _compile(sc, base, measure)
-    if content is not None:
-        base.compiled[content] = (None, result)
-    base.compiled[key] = (args, result)
-    return result
+def compiled(rules: CompiledRules, measure: Measure) -> tuple:
+    """The measure's compiled form, cached in ``rules`` by its content key (the same
+    arguments bound again, by a repeated order or a re-planned turn, compile alike). The
+    compiled form holds nothing of the measure's own id: draw keys are made when applied."""
+    key = measure.compile_key
+    code = rules.compiled_measures.get(key)
+    if code is None:
+        code = rules.compiled_measures.put(
+            key, _compile(rules.scenario, rules.baseline, measure))
+    return code
 
 
-def _compile(sc: Scenario, base: Baseline, measure: dict[str, Any]) -> tuple:
+def _compile(sc: Scenario, base: Baseline, measure: Measure) -> tuple:
     """A tuple whose first item names what ``apply_compiled`` does; ("skip",) when the
     measure names something the scenario does not have."""
-    prim, args = measure["primitive"], measure["args"]
+    prim, args = measure.primitive, measure.args
     mat = sc.material_index.get(args.get("material")) if "material" in args else None
     if prim in ("export_restriction", "export_ban", "extraterritorial_rule"):
         source = args.get("author") if prim == "extraterritorial_rule" else args.get("exporter")
@@ -264,8 +165,7 @@ def _compile(sc: Scenario, base: Baseline, measure: dict[str, Any]) -> tuple:
         if prim == "extraterritorial_rule":
             return ("rule", target, mean, conc, key, smask, float(args.get("threshold") or 0.001))
         return ("restrict", target, mean, conc, key, record, ids,
-                {"kind": "licence", "exporter": sc.actors[exporter].id,
-                 "material": sc.materials[mat].id, "level": args.get("level")})
+                (sc.actors[exporter].id, sc.materials[mat].id, str(args.get("level"))))
     if prim in ("offtake", "equity_stake"):
         buyer = sc.actor_index.get(args.get("buyer") if prim == "offtake" else args.get("investor"))
         seller = sc.actor_index.get(args.get("seller") if prim == "offtake" else args.get("host"))
@@ -308,7 +208,7 @@ def _compile(sc: Scenario, base: Baseline, measure: dict[str, Any]) -> tuple:
         return ("tech", target, sector, float(args.get("severity") or 0))
     if prim == "set_parameter":
         if args.get("parameter") == "capacity" and args.get("op") in ("add", "set") \
-                and measure.get("end") is None:
+                and measure.end_turn is None:
             return ("skip",)  # a permanent change, made to the state when it started
         return _compile_set_parameter(sc, base, args)
     return ("skip",)
@@ -323,17 +223,17 @@ def _compile_set_parameter(sc: Scenario, base: Baseline, args: dict[str, Any]) -
         return ("delay", float(np.clip(value, 0, 1)))
     triples: list[tuple[int, int, int]] = []
     if parameter in ("capacity", "utilisation"):
-        actors = _sel(sc.actor_index, args.get("actor"), base.n_actors)
-        for m in _sel(sc.material_index, args.get("material"), base.n_materials):
+        actors = selection(sc.actor_index, args.get("actor"), base.n_actors)
+        for m in selection(sc.material_index, args.get("material"), base.n_materials):
             stages = [stage_index(sc, m, args["stage"])] if args.get("stage") else \
                 list(range(base.stage_count[m]))
             triples += [(m, st, a) for st in stages for a in actors]
         reference = base.capacity / base.turn_fraction  # t/yr
         target = "cap_mult" if parameter == "capacity" else "util_set"
     elif parameter == "demand":
-        mats = _sel(sc.material_index, args.get("material"), base.n_materials)
-        triples = [(a, k, m) for a in _sel(sc.actor_index, args.get("actor"), base.n_actors)
-                   for k in _sel(sc.sector_index, args.get("sector"), base.n_sectors)
+        mats = selection(sc.material_index, args.get("material"), base.n_materials)
+        triples = [(a, k, m) for a in selection(sc.actor_index, args.get("actor"), base.n_actors)
+                   for k in selection(sc.sector_index, args.get("sector"), base.n_sectors)
                    for m in mats]
         reference = base.demand / base.turn_fraction  # t/yr
         target = "demand_mult"
@@ -369,21 +269,24 @@ def _restrict_row(pol: Policy, target: tuple, row: np.ndarray) -> None:
         pol.status[m, block, exporter] = np.maximum(stat, status_row)
 
 
-def apply_compiled(sc: Scenario, base: Baseline, pol: Policy, code: tuple,
-                   measure: dict[str, Any], turn: int, turn_seed: int, record: bool) -> None:
+def apply_compiled(base: Baseline, pol: Policy, code: tuple, measure: Measure, turn: int,
+                   turn_seed: int, record: bool) -> None:
+    """Write one compiled measure into the policy arrays, with its keyed draws."""
     kind = code[0]
     if kind == "restrict":
-        _, target, mean, conc, key, draws, ids, about = code
-        mid = measure["id"]
-        row = _approval_row(turn_seed, mid + key, mean, conc, target[3], base.n_actors)
+        _, target, mean, conc, key, draws, ids, (exporter, material, level) = code
+        mid = measure.id
+        row = approval_row(turn_seed, mid + key, mean, conc, target[3], base.n_actors)
         if draws and record:
             approved = [round(float(row[i]), 6) for i in target[3]]
-            pol.draws.append({**about, "measure": mid, "approved": dict(zip(ids, approved))})
+            pol.draws.append(LicenceDraw(
+                measure_id=mid, exporter=exporter, material=material, level=level,
+                approved_share_by_importer=dict(zip(ids, approved))))
         _restrict_row(pol, target, row)
     elif kind == "rule":
         _, target, mean, conc, key, smask, threshold = code
-        mid = measure["id"]
-        row = _approval_row(turn_seed, mid + key, mean, conc, target[3], base.n_actors)
+        mid = measure.id
+        row = approval_row(turn_seed, mid + key, mean, conc, target[3], base.n_actors)
         _restrict_row(pol, target, row)  # the author's own exports are covered too
         pol.extraterritorial.append((target[0], smask, target[2], row, threshold,
                                      int(target[4].max(initial=0)), mid))
@@ -394,13 +297,13 @@ def apply_compiled(sc: Scenario, base: Baseline, pol: Policy, code: tuple,
         _, m, stages, exporters, importer, rate = code
         pol.tariff[m][stages, exporters[None, :], importer] += rate
     elif kind == "floor":
-        pol.floors.append((*code[1:], measure["id"]))
+        pol.floors.append((*code[1:], measure.id))
     elif kind == "stockpile":
         _, m, s, actor, build, tonnes = code
         (pol.build if build else pol.release)[m, s, actor] += tonnes
     elif kind == "substitute":
         _, actor, sector, m, lag, share = code
-        elapsed = turn - measure["start"]
+        elapsed = turn - measure.start_turn
         ramp = 0.0 if elapsed < lag else min(1.0, (elapsed - lag + 1) / lag)
         pol.demand_mult[actor, sector, m] *= 1.0 - share * ramp
     elif kind == "tech":

@@ -1,72 +1,112 @@
-"""What one team may see: the single place secrets are stripped (fog of war).
+"""What one team may see (fog of war): ``team_view`` builds a typed ``TeamView``.
 
-A team sees its own actors' indicators, budget, political capital, pending investments and
-active measures; of everyone else only public information (prices, public measures, headline
-supply). It never sees another team's draft or submitted orders: those are not in the state.
+A team sees its own actors' indicators, its budget, political capital, the capacity it is
+building and the measures in force that are its own or public; of the world only public
+information (prices, headline supply met, trade flows). Covert measures (``Measure.public``
+False, from ``MoveType.public``) of other teams are never in it. It never sees another
+team's draft or submitted orders: those are not in the state.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
+from wargame.engine.measures import INJECT_GROUP, PipelineEntry
 from wargame.engine.orders import order_cost, with_defaults
+from wargame.engine.results import ActorIndicators, FlowRow, TeamScore, TurnIndicators
 from wargame.engine.state import GameState
 from wargame.scenario.model import Scenario
 
-PUBLIC_INDICATORS = ("prices", "price_index", "supply_met", "flows", "turn")
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
-@dataclass
-class TeamView:
+class OwnIndicators(ActorIndicators):
+    """The team's own actors' indicators (same names and units as ``TurnIndicators``)."""
+
+    score: TeamScore | None = None
+
+
+class PublicIndicators(_Frozen):
+    """What everyone may know of the last turn."""
+
+    turn: int
+    world_price_usd_per_kg: dict[str, dict[str, float]]
+    price_index_vs_baseline: dict[str, float]
+    supply_met_share: dict[str, dict[str, float]]
+    flows: tuple[FlowRow, ...] = ()
+
+
+class VisibleMeasure(_Frozen):
+    label: str
+    primitive: str
+    start_turn: int
+    end_turn: int | None  # None: permanent
+    own: bool  # ordered by the viewing team
+    public: bool
+
+
+class MoveOption(_Frozen):
+    """A move the team may order, with what it costs at its default parameters."""
+
+    id: str
+    name: str
+    category: str
+    description: str
+    budget_usd_m: float
+    political_capital: float
+
+
+class TeamView(_Frozen):
     team: str
     turn: int
-    actors: list[str]
-    budget: float
+    actors: tuple[str, ...]
+    budget_usd_m: float
     political_capital: float
-    own: dict[str, Any]
-    public: dict[str, Any]
-    measures: list[dict[str, Any]] = field(default_factory=list)
-    pipeline: list[dict[str, Any]] = field(default_factory=list)
-    moves: list[dict[str, Any]] = field(default_factory=list)
+    own: OwnIndicators | None = None  # None before the first turn is resolved
+    public: PublicIndicators | None = None
+    measures: tuple[VisibleMeasure, ...] = ()
+    pipeline: tuple[PipelineEntry, ...] = ()
+    moves: tuple[MoveOption, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return self.model_dump(mode="json")
 
 
 def team_view(scenario: Scenario, state: GameState, team_id: str,
-              last_indicators: dict[str, Any] | None = None) -> TeamView:
+              last_indicators: TurnIndicators | None = None) -> TeamView:
+    """``team_id``'s view of ``state``, with the last resolved turn's indicators."""
     t = scenario.team_index[team_id]
-    actors = list(scenario.team_actors(team_id))
-    ind = last_indicators or {}
-    own: dict[str, Any] = {}
-    for key in ("supply_met", "material_met", "dependency", "import_bill", "revenue",
-                "value_added", "shortfall_tonnes", "stocks", "crma"):
-        values = ind.get(key, {})
-        own[key] = {a: values[a] for a in actors if a in values}
-    if "scores" in ind:
-        own["score"] = ind["scores"].get(team_id)
-    public = {key: ind[key] for key in PUBLIC_INDICATORS if key in ind}
-    measures = []
-    for measure in state.measures:
-        mine = measure.get("team") == team_id
-        public_move = True
-        group = measure.get("group", "")
-        if group.startswith("order:"):
-            # covert moves are shown only to their own team until the debrief reveals them
-            move_public = [m for m in scenario.moves if measure["label"].endswith(m.name)]
-            public_move = all(m.public for m in move_public) if move_public else True
-        if mine or public_move:
-            measures.append({"label": measure["label"], "primitive": measure["primitive"],
-                             "since": measure["start"], "until": measure["end"], "own": mine})
-    pipeline = [dict(entry) for entry in state.pipeline
-                if entry["actor"] in actors or entry.get("group", "").startswith("inject:")]
+    actors = tuple(scenario.team_actors(team_id))
+    own = public = None
+    if last_indicators is not None:
+        own = OwnIndicators(**last_indicators.restricted_to(actors),
+                            score=last_indicators.scores.get(team_id))
+        public = PublicIndicators(
+            turn=last_indicators.turn,
+            world_price_usd_per_kg=last_indicators.world_price_usd_per_kg,
+            price_index_vs_baseline=last_indicators.price_index_vs_baseline,
+            supply_met_share=last_indicators.supply_met_share,
+            flows=last_indicators.flows)
+    measures = tuple(
+        VisibleMeasure(label=m.label, primitive=m.primitive, start_turn=m.start_turn,
+                       end_turn=m.end_turn, own=m.team == team_id, public=m.public)
+        for m in state.measures if m.team == team_id or m.public)
+    pipeline = tuple(
+        entry for entry in state.pipeline
+        if entry.team == team_id or (entry.public and (
+            entry.actor in actors or entry.group.startswith(INJECT_GROUP))))
     moves = []
     for move in scenario.moves:
         if move.allowed_for(team_id):
             budget, capital = order_cost(move, with_defaults(move, {}))
-            moves.append({"id": move.id, "name": move.name, "category": move.category,
-                          "description": move.description, "budget": budget,
-                          "political_capital": capital})
+            moves.append(MoveOption(id=move.id, name=move.name, category=move.category,
+                                    description=move.description, budget_usd_m=budget,
+                                    political_capital=capital))
     return TeamView(team=team_id, turn=state.turn, actors=actors,
-                    budget=float(state.budget[t]), political_capital=float(state.political_capital[t]),
-                    own=own, public=public, measures=measures, pipeline=pipeline, moves=moves)
+                    budget_usd_m=float(state.budget[t]),
+                    political_capital=float(state.political_capital[t]),
+                    own=own, public=public, measures=measures, pipeline=pipeline,
+                    moves=tuple(moves))

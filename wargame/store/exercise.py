@@ -29,12 +29,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from wargame.engine import (
+    ENGINE_MODEL_VERSION,
     FACILITATOR,
     OUTCOME_ACCEPTED,
     OUTCOME_REJECTED,
     GameState,
     Order,
+    TurnIndicators,
     TurnResult,
     bot_orders,
     initial_state,
@@ -158,9 +162,25 @@ class _Prepared:
 
 
 def result_from_payload(payload: Mapping[str, Any], state: GameState | Mapping) -> TurnResult:
+    """A stored turn back as the engine's typed ``TurnResult`` (validated); a payload this
+    version cannot read is an ``ExerciseError`` that says which turn and what."""
     data = dict(payload)
     data["state"] = state.to_dict() if isinstance(state, GameState) else dict(state)
-    return TurnResult.from_dict(data)
+    try:
+        return TurnResult.from_dict(data)
+    except (ValidationError, KeyError, ValueError) as exc:
+        raise ExerciseError(f"turn {data.get('turn')}: {_unreadable(exc)}") from None
+
+
+def _unreadable(exc: Exception) -> str:
+    """Why a stored payload cannot be read, in one line."""
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(map(str, first["loc"]))
+        return (f"its stored result cannot be read by this version ({exc.error_count()} "
+                f"problem(s), first: {first['msg']} at {where}); it may have been recorded "
+                f"under another engine model version")
+    return f"its stored result cannot be read by this version ({type(exc).__name__}: {exc})"
 
 
 def _coerce_team_setup(scenario: Scenario, teams: Any) -> list[TeamSetup]:
@@ -251,6 +271,7 @@ class Exercise:
             phase=BRIEFING,
             created_payload={"scenario_id": scenario.id, "scenario_hash": scenario.content_hash,
                              "seed": seed, "wargame_version": _wargame_version(),
+                             "engine_model_version": ENGINE_MODEL_VERSION,
                              "teams": {t.team: t.controller for t in setups}},
         )
         return cls(store, record, scenario, state)
@@ -264,7 +285,7 @@ class Exercise:
         record = store.session(store.resolve_id(session_id))
         scenario = load_session_scenario(store, record)
         snap = store.latest_snapshot(record.id)
-        state = GameState.from_dict(snap.state)
+        state = GameState.from_dict(snap.state, scenario.turn_length_months / 12)
         exercise = cls(store, record, scenario, state)
         exercise._reload_turn()
         if record.phase == ADJUDICATION:
@@ -575,8 +596,8 @@ class Exercise:
         result, new_state = prepared.result, prepared.result.state
         turn = self.turn
         events = [
-            (turn, RANDOM_DRAWS, {"draws": list(result.draws)}),
-            (turn, DECK_INJECTS, {"injects": list(result.injects_fired)}),
+            (turn, RANDOM_DRAWS, {"draws": prepared.payload["draws"]}),
+            (turn, DECK_INJECTS, {"injects": prepared.payload["injects_fired"]}),
             (turn, TURN_RESOLVED, {"result": prepared.payload,
                                    "state_hash": prepared.state_hash}),
             (turn, PHASE, {"phase": DEBRIEF}),
@@ -681,7 +702,8 @@ class Exercise:
         """Back to the start of ``turn``; later turns are archived in a branch (kept)."""
         self.store.rewind(self.id, turn, reason=reason, phase=BRIEFING)
         self._refresh()
-        self.state = GameState.from_dict(self.store.snapshot(self.id, turn).state)
+        self.state = GameState.from_dict(self.store.snapshot(self.id, turn).state,
+                                         self.scenario.turn_length_months / 12)
         self._proposed = None
         self._prepared = None
         self._reload_turn()
@@ -706,10 +728,18 @@ class Exercise:
     def committed_turns(self) -> list[int]:
         return [e.turn for e in self.store.events(self.id, kinds=[TURN_RESOLVED])]
 
-    def indicators(self) -> list[tuple[int, dict]]:
-        """(turn, indicators) for every committed turn of the live line, in order."""
-        return [(e.turn, e.payload["result"].get("indicators", {}))
-                for e in self.store.events(self.id, kinds=[TURN_RESOLVED])]
+    def indicators(self) -> list[tuple[int, TurnIndicators]]:
+        """(turn, indicators) for every committed turn of the live line, in order, read
+        back into the engine's typed ``TurnIndicators`` (validated)."""
+        out = []
+        for e in self.store.events(self.id, kinds=[TURN_RESOLVED]):
+            try:
+                out.append((e.turn, TurnIndicators.from_json_dict(
+                    e.payload["result"].get("indicators"))))
+            except ValidationError as exc:
+                raise ExerciseError(f"session {self.id}, turn {e.turn}: "
+                                    f"{_unreadable(exc)}") from None
+        return out
 
     def results(self) -> list[tuple[int, dict]]:
         """(turn, result dict without state) for every committed turn."""

@@ -4,7 +4,7 @@ Usage::
 
     from wargame.ui.charts import DebriefCharts
     charts = DebriefCharts()                      # cheap: pyqtgraph is imported here, lazily
-    charts.update_history(scenario, [r.indicators for r in turn_results])
+    charts.update_history(scenario, [r.indicators for r in turn_results])  # TurnIndicators
     charts.set_large_type(True)                   # projector: bigger type, thicker lines
     charts.apply_theme("dark")                    # "light" | "dark"
     charts.set_tabbed(True)                       # one chart per tab instead of a grid
@@ -14,9 +14,12 @@ Each chart is also a widget of its own with the same three methods
 (``update_history``, ``set_large_type``, ``apply_theme``): ``PriceChart``,
 ``SupplyMetHeatmap``, ``DependencyChart``, ``ScoreChart``, ``BudgetChart``.
 
-``history`` is a list of ``TurnResult.indicators`` dicts (see /work/contract.md): one per
-resolved turn, oldest first. ``indicators["turn"]`` gives the x value (else position + 1);
-prices also get a turn-0 point at the scenario's baseline price.
+``history`` is a list of the engine's typed ``TurnIndicators`` (``wargame.engine.results``),
+one per resolved turn, oldest first; ``.turn`` gives the x value, and prices also get a
+turn-0 point at the scenario's baseline price. Prices are the world price
+(``world_price_usd_per_kg``), dependency the value-weighted share of all materials
+(``dependency_share_all_materials_by_value``), scores ``scores[team].total``, budgets
+``budget_usd_m``, the heat map ``supply_met_share``.
 
 pyqtgraph is imported when the first line chart is built (``wargame.ui._qt.pg``), not when
 this module is imported, so the application starts fast. Fonts follow the application font
@@ -27,10 +30,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wargame.ui import palette
 from wargame.ui._qt import QtCore, QtGui, QtWidgets, pg
+
+if TYPE_CHECKING:  # the engine is imported when a session opens, not at start-up
+    from wargame.engine.results import TurnIndicators
 
 Qt = QtCore.Qt
 
@@ -53,13 +59,9 @@ def _base_point_size() -> float:
     return size
 
 
-def turn_numbers(history: Sequence[dict]) -> list[int]:
-    """x values for a history: ``indicators["turn"]`` when present, else 1, 2, 3 ..."""
-    out = []
-    for i, ind in enumerate(history):
-        turn = ind.get("turn") if isinstance(ind, dict) else None
-        out.append(int(turn) if isinstance(turn, (int, float)) else i + 1)
-    return out
+def turn_numbers(history: Sequence[TurnIndicators]) -> list[int]:
+    """x values for a history: each turn's number."""
+    return [ind.turn for ind in history]
 
 
 def _actor_name(scenario: Any, actor_id: str) -> str:
@@ -120,7 +122,7 @@ class _ChartBase(QtWidgets.QWidget):
         self._theme = "light"
         self._large = False
         self._scenario: Any = None
-        self._history: list[dict] = []
+        self._history: list[TurnIndicators] = []
         self._layout = QtWidgets.QVBoxLayout(self)
         self._layout.setContentsMargins(4, 4, 4, 4)
         self._layout.setSpacing(2)
@@ -175,7 +177,7 @@ class _ChartBase(QtWidgets.QWidget):
         self._restyle()
         self._redraw()
 
-    def update_history(self, scenario: Any, history: Sequence[dict]) -> None:
+    def update_history(self, scenario: Any, history: Sequence[TurnIndicators]) -> None:
         self._scenario = scenario
         self._history = list(history)
         self._on_new_data()
@@ -405,7 +407,7 @@ class PriceChart(_LineChart):
             base = float(stage.price.value) or math.nan
             ys = [base]
             for ind in self._history:
-                ys.append(_num(ind.get("prices", {}).get(material.id, {}).get(stage.id)))
+                ys.append(_num(ind.world_price_usd_per_kg.get(material.id, {}).get(stage.id)))
             if mode == "index":
                 ys = [100.0 * y / base for y in ys]
             if self.log_check.isChecked():
@@ -460,7 +462,7 @@ class DependencyChart(_LineChart):
     def _on_new_data(self) -> None:
         origins: list[str] = []
         for ind in self._history:
-            for shares in ind.get("dependency", {}).values():
+            for shares in ind.dependency_share_all_materials_by_value.values():
                 for origin in shares:
                     if origin not in origins:
                         origins.append(origin)
@@ -485,14 +487,14 @@ class DependencyChart(_LineChart):
         turns = turn_numbers(self._history)
         actors = []
         for ind in self._history:
-            for actor in ind.get("dependency", {}):
+            for actor in ind.dependency_share_all_materials_by_value:
                 if actor not in actors and actor != origin:
                     actors.append(actor)
         order = {a.id: i for i, a in enumerate(getattr(scenario, "actors", ()))}
         actors.sort(key=lambda a: order.get(a, 10**6))
         per_actor = {
-            a: [100.0 * _num(ind.get("dependency", {}).get(a, {}).get(origin, math.nan))
-                for ind in self._history]
+            a: [100.0 * _num(ind.dependency_share_all_materials_by_value.get(a, {})
+                             .get(origin, math.nan)) for ind in self._history]
             for a in actors
         }
         if self.group_combo.currentData() != "bloc" or scenario is None:
@@ -530,18 +532,23 @@ class ScoreChart(_LineChart):
 
     title_text = "Team scores"
     y_label = "Score (points)"
-    key = "scores"
+
+    @staticmethod
+    def values(ind: TurnIndicators) -> dict[str, float]:
+        """The value plotted per team in one turn."""
+        return {team: score.total for team, score in ind.scores.items()}
 
     def _series_data(self) -> list[tuple[str, list[float], list[float]]]:
         turns = turn_numbers(self._history)
         teams: list[str] = [t.id for t in getattr(self._scenario, "teams", ())]
-        for ind in self._history:
-            for team in ind.get(self.key, {}):
+        per_turn = [self.values(ind) for ind in self._history]
+        for values in per_turn:
+            for team in values:
                 if team not in teams:
                     teams.append(team)
         out = []
         for team in teams:
-            ys = [_num(ind.get(self.key, {}).get(team, math.nan)) for ind in self._history]
+            ys = [_num(values.get(team, math.nan)) for values in per_turn]
             if all(y != y for y in ys):
                 continue
             out.append((_team_name(self._scenario, team), turns, ys))
@@ -553,7 +560,10 @@ class BudgetChart(ScoreChart):
 
     title_text = "Budgets"
     y_label = "Budget left (USD m)"
-    key = "budget"
+
+    @staticmethod
+    def values(ind: TurnIndicators) -> dict[str, float]:
+        return dict(ind.budget_usd_m)
 
 
 # --------------------------------------------------------------------------- heat map
@@ -775,7 +785,7 @@ class SupplyMetHeatmap(_ChartBase):
         cols: list[str] = []
         values: list[list[float]] = []
         if turn in turns:
-            data = self._history[turns.index(turn)].get("supply_met", {})
+            data = self._history[turns.index(turn)].supply_met_share
             actor_order = [a.id for a in getattr(scenario, "actors", ())]
             actor_ids = [a for a in actor_order if a in data]
             actor_ids += [a for a in data if a not in actor_ids]
@@ -886,7 +896,7 @@ class DebriefCharts(QtWidgets.QWidget):
         if self._tabs is not None:
             self._tabs.setCurrentWidget(getattr(self, name))
 
-    def update_history(self, scenario: Any, history: Sequence[dict]) -> None:
+    def update_history(self, scenario: Any, history: Sequence[TurnIndicators]) -> None:
         history = list(history)
         for chart in self.charts():
             chart.update_history(scenario, history)

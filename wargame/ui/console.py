@@ -8,6 +8,7 @@ facilitator) and in the debrief (to everyone).
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -29,6 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from wargame.ui.team_screen import describe_order
+
+if TYPE_CHECKING:  # the engine is imported when a session opens, not at start-up
+    from wargame.engine.results import TurnIndicators
 
 TAB_BRIEFING, TAB_ORDERS, TAB_ADJUDICATION, TAB_DEBRIEF, TAB_NOTES = range(5)
 PHASE_TAB = {"briefing": TAB_BRIEFING, "orders": TAB_ORDERS,
@@ -68,14 +72,14 @@ def fmt_number(value) -> str:
     return f"{value:,.3g}"
 
 
-def headline_html(scenario, indicators: dict | None, turn: int) -> str:
-    """Public headline indicators: the final-stage price of each material against its
+def headline_html(scenario, indicators: TurnIndicators | None, turn: int) -> str:
+    """Public headline indicators: the final-stage world price of each material against its
     baseline, the worst-served sector of each played actor, and each team's score and
     budget. Safe for the projector (only public, committed numbers)."""
-    if not indicators:
+    if indicators is None:
         return "<p>No turn has been played yet: the world is at its baseline.</p>"
     parts = []
-    prices = indicators.get("prices", {})
+    prices = indicators.world_price_usd_per_kg
     if prices:
         parts.append("<h4>Prices of finished products</h4><table cellspacing='4'>"
                      "<tr><th align='left'>Material</th><th align='right'>USD/kg</th>"
@@ -86,40 +90,34 @@ def headline_html(scenario, indicators: dict | None, turn: int) -> str:
             if stage.id not in stages:
                 continue
             base = float(stage.price.value)
-            now = float(stages[stage.id])
+            now = stages[stage.id]
             change = (now / base - 1) * 100 if base else 0.0
             parts.append(f"<tr><td>{esc(material.name)}</td><td align='right'>"
                          f"{fmt_number(now)}</td><td align='right'>{change:+.0f}%</td></tr>")
         parts.append("</table>")
-    supply = indicators.get("supply_met", {})
+    supply = indicators.supply_met_share
     played = [a for a in scenario.actors if a.team]
     if supply and played:
         parts.append("<h4>Supply met: worst-served sector</h4><table cellspacing='4'>")
         for actor in played:
-            sectors = supply.get(actor.id) or {}
-            values = []
-            for sector_id, share in sectors.items():
-                try:
-                    values.append((float(share), sector_id))
-                except (TypeError, ValueError):
-                    continue
-            if not values:
+            sectors = supply.get(actor.id)
+            if not sectors:
                 continue
-            share, sector_id = min(values)
+            share, sector_id = min((share, sector_id) for sector_id, share in sectors.items())
             label = scenario.sector(sector_id).name if sector_id in scenario.sector_index \
                 else sector_id
             parts.append(f"<tr><td>{esc(actor.name)}</td><td>{esc(label)}</td>"
                          f"<td align='right'>{share * 100:.0f}%</td></tr>")
         parts.append("</table>")
-    scores = indicators.get("scores", {})
-    budget = indicators.get("budget", {})
+    scores, budget = indicators.scores, indicators.budget_usd_m
     if scores or budget:
         parts.append("<h4>Teams</h4><table cellspacing='4'><tr><th align='left'>Team</th>"
                      "<th align='right'>Score</th><th align='right'>Budget (USD m)</th></tr>")
         for team in scenario.teams:
+            score = scores.get(team.id)
             parts.append(f"<tr><td>{esc(team.name)}</td><td align='right'>"
-                         f"{fmt_number(scores.get(team.id, ''))}</td><td align='right'>"
-                         f"{fmt_number(budget.get(team.id, ''))}</td></tr>")
+                         f"{fmt_number(score.total) if score is not None else ''}</td>"
+                         f"<td align='right'>{fmt_number(budget.get(team.id, ''))}</td></tr>")
         parts.append("</table>")
     return "".join(parts)
 

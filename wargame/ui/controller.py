@@ -13,7 +13,6 @@ facilitator's proposal (outcomes of the resolved turn) exists only in adjudicati
 """
 from __future__ import annotations
 
-import dataclasses
 import html
 import logging
 from pathlib import Path
@@ -56,16 +55,6 @@ def team_label(scenario, team: str) -> str:
     if team in scenario.team_index:
         return scenario.team(team).name
     return "White cell" if team == "facilitator" else team
-
-
-def _as_dict(obj: Any) -> dict:
-    if isinstance(obj, dict):
-        return obj
-    if hasattr(obj, "to_dict"):
-        return obj.to_dict()
-    if dataclasses.is_dataclass(obj):
-        return dataclasses.asdict(obj)
-    return dict(vars(obj))
 
 
 class _Signals(QObject):
@@ -241,13 +230,10 @@ class ExerciseController(QObject):
         return [f"Turn {e.turn} ({e.payload.get('phase', '')}): {e.payload.get('text', '')}"
                 for e in self.exercise.notes()]
 
-    def indicators_history(self) -> list[dict]:
-        out = []
-        for turn, indicators in self.exercise.indicators():
-            item = dict(indicators)
-            item.setdefault("turn", turn)
-            out.append(item)
-        return out
+    def indicators_history(self) -> list:
+        """The engine's typed ``TurnIndicators`` of every committed turn, oldest first (read
+        back from the store and validated there: ``Exercise.indicators``)."""
+        return [indicators for _turn, indicators in self.exercise.indicators()]
 
     def rewind_targets(self) -> list[int]:
         return list(range(1, self.exercise.state.turn + 1))
@@ -292,16 +278,13 @@ class ExerciseController(QObject):
         self._emit_phase()
 
     def team_context(self, team: str) -> dict:
-        """What the team's own screen shows: its money and its fog-of-war view."""
+        """What the team's own screen shows: its money, its fog-of-war view (the engine's
+        typed ``TeamView``) and the session's last turn (for 'arrives after the end')."""
         state = self.exercise.state
         index = self.scenario.team_index[team]
-        view = self.exercise.team_view(team)
-        try:
-            view_dict = _as_dict(view)
-        except Exception:  # noqa: BLE001
-            view_dict = {}
         return {"budget": float(state.budget[index]),
-                "capital": float(state.political_capital[index]), "view": view_dict}
+                "capital": float(state.political_capital[index]),
+                "view": self.exercise.team_view(team), "last_turn": self.turn_limit}
 
     def validate(self, team: str, entry: dict, already: list[dict]) -> list[str]:
         from wargame.engine import Order, validate_order
@@ -372,10 +355,12 @@ class ExerciseController(QObject):
         result = self.exercise.proposed
         if result is None or self.phase != "adjudication":
             return {"outcomes": [], "orders": {}, "explanations": []}
-        outcomes = [_as_dict(o) for o in result.outcomes]
+        outcomes = [o.model_dump(mode="json") for o in result.outcomes]
         orders = {o.id: o.to_dict() for o in self.exercise.current_inputs().orders}
+        # the facilitator sees every explanation; those naming a covert move are marked
         return {"outcomes": outcomes, "orders": orders,
-                "explanations": list(result.explanations)}
+                "explanations": [e.text if e.public else f"{e.text} [covert: not for the room]"
+                                 for e in result.explanations]}
 
     def override(self, order_id: str, status: str, reason: str) -> None:
         from wargame import engine
@@ -474,6 +459,9 @@ class ExerciseController(QObject):
         overrides = [f"{e.payload.get('order_id')}: {e.payload.get('status')} — "
                      f"{e.payload.get('reason')}" for e in self.exercise.overrides_log()
                      if e.turn == turn]
-        return {"turn": turn, "orders": orders, "explanations":
-                list(result.get("explanations", [])), "injects": injects,
-                "overrides": overrides}
+        from wargame.engine import Explanation
+
+        explanations = [Explanation.model_validate(e) for e in result.get("explanations", [])]
+        return {"turn": turn, "orders": orders,
+                "explanations": [e.text for e in explanations if e.public],
+                "injects": injects, "overrides": overrides}

@@ -4,7 +4,7 @@ Usage::
 
     from wargame.ui.flowmap import FlowMapWidget
     fmap = FlowMapWidget()
-    fmap.set_data(scenario, result.indicators, previous_indicators)   # previous may be None
+    fmap.set_data(scenario, result.indicators, previous)   # TurnIndicators; previous may be None
     fmap.set_selection("ree", "magnet")          # or let the user pick in the combo boxes
     fmap.actorClicked.connect(lambda actor_id: ...)
     fmap.flowClicked.connect(lambda exporter, importer: ...)
@@ -17,12 +17,13 @@ Drawn with QPainter on a plain widget (no pyqtgraph, so it is cheap to create):
   the outline file is missing a clean schematic (graticule only) is drawn instead;
 - actors as labelled circles at ``Actor.position`` (lon, lat); actors left at (0, 0) are
   treated as "no position" and lined up along the bottom edge;
-- flows from ``indicators["flows"][material][stage]`` = ``[[exporter, importer, tonnes,
-  status], ...]`` as curved arrows: width ~ sqrt(tonnes), colour *and* dash pattern by
-  restriction status (open solid, slowed dashed, frozen dotted, banned dash-dot), so status is
-  never shown by colour alone;
-- with ``previous_indicators``: "+12 %" / "−40 %" / "new" labels on each flow and grey
-  dotted ghost arrows for flows that stopped since last turn;
+- flows from the engine's ``TurnIndicators.flows`` (``FlowRow``: exporter, importer,
+  material, stage, tonnes per turn, status) as curved arrows: width ~ sqrt(tonnes per
+  turn), colour *and* dash pattern by restriction status (open solid, slowed dashed, frozen
+  dotted, banned dash-dot), so status is never shown by colour alone. Every tonnage on the
+  map is tonnes moved IN THE TURN (``FlowRow.tonnes_per_turn``) and says so;
+- with ``previous``: "+12 %" / "−40 %" / "new" labels on each flow and grey dotted ghost
+  arrows for flows that stopped since last turn;
 - a legend, and a details panel that shows a clicked actor's or flow's numbers with the
   baseline figures' sources (``Figure.source`` -> ``scenario.sources[key]``).
 
@@ -36,11 +37,14 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wargame.resources import world_outline_path
 from wargame.ui import palette
 from wargame.ui._qt import QtCore, QtGui, QtWidgets
+
+if TYPE_CHECKING:  # the engine is imported when a session opens, not at start-up
+    from wargame.engine.results import TurnIndicators
 
 Qt = QtCore.Qt
 
@@ -139,9 +143,9 @@ class DrawnFlow:
 
     exporter: str
     importer: str
-    tonnes: float
+    tonnes: float  # tonnes moved this turn
     status: str
-    previous: float | None  # tonnes last turn (None = no previous data or no flow)
+    previous: float | None  # tonnes moved last turn (None = no previous data or no flow)
     ghost: bool  # True = flowed last turn, not any more
     pen_style: Qt.PenStyle
     colour: str
@@ -170,8 +174,8 @@ class MapCanvas(QtWidgets.QWidget):
         self._large = False
         self.world_file = str(WORLD_FILE)
         self.scenario: Any = None
-        self.indicators: dict = {}
-        self.previous: dict | None = None
+        self.indicators: TurnIndicators | None = None
+        self.previous: TurnIndicators | None = None
         self.material: str | None = None
         self.stage: str | None = None
         self.selected_actor: str | None = None
@@ -258,19 +262,12 @@ class MapCanvas(QtWidgets.QWidget):
         return list(self._flows)
 
     # -- data
-    def _flow_rows(self, indicators: dict | None) -> list[tuple[str, str, float, str]]:
-        if not indicators or self.material is None or self.stage is None:
+    def _flow_rows(self, indicators: TurnIndicators | None) -> list[tuple[str, str, float, str]]:
+        """(exporter, importer, tonnes moved in the turn, status) of the selection."""
+        if indicators is None or self.material is None or self.stage is None:
             return []
-        rows = indicators.get("flows", {}).get(self.material, {}).get(self.stage, [])
-        out = []
-        for row in rows:
-            try:
-                exporter, importer, tonnes, status = row[0], row[1], float(row[2]), str(row[3])
-            except (IndexError, TypeError, ValueError):
-                continue
-            if exporter != importer:
-                out.append((exporter, importer, tonnes, status))
-        return out
+        return [(row.exporter, row.importer, row.tonnes_per_turn, str(row.status))
+                for row in indicators.flows_at(self.material, self.stage)]
 
     def _compute_flows(self) -> None:
         colours = palette.chart_colours(self._theme)
@@ -674,8 +671,8 @@ class FlowMapWidget(QtWidgets.QWidget):
         self._large = False
         self._theme = "light"
         self.scenario: Any = None
-        self.indicators: dict = {}
-        self.previous: dict | None = None
+        self.indicators: TurnIndicators | None = None
+        self.previous: TurnIndicators | None = None
 
         self.material_combo = QtWidgets.QComboBox()
         self.material_combo.setAccessibleName("Material shown on the map")
@@ -753,13 +750,14 @@ class FlowMapWidget(QtWidgets.QWidget):
         QtCore.QTimer.singleShot(0, self._fit_split)
 
     # -- public API
-    def set_data(self, scenario: Any, indicators: dict | None,
-                 previous_indicators: dict | None = None) -> None:
-        """Show one turn's flows; ``previous_indicators`` adds change labels and ghosts."""
+    def set_data(self, scenario: Any, indicators: TurnIndicators | None,
+                 previous: TurnIndicators | None = None) -> None:
+        """Show one turn's flows; ``previous`` (the turn before) adds change labels and
+        ghosts."""
         new_scenario = scenario is not self.scenario
         self.scenario = scenario
-        self.indicators = dict(indicators or {})
-        self.previous = previous_indicators
+        self.indicators = indicators
+        self.previous = previous
         if new_scenario:
             material, stage = self.canvas.material, self.canvas.stage
             self.material_combo.blockSignals(True)
@@ -813,8 +811,8 @@ class FlowMapWidget(QtWidgets.QWidget):
         best = None
         for m in self.scenario.materials:
             for st in m.stages:
-                rows = self.indicators.get("flows", {}).get(m.id, {}).get(st.id, [])
-                total = sum(float(r[2]) for r in rows if len(r) >= 3)
+                rows = self.indicators.flows_at(m.id, st.id) if self.indicators else []
+                total = sum(r.tonnes_per_turn for r in rows)
                 if rows and (best is None or total > best[0]):
                     best = (total, m.id, st.id)
             if best is not None:
@@ -835,9 +833,8 @@ class FlowMapWidget(QtWidgets.QWidget):
         for st in material.stages:
             self.stage_combo.addItem(st.name, st.id)
         if stage is None or self.stage_combo.findData(stage) < 0:
-            flows = self.indicators.get("flows", {}).get(material_id, {})
-            totals = {st.id: sum(float(r[2]) for r in flows.get(st.id, []) if len(r) >= 3)
-                      for st in material.stages}
+            totals = {st.id: sum(r.tonnes_per_turn for r in self.indicators.flows_at(
+                material_id, st.id)) if self.indicators else 0.0 for st in material.stages}
             stage = max(material.stages, key=lambda st: (totals[st.id] > 0, totals[st.id],
                                                          -material.stage_index(st.id))).id
         self.stage_combo.setCurrentIndex(self.stage_combo.findData(stage))
@@ -856,7 +853,7 @@ class FlowMapWidget(QtWidgets.QWidget):
         c = self.canvas
         c.scenario, c.indicators, c.previous = self.scenario, self.indicators, self.previous
         c.material, c.stage = self.material_combo.currentData(), self.stage_combo.currentData()
-        turn = self.indicators.get("turn")
+        turn = self.indicators.turn if self.indicators is not None else None
         parts = [self.material_combo.currentText(), self.stage_combo.currentText()]
         if turn is not None:
             parts.append(f"turn {turn}")
@@ -870,7 +867,7 @@ class FlowMapWidget(QtWidgets.QWidget):
         if not flows:
             return f"{self.canvas.caption}: no cross-border flows"
         parts = [f"{self.canvas._actor_label(f.exporter)} to {self.canvas._actor_label(f.importer)}"
-                 f" {_fmt_tonnes(f.tonnes)} {f.status}" for f in flows]
+                 f" {_fmt_tonnes(f.tonnes)} this turn, {f.status}" for f in flows]
         return f"{self.canvas.caption}: " + "; ".join(parts)
 
     def _on_actor_clicked(self, actor_id: str) -> None:
@@ -897,7 +894,7 @@ class FlowMapWidget(QtWidgets.QWidget):
         label = self.canvas._actor_label
         rows = "".join(
             f"<tr><td>{html.escape(label(f.exporter))} → {html.escape(label(f.importer))}"
-            f"</td><td align='right'>{_fmt_tonnes(f.tonnes)}</td><td>"
+            f"</td><td align='right'>{_fmt_tonnes(f.tonnes)} this turn</td><td>"
             f"{html.escape(palette.STATUS_LABELS.get(f.status, f.status))}"
             + (f" ({html.escape(f.change_label)})" if f.change_label else "")
             + "</td></tr>" for f in flows[:8])
@@ -946,30 +943,31 @@ class FlowMapWidget(QtWidgets.QWidget):
         flows = [f for f in self.canvas._flows if not f.ghost]
         exports = sum(f.tonnes for f in flows if f.exporter == actor_id)
         imports = sum(f.tonnes for f in flows if f.importer == actor_id)
-        turn = ind.get("turn")
-        out.append(f"<h4>This turn{f' ({turn})' if turn is not None else ''}</h4><ul>")
-        out.append(f"<li>{html.escape(self.canvas.caption.split(' · turn')[0])}: exports "
-                   f"{_fmt_tonnes(exports)}, imports {_fmt_tonnes(imports)}</li>")
-        for key, name, unit in (("import_bill", "Import bill", "USD m"),
-                                ("revenue", "Revenue", "USD m")):
-            value = ind.get(key, {}).get(actor_id)
-            if value is not None:
-                out.append(f"<li>{name}: {float(value):,.0f} {unit}</li>")
-        stock = ind.get("stocks", {}).get(actor_id, {}).get(material)
-        if stock is not None:
-            out.append(f"<li>Stocks of this material: {_fmt_tonnes(float(stock))}</li>")
-        met = ind.get("supply_met", {}).get(actor_id, {})
-        if met:
-            parts = []
-            for sector_id, v in met.items():
-                name = sc.sector(sector_id).name if sector_id in sc.sector_index else sector_id
-                parts.append(f"{html.escape(name)} {100 * float(v):.0f} %")
-            out.append(f"<li>Demand met: {', '.join(parts)}</li>")
-        dep = ind.get("dependency", {}).get(actor_id, {})
-        if dep:
-            top = sorted(dep.items(), key=lambda kv: -float(kv[1]))[:3]
-            out.append("<li>Supply by origin: " + ", ".join(
-                f"{html.escape(label(o))} {100 * float(v):.0f} %" for o, v in top) + "</li>")
+        if ind is not None:
+            out.append(f"<h4>This turn ({ind.turn})</h4><ul>")
+            out.append(f"<li>{html.escape(self.canvas.caption.split(' · turn')[0])}: exports "
+                       f"{_fmt_tonnes(exports)}, imports {_fmt_tonnes(imports)} this turn</li>")
+            for values, name in ((ind.import_bill_usd_m_per_turn, "Import bill"),
+                                 (ind.revenue_usd_m_per_turn, "Revenue")):
+                if actor_id in values:
+                    out.append(f"<li>{name}: {values[actor_id]:,.0f} USD m this turn</li>")
+            stock = ind.stocks_tonnes.get(actor_id, {}).get(material)
+            if stock is not None:
+                out.append(f"<li>Stocks of this material: {_fmt_tonnes(stock)}</li>")
+            met = ind.supply_met_share.get(actor_id, {})
+            if met:
+                parts = []
+                for sector_id, v in met.items():
+                    name = sc.sector(sector_id).name if sector_id in sc.sector_index else sector_id
+                    parts.append(f"{html.escape(name)} {100 * v:.0f} %")
+                out.append(f"<li>Demand met: {', '.join(parts)}</li>")
+            dep = ind.dependency_share_by_material.get(material, {}).get(actor_id, {})
+            if dep:
+                top = sorted(dep.items(), key=lambda kv: -kv[1])[:3]
+                out.append("<li>Supply of this material by origin (where refined): " + ", ".join(
+                    f"{html.escape(label(o))} {100 * v:.0f} %" for o, v in top) + "</li>")
+        else:
+            out.append("<ul>")
         out.append("</ul><h4>Baseline (scenario, per year)</h4><ul>")
         any_base = False
         for cap in sc.capacities:

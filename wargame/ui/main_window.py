@@ -555,7 +555,8 @@ class MainWindow(QMainWindow):
         context = ctl.team_context(who)
         self.team_screen.open_for(
             ctl.scenario, who, ctl.turn, context["budget"], context["capital"],
-            context["view"], lambda entry, already, t=who: ctl.validate(t, entry, already))
+            context["view"], lambda entry, already, t=who: ctl.validate(t, entry, already),
+            last_turn=context["last_turn"])
         self.stack.setCurrentWidget(self.team_screen)
         self._update_actions()
 

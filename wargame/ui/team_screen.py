@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QUndoStack
@@ -36,6 +36,10 @@ from PySide6.QtWidgets import (
 )
 
 from wargame.ui.draft_commands import AddOrderCommand, DraftModel, RemoveOrderCommand
+
+if TYPE_CHECKING:  # the engine is imported when a session opens, not at start-up
+    from wargame.engine.measures import PipelineEntry
+    from wargame.engine.view import TeamView
 
 BIG = 1e12
 # the same in light and dark palettes: white on vermillion reads at 4.5:1
@@ -349,8 +353,9 @@ class TeamScreen(MovePicker, QWidget):
     # ---- lifecycle
 
     def open_for(self, scenario, team_id: str, turn: int, budget: float, capital: float,
-                 view: dict | None, validate: Callable[[dict, list[dict]], list[str]] | None
-                 ) -> None:
+                 view: TeamView | None,
+                 validate: Callable[[dict, list[dict]], list[str]] | None,
+                 last_turn: int | None = None) -> None:
         self.clear()
         self.scenario, self.team_id = scenario, team_id
         self.budget, self.capital = float(budget), float(capital)
@@ -361,7 +366,7 @@ class TeamScreen(MovePicker, QWidget):
                                             team.budget, "USD m") + "\n" +
                               _baseline_tip(scenario, "Political capital at the start",
                                             team.political_capital, ""))
-        self.situation.setHtml(render_team_view(scenario, team, view))
+        self.situation.setHtml(render_team_view(scenario, team, view, last_turn))
         for move in scenario.moves:
             if move.allowed_for(team_id):
                 item = QListWidgetItem(f"{move.name}  [{move.category}]")
@@ -552,9 +557,23 @@ def _label(scenario, kind: str, key: str) -> str:
     return str(key)
 
 
-def render_team_view(scenario, team, view: dict | None) -> str:
-    """HTML of a team's own view (the engine's ``team_view``): briefing, objectives, its own
-    indicators, what is public about the world, measures in force and its pipeline."""
+def pipeline_line(scenario, entry: PipelineEntry, last_turn: int | None) -> str:
+    """'Washington's Build capacity: 3,000 t/yr of Gallium (Refined gallium) in Japan,
+    arrives turn 7' (or 'after the exercise ends' when it is due after the last turn)."""
+    material = scenario.material(entry.material)
+    stage = material.stages[material.stage_index(entry.stage)].name
+    when = ("after the exercise ends" if last_turn is not None and entry.due_turn > last_turn
+            else f"arrives turn {entry.due_turn}")
+    kind = "recycling capacity" if entry.recycled else "capacity"
+    return (f"{entry.label}: {_fmt(entry.tonnes_per_year)} t/yr of {kind} for "
+            f"{material.name} ({stage}) in {_label(scenario, 'actor', entry.actor)}, {when}")
+
+
+def render_team_view(scenario, team, view: TeamView | None, last_turn: int | None = None
+                     ) -> str:
+    """HTML of a team's own view (the engine's typed ``TeamView``): briefing, objectives,
+    its own indicators, what is public about the world, measures in force and the capacity
+    it is building (``last_turn``: the session's last turn, for 'after the exercise ends')."""
     import html as _html
 
     esc = _html.escape
@@ -569,104 +588,59 @@ def render_team_view(scenario, team, view: dict | None) -> str:
                                                                        else ""))
             parts.append(f"<li>{esc(label)} — weight {obj.weight:g}</li>")
         parts.append("</ul>")
-    if not view:
+    if view is None:
         return "".join(parts)
-    own = view.get("own") or {}
-    if own.get("score") is not None:
-        parts.append(f"<p><b>Score:</b> {_fmt(own['score'])}</p>")
-    supply = own.get("supply_met") or {}
-    if supply:
-        parts.append("<p><b>Your supply met</b></p><ul>")
-        for actor, sectors in supply.items():
-            cells = ", ".join(f"{esc(_label(scenario, 'sector', k))} {_pct(v)}"
-                              for k, v in (sectors or {}).items())
-            parts.append(f"<li>{esc(_label(scenario, 'actor', actor))}: {cells}</li>")
-        parts.append("</ul>")
-    dependency = own.get("dependency") or {}
-    if dependency:
-        parts.append("<p><b>Your dependency by origin</b></p><ul>")
-        for actor, origins in dependency.items():
-            if isinstance(origins, dict):
-                flat = {}
-                for k, v in origins.items():
-                    flat[k] = v if not isinstance(v, dict) else None
+    own = view.own
+    if own is not None:
+        if own.score is not None:
+            parts.append(f"<p><b>Score:</b> {_fmt(own.score.total)}</p>")
+        if own.supply_met_share:
+            parts.append("<p><b>Your supply met</b></p><ul>")
+            for actor, sectors in own.supply_met_share.items():
+                cells = ", ".join(f"{esc(_label(scenario, 'sector', k))} {_pct(v)}"
+                                  for k, v in sectors.items())
+                parts.append(f"<li>{esc(_label(scenario, 'actor', actor))}: {cells}</li>")
+            parts.append("</ul>")
+        if own.dependency_share_all_materials_by_value:
+            parts.append("<p><b>Your dependency by origin</b> (all materials, by value)</p><ul>")
+            for actor, origins in own.dependency_share_all_materials_by_value.items():
                 cells = ", ".join(f"{esc(_label(scenario, 'actor', k))} {_pct(v)}"
-                                  for k, v in flat.items() if v is not None)
+                                  for k, v in origins.items())
                 if cells:
                     parts.append(f"<li>{esc(_label(scenario, 'actor', actor))}: {cells}</li>")
-        parts.append("</ul>")
-    for key, title, unit in (("import_bill", "Import bill", "USD m"),
-                             ("revenue", "Revenue", "USD m")):
-        values = own.get(key) or {}
-        cells = [f"{esc(_label(scenario, 'actor', a))} {_fmt(v)} {unit}"
-                 for a, v in values.items() if not isinstance(v, dict)]
-        if cells:
-            parts.append(f"<p><b>{title}:</b> {', '.join(cells)}</p>")
-    stocks = own.get("stocks") or {}
-    if stocks:
-        cells = []
-        for actor, materials in stocks.items():
-            for material, tonnes in (materials or {}).items():
-                if not isinstance(tonnes, dict):
-                    cells.append(f"{esc(_label(scenario, 'material', material))} "
-                                 f"{_fmt(tonnes)} t")
+            parts.append("</ul>")
+        for values, title in ((own.import_bill_usd_m_per_turn, "Import bill"),
+                              (own.revenue_usd_m_per_turn, "Revenue")):
+            cells = [f"{esc(_label(scenario, 'actor', a))} {_fmt(v)} USD m"
+                     for a, v in values.items()]
+            if cells:
+                parts.append(f"<p><b>{title} last turn:</b> {', '.join(cells)}</p>")
+        cells = [f"{esc(_label(scenario, 'material', material))} {_fmt(tonnes)} t"
+                 for materials in own.stocks_tonnes.values()
+                 for material, tonnes in materials.items()]
         if cells:
             parts.append(f"<p><b>Your stocks:</b> {', '.join(cells)}</p>")
-    public = view.get("public") or {}
-    prices = public.get("prices") or {}
-    if prices:
+    public = view.public
+    if public is not None and public.world_price_usd_per_kg:
         parts.append("<p><b>World prices (public, USD/kg)</b></p><ul>")
-        for material, stages in prices.items():
-            if not isinstance(stages, dict):
-                continue
-            cells = ", ".join(f"{esc(str(k))} {_fmt(v)}" for k, v in stages.items()
-                              if not isinstance(v, dict))
+        for material, stages in public.world_price_usd_per_kg.items():
+            cells = ", ".join(f"{esc(str(k))} {_fmt(v)}" for k, v in stages.items())
             parts.append(f"<li>{esc(_label(scenario, 'material', material))}: {cells}</li>")
         parts.append("</ul>")
-    measures = view.get("measures") or []
-    if measures:
+    if view.measures:
         parts.append("<p><b>Measures in force</b></p><ul>")
-        for m in measures[:20]:
-            mine = " (yours)" if m.get("own") else ""
-            parts.append(f"<li>{esc(str(m.get('label', '')))}{mine}</li>")
+        for m in view.measures[:20]:
+            mine = " (yours)" if m.own else ""
+            parts.append(f"<li>{esc(m.label)}{mine}</li>")
         parts.append("</ul>")
-    pipeline = view.get("pipeline") or []
-    if pipeline:
+    if view.pipeline:
         parts.append("<p><b>Capacity being built</b></p><ul>")
-        for entry in pipeline[:20]:
-            what = entry.get("label") or (f"{entry.get('material', '')} "
-                                          f"{entry.get('stage', '')}")
-            tonnes = entry.get("tonnes_per_year") or entry.get("tonnes")
-            due = entry.get("arrives") or entry.get("turn") or entry.get("due")
-            parts.append(f"<li>{esc(str(what))}"
-                         + (f": {_fmt(tonnes)} t/yr" if tonnes is not None else "")
-                         + (f", due turn {esc(str(due))}" if due is not None else "")
-                         + "</li>")
+        for entry in view.pipeline[:20]:
+            parts.append(f"<li>{esc(pipeline_line(scenario, entry, last_turn))}</li>")
         parts.append("</ul>")
-    if len(parts) <= 3 and not view.get("own"):
+    if own is None:
         parts.append("<p>No turn has been played yet: the world is at its baseline.</p>")
     return "".join(parts)
-
-
-def _render_dict(data: Any, depth: int) -> str:
-    if isinstance(data, dict):
-        if depth >= 3 or all(not isinstance(v, (dict, list)) for v in data.values()):
-            rows = "".join(f"<tr><td>{str(k).replace('_', ' ')}</td><td align='right'>{_fmt(v)}"
-                           "</td></tr>" for k, v in list(data.items())[:40])
-            return f"<table cellspacing='2'>{rows}</table>"
-        out = []
-        for key, value in data.items():
-            if key in ("team",):
-                continue
-            tag = "h4" if depth == 0 else "p"
-            out.append(f"<{tag}><b>{str(key).replace('_', ' ').capitalize()}</b></{tag}>")
-            out.append(_render_dict(value, depth + 1))
-        return "".join(out)
-    if isinstance(data, list):
-        items = "".join(f"<li>{_render_dict(v, depth + 1) if isinstance(v, (dict, list)) else _fmt(v)}</li>"
-                        for v in data[:30])
-        return f"<ul>{items}</ul>"
-    return f"<p>{_fmt(data)}</p>"
 
 
 def entries_json(entries: list[dict]) -> str:

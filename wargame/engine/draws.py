@@ -1,0 +1,119 @@
+"""Every random draw of a turn: where its randomness comes from, what keys it, and the typed
+record kept of it.
+
+The state's PCG64 stream gives one 63-bit *turn seed* per turn (``turn_seed``), whatever the
+orders. Every draw of the turn is then keyed by the turn seed and a stable identity of what
+draws (``keyed_rng``):
+
+- the licence approvals of an export restriction: ``<measure id>:licence``
+  (of an extraterritorial rule: ``<measure id>:extraterritorial``);
+- whether a pending investment slips a turn: ``<pipeline entry id>:delay``;
+- whether a random inject of the deck fires: ``inject:<inject id>``.
+
+Measure ids come from the order id and effect index, the inject id and turn, or the standing
+order's index (``planning.py``), never from a counter. So (a) setting one order aside changes
+only the draws keyed on that order, (b) the order in which orders are given changes nothing,
+and (c) leave-one-out explanations see exactly the same draws as the turn itself (common
+random numbers).
+
+Nothing here holds a shared generator: each call builds its own from the key, so turns may be
+resolved on any thread.
+"""
+from __future__ import annotations
+
+import zlib
+from functools import lru_cache
+from typing import Annotated, Any, Literal, Union
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+
+def turn_seed(rng_state: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """The turn's seed (the next 63 bits of the state's PCG64 stream) and the advanced
+    stream state. A local bit generator each time: nothing is shared between threads."""
+    bits = np.random.PCG64(0)
+    bits.state = rng_state
+    seed = int(bits.random_raw()) >> 1
+    return seed, bits.state
+
+
+def initial_rng_state(seed: int) -> dict[str, Any]:
+    """The PCG64 state a new game starts from."""
+    return np.random.PCG64(int(seed)).state
+
+
+def keyed_rng(turn_seed: int, key: str) -> np.random.Generator:
+    """A generator for one (turn, key) pair; the same pair always gives the same draws."""
+    return np.random.Generator(np.random.PCG64([turn_seed, zlib.crc32(key.encode())]))
+
+
+@lru_cache(maxsize=8192)
+def keyed_uniform(turn_seed: int, key: str) -> float:
+    """One uniform draw for (turn, key); cached, since explanations re-run a turn many times."""
+    return float(keyed_rng(turn_seed, key).random())
+
+
+def draw_approvals(rng: np.random.Generator, mean: float, concentration: float,
+                   size: int) -> np.ndarray:
+    """Shares of requested exports licensed: Beta around ``mean`` (0 and 1 are certain)."""
+    if mean <= 0.0:
+        return np.zeros(size)
+    if mean >= 1.0:
+        return np.ones(size)
+    return rng.beta(mean * concentration, (1 - mean) * concentration, size=size)
+
+
+@lru_cache(maxsize=8192)
+def _keyed_approvals(turn_seed: int, key: str, mean: float, concentration: float,
+                     size: int) -> tuple[float, ...]:
+    return tuple(draw_approvals(keyed_rng(turn_seed, key), mean, concentration, size))
+
+
+@lru_cache(maxsize=8192)
+def approval_row(turn_seed: int, key: str, mean: float, concentration: float,
+                 importers: tuple[int, ...], n_actors: int) -> np.ndarray:
+    """The approvals as a row over every actor (1 where the measure does not restrict),
+    read-only, so a restriction is one ``minimum`` on a slice."""
+    row = np.ones(n_actors)
+    if importers:
+        row[list(importers)] = _keyed_approvals(turn_seed, key, mean, concentration,
+                                                len(importers))
+    row.setflags(write=False)
+    return row
+
+
+# ----------------------------------------------------------------- records of the draws
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class LicenceDraw(_Record):
+    """The licence approvals drawn for one export restriction this turn (only restrictions
+    whose level is neither a ban nor fully open draw)."""
+
+    kind: Literal["licence"] = "licence"
+    measure_id: str
+    exporter: str  # actor id
+    material: str  # material id
+    level: str  # restriction level id (or its mean, written as a number)
+    approved_share_by_importer: dict[str, float]  # importer actor id -> share 0..1
+
+
+class DelayDraw(_Record):
+    """Whether one pending investment, due this turn, slipped by a turn."""
+
+    kind: Literal["delay"] = "delay"
+    pipeline_id: str
+    probability: float = Field(ge=0, le=1)
+    slipped: bool
+
+
+Draw = Annotated[Union[LicenceDraw, DelayDraw], Field(discriminator="kind")]
+DRAWS = TypeAdapter(list[Draw])
+
+
+def draws_from_json(raw: Any) -> list[LicenceDraw | DelayDraw]:
+    """Stored draw records back as typed ones (validated)."""
+    return DRAWS.validate_python(raw or [])

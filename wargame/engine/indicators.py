@@ -1,0 +1,305 @@
+"""Indicators and scores of a resolved turn, built from its arrays into ``TurnIndicators``
+(``results.py`` documents every field and unit).
+
+Built with NumPy over whole arrays into plain dicts, then validated in one
+``model_validate`` call (pydantic's core validates a whole turn in a fraction of a
+millisecond, faster than constructing the rows one by one without validation): a
+non-finite or out-of-range number fails loudly here, not in a reader.
+
+Scores
+------
+A team's score is ``sum(weight x raw_value)`` over its objectives, each raw value on a
+scale where 1 means "as good as the baseline":
+
+- ``supply_met``: share of the sector's demand met (0..1; 1 when it has no demand);
+- ``dependency``: value share of the actor's supply from ``origin`` (0..1; weights are
+  negative: less is better);
+- ``price``: final-stage world price / baseline;
+- ``budget``, ``political_capital``: what is left / what the team started with;
+- ``revenue``, ``value_added``, ``import_bill``: this turn's figure / the same figure in a
+  quiet turn 1 (no orders, no deck: ``CompiledRules.quiet_reference``);
+- ``crma``: share of the four CRMA benchmarks met over the actor's materials (0..1).
+
+The breakdown (``TeamScore.terms``) keeps each objective's label, indicator, raw value,
+weight and contribution, so a scoreboard can say why a score moved.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from wargame.engine.baseline import Baseline
+from wargame.engine.flow import EPS, FlowResult
+from wargame.engine.market import market_price
+from wargame.engine.policy import Policy
+from pydantic import TypeAdapter
+
+from wargame.engine.results import FLOW_STATUS_BY_CODE, TeamScore, TurnIndicators
+from wargame.engine.rules import CompiledRules
+from wargame.engine.state import GameState
+from wargame.scenario.model import Objective, Scenario
+
+CRMA_EXTRACTION, CRMA_PROCESSING, CRMA_RECYCLING, CRMA_THIRD_COUNTRY = 0.10, 0.40, 0.25, 0.65
+
+
+# ----------------------------------------------------------------- headline figures
+
+def headline_values(base: Baseline, price: np.ndarray, sector_cap: np.ndarray,
+                    demand: np.ndarray, sector_met: np.ndarray,
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(supply met (A, K), which sectors have demand (A, K), price index (M,)), straight
+    from the arrays without the full indicator set: explanations need them per variant."""
+    has3 = demand > EPS
+    met = np.where(has3, sector_met, np.inf).min(axis=2)
+    met = np.minimum(np.where(np.isfinite(met), met, 1.0), sector_cap)
+    mean_price = market_price(base, price)
+    rows = np.arange(base.n_materials)
+    last = base.stage_count - 1
+    index = mean_price[rows, last] / np.maximum(base.base_price[rows, last], EPS)
+    return met, has3.any(axis=2), index
+
+
+Headlines = dict[tuple[str, str, str], float]  # ("supply", actor, sector) / ("price", material, "")
+
+
+def headline_dict(sc: Scenario, met: np.ndarray, has: np.ndarray,
+                  price_index: np.ndarray) -> Headlines:
+    heads = {("supply", sc.actors[a].id, sc.sectors[k].id): float(met[a, k])
+             for a, k in zip(*np.nonzero(has))}
+    heads.update({("price", mat.id, ""): float(price_index[m])
+                  for m, mat in enumerate(sc.materials)})
+    return heads
+
+
+def last_headlines(sc: Scenario, met: np.ndarray, has: np.ndarray,
+                   price_index: np.ndarray) -> dict[str, Any]:
+    """Headlines kept in the state so the next turn can say what changed (JSON-safe,
+    compact: supply met as an actor x sector table with the pairs that have demand)."""
+    return {"supply_table": np.round(met, 6).tolist(), "has_demand": has.tolist(),
+            "price_index": dict(zip((m.id for m in sc.materials),
+                                    np.round(price_index, 6).tolist()))}
+
+
+def before_headlines(sc: Scenario, last: dict[str, Any]) -> Headlines:
+    """The headlines ``last_headlines`` kept, back as a ``Headlines`` dict."""
+    if not last:
+        return {}
+    heads: Headlines = {}
+    table, has = last.get("supply_table"), last.get("has_demand")
+    if table is not None and has is not None:
+        for a, actor in enumerate(sc.actors):
+            for k, sector in enumerate(sc.sectors):
+                if has[a][k]:
+                    heads[("supply", actor.id, sector.id)] = table[a][k]
+    for material, value in (last.get("price_index") or {}).items():
+        heads[("price", material, "")] = value
+    return heads
+
+
+# ----------------------------------------------------------------- the indicator set
+
+def _by_id(ids: list[str], values: np.ndarray, digits: int) -> dict[str, float]:
+    return dict(zip(ids, np.round(values, digits).tolist()))
+
+
+def _table(rows: list[str], cols: list[str], values: np.ndarray, keep: np.ndarray,
+           digits: int) -> dict[str, dict[str, float]]:
+    """{row: {col: value}} for the cells where ``keep``; rows with no cell are left out."""
+    rounded = np.round(values, digits).tolist()
+    keep_list = keep.tolist()
+    out = {}
+    for r, row in enumerate(rows):
+        cells = {col: rounded[r][c] for c, col in enumerate(cols) if keep_list[r][c]}
+        if cells:
+            out[row] = cells
+    return out
+
+
+def build_indicators(rules: CompiledRules, state: GameState, pol: Policy, flow: FlowResult,
+                     turn: int, reference: TurnIndicators | None = None) -> TurnIndicators:
+    """The turn's indicators from the state at its end and its policy and flow; with a
+    ``reference`` (the quiet turn) the scores too."""
+    sc, base = rules.scenario, rules.baseline
+    A, M = base.n_actors, base.n_materials
+    actors = [a.id for a in sc.actors]
+    materials = [m.id for m in sc.materials]
+    sectors = [k.id for k in sc.sectors]
+    years = base.turn_fraction
+    rows = np.arange(M)
+    last = base.stage_count - 1
+    not_self = 1.0 - np.eye(A)
+
+    # supply met per sector (the worst material), shortfall as an annual rate
+    demand = flow.sector_demand  # (A, K, M)
+    has = demand > EPS
+    has_any = has.any(axis=2)
+    met = np.where(has, flow.sector_met, np.inf).min(axis=2)
+    met = np.minimum(np.where(np.isfinite(met), met, 1.0), pol.sector_cap)
+    shortfall = ((1 - flow.sector_met) * demand).sum(axis=2) / years
+    need_last = flow.need[rows, last]  # (M, A)
+    got_last = flow.delivered_use[rows, last]
+    material_met = got_last / np.maximum(need_last, EPS)
+
+    # prices: the world's (importers' use-weighted) and each actor's
+    world = market_price(base, state.price)
+    price_index = world[rows, last] / np.maximum(base.base_price[rows, last], EPS)
+    world_r = np.round(world, 4).tolist()
+    actor_r = np.round(state.price, 4).tolist()
+    world_price: dict[str, dict[str, float]] = {}
+    by_actor: dict[str, dict[str, dict[str, float]]] = {}
+    for m, mat in enumerate(sc.materials):
+        world_price[mat.id] = {st.id: world_r[m][s] for s, st in enumerate(mat.stages)}
+        by_actor[mat.id] = {st.id: dict(zip(actors, actor_r[m][s]))
+                            for s, st in enumerate(mat.stages)}
+
+    # origin of each actor's final-stage supply, valued at baseline prices
+    contrib = np.einsum("mei,meo->mio", flow.flows[rows, last], state.origin[rows, last]) \
+        * base.base_price[rows, last][:, None, None]  # (M, I, O)
+    value = contrib.sum(axis=0)
+    totals = value.sum(axis=1)
+    dep = value / np.maximum(totals, EPS)[:, None]
+    dependency = _table(actors, actors, dep, (dep > 1e-4) & (totals > EPS)[:, None], 6)
+    tot_m = contrib.sum(axis=2)  # (M, I)
+    dep_m = contrib / np.maximum(tot_m, EPS)[:, :, None]
+    keep_m = (dep_m > 1e-3) & (tot_m > EPS)[:, :, None]
+    dependency_by_material = {mat: _table(actors, actors, dep_m[m], keep_m[m], 6)
+                              for m, mat in enumerate(materials)}
+
+    # trade, revenue and value added (USD m per turn: tonnes x USD/kg / 1000)
+    real = base.stage_mask[:, :, None]  # (M, S, 1)
+    cross = flow.flows * not_self * real[..., None]  # (M, S, E, I)
+    imports_value = np.einsum("msei,msi->i", cross, state.price) / 1000.0
+    export_value = np.einsum("msei,mse->e", cross, state.price) / 1000.0
+    revenue = (flow.sold * state.price * real).sum(axis=(0, 1)) / 1000.0
+    out_value = flow.production * state.price * real
+    in_value = np.zeros_like(out_value)
+    in_value[:, 1:] = flow.delivered_use[:, :-1] * state.price[:, :-1]
+    value_added = (out_value - in_value * real).sum(axis=(0, 1)) / 1000.0
+    mined = flow.production[:, 0]  # (M, A)
+    own_ore = np.diagonal(flow.flows[:, 0], axis1=1, axis2=2)  # (M, A)
+    ore_share = own_ore / np.maximum(mined, EPS)
+    ore_home = {mat: {a: v for a, v, keep in zip(actors, np.round(ore_share[m], 6).tolist(),
+                                                 (mined[m] > EPS).tolist()) if keep}
+                for m, mat in enumerate(materials)}
+
+    crma = _crma_rows(sc, base, flow, contrib, materials)
+
+    # cross-border flows, and restricted requests that moved nothing
+    listed = ((flow.flows > 1e-6) | ((pol.status > 0) & (flow.requested > 1e-6))) \
+        & (not_self > 0) & real[..., None]
+    where = np.nonzero(listed)
+    moved = flow.flows[where]
+    stage_ids = [[st.id for st in mat.stages] for mat in sc.materials]
+    flows = [{"exporter": actors[e], "importer": actors[i], "material": materials[m],
+              "stage": stage_ids[m][st], "tonnes_per_turn": per_turn,
+              "tonnes_per_year": per_year, "status": FLOW_STATUS_BY_CODE[code]}
+             for m, st, e, i, per_turn, per_year, code in zip(
+                 *(axis.tolist() for axis in where), np.round(moved, 3).tolist(),
+                 np.round(moved / years, 3).tolist(), pol.status[where].tolist())]
+
+    held = (state.stock + state.strategic).sum(axis=1)  # (M, A)
+    indicators = TurnIndicators.model_validate(dict(
+        turn=turn,
+        world_price_usd_per_kg=world_price,
+        price_by_actor_usd_per_kg=by_actor,
+        price_index_vs_baseline=_by_id(materials, price_index, 6),
+        supply_met_share=_table(actors, sectors, met, has_any, 6),
+        material_met_share=_table(actors, materials, material_met.T, (need_last > EPS).T, 6),
+        shortfall_tonnes_per_year=_table(actors, sectors, shortfall, has_any, 3),
+        dependency_share_by_material=dependency_by_material,
+        dependency_share_all_materials_by_value=dependency,
+        import_bill_usd_m_per_turn=_by_id(actors, imports_value, 3),
+        export_revenue_usd_m_per_turn=_by_id(actors, export_value, 3),
+        revenue_usd_m_per_turn=_by_id(actors, revenue, 3),
+        value_added_usd_m_per_turn=_by_id(actors, value_added, 3),
+        ore_processed_home_share=ore_home,
+        crma_benchmarks=crma,
+        budget_usd_m=_by_id([t.id for t in sc.teams], state.budget, 3),
+        political_capital=_by_id([t.id for t in sc.teams], state.political_capital, 3),
+        stocks_tonnes=_table(actors, materials, held.T, (held > EPS).T, 3),
+        flows=flows,
+        scores={},
+    ))
+    if reference is None:
+        return indicators
+    return indicators.model_copy(update={"scores": scores(sc, indicators, reference)})
+
+
+def _crma_rows(sc: Scenario, base: Baseline, flow: FlowResult, contrib: np.ndarray,
+               materials: list[str]) -> list[dict[str, Any]]:
+    """The EU's CRMA 2030 benchmarks, for every actor whose id or bloc is EU."""
+    rows = []
+    for a, actor in enumerate(sc.actors):
+        if actor.id.upper() != "EU" and (actor.bloc or "").upper() != "EU":
+            continue
+        for m in range(base.n_materials):
+            n = int(base.stage_count[m])
+            consumption = float(flow.delivered_use[m, n - 1, a])
+            if consumption <= EPS:
+                continue
+            extraction = float(flow.production[m, 0, a]) / consumption
+            processing = float(flow.production[m, min(1, n - 1), a]) / consumption
+            recycling = float(flow.recycled[m, :, a].sum()) / consumption
+            shares = contrib[m, a] / max(float(contrib[m, a].sum()), EPS)
+            third = max((float(v) for o, v in enumerate(shares) if o != a), default=0.0)
+            met = int(extraction >= CRMA_EXTRACTION) + int(processing >= CRMA_PROCESSING) \
+                + int(recycling >= CRMA_RECYCLING) + int(third <= CRMA_THIRD_COUNTRY)
+            rows.append(dict(
+                actor=actor.id, material=materials[m], extraction_share=round(extraction, 6),
+                processing_share=round(processing, 6), recycling_share=round(recycling, 6),
+                largest_third_country_share=round(third, 6), benchmarks_met=met))
+    return rows
+
+
+# ----------------------------------------------------------------- scores
+
+def objective_value(sc: Scenario, team_id: str, obj: Objective, ind: TurnIndicators,
+                    reference: TurnIndicators) -> float:
+    """One objective's raw value (see the module docstring for each scale)."""
+    actor = obj.actor or (sc.team_actors(team_id) or (None,))[0]
+    kind = obj.indicator
+    if kind == "supply_met":
+        return float(ind.supply_met_share.get(actor, {}).get(obj.sector, 1.0))
+    if kind == "dependency":
+        return float(ind.dependency_share_all_materials_by_value.get(actor, {})
+                     .get(obj.origin, 0.0))
+    if kind == "price":
+        return float(ind.price_index_vs_baseline.get(obj.material, 1.0))
+    team = sc.team(team_id)
+    if kind == "budget":
+        return float(ind.budget_usd_m[team_id]) / max(float(team.budget.value), 1.0)
+    if kind == "political_capital":
+        return float(ind.political_capital[team_id]) / max(float(team.political_capital.value), 1.0)
+    if kind in ("revenue", "value_added", "import_bill"):
+        field = {"revenue": "revenue_usd_m_per_turn", "value_added": "value_added_usd_m_per_turn",
+                 "import_bill": "import_bill_usd_m_per_turn"}[kind]
+        ref = getattr(reference, field).get(actor) or 1.0
+        return float(getattr(ind, field).get(actor, 0.0)) / max(abs(ref), 1e-6)
+    if kind == "crma":
+        rows = ind.crma_of(actor)
+        return sum(r.benchmarks_met for r in rows.values()) / (4.0 * max(len(rows), 1))
+    return 0.0
+
+
+def _objective_label(obj: Objective) -> str:
+    target = obj.sector or obj.origin or obj.material or ""
+    return obj.label or obj.indicator.replace("_", " ") + (f" ({target})" if target else "")
+
+
+_SCORES = TypeAdapter(dict[str, TeamScore])
+
+
+def scores(sc: Scenario, ind: TurnIndicators, reference: TurnIndicators) -> dict[str, TeamScore]:
+    """Every team's score with its per-objective breakdown."""
+    out = {}
+    for team in sc.teams:
+        terms, total = [], 0.0
+        for obj in team.objectives:
+            raw = objective_value(sc, team.id, obj, ind, reference)
+            total += obj.weight * raw
+            terms.append(dict(
+                label=_objective_label(obj), indicator=obj.indicator, raw_value=round(raw, 6),
+                weight=obj.weight, contribution=round(obj.weight * raw, 6)))
+        out[team.id] = dict(total=round(total, 6), terms=terms)
+    return _SCORES.validate_python(out)

@@ -1,0 +1,155 @@
+"""What happens to measures and investments over a turn: the one-off consequences when a
+measure starts (capacity into the pipeline; stock, price, budget or political capital
+changes), investments arriving or slipping a turn (a keyed draw), and the measures carried
+to the next turn. The records themselves are ``measures.py``."""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Iterable
+
+from wargame.engine.baseline import Baseline
+from wargame.engine.draws import DelayDraw, keyed_uniform
+from wargame.engine.lookups import stage_index
+from wargame.engine.measures import Measure, PipelineEntry
+from wargame.engine.state import GameState
+from wargame.scenario.model import Scenario
+from wargame.scenario.primitives import PERMANENT_PRIMITIVES
+
+
+# ----------------------------------------------------------------- when a measure starts
+
+def start_measure(sc: Scenario, base: Baseline, state: GameState, measure: Measure) -> None:
+    """One-off consequences when a measure starts: capacity into the pipeline, stock, price,
+    budget or political capital changes."""
+    prim, args = measure.primitive, measure.args
+    years = base.turn_fraction
+    if prim in ("invest_capacity", "equity_stake", "recycling"):
+        actor = args.get("actor") if prim != "equity_stake" else args.get("host")
+        if actor not in sc.actor_index or args.get("material") not in sc.material_index:
+            return
+        m = sc.material_index[args["material"]]
+        s = stage_index(sc, m, args.get("stage"))
+        per_year = float(args.get("tonnes_per_year") or 0)
+        if per_year <= 0:
+            return
+        lead_years = args.get("lead_time_years")
+        lead = base.lead_turns[m, s] if lead_years in (None, "") else \
+            max(1, round(float(lead_years) / years))
+        delay = args.get("delay_probability")
+        state.pipeline.append(PipelineEntry(
+            id=measure.id, group=measure.group, label=measure.label, team=measure.team,
+            public=measure.public, actor=actor, material=args["material"],
+            stage=sc.materials[m].stages[s].id, tonnes_per_year=per_year,
+            tonnes_per_turn=per_year * years, due_turn=measure.start_turn + int(lead),
+            recycled=prim == "recycling",
+            delay_probability=None if delay in (None, "") else float(delay)))
+    elif prim == "set_parameter":
+        parameter, op = args.get("parameter"), args.get("op") or "scale"
+        value = float(args.get("value") or 0)
+        if parameter == "capacity" and op in ("add", "set") and measure.end_turn is None:
+            _permanent_capacity_change(sc, base, state, args, op, value)
+            return
+        if parameter in ("budget", "political_capital") and args.get("team") in sc.team_index:
+            arr = state.budget if parameter == "budget" else state.political_capital
+            t = sc.team_index[args["team"]]
+            arr[t] = _one_off(arr[t], op, value)
+        elif parameter in ("stock", "price") and args.get("material") in sc.material_index:
+            m = sc.material_index[args["material"]]
+            stages = [stage_index(sc, m, args["stage"])] if args.get("stage") else \
+                list(range(base.stage_count[m]))
+            actors = [sc.actor_index[args["actor"]]] if args.get("actor") in sc.actor_index \
+                else list(range(base.n_actors))
+            arr = state.stock if parameter == "stock" else state.price
+            for s in stages:
+                for a in actors:
+                    scale = years if (parameter == "stock" and op != "scale") else 1.0
+                    arr[m, s, a] = max(0.0, _one_off(arr[m, s, a], op, value * scale))
+
+
+def _permanent_capacity_change(sc: Scenario, base: Baseline, state: GameState,
+                               args: dict[str, Any], op: str, value: float) -> None:
+    """A permanent 'add' or 'set' of capacity (t/yr) changes the state itself, so it works
+    where there was no capacity before (a new plant); new capacity runs at full rate."""
+    if args.get("material") not in sc.material_index:
+        return
+    m = sc.material_index[args["material"]]
+    stages = [stage_index(sc, m, args["stage"])] if args.get("stage") else \
+        list(range(base.stage_count[m]))
+    actors = [sc.actor_index[args["actor"]]] if args.get("actor") in sc.actor_index \
+        else list(range(base.n_actors))
+    for s in stages:
+        for a in actors:
+            old = state.capacity[m, s, a]
+            new = max(0.0, old + value * base.turn_fraction if op == "add"
+                      else value * base.turn_fraction)
+            if new > old:
+                _blend_new_capacity(state, m, s, a, old, new - old)
+            state.capacity[m, s, a] = new
+
+
+def _blend_new_capacity(state: GameState, m: int, s: int, a: int, old: float,
+                        added: float) -> None:
+    """New plant runs at full rate: blend the actor's utilisation accordingly."""
+    new = old + added
+    state.base_utilisation[m, s, a] = (state.base_utilisation[m, s, a] * old + added) / new
+    state.utilisation[m, s, a] = (state.utilisation[m, s, a] * old + added) / new
+
+
+def _one_off(current: float, op: str, value: float) -> float:
+    if op == "set":
+        return value
+    if op == "add":
+        return current + value
+    return current * value
+
+
+# ----------------------------------------------------------------- the pipeline
+
+def advance_pipeline(sc: Scenario, state: GameState, turn_seed: int,
+                     delay_probability: float) -> tuple[list[PipelineEntry], list[DelayDraw]]:
+    """Entries due by this turn arrive (capacity added to the state) unless their keyed
+    delay draw makes them slip a turn; returns (arrivals, the delay draws).
+    ``delay_probability`` applies to entries that carry none of their own."""
+    arrivals: list[PipelineEntry] = []
+    draws: list[DelayDraw] = []
+    keep: list[PipelineEntry] = []
+    for entry in state.pipeline:
+        if entry.due_turn > state.turn:
+            keep.append(entry)
+            continue
+        p = delay_probability if entry.delay_probability is None else entry.delay_probability
+        slip = keyed_uniform(turn_seed, f"{entry.id}:delay") < p
+        draws.append(DelayDraw(
+            pipeline_id=entry.id, probability=min(1.0, max(0.0, p)), slipped=bool(slip)))
+        if slip:
+            keep.append(dataclasses.replace(entry, due_turn=entry.due_turn + 1))
+            continue
+        m = sc.material_index[entry.material]
+        s = sc.materials[m].stage_index(entry.stage)
+        a = sc.actor_index[entry.actor]
+        if entry.recycled:
+            state.recycle_capacity[m, s, a] += entry.tonnes_per_turn
+        else:
+            old = state.capacity[m, s, a]
+            _blend_new_capacity(state, m, s, a, old, entry.tonnes_per_turn)
+            state.capacity[m, s, a] = old + entry.tonnes_per_turn
+        arrivals.append(entry)
+    state.pipeline = keep
+    return arrivals, draws
+
+
+# ----------------------------------------------------------------- between turns
+
+def carry_over(measures: Iterable[Measure], turn: int) -> tuple[list[Measure], list[str]]:
+    """(measures still active next turn, labels of those that lapse after ``turn``).
+    Capacity investments live on as pipeline entries and new capacity, not as measures;
+    an equity stake stays (its reserved share holds)."""
+    kept, lapsed = [], set()
+    for measure in measures:
+        if measure.end_turn is not None and measure.end_turn <= turn + 1:
+            lapsed.add(measure.label)
+            continue
+        if measure.primitive in PERMANENT_PRIMITIVES and measure.primitive != "equity_stake":
+            continue
+        kept.append(measure)
+    return kept, sorted(lapsed)

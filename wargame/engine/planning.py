@@ -1,0 +1,279 @@
+"""Planning a turn: orders, injects and standing orders become the turn's measures.
+
+``plan_turn`` draws the turn seed, puts the orders in their canonical order (team rank in
+the scenario, then order id, naturally sorted: ``t1-x-2`` before ``t1-x-10``), checks each
+against the rules in that order (so which of a team's orders is unaffordable never depends
+on how the list was given), charges what is accepted, and binds every accepted order,
+standing order (turn 1) and fired inject into ``Measure`` records with stable ids:
+
+=================  =============================  ==========================
+made by            measure id                     group
+=================  =============================  ==========================
+order ``o``        ``o/<effect index>``           ``order:o``
+standing order n   ``standing:n/<effect index>``  ``standing:n``
+inject ``i``       ``inject:i@<turn>/<effect>``   ``inject:i``
+=================  =============================  ==========================
+
+Every random draw is keyed on those ids (``draws.py``), so leaving an order out, or giving
+the orders in another order, changes no other draw.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+from wargame.engine.draws import keyed_uniform, turn_seed as next_turn_seed
+from wargame.engine.measures import INJECT_GROUP, ORDER_GROUP, STANDING_GROUP, Measure
+from wargame.engine.orders import (
+    FACILITATOR, Order, Override, bind_effect_args, describe_order, order_cost,
+    order_duration, validate_order, with_defaults,
+)
+from wargame.engine.results import (
+    OUTCOME_ACCEPTED, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED, FiredInject, OrderOutcome,
+)
+from wargame.engine.rules import CompiledRules
+from wargame.engine.state import GameState
+from wargame.engine.wording import possessive, team_label
+from wargame.scenario.model import Effect, Inject, Scenario
+from wargame.scenario.primitives import PERMANENT_PRIMITIVES
+
+
+@dataclass(frozen=True)
+class TurnPlan:
+    """What the turn will apply, before anything moves."""
+
+    measures: tuple[Measure, ...]  # active this turn: carried over, then new ones
+    fired: tuple[FiredInject, ...]
+    outcomes: tuple[OrderOutcome, ...]  # one per order, in canonical order
+    state: GameState  # the state after costs, before measures start (never mutated)
+    turn_seed: int
+
+
+# ----------------------------------------------------------------- canonical orders
+
+def _natural(text: str) -> tuple:
+    """'t1-x-10' after 't1-x-2': digit runs compare as numbers."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", text) if part)
+
+
+def _content(order: Order) -> str:
+    return json.dumps({"move": order.move, "params": order.params}, sort_keys=True,
+                      default=str)
+
+
+def canonical_orders(sc: Scenario, orders: Iterable[Order], turn: int) -> list[Order]:
+    """The orders sorted by team rank (the scenario's team order, the white cell last),
+    then order id; an order without an id gets one from its content, and a repeated id is
+    made unique (``~2``, ``~3`` in content order), so the result does not depend on the
+    order the orders came in."""
+    rank = {team.id: n for n, team in enumerate(sc.teams)}
+    rank.setdefault(FACILITATOR, len(rank))
+    named: list[Order] = []
+    for order in orders:
+        if not order.id:
+            digest = hashlib.sha256(_content(order).encode()).hexdigest()[:10]
+            order = dataclasses.replace(order, id=f"t{turn}-{order.team}-{digest}")
+        named.append(order)
+    named.sort(key=lambda o: (rank.get(o.team, len(rank) + 1), o.team, _natural(o.id)))
+    out: list[Order] = []
+    start = 0
+    while start < len(named):  # runs of one id: ordered by content, then numbered
+        end = start + 1
+        while end < len(named) and named[end].id == named[start].id:
+            end += 1
+        run = named[start:end] if end - start == 1 else sorted(named[start:end], key=_content)
+        out.extend(order if n == 0 else dataclasses.replace(order, id=f"{order.id}~{n + 1}")
+                   for n, order in enumerate(run))
+        start = end
+    return out
+
+
+# ----------------------------------------------------------------- binding measures
+
+def _params_key(params: Mapping[str, Any]) -> tuple | None:
+    try:
+        key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+        hash(key)
+        return key
+    except TypeError:  # an unhashable parameter: bind without sharing
+        return None
+
+
+def _bound_args(rules: CompiledRules, move_id: str, index: int, effect: Effect,
+                params: dict[str, Any], self_actor: str | None, team: str | None,
+                ) -> dict[str, Any]:
+    """An order's effect arguments; the same order bound again shares them (and so their
+    compiled form). Keyed by content: move id, effect index, parameters, actor, team."""
+    given = _params_key(params)
+    if given is None:
+        return bind_effect_args(rules.scenario, effect.primitive, effect.args, params,
+                                self_actor, team)
+    key = (move_id, index, given, self_actor, team)
+    args = rules.order_args.get(key)
+    if args is None:
+        args = rules.order_args.put(key, bind_effect_args(
+            rules.scenario, effect.primitive, effect.args, params, self_actor, team))
+    return args
+
+
+def _end_turn(primitive: str, turn: int, duration: int) -> int | None:
+    """Capacity-building effects and duration 0 are permanent (None)."""
+    return None if duration == 0 or primitive in PERMANENT_PRIMITIVES else turn + duration
+
+
+def order_measures(rules: CompiledRules, move_id: str, params: dict[str, Any],
+                   team: str | None, base_id: str, group: str, label: str, turn: int,
+                   duration: int, public: bool) -> list[Measure]:
+    """One measure per effect of a move, arguments bound, ids ``<base_id>/<effect index>``."""
+    actors = rules.scenario.team_actors(team) if team in rules.scenario.team_index else ()
+    self_actor = actors[0] if actors else None
+    move = rules.scenario.move_index[move_id]
+    return [Measure(id=f"{base_id}/{k}", group=group, label=label, team=team,
+                    primitive=effect.primitive,
+                    args=_bound_args(rules, move_id, k, effect, params, self_actor, team),
+                    start_turn=turn, end_turn=_end_turn(effect.primitive, turn, duration),
+                    public=public)
+            for k, effect in enumerate(move.effects)]
+
+
+def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: str,
+                    group: str) -> list[Measure]:
+    """An inject's effects bind the same way every time it fires: a deck inject's bound
+    arguments are kept (by id: the deck is part of the scenario's content)."""
+    sc = rules.scenario
+    team = sc.actor(inject.by).team if inject.by in sc.actor_index else None
+    deck = next((i for i in sc.injects if i.id == inject.id), None)
+    from_deck = deck is not None and deck == inject
+    bound = rules.inject_args.get(inject.id) if from_deck else None
+    if bound is None:
+        bound = tuple(bind_effect_args(sc, e.primitive, e.args, {}, inject.by, team)
+                      for e in inject.effects)
+        if from_deck:
+            rules.inject_args.put(inject.id, bound)
+    return [Measure(id=f"{base_id}/{k}", group=group, label=f"the inject '{inject.title}'",
+                    team=team, primitive=effect.primitive, args=args, start_turn=turn,
+                    end_turn=_end_turn(effect.primitive, turn, inject.duration), public=True)
+            for k, (effect, args) in enumerate(zip(inject.effects, bound))]
+
+
+def deck_injects(sc: Scenario, turn: int, turn_seed: int) -> list[tuple[Inject, str]]:
+    """The deck's injects that fire this turn: scheduled ones, and random ones whose keyed
+    draw falls under their probability."""
+    fired = []
+    for inject in sc.injects:
+        if inject.turn is not None:
+            if inject.turn == turn:
+                fired.append((inject, "scheduled"))
+        elif inject.probability is not None:
+            if turn < inject.from_turn or (inject.until_turn is not None
+                                           and turn > inject.until_turn):
+                continue
+            if keyed_uniform(turn_seed, f"inject:{inject.id}") < inject.probability:
+                fired.append((inject, "drawn"))
+    return fired
+
+
+# ----------------------------------------------------------------- the plan
+
+def _outcome_detail(budget: float, capital: float) -> str:
+    detail = (f"costs USD {budget:,.0f} m" if budget else "") + \
+        (f", {capital:g} political capital" if capital else "")
+    return detail.strip(", ")
+
+
+def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = (),
+              injects: Iterable[str | Inject] = (),
+              overrides: Iterable[Override | Mapping[str, Any]] = (),
+              deck: bool = True) -> TurnPlan:
+    """The turn's measures, outcomes and fired injects (see the module docstring)."""
+    sc = rules.scenario
+    # only the budgets change here; the arrays are copied before the flow touches them
+    st = dataclasses.replace(state, budget=state.budget.copy(),
+                             political_capital=state.political_capital.copy())
+    turn = st.turn
+    seed, st.rng_state = next_turn_seed(st.rng_state)
+    measures = list(st.measures)
+    taken = {m.id for m in measures}
+    new: list[Measure] = []
+
+    def add(items: list[Measure]) -> None:
+        for measure in items:
+            if measure.id in taken:  # an id reused while its measure is still active
+                measure = dataclasses.replace(measure, id=f"{measure.id}@t{turn}")
+            taken.add(measure.id)
+            new.append(measure)
+
+    if turn == 1:
+        for n, standing in enumerate(sc.in_force):
+            if standing.move not in sc.move_index or standing.team not in sc.team_index:
+                continue
+            move = sc.move_index[standing.move]
+            add(order_measures(
+                rules, standing.move, with_defaults(move, standing.params), standing.team,
+                f"{STANDING_GROUP}{n}", f"{STANDING_GROUP}{n}",
+                f"{possessive(team_label(sc, standing.team))} {move.name} (in force)",
+                turn, 0, move.public))
+    rulings = {o.order_id: o for o in (item if isinstance(item, Override)
+                                       else Override.model_validate(item)
+                                       for item in overrides)}
+    outcomes: list[OrderOutcome] = []
+    accepted: list[Order] = []
+    for order in canonical_orders(sc, orders, turn):
+        oid = order.id
+        ruling = rulings.get(oid)
+        description = describe_order(sc, order)
+        if ruling is not None and ruling.status == OUTCOME_REJECTED:
+            outcomes.append(OrderOutcome(
+                order_id=oid, team=order.team, move=order.move, status=OUTCOME_OVERRIDDEN,
+                detail=f"set aside by the facilitator: {ruling.reason}",
+                description=description))
+            continue
+        problems = validate_order(sc, st, order, accepted)
+        if problems and not (ruling is not None and ruling.status == OUTCOME_ACCEPTED):
+            outcomes.append(OrderOutcome(
+                order_id=oid, team=order.team, move=order.move, status=OUTCOME_REJECTED,
+                detail="; ".join(problems), description=description))
+            continue
+        move = sc.move_index[order.move]
+        params = with_defaults(move, order.params)
+        budget, capital = order_cost(move, params)
+        if order.team in sc.team_index:
+            t = sc.team_index[order.team]
+            st.budget[t] -= budget
+            st.political_capital[t] = max(0.0, st.political_capital[t] - capital)
+        else:  # the white cell pays nothing
+            budget, capital = 0.0, 0.0
+        add(order_measures(
+            rules, order.move, params, order.team, oid, f"{ORDER_GROUP}{oid}",
+            f"{possessive(team_label(sc, order.team))} {move.name}", turn,
+            order_duration(move, params), move.public))
+        accepted.append(order)
+        outcomes.append(OrderOutcome(
+            order_id=oid, team=order.team, move=order.move,
+            status=OUTCOME_OVERRIDDEN if ruling is not None else OUTCOME_ACCEPTED,
+            detail=(f"admitted by the facilitator: {ruling.reason}" if ruling is not None
+                    else _outcome_detail(budget, capital)),
+            description=description))
+    firing = deck_injects(sc, turn, seed) if deck else []
+    by_id = {i.id: i for i in sc.injects}
+    for item in injects:
+        if isinstance(item, Inject):
+            firing.append((item, "by hand"))
+        elif item in by_id:
+            firing.append((by_id[item], "by hand"))
+    fired: list[FiredInject] = []
+    times: dict[str, int] = {}
+    for inject, how in firing:
+        times[inject.id] = times.get(inject.id, 0) + 1
+        name = inject.id if times[inject.id] == 1 else f"{inject.id}#{times[inject.id]}"
+        add(inject_measures(rules, inject, turn, f"{INJECT_GROUP}{name}@{turn}",
+                            f"{INJECT_GROUP}{name}"))
+        fired.append(FiredInject(inject_id=inject.id, title=inject.title, text=inject.text,
+                                 how=how))
+    return TurnPlan(measures=tuple(measures + new), fired=tuple(fired),
+                    outcomes=tuple(outcomes), state=st, turn_seed=seed)

@@ -1,0 +1,54 @@
+"""``initial_state``: the world at the start of turn 1 of a new game.
+
+Kept out of ``state.py`` so that the state depends on nothing that moves material
+(``state`` -> ``measures`` only; this module uses the flow to settle where trade puts
+origin shares before the game starts).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from wargame.engine.draws import initial_rng_state
+from wargame.engine.flow import run_flow
+from wargame.engine.policy import empty_policy
+from wargame.engine.rules import CompiledRules, rules_for
+from wargame.engine.state import GameState
+from wargame.scenario.model import Scenario
+
+SETTLING_FLOWS = 2  # quiet flows run to settle origin shares before turn 1
+
+
+def initial_state(scenario: Scenario, seed: int | None = None,
+                  rules: CompiledRules | None = None) -> GameState:
+    """The world at the start of turn 1 with the scenario's default seed or ``seed``.
+    Standing measures (``in_force``) are applied by ``resolve_turn`` on turn 1, from the
+    scenario, so they need no orders."""
+    rules = rules or rules_for(scenario)
+    base = rules.baseline
+    seed = scenario.default_seed if seed is None else int(seed)
+    M, S, A = base.capacity.shape
+    origin = np.zeros((M, S, A, A))
+    origin[:, :, np.arange(A), np.arange(A)] = 1.0  # before any flow, holdings are own origin
+    state = GameState(
+        turn=1,
+        capacity=base.capacity.copy(),
+        recycle_capacity=base.recycle_capacity.copy(),
+        utilisation=base.utilisation.copy(),
+        base_utilisation=base.utilisation.copy(),
+        stock=base.stock.copy(),
+        stock_target=base.stock.copy(),
+        strategic=base.strategic.copy(),
+        price=np.repeat(base.base_price[:, :, None], A, axis=2),
+        origin=origin,
+        budget=np.array([float(t.budget.value) for t in scenario.teams]),
+        political_capital=np.array([float(t.political_capital.value) for t in scenario.teams]),
+        rng_state=initial_rng_state(seed),
+        seed=seed,
+    )
+    # two quiet flows on a copy, so that origin shares (which country's material each
+    # actor's output carries) start where trade puts them, not at 'all own origin'
+    scratch = state.copy()
+    for _ in range(SETTLING_FLOWS):
+        run_flow(base, scratch, empty_policy(base))
+    state.origin = scratch.origin
+    return state

@@ -1,0 +1,86 @@
+"""One pass of a planned turn: measures start, policy arrays are built, investments arrive,
+material flows, prices clear and run rates adjust.
+
+``simulate_plan`` is what ``resolve_turn`` runs once for the turn itself; ``explain.py``
+runs ``prepare_plan`` once per what-if variant (the plan without one order or inject) and
+moves all variants through the flow in one stacked pass.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from wargame.engine.flow import FlowResult, run_flow
+from wargame.engine.lifecycle import advance_pipeline, carry_over, start_measure
+from wargame.engine.measures import Measure, PipelineEntry
+from wargame.engine.market import clear_prices, update_utilisation
+from wargame.engine.planning import TurnPlan
+from wargame.engine.policy import Policy, build_policy
+from wargame.engine.rules import CompiledRules
+from wargame.engine.state import GameState
+
+PC_REGEN = 2.0  # political capital regained each turn
+PC_SHORTFALL_PENALTY = 20.0  # lost per turn at a complete shortfall in a team's sectors
+
+
+@dataclass
+class Prepared:
+    """A plan made ready for the flow (``exclude``: the group left out, if any)."""
+
+    state: GameState  # a copy: measures started, pipeline advanced
+    policy: Policy
+    arrivals: list[PipelineEntry]
+    measures: list[Measure]
+
+
+def prepare_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = None,
+                 ) -> Prepared:
+    """Everything before the flow: measures start, policy arrays, pipeline arrivals."""
+    sc, base = rules.scenario, rules.baseline
+    state = plan.state.copy()
+    measures = [m for m in plan.measures if m.group != exclude]
+    for measure in measures:
+        if measure.start_turn == state.turn:
+            start_measure(sc, base, state, measure)
+    if exclude is not None:
+        state.pipeline = [e for e in state.pipeline if e.group != exclude]
+    pol = build_policy(rules, measures, state.turn, plan.turn_seed, state.origin,
+                       record=exclude is None)
+    delay = pol.delay_probability if pol.delay_probability is not None \
+        else sc.delay_probability
+    arrivals, delays = advance_pipeline(sc, state, plan.turn_seed, delay)
+    if exclude is None:
+        pol.draws.extend(delays)
+    return Prepared(state, pol, arrivals, measures)
+
+
+def simulate_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = None,
+                  ) -> tuple[Prepared, FlowResult]:
+    """The turn (or a what-if variant of it) played through: the prepared state is
+    updated in place to the end of the turn and its measures carried over."""
+    sc = rules.scenario
+    prepared = prepare_plan(rules, plan, exclude)
+    state, pol = prepared.state, prepared.policy
+    flow = run_flow(rules.baseline, state, pol, sc.price_response.market_flexibility,
+                    sc.price_response.rationing_strength)
+    clear_prices(sc.price_response, rules.baseline, state, pol, flow)
+    update_utilisation(rules.baseline, state, pol, flow)
+    state.measures, lapsed = carry_over(prepared.measures, state.turn)
+    if exclude is None:
+        state.last = {**state.last, "lapsed": lapsed}
+    return prepared, flow
+
+
+def update_political_capital(rules: CompiledRules, state: GameState, met: np.ndarray,
+                             has: np.ndarray) -> None:
+    """Political capital regenerates slowly and drains with shortfalls in the team's
+    sectors (``met``: supply met (A, K); ``has``: which of them have demand)."""
+    base = rules.baseline
+    members = base.team_members  # (T, A)
+    count = np.einsum("ta,a->t", members, has.sum(axis=1))  # no BLAS: see flow.py
+    total = np.einsum("ta,a->t", members, np.where(has, met, 0.0).sum(axis=1))
+    shortfall = np.where(count > 0, 1.0 - total / np.maximum(count, 1), 0.0)
+    state.political_capital = np.clip(
+        state.political_capital + PC_REGEN - PC_SHORTFALL_PENALTY * shortfall, 0.0,
+        base.pc_limit)

@@ -1,0 +1,13 @@
+"""``ENGINE_MODEL_VERSION``: bumped ON PURPOSE whenever the engine's outcomes change.
+
+Sessions record it when they are created (``session_created``), so a replay under another
+model version can say so instead of just failing; the golden master (``tests/golden/``)
+fails when outcomes change while this stays the same, and asks for it to be bumped and the
+master regenerated (``python -m tests.golden.regenerate``).
+
+History:
+  1: the engine before typed contracts (draws keyed on a counter of measures).
+  2: draws keyed on stable ids (order id + effect index, inject id + turn, standing order
+     index); orders resolved in canonical order (team rank, then order id).
+"""
+ENGINE_MODEL_VERSION = 2
