@@ -29,8 +29,8 @@ def _scenario():
 
 
 def bench() -> list[tuple[str, float, str]]:
-    from wargame.store.exercise import Exercise, _Prepared
-    from wargame.store.replay import replay_session
+    from wargame.session.exercise import Exercise, _Prepared
+    from wargame.session.replay import replay_session
 
     scenario = _scenario()
     bots = {t.id: "bot" for t in scenario.teams}

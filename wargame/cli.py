@@ -26,7 +26,7 @@ __all__ = ["UserError", "build_parser", "main"]
 COMMAND_MODULES = (
     "wargame.scenario.commands",
     "wargame.analysis.commands",
-    "wargame.store.commands",
+    "wargame.session.commands",
     "wargame.ui.commands",
 )
 

@@ -30,7 +30,7 @@ from wargame.engine.draws import keyed_uniform, turn_seed as next_turn_seed
 from wargame.engine.measures import INJECT_GROUP, ORDER_GROUP, STANDING_GROUP, Measure
 from wargame.engine.orders import (
     FACILITATOR, Order, Override, bind_effect_args, describe_order, order_cost,
-    order_duration, validate_order, with_defaults,
+    order_duration, scaled_order, validate_order, with_defaults,
 )
 from wargame.engine.results import (
     OUTCOME_ACCEPTED, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED, FiredInject, OrderOutcome,
@@ -226,6 +226,16 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
     for order in canonical_orders(sc, orders, turn):
         oid = order.id
         ruling = rulings.get(oid)
+        scaled_note = ""
+        if ruling is not None and ruling.status == "scaled" and order.move in sc.move_index:
+            try:
+                order, before, after = scaled_order(sc.move_index[order.move], order,
+                                                    str(ruling.param), float(ruling.factor))
+                title = sc.move_index[order.move].param(str(ruling.param)).title
+                scaled_note = (f"scaled by the facilitator ({title} {before:g} -> "
+                               f"{after:g}): {ruling.reason}")
+            except ValueError as exc:
+                scaled_note = f"not scaled ({exc})"
         description = describe_order(sc, order)
         if ruling is not None and ruling.status == OUTCOME_REJECTED:
             outcomes.append(OrderOutcome(
@@ -237,7 +247,8 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
         if problems and not (ruling is not None and ruling.status == OUTCOME_ACCEPTED):
             outcomes.append(OrderOutcome(
                 order_id=oid, team=order.team, move=order.move, status=OUTCOME_REJECTED,
-                detail="; ".join(problems), description=description))
+                detail="; ".join(([scaled_note] if scaled_note else []) + problems),
+                description=description))
             continue
         move = sc.move_index[order.move]
         params = with_defaults(move, order.params)
@@ -256,7 +267,8 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
         outcomes.append(OrderOutcome(
             order_id=oid, team=order.team, move=order.move,
             status=OUTCOME_OVERRIDDEN if ruling is not None else OUTCOME_ACCEPTED,
-            detail=(f"admitted by the facilitator: {ruling.reason}" if ruling is not None
+            detail=(scaled_note if scaled_note else
+                    f"admitted by the facilitator: {ruling.reason}" if ruling is not None
                     else _outcome_detail(budget, capital)),
             description=description))
     firing = deck_injects(sc, turn, seed) if deck else []

@@ -114,6 +114,10 @@ class _Payload(BaseModel):
         """Who may see an event with this payload (the default for its kind)."""
         return Visibility.everyone()
 
+    def to_json(self) -> dict[str, Any]:
+        """The stored form: JSON types, without the kind (the store's own column)."""
+        return self.model_dump(mode="json", exclude={"kind"})
+
 
 class SessionCreated(_Payload):
     kind: Literal["session_created"] = "session_created"
@@ -267,10 +271,16 @@ class RandomDraws(_Payload):
     def visibility(self) -> Visibility:
         return Visibility.facilitator_only()
 
+    def to_json(self) -> dict[str, Any]:
+        return {"draws": list(self.draws)}  # JSON already
+
 
 class DeckInjectsFired(_Payload):
     kind: Literal["deck_injects_fired"] = "deck_injects_fired"
     injects: tuple[JsonObject, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"injects": list(self.injects)}
 
 
 class TurnResolved(_Payload):
@@ -280,6 +290,9 @@ class TurnResolved(_Payload):
     kind: Literal["turn_resolved"] = "turn_resolved"
     result: JsonObject
     state_hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"result": self.result, "state_hash": self.state_hash}  # JSON already
 
 
 class Rewound(_Payload):
@@ -325,7 +338,7 @@ class DamagedEvent(ValueError):
 
 def payload_json(payload: _Payload) -> dict[str, Any]:
     """The stored form of a payload: JSON types, without the kind (the store's column)."""
-    return payload.model_dump(mode="json", exclude={"kind"})
+    return payload.to_json()
 
 
 def parse_payload(kind: str, raw: Any, seq: int = 0) -> _Payload:

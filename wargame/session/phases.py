@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
+from wargame.session.errors import ExerciseError
 from wargame.session.visibility import Viewer, ViewerKind
 
 
@@ -102,6 +103,10 @@ COMMANDS: Mapping[Command, CommandRule] = MappingProxyType({
                                             "read the teams' orders before the reveal"),
 })
 
+# commands that do not change the session they are given to (a read-only window may give
+# them: a fork is a new session, an export a file)
+READS_ONLY = frozenset({Command.FORK, Command.EXPORT, Command.VIEW_SEALED_ORDERS})
+
 # commands possible in every phase, leaving the phase as it is
 _ANY_TIME = (Command.PAUSE, Command.RESUME, Command.ADD_NOTE, Command.EDIT_NOTE,
              Command.DELETE_NOTE, Command.REWIND, Command.FORK, Command.EXPORT,
@@ -147,7 +152,7 @@ PHASE_TABLE: Mapping[Phase, Mapping[Command, Phase]] = MappingProxyType({
 })
 
 
-class CommandNotAllowed(Exception):
+class CommandNotAllowed(ExerciseError):
     """A command given in a phase, state or by a viewer that may not give it. The message
     says why and what would make it possible."""
 

@@ -134,10 +134,15 @@ def _is_busy(exc: BaseException) -> bool:
 class StoreFile:
     """One SQLite session database, opened (created or upgraded) safely."""
 
-    def __init__(self, path: str | os.PathLike | None = None):
-        self.path = Path(path) if path is not None else default_db_path()
+    def __init__(self, path: str | os.PathLike | None = None, *, memory: bool = False):
+        """``memory=True``: a database in memory, for one thread, gone when closed (a
+        headless run that keeps nothing: no file, no disk writes)."""
+        self.memory = memory
+        self.path = Path(":memory:") if memory else (
+            Path(path) if path is not None else default_db_path())
         self.readonly = False
         self._local = threading.local()
+        self._memory_thread = threading.get_ident()
         self._open_with_retry()
 
     # ---- opening, checks and migrations
@@ -162,6 +167,9 @@ class StoreFile:
             pause = min(pause * 2, 0.5)
 
     def _open(self) -> None:
+        if self.memory:
+            self._migrate()
+            return
         path = self.path
         exists = path.exists()
         if exists:
@@ -275,7 +283,12 @@ class StoreFile:
         db = getattr(self._local, "db", None)
         if db is None:
             try:
-                if self.readonly:
+                if self.memory:
+                    if threading.get_ident() != self._memory_thread:
+                        raise self._fail("a database in memory belongs to the thread that "
+                                         "made it")
+                    db = Database(memory=True, execute_plugins=False)
+                elif self.readonly:
                     db = Database(self._ro_connect(), execute_plugins=False)
                 else:
                     db = Database(self.path, execute_plugins=False)

@@ -111,8 +111,8 @@ class SessionStore(StoreFile):
     ``drafts`` hold the session locks and the teams' drafts.
     """
 
-    def __init__(self, path: str | os.PathLike | None = None):
-        super().__init__(path)
+    def __init__(self, path: str | os.PathLike | None = None, *, memory: bool = False):
+        super().__init__(path, memory=memory)
         self.locks = SessionLocks(self)
         self.drafts = Drafts(self)
 
@@ -411,7 +411,9 @@ class SessionStore(StoreFile):
             if column not in self._SESSION_COLUMNS:
                 raise ValueError(f"unknown session field {key!r}")
             values[column] = value
-        db["sessions"].update(session_id, values)
+        # plain SQL: sqlite-utils' update reads the table's schema first, on every write
+        columns = ", ".join(f"{column} = ?" for column in values)
+        db.execute(f"update sessions set {columns} where id = ?", [*values.values(), session_id])
 
     def scenario_content(self, scenario_hash: str) -> dict:
         with self._guard():
@@ -437,12 +439,14 @@ class SessionStore(StoreFile):
                 text = self._json(payload, f"the {kind} event")
             except ValueError as exc:
                 raise self._fail(str(exc)) from None
-            events.append(Event(session_id, seq, int(turn), kind, loads(text), stamp, LIVE,
+            # the payload as given (JSON types: what the session layer writes), not parsed
+            # back: a turn's result is large
+            events.append(Event(session_id, seq, int(turn), kind, payload, stamp, LIVE,
                                 visibility))
-            rows.append({"session_id": session_id, "seq": seq, "branch": LIVE,
-                         "turn": int(turn), "kind": kind, "payload": text,
-                         "created_at": stamp, "visibility": visibility})
-        db["events"].insert_all(rows)
+            rows.append((session_id, seq, LIVE, int(turn), kind, text, stamp, visibility))
+        db.conn.executemany(
+            "insert into events (session_id, seq, branch, turn, kind, payload, created_at, "
+            "visibility) values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         return events
 
     def append_events(self, session_id: str, items: Iterable[NewEvent], *,

@@ -10,8 +10,8 @@ import pytest
 from wargame.cli import main
 from wargame.scenario.loader import load_scenario
 from wargame.store import SessionStore
-from wargame.store.commands import HEADER
-from wargame.store.exercise import Exercise
+from wargame.session.commands import HEADER
+from wargame.session.exercise import Exercise
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios" / "mini.yaml"
 BOTS = {"beijing": "bot", "washington": "bot", "brussels": "bot"}
@@ -47,12 +47,14 @@ def test_sessions_lists_a_header_then_one_line_per_session(capsys, db, scenario,
     code, out, _ = run(capsys, "sessions", "--db", db)
     lines = out.splitlines()
     assert code == 0 and lines[0] == HEADER
-    assert lines[0].split()[:5] == ["ID", "SCENARIO", "TURN", "STATUS", "UPDATED"]
+    assert lines[0].split() == ["ID", "SCENARIO", "TURN", "STATUS", "PLAYED", "CREATED",
+                                "PHASE", "NAME"]
     assert len(lines) == 3
-    assert {line.split()[0] for line in lines[1:]} == {game, other.id}
-    mine = next(line for line in lines[1:] if line.startswith(game))
+    assert {line.split()[0] for line in lines[1:]} == {game[:8], other.id[:8]}
+    mine = next(line for line in lines[1:] if line.startswith(game[:8]))
     fields = mine.split()
-    assert fields[1:4] == ["mini", "3", "active"] and fields[-1] == "debrief"
+    assert fields[1:4] == ["mini", "3", "active"] and fields[8] == "debrief"
+    assert mine.endswith(Exercise.open(db, game).name)
 
 
 def test_sessions_on_a_missing_file_lists_nothing_and_creates_nothing(capsys, tmp_path):
@@ -74,8 +76,9 @@ def test_replay_verify_passes_then_names_the_first_bad_turn(capsys, db, game):
 
 
 def test_rewind_and_fork_commands(capsys, db, game):
-    code, out, _ = run(capsys, "rewind", game, "--to-turn", 2, "--db", db)
-    assert code == 0 and "archived branch 1" in out
+    code, out, _ = run(capsys, "rewind", game, "--to-turn", 2, "--reason", "replay it",
+                       "--db", db)
+    assert code == 0 and "archived branch 1" in out and "turns 2..4" in out
     with SessionStore(db) as store:
         assert store.session(game).turn == 2
         assert store.branches(game)[0].from_turn == 2
@@ -101,7 +104,7 @@ def test_export_then_import_elsewhere_and_here(capsys, tmp_path, db, game):
 
 @pytest.mark.parametrize("argv, message", [
     (["replay", "nosuch"], "no session 'nosuch'"),
-    (["rewind", "{game}", "--to-turn", "9"], "cannot rewind to turn 9"),
+    (["rewind", "{game}", "--to-turn", "9", "--reason", "x"], "cannot rewind to turn 9"),
     (["fork", "{game}", "--from-turn", "9"], "no snapshot of turn 9"),
     (["export", "nosuch", "--out", "x.json"], "no session"),
 ])
