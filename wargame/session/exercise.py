@@ -1016,6 +1016,8 @@ class Exercise:
             stored = self.store.rename(self.id, name, lock_token=self._lock_token)
         except LockLost as exc:
             raise self._stale(exc) from None
+        except StoreError as exc:
+            raise ExerciseError(exc.problem) from None
         self._refresh()
         return stored
 

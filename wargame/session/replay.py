@@ -8,6 +8,8 @@ every snapshot of the live line three checks are made, each named when it fails:
   state changed after it was saved fails here);
 - ``replay``: folding the log (``initial_state``, then ``resolve_turn`` with each turn's
   orders, injects and overrides as read from the log) reproduces that state;
+- ``result``: the result stored with the turn (outcomes, indicators, injects, draws; not
+  the explanations, which the fold skips) is the one the replay gives;
 - ``once``: each turn was committed once (a stale window's second commit fails here).
 
 The events are read as typed payloads, so a payload of the wrong type fails with the event
@@ -33,12 +35,16 @@ from wargame.store import SessionRecord, SessionStore, Snapshot
 
 CHECK_CONTENT = "content"
 CHECK_REPLAY = "replay"
+CHECK_RESULT = "result"
 CHECK_ONCE = "once"
 CHECKS = {
     CHECK_CONTENT: "the snapshot matches its stored hash",
     CHECK_REPLAY: "the log replays to the snapshot",
+    CHECK_RESULT: "the stored result is the replayed one",
     CHECK_ONCE: "each turn is committed once",
 }
+# what the result check compares (explanations are left out: the fold does not make them)
+RESULT_PARTS = ("turn", "outcomes", "indicators", "injects_fired", "draws", "ledger_gap")
 
 
 @dataclass
@@ -53,6 +59,7 @@ class TurnCheck:
     content: str
     replayed: str
     failed: list[str] = field(default_factory=list)  # names of the checks that failed
+    result_parts: list[str] = field(default_factory=list)  # parts of the result that differ
 
     @property
     def ok(self) -> bool:
@@ -111,6 +118,9 @@ class ReplayReport:
                 lines.append(
                     f"{what} differs: check '{CHECKS[CHECK_REPLAY]}' failed (the snapshot "
                     f"holds {check.content[:12]}, the log replays to {check.replayed[:12]})")
+            if CHECK_RESULT in check.failed:
+                lines.append(f"{what} differs: check '{CHECKS[CHECK_RESULT]}' failed (the "
+                             f"stored {', '.join(check.result_parts)} differ from the replay)")
         for turn, times in sorted(self.duplicates.items()):
             lines.append(f"turn {turn} differs: check '{CHECKS[CHECK_ONCE]}' failed (it was "
                          f"committed {times} times: a second window or program committed it "
@@ -165,6 +175,10 @@ def replay_events(scenario: Scenario, record: SessionRecord, events: list[Logged
     by_turn: dict[int, list[LoggedEvent]] = {}
     for event in events:
         by_turn.setdefault(event.turn, []).append(event)
+    stored_results: dict[int, dict] = {}
+    for event in events:
+        if isinstance(event.payload, TurnResolved):
+            stored_results.setdefault(event.turn, event.payload.result)
     for turn in dict.fromkeys(committed):  # each committed turn once, in order
         inputs = turn_inputs(by_turn.get(turn, []), team_order)
         # explanations (leave-one-out re-resolutions on copies) never change the state, so
@@ -173,8 +187,15 @@ def replay_events(scenario: Scenario, record: SessionRecord, events: list[Logged
                               injects=list(inputs.injects), explain=explain,
                               overrides=inputs.overrides)
         state = result.state
-        report.turns.append(_check(turn, len(inputs.orders), snapshots.get(state.turn),
-                                   state.content_hash(), scenario))
+        check = _check(turn, len(inputs.orders), snapshots.get(state.turn),
+                       state.content_hash(), scenario)
+        replayed = result.to_dict()
+        stored = stored_results.get(turn, {})
+        check.result_parts = [part for part in RESULT_PARTS
+                              if replayed.get(part) != stored.get(part)]
+        if check.result_parts:
+            check.failed.append(CHECK_RESULT)
+        report.turns.append(check)
     report.final_state = state
     return report
 
