@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "wargame.scenario.commands",
     "wargame.analysis.commands",
     "wargame.session.commands",
+    "wargame.report.commands",
     "wargame.ui.commands",
 )
 

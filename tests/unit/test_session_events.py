@@ -12,6 +12,7 @@ from wargame.session.events import (
     EventKind,
     FacilitatorOrders,
     Forked,
+    HotWashRecorded,
     InjectFired,
     InjectRetracted,
     LoggedEvent,
@@ -56,6 +57,7 @@ EXAMPLES = [
     (TurnResolved(result={"turn": 1, "outcomes": []}, state_hash="a" * 64), "public"),
     (Rewound(to_turn=2, archived_branch=1, reason="redo"), "public"),
     (Forked(from_session="abcd1234", from_turn=2), "public"),
+    (HotWashRecorded(went_well=("the map",), players={"beijing": "A. Chen"}), "public"),
 ]
 
 

@@ -10,7 +10,8 @@ Each model says who may see an event of its kind (``visibility()``): the value w
 the event (``events.visibility``) and checked by ``wargame.session.visibility.may_see``.
 
 Kinds added by schema 3: ``inject_retracted``, ``note_edited``, ``note_deleted``; overrides
-gained ``scaled`` (a numeric parameter scaled by a factor).
+gained ``scaled`` (a numeric parameter scaled by a factor). ``hot_wash`` (the report's
+after-exercise hot wash) needs no schema change.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from pydantic import (
 
 from wargame.engine.orders import FACILITATOR, Order
 from wargame.scenario.model import Inject
+from wargame.session.hotwash import HotWash
 from wargame.session.phases import Phase
 from wargame.session.visibility import Visibility
 from wargame.store import Event
@@ -57,6 +59,7 @@ class EventKind(StrEnum):
     TURN_RESOLVED = "turn_resolved"
     REWOUND = "rewound"
     FORKED = "forked"
+    HOT_WASH = "hot_wash"
 
 
 SESSION_CREATED = EventKind.SESSION_CREATED
@@ -76,6 +79,7 @@ DECK_INJECTS = EventKind.DECK_INJECTS
 TURN_RESOLVED = EventKind.TURN_RESOLVED
 REWOUND = EventKind.REWOUND
 FORKED = EventKind.FORKED
+HOT_WASH = EventKind.HOT_WASH
 
 
 def _finite_json(value: Any) -> Any:
@@ -311,10 +315,17 @@ class Forked(_Payload):
     state_hash: str = ""
 
 
+class HotWashRecorded(_Payload, HotWash):
+    """The room's hot wash after the exercise (the last one recorded counts); the payload
+    is the whole ``HotWash``. Visible to everyone: it is meant for the report."""
+
+    kind: Literal["hot_wash"] = "hot_wash"
+
+
 EventPayload = Annotated[
     Union[SessionCreated, PhaseChanged, OrdersSubmitted, FacilitatorOrders, InjectFired,
           InjectRetracted, OverrideRuling, Note, NoteEdited, NoteDeleted, Paused, Resumed,
-          RandomDraws, DeckInjectsFired, TurnResolved, Rewound, Forked],
+          RandomDraws, DeckInjectsFired, TurnResolved, Rewound, Forked, HotWashRecorded],
     Field(discriminator="kind")]
 
 PAYLOAD_ADAPTER: TypeAdapter[Any] = TypeAdapter(EventPayload)
@@ -323,7 +334,8 @@ PAYLOAD_TYPES: Mapping[str, type[_Payload]] = {
     cls.model_fields["kind"].default: cls
     for cls in (SessionCreated, PhaseChanged, OrdersSubmitted, FacilitatorOrders, InjectFired,
                 InjectRetracted, OverrideRuling, Note, NoteEdited, NoteDeleted, Paused,
-                Resumed, RandomDraws, DeckInjectsFired, TurnResolved, Rewound, Forked)}
+                Resumed, RandomDraws, DeckInjectsFired, TurnResolved, Rewound, Forked,
+                HotWashRecorded)}
 assert set(PAYLOAD_TYPES) == {k.value for k in EventKind}
 
 

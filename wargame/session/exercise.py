@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -112,6 +112,7 @@ from wargame.store import (
     Event,
     Expected,
     LockLost,
+    Presence,
     SessionRecord,
     SessionStore,
     StaleSession,
@@ -289,6 +290,7 @@ class Exercise:
         self._prepared: _Prepared | None = None
         self._last_result: TurnResult | None = None
         self.model_version_note: str | None = None
+        self._presence_cache: list[Presence] | None = None
 
     # ------------------------------------------------------------------ making and opening
 
@@ -386,6 +388,7 @@ class Exercise:
         self.state = GameState.from_dict(snap.state, self.scenario.turn_length_months / 12)
         self._expected = self.store.expected(self.id)
         self._proposed = self._prepared = None
+        self._presence_cache = None
         self._reload_turn()
         if self.phase == ADJUDICATION:
             self._propose()
@@ -1039,6 +1042,17 @@ class Exercise:
                 marks.append(ClockMark(at, "resumed"))
         return marks
 
+    def _presence(self, now: datetime) -> list[Presence]:
+        """When apps had the session open, read once (other apps cannot change it while
+        this one holds the lock; without the lock it is re-read on ``reload``). This app's
+        own stretch counts up to now: it is alive, whatever its last heartbeat says."""
+        if self._presence_cache is None:
+            self._presence_cache = self.store.locks.presence(self.id)
+        stretches = list(self._presence_cache)
+        if self.lock is not None and stretches and stretches[-1].closed_at is None:
+            stretches[-1] = replace(stretches[-1], seen_at=now.isoformat())
+        return stretches
+
     def timer_remaining(self, now: datetime | None = None) -> float | None:
         """Seconds left for orders this turn (None without a timer or outside orders).
         The clock counts only while an app has the session open and not while paused."""
@@ -1046,7 +1060,7 @@ class Exercise:
             return None
         now = now or datetime.now().astimezone()
         return orders_remaining_seconds(self.timer_seconds, self._clock_marks(),
-                                        self.store.locks.presence(self.id), now)
+                                        self._presence(now), now)
 
     def time_is_up(self, now: datetime | None = None) -> bool:
         """The orders timer has run out (the facilitator may then resolve with ``force``)."""

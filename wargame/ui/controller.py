@@ -224,6 +224,12 @@ class ExerciseController(QObject):
         left = self.timer_remaining()
         return left is not None and left <= 0
 
+    @property
+    def time_up_waiting(self) -> bool:
+        """Time is up and a team has still to submit: what the "time is up" banners say
+        (once every team is in, the banner would only be stale)."""
+        return self.time_up and self.phase == "orders" and bool(self.pending_human_teams())
+
     def clock_text(self) -> str:
         """The bare clock, "MM:SS" ("00:00" once time is up), "" without one."""
         left = self.timer_remaining()
@@ -452,6 +458,24 @@ class ExerciseController(QObject):
     def end(self) -> None:
         self.exercise.end(self._facilitator_key)
         self._emit_phase()
+
+    # ---- after the exercise: hot wash and report (read from the store)
+
+    def hot_wash(self):
+        from wargame.report.hotwash import load_hot_wash
+
+        return load_hot_wash(self.exercise.store, self.session_id)
+
+    def save_hot_wash(self, hot_wash) -> None:
+        from wargame.report.hotwash import save_hot_wash
+
+        save_hot_wash(self.exercise.store, self.session_id, hot_wash)
+
+    def after_action_report(self, audience: str = "facilitator"):
+        """The report of this session as it stands (``wargame.report``): reads only."""
+        from wargame.report.gather import build_report
+
+        return build_report(self.exercise.store, self.session_id, audience)
 
     # ---- public debrief
 

@@ -15,10 +15,14 @@ class ScriptedPrompts:
         self.confirm_answer = confirm
         self.texts: deque[str | None] = deque()
         self.choices: deque[str | None] = deque()
+        self.pins: deque[str | None] = deque()
         self.open_paths: deque[str | None] = deque()
         self.asked: list[tuple[str, str]] = []
         # callable(WhiteCellDialog) -> bool: fills the real dialog; False = cancel
         self.white_cell_fn = None
+        # callable(HotWashDialog) -> bool: fills the real page; False = cancel
+        self.hot_wash_fn = None
+        self.report_targets: deque[tuple[str, str] | None] = deque()
 
     def setup(self, scenario):
         from wargame.ui.setup_dialog import SetupDialog
@@ -38,6 +42,10 @@ class ScriptedPrompts:
         self.asked.append(("text", title))
         return self.texts.popleft() if self.texts else None
 
+    def pin(self, title: str, label: str):
+        self.asked.append(("pin", title))
+        return self.pins.popleft() if self.pins else None
+
     def choose(self, title: str, label: str, items: list[str]):
         self.asked.append(("choose", title))
         if self.choices:
@@ -56,6 +64,23 @@ class ScriptedPrompts:
             return dialog.entries()
         finally:
             dialog.deleteLater()
+
+    def hot_wash(self, teams, current):
+        from wargame.ui.hot_wash import HotWashDialog
+
+        self.asked.append(("hot_wash", ""))
+        dialog = HotWashDialog(teams, current, self.window)
+        try:
+            if self.hot_wash_fn is None or self.hot_wash_fn(dialog) is False:
+                return None
+            dialog._save()
+            return dialog.result_hot_wash
+        finally:
+            dialog.deleteLater()
+
+    def report_target(self, suggested: str):
+        self.asked.append(("report_target", suggested))
+        return self.report_targets.popleft() if self.report_targets else None
 
     def open_scenario(self):
         return self.open_paths.popleft() if self.open_paths else None
