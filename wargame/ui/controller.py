@@ -25,27 +25,27 @@ esc = html.escape
 
 
 def list_sessions(db_path: str | Path) -> list[dict]:
-    """Saved sessions for the start screen: id, scenario, turn, phase, last played."""
+    """Saved sessions for the start screen, most recently played first, from the store's
+    ``summaries()``: id, name, scenario title, turn, phase, status, last played, created,
+    "fork of ... at turn N", teams; a damaged session is listed too (``damaged``: what is
+    wrong), so one bad row never hides the others."""
     from wargame.store.store import SessionStore
+    from wargame.store.text import printable
 
     path = Path(db_path)
     if not path.exists():
         return []
     store = SessionStore(path)
     try:
-        titles = {}
-        rows = []
-        for record in store.list_sessions():
-            if record.scenario_hash not in titles:
-                try:
-                    titles[record.scenario_hash] = store.scenario_content(
-                        record.scenario_hash).get("title", record.scenario_id)
-                except Exception:  # noqa: BLE001
-                    titles[record.scenario_hash] = record.scenario_id
-            rows.append({"id": record.id, "scenario": titles[record.scenario_hash],
-                         "turn": record.turn, "phase": record.phase, "status": record.status,
-                         "last_played": record.updated_at[:16].replace("T", " ")})
-        return rows
+        return [{"id": s.id, "short_id": printable(s.short_id), "name": printable(s.name),
+                 "scenario": printable(s.scenario_title or s.scenario_id),
+                 "turn": s.turn if s.turn is not None else "?",
+                 "phase": "damaged" if s.damaged else s.phase, "status": s.status,
+                 "last_played": s.last_played_at[:16].replace("T", " "),
+                 "created": s.created_at[:16].replace("T", " "),
+                 "fork": printable(s.fork_label), "damaged": s.problem,
+                 "teams": [(t.team, t.controller) for t in s.teams]}
+                for s in store.summaries()]
     finally:
         store.close()
 
