@@ -13,20 +13,10 @@ Run: ``python -m benchmarks.bench_session``.
 """
 from __future__ import annotations
 
-import statistics
-import time
+from benchmarks.timing import median_ms
 
 
-def _median_ms(fn, repeats: int = 3) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
-def bench() -> list[tuple[str, float, str]]:
+def bench(repeats: int = 3) -> list[tuple[str, float, str]]:
     from wargame.engine import run_game
     from wargame.scenario.loader import default_scenario_path, load_scenario
     from wargame.session.exercise import Exercise
@@ -40,22 +30,25 @@ def bench() -> list[tuple[str, float, str]]:
     for explain in (True, False):
         label = "explained" if explain else "unexplained"
         simulate(scenario, seed=1, turns=1, orders=(), bots=bots, explain=explain)  # warm
-        rows.append((f"session.simulate_12_turns ({label})", _median_ms(
+        rows.append((f"session.simulate_12_turns ({label})", median_ms(
             lambda: simulate(scenario, seed=1, turns=12, orders=(), bots=bots,
-                             explain=explain)), "ms"))
-        rows.append((f"session.engine_only_12_turns ({label})", _median_ms(
+                             explain=explain), repeats), "ms"))
+        rows.append((f"session.engine_only_12_turns ({label})", median_ms(
             lambda: [r.indicators for r in run_game(scenario, seed=1, turns=12, bots=bots,
-                                                    explain=explain)]), "ms"))
+                                                    explain=explain)], repeats), "ms"))
     store = SessionStore(memory=True)
     ex = Exercise.create(store, scenario, seed=1, teams={t: "bot" for t in bots},
                          explain=False)
     play_headless(ex, 12)
-    rows.append(("session.view_for_public_12_turns", _median_ms(lambda: ex.view_for(PUBLIC)),
-                 "ms"))
+    rows.append(("session.view_for_public_12_turns",
+                 median_ms(lambda: ex.view_for(PUBLIC), repeats), "ms"))
     store.close()
     return rows
 
 
 if __name__ == "__main__":  # pragma: no cover
-    for name, value, unit in bench():
-        print(f"{name:<48} {value:10.2f} {unit}")
+    import sys
+
+    from benchmarks.timing import main
+
+    sys.exit(main(bench, "session benchmarks", 3))

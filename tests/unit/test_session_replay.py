@@ -2,7 +2,7 @@
 recomputed from its content, the log is replayed against it, the stored result against the
 replayed one, and each turn must be committed once. A failure names the turn and the check;
 a session recorded under another engine model version gets a note saying so (issue 7).
-Opening a session refuses a latest snapshot whose content no longer matches its hash."""
+Opening a session refuses a snapshot whose content no longer matches its hash."""
 from __future__ import annotations
 
 import json
@@ -17,6 +17,7 @@ from wargame.scenario.loader import load_scenario
 from wargame.session.errors import ExerciseError
 from wargame.session.exercise import Exercise
 from wargame.session.replay import replay_session
+from wargame.store import SessionStore
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios" / "mini.yaml"
 BOTS = {"beijing": "bot", "washington": "bot", "brussels": "bot"}
@@ -67,20 +68,22 @@ def test_a_state_changed_under_its_old_hash_is_caught_and_named(capsys, game, sc
     assert code == 1
     assert "turn 2 differs: check 'the snapshot matches its stored hash' failed" in out
     assert "changed after it was saved" in out
-    report = replay_session(Exercise.open(db, sid).store, sid)
-    assert report.first_bad_turn == 2
+    with SessionStore(db) as store:
+        assert replay_session(store, sid).first_bad_turn == 2
 
 
-def test_the_latest_snapshot_is_checked_when_a_session_opens(game):
+@pytest.mark.parametrize("turn", [2, 4])
+def test_every_snapshot_is_checked_when_a_session_opens(game, turn):
     db, sid = game
     with sqlite3.connect(db) as conn:
-        raw = conn.execute("select state from snapshots where session_id = ? and turn = 4",
-                           [sid]).fetchone()[0]
+        raw = conn.execute("select state from snapshots where session_id = ? and turn = ?",
+                           [sid, turn]).fetchone()[0]
         state = json.loads(raw)
         state["budget"]["data"][0] += 1.0
-        conn.execute("update snapshots set state = ? where session_id = ? and turn = 4",
-                     [json.dumps(state), sid])
-    with pytest.raises(ExerciseError, match="snapshot of turn 4 does not match its hash"):
+        conn.execute("update snapshots set state = ? where session_id = ? and turn = ?",
+                     [json.dumps(state), sid, turn])
+    with pytest.raises(ExerciseError, match=f"snapshot of turn {turn} does not match its "
+                                            f"hash"):
         Exercise.open(db, sid)
 
 

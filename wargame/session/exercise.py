@@ -115,6 +115,7 @@ from wargame.store import (
     Presence,
     SessionRecord,
     SessionStore,
+    Snapshot,
     StaleSession,
     StoreError,
     TeamSetup,
@@ -255,6 +256,22 @@ def load_session_scenario(store: SessionStore, record: SessionRecord) -> Scenari
                                      f"validates: {exc}") from exc
 
 
+def _checked_state(session_id: str, snap: Snapshot, scenario: Scenario) -> GameState:
+    """A snapshot's state, read and hashed again: ``ExerciseError`` naming the turn when it
+    cannot be read or no longer matches the hash stored with it."""
+    try:
+        state = GameState.from_dict(snap.state, scenario.turn_length_months / 12)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ExerciseError(f"session {session_id}: the snapshot of turn {snap.turn} cannot "
+                            f"be read ({exc})") from None
+    if state.content_hash() != snap.state_hash:
+        raise ExerciseError(
+            f"session {session_id}: the snapshot of turn {snap.turn} does not match its hash "
+            f"(its content was changed after it was saved); not opened. Run `wargame replay "
+            f"{session_id} --verify` for every check")
+    return state
+
+
 def typed_events(events: Iterable[Event]) -> list[LoggedEvent]:
     """Stored events as typed ones; a damaged one is an ``ExerciseError`` naming it."""
     try:
@@ -346,26 +363,20 @@ class Exercise:
         """Restore a session exactly: state, phase, this turn's submissions and overrides
         (an adjudication in progress is re-resolved, deterministically).
 
-        ``owner``: hold the session's lock (``LockHeld`` when another app holds it; pass
+        Every snapshot of the live line is hashed again from its content: one changed after
+        it was saved is refused, naming its turn (``wargame replay --verify`` makes every
+        check). ``owner``: hold the session's lock (``LockHeld`` when another app holds it; pass
         that error as ``take_over`` after the user agreed to take it over). ``read_only``:
-        a view that refuses every change. The latest snapshot is checked against its hash
-        (a snapshot changed after it was saved is refused, naming the turn);
-        ``model_version_note`` says when the session was recorded under another engine
+        a view that refuses every change. ``model_version_note`` says when the session was recorded under another engine
         model version."""
         store = _as_store(store)
         record = store.session(store.resolve_id(session_id))
         scenario = load_session_scenario(store, record)
-        snap = store.latest_snapshot(record.id)
-        try:
-            state = GameState.from_dict(snap.state, scenario.turn_length_months / 12)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ExerciseError(f"session {record.id}: the snapshot of turn {snap.turn} "
-                                f"cannot be read ({exc})") from None
-        if state.content_hash() != snap.state_hash:
-            raise ExerciseError(
-                f"session {record.id}: the snapshot of turn {snap.turn} does not match its "
-                f"hash (its content was changed after it was saved); not opened. Run "
-                f"`wargame replay {record.id} --verify` for every check")
+        state = None
+        for snap in store.snapshots(record.id):  # each one checked; the last one is played
+            state = _checked_state(record.id, snap, scenario)
+        if state is None:
+            raise ExerciseError(f"session {record.id} has no snapshot (damaged session)")
         lock = None
         if owner and not read_only:
             lock = (SessionLock.take_over(store, take_over, owner) if take_over is not None

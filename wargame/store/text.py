@@ -28,10 +28,7 @@ def bad_character(text: str, *, allow_newlines: bool = False) -> str | None:
     return None
 
 
-def clean_name(text: object, what: str = "a name", *, max_length: int = MAX_NAME_LENGTH
-               ) -> str:
-    """``text`` stripped, checked: non-empty, at most ``max_length`` characters, no control
-    or bidi-override characters. Raises ``ValueError`` saying what is wrong."""
+def _checked(text: object, what: str, max_length: int, allow_newlines: bool) -> str:
     if not isinstance(text, str):
         raise ValueError(f"{what} must be text")
     text = text.strip()
@@ -40,27 +37,23 @@ def clean_name(text: object, what: str = "a name", *, max_length: int = MAX_NAME
     if len(text) > max_length:
         raise ValueError(f"{what} may have at most {max_length} characters "
                          f"(this one has {len(text)})")
-    problem = bad_character(text)
+    problem = bad_character(text, allow_newlines=allow_newlines)
     if problem:
         raise ValueError(f"{what} may not contain {problem}")
     return text
+
+
+def clean_name(text: object, what: str = "a name", *, max_length: int = MAX_NAME_LENGTH
+               ) -> str:
+    """``text`` stripped, checked: non-empty, at most ``max_length`` characters, no control
+    or bidi-override characters. Raises ``ValueError`` saying what is wrong."""
+    return _checked(text, what, max_length, allow_newlines=False)
 
 
 def clean_text(text: object, what: str = "the text", *, max_length: int = MAX_TEXT_LENGTH
                ) -> str:
     """Like ``clean_name`` for longer text: newlines and tabs are allowed."""
-    if not isinstance(text, str):
-        raise ValueError(f"{what} must be text")
-    text = text.strip()
-    if not text:
-        raise ValueError(f"{what} may not be empty")
-    if len(text) > max_length:
-        raise ValueError(f"{what} may have at most {max_length} characters "
-                         f"(this one has {len(text)})")
-    problem = bad_character(text, allow_newlines=True)
-    if problem:
-        raise ValueError(f"{what} may not contain {problem}")
-    return text
+    return _checked(text, what, max_length, allow_newlines=True)
 
 
 def printable(text: object) -> str:
