@@ -26,6 +26,7 @@ __all__ = ["UserError", "build_parser", "main"]
 COMMAND_MODULES = (
     "wargame.scenario.commands",
     "wargame.analysis.commands",
+    "wargame.analysis.scenario_lint",  # after the scenario commands: it extends validate
     "wargame.store.commands",
     "wargame.ui.commands",
 )
