@@ -1,4 +1,5 @@
-"""``wargame validate`` and ``wargame scenarios``: the designer's check before a session.
+"""``wargame validate`` and ``wargame scenarios``: the designer's check before a session
+(``new-scenario`` and ``upgrade-scenario`` are in ``workbench.py``).
 
 Output is one line per file or problem, so editors and CI can jump to ``FILE:LINE:COL``.
 """
@@ -43,6 +44,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     scenarios.add_argument("directory", nargs="?", metavar="DIR",
                            help="directory to list (default: the shipped scenarios)")
     scenarios.set_defaults(func=scenarios_command)
+
+    from wargame.scenario import workbench  # new-scenario, upgrade-scenario
+
+    workbench.register(subparsers)
 
 
 def _expand(paths: list[str]) -> tuple[list[Path], list[str]]:
