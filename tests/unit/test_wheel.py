@@ -58,6 +58,7 @@ def test_wheel_carries_the_scenarios_and_the_world_outline(installed):
     assert "wargame/data/scenarios/README.md" in names
     assert "wargame/data/world/countries-110m.rings.json" in names
     assert "wargame/data/world/ORIGIN.md" in names  # the outline's licence travels with it
+    assert "wargame/scenario/templates/new-scenario.yaml" in names  # `wargame new-scenario`
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
 
 
