@@ -1,4 +1,5 @@
-"""Where the shipped data lives: the scenarios and the world outline.
+"""Where the shipped data lives: the scenarios, the world outline, the facilitator's guide
+and the screenshots it shows.
 
 In the repository they are the top-level ``scenarios/`` and ``assets/world/`` folders; an
 installed wheel carries them inside the package as ``wargame.data.scenarios`` and
@@ -13,6 +14,7 @@ from pathlib import Path
 
 DEFAULT_SCENARIO_NAME = "rare-earth-shock-2025.yaml"
 WORLD_OUTLINE_NAME = "countries-110m.rings.json"
+GUIDE_NAME = "how-to-run-an-exercise.md"
 
 _REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -38,6 +40,16 @@ def default_scenario_path() -> Path:
 def world_outline_path() -> Path:
     """Natural Earth 1:110m country outlines (public domain; see ORIGIN.md beside it)."""
     return _data_dir("world", _REPOSITORY / "assets" / "world") / WORLD_OUTLINE_NAME
+
+
+def guide_path() -> Path:
+    """The facilitator's guide, "How to run an exercise" (Markdown; Help menu)."""
+    return _data_dir("guide", _REPOSITORY / "assets" / "guide") / GUIDE_NAME
+
+
+def screenshots_dir() -> Path:
+    """The screenshots the README and the guide show."""
+    return _data_dir("screenshots", _REPOSITORY / "assets" / "screenshots")
 
 
 def package_version() -> str:

@@ -44,11 +44,14 @@ def make_window(qtbot, db_path, mini_path):
     def make(setup=None, populate=True):
         window = MainWindow(db_path=db_path, scenario_path=mini_path, populate=False)
         window.prompts = ScriptedPrompts(window, setup=setup)
-        qtbot.addWidget(window)
+        # the test's end is no user quitting: close without the mid-turn questions
+        qtbot.addWidget(window, before_close_func=lambda w: setattr(w, "ask_before_quit",
+                                                                    False))
         window.resize(1366, 768)
         window.show()
         if populate:
-            window.populate_start()
+            window.populate_start()  # reads scenarios and sessions in the background
+            qtbot.waitUntil(lambda: window.start_ready, timeout=30000)
         windows.append(window)
         return window
 

@@ -19,6 +19,7 @@ def test_corrupt_database_is_explained_and_left_untouched(qtbot, tmp_path):
     qtbot.addWidget(window)
     window.show()
     window.populate_start()
+    qtbot.waitUntil(lambda: window.start_ready, timeout=30000)
     status = window.start.status.text()
     assert "could not be read" in status and "not a SQLite database" in status
     assert str(db) in status
@@ -35,6 +36,7 @@ def test_broken_scenario_lists_every_problem_with_its_line(qtbot, tmp_path):
     qtbot.addWidget(window)
     window.show()
     window.populate_start()
+    qtbot.waitUntil(lambda: window.start_ready, timeout=30000)
     item = window.start.scenario_list.currentItem()
     assert "has problems" in item.text()
     details = window.start.details.toPlainText()

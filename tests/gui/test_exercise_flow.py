@@ -123,16 +123,22 @@ def test_full_exercise(make_window, mini_path, db_path, qtbot):
     window.team_screen.submit_button.click()
     submitted = ctl.submitted_teams()
     assert submitted == {"beijing", "washington"}
+    # quitting at Brussels' curtain is the facilitator's decision: PIN, then a question
+    window.prompts.pins.append("99")
     window.close()
+    assert ("pin", "Facilitator PIN") in window.prompts.asked
+    assert ("confirm", "Quit during the turn?") in window.prompts.asked
+    assert not window.isVisible()
 
-    # ---- resume after closing the window: exactly where it stopped
+    # ---- the start screen offers that session first; resume: exactly where it stopped
     again = make_window()
     rows = [again.start.sessions.item(r, 0).data(Qt.ItemDataRole.UserRole)
             for r in range(again.start.sessions.rowCount())]
     assert session_id in rows
-    again.start.sessions.selectRow(rows.index(session_id))
-    again.prompts.texts.append("99")  # facilitator PIN
-    again.start.resume_button.click()
+    assert again.start.resume_offer.isVisible()
+    assert "turn 2" in again.start.resume_offer_text.text()
+    again.prompts.pins.append("99")  # facilitator PIN, typed masked
+    again.start.resume_offer_button.click()
     resumed = again.controller
     assert resumed is not None and resumed.session_id == session_id
     assert resumed.turn == 2 and resumed.phase == "orders"

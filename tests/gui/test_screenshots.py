@@ -1,22 +1,26 @@
-"""``wargame --screenshot DIR`` renders every main view of a scripted two-turn game."""
+"""``wargame --screenshot DIR`` renders every main view of a scripted exercise, at both
+sizes and in both palettes (issue 9: screenshots at 1024x640 and 1920x1080, light and
+dark)."""
 import pytest
 from PySide6.QtGui import QFontDatabase, QImage
 
-EXPECTED = ["01-start-screen.png", "02-curtain.png", "03-team-orders.png",
-            "04-adjudication.png", "05-debrief.png", "06-world-view.png", "07-projector.png"]
-
 
 @pytest.mark.slow
-def test_screenshot_tour(qapp, tmp_path):
+@pytest.mark.parametrize("variant_index", [0, 3], ids=["light-1024x640", "dark-1920x1080"])
+def test_screenshot_tour(qapp, tmp_path, variant_index):
     assert QFontDatabase.families(), "no fonts: every glyph would be a box"
-    from wargame.ui.screenshots import take_screenshots
+    from wargame.ui.screenshots import SHOTS, VARIANTS, take_screenshots
 
-    paths = take_screenshots(tmp_path / "shots")
-    assert [p.name for p in paths] == EXPECTED
+    variant = VARIANTS[variant_index]
+    paths = take_screenshots(tmp_path / "shots", variant)
+    assert sorted(p.name for p in paths) == sorted(SHOTS)
     for path in paths:
         image = QImage(str(path))
         assert not image.isNull(), path
-        assert image.width() >= 1200 and image.height() >= 700, (path, image.size())
+        if path.name.startswith(("07-", "08-")):
+            assert (image.width(), image.height()) == variant.projector, path
+        elif not path.name.startswith("10-"):
+            assert (image.width(), image.height()) == variant.window, path
         # not a blank image: many distinct colours
         colours = {image.pixel(x, y) for x in range(0, image.width(), 37)
                    for y in range(0, image.height(), 29)}

@@ -98,3 +98,47 @@ def test_app_command_missing_file_exits_2(tmp_path):
     from wargame.cli import main
 
     assert main(["app", str(tmp_path / "nope.yaml")]) == 2
+
+
+def test_start_screen_paints_first_and_loads_in_the_background(qtbot, db_path, mini_path):
+    """Issue 9, item 14: the start screen is on screen with a visible "Loading" state while
+    the scenarios are read; then the list fills in and Set up becomes possible."""
+    from wargame.ui.main_window import MainWindow
+    from wargame.ui.scripted import ScriptedPrompts
+
+    window = MainWindow(db_path=db_path, scenario_path=mini_path, populate=False)
+    window.prompts = ScriptedPrompts(window)
+    qtbot.addWidget(window)
+    window.show()
+    window.populate_start()
+    start = window.start
+    assert start.loading.isVisible() and start.status.text() == "Loading scenarios…"
+    assert not start.new_button.isEnabled() and start.open_button.isEnabled()
+    qtbot.waitUntil(lambda: window.start_ready, timeout=30000)
+    assert not start.loading.isVisible()
+    assert start.scenario_list.count() >= 1 and start.new_button.isEnabled()
+    assert "Sessions are saved in" in start.status.text()
+
+
+def test_set_up_dialog_reuses_the_scenario_read_by_the_start_screen(make_window, monkeypatch,
+                                                                      tmp_path):
+    import shutil
+
+    from wargame.scenario import loader
+
+    def no_parsing(path):
+        raise AssertionError(f"{path} parsed again")
+
+    window = make_window()
+    monkeypatch.setattr(loader, "load_scenario", no_parsing)
+    window.start.new_button.click()  # opens the set-up dialog without parsing the file
+    assert window.controller is not None
+    window.go_home()
+    # an edited file is read again (the cache is keyed by the file's content)
+    copy = tmp_path / "copy.yaml"
+    shutil.copy(window.start.selected_scenario_path(), copy)
+    monkeypatch.undo()
+    first = window.scenarios.load(copy)
+    assert window.scenarios.load(copy) is first
+    copy.write_text(copy.read_text().replace("Mini rare-earth", "Edited rare-earth"))
+    assert window.scenarios.load(copy).title.startswith("Edited")

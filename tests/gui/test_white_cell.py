@@ -69,7 +69,7 @@ def test_white_cell_order_from_the_console(make_window):
     assert [(o.team, o.move) for o in orders] == [(FACILITATOR, "export_licences")]
     assert ctl.phase == "briefing"
     # how many, never what: the briefing may be on the projector
-    assert "1 white-cell order" in console.white_cell_status.text()
+    assert "One white-cell order" in console.white_cell_status.text()
     assert "licence" not in console.white_cell_status.text().lower()
 
     # reopening shows the sealed list; cancelling changes nothing
@@ -93,10 +93,10 @@ def test_white_cell_asks_for_the_pin_when_unknown(make_window):
     window.start.new_button.click()
     ctl = window.controller
     ctl._facilitator_pin = None  # as after a resume that did not go through the prompt
-    window.prompts.texts.append("00")
+    window.prompts.pins.append("00")
     window.prompts.white_cell_fn = freeze
     window.act_white_cell.trigger()
     assert ctl.exercise.facilitator_orders("99") == []
-    window.prompts.texts.append("99")
+    window.prompts.pins.append("99")
     window.act_white_cell.trigger()
     assert len(ctl.exercise.facilitator_orders("99")) == 1

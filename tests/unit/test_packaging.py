@@ -67,6 +67,7 @@ def test_spec_data_exists_and_keeps_its_repository_relative_place():
 
 
 def test_spec_bundles_what_the_code_reads_at_run_time():
+    from wargame.resources import guide_path, screenshots_dir
     from wargame.scenario.loader import default_scenario_path
     from wargame.ui.flowmap import WORLD_FILE
 
@@ -74,9 +75,12 @@ def test_spec_bundles_what_the_code_reads_at_run_time():
                for match in glob.glob(str(REPO / pattern))}
     needed = [WORLD_FILE, default_scenario_path(), REPO / "scenarios" / "README.md",
               *sorted((REPO / "scenarios").glob("*.yaml"))]
-    for path in needed:
+    guide = [guide_path(), *sorted(screenshots_dir().glob("*.png"))]
+    for path in needed + guide:
         assert path.resolve() in bundled, f"{path} is not bundled"
-    assert not any("screenshots" in str(path) for path in bundled)
+    # the guide's pictures are the README's set; the other sizes and palettes stay out
+    assert not any(path.parent != screenshots_dir().resolve() and "screenshots" in str(path)
+                   for path in bundled)
 
 
 def test_spec_does_not_exclude_qt_modules_the_app_uses():

@@ -28,7 +28,8 @@ def installed(tmp_path_factory):
     """The project built as a wheel and unpacked into a folder of its own."""
     out = tmp_path_factory.mktemp("wheel")
     source = out / "source"  # a copy, so the build leaves nothing in the checkout
-    for part in ("pyproject.toml", "README.md", "wargame", "scenarios", "assets/world"):
+    for part in ("pyproject.toml", "README.md", "wargame", "scenarios", "assets/world",
+                 "assets/guide", "assets/screenshots"):
         copy = shutil.copytree if (REPO / part).is_dir() else shutil.copy2
         (source / part).parent.mkdir(parents=True, exist_ok=True)
         copy(REPO / part, source / part, **({"ignore": shutil.ignore_patterns("__pycache__")}
@@ -59,6 +60,11 @@ def test_wheel_carries_the_scenarios_and_the_world_outline(installed):
     assert "wargame/data/world/countries-110m.rings.json" in names
     assert "wargame/data/world/ORIGIN.md" in names  # the outline's licence travels with it
     assert "wargame/scenario/templates/new-scenario.yaml" in names  # `wargame new-scenario`
+    # Help > How to run an exercise, and the pictures it shows (only the README's set)
+    assert "wargame/data/guide/how-to-run-an-exercise.md" in names
+    assert "wargame/data/screenshots/03-team-orders.png" in names
+    assert not any(n.startswith("wargame/data/screenshots/") and n.count("/") > 3
+                   for n in names)
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
 
 

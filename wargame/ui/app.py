@@ -1,7 +1,8 @@
 """Start the desktop app: ``wargame app [SCENARIO] [--db FILE]`` or ``make run``.
 
 Only PySide6 widgets are imported before the start screen is shown; the loader, the
-engine, the store and pyqtgraph are imported afterwards (see ``benchmarks/bench_shell.py``).
+engine, the store and pyqtgraph are imported afterwards, and the scenarios are read on a
+background thread (see ``benchmarks/bench_ui_startup.py``).
 """
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from pathlib import Path
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
 
-def make_application(argv: list[str] | None = None):
+def make_application(argv: list[str] | None = None, icon: bool = True):
+    """The QApplication with the app's names; ``icon=False`` leaves the icon for later
+    (rendering it from SVG takes ~40 ms that the first paint should not wait for)."""
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
@@ -20,9 +23,10 @@ def make_application(argv: list[str] | None = None):
     app.setApplicationName("wargame")
     app.setApplicationDisplayName("wargame")
     app.setDesktopFileName("wargame")  # matches packaging/wargame.desktop (Wayland icon)
-    from wargame.ui.icon import install_app_icon
+    if icon:
+        from wargame.ui.icon import install_app_icon
 
-    install_app_icon(app)
+        install_app_icon(app)
     return app
 
 
@@ -33,9 +37,12 @@ def apply_saved_theme(app) -> None:
     apply_app_palette(app, "dark" if settings.get("view/theme") == "dark" else "light")
 
 
-def run(scenario: str | None = None, db: str | None = None, quit_after_start: bool = False
-        ) -> int:
-    app = make_application()
+def run(scenario: str | None = None, db: str | None = None, quit_after_start: bool = False,
+        quit_after_ready: bool = False) -> int:
+    """Open the app. The two ``quit_after_*`` flags serve the start-up benchmark
+    (``benchmarks/bench_ui_startup.py``): stop once the start screen is painted, or once
+    its background read (scenarios, saved sessions) is on screen."""
+    app = make_application(icon=False)  # the icon comes just after the first paint
     from wargame.ui.dialogs import install_excepthook
 
     install_excepthook()
@@ -54,7 +61,21 @@ def run(scenario: str | None = None, db: str | None = None, quit_after_start: bo
         return 0
     from PySide6.QtCore import QTimer
 
+    from wargame.ui.icon import install_app_icon
+
     QTimer.singleShot(0, lambda: apply_saved_theme(app))
+    QTimer.singleShot(0, lambda: install_app_icon(app))
+    if quit_after_ready:
+        def stop_when_ready() -> None:
+            if window.start_ready:
+                print("ready; scenarios listed:", window.start.scenario_list.count(),
+                      flush=True)
+                window.close()
+                app.quit()
+            else:
+                QTimer.singleShot(5, stop_when_ready)
+
+        QTimer.singleShot(0, stop_when_ready)
     return app.exec()
 
 

@@ -130,6 +130,7 @@ class _ChartBase(QtWidgets.QWidget):
         header.setSpacing(6)
         self.title_label = QtWidgets.QLabel(self.title_text)
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.title_label.setWordWrap(True)  # wraps rather than widening the window
         header.addWidget(self.title_label, 1)
         self.controls = header
         self._layout.addLayout(header)
@@ -156,7 +157,11 @@ class _ChartBase(QtWidgets.QWidget):
         widget.setAccessibleName(accessible)
         widget.setToolTip(accessible)
         if isinstance(widget, QtWidgets.QComboBox):
-            widget.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
+            # a few characters wide at least, not the longest entry: the chart must fit
+            # beside the map at 1024 px (the list still opens at full width)
+            widget.setSizeAdjustPolicy(
+                QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            widget.setMinimumContentsLength(10)
         self.controls.addWidget(widget)
         self._control_widgets.append(widget)
 

@@ -1,5 +1,5 @@
 """CLI entry points of the desktop app: ``wargame app [SCENARIO] [--db FILE]`` and
-``wargame --screenshot DIR``."""
+``wargame --screenshot DIR`` (every main view at 1024x640 and 1920x1080, light and dark)."""
 from __future__ import annotations
 
 import sys
@@ -38,9 +38,9 @@ def screenshot_command(args) -> int:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         return _user_error(f"cannot create {out}: {exc.strerror}")
-    from wargame.ui.screenshots import take_screenshots
+    from wargame.ui.screenshots import take_all
 
-    paths = take_screenshots(out)
+    paths = take_all(out)
     for path in paths:
         print(path)
     return 0

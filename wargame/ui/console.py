@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wargame.report.panels import count_of
+from wargame.ui.fonts import prominent, set_type
 from wargame.ui.team_screen import describe_order
 
 if TYPE_CHECKING:  # the engine is imported when a session opens, not at start-up
@@ -154,7 +156,7 @@ class Console(QWidget):
         outer = QVBoxLayout(self)
         self.status = QLabel()
         self.status.setObjectName("consoleStatus")
-        self.status.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_type(self.status, 15, bold=True)
         self.status.setAccessibleName("Turn and phase")
         self.status.setWordWrap(True)
         outer.addWidget(self.status)
@@ -219,7 +221,7 @@ class Console(QWidget):
         self.handover_button = _button("Start &orders: hand over the laptop",
                                        "Start the orders phase",
                                        "Bots submit at once; human teams take the laptop in turn")
-        self.handover_button.setStyleSheet("font-weight: bold; padding: 8px;")
+        prominent(self.handover_button)
         self.handover_button.clicked.connect(self.handOverRequested)
         b.addWidget(self.handover_button)
         self.tabs.addTab(briefing, "&1 Briefing")
@@ -276,7 +278,7 @@ class Console(QWidget):
         self.override_button.clicked.connect(self._override_clicked)
         self.commit_button = _button("&Commit turn", "Commit the turn",
                                      "Accept the outcome and save the turn")
-        self.commit_button.setStyleSheet("font-weight: bold; padding: 8px;")
+        prominent(self.commit_button)
         self.commit_button.clicked.connect(self.commitRequested)
         row.addWidget(self.override_button)
         row.addWidget(self.commit_button)
@@ -298,7 +300,7 @@ class Console(QWidget):
         d.addWidget(dsplit, 1)
         self.charts = None
         self.next_turn_button = _button("&Next turn", "Start the next turn")
-        self.next_turn_button.setStyleSheet("font-weight: bold; padding: 8px;")
+        prominent(self.next_turn_button)
         self.next_turn_button.clicked.connect(self.nextTurnRequested)
         d.addWidget(self.next_turn_button)
         self.tabs.addTab(debrief, "&4 Debrief")
@@ -375,7 +377,8 @@ class Console(QWidget):
     def set_white_cell_count(self, count: int) -> None:
         """How many, never what: the briefing may be on the projector."""
         self.white_cell_status.setText(
-            f"{count} white-cell order(s) sealed for this turn." if count else "")
+            f"{count_of(count, 'white-cell order').capitalize()} sealed for this turn."
+            if count else "")
 
     def set_injects(self, items: list[str]) -> None:
         self.injects.clear()

@@ -211,6 +211,12 @@ class ExerciseController(QObject):
         left = self.timer_remaining()
         return left is not None and left <= 0
 
+    @property
+    def time_up_waiting(self) -> bool:
+        """Time is up and a team has still to submit: what the "time is up" banners say
+        (once every team is in, the banner would only be stale)."""
+        return self.time_up and self.phase == "orders" and bool(self.pending_human_teams())
+
     def clock_text(self) -> str:
         """The bare clock, "MM:SS" ("00:00" once time is up), "" without one."""
         left = self.timer_remaining()

@@ -2,7 +2,9 @@
 
 It names who should take the laptop next ("Pass the laptop to Washington") and shows
 nothing of any team. The named team unlocks it (with its PIN if one was set); a wrong PIN
-says so and the curtain stays down.
+says so and the curtain stays down. The facilitator has a way in of their own (a small
+button; the window then asks for the facilitator PIN), for instance to close the orders
+once time is up.
 """
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from wargame.ui.fonts import prominent, set_type
 
 # white on vermillion, as on the team screen (kept here: the curtain loads nothing heavy)
 TIME_UP_STYLE = ("#curtainBanner { background: #B03A00; color: #FFFFFF; font-size: 14pt; "
@@ -18,16 +22,21 @@ TIME_UP_STYLE = ("#curtainBanner { background: #B03A00; color: #FFFFFF; font-siz
 
 
 class Curtain(QWidget):
-    """Emits ``unlocked(who)`` when the named team (or "facilitator") opens it."""
+    """Emits ``unlocked(who)`` when the named team (or "facilitator") opens it, and
+    ``facilitatorRequested`` when the facilitator asks to come in while a team's name is
+    up."""
 
     unlocked = Signal(str)
+    facilitatorRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Curtain")
         self.setAutoFillBackground(True)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet("#Curtain { background: #1f2a36; } #Curtain QLabel { color: #f2f2f2; }")
+        # fixed colours, the same in both palettes: the curtain must look like a curtain
+        self.setStyleSheet("#Curtain { background: #1f2a36; } #Curtain QLabel { color: #f2f2f2; }"
+                           " #Curtain QLabel#curtainMessage { color: #ffb4a8; }")
         self._who = ""
         self._check: Callable[[str], bool] | None = None
         layout = QVBoxLayout(self)
@@ -44,14 +53,19 @@ class Curtain(QWidget):
         self.title.setObjectName("curtainTitle")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setWordWrap(True)
-        self.title.setStyleSheet("font-size: 30pt; font-weight: bold;")
+        set_type(self.title, 30, bold=True)
         layout.addWidget(self.title)
         self.subtitle = QLabel()
         self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.subtitle.setWordWrap(True)
-        self.subtitle.setStyleSheet("font-size: 14pt;")
+        set_type(self.subtitle, 14)
         layout.addWidget(self.subtitle)
         layout.addSpacing(24)
+        self.pin_label = QLabel()
+        self.pin_label.setObjectName("curtainPinLabel")
+        self.pin_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_type(self.pin_label, 13)
+        layout.addWidget(self.pin_label)
         self.pin_edit = QLineEdit()
         self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin_edit.setPlaceholderText("PIN")
@@ -59,18 +73,31 @@ class Curtain(QWidget):
         self.pin_edit.setMaximumWidth(240)
         self.pin_edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pin_edit.returnPressed.connect(self.try_unlock)
+        self.pin_label.setBuddy(self.pin_edit)
         layout.addWidget(self.pin_edit, 0, Qt.AlignmentFlag.AlignHCenter)
         self.message = QLabel()
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setStyleSheet("color: #ffb4a8; font-size: 12pt;")
+        self.message.setObjectName("curtainMessage")
+        set_type(self.message, 12)
         layout.addWidget(self.message)
         self.button = QPushButton()
         self.button.setAccessibleName("Unlock")
-        self.button.setStyleSheet("font-size: 16pt; padding: 12px 32px;")
+        prominent(self.button, 16, padding=12)
+        self.button.setMinimumWidth(self.button.sizeHint().width() + 64)
         self.button.setShortcut(QKeySequence("Ctrl+U"))
         self.button.clicked.connect(self.try_unlock)
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(3)
+        corner = QHBoxLayout()
+        corner.addStretch(1)
+        self.facilitator_button = QPushButton("Facilitator…")
+        self.facilitator_button.setObjectName("curtainFacilitator")
+        self.facilitator_button.setAccessibleName("Facilitator: open the console")
+        self.facilitator_button.setToolTip("For the facilitator: the console (close the "
+                                           "orders, pause, notes), with the facilitator PIN")
+        self.facilitator_button.clicked.connect(self.facilitatorRequested)
+        corner.addWidget(self.facilitator_button)
+        layout.addLayout(corner)
 
     @property
     def who(self) -> str:
@@ -85,6 +112,11 @@ class Curtain(QWidget):
         self.subtitle.setText(subtitle or "Everyone else, please look away from the screen.")
         self.pin_edit.clear()
         self.pin_edit.setVisible(self._check is not None)
+        self.pin_label.setText(f"&PIN for {display_name}:")
+        self.pin_label.setVisible(self._check is not None)
+        self.pin_edit.setAccessibleName(f"PIN for {display_name}")
+        # the facilitator's own curtain needs no second way in
+        self.facilitator_button.setVisible(who != "facilitator")
         self.message.clear()
         self.button.setText(f"I am {display_name} — open")
         self.button.setToolTip(f"Open the screen for {display_name} (Ctrl+U)")
@@ -96,7 +128,7 @@ class Curtain(QWidget):
             self.banner.setText("The exercise is paused: the clock has stopped.")
         elif time_up:
             self.banner.setText("Time is up for orders. Submit at once; the facilitator may "
-                                "close the orders now.")
+                                "close the orders now (Facilitator…, bottom right).")
         self.banner.setVisible(paused or time_up)
 
     def try_unlock(self) -> bool:

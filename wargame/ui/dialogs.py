@@ -113,7 +113,7 @@ def ask_text(parent: QWidget | None, title: str, label: str, multiline: bool = F
     return None
 
 
-def ask_pin(parent: QWidget | None, who: str) -> str | None:
-    value, ok = QInputDialog.getText(parent, f"PIN for {who}", f"Enter the PIN for {who}:",
-                                     QLineEdit.EchoMode.Password)
+def ask_pin(parent: QWidget | None, title: str, label: str) -> str | None:
+    """A PIN prompt whose input is masked; returns None when cancelled."""
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
     return value if ok else None

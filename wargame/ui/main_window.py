@@ -6,7 +6,6 @@ while still driving the real widgets (``window.prompts = ScriptedPrompts(...)``)
 """
 from __future__ import annotations
 
-import html
 import logging
 from pathlib import Path
 
@@ -23,16 +22,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wargame.report.panels import count_of
 from wargame.ui import settings
 from wargame.ui.console import Console, headline_html
 from wargame.ui.curtain import Curtain
-from wargame.ui.dialogs import ask_text, show_error
+from wargame.ui.dialogs import ask_pin, ask_text, show_error
 from wargame.ui.start_screen import StartScreen
 from wargame.ui.team_screen import TeamScreen
 
 log = logging.getLogger("wargame.ui")
-esc = html.escape
 FACILITATOR = "facilitator"
+WINDOW_TITLE = "Critical-minerals crisis exercise"
+PROJECTOR_IN_A_WINDOW = "In a window on this screen (F11: full screen)"
 
 
 class Prompts:
@@ -52,6 +53,10 @@ class Prompts:
 
     def text(self, title: str, label: str, multiline: bool = False) -> str | None:
         return ask_text(self.window, title, label, multiline)
+
+    def pin(self, title: str, label: str) -> str | None:
+        """A PIN, typed masked (the laptop may be mirrored to the projector)."""
+        return ask_pin(self.window, title, label)
 
     def choose(self, title: str, label: str, items: list[str]) -> str | None:
         if not items:
@@ -81,17 +86,22 @@ class MainWindow(QMainWindow):
     def __init__(self, db_path: str | Path | None = None, scenario_path: str | None = None,
                  populate: bool = True) -> None:
         super().__init__()
-        self.setWindowTitle("wargame — critical-minerals crisis exercise")
+        # the app's display name ("wargame") is added by the platform, once
+        self.setWindowTitle(WINDOW_TITLE)
         self.setObjectName("MainWindow")
-        if QApplication.windowIcon().isNull():  # not started through make_application
-            from wargame.ui.icon import app_icon
-
-            self.setWindowIcon(app_icon())
+        QTimer.singleShot(0, self._set_icon_if_missing)  # after the first paint
         self.db_path = Path(db_path) if db_path else None
         self.initial_scenario = scenario_path
         self.prompts = Prompts(self)
+        from wargame.ui.start_loader import ScenarioCache
+
+        self.scenarios = ScenarioCache()
+        self.start_ready = False  # True once the start screen's background read is shown
+        self.ask_before_quit = True  # tests' teardown turns it off
+        self._start_job = None
         self.controller = None
         self.projector = None
+        self.guide = None
         self._pending_curtain_after_submit = True
 
         self.stack = QStackedWidget()
@@ -110,6 +120,7 @@ class MainWindow(QMainWindow):
         self.start.openScenarioRequested.connect(self.open_scenario)
         self.start.resumeRequested.connect(self.resume_session)
         self.curtain.unlocked.connect(self._curtain_unlocked)
+        self.curtain.facilitatorRequested.connect(self.facilitator_entry)
         self.team_screen.submitted.connect(self._team_submitted)
         c = self.console
         c.handOverRequested.connect(self.hand_over)
@@ -133,6 +144,13 @@ class MainWindow(QMainWindow):
         if populate:
             QTimer.singleShot(0, self.populate_start)
 
+    def _set_icon_if_missing(self) -> None:
+        """When the app did not install its icon (tests, scripts), the window sets one."""
+        if QApplication.windowIcon().isNull():
+            from wargame.ui.icon import app_icon
+
+            self.setWindowIcon(app_icon())
+
     # ------------------------------------------------------------------ menus
 
     def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -146,18 +164,28 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
+    def _facilitator_action(self, menu, text: str, slot, shortcut=None, tip: str = "",
+                            to_console: bool = True) -> QAction:
+        """A menu action only the facilitator may take: see :meth:`facilitator_may`."""
+        what = text.replace("&", "").rstrip("…")
+        return self._action(menu, text,
+                            lambda: self.facilitator_may(what, to_console) and slot(),
+                            shortcut, tip)
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         f = bar.addMenu("&File")
-        self.act_new = self._action(f, "&New exercise…", self._new_from_start,
-                                    QKeySequence.StandardKey.New,
-                                    "Set up a new exercise from the selected scenario")
-        self.act_open = self._action(f, "&Open scenario file…", self.open_scenario,
-                                     QKeySequence.StandardKey.Open)
-        self.act_home = self._action(f, "&Start screen", self.go_home, "Ctrl+Shift+H",
-                                     "Back to the start screen (the session stays saved)")
+        fa = self._facilitator_action
+        self.act_new = fa(f, "&New exercise…", self._new_from_start,
+                          QKeySequence.StandardKey.New,
+                          "Set up a new exercise from the selected scenario")
+        self.act_open = fa(f, "&Open scenario file…", self.open_scenario,
+                           QKeySequence.StandardKey.Open)
+        self.act_home = fa(f, "&Start screen", self.go_home, "Ctrl+Shift+H",
+                           "Back to the start screen (the session stays saved)")
         f.addSeparator()
-        self.act_quit = self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        # Ctrl+Q spelled out: some platforms (offscreen) bind no standard Quit key
+        self.act_quit = self._action(f, "&Quit", self.close, "Ctrl+Q")
 
         e = bar.addMenu("&Edit")
         self.act_undo = self.team_screen.undo_stack.createUndoAction(self, "&Undo")
@@ -171,30 +199,28 @@ class MainWindow(QMainWindow):
         self.act_handover = self._action(x, "Start &orders / hand over", self.hand_over,
                                          "Ctrl+H", "Pass the laptop to the next team")
         self.act_resolve = self._action(x, "&Resolve turn", self.resolve, "Ctrl+R")
-        self.act_close_orders = self._action(
+        self.act_close_orders = fa(
             x, "&Close orders now", self.close_orders, "Ctrl+Shift+C",
             "Resolve the turn now; teams that have not submitted give no orders")
         self.act_override = self._action(x, "O&verride outcome…",
                                          lambda: self.console._override_clicked(), "Ctrl+E")
         self.act_commit = self._action(x, "&Commit turn", self.commit, "Ctrl+Return")
-        self.act_next = self._action(x, "&Next turn", self.next_turn, "Ctrl+N")
+        self.act_next = self._action(x, "&Next turn", self.next_turn, "Ctrl+T")
         x.addSeparator()
-        self.act_inject = self._action(x, "Free-text &inject…", self.free_inject, "Ctrl+I")
-        self.act_white_cell = self._action(
+        self.act_inject = fa(x, "Free-text &inject…", self.free_inject, "Ctrl+I")
+        self.act_white_cell = fa(
             x, "&White-cell order…", self.white_cell, "Ctrl+Shift+W",
             "Order any move as the white cell (paid by no team; sealed until resolution)")
-        self.act_note = self._action(x, "Add n&ote…", self.add_note, "Ctrl+Shift+N")
-        self.act_pause = self._action(x, "&Pause", self.toggle_pause, "Ctrl+P")
-        self.act_rewind = self._action(x, "Re&wind to turn…", self.rewind, "Ctrl+Shift+R")
-        self.act_fork = self._action(x, "&Fork from turn…", self.fork, "Ctrl+Shift+F")
-        self.act_end = self._action(x, "&End exercise", self.end_exercise, "Ctrl+Shift+E")
-        self.act_new.setShortcut(QKeySequence("Ctrl+Shift+N") if False else
-                                 QKeySequence.StandardKey.New)
-        self.act_next.setShortcut(QKeySequence("Ctrl+T"))
+        # a note or a pause leaves the curtain down (the room sees "paused" on it)
+        self.act_note = fa(x, "Add n&ote…", self.add_note, "Ctrl+Shift+N", to_console=False)
+        self.act_pause = fa(x, "&Pause", self.toggle_pause, "Ctrl+P", to_console=False)
+        self.act_rewind = fa(x, "Re&wind to turn…", self.rewind, "Ctrl+Shift+R")
+        self.act_fork = fa(x, "&Fork from turn…", self.fork, "Ctrl+Shift+F")
+        self.act_end = fa(x, "&End exercise", self.end_exercise, "Ctrl+Shift+E")
 
         v = bar.addMenu("&View")
         self.act_projector = self._action(v, "&Projector", self.toggle_projector, "F5",
-                                          "Open the public projector view on a chosen screen")
+                                          "Open the public projector view")
         self.act_dark = QAction("&Dark palette", self, checkable=True)
         self.act_dark.setShortcut(QKeySequence("Ctrl+Shift+D"))
         self.act_dark.toggled.connect(self.set_dark)
@@ -202,32 +228,109 @@ class MainWindow(QMainWindow):
         self.act_full = self._action(v, "&Full screen", self.toggle_full_screen, "F11")
 
         h = bar.addMenu("&Help")
+        self.act_guide = self._action(h, "&How to run an exercise", self.show_guide, "F1",
+                                      "A step-by-step guide for the facilitator, with pictures")
         self._action(h, "&About", self.about)
 
     def _update_actions(self) -> None:
+        """Enable what does something where it is: actions that move the turn on act at the
+        console; the facilitator's other actions also work from a team's curtain, where
+        they first ask for the facilitator PIN (:meth:`facilitator_may`); while a team is
+        drafting, none of them."""
         ctl = self.controller
         phase = ctl.phase if ctl else None
         live = ctl is not None and not ctl.ended
-        in_team = self.stack.currentWidget() is self.team_screen
-        # what moves the turn on is the facilitator's, at the console, and never while paused
-        running = live and not ctl.paused and not ctl.busy and \
-            self.stack.currentWidget() is self.console
+        current = self.stack.currentWidget()
+        at_console = current is self.console
+        at_curtain = current is self.curtain
+        in_team = current is self.team_screen
+        idle = live and not ctl.busy
+        running = idle and not ctl.paused and at_console
         self.act_handover.setEnabled(running and phase in ("briefing", "orders"))
         self.act_resolve.setEnabled(running and phase in ("orders", "adjudication")
                                     and not ctl.has_proposal)
-        self.act_close_orders.setEnabled(running and phase == "orders")
+        self.act_close_orders.setEnabled(idle and not ctl.paused and phase == "orders"
+                                         and (at_console or at_curtain))
         self.act_override.setEnabled(live and phase == "adjudication" and ctl.has_proposal
-                                     and not in_team)
+                                     and at_console)
         self.act_commit.setEnabled(running and phase == "adjudication" and ctl.has_proposal)
         self.act_next.setEnabled(running and phase == "debrief")
-        for act in (self.act_inject, self.act_note, self.act_pause, self.act_rewind,
-                    self.act_fork, self.act_end):
-            act.setEnabled(ctl is not None and not in_team)
-        self.act_inject.setEnabled(live and phase == "briefing" and not in_team)
-        self.act_white_cell.setEnabled(live and phase in ("briefing", "orders") and not in_team
-                                       and not ctl.busy)
+        facilitator_here = at_console or at_curtain
+        for act in (self.act_note, self.act_pause, self.act_rewind, self.act_fork):
+            act.setEnabled(ctl is not None and not ctl.busy and facilitator_here)
+        self.act_end.setEnabled(idle and facilitator_here)
+        self.act_inject.setEnabled(idle and phase == "briefing" and at_console)
+        self.act_white_cell.setEnabled(idle and phase in ("briefing", "orders")
+                                       and facilitator_here)
+        for act in (self.act_new, self.act_open, self.act_home):
+            act.setEnabled(not in_team and not (ctl is not None and ctl.busy))
         self.act_projector.setEnabled(ctl is not None)
         self.act_pause.setText("Res&ume" if ctl is not None and ctl.paused else "&Pause")
+
+    # ------------------------------------------------------------------ the facilitator
+
+    def facilitator_may(self, what: str, to_console: bool = True) -> bool:
+        """May the facilitator's action ``what`` go ahead here? At the console or the start
+        screen yes: whoever sees the console came in as the facilitator (created the
+        session, resumed it with the PIN, or opened a curtain with it). At a team's curtain
+        the facilitator PIN is asked (masked: the laptop may be mirrored to the projector),
+        and then the console comes up (unless ``to_console`` is False). While a team is
+        drafting, never."""
+        ctl = self.controller
+        current = self.stack.currentWidget()
+        if ctl is None or current in (self.console, self.start):
+            return True
+        if current is self.team_screen:
+            return False
+        if ctl.facilitator_has_pin():
+            pin = self.prompts.pin("Facilitator PIN",
+                                   f"{what}: enter the facilitator PIN.")
+            if pin is None:
+                return False
+            if not ctl.check_facilitator_pin(pin):
+                show_error(self, what, "Wrong facilitator PIN.")
+                return False
+        if to_console:
+            self.show_console()
+            self.refresh()
+        return True
+
+    def facilitator_entry(self) -> None:
+        """The curtain's way in for the facilitator (with the PIN): to the console, where
+        Close orders, Pause and the rest are."""
+        if self.stack.currentWidget() is self.curtain:
+            self.facilitator_may("Facilitator console")
+
+    def _may_quit(self) -> bool:
+        """Quitting in the middle of a turn asks first; away from the console it is the
+        facilitator's decision (PIN), and a team's unsubmitted draft is named."""
+        ctl = self.controller
+        if ctl is None or ctl.ended:
+            return True
+        current = self.stack.currentWidget()
+        drafting = current is self.team_screen and self.team_screen.team_id is not None
+        if current is not self.console and ctl.facilitator_has_pin():
+            pin = self.prompts.pin("Facilitator PIN", "Quit: enter the facilitator PIN.")
+            if pin is None:
+                return False
+            if not ctl.check_facilitator_pin(pin):
+                show_error(self, "Quit", "Wrong facilitator PIN.")
+                return False
+        if drafting and len(self.team_screen.draft):
+            team = ctl.scenario.team(self.team_screen.team_id).name
+            count = len(self.team_screen.draft)
+            orders = "order" if count == 1 else "orders"
+            return self.prompts.confirm(
+                "Quit while a team is drafting?",
+                f"{team} has {count} {orders} drafted and not submitted: quitting now "
+                "loses that draft. Quit now?")
+        if ctl.phase in ("orders", "adjudication") or current is not self.console:
+            return self.prompts.confirm(
+                "Quit during the turn?",
+                f"Turn {ctl.turn} is in progress ({ctl.phase}). Everything submitted so "
+                "far is saved, and the start screen will offer to continue this session. "
+                "Quit now?")
+        return True
 
     # ------------------------------------------------------------------ start
 
@@ -237,25 +340,27 @@ class MainWindow(QMainWindow):
         return self.db_path
 
     def populate_start(self) -> None:
-        """Fill the start screen (scenario details, saved sessions). Runs after the window
-        is shown, so loading YAML and the store never delays the first paint."""
-        from wargame.scenario.loader import default_scenario_path, find_scenarios, load_scenario
+        """Fill the start screen (scenario details, saved sessions) from a background job,
+        so the window paints first and says "Loading scenarios…" meanwhile."""
+        from PySide6.QtCore import QThreadPool
 
-        paths: list[Path] = []
-        try:
-            directory = default_scenario_path().parent
-            paths = list(find_scenarios(directory)) if directory.exists() else []
-        except Exception as exc:  # noqa: BLE001 - shown, not fatal
-            log.warning("cannot list scenarios: %s", exc)
-        if self.initial_scenario and Path(self.initial_scenario).resolve() not in \
-                [p.resolve() for p in paths]:
-            paths.insert(0, Path(self.initial_scenario))
+        from wargame.ui.start_loader import StartDataJob
+
+        self.start_ready = False
+        self.start.set_loading(True)
+        job = StartDataJob(self.initial_scenario, self.database_path())
+        job.setAutoDelete(False)
+        job.signals.done.connect(self._start_data_read)
+        self._start_job = job  # kept alive until its signal has been delivered
+        QThreadPool.globalInstance().start(job)
+
+    def _start_data_read(self, data) -> None:
+        self._start_job = None
         self.start.scenario_list.clear()
-        for path in paths:
-            try:
-                self.start.add_scenario(Path(path), load_scenario(path))
-            except Exception as exc:  # noqa: BLE001 - listed with its problems
-                self.start.add_scenario(Path(path), None, str(exc))
+        for entry in data.scenarios:
+            if entry.scenario is not None and entry.digest:
+                self.scenarios.put(entry.path, entry.digest, entry.scenario)
+            self.start.add_scenario(entry.path, entry.scenario, entry.error)
         if self.initial_scenario:
             for row in range(self.start.scenario_list.count()):
                 item = self.start.scenario_list.item(row)
@@ -263,30 +368,43 @@ class MainWindow(QMainWindow):
                         Path(self.initial_scenario).resolve():
                     self.start.scenario_list.setCurrentRow(row)
         self.start.set_recent(settings.recent_files())
+        self.start.set_loading(False)
         self.start.status.setText(f"Sessions are saved in {self.database_path()}")
-        self.refresh_sessions()  # may replace the status with why sessions cannot be read
-        self.offer_interrupted()
+        self._show_sessions(data.sessions, data.sessions_error)
+        self.start_ready = True
+        self.offer_interrupted(data.sessions)
+
+    def _show_sessions(self, rows: list[dict], error: str | None = None) -> None:
+        self.start.set_sessions(rows)
+        if error:
+            self.start.status.setText(f"Saved sessions could not be read: {error}")
+        last = settings.get("session/last")
+        known = {row["id"]: row for row in rows}
+        row = known.get(str(last)) if last else None
+        self.start.offer_resume(row if row is not None and row.get("status") != "ended"
+                                else None)
 
     def refresh_sessions(self) -> None:
         from wargame.ui.controller import list_sessions
 
         try:
-            self.start.set_sessions(list_sessions(self.database_path()))
+            self._show_sessions(list_sessions(self.database_path()))
         except Exception as exc:  # noqa: BLE001
-            self.start.set_sessions([])
-            self.start.status.setText(f"Saved sessions could not be read: {exc}")
+            self._show_sessions([], str(exc))
 
-    def offer_interrupted(self) -> None:
+    def offer_interrupted(self, rows: list[dict] | None = None) -> None:
         """After a crash (a session was open when the app last stopped), offer to resume."""
         last = settings.get("session/open")
         if not last:
             return
-        from wargame.ui.controller import list_sessions
+        if rows is None:
+            from wargame.ui.controller import list_sessions
 
-        try:
-            known = {row["id"]: row for row in list_sessions(self.database_path())}
-        except Exception:  # noqa: BLE001
-            return
+            try:
+                rows = list_sessions(self.database_path())
+            except Exception:  # noqa: BLE001
+                return
+        known = {row["id"]: row for row in rows}
         row = known.get(str(last))
         if row is None or row.get("status") == "ended":
             settings.put("session/open", "")
@@ -309,11 +427,11 @@ class MainWindow(QMainWindow):
             self.new_exercise(path)
 
     def new_exercise(self, path: str) -> bool:
-        from wargame.scenario.loader import load_scenario
         from wargame.ui.controller import ExerciseController
 
         try:
-            scenario = load_scenario(path)
+            # parsed once, on the start screen's background job: the dialog opens at once
+            scenario = self.scenarios.load(path)
         except Exception as exc:  # noqa: BLE001
             show_error(self, "Cannot open scenario", exc)
             return False
@@ -339,7 +457,7 @@ class MainWindow(QMainWindow):
             show_error(self, "Cannot resume the session", exc)
             return False
         if controller.facilitator_has_pin():
-            pin = self.prompts.text("Facilitator PIN", "Enter the facilitator PIN:")
+            pin = self.prompts.pin("Facilitator PIN", "Enter the facilitator PIN:")
             if pin is None or not controller.check_facilitator_pin(pin):
                 show_error(self, "Cannot resume the session", "Wrong facilitator PIN.")
                 controller.close()
@@ -354,6 +472,8 @@ class MainWindow(QMainWindow):
             self.controller.close()
         self.controller = controller
         settings.put("session/open", controller.session_id)
+        settings.put("session/last", controller.session_id)
+        self.setWindowTitle(self.session_title())
         controller.changed.connect(self.refresh)
         controller.resolved.connect(self._resolved)
         controller.failed.connect(lambda msg: show_error(self, "The turn could not be resolved",
@@ -410,6 +530,13 @@ class MainWindow(QMainWindow):
         if self.projector is not None:
             self.projector.refresh()
 
+    def session_title(self) -> str:
+        """The window's title: which session is open (the platform adds the app's name)."""
+        ctl = self.controller
+        if ctl is None:
+            return WINDOW_TITLE
+        return f"{ctl.scenario.title} — session {ctl.session_id}"
+
     def show_console(self) -> None:
         self.team_screen.clear()
         self.stack.setCurrentWidget(self.console)
@@ -426,6 +553,7 @@ class MainWindow(QMainWindow):
         if self.projector is not None:
             self.projector.close()
             self.projector = None
+        self.setWindowTitle(WINDOW_TITLE)
         self.refresh_sessions()
         self.stack.setCurrentWidget(self.start)
         self._update_actions()
@@ -482,25 +610,9 @@ class MainWindow(QMainWindow):
         self.refresh_views()
 
     def debrief_html(self) -> str:
-        ctl = self.controller
-        revealed = ctl.revealed()
-        if not revealed:
-            return "<p>The debrief appears here once a turn has been committed.</p>"
-        parts = [f"<h3>Turn {revealed['turn']}: what happened and why</h3>"]
-        if revealed["injects"]:
-            parts.append("<p><b>Events</b></p><ul>" + "".join(
-                f"<li>{esc(t)}</li>" for t in revealed["injects"]) + "</ul>")
-        parts.append("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in revealed["explanations"])
-                     + "</ul>")
-        parts.append("<p><b>Orders of every team (now revealed)</b></p><table cellspacing='4'>")
-        for row in revealed["orders"]:
-            parts.append(f"<tr><td><b>{esc(row['team'])}</b></td><td>{esc(row['text'])}</td>"
-                         f"<td><i>{esc(row['status'])}</i></td></tr>")
-        parts.append("</table>")
-        if revealed.get("overrides"):
-            parts.append("<p><b>Facilitator overrides</b></p><ul>" + "".join(
-                f"<li>{esc(t)}</li>" for t in revealed["overrides"]) + "</ul>")
-        return "".join(parts)
+        from wargame.report.panels import debrief_html
+
+        return debrief_html(self.controller.revealed())
 
     # ------------------------------------------------------------------ hot seat
 
@@ -527,7 +639,8 @@ class MainWindow(QMainWindow):
                 else None
             left = len(pending) - 1
             subtitle = ("Everyone else, please look away from the screen."
-                        + (f" {left} more team(s) after this one." if left else ""))
+                        + (f" {count_of(left, 'more team').capitalize()} after this one."
+                           if left else ""))
             self.curtain.lower_for(team.id, team.name, check, subtitle)
         else:
             check = ctl.check_facilitator_pin if ctl.facilitator_has_pin() else None
@@ -689,7 +802,7 @@ class MainWindow(QMainWindow):
                 or self.stack.currentWidget() is not self.console:
             return
         if not ctl.facilitator_pin_known():
-            pin = self.prompts.text("Facilitator PIN", "Enter the facilitator PIN:")
+            pin = self.prompts.pin("Facilitator PIN", "Enter the facilitator PIN:")
             if pin is None or not ctl.check_facilitator_pin(pin):
                 show_error(self, "White-cell order", "Wrong facilitator PIN.")
                 return
@@ -703,7 +816,8 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001
             show_error(self, "The white-cell orders could not be sealed", exc)
             return
-        self.statusBar().showMessage(f"{len(entries)} white-cell order(s) sealed for turn "
+        self.statusBar().showMessage(f"{count_of(len(entries), 'white-cell order').capitalize()}"
+                                     f" sealed for turn "
                                      f"{ctl.turn}", 6000)
 
     def add_note(self) -> None:
@@ -752,6 +866,7 @@ class MainWindow(QMainWindow):
                                 "and can be reported on."):
             ctl.end()
             settings.put("session/open", "")
+            settings.put("session/last", "")
 
     # ------------------------------------------------------------------ view
 
@@ -766,13 +881,15 @@ class MainWindow(QMainWindow):
 
         screens = QApplication.screens()
         screen = None
-        if len(screens) > 1:
-            names = [f"{i + 1}: {s.name()} ({s.size().width()}x{s.size().height()})"
-                     for i, s in enumerate(screens)]
-            choice = self.prompts.choose("Projector", "Show the projector view on:", names)
+        if len(screens) > 1:  # a second screen: full screen there, or a window here
+            names = [f"{i + 1}: full screen on {s.name()} ({s.size().width()}x"
+                     f"{s.size().height()})" for i, s in enumerate(screens)]
+            choice = self.prompts.choose("Projector", "Show the projector view:",
+                                         names + [PROJECTOR_IN_A_WINDOW])
             if choice is None:
                 return
-            screen = screens[int(choice.split(":")[0]) - 1]
+            if choice != PROJECTOR_IN_A_WINDOW:
+                screen = screens[int(choice.split(":")[0]) - 1]
         self.projector = ProjectorWindow(self.controller, self)
         self._apply_view_theme()
         self.projector.show_on(screen)
@@ -798,10 +915,26 @@ class MainWindow(QMainWindow):
     def toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
 
+    def show_guide(self) -> None:
+        """Help > How to run an exercise: a window that can stay open beside the app."""
+        from wargame.ui.guide import GuideDialog
+
+        if self.guide is None:
+            self.guide = GuideDialog(self)
+        self.guide.show()
+        self.guide.raise_()
+        self.guide.activateWindow()
+
     def about(self) -> None:
-        self.prompts.info("About wargame", "Turn-based crisis exercises about critical "
-                          "minerals. Every baseline number traces to a public source: hover "
-                          "over a number to see it.")
+        from wargame.resources import package_version
+
+        self.prompts.info(
+            "About wargame",
+            f"wargame {package_version()}: turn-based crisis exercises about critical "
+            "minerals.\n\nEvery baseline number of a scenario cites a public source. The "
+            "start screen lists a scenario's sources; on the map, click a country or a flow "
+            "to see its numbers with their sources.\n\nHelp > How to run an exercise "
+            "walks through a turn step by step.")
 
     def _tick(self) -> None:
         """Every second: the clocks of the status bar, console, team screen and curtain."""
@@ -812,10 +945,10 @@ class MainWindow(QMainWindow):
         text = ctl.timer_text()
         self.timer_label.setText(text)
         self.console.set_status(self.status_text() + (f"  ·  Orders: {text}" if text else ""))
-        time_up = ctl.time_up
-        self.console.set_time_up(time_up and ctl.phase == "orders")
+        time_up = ctl.time_up_waiting
+        self.console.set_time_up(time_up)
         self.team_screen.set_clock(ctl.clock_text(), time_up)
-        self.curtain.set_clock(time_up and ctl.phase == "orders", ctl.paused and not ctl.ended)
+        self.curtain.set_clock(time_up, ctl.paused and not ctl.ended)
 
     # ------------------------------------------------------------------ layout
 
@@ -832,12 +965,18 @@ class MainWindow(QMainWindow):
             self.act_dark.setChecked(True)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if self.ask_before_quit and not self._may_quit():
+            event.ignore()
+            return
         settings.put("window/geometry", self.saveGeometry())
         settings.put("window/state", self.saveState())
         if self.projector is not None:
             self.projector.close()
         if self.controller is not None:
+            # a clean close is not a crash (no modal offer next time), but a session left
+            # in the middle is offered first on the start screen
+            settings.put("session/last", "" if self.controller.ended
+                         else self.controller.session_id)
             self.controller.close()
-            # a clean close is not a crash: no resume offer next time
             settings.put("session/open", "")
         super().closeEvent(event)

@@ -43,10 +43,14 @@ OKABE_ITO: dict[str, str] = {
     "black": "#000000",
 }
 
+# Eight colours for eight materials. The eighth is a neutral grey in both themes: a
+# darkened yellow next to orange (light) and a lightened blue next to sky blue (dark) were
+# too alike to tell apart in a legend (CIEDE2000 distance 15 and 8; every pair now >= 20,
+# tests/gui/test_palette_switch.py).
 _SERIES_LIGHT = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
-                 "#000000", "#B8A800")  # last: Okabe-Ito yellow darkened for white paper
+                 "#000000", "#7F7F7F")
 _SERIES_DARK = ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#D55E00",
-                "#FFFFFF", "#3A9AD9")  # last: Okabe-Ito blue lightened for black paper
+                "#FFFFFF", "#9E9E9E")
 
 # marker shapes understood by pyqtgraph; cycled with the colours so lines differ by shape too
 SERIES_SYMBOLS = ("o", "s", "t", "d", "+", "x", "star", "t1", "p", "h")

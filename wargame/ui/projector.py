@@ -1,101 +1,199 @@
-"""The projector view: a second window, full screen on a chosen screen, showing only public
-information in large type: turn, phase, timer, headline indicators, charts, and the revealed
-orders and injects of the last committed turn.
+"""The projector view: public information only, in type as large as fits: turn, phase,
+timer, whom the room is waiting for, the world map and the charts, and the text of the
+phase: the world at the start of the turn (with its events), then after adjudication what
+happened and why and every team's revealed orders.
+
+Nothing on it ever scrolls (nobody in the room can scroll it): the text panel picks the
+largest type at which its text fits (:class:`FitTextBrowser`), at 1920x1080 as at
+1280x720. On a second screen it fills that screen; on a single screen it is a window the
+facilitator can move, resize or make full screen (F11).
 
 It reads only public read-outs of the controller (``revealed()`` covers committed turns
-only; headline indicators come from committed results). It never calls anything that
-returns a team's private view or orders of the turn in progress.
+only; headline indicators come from committed results; who has submitted, never what). It
+never calls anything that returns a team's private view or orders of the turn in progress.
 """
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
+from wargame.report import panels
 from wargame.ui.console import headline_html
+from wargame.ui.fit_text import FitTextBrowser
 
-esc = html.escape
-SCALE = 1.6
 # fixed colours that read on both palettes (white on vermillion / black on amber)
-TIME_UP_STYLE = "background: #B03A00; color: #FFFFFF; padding: 12px; border-radius: 6px;"
-PAUSED_STYLE = "background: #F0B429; color: #111111; padding: 12px; border-radius: 6px;"
+TIME_UP_STYLE = "background: #B03A00; color: #FFFFFF; padding: 8px; border-radius: 6px;"
+PAUSED_STYLE = "background: #F0B429; color: #111111; padding: 8px; border-radius: 6px;"
+MIN_TEXT_PT = 9.0  # the text panels never go below this (readable at 1280x720)
+MAX_TEXT_PT = 26.0
 
 
 class ProjectorWindow(QWidget):
     def __init__(self, controller, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("Projector")
-        self.setWindowTitle("wargame — projector")
+        self.setWindowTitle("Projector")
         self.controller = controller
-        base = QFont(self.font())
-        size = base.pointSizeF() if base.pointSizeF() > 0 else 10.0
-        big = QFont(base)
-        big.setPointSizeF(size * SCALE)
-        self.setFont(big)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(4)
         top = QHBoxLayout()
         self.turn_label = QLabel()
         self.turn_label.setObjectName("projectorTurn")
-        title_font = QFont(big)
-        title_font.setPointSizeF(size * 2.4)
-        title_font.setBold(True)
-        self.turn_label.setFont(title_font)
         self.turn_label.setAccessibleName("Turn and phase")
         top.addWidget(self.turn_label, 1)
         self.timer_label = QLabel()
-        self.timer_label.setFont(title_font)
         self.timer_label.setAccessibleName("Timer")
         top.addWidget(self.timer_label)
         layout.addLayout(top)
+        self.waiting_label = QLabel()
+        self.waiting_label.setObjectName("projectorWaiting")
+        self.waiting_label.setAccessibleName("Whom the room is waiting for")
+        self.waiting_label.setWordWrap(True)
+        layout.addWidget(self.waiting_label)
         self.banner = QLabel()
         self.banner.setObjectName("projectorBanner")
         self.banner.setAccessibleName("Clock state")
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        banner_font = QFont(big)
-        banner_font.setPointSizeF(size * 2.0)
-        banner_font.setBold(True)
-        self.banner.setFont(banner_font)
         self.banner.hide()
         layout.addWidget(self.banner)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.headline = QTextBrowser()
-        self.headline.setAccessibleName("Headline indicators")
-        self.headline.setFont(big)
-        splitter.addWidget(self.headline)
+
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.setChildrenCollapsible(False)
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.setChildrenCollapsible(False)
+        self.map_host = QWidget()
+        self.map_layout = QVBoxLayout(self.map_host)
+        self.map_layout.setContentsMargins(0, 0, 0, 0)
+        self.flowmap = None
+        left.addWidget(self.map_host)
         self.charts = None
         self.charts_host = QWidget()
         self.charts_layout = QVBoxLayout(self.charts_host)
         self.charts_layout.setContentsMargins(0, 0, 0, 0)
-        splitter.addWidget(self.charts_host)
-        splitter.setSizes([500, 900])
-        layout.addWidget(splitter, 3)
-        self.revealed = QTextBrowser()
-        self.revealed.setAccessibleName("Revealed orders and injects")
-        self.revealed.setFont(big)
-        layout.addWidget(self.revealed, 2)
-        try:
-            from wargame.ui.charts import DebriefCharts
-
-            self.charts = DebriefCharts()
-            self.charts.set_large_type(True)
-            self.charts_layout.addWidget(self.charts)
-        except Exception:  # noqa: BLE001 - the text still shows
-            self.charts = None
+        left.addWidget(self.charts_host)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 2)
+        self.left = left
+        body.addWidget(left)
+        self.main_text = FitTextBrowser(MIN_TEXT_PT, MAX_TEXT_PT)
+        self.main_text.setAccessibleName("The world, or what happened and why")
+        body.addWidget(self.main_text)
+        body.setStretchFactor(0, 1)
+        body.setStretchFactor(1, 1)
+        self.body = body
+        self._user_split = False
+        for splitter in (body, left):
+            splitter.splitterMoved.connect(lambda *_: setattr(self, "_user_split", True))
+        layout.addWidget(body, 1)
+        self._build_views()
+        self._scale_type()
+        QShortcut(QKeySequence("F11"), self, activated=self.toggle_full_screen)
+        QShortcut(QKeySequence("Escape"), self, activated=self.leave_full_screen)
         controller.changed.connect(self.refresh)
         self.refresh()
         if parent is not None and hasattr(parent, "_clock"):
             parent._clock.timeout.connect(self._tick)
 
+    def _build_views(self) -> None:
+        """The map (large type, no details panel: nobody clicks on a projector) and the
+        charts; without pyqtgraph or the outline the text still shows."""
+        try:
+            from wargame.ui.flowmap import FlowMapWidget
+
+            self.flowmap = FlowMapWidget()
+            self.flowmap.setAccessibleName("World flow map")
+            self.flowmap.details.hide()
+            self.map_layout.addWidget(self.flowmap)
+        except Exception:  # noqa: BLE001
+            self.flowmap = None
+        try:
+            from wargame.ui.charts import DebriefCharts
+
+            self.charts = DebriefCharts()
+            self.charts.set_tabbed(True)
+            self.charts_layout.addWidget(self.charts)
+        except Exception:  # noqa: BLE001
+            self.charts = None
+
+    # ---- type follows the window's size
+
+    def _scale_type(self) -> None:
+        """Headings scale with the window's height (1080 px: 30 pt title)."""
+        height = max(self.height(), 480)
+        base = QFont(self.font())
+        title = QFont(base)
+        title.setPointSizeF(max(14.0, height / 36))
+        title.setBold(True)
+        self.turn_label.setFont(title)
+        self.timer_label.setFont(title)
+        line = QFont(base)
+        line.setPointSizeF(max(11.0, height / 54))
+        line.setBold(True)
+        self.waiting_label.setFont(line)
+        self.banner.setFont(line)
+        # text no bigger than a heading (24 pt at 1080 px, 16 pt at 720 px)
+        for panel in self.text_panels():
+            panel.max_point_size = max(MIN_TEXT_PT, min(MAX_TEXT_PT, height / 45))
+        large = height >= 900
+        if self.flowmap is not None:
+            self.flowmap.set_large_type(large)
+        if self.charts is not None:
+            self.charts.set_large_type(large)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._scale_type()
+        self._share_space()
+
+    def _share_space(self) -> None:
+        """The text panel gets 44 % of the width (the map and charts the rest, map above
+        charts 3:2), whatever the size hints of the charts say; until the facilitator drags
+        a handle."""
+        if self._user_split:
+            return
+        width = max(2, sum(self.body.sizes()) or self.width())
+        height = max(2, sum(self.left.sizes()) or self.height())
+        for splitter, sizes in ((self.body, [int(width * 0.56), int(width * 0.44)]),
+                                (self.left, [int(height * 0.6), int(height * 0.4)])):
+            splitter.blockSignals(True)
+            splitter.setSizes(sizes)
+            splitter.blockSignals(False)
+
+    # ---- where it shows
+
     def show_on(self, screen=None) -> None:
+        """Full screen on ``screen``; without one, a window on the current screen, as
+        large as fits its free area."""
         if screen is not None:
             self.setScreen(screen)
             self.setGeometry(screen.geometry())
             self.showFullScreen()
+            return
+        here = self.screen() if self.screen() is not None else None
+        if here is not None:
+            area = here.availableGeometry()
+            self.resize(int(area.width() * 0.9), int(area.height() * 0.9))
+            self.move(area.center() - self.rect().center())
         else:
-            self.resize(1600, 900)
-            self.show()
+            self.resize(1280, 720)
+        self.show()
+
+    def toggle_full_screen(self) -> None:
+        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    def leave_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+
+    # ---- content
 
     def _tick(self) -> None:
         if self.isVisible():
@@ -104,47 +202,53 @@ class ProjectorWindow(QWidget):
     def _show_clock(self) -> None:
         """The clock in big type: "00:00" and a banner once time is up; PAUSED while paused."""
         ctl = self.controller
-        clock = ctl.clock_text()
-        self.timer_label.setText(clock)
+        self.timer_label.setText(ctl.clock_text())
         if ctl.paused and not ctl.ended:
             text, style = "PAUSED", PAUSED_STYLE
-        elif ctl.time_up:
+        elif ctl.time_up_waiting:
             text, style = "Time is up — 00:00", TIME_UP_STYLE
         else:
             text, style = "", ""
-        self.timer_label.setStyleSheet("color: #D55E00;" if ctl.time_up else "")
+        self.timer_label.setStyleSheet("color: #D55E00;" if ctl.time_up_waiting else "")
         self.banner.setText(text)
         self.banner.setStyleSheet(style)
         self.banner.setVisible(bool(text))
 
+    def waiting_for_names(self) -> list[str]:
+        """Teams that have not submitted yet (who, never what)."""
+        ctl = self.controller
+        if ctl.phase != "orders":
+            return []
+        return [ctl.scenario.team(t).name for t in ctl.exercise.waiting_for()]
+
     def refresh(self) -> None:
         ctl = self.controller
         phase = "ended" if ctl.ended else ctl.phase
-        paused = " — PAUSED" if ctl.paused else ""
-        self.turn_label.setText(f"Turn {ctl.turn} of {ctl.turn_limit} · {phase.capitalize()}"
-                                f"{paused}")
+        limit = f" of {ctl.turn_limit}" if ctl.turn_limit else ""
+        self.turn_label.setText(f"Turn {ctl.turn}{limit} · {phase.capitalize()}")
+        self.waiting_label.setText(panels.waiting_text(phase, self.waiting_for_names(),
+                                                       ctl.paused and not ctl.ended))
         self._show_clock()
         history = ctl.indicators_history()
-        self.headline.setHtml(headline_html(ctl.scenario, history[-1] if history else None,
-                                            ctl.turn))
+        current = history[-1] if history else None
+        if self.flowmap is not None:
+            previous = history[-2] if len(history) > 1 else None
+            try:
+                self.flowmap.set_data(ctl.scenario, current, previous)
+            except Exception:  # noqa: BLE001 - the text still shows
+                pass
         if self.charts is not None:
             self.charts.update_history(ctl.scenario, history)
         revealed = ctl.revealed()
-        parts = []
-        injects = [t for t in ctl.injects_due() if t.startswith("Fired")]
-        if injects and phase in ("briefing", "orders", "adjudication"):
-            parts.append(f"<h3>This turn</h3><ul>"
-                         + "".join(f"<li>{esc(t)}</li>" for t in injects) + "</ul>")
-        if revealed:
-            parts.append(f"<h3>Turn {revealed['turn']}: orders revealed</h3><table "
-                         "cellspacing='6'>")
-            for row in revealed["orders"]:
-                parts.append(f"<tr><td><b>{esc(row['team'])}</b></td><td>{esc(row['text'])}"
-                             f"</td><td><i>{esc(row['status'])}</i></td></tr>")
-            parts.append("</table>")
-            if revealed["injects"]:
-                parts.append("<p><b>Events:</b> " + "; ".join(esc(t) for t in
-                                                               revealed["injects"]) + "</p>")
+        if phase in ("debrief", "ended") and revealed is not None:
+            # what happened and why, then every team's orders: one panel, one type size
+            self.main_text.set_fitted_html(panels.debrief_html(revealed))
         else:
-            parts.append("<p>Orders are revealed here after each turn is adjudicated.</p>")
-        self.revealed.setHtml("".join(parts))
+            fired = [t for t in ctl.injects_due() if t.startswith("Fired")]
+            self.main_text.set_fitted_html(
+                f"<h3>The world at the start of turn {ctl.turn}</h3>"
+                + headline_html(ctl.scenario, current, ctl.turn)
+                + (panels.events_html(fired) if fired else ""))
+
+    def text_panels(self) -> list[FitTextBrowser]:
+        return [self.main_text]

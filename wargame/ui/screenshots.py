@@ -1,31 +1,47 @@
-"""``wargame --screenshot DIR``: play a scripted two-turn game offscreen and save PNGs of
-the main views (start screen, curtain, team order screen, adjudication, debrief charts,
-world view, projector) for the README.
+"""``wargame --screenshot DIR``: play a scripted exercise offscreen (the facilitator and two
+human teams, four bots, on the default scenario) and save PNGs of every main view, at
+1024x640 and 1920x1080, in the light and the dark palette.
 
-Runs with a temporary session database and temporary settings, so it never touches the
-user's saved sessions or preferences.
+``DIR`` gets the README's set (light, 1024x640; also the pictures of Help > How to run an
+exercise) and one sub-folder per other variant (``dark-1024x640``, ``light-1920x1080``,
+``dark-1920x1080``). Runs with a temporary session database and temporary settings, so it
+never touches the user's saved sessions or preferences.
 """
 from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
-SIZE = (1366, 768)
-PROJECTOR_SIZE = (1600, 900)
+
+@dataclass(frozen=True)
+class Variant:
+    theme: str
+    window: tuple[int, int]
+    projector: tuple[int, int]
+
+    @property
+    def name(self) -> str:
+        return f"{self.theme}-{self.window[0]}x{self.window[1]}"
+
+
+README = Variant("light", (1024, 640), (1280, 720))
+VARIANTS = (README, Variant("dark", (1024, 640), (1280, 720)),
+            Variant("light", (1920, 1080), (1920, 1080)),
+            Variant("dark", (1920, 1080), (1920, 1080)))
+SHOTS = ("01-start-screen.png", "02-curtain.png", "03-team-orders.png",
+         "04-adjudication.png", "05-debrief.png", "06-world-view.png", "07-projector.png",
+         "08-projector-orders.png", "09-second-team-orders.png", "10-guide.png")
 
 
 def _scenario_path() -> Path:
-    from wargame.scenario.loader import default_scenario_path
+    from wargame.resources import default_scenario_path
 
-    path = default_scenario_path()
-    if path.exists():
-        return path
-    fixture = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "scenarios" / "mini.yaml"
-    return fixture
+    return default_scenario_path()
 
 
 def _settle(app, rounds: int = 6) -> None:
@@ -36,8 +52,17 @@ def _settle(app, rounds: int = 6) -> None:
         time.sleep(0.02)
 
 
-def take_screenshots(out_dir: str | Path, theme: str = "light") -> list[Path]:
-    """``theme="dark"`` renders the same tour in the dark palette (for checking contrast)."""
+def take_all(out_dir: str | Path) -> list[Path]:
+    """Every variant: the README's set in ``out_dir``, the others in sub-folders."""
+    out = Path(out_dir)
+    saved: list[Path] = []
+    for variant in VARIANTS:
+        target = out if variant == README else out / variant.name
+        saved += take_screenshots(target, variant)
+    return saved
+
+
+def take_screenshots(out_dir: str | Path, variant: Variant = README) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     from wargame.ui.app import make_application
@@ -58,7 +83,7 @@ def take_screenshots(out_dir: str | Path, theme: str = "light") -> list[Path]:
     tmp = tempfile.TemporaryDirectory(prefix="wargame-shots-")
     settings.use_settings_dir(Path(tmp.name) / "settings")
     dialogs.install_excepthook(quiet=True)
-    apply_app_palette(app, theme)
+    apply_app_palette(app, variant.theme)
     from wargame.ui.main_window import MainWindow
     from wargame.ui.scripted import ScriptedPrompts, draft_first_legal, wait_until
 
@@ -75,11 +100,13 @@ def take_screenshots(out_dir: str | Path, theme: str = "light") -> list[Path]:
         dialog.timer.setValue(15)
 
     window.prompts = ScriptedPrompts(window, setup=setup)
-    if theme == "dark":
+    window.ask_before_quit = False
+    if variant.theme == "dark":
         window.act_dark.setChecked(True)
-    window.resize(*SIZE)
+    window.resize(*variant.window)
     window.show()
     window.populate_start()
+    wait_until(lambda: window.start_ready)
     saved: list[Path] = []
 
     def shoot(widget, name: str) -> None:
@@ -88,7 +115,7 @@ def take_screenshots(out_dir: str | Path, theme: str = "light") -> list[Path]:
         widget.grab().save(str(path))
         saved.append(path)
 
-    shoot(window, "01-start-screen.png")
+    shoot(window, SHOTS[0])
     window.new_exercise(str(scenario_path))
     ctl = window.controller
     _settle(app, 15)
@@ -99,7 +126,7 @@ def take_screenshots(out_dir: str | Path, theme: str = "light") -> list[Path]:
         while window.stack.currentWidget() is window.curtain and \
                 window.curtain.who != "facilitator":
             if first and human_index == 0:
-                shoot(window, "02-curtain.png")
+                shoot(window, SHOTS[1])
             window.curtain.button.click()
             screen = window.team_screen
             draft_first_legal(screen, ("offtake_deal", "offtake", "build_capacity"))
@@ -107,7 +134,9 @@ def take_screenshots(out_dir: str | Path, theme: str = "light") -> list[Path]:
             if first and human_index == 0:
                 screen.undo_stack.undo()
                 screen.undo_stack.redo()
-                shoot(window, "03-team-orders.png")
+                shoot(window, SHOTS[2])
+            if first and human_index == 1:
+                shoot(window, SHOTS[8])
             human_index += 1
             screen.confirm_submit = False
             screen.submit_button.click()
@@ -130,19 +159,34 @@ def take_screenshots(out_dir: str | Path, theme: str = "light") -> list[Path]:
         window.console.override_button.click()
         wait_until(lambda: not ctl.busy)
     window.console.outcomes.resizeRowsToContents()
-    shoot(window, "04-adjudication.png")
+    shoot(window, SHOTS[3])
     window.console.commit_button.click()
     _settle(app, 10)
-    shoot(window, "05-debrief.png")
-    window.console.next_turn_button.click()  # briefing of turn 3: the world view
-    window.console.tabs.setCurrentIndex(0)
-    shoot(window, "06-world-view.png")
+    shoot(window, SHOTS[4])
     window.toggle_projector()
     projector = window.projector
-    projector.resize(*PROJECTOR_SIZE)
+    projector.resize(*variant.projector)
     _settle(app, 10)
-    shoot(projector, "07-projector.png")
+    shoot(projector, SHOTS[6])
+    window.console.next_turn_button.click()  # briefing of turn 3: the world view
+    window.console.tabs.setCurrentIndex(0)
+    shoot(window, SHOTS[5])
+    # turn 3: the first team has submitted, the room waits for the second
+    window.console.handover_button.click()
+    window.curtain.button.click()
+    draft_first_legal(window.team_screen)
+    window.team_screen.confirm_submit = False
+    window.team_screen.submit_button.click()
+    _settle(app, 10)
+    shoot(projector, SHOTS[7])
     projector.close()
+    window.prompts.pins.append("")
+    window.facilitator_entry()
+    window.show_guide()
+    window.guide.resize(min(900, variant.window[0]), variant.window[1] - 40)
+    _settle(app, 10)
+    shoot(window.guide, SHOTS[9])
+    window.guide.close()
     window.close()
     settings.use_settings_dir(None)
     tmp.cleanup()

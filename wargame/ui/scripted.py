@@ -15,6 +15,7 @@ class ScriptedPrompts:
         self.confirm_answer = confirm
         self.texts: deque[str | None] = deque()
         self.choices: deque[str | None] = deque()
+        self.pins: deque[str | None] = deque()
         self.open_paths: deque[str | None] = deque()
         self.asked: list[tuple[str, str]] = []
         # callable(WhiteCellDialog) -> bool: fills the real dialog; False = cancel
@@ -37,6 +38,10 @@ class ScriptedPrompts:
     def text(self, title: str, label: str, multiline: bool = False):
         self.asked.append(("text", title))
         return self.texts.popleft() if self.texts else None
+
+    def pin(self, title: str, label: str):
+        self.asked.append(("pin", title))
+        return self.pins.popleft() if self.pins else None
 
     def choose(self, title: str, label: str, items: list[str]):
         self.asked.append(("choose", title))

@@ -92,7 +92,11 @@ class SetupDialog(QDialog):
         default.clicked.connect(lambda: self.seed.setValue(scenario.default_seed))
         seed_row.addWidget(reroll)
         seed_row.addWidget(default)
-        form.addRow("&Seed:", seed_row)
+        # a row whose field is a layout has no buddy by itself: without one the label would
+        # show its ampersand ("&Seed:") instead of underlining the S
+        seed_label = QLabel("&Seed:")
+        seed_label.setBuddy(self.seed)
+        form.addRow(seed_label, seed_row)
         self.turn_limit = QSpinBox()
         self.turn_limit.setRange(1, 200)
         self.turn_limit.setValue(scenario.turns)

@@ -2,8 +2,10 @@
 resume a saved session, or pick a recent file.
 
 It is built from plain widgets only, so the window appears at once; the scenario details
-and the saved sessions are filled in by :meth:`StartScreen.populate` just after it is shown
-(loading YAML, pydantic and the store takes time that should not delay the first paint).
+and the saved sessions are read by a background job (``start_loader``) just after it is
+shown, while the screen says "Loading scenarios…" (parsing YAML and opening the store
+takes time that must not delay the first paint). After a clean quit in the middle of a
+turn, the session left open is offered first, above everything else.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -26,6 +29,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from wargame.ui.fonts import prominent, set_type
 
 ROLE = Qt.ItemDataRole.UserRole
 
@@ -62,12 +67,28 @@ class StartScreen(QWidget):
         self._scenarios: dict[str, object] = {}
         outer = QVBoxLayout(self)
         title = QLabel("Critical-minerals crisis exercise")
-        title.setStyleSheet("font-size: 22pt; font-weight: bold;")
+        set_type(title, 22, bold=True)
         outer.addWidget(title)
         subtitle = QLabel("Run a turn-based exercise in the room: teams give secret orders on "
                           "one laptop, the facilitator adjudicates, everyone sees the debrief.")
         subtitle.setWordWrap(True)
         outer.addWidget(subtitle)
+
+        # "continue where you left off": shown after a clean quit in the middle of a turn
+        self.resume_offer = QGroupBox("Continue where you left off")
+        self.resume_offer.setObjectName("resumeOffer")
+        offer = QHBoxLayout(self.resume_offer)
+        self.resume_offer_text = QLabel()
+        self.resume_offer_text.setWordWrap(True)
+        offer.addWidget(self.resume_offer_text, 1)
+        self.resume_offer_button = QPushButton("&Continue this session")
+        self.resume_offer_button.setAccessibleName("Continue the session left open")
+        prominent(self.resume_offer_button, padding=6)
+        self.resume_offer_button.clicked.connect(self._resume_offer_clicked)
+        offer.addWidget(self.resume_offer_button)
+        self._offered_session: str | None = None
+        self.resume_offer.hide()
+        outer.addWidget(self.resume_offer)
 
         row = QHBoxLayout()
         outer.addLayout(row, 1)
@@ -121,8 +142,49 @@ class StartScreen(QWidget):
         recent_layout.addWidget(self.recent)
         right.addWidget(recent_box, 1)
         row.addLayout(right, 2)
+        status_row = QHBoxLayout()
+        self.loading = QProgressBar()
+        self.loading.setRange(0, 0)  # busy: the scenarios are being read
+        self.loading.setMaximumWidth(160)
+        self.loading.setAccessibleName("Loading scenarios")
+        status_row.addWidget(self.loading)
         self.status = QLabel("Loading scenarios…")
-        outer.addWidget(self.status)
+        self.status.setAccessibleName("Start screen status")
+        status_row.addWidget(self.status, 1)
+        outer.addLayout(status_row)
+        self.set_loading(True)
+
+    # ---- state
+
+    def set_loading(self, loading: bool) -> None:
+        """While the scenarios are read: a busy bar, and nothing to set up yet (opening a
+        file of one's own and resuming stay available)."""
+        self.loading.setVisible(loading)
+        if loading:
+            self.status.setText("Loading scenarios…")
+            self.scenario_list.setEnabled(False)
+            self.new_button.setEnabled(False)
+        else:
+            self.scenario_list.setEnabled(True)
+            self.new_button.setEnabled(self.scenario_list.count() > 0)
+
+    def offer_resume(self, row: dict | None) -> None:
+        """Offer first the session that was open at the last clean quit (None: no offer)."""
+        self._offered_session = row["id"] if row else None
+        if row is None:
+            self.resume_offer.hide()
+            return
+        self.resume_offer_text.setText(
+            f"<b>{html.escape(str(row.get('scenario', '')))}</b> was open when the app was "
+            f"last closed: turn {row.get('turn', '')}, {html.escape(str(row.get('phase', '')))}"
+            f" (last played {html.escape(str(row.get('last_played', '')))}).")
+        self.resume_offer.show()
+        self.resume_offer_button.setDefault(True)
+        self.resume_offer_button.setFocus()
+
+    def _resume_offer_clicked(self) -> None:
+        if self._offered_session:
+            self.resumeRequested.emit(self._offered_session)
 
     # ---- filling in
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QUndoStack
+from PySide6.QtGui import QKeySequence, QPalette, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -35,7 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wargame.report.panels import count_of
 from wargame.ui.draft_commands import AddOrderCommand, DraftModel, RemoveOrderCommand
+from wargame.ui.fonts import prominent, set_type
 
 if TYPE_CHECKING:  # the engine is imported when a session opens, not at start-up
     from wargame.engine.measures import PipelineEntry
@@ -97,14 +99,24 @@ class ParamEditor:
                  on_change: Callable[[], None]) -> None:
         self.scenario, self.move, self.team_id = scenario, move, team_id
         self.widgets: dict[str, QWidget] = {}
+        self.help_labels: dict[str, QLabel] = {}
         for spec in move.params:
             widget = self._make(spec)
             widget.setAccessibleName(spec.title)
-            tip = spec.help or spec.title
-            widget.setToolTip(tip)
+            tip = param_help_text(spec)
+            widget.setToolTip(tip or spec.title)
             label = QLabel(spec.title + ":")
+            label.setWordWrap(True)
             label.setBuddy(widget)
             form.addRow(label, widget)
+            if tip:  # visible under the field, not only in a tooltip
+                help_label = QLabel(tip)
+                help_label.setObjectName("paramHelp")
+                help_label.setWordWrap(True)
+                help_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+                widget.setAccessibleDescription(tip)
+                form.addRow("", help_label)
+                self.help_labels[spec.name] = help_label
             self.widgets[spec.name] = widget
         for spec in move.params:  # stage lists follow their material
             if spec.type == "stage":
@@ -144,6 +156,9 @@ class ParamEditor:
                     box.setValue(0.0)
             return box
         combo = QComboBox()
+        # as wide as the form allows, not as the longest entry (fits at 1024 px)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
         for value, label in options_for(self.scenario, spec, self.team_id):
             combo.addItem(label, value)
         if spec.default is not None:
@@ -175,6 +190,26 @@ class ParamEditor:
             elif isinstance(widget, QComboBox):
                 out[name] = widget.currentData()
         return out
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:g}"
+
+
+def category_label(category: str) -> str:
+    """A move category as words: 'export_controls' -> 'Export controls'."""
+    text = category.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def param_help_text(spec) -> str:
+    """What a parameter means, shown under its field: the scenario's help text and, for a
+    number, the range it may take."""
+    parts = [spec.help.strip()] if spec.help and spec.help.strip() else []
+    if spec.type in ("number", "integer") and spec.min is not None and spec.max is not None:
+        parts.append(f"from {_number(spec.min)} to {_number(spec.max)}")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] if text else ""
 
 
 def tab_chain(*widgets: QWidget) -> None:
@@ -214,12 +249,16 @@ class MovePicker:
         self.moves = QListWidget()
         self.moves.setAccessibleName(accessible_name)
         self.moves.currentItemChanged.connect(lambda *_: self._move_selected())
+        # at least five moves in view, even beside a long form at 640 px
+        self.moves.setMinimumHeight(self.moves.fontMetrics().height() * 5 + 8)
         layout.addWidget(self.moves, 2)
         self.move_help = QLabel()
         self.move_help.setWordWrap(True)
         layout.addWidget(self.move_help)
         self.form_host = QFrame()
         self.form = QFormLayout(self.form_host)
+        # a long label goes above its field rather than widening the window (1024 px)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         layout.addWidget(self.form_host)
 
     def current_move(self):
@@ -262,14 +301,17 @@ class TeamScreen(MovePicker, QWidget):
         outer = QVBoxLayout(self)
         self.header = QLabel()
         self.header.setObjectName("teamHeader")
-        self.header.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        set_type(self.header, 18, bold=True)
         self.money = QLabel()
         self.money.setObjectName("teamMoney")
-        self.money.setStyleSheet("font-size: 12pt;")
+        set_type(self.money, 12)
+        # both wrap at 1024 px instead of widening the window
+        self.header.setWordWrap(True)
+        self.money.setWordWrap(True)
         self.clock = QLabel()
         self.clock.setObjectName("teamClock")
         self.clock.setAccessibleName("Time left for orders")
-        self.clock.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        set_type(self.clock, 16, bold=True)
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
         top.addWidget(self.clock)
@@ -319,7 +361,9 @@ class TeamScreen(MovePicker, QWidget):
         right_layout.addWidget(self.draft_list, 1)
         self.problems = QLabel()
         self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("color: #b5443b;")
+        # the palette's warning colour (light and dark), not a fixed one
+        self.problems.setForegroundRole(QPalette.ColorRole.BrightText)
+        set_type(self.problems, bold=True)
         right_layout.addWidget(self.problems)
         buttons = QHBoxLayout()
         self.remove_button = QPushButton("&Remove")
@@ -341,7 +385,7 @@ class TeamScreen(MovePicker, QWidget):
         right_layout.addLayout(buttons)
         self.submit_button = QPushButton("&Submit orders")
         self.submit_button.setAccessibleName("Submit orders")
-        self.submit_button.setStyleSheet("font-weight: bold; padding: 8px;")
+        prominent(self.submit_button)
         self.submit_button.setToolTip("Seal your orders and hand the laptop on")
         self.submit_button.clicked.connect(self._submit_clicked)
         right_layout.addWidget(self.submit_button)
@@ -369,9 +413,10 @@ class TeamScreen(MovePicker, QWidget):
         self.situation.setHtml(render_team_view(scenario, team, view, last_turn))
         for move in scenario.moves:
             if move.allowed_for(team_id):
-                item = QListWidgetItem(f"{move.name}  [{move.category}]")
+                item = QListWidgetItem(move.name)  # no raw category id in the list
                 item.setData(Qt.ItemDataRole.UserRole, move.id)
-                item.setToolTip(move.description or move.name)
+                item.setToolTip(f"{category_label(move.category)}: "
+                                f"{move.description or move.name}")
                 self.moves.addItem(item)
         if self.moves.count():
             self.moves.setCurrentRow(0)
@@ -416,7 +461,8 @@ class TeamScreen(MovePicker, QWidget):
         if move is None:
             return
         public = "" if move.public else " Covert: revealed only in the debrief."
-        self.move_help.setText((move.description or move.name) + public)
+        self.move_help.setText(f"{category_label(move.category)}. "
+                               + (move.description or move.name) + public)
         self._editor = ParamEditor(self.scenario, move, self.team_id, self.form,
                                    self._update_cost)
         tab_chain(self.moves, *self._editor.widgets.values(), self.add_button,
@@ -504,7 +550,7 @@ class TeamScreen(MovePicker, QWidget):
         self.money.setText(
             f"Budget: {self.budget - sb:,.0f} of {self.budget:,.0f} USD m left   ·   "
             f"Political capital: {self.capital - sc:,.0f} of {self.capital:,.0f} left   ·   "
-            f"{len(self.draft)} order(s) drafted")
+            f"{count_of(len(self.draft), 'order').capitalize()} drafted")
         self._update_cost()
 
     def _submit_clicked(self) -> None:
@@ -514,7 +560,7 @@ class TeamScreen(MovePicker, QWidget):
             count = len(self.draft)
             answer = QMessageBox.question(
                 self, "Submit orders",
-                f"Seal {count} order(s) for {self.scenario.team(self.team_id).name}? "
+                f"Seal {count_of(count, 'order')} for {self.scenario.team(self.team_id).name}? "
                 "You cannot change them afterwards.")
             if answer != QMessageBox.StandardButton.Yes:
                 return

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from wargame.ui.draft_commands import AddOrderCommand, DraftModel, RemoveOrderCommand
 from wargame.ui.team_screen import (
-    FACILITATOR, MovePicker, ParamEditor, describe_order, tab_chain,
+    FACILITATOR, MovePicker, ParamEditor, category_label, describe_order, tab_chain,
 )
 
 WHITE_CELL_CATEGORY = "white_cell"
@@ -67,9 +67,10 @@ class WhiteCellDialog(MovePicker, QDialog):
         for move in white_cell_moves(scenario):
             who = ", ".join(scenario.team(t).name for t in move.teams
                             if t in scenario.team_index) or "white cell only"
-            item = QListWidgetItem(f"{move.name}  [{move.category}]")
+            item = QListWidgetItem(move.name)
             item.setData(Qt.ItemDataRole.UserRole, move.id)
-            item.setToolTip(f"{move.description or move.name}\nNormally used by: {who}")
+            item.setToolTip(f"{category_label(move.category)}: {move.description or move.name}"
+                            f"\nNormally used by: {who}")
             self.moves.addItem(item)
         self.moves.blockSignals(False)
         self.add_button = QPushButton("&Add to white-cell orders")
