@@ -267,3 +267,20 @@ def test_several_orders_of_one_team_are_charged_once_each(base):
     result = play(base, 1, orders)[0]
     assert [o.status for o in result.outcomes] == [OUTCOME_ACCEPTED] * 3
     assert result.indicators.budget_usd_m["washington"] == pytest.approx(100)
+
+
+def test_bots_of_builders_and_diplomats_make_a_coalition_together(base):
+    """Rule: builder and diplomat bots commit coalition moves on the same turns (1, 5, 9),
+    so a quorum of bots forms; a hawk does not join."""
+    from wargame.engine import run_game
+
+    raw = base.model_dump(by_alias=True)
+    raw["moves"] = list(raw["moves"]) + [{**PACT, "requires": 2}]
+    bots = {"washington": "builder", "brussels": "diplomat", "beijing": "hawk"}
+    raw["teams"] = [{**t, "bot": bots.get(t["id"], "passive")} for t in raw["teams"]]
+    scenario = Scenario.model_validate(raw)
+    results = run_game(scenario, seed=3, turns=5, bots=list(bots), explain=False)
+    pact = [(r.turn, o.team, o.status) for r in results for o in r.outcomes
+            if o.move == "pact"]
+    assert pact == [(1, "washington", OUTCOME_ACCEPTED), (1, "brussels", OUTCOME_ACCEPTED),
+                    (5, "washington", OUTCOME_ACCEPTED), (5, "brussels", OUTCOME_ACCEPTED)]

@@ -110,12 +110,38 @@ def _fill(scenario: Scenario, team_id: str, move: MoveType, turn: int) -> dict[s
     return {spec.name: params[spec.name] for spec in move.params}
 
 
+# coalition moves (``requires``): builders and diplomats commit them on the same turns
+# (1, 5, 9, ...), so bots can make a quorum together; the one chosen rotates the same way
+COALITION_STYLES = ("builder", "diplomat")
+COALITION_CADENCE = 4
+
+
+def _coalition_order(scenario: Scenario, state: GameState, team_id: str) -> list[Order]:
+    moves = sorted((m for m in scenario.moves if m.requires is not None
+                    and m.allowed_for(team_id)), key=lambda m: m.id)
+    if not moves or state.turn % COALITION_CADENCE != 1 % COALITION_CADENCE:
+        return []
+    start = (state.turn // COALITION_CADENCE) % len(moves)
+    for pick in moves[start:] + moves[:start]:
+        order = Order(team=team_id, move=pick.id,
+                      params=_fill(scenario, team_id, pick, state.turn),
+                      id=f"t{state.turn}-{team_id}-bot")
+        if not validate_order(scenario, state, order):
+            return [order]
+    return []
+
+
 def bot_orders(scenario: Scenario, state: GameState, team_id: str) -> list[Order]:
     """At most one order a turn, on the style's cadence; the first legal one among the
     style's preferred moves (rotating with the turn), so a bot never submits an illegal or
-    unaffordable order."""
+    unaffordable order. Builders and diplomats first commit a coalition move on the
+    coalition cadence, so bots together can reach a quorum."""
     team = scenario.team(team_id)
     style = team.bot
+    if style in COALITION_STYLES:
+        joined = _coalition_order(scenario, state, team_id)
+        if joined:
+            return joined
     cadence = CADENCE.get(style, 0)
     if not cadence or state.turn % cadence != 1 % cadence:
         return []
