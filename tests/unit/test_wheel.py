@@ -68,6 +68,14 @@ def test_wheel_carries_the_scenarios_and_the_world_outline(installed):
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
 
 
+def test_wheel_carries_the_report_templates(installed):
+    """The after-action report's template and style sheet travel with the package."""
+    wheel, _ = installed
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"wargame/report/templates/report.html.j2",
+            "wargame/report/templates/report.css"} <= names
+
+
 def test_installed_package_runs_from_any_folder(installed, tmp_path):
     _, target = installed
     listing = _run(target, "scenarios", cwd=tmp_path)

@@ -95,3 +95,21 @@ def events_html(titles: Sequence[str]) -> str:
     if not titles:
         return "<p>No events this turn so far.</p>"
     return "<p><b>This turn</b></p>" + _items(titles)
+
+
+def revealed_from_turn(turn, facilitator: bool = True) -> dict | None:
+    """The read-out the panels above take, made from a committed ``TurnRecord`` of the
+    after-action report (``wargame.report.gather``), so the replay browser shows a past turn
+    in the same words as the live debrief. ``facilitator``: explanations not read to the
+    room are included (marked). None for a turn not yet committed."""
+    if turn is None or not turn.committed:
+        return None
+    orders = [{"team": o.team_name,
+               "text": o.description + (" (covert)" if o.covert else ""),
+               "status": o.status} for o in turn.orders]
+    explanations = [e.text + ("" if e.public else " (not read to the room)")
+                    for e in turn.explanations if e.public or facilitator]
+    return {"turn": turn.turn, "orders": orders, "explanations": explanations,
+            "injects": [i.title for i in turn.injects],
+            "overrides": [f"{o.order_description}: {o.status} — {o.reason}"
+                          for o in turn.overrides]}

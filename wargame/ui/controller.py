@@ -456,6 +456,24 @@ class ExerciseController(QObject):
         self.exercise.end()
         self._emit_phase()
 
+    # ---- after the exercise: hot wash and report (read from the store)
+
+    def hot_wash(self):
+        from wargame.report.hotwash import load_hot_wash
+
+        return load_hot_wash(self.exercise.store, self.session_id)
+
+    def save_hot_wash(self, hot_wash) -> None:
+        from wargame.report.hotwash import save_hot_wash
+
+        save_hot_wash(self.exercise.store, self.session_id, hot_wash)
+
+    def after_action_report(self, audience: str = "facilitator"):
+        """The report of this session as it stands (``wargame.report``): reads only."""
+        from wargame.report.gather import build_report
+
+        return build_report(self.exercise.store, self.session_id, audience)
+
     # ---- public debrief
 
     def revealed(self) -> dict | None:

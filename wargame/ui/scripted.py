@@ -21,6 +21,9 @@ class ScriptedPrompts:
         # callable(WhiteCellDialog) -> bool: fills the real dialog; False = cancel
         self.white_cell_fn = None
         self.scenario_problems_fn = None  # drives the problems list of a broken file
+        # callable(HotWashDialog) -> bool: fills the real page; False = cancel
+        self.hot_wash_fn = None
+        self.report_targets: deque[tuple[str, str] | None] = deque()
 
     def setup(self, scenario):
         from wargame.ui.setup_dialog import SetupDialog
@@ -62,6 +65,23 @@ class ScriptedPrompts:
             return dialog.entries()
         finally:
             dialog.deleteLater()
+
+    def hot_wash(self, teams, current):
+        from wargame.ui.hot_wash import HotWashDialog
+
+        self.asked.append(("hot_wash", ""))
+        dialog = HotWashDialog(teams, current, self.window)
+        try:
+            if self.hot_wash_fn is None or self.hot_wash_fn(dialog) is False:
+                return None
+            dialog._save()
+            return dialog.result_hot_wash
+        finally:
+            dialog.deleteLater()
+
+    def report_target(self, suggested: str):
+        self.asked.append(("report_target", suggested))
+        return self.report_targets.popleft() if self.report_targets else None
 
     def open_scenario(self):
         return self.open_paths.popleft() if self.open_paths else None
