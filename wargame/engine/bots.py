@@ -116,9 +116,19 @@ COALITION_STYLES = ("builder", "diplomat")
 COALITION_CADENCE = 4
 
 
+def _bots_can_form(scenario: Scenario, move: MoveType) -> bool:
+    """Whether the teams whose bots join coalitions can make this move's quorum (a bot
+    does not spend a turn on a coalition that bots alone can never form)."""
+    joiners = {t.id for t in scenario.teams if t.bot in COALITION_STYLES
+               and move.allowed_for(t.id)}
+    quorum = move.requires
+    return len(joiners) >= quorum.teams and all(t in joiners for t in quorum.including)
+
+
 def _coalition_order(scenario: Scenario, state: GameState, team_id: str) -> list[Order]:
     moves = sorted((m for m in scenario.moves if m.requires is not None
-                    and m.allowed_for(team_id)), key=lambda m: m.id)
+                    and m.allowed_for(team_id) and _bots_can_form(scenario, m)),
+                   key=lambda m: m.id)
     if not moves or state.turn % COALITION_CADENCE != 1 % COALITION_CADENCE:
         return []
     start = (state.turn // COALITION_CADENCE) % len(moves)
@@ -135,7 +145,7 @@ def bot_orders(scenario: Scenario, state: GameState, team_id: str) -> list[Order
     """At most one order a turn, on the style's cadence; the first legal one among the
     style's preferred moves (rotating with the turn), so a bot never submits an illegal or
     unaffordable order. Builders and diplomats first commit a coalition move on the
-    coalition cadence, so bots together can reach a quorum."""
+    coalition cadence when bots of those styles can make its quorum together."""
     team = scenario.team(team_id)
     style = team.bot
     if style in COALITION_STYLES:
