@@ -29,8 +29,15 @@ heart. Architecture (modules in dependency order, lowest first)::
     indicators.py  TurnIndicators and scores (with per-objective breakdown)
     explain.py     stacked leave-one-out explanations and narration
     resolve.py     resolve_turn: the orchestration of one turn
+    conditions.py  the inject deck at play: conditional injects, follow-up chains, the
+                   figures conditions read (DeckState in the state); deck_view.py:
+                   upcoming_deck, the facilitator's list of what may still fire
     view.py        team_view: a team's fog-of-war TeamView
-    bots.py        rule-based bots; game.py: run_game, a whole game headless
+    batch.py       resolve_turns: many games' turns in one stacked flow and market pass
+    bot_params.py  how bots set a move's parameters
+    posture_bots.py  bots with a posture (hawkish, balanced, dovish)
+    bots.py        bot_orders: the scenario's style bots, or a posture bot
+    game.py        run_game, a whole game headless; play_games, many in lockstep
     version.py     ENGINE_MODEL_VERSION, bumped on purpose when outcomes change
 
 Typed contracts (field names carry units; ``results.py`` documents every field):
@@ -65,6 +72,8 @@ not matter (``draws.py``, ``planning.py``). Outcomes change only with a bump of
 ``ENGINE_MODEL_VERSION``; ``tests/golden`` holds the master.
 """
 from wargame.engine.bots import bot_orders
+from wargame.engine.conditions import DeckState, UpcomingInject
+from wargame.engine.deck_view import upcoming_deck
 from wargame.engine.draws import DelayDraw, LicenceDraw
 from wargame.engine.game import run_game
 from wargame.engine.measures import Measure, PipelineEntry
@@ -74,7 +83,8 @@ from wargame.engine.orders import (
 )
 from wargame.engine.resolve import resolve_turn
 from wargame.engine.results import (
-    OUTCOME_ACCEPTED, ActorIndicators, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED, CrmaBenchmarks, Explanation,
+    OUTCOME_ACCEPTED, ActorIndicators, OUTCOME_NO_QUORUM, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED,
+    CrmaBenchmarks, Explanation,
     FiredInject, FlowRow, FlowStatus, OrderOutcome, OutcomeStatus, ScoreTerm, TeamScore,
     TurnIndicators, TurnResult,
 )
@@ -85,11 +95,11 @@ from wargame.engine.version import ENGINE_MODEL_VERSION
 from wargame.engine.view import TeamView, team_view
 
 __all__ = [
-    "ActorIndicators", "CompiledRules", "CrmaBenchmarks", "DelayDraw", "ENGINE_MODEL_VERSION", "Explanation",
+    "ActorIndicators", "CompiledRules", "CrmaBenchmarks", "DeckState", "DelayDraw", "ENGINE_MODEL_VERSION", "Explanation",
     "FACILITATOR", "FiredInject", "FlowRow", "FlowStatus", "GameState", "LicenceDraw",
-    "Measure", "OUTCOME_ACCEPTED", "OUTCOME_OVERRIDDEN", "OUTCOME_REJECTED", "Order",
+    "Measure", "OUTCOME_ACCEPTED", "OUTCOME_NO_QUORUM", "OUTCOME_OVERRIDDEN", "OUTCOME_REJECTED", "Order",
     "OrderOutcome", "OutcomeStatus", "Override", "PipelineEntry", "ScoreTerm", "TeamScore",
-    "TeamView", "TurnIndicators", "TurnResult", "baseline", "bot_orders", "compile_rules",
+    "TeamView", "TurnIndicators", "TurnResult", "UpcomingInject", "baseline", "bot_orders", "compile_rules",
     "describe_order", "initial_state", "order_cost", "resolve_turn", "rules_for", "run_game",
-    "scalable_params", "scaled_order", "team_view", "validate_order",
+    "scalable_params", "scaled_order", "team_view", "upcoming_deck", "validate_order",
 ]
