@@ -3,28 +3,17 @@ exit codes, rewind, fork, export/import, clear one-line errors (exit 2)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from wargame.cli import main
-from wargame.scenario.loader import load_scenario
 from wargame.store import SessionStore
 from wargame.session.commands import HEADER
 from wargame.session.exercise import Exercise
 
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios" / "mini.yaml"
 BOTS = {"beijing": "bot", "washington": "bot", "brussels": "bot"}
 
 
-@pytest.fixture(scope="module")
-def scenario():
-    return load_scenario(MINI)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "sessions.sqlite"
 
 
 @pytest.fixture

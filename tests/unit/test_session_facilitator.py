@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from wargame.engine import Order, resolve_turn
-from wargame.scenario.loader import load_scenario
 from wargame.session.errors import (
     ExerciseError,
     InjectAlreadyDue,
@@ -25,19 +23,10 @@ from wargame.session.injects import deck_due
 from wargame.session.phases import CommandNotAllowed
 from wargame.session.replay import replay_session
 
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios" / "mini.yaml"
 BOTS = {"beijing": "bot", "washington": "bot", "brussels": "bot"}
 FAC_PIN = "975310"
 
 
-@pytest.fixture(scope="module")
-def scenario():
-    return load_scenario(MINI)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "s.sqlite"
 
 
 def stockpile(tonnes: float = 500) -> Order:

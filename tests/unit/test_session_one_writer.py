@@ -12,24 +12,16 @@ import pytest
 
 from wargame.cli import main
 from wargame.engine import Order
-from wargame.scenario.loader import load_scenario
 from wargame.session.errors import ReadOnlySession, SessionChanged
 from wargame.session.exercise import Exercise
 from wargame.session.lock import LockHeld
+from wargame.session.phases import Command
+from wargame.session.visibility import Viewer
 from wargame.session.replay import replay_session
 
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios" / "mini.yaml"
 ONE_HUMAN = {"beijing": "bot", "washington": "bot", "brussels": "human"}
 
 
-@pytest.fixture(scope="module")
-def scenario():
-    return load_scenario(MINI)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "sessions.sqlite"
 
 
 def offtake(share: float = 0.2) -> Order:
@@ -91,6 +83,9 @@ def test_a_second_opener_is_told_who_holds_the_session(db, scenario):
     viewer = Exercise.open(db, app.id, read_only=True)
     with pytest.raises(ReadOnlySession, match="read-only"):
         viewer.begin_orders()
+    assert viewer.allowed_commands(Viewer.facilitator()) == {
+        Command.FORK, Command.EXPORT, Command.VIEW_SEALED_ORDERS}
+    assert Command.BEGIN_ORDERS in app.allowed_commands(Viewer.facilitator())
     assert viewer.phase == "briefing"
     app.close()  # releases the lock
     second = Exercise.open(db, app.id, owner="console (bob)")

@@ -13,19 +13,13 @@ import pytest
 
 from wargame.cli import main
 from wargame.engine import ENGINE_MODEL_VERSION
-from wargame.scenario.loader import load_scenario
 from wargame.session.errors import ExerciseError
 from wargame.session.exercise import Exercise
 from wargame.session.replay import replay_session
 from wargame.store import SessionStore
 
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios" / "mini.yaml"
 BOTS = {"beijing": "bot", "washington": "bot", "brussels": "bot"}
 
-
-@pytest.fixture(scope="module")
-def scenario():
-    return load_scenario(MINI)
 
 
 @pytest.fixture

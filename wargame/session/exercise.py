@@ -100,6 +100,7 @@ from wargame.session.phases import (
     READS_ONLY,
     Command,
     Phase,
+    allowed_commands,
     check_command,
 )
 from wargame.session.pin_guard import FACILITATOR_DOOR, PinGuard
@@ -541,6 +542,14 @@ class Exercise:
             raise PinRequired(door, f"this needs {who}")
         if command not in READS_ONLY:
             self._require_writable()
+
+    def allowed_commands(self, viewer: Viewer) -> frozenset[Command]:
+        """What ``viewer`` may do now (the phase table, the pause, read-only): what the app
+        enables. PINs are asked when a command is given."""
+        allowed = allowed_commands(self.phase, self.paused, viewer)
+        if self.read_only:
+            allowed = frozenset(c for c in allowed if c in READS_ONLY)
+        return allowed
 
     def _require_writable(self) -> None:
         if self.read_only:
