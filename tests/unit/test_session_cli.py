@@ -124,3 +124,20 @@ def test_default_database_follows_wargame_db(monkeypatch, capsys, tmp_path, scen
     assert ex.store.path == path
     code, out, _ = run(capsys, "sessions")
     assert code == 0 and out.splitlines()[1].startswith(ex.id)
+
+
+def test_sessions_lists_a_damaged_session_and_the_others(capsys, db, scenario, game):
+    """One bad row (an unknown controller, ids with escapes) never hides the others."""
+    import sqlite3
+
+    other = Exercise.create(db, scenario, seed=4)
+    with sqlite3.connect(db) as conn:
+        conn.execute("update teams set controller = 'robot' where session_id = ?", [other.id])
+        conn.execute("update sessions set name = ? where id = ?", ["evil\x1b[2J", other.id])
+    code, out, _ = run(capsys, "sessions", "--db", db)
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 3 and "\x1b" not in out
+    bad = next(line for line in lines if line.startswith(other.id[:8]))
+    assert "DAMAGED: team 'beijing' has an unknown controller 'robot'" in bad
+    assert "evil\\x1b[2J" in bad
+    assert any(line.startswith(game[:8]) and "DAMAGED" not in line for line in lines)
