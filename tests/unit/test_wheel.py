@@ -59,6 +59,7 @@ def test_wheel_carries_the_scenarios_and_the_world_outline(installed):
     assert "wargame/data/scenarios/README.md" in names
     assert "wargame/data/world/countries-110m.rings.json" in names
     assert "wargame/data/world/ORIGIN.md" in names  # the outline's licence travels with it
+    assert "wargame/scenario/templates/new-scenario.yaml" in names  # `wargame new-scenario`
     # Help > How to run an exercise, and the pictures it shows (only the README's set)
     assert "wargame/data/guide/how-to-run-an-exercise.md" in names
     assert "wargame/data/screenshots/03-team-orders.png" in names

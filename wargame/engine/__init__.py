@@ -29,6 +29,9 @@ heart. Architecture (modules in dependency order, lowest first)::
     indicators.py  TurnIndicators and scores (with per-objective breakdown)
     explain.py     stacked leave-one-out explanations and narration
     resolve.py     resolve_turn: the orchestration of one turn
+    conditions.py  the inject deck at play: conditional injects, follow-up chains, the
+                   figures conditions read (DeckState in the state); deck_view.py:
+                   upcoming_deck, the facilitator's list of what may still fire
     view.py        team_view: a team's fog-of-war TeamView
     batch.py       resolve_turns: many games' turns in one stacked flow and market pass
     bot_params.py  how bots set a move's parameters
@@ -57,7 +60,8 @@ Typed contracts (field names carry units; ``results.py`` documents every field):
 - ``TeamView`` (team, turn, actors, budget_usd_m, political_capital, own
   ``OwnIndicators``, public ``PublicIndicators``, measures ``VisibleMeasure``, pipeline
   ``PipelineEntry``, moves ``MoveOption``), from ``team_view``.
-- Inputs: ``Order`` (team, move, params, id) and ``Override`` (order_id, status, reason).
+- Inputs: ``Order`` (team, move, params, id) and ``Override`` (order_id, status, reason;
+  a ``scaled`` override also names a numeric ``param`` and a ``factor``).
 - ``CompiledRules``: ``rules_for(scenario)`` (cached by content hash) or
   ``compile_rules(scenario)``; pass it as ``resolve_turn(..., rules=rules)``.
 
@@ -68,15 +72,19 @@ not matter (``draws.py``, ``planning.py``). Outcomes change only with a bump of
 ``ENGINE_MODEL_VERSION``; ``tests/golden`` holds the master.
 """
 from wargame.engine.bots import bot_orders
+from wargame.engine.conditions import DeckState, UpcomingInject
+from wargame.engine.deck_view import upcoming_deck
 from wargame.engine.draws import DelayDraw, LicenceDraw
 from wargame.engine.game import run_game
 from wargame.engine.measures import Measure, PipelineEntry
 from wargame.engine.orders import (
-    FACILITATOR, Order, Override, describe_order, order_cost, validate_order,
+    FACILITATOR, Order, Override, describe_order, order_cost, scalable_params, scaled_order,
+    validate_order,
 )
 from wargame.engine.resolve import resolve_turn
 from wargame.engine.results import (
-    OUTCOME_ACCEPTED, ActorIndicators, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED, CrmaBenchmarks, Explanation,
+    OUTCOME_ACCEPTED, ActorIndicators, OUTCOME_NO_QUORUM, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED,
+    CrmaBenchmarks, Explanation,
     FiredInject, FlowRow, FlowStatus, OrderOutcome, OutcomeStatus, ScoreTerm, TeamScore,
     TurnIndicators, TurnResult,
 )
@@ -87,11 +95,11 @@ from wargame.engine.version import ENGINE_MODEL_VERSION
 from wargame.engine.view import TeamView, team_view
 
 __all__ = [
-    "ActorIndicators", "CompiledRules", "CrmaBenchmarks", "DelayDraw", "ENGINE_MODEL_VERSION", "Explanation",
+    "ActorIndicators", "CompiledRules", "CrmaBenchmarks", "DeckState", "DelayDraw", "ENGINE_MODEL_VERSION", "Explanation",
     "FACILITATOR", "FiredInject", "FlowRow", "FlowStatus", "GameState", "LicenceDraw",
-    "Measure", "OUTCOME_ACCEPTED", "OUTCOME_OVERRIDDEN", "OUTCOME_REJECTED", "Order",
+    "Measure", "OUTCOME_ACCEPTED", "OUTCOME_NO_QUORUM", "OUTCOME_OVERRIDDEN", "OUTCOME_REJECTED", "Order",
     "OrderOutcome", "OutcomeStatus", "Override", "PipelineEntry", "ScoreTerm", "TeamScore",
-    "TeamView", "TurnIndicators", "TurnResult", "baseline", "bot_orders", "compile_rules",
+    "TeamView", "TurnIndicators", "TurnResult", "UpcomingInject", "baseline", "bot_orders", "compile_rules",
     "describe_order", "initial_state", "order_cost", "resolve_turn", "rules_for", "run_game",
-    "team_view", "validate_order",
+    "scalable_params", "scaled_order", "team_view", "upcoming_deck", "validate_order",
 ]

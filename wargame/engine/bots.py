@@ -12,7 +12,7 @@ from wargame.engine.bot_params import fill_params
 from wargame.engine.orders import Order, validate_order
 from wargame.engine.posture_bots import posture_orders
 from wargame.engine.state import GameState
-from wargame.scenario.model import Scenario
+from wargame.scenario.model import MoveType, Scenario
 
 STYLE_PRIMITIVES = {
     "hawk": ("export_restriction", "extraterritorial_rule", "tech_export_control", "stockpile"),
@@ -26,17 +26,54 @@ STYLE_PRIMITIVES = {
 CADENCE = {"hawk": 3, "builder": 2, "producer": 3, "diplomat": 4, "passive": 0}
 
 
+# coalition moves (``requires``): builders and diplomats commit them on the same turns
+# (1, 5, 9, ...), so bots can make a quorum together; the one chosen rotates the same way
+COALITION_STYLES = ("builder", "diplomat")
+COALITION_CADENCE = 4
+
+
+def _bots_can_form(scenario: Scenario, move: MoveType) -> bool:
+    """Whether the teams whose bots join coalitions can make this move's quorum (a bot
+    does not spend a turn on a coalition that bots alone can never form)."""
+    joiners = {t.id for t in scenario.teams if t.bot in COALITION_STYLES
+               and move.allowed_for(t.id)}
+    quorum = move.requires
+    return len(joiners) >= quorum.teams and all(t in joiners for t in quorum.including)
+
+
+def _coalition_order(scenario: Scenario, state: GameState, team_id: str) -> list[Order]:
+    moves = sorted((m for m in scenario.moves if m.requires is not None
+                    and m.allowed_for(team_id) and _bots_can_form(scenario, m)),
+                   key=lambda m: m.id)
+    if not moves or state.turn % COALITION_CADENCE != 1 % COALITION_CADENCE:
+        return []
+    start = (state.turn // COALITION_CADENCE) % len(moves)
+    for pick in moves[start:] + moves[:start]:
+        order = Order(team=team_id, move=pick.id,
+                      params=fill_params(scenario, team_id, pick, state.turn),
+                      id=f"t{state.turn}-{team_id}-bot")
+        if not validate_order(scenario, state, order):
+            return [order]
+    return []
+
+
 def bot_orders(scenario: Scenario, state: GameState, team_id: str,
                posture: str | None = None) -> list[Order]:
     """The bot's orders this turn. With a ``posture`` (hawkish, balanced, dovish: see
     ``posture_bots.py``) the bot pursues its team's objectives and reacts to last turn;
     without one it plays the scenario's style for the team: at most one order a turn, on
     the style's cadence, the first legal one among the style's preferred moves (rotating
-    with the turn). A bot never submits an illegal or unaffordable order."""
+    with the turn); builders and diplomats first commit a coalition move on the coalition
+    cadence when bots of those styles can make its quorum together. A bot never submits an
+    illegal or unaffordable order."""
     if posture is not None:
         return posture_orders(scenario, state, team_id, posture)
     team = scenario.team(team_id)
     style = team.bot
+    if style in COALITION_STYLES:
+        joined = _coalition_order(scenario, state, team_id)
+        if joined:
+            return joined
     cadence = CADENCE.get(style, 0)
     if not cadence or state.turn % cadence != 1 % cadence:
         return []

@@ -26,7 +26,7 @@ weight and contribution, so a scoreboard can say why a score moved.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
@@ -305,9 +305,30 @@ def build_indicators(rules: CompiledRules, state: GameState, pol: Policy, flow: 
         quotas=_quota_rows(sc, base, pol, flow),
         scores={},
     ))
+    return with_scores(sc, indicators, reference)
+
+
+def with_scores(sc: Scenario, indicators: TurnIndicators,
+                reference: TurnIndicators | None) -> TurnIndicators:
+    """The indicators with every team's score (against the quiet ``reference``; none
+    without one)."""
     if reference is None:
         return indicators
     return indicators.model_copy(update={"scores": scores(sc, indicators, reference)})
+
+
+def capacity_reader(rules: CompiledRules, state: GameState) -> Callable[[str, str, str], float]:
+    """Nameplate capacity in place (tonnes per year) by actor, material and stage ids, from
+    a state (conditions read ``capacity(actor, material, stage)`` through it)."""
+    sc, base = rules.scenario, rules.baseline
+
+    def capacity(actor: str, material: str, stage: str) -> float:
+        m = sc.material_index[material]
+        s = sc.materials[m].stage_index(stage)
+        a = sc.actor_index[actor]
+        per_turn = float(state.capacity[m, s, a] + state.recycle_capacity[m, s, a])
+        return per_turn / base.turn_fraction
+    return capacity
 
 
 def _crma_rows(sc: Scenario, base: Baseline, flow: FlowResult, contrib: np.ndarray,

@@ -18,12 +18,13 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from wargame.engine.conditions import record_turn
 from wargame.engine.draws import initial_rng_state
 from wargame.engine.explain import explain_changes, inject_lines, narrate
 from wargame.engine.flow import FlowResult, ledger_gap
 from wargame.engine.indicators import (
-    build_indicators, headline_dict, headline_values, last_headlines, score_inputs,
-    stage_price_index,
+    build_indicators, capacity_reader, headline_dict, headline_values, last_headlines,
+    score_inputs, stage_price_index, with_scores,
 )
 from wargame.engine.orders import Order, Override
 from wargame.engine.planning import TurnPlan, plan_turn
@@ -95,13 +96,21 @@ def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared
                                                       stage_index, base), state,
                                         turn=(new_state.price, flow))
     explanations += narrate(rules, plan, pol.draws, prepared.arrivals)
-    new_state.turn = turn + 1
     new_state.last = {**last_headlines(scenario, met, has, price_index, stage_index),
                       "lapsed": new_state.last.get("lapsed", [])}
+    # the figures the deck's conditions read, recorded now (built once, scored later)
+    plain = build_indicators(rules, new_state, pol, flow, turn) if rules.deck.records \
+        else None
+    if plain is not None:
+        new_state.deck = record_turn(rules.deck, scenario, new_state.deck, plain,
+                                     capacity_reader(rules, new_state))
+    new_state.turn = turn + 1
 
     def build() -> TurnIndicators:  # the state is never changed after the turn
         reference = quiet_reference(rules) if scored else None
-        return build_indicators(rules, new_state, pol, flow, turn, reference)
+        if plain is None:
+            return build_indicators(rules, new_state, pol, flow, turn, reference)
+        return with_scores(scenario, plain, reference)
 
     return TurnResult(turn=turn, state=new_state, outcomes=list(plan.outcomes),
                       explanations=explanations, injects_fired=list(plan.fired),

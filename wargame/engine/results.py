@@ -71,16 +71,20 @@ class _Frozen(BaseModel):
 
 class OutcomeStatus(StrEnum):
     """What became of an order: the rules accepted or rejected it, or the facilitator
-    overrode the rules (set an accepted order aside, or admitted a rejected one)."""
+    overrode the rules (set an accepted order aside, or admitted a rejected one), or it was
+    a legal order of a coalition move that too few teams committed this turn (``NO_QUORUM``:
+    nothing charged, no effect; the detail says who committed and who was missing)."""
 
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     OVERRIDDEN = "overridden"
+    NO_QUORUM = "no_quorum"
 
 
 OUTCOME_ACCEPTED = OutcomeStatus.ACCEPTED
 OUTCOME_REJECTED = OutcomeStatus.REJECTED
 OUTCOME_OVERRIDDEN = OutcomeStatus.OVERRIDDEN
+OUTCOME_NO_QUORUM = OutcomeStatus.NO_QUORUM
 
 
 class OrderOutcome(_Frozen):
@@ -96,7 +100,9 @@ class FiredInject(_Frozen):
     inject_id: str
     title: str
     text: str = ""
-    how: Literal["scheduled", "drawn", "by hand"]
+    # scheduled, drawn (random), condition (its condition held), follow-up (of another
+    # inject), by hand (the facilitator)
+    how: Literal["scheduled", "drawn", "condition", "follow-up", "by hand"]
 
 
 class Explanation(_Frozen):
@@ -335,7 +341,7 @@ class TurnResult:
 
 __all__ = [
     "ActorIndicators", "CrmaBenchmarks", "DelayDraw", "Explanation", "FLOW_STATUS_BY_CODE", "FiredInject",
-    "FlowRow", "FlowStatus", "LicenceDraw", "OUTCOME_ACCEPTED", "OUTCOME_OVERRIDDEN",
-    "OUTCOME_REJECTED", "OrderOutcome", "OutcomeStatus", "ScoreTerm", "TeamScore",
+    "FlowRow", "FlowStatus", "LicenceDraw", "OUTCOME_ACCEPTED", "OUTCOME_NO_QUORUM",
+    "OUTCOME_OVERRIDDEN", "OUTCOME_REJECTED", "OrderOutcome", "OutcomeStatus", "ScoreTerm", "TeamScore",
     "TurnIndicators", "TurnResult",
 ]

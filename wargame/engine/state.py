@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from wargame.engine.conditions import DeckState
 from wargame.engine.market_state import MarketState, stack_market
 from wargame.engine.measures import (
     Measure, PipelineEntry, measures_from_json, pipeline_from_json,
@@ -71,6 +72,8 @@ class GameState:
     # explanations compare against, and the labels of measures that lapsed
     last: dict[str, Any] = field(default_factory=dict)
     market: MarketState | None = None
+    # what the inject deck remembers (conditions' figures, firings, follow-ups): immutable
+    deck: DeckState = field(default_factory=DeckState)
 
     def copy(self) -> "GameState":
         return GameState(
@@ -86,6 +89,7 @@ class GameState:
             seed=self.seed,
             last=self.last,
             market=None if self.market is None else self.market.copy(),
+            deck=self.deck,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -104,9 +108,12 @@ class GameState:
         return out
 
     def _rest(self) -> dict[str, Any]:
-        return {"measures": [m.to_json() for m in self.measures],
+        rest = {"measures": [m.to_json() for m in self.measures],
                 "pipeline": [e.to_json() for e in self.pipeline],
                 "rng_state": self.rng_state, "last": self.last}
+        if not self.deck.empty:  # absent when the deck keeps nothing: older states hash alike
+            rest["deck"] = self.deck.to_json()
+        return rest
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any], turn_length_years: float | None = None,
@@ -123,7 +130,7 @@ class GameState:
                    rng_state=copy.deepcopy(raw.get("rng_state", {})),
                    last=copy.deepcopy(raw.get("last", {})),
                    market=MarketState.from_json(raw["market"]) if raw.get("market") else None,
-                   **arrays)
+                   deck=DeckState.from_json(raw.get("deck")), **arrays)
 
     def content_hash(self) -> str:
         """SHA-256 over the arrays' little-endian float64 bytes and the canonical JSON of

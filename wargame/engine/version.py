@@ -9,5 +9,8 @@ History:
   1: the engine before typed contracts (draws keyed on a counter of measures).
   2: draws keyed on stable ids (order id + effect index, inject id + turn, standing order
      index); orders resolved in canonical order (team rank, then order id).
+  3: a team's orders in one turn are checked against the budget the turn started with, each
+     cost counted once (version 2 counted earlier orders twice, so a third affordable order
+     could be refused); coalition moves (``requires``); conditional injects and follow-ups.
 """
-ENGINE_MODEL_VERSION = 2
+ENGINE_MODEL_VERSION = 3

@@ -68,7 +68,7 @@ class InjectEntry(_Frozen):
     inject_id: str
     title: str
     text: str = ""
-    how: str  # "scheduled", "drawn", "by hand"
+    how: str  # "scheduled", "drawn", "condition", "follow-up", "by hand"
 
 
 class OrderEntry(_Frozen):

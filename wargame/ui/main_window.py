@@ -81,6 +81,17 @@ class Prompts:
     def info(self, title: str, text: str) -> None:
         QMessageBox.information(self.window, title, text)
 
+    def scenario_problems(self, path: str, error: BaseException, load):
+        """Every problem of a scenario file, watched until it is fixed: the fixed
+        scenario, or None when the designer closes the list."""
+        from wargame.ui.scenario_problems import ScenarioProblemsDialog
+
+        dialog = ScenarioProblemsDialog(path, error, load, self.window)
+        try:
+            return dialog.scenario if dialog.exec() else None
+        finally:
+            dialog.deleteLater()
+
     def hot_wash(self, teams, current):
         from wargame.ui.hot_wash import HotWashDialog
 
@@ -456,8 +467,14 @@ class MainWindow(QMainWindow):
             # parsed once, on the start screen's background job: the dialog opens at once
             scenario = self.scenarios.load(path)
         except Exception as exc:  # noqa: BLE001
-            show_error(self, "Cannot open scenario", exc)
-            return False
+            if not getattr(exc, "problems", None):
+                show_error(self, "Cannot open scenario", exc)
+                return False
+            # a file with problems: list them all and wait for the designer's fix
+            scenario = self.prompts.scenario_problems(path, exc,
+                                                      lambda: self.scenarios.load(path))
+            if scenario is None:
+                return False
         setup = self.prompts.setup(scenario)
         if setup is None:
             return False

@@ -20,6 +20,7 @@ class ScriptedPrompts:
         self.asked: list[tuple[str, str]] = []
         # callable(WhiteCellDialog) -> bool: fills the real dialog; False = cancel
         self.white_cell_fn = None
+        self.scenario_problems_fn = None  # drives the problems list of a broken file
         # callable(HotWashDialog) -> bool: fills the real page; False = cancel
         self.hot_wash_fn = None
         self.report_targets: deque[tuple[str, str] | None] = deque()
@@ -87,6 +88,19 @@ class ScriptedPrompts:
 
     def info(self, title: str, text: str) -> None:
         self.asked.append(("info", title))
+
+    def scenario_problems(self, path, error, load):
+        """The real dialog, driven by ``scenario_problems_fn(dialog)`` (None: closed)."""
+        from wargame.ui.scenario_problems import ScenarioProblemsDialog
+
+        self.asked.append(("scenario_problems", str(path)))
+        dialog = ScenarioProblemsDialog(path, error, load, self.window)
+        try:
+            if self.scenario_problems_fn is None or self.scenario_problems_fn(dialog) is False:
+                return None
+            return dialog.scenario
+        finally:
+            dialog.deleteLater()
 
 
 # --------------------------------------------------------------------------- driving
