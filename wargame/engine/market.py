@@ -6,20 +6,27 @@ Before the flow (``prepare_market``, once per turn and per what-if variant):
 - new plants ramp up (``supply.ramp_shortfall``: capacity not yet available is taken out
   of the turn's capacity multiplier);
 - the market's measures are read from the policy: export duties, leakage shares, tonnage
-  quota pools, stakes that reserve only new capacity, extra stock cover;
+  quota pools (a pool shared by several materials serves the dearest first), stakes that
+  reserve only new capacity, extra stock cover. Duties and tariffs in force at the start
+  are in the baseline (``MarketConstants.base_duty``): only a change from them deters
+  requests or counts as a restriction;
 - users' stock targets and normal stocks (``demand.stock_targets``): precautionary cover
   while a supplier restricts them, destocking while prices are high;
 - processors' plans (``supply.planned_output``), sector demand's short-run answer to last
   turn's prices (``demand.demand_response``) and its long-run level (the state's);
 - the flow's ``TradeTerms``: contract shares, duties, leakage, quotas, licence queues.
 
-After the flow (``settle_market``): prices clear (``pricing.clear_prices``); tariff and
-duty revenue and price-floor payments go to budgets; run rates answer netbacks
-(``supply.update_utilisation``); the demand level moves towards its long-run level
-(``demand.update_demand_level``); contracts drift where they failed (``trade.py``); sales,
-unsold output and licence queues are kept for the next turn.
+After the flow (``settle_market``): prices clear (``pricing.clear_prices``, told what
+buyers could still have had under quotas with room left, ``quota_room``); tariff and duty
+revenue and price-floor payments go to budgets (``settle_budgets``; a stacked pass leaves
+them to each game); run rates answer netbacks (``supply.update_utilisation``); the demand
+level moves towards its long-run level (``demand.update_demand_level``); contracts drift
+where they failed and towards cheaper unsold supply (``trade.py``); sales (with what a
+restriction held back, which traders at home stock), unsold output and licence queues are
+kept for the next turn.
 
-Every default and its source is in ``scenarios/README.md`` ("Market dynamics").
+Every default and its source is in ``scenarios/README.md`` (section 6b, "Market
+dynamics").
 """
 from __future__ import annotations
 

@@ -11,11 +11,14 @@ stage by stage from upstream:
    customers pay, net of duty and tariff, by the share of its exports that leaks out of
    the restriction (``export_link``: traders move that share of blocked volume out anyway
    and earn the restricted price).
-2. Clearing target. Where buyers got what they asked for, competition takes the price
-   to its reference (cost). Where they are short, it is the demand-curve price of what
-   they got: baseline price x (demand before this turn's price destruction / what they
-   got (receipts and stock drawn)) ** (1 / short-run elasticity), and at least the
-   reference. Approached from below by partial adjustment, this settles at the price
+2. Clearing target. Where buyers got what they asked for and could have had more,
+   competition takes the price to its reference (cost). Where they are short, or were
+   supplied only because the price destroyed demand, it is the demand-curve price of
+   what they could get: baseline price x (demand before this turn's price destruction /
+   (what they got (receipts and stock drawn) + what sellers they can reach still had
+   unsold + quota room left)) ** (1 / short-run elasticity: at the last stage each
+   buyer's sectors' elasticities weighted by demand, ``MarketConstants.
+   clearing_elasticity``; upstream the material's), and at least the reference. Approached from below by partial adjustment, this settles at the price
    where what buyers ask for equals what they can get: the clearing price. Sellers left
    with unsold output lower it by (sold / produced) ** (1 / destocking elasticity): a glut
    takes the price below cost, but producers and traders store much of it rather than
