@@ -25,13 +25,13 @@ import numpy as np
 
 from wargame.engine.market_constants import EPS, MarketConstants
 from wargame.engine.market_state import RampEntry
+from wargame.scenario.model import STABLE_SUPPLY
 
 GLUT_CUT_MAX = 0.8  # a mine cuts at most this share of its rate for unsold stock
 REBUILD_TARGET = 1.5  # stock above target x this (or half a turn's output) is a glut
 PLAN_GROWTH = 0.25  # a plant plans up to this share above last turn's sales
 STARVED = 0.01  # a plant that got less than this share below the input it asked is short
 SELL_DOWN_PLAN = 0.5  # share of its surplus stock a plant plans to sell instead of making
-STABLE_SUPPLY = 2.0  # supply elasticity at most this x the demand elasticity (no cobweb)
 
 
 def netback(price: np.ndarray, flows: np.ndarray, trade_cost: np.ndarray | None) -> np.ndarray:

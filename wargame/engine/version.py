@@ -12,5 +12,10 @@ History:
   3: a team's orders in one turn are checked against the budget the turn started with, each
      cost counted once (version 2 counted earlier orders twice, so a third affordable order
      could be refused); coalition moves (``requires``); conditional injects and follow-ups.
+  4: the market of issue 8: prices close part of the gap to a clearing price each turn
+     (no more pullback/smoothing), pass-through along the chain, two-tier prices from
+     leakage and stock-building, demand that thrifts with time, run rates answering
+     netbacks, ramp-up, contracts and trade shares, quotas, duties, leakage, end_measure,
+     licence queues; headlines with the other stages' prices.
 """
-ENGINE_MODEL_VERSION = 3
+ENGINE_MODEL_VERSION = 4

@@ -15,8 +15,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from wargame.scenario.conditions import INDICATORS, indicator_calls, parse_condition
-from wargame.scenario.model import Effect, Figure, MoveType, ParamSpec, Scenario
 from wargame.scenario.expressions import ExpressionError, is_expression, references
+from wargame.scenario.model import (
+    STABLE_SUPPLY, Effect, Figure, MoveType, ParamSpec, Scenario,
+)
 from wargame.scenario.primitives import PRIMITIVE_ARGS, SETTABLE_PARAMETERS, SPREAD_ARGUMENTS, Arg
 
 Path_ = tuple[Any, ...]
@@ -791,8 +793,6 @@ def stability_report(scenario: Scenario) -> list[str]:
     the engine caps the run-rate elasticity at ``STABLE_SUPPLY`` x the material's short-run
     demand elasticity, so that supply and demand answering each other's last price cannot
     swing wider every turn (a cobweb)."""
-    from wargame.engine.supply import STABLE_SUPPLY  # (the engine's rule, stated once)
-
     wanted = float(scenario.market.supply_elasticity.value)
     out = []
     for index, material in enumerate(scenario.materials):

@@ -549,6 +549,13 @@ class PriceResponse(_Model):
     rationing_strength: float = Field(1.0, ge=0, le=20)
 
 
+# producers' run rates answer price with at most this x the material's short-run demand
+# elasticity, whatever ``market.supply_elasticity`` says (``engine.supply``): supply and
+# demand answering each other's last price then cannot swing wider every turn (--lint says
+# where it applies)
+STABLE_SUPPLY = 2.0
+
+
 class MarketParameters(_Model):
     """How the market moves: price formation, demand and supply response, stocks, trade
     structure (``scenarios/README.md``, "Market dynamics", gives each default's source or
