@@ -201,13 +201,18 @@ def _arbitrage_cap(mc: MarketConstants, s: int, price: np.ndarray,
     prices differ by no more than that; a restricted or quota-bound route, a supplier too
     small to matter, or an actor that imports nothing in the baseline, sets no cap."""
     M, A = price.shape
-    cost = np.ones((M, A, A)) if trade_cost is None else trade_cost[:, s]
-    base_cost = np.ones((M, A, A)) if mc.base_trade_cost is None else mc.base_trade_cost[:, s]
-    ref = np.maximum(mc.reference_price[:, s], EPS)  # (M, A)
-    ratio = np.maximum(ref[:, None, :] / (ref[:, :, None] * base_cost), 1.0)  # (M, E, I)
-    landed = price[:, :, None] * cost * ratio
     importer = mc.imports[:, s] > EPS  # (M, I) only who imports in the baseline buys abroad
-    open_ = (severity < OPEN_ROUTE) & deep & ~np.eye(A, dtype=bool)[None] & importer[:, None, :]
+    open_ = (severity < OPEN_ROUTE) & deep & importer[:, None, :]
+    open_[:, np.arange(A), np.arange(A)] = False
+    if not open_.any():
+        return np.full((M, A), np.inf)
+    ref = np.maximum(mc.reference_price[:, s], EPS)  # (M, A)
+    base = ref[:, :, None] if mc.base_trade_cost is None else \
+        ref[:, :, None] * mc.base_trade_cost[:, s]
+    ratio = np.maximum(ref[:, None, :] / base, 1.0)  # (M, E, I)
+    landed = price[:, :, None] * ratio
+    if trade_cost is not None:
+        landed = landed * trade_cost[:, s]
     capped = np.where(open_, landed, np.inf).min(axis=1)  # (M, I)
     return np.where(np.isfinite(capped), np.maximum(capped, EPS), np.inf)
 
