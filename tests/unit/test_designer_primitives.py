@@ -122,3 +122,17 @@ def test_a_bot_and_the_team_screen_can_fill_an_actors_parameter(qapp=None):
     spec = sc.move_index["multi_freeze"].param("targets")
     picked = _choose(sc, "beijing", spec, {}, 1)
     assert isinstance(picked, list) and picked and all(a in sc.actor_index for a in picked)
+
+
+def test_briefing_books_say_the_market_primitives_in_plain_words():
+    from wargame.scenario.loader import load_scenario
+    from wargame.scenario.plain_words import move_in_words
+
+    senkaku = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "senkaku-2010.yaml")
+    words = {m.id: " ".join(move_in_words(senkaku, m)) for m in senkaku.moves}
+    assert "caps exports of every material (one tonnage shared, the dearest first)" in words["export_quota"]
+    assert "export duty on" in words["export_duty"]
+    assert "continue with their tonnes or rate x" in words["change_duty"]
+    assert "end now" in words["wto_ruling"]
+    sc = scenario()
+    assert "the chosen tonnes * (1 - the chosen cut)" in " ".join(move_in_words(sc, sc.move_index["quota_cut"]))

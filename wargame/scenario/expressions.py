@@ -70,6 +70,11 @@ def _check(node: ast.AST, names: dict[str, str], text: str, depth: int) -> None:
                               "parentheses")
 
 
+def with_names(text: str, name: Callable[[str], str]) -> str:
+    """The expression with each ``$param`` replaced by ``name(param)`` (for plain words)."""
+    return _REFERENCE.sub(lambda match: name(match.group(1)), text)
+
+
 def references(text: str) -> list[str]:
     """The parameter names an expression refers to (checked as it is parsed)."""
     _tree, names = _parse(text)
