@@ -21,12 +21,14 @@ def default():
 
 
 def test_an_ore_ban_is_narrated_at_the_ore_stage(default):
+    """An ore ban's direct effect is on the ore price; the room hears it."""
     result = resolve_turn(default, initial_state(default),
                           [Order("kinshasa", "ore_export_ban", {"material": "cobalt",
                                                                "duration": 2})], deck=False)
     text = " ".join(result.explanation_texts())
-    assert "The price of Cobalt at mining (hydroxide)" in text
-    assert "without Kinshasa's Ore export ban" in text
+    # the ore price moved more than the headline (refined) price: told in the same sentence
+    assert "(at mining (hydroxide): 2." in text
+    assert "without Kinshasa's Ore export ban" in text and "at mining (hydroxide))" in text
 
 
 def test_extraterritorial_draws_are_narrated_like_licence_draws(default):
@@ -62,3 +64,17 @@ def test_a_covert_hold_is_not_read_out_in_its_turn():
               if any(g.startswith("order:") for g in e.groups)]
     assert naming, "the hold moved something worth explaining"
     assert not any(e.public for e in naming)
+
+
+def test_an_oxide_spike_is_told_with_the_magnet_price():
+    """Halving China's NdPr mining spikes the oxide price; the magnet (headline) price
+    moves less, so the room hears the oxide spike in the same sentence."""
+    from wargame.engine.orders import FACILITATOR
+
+    sc = load_scenario(SCENARIOS / "rare-earth-shock-2025.yaml")
+    cut = Order(FACILITATOR, "white_cell_capacity", {"actor": "CHN", "material": "ndpr",
+                                                     "stage": "mine", "factor": 0.5,
+                                                     "duration": 2})
+    result = resolve_turn(sc, initial_state(sc), [cut], deck=False)
+    text = " ".join(result.explanation_texts())
+    assert "The NdPr (light rare earths) price" in text and "(at separation (oxide): " in text

@@ -13,7 +13,7 @@ to the room) when one of them is a covert move.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -93,11 +93,6 @@ def what_if_headlines(rules: CompiledRules, plan: TurnPlan, excludes: list[str],
     return heads
 
 
-def _lower_first(text: str) -> str:
-    """'Mining (REO in concentrate)' -> 'mining (REO in concentrate)'."""
-    return text[:1].lower() + text[1:]
-
-
 def _groups(plan: TurnPlan) -> tuple[dict[str, str], set[str]]:
     """(label of every group active this turn, the covert ones)."""
     labels: dict[str, str] = {}
@@ -130,7 +125,7 @@ def explain_changes(rules: CompiledRules, plan: TurnPlan, full: Headlines,
             threshold = SUPPLY_CAUSE if key[0] == "supply" else PRICE_CAUSE
             if abs(other - value) >= threshold:
                 effects.setdefault(key, []).append((value - other, group, other))
-    sentences: list[tuple[float, Explanation]] = []
+    items: list[dict] = []
     for key, value in full.items():
         prior = before.get(key)
         change = value - prior if prior is not None else 0.0
@@ -147,19 +142,24 @@ def explain_changes(rules: CompiledRules, plan: TurnPlan, full: Headlines,
                         f"{abs(change) * 100:.0f} points to {pct(value)}")
             else:
                 head = f"{subject} is at {pct(value)} of demand"
-            parts = [f"without {labels[group]} it would have been {pct(other)}"
-                     for _, group, other in causes]
+            shown = pct
         else:
             _, material, stage = key
             mat = sc.material(material)
             subject = f"the {mat.name} price" if not stage else \
-                f"the price of {mat.name} at {_lower_first(mat.stages[mat.stage_index(stage)].name)}"
+                f"the price of {mat.name} at {_stage_name(mat, stage)}"
             if prior is not None and abs(change) >= 0.01:
                 head = f"{subject} {'fell' if change < 0 else 'rose'} to {value:.2f}x its baseline"
             else:
                 head = f"{subject} stands at {value:.2f}x its baseline"
-            parts = [f"without {labels[group]} it would have been {other:.2f}x"
-                     for _, group, other in causes]
+            shown = _times
+        items.append({"key": key, "value": value, "head": head, "shown": shown,
+                      "causes": [(group, other) for _, group, other in causes],
+                      "weight": max([abs(change)] + [abs(c[0]) for c in causes])})
+    sentences = []
+    for item in _fold_stages(sc, items):
+        parts = [f"without {labels[group]} it would have been {item['shown'](other)}"
+                 + item.get("extra", {}).get(group, "") for group, other in item["causes"]]
         if not parts:
             lapsed = last.get("lapsed") or []
             if lapsed:
@@ -167,13 +167,58 @@ def explain_changes(rules: CompiledRules, plan: TurnPlan, full: Headlines,
             else:
                 parts = ["no single order or inject explains it (stocks, lagged prices and "
                          "investment did)"]
+        head = item["head"]
         text = head[0].upper() + head[1:] + "; " + "; ".join(parts) + "."
-        cited = tuple(group for _, group, _ in causes)
-        weight = max([abs(change)] + [abs(c[0]) for c in causes])
-        sentences.append((weight, Explanation(
+        cited = tuple(group for group, _ in item["causes"])
+        sentences.append((item["weight"], Explanation(
             text=text, groups=cited, public=not covert.intersection(cited))))
     sentences.sort(key=lambda item: -item[0])
     return [sentence for _, sentence in sentences[:limit]]
+
+
+def _times(value: float) -> str:
+    return f"{value:.2f}x"
+
+
+def _stage_name(material: Any, stage: str) -> str:
+    """'Mining (REO in concentrate)' -> 'mining (REO in concentrate)'."""
+    name = material.stages[material.stage_index(stage)].name
+    return name[:1].lower() + name[1:]
+
+
+def _fold_stages(sc: Any, items: list[dict]) -> list[dict]:
+    """Of a material's stages other than its headline, tell only the one that moved most,
+    and only if it moved more than the headline price (an ore ban seen at the ore, an oxide
+    spike the magnet price damps); when the headline is told too, in the same sentence:
+    the room hears each story once."""
+    headline = {item["key"][1]: item for item in items
+                if item["key"][0] == "price" and not item["key"][2]}
+    best: dict[str, dict] = {}
+    for item in items:
+        key = item["key"]
+        if key[0] == "price" and key[2] and \
+                (key[1] not in best or item["weight"] > best[key[1]]["weight"]):
+            best[key[1]] = item
+    out = [item for item in items if not (item["key"][0] == "price" and item["key"][2])]
+    for material, stage_item in best.items():
+        main = headline.get(material)
+        if main is not None and stage_item["weight"] <= main["weight"] + 1e-9:
+            continue
+        if main is None:
+            out.append(stage_item)
+            continue
+        where = _stage_name(sc.material(material), stage_item["key"][2])
+        main["head"] += f" (at {where}: {stage_item['value']:.2f}x)"
+        extra = main.setdefault("extra", {})
+        known = {group for group, _ in main["causes"]}
+        for group, other in stage_item["causes"]:
+            if group in known:
+                extra[group] = f" ({other:.2f}x at {where})"
+            else:
+                main["causes"].append((group, other))
+                extra[group] = f" at {where}"
+        main["weight"] = max(main["weight"], stage_item["weight"])
+    return out
 
 
 def narrate(rules: CompiledRules, plan: TurnPlan, draws: Iterable[LicenceDraw | DelayDraw],
