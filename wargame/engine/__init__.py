@@ -24,6 +24,7 @@ heart. Architecture (modules in dependency order, lowest first)::
     results.py     the typed contract: TurnResult, TurnIndicators, FlowRow, TeamScore,
                    OrderOutcome (OutcomeStatus), FiredInject, Explanation
     wording.py     names read aloud and narration sentences (pure text)
+    phrases.py     moves as a team would say them (labels, order descriptions)
     planning.py    plan_turn: canonical order, checks, costs, measures with stable ids
     simulate.py    one pass of a planned turn (also run per what-if variant)
     indicators.py  TurnIndicators and scores (with per-objective breakdown)
@@ -68,8 +69,9 @@ from wargame.engine.draws import DelayDraw, LicenceDraw
 from wargame.engine.game import run_game
 from wargame.engine.measures import Measure, PipelineEntry
 from wargame.engine.orders import (
-    FACILITATOR, Order, Override, describe_order, order_cost, validate_order,
+    FACILITATOR, Order, Override, order_cost, validate_order,
 )
+from wargame.engine.phrases import describe_move, describe_order
 from wargame.engine.resolve import resolve_turn
 from wargame.engine.results import (
     OUTCOME_ACCEPTED, ActorIndicators, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED, CrmaBenchmarks, Explanation,
@@ -88,6 +90,6 @@ __all__ = [
     "Measure", "OUTCOME_ACCEPTED", "OUTCOME_OVERRIDDEN", "OUTCOME_REJECTED", "Order",
     "OrderOutcome", "OutcomeStatus", "Override", "PipelineEntry", "ScoreTerm", "TeamScore",
     "TeamView", "TurnIndicators", "TurnResult", "baseline", "bot_orders", "compile_rules",
-    "describe_order", "initial_state", "order_cost", "resolve_turn", "rules_for", "run_game",
+    "describe_move", "describe_order", "initial_state", "order_cost", "resolve_turn", "rules_for", "run_game",
     "team_view", "validate_order",
 ]

@@ -29,7 +29,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from wargame.engine.draws import keyed_uniform, turn_seed as next_turn_seed
 from wargame.engine.measures import INJECT_GROUP, ORDER_GROUP, STANDING_GROUP, Measure
 from wargame.engine.orders import (
-    FACILITATOR, Order, Override, bind_effect_args, describe_order, order_cost,
+    FACILITATOR, Order, Override, bind_effect_args, order_cost,
     order_duration, validate_order, with_defaults,
 )
 from wargame.engine.results import (
@@ -37,7 +37,7 @@ from wargame.engine.results import (
 )
 from wargame.engine.rules import CompiledRules
 from wargame.engine.state import GameState
-from wargame.engine.wording import possessive, team_label
+from wargame.engine.phrases import describe_order, measure_label
 from wargame.scenario.model import Effect, Inject, Scenario
 from wargame.scenario.primitives import PERMANENT_PRIMITIVES
 
@@ -155,7 +155,7 @@ def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: st
                       for e in inject.effects)
         if from_deck:
             rules.inject_args.put(inject.id, bound)
-    return [Measure(id=f"{base_id}/{k}", group=group, label=f"the inject '{inject.title}'",
+    return [Measure(id=f"{base_id}/{k}", group=group, label=f"the event '{inject.title}'",
                     team=team, primitive=effect.primitive, args=args, start_turn=turn,
                     end_turn=_end_turn(effect.primitive, turn, inject.duration), public=True)
             for k, (effect, args) in enumerate(zip(inject.effects, bound))]
@@ -216,7 +216,7 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
             add(order_measures(
                 rules, standing.move, with_defaults(move, standing.params), standing.team,
                 f"{STANDING_GROUP}{n}", f"{STANDING_GROUP}{n}",
-                f"{possessive(team_label(sc, standing.team))} {move.name} (in force)",
+                f"{measure_label(sc, move, standing.params, standing.team)} (in force)",
                 turn, 0, move.public))
     rulings = {o.order_id: o for o in (item if isinstance(item, Override)
                                        else Override.model_validate(item)
@@ -250,7 +250,7 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
             budget, capital = 0.0, 0.0
         add(order_measures(
             rules, order.move, params, order.team, oid, f"{ORDER_GROUP}{oid}",
-            f"{possessive(team_label(sc, order.team))} {move.name}", turn,
+            measure_label(sc, move, params, order.team), turn,
             order_duration(move, params), move.public))
         accepted.append(order)
         outcomes.append(OrderOutcome(

@@ -9,5 +9,9 @@ History:
   1: the engine before typed contracts (draws keyed on a counter of measures).
   2: draws keyed on stable ids (order id + effect index, inject id + turn, standing order
      index); orders resolved in canonical order (team rank, then order id).
+  3: measures are labelled as the team would say them ("Beijing's NdPr licensing freeze on
+     the United States", ``phrases.py``; the labels are part of the state, so its hash
+     changed, no number did); a move's own parameter named like a reference (``$team``)
+     binds to that parameter (the white cell's budget adjustment).
 """
-ENGINE_MODEL_VERSION = 2
+ENGINE_MODEL_VERSION = 3
