@@ -29,7 +29,8 @@ heart. Architecture (modules in dependency order, lowest first)::
     simulate.py    one pass of a planned turn (also run per what-if variant)
     indicators.py  TurnIndicators and scores (with per-objective breakdown)
     explain.py     stacked leave-one-out explanations and narration
-    resolve.py     resolve_turn: the orchestration of one turn
+    resolve.py     resolve_turn: the orchestration of one turn; baseline_preview
+    arrivals.py    capacity_arrivals: when an order's new capacity would arrive
     view.py        team_view: a team's fog-of-war TeamView
     bots.py        rule-based bots; game.py: run_game, a whole game headless
     version.py     ENGINE_MODEL_VERSION, bumped on purpose when outcomes change
@@ -72,7 +73,8 @@ from wargame.engine.orders import (
     FACILITATOR, Order, Override, order_cost, validate_order,
 )
 from wargame.engine.phrases import describe_move, describe_order
-from wargame.engine.resolve import resolve_turn
+from wargame.engine.arrivals import capacity_arrivals
+from wargame.engine.resolve import baseline_preview, resolve_turn
 from wargame.engine.results import (
     OUTCOME_ACCEPTED, ActorIndicators, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED, CrmaBenchmarks, Explanation,
     FiredInject, FlowRow, FlowStatus, OrderOutcome, OutcomeStatus, ScoreTerm, TeamScore,
@@ -89,7 +91,8 @@ __all__ = [
     "FACILITATOR", "FiredInject", "FlowRow", "FlowStatus", "GameState", "LicenceDraw",
     "Measure", "OUTCOME_ACCEPTED", "OUTCOME_OVERRIDDEN", "OUTCOME_REJECTED", "Order",
     "OrderOutcome", "OutcomeStatus", "Override", "PipelineEntry", "ScoreTerm", "TeamScore",
-    "TeamView", "TurnIndicators", "TurnResult", "baseline", "bot_orders", "compile_rules",
+    "TeamView", "TurnIndicators", "TurnResult", "baseline", "baseline_preview", "bot_orders",
+    "capacity_arrivals", "compile_rules",
     "describe_move", "describe_order", "initial_state", "order_cost", "resolve_turn", "rules_for", "run_game",
     "team_view", "validate_order",
 ]

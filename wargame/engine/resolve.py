@@ -61,6 +61,13 @@ def quiet_reference(rules: CompiledRules) -> TurnIndicators:
     return rules.quiet_reference(build)
 
 
+def baseline_preview(scenario: Scenario, rules: CompiledRules | None = None) -> TurnIndicators:
+    """The baseline world before any turn is played, without committing anything: the
+    indicators of a quiet turn 1 (no orders, no events; standing orders in force), the
+    same figures scores are measured against. For the first briefing and the map."""
+    return quiet_reference(rules or rules_for(scenario))
+
+
 def _resolve(scenario: Scenario, state: GameState, orders: Sequence[Order],
              injects: Iterable[str | Inject], rng: Any, explain: bool,
              overrides: Iterable[Override | Mapping[str, Any]], deck: bool,
