@@ -7,9 +7,6 @@ facilitator) and in the debrief (to everyone).
 """
 from __future__ import annotations
 
-import html
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressBar,
     QPushButton,
+    QSlider,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -29,17 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wargame.report.panels import count_of
+from wargame.report.panels import count_of, explanation_list_html
 from wargame.ui.fonts import prominent, set_type
 from wargame.ui.team_screen import describe_order
-
-if TYPE_CHECKING:  # the engine is imported when a session opens, not at start-up
-    from wargame.engine.results import TurnIndicators
+from wargame.ui.text_views import SourcedTextBrowser
 
 TAB_BRIEFING, TAB_ORDERS, TAB_ADJUDICATION, TAB_DEBRIEF, TAB_NOTES = range(5)
 PHASE_TAB = {"briefing": TAB_BRIEFING, "orders": TAB_ORDERS,
              "adjudication": TAB_ADJUDICATION, "debrief": TAB_DEBRIEF}
-esc = html.escape
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
@@ -64,79 +59,6 @@ def _button(text: str, name: str, tip: str = "") -> QPushButton:
     return button
 
 
-def fmt_number(value) -> str:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:,.3g}"
-
-
-def headline_html(scenario, indicators: TurnIndicators | None, turn: int) -> str:
-    """Public headline indicators: the final-stage world price of each material against its
-    baseline, the worst-served sector of each played actor, and each team's score and
-    budget. Safe for the projector (only public, committed numbers)."""
-    if indicators is None:
-        return "<p>No turn has been played yet: the world is at its baseline.</p>"
-    parts = []
-    prices = indicators.world_price_usd_per_kg
-    if prices:
-        parts.append("<h4>Prices of finished products</h4><table cellspacing='4'>"
-                     "<tr><th align='left'>Material</th><th align='right'>USD/kg</th>"
-                     "<th align='right'>vs baseline</th></tr>")
-        for material in scenario.materials:
-            stages = prices.get(material.id, {})
-            stage = material.stages[-1]
-            if stage.id not in stages:
-                continue
-            base = float(stage.price.value)
-            now = stages[stage.id]
-            change = (now / base - 1) * 100 if base else 0.0
-            parts.append(f"<tr><td>{esc(material.name)}</td><td align='right'>"
-                         f"{fmt_number(now)}</td><td align='right'>{change:+.0f}%</td></tr>")
-        parts.append("</table>")
-    supply = indicators.supply_met_share
-    played = [a for a in scenario.actors if a.team]
-    if supply and played:
-        parts.append("<h4>Supply met: worst-served sector</h4><table cellspacing='4'>")
-        for actor in played:
-            sectors = supply.get(actor.id)
-            if not sectors:
-                continue
-            share, sector_id = min((share, sector_id) for sector_id, share in sectors.items())
-            label = scenario.sector(sector_id).name if sector_id in scenario.sector_index \
-                else sector_id
-            parts.append(f"<tr><td>{esc(actor.name)}</td><td>{esc(label)}</td>"
-                         f"<td align='right'>{share * 100:.0f}%</td></tr>")
-        parts.append("</table>")
-    scores, budget = indicators.scores, indicators.budget_usd_m
-    if scores or budget:
-        parts.append("<h4>Teams</h4><table cellspacing='4'><tr><th align='left'>Team</th>"
-                     "<th align='right'>Score</th><th align='right'>Budget (USD m)</th></tr>")
-        for team in scenario.teams:
-            score = scores.get(team.id)
-            parts.append(f"<tr><td>{esc(team.name)}</td><td align='right'>"
-                         f"{fmt_number(score.total) if score is not None else ''}</td>"
-                         f"<td align='right'>{fmt_number(budget.get(team.id, ''))}</td></tr>")
-        parts.append("</table>")
-    return "".join(parts)
-
-
-def baseline_sources_text(scenario) -> str:
-    """Plain text: every baseline price with the source it is calibrated to (a tooltip)."""
-    lines = ["Baseline prices and their sources:"]
-    for material in scenario.materials:
-        for stage in material.stages:
-            figure = stage.price
-            source = scenario.sources.get(figure.source, figure.source) if figure.source \
-                else "no source given"
-            lines.append(f"{material.name}, {stage.name}: {figure.value:,.4g} USD/kg — "
-                         f"{source}")
-    return "\n".join(lines)
-
-
 class Console(QWidget):
     handOverRequested = Signal()
     resolveRequested = Signal()
@@ -148,6 +70,7 @@ class Console(QWidget):
     addNoteRequested = Signal()
     whiteCellRequested = Signal()
     closeOrdersRequested = Signal()
+    debriefTurnChosen = Signal(int)  # an earlier turn to show again in the debrief
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -187,7 +110,7 @@ class Console(QWidget):
         # briefing
         briefing = QWidget()
         b = QVBoxLayout(briefing)
-        self.world = QTextBrowser()
+        self.world = SourcedTextBrowser()
         self.world.setAccessibleName("The world at the start of the turn")
         b.addWidget(self.world, 3)
         b.addWidget(QLabel("<b>Injects due this turn</b>"))
@@ -288,6 +211,22 @@ class Console(QWidget):
         # debrief
         debrief = QWidget()
         d = QVBoxLayout(debrief)
+        slider_row = QHBoxLayout()
+        self.turn_slider_label = QLabel("&Turn shown:")
+        self.turn_slider = QSlider(Qt.Orientation.Horizontal)
+        self.turn_slider.setAccessibleName("Turn shown in the debrief")
+        self.turn_slider.setToolTip("Show an earlier turn's what happened and why, orders "
+                                    "and charts again")
+        self.turn_slider.setPageStep(1)
+        self.turn_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.turn_slider_label.setBuddy(self.turn_slider)
+        self.turn_shown = QLabel()
+        self.turn_shown.setAccessibleName("Turn shown")
+        self.turn_slider.valueChanged.connect(self._turn_slid)
+        slider_row.addWidget(self.turn_slider_label)
+        slider_row.addWidget(self.turn_slider, 1)
+        slider_row.addWidget(self.turn_shown)
+        d.addLayout(slider_row)
         dsplit = QSplitter(Qt.Orientation.Vertical)
         self.debrief_text = QTextBrowser()
         self.debrief_text.setAccessibleName("What happened and why")
@@ -331,7 +270,6 @@ class Console(QWidget):
 
     def set_scenario(self, scenario) -> None:
         self.scenario = scenario
-        self.world.setToolTip(baseline_sources_text(scenario))
         self.inject_combo.clear()
         for inject in scenario.injects:
             self.inject_combo.addItem(inject.title, inject.id)
@@ -404,7 +342,9 @@ class Console(QWidget):
         self.resolve_button.setEnabled(not busy and self.resolve_button.isEnabled())
 
     def set_outcomes(self, scenario, outcomes: list[dict], orders: dict[str, dict],
-                     explanations: list[str]) -> None:
+                     explanations: list) -> None:
+        """The proposed outcomes of every order, and the engine's explanations (every one:
+        those naming a covert move are marked as not for the room)."""
         self.outcomes.setRowCount(0)
         for outcome in outcomes:
             r = self.outcomes.rowCount()
@@ -414,7 +354,7 @@ class Console(QWidget):
             team_name = scenario.team(team).name if team in scenario.team_index else (
                 "White cell" if team == "facilitator" else team)
             text = describe_order(scenario, outcome.get("move", order.get("move", "")),
-                                  order.get("params", {}))
+                                  order.get("params", {}), team)
             cells = (team_name, text, str(outcome.get("status", "")).lower(),
                      str(outcome.get("detail", "")))
             for c, value in enumerate(cells):
@@ -424,14 +364,30 @@ class Console(QWidget):
                     item.setToolTip(value)
                 self.outcomes.setItem(r, c, item)
         self.outcomes.resizeRowsToContents()
-        self.explanations.setHtml("<h4>Why</h4><ul>" + "".join(
-            f"<li>{esc(s)}</li>" for s in explanations) + "</ul>" if explanations else
-            "<p>No explanations.</p>")
+        self.explanations.setHtml(explanation_list_html(explanations))
         self.override_button.setEnabled(bool(outcomes))
         self.commit_button.setEnabled(True)
 
     def set_debrief(self, html_text: str) -> None:
         self.debrief_text.setHtml(html_text)
+
+    def set_debrief_turns(self, turns: list[int], shown: int | None) -> None:
+        """The committed turns the slider offers (it hides with fewer than two), and the
+        turn shown (the last unless the facilitator chose an earlier one)."""
+        self.turn_slider.blockSignals(True)
+        if turns:
+            self.turn_slider.setRange(turns[0], turns[-1])
+            self.turn_slider.setValue(shown if shown in turns else turns[-1])
+        self.turn_slider.blockSignals(False)
+        several = len(turns) > 1
+        for widget in (self.turn_slider_label, self.turn_slider, self.turn_shown):
+            widget.setVisible(several)
+        value = self.turn_slider.value()
+        self.turn_shown.setText(f"turn {value}" + (" (last played)" if turns and
+                                                   value == turns[-1] else ""))
+
+    def _turn_slid(self, turn: int) -> None:
+        self.debriefTurnChosen.emit(turn)
 
     def set_notes(self, notes: list[str]) -> None:
         self.notes.clear()

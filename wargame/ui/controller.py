@@ -106,6 +106,7 @@ class ExerciseController(QObject):
         self._on_done = None
         self._last_phase = exercise.phase
         self._facilitator_pin: str | None = None  # remembered once given, for white-cell orders
+        self._baseline = None  # the baseline preview, made on first use
 
     # ---- making
 
@@ -285,12 +286,19 @@ class ExerciseController(QObject):
 
     def team_context(self, team: str) -> dict:
         """What the team's own screen shows: its money, its fog-of-war view (the engine's
-        typed ``TeamView``) and the session's last turn (for 'arrives after the end')."""
+        typed ``TeamView``; before the first turn, of the baseline world: ``baseline``
+        True) and the session's last turn (for 'arrives after the end')."""
         state = self.exercise.state
         index = self.scenario.team_index[team]
+        view = self.exercise.team_view(team)
+        baseline = view.own is None
+        if baseline:  # before the first turn: the baseline world, not an empty screen
+            from wargame.engine import team_view
+
+            view = team_view(self.scenario, state, team, self.baseline_indicators())
         return {"budget": float(state.budget[index]),
                 "capital": float(state.political_capital[index]),
-                "view": self.exercise.team_view(team), "last_turn": self.turn_limit}
+                "view": view, "baseline": baseline, "last_turn": self.turn_limit}
 
     def validate(self, team: str, entry: dict, already: list[dict]) -> list[str]:
         from wargame.engine import Order, validate_order
@@ -363,10 +371,10 @@ class ExerciseController(QObject):
             return {"outcomes": [], "orders": {}, "explanations": []}
         outcomes = [o.model_dump(mode="json") for o in result.outcomes]
         orders = {o.id: o.to_dict() for o in self.exercise.current_inputs().orders}
-        # the facilitator sees every explanation; those naming a covert move are marked
+        # the facilitator sees every explanation (the engine's typed ``Explanation``s);
+        # those naming a covert move are marked when shown
         return {"outcomes": outcomes, "orders": orders,
-                "explanations": [e.text if e.public else f"{e.text} [covert: not for the room]"
-                                 for e in result.explanations]}
+                "explanations": list(result.explanations)}
 
     def override(self, order_id: str, status: str, reason: str) -> None:
         from wargame import engine
@@ -441,33 +449,29 @@ class ExerciseController(QObject):
 
     # ---- public debrief
 
-    def revealed(self) -> dict | None:
-        """The last committed turn, as everyone may now see it: orders of every team with
-        their outcome, explanations, injects and overrides. None before the first commit."""
-        committed = self.exercise.committed_turns()
-        if not committed:
-            return None
-        turn = committed[-1]
-        results = dict(self.exercise.results())
-        result = results.get(turn, {})
-        from wargame.ui.team_screen import describe_order
+    def revealed(self, turn: int | None = None):
+        """Committed turn ``turn`` (default: the last) as everyone may now see it, a typed
+        ``report.revealed.RevealedTurn``: every team's orders with their outcome, the
+        public explanations, the events and the overrides. None before the first commit."""
+        from wargame.report.revealed import revealed_turn
 
-        orders = []
-        for row in self.exercise.revealed_orders().get(turn, []):
-            name = team_label(self.scenario, row.get("team", ""))
-            text = describe_order(self.scenario, row.get("move", ""), row.get("params", {}))
-            if not row.get("public", True):
-                text += " (covert)"
-            orders.append({"team": name, "text": text,
-                           "status": str(row.get("status") or "").lower()})
-        injects = [self._inject_title(item) for t, item, _src in self.exercise.injects()
-                   if t == turn]
-        overrides = [f"{e.payload.get('order_id')}: {e.payload.get('status')} — "
-                     f"{e.payload.get('reason')}" for e in self.exercise.overrides_log()
-                     if e.turn == turn]
-        from wargame.engine import Explanation
+        return revealed_turn(self.exercise, turn)
 
-        explanations = [Explanation.model_validate(e) for e in result.get("explanations", [])]
-        return {"turn": turn, "orders": orders,
-                "explanations": [e.text for e in explanations if e.public],
-                "injects": injects, "overrides": overrides}
+    def committed_turns(self) -> list[int]:
+        return self.exercise.committed_turns()
+
+    def baseline_indicators(self):
+        """The baseline world before any turn is played (the engine's quiet preview,
+        nothing committed): what the first briefing, the map and the team screens show."""
+        if self._baseline is None:
+            from wargame.engine import baseline_preview
+
+            self._baseline = baseline_preview(self.scenario)
+        return self._baseline
+
+    def capacity_arrivals(self, team: str, entry: dict) -> list:
+        """When the capacity a draft order would build arrives (``engine.capacity_arrivals``)."""
+        from wargame.engine import capacity_arrivals
+
+        return capacity_arrivals(self.scenario, team, entry["move"], entry["params"],
+                                 self.turn)

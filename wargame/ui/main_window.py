@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from wargame.report.panels import count_of
 from wargame.ui import settings
-from wargame.ui.console import Console, headline_html
+from wargame.ui.console import Console
 from wargame.ui.curtain import Curtain
 from wargame.ui.dialogs import ask_pin, ask_text, show_error
 from wargame.ui.start_screen import StartScreen
@@ -34,6 +34,29 @@ log = logging.getLogger("wargame.ui")
 FACILITATOR = "facilitator"
 WINDOW_TITLE = "Critical-minerals crisis exercise"
 PROJECTOR_IN_A_WINDOW = "In a window on this screen (F11: full screen)"
+
+
+def map_turn(ctl, history: list) -> tuple:
+    """(indicators, the turn before, caption note) the map shows: the flows of the last
+    turn played, said as such ("flows of turn 2 (last played)" while turn 3 is on), or the
+    baseline world before any turn."""
+    if not history:
+        return ctl.baseline_indicators(), None, "baseline: a quiet turn, before turn 1"
+    current = history[-1]
+    previous = history[-2] if len(history) > 1 else None
+    return current, previous, f"flows of turn {current.turn} (last played)"
+
+
+def world_panel_html(ctl) -> str:
+    """The briefing's world panel: the last committed turn's figures, or before any turn
+    the baseline world (the engine's preview, nothing committed)."""
+    from wargame.report.briefing import world_html
+
+    history = ctl.indicators_history()
+    heading = f"<h3>The world at the start of turn {ctl.turn}</h3>"
+    if history:
+        return heading + world_html(ctl.scenario, history[-1])
+    return heading + world_html(ctl.scenario, ctl.baseline_indicators(), baseline=True)
 
 
 class Prompts:
@@ -133,6 +156,8 @@ class MainWindow(QMainWindow):
         c.addNoteRequested.connect(self.add_note)
         c.whiteCellRequested.connect(self.white_cell)
         c.closeOrdersRequested.connect(self.close_orders)
+        c.debriefTurnChosen.connect(self.show_debrief_turn)
+        self._debrief_turn: int | None = None  # None: the last committed turn
 
         self._build_menus()
         self._clock = QTimer(self)
@@ -471,6 +496,7 @@ class MainWindow(QMainWindow):
         if self.controller is not None:
             self.controller.close()
         self.controller = controller
+        self._debrief_turn = None
         settings.put("session/open", controller.session_id)
         settings.put("session/last", controller.session_id)
         self.setWindowTitle(self.session_title())
@@ -519,16 +545,42 @@ class MainWindow(QMainWindow):
             return
         history = ctl.indicators_history()
         if self.console.flowmap is not None:
-            current = history[-1] if history else None
-            previous = history[-2] if len(history) > 1 else None
+            current, previous, note = map_turn(ctl, history)
             try:
-                self.console.flowmap.set_data(ctl.scenario, current, previous)
+                self.console.flowmap.set_data(ctl.scenario, current, previous, note)
             except Exception as exc:  # noqa: BLE001
                 log.warning("flow map update failed: %s", exc)
-        if self.console.charts is not None:
-            self.console.charts.update_history(ctl.scenario, history)
+        self._show_debrief_charts(history)
         if self.projector is not None:
             self.projector.refresh()
+
+    def _debrief_shown(self) -> int | None:
+        """The committed turn the debrief shows: the one chosen on its slider, or the last."""
+        turns = self.controller.committed_turns() if self.controller is not None else []
+        if not turns:
+            return None
+        return self._debrief_turn if self._debrief_turn in turns else turns[-1]
+
+    def _show_debrief_charts(self, history: list) -> None:
+        """The charts up to the turn the debrief shows (all of them for the last turn)."""
+        if self.console.charts is None:
+            return
+        shown = self._debrief_shown()
+        upto = [ind for ind in history if shown is None or ind.turn <= shown]
+        self.console.charts.update_history(self.controller.scenario, upto)
+        if shown is not None:
+            self.console.charts.supply_met.select_turn(shown)
+
+    def show_debrief_turn(self, turn: int) -> None:
+        """The debrief's slider: an earlier turn's what happened and why, its orders and
+        the charts up to it, shown again (the last turn: back to following the game)."""
+        ctl = self.controller
+        if ctl is None:
+            return
+        turns = ctl.committed_turns()
+        self._debrief_turn = None if not turns or turn == turns[-1] else turn
+        self._show_debrief()
+        self._show_debrief_charts(ctl.indicators_history())
 
     def session_title(self) -> str:
         """The window's title: which session is open (the platform adds the app's name)."""
@@ -575,9 +627,7 @@ class MainWindow(QMainWindow):
         c = self.console
         c.set_status(self.status_text())
         c.show_phase("ended" if ctl.ended else ctl.phase)
-        history = ctl.indicators_history()
-        c.set_world(f"<h3>The world at the start of turn {ctl.turn}</h3>"
-                    + headline_html(ctl.scenario, history[-1] if history else None, ctl.turn))
+        c.set_world(world_panel_html(ctl))
         c.set_injects(ctl.injects_due())
         c.set_white_cell_count(ctl.white_cell_count()
                                if ctl.phase in ("briefing", "orders") else 0)
@@ -601,7 +651,7 @@ class MainWindow(QMainWindow):
             c.clear_adjudication()
         c.resolve_button.setEnabled(ctl.phase in ("orders", "adjudication")
                                     and not ctl.has_proposal and not ctl.busy)
-        c.set_debrief(self.debrief_html())
+        self._show_debrief()
         if ctl.ended or ctl.paused:  # nothing moves the turn on while paused
             for button in (c.handover_button, c.next_team_button, c.close_orders_button,
                            c.resolve_button, c.commit_button, c.next_turn_button):
@@ -609,10 +659,13 @@ class MainWindow(QMainWindow):
         self._tick()
         self.refresh_views()
 
-    def debrief_html(self) -> str:
+    def _show_debrief(self) -> None:
         from wargame.report.panels import debrief_html
 
-        return debrief_html(self.controller.revealed())
+        ctl = self.controller
+        shown = self._debrief_shown()
+        self.console.set_debrief_turns(ctl.committed_turns(), shown)
+        self.console.set_debrief(debrief_html(ctl.revealed(shown) if shown else None))
 
     # ------------------------------------------------------------------ hot seat
 
@@ -669,7 +722,8 @@ class MainWindow(QMainWindow):
         self.team_screen.open_for(
             ctl.scenario, who, ctl.turn, context["budget"], context["capital"],
             context["view"], lambda entry, already, t=who: ctl.validate(t, entry, already),
-            last_turn=context["last_turn"])
+            last_turn=context["last_turn"], baseline=context["baseline"],
+            arrivals=lambda entry, t=who: ctl.capacity_arrivals(t, entry))
         self.stack.setCurrentWidget(self.team_screen)
         self._update_actions()
 
@@ -763,6 +817,7 @@ class MainWindow(QMainWindow):
         ctl = self.controller
         if ctl is None or not ctl.has_proposal or self._refuse_if_paused():
             return
+        self._debrief_turn = None  # the debrief follows the turn just committed
         try:
             ctl.commit()
         except Exception as exc:  # noqa: BLE001
@@ -842,6 +897,7 @@ class MainWindow(QMainWindow):
         if choice is None:
             return
         reason = self.prompts.text("Rewind", "Why? (the later turns are archived, not lost)")
+        self._debrief_turn = None
         ctl.rewind(int(choice), reason or "")
         self.show_console()
 
