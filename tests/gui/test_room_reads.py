@@ -67,7 +67,8 @@ def test_the_order_form_says_when_capacity_arrives(window):
     screen.param_widget("tonnes").setValue(3000)
     text = screen.arrival_label.text()
     assert screen.arrival_label.isVisibleTo(screen)
-    assert "3,000 t/yr of new capacity arrives on turn 9" in text  # 2 years = 8 turns
+    # 2 years' lead time = 8 quarterly turns: due on turn 9, after the last turn (8)
+    assert "3,000 t/yr of new rare earths NdFeB magnet capacity arrives on turn 9" in text
     assert "after the exercise ends (its last turn is 8)" in text
     screen.select_move("offtake_deal")  # builds nothing: nothing said
     assert not screen.arrival_label.isVisibleTo(screen)
@@ -187,3 +188,28 @@ def test_numbers_show_their_source_on_hover(window):
     fmap.canvas.selected_actor = "CHN"
     fmap._refresh_details()
     assert "source: Round illustrative numbers for tests" in _hover(fmap.details, with_source)
+
+
+def test_the_order_form_names_restriction_levels_and_the_draft_reads_as_said(qtbot, mini_path):
+    """Item 18: the form offers 'Licence freeze', not 'freeze'/'slow_walk'; the draft list
+    reads the order as a sentence (no 'factor (0.5 = halve) 0.5', no '0.050')."""
+    from wargame.scenario.loader import load_scenario
+    from wargame.ui.white_cell import WhiteCellDialog
+
+    scenario = load_scenario(mini_path)
+    dialog = WhiteCellDialog(scenario, [], None, 1)
+    qtbot.addWidget(dialog)
+    dialog.select_move("export_licences")
+    level = dialog.param_widget("level")
+    assert [level.itemText(i) for i in range(level.count())] == \
+        [scenario.level_index[c].name for c in ("open", "slowed", "freeze")]
+    level.setCurrentIndex(level.findData("freeze"))
+    targets = dialog.param_widget("targets")
+    targets.setCurrentIndex(targets.findData("USA"))
+    assert dialog.add_current()
+    dialog.select_move("offtake_deal")
+    dialog.param_widget("share").setValue(0.05)
+    assert dialog.add_current()
+    drafted = [dialog.draft_list.item(i).text() for i in range(dialog.draft_list.count())]
+    assert drafted[0].startswith("Rare earths licence freeze on the United States")
+    assert "Offtake of 5 % of " in drafted[1] and "0.05" not in drafted[1]

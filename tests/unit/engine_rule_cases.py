@@ -331,7 +331,7 @@ CASES: list[RuleCase] = [
     RuleCase(
         "a rejected order's line says why",
         "An unaffordable order is rejected; its line names it and the reason.",
-        _says("order", "Jakarta's order (1,000 t/yr of new rare earths magnet capacity) was "
+        _says("order", "Jakarta's order “1,000 t/yr of new rare earths magnet capacity” was "
               "rejected: not affordable"),
         orders={1: [order(1, "jakarta", "invest", stage="magnet", tonnes=1000)]},
         rejections_expected=True, needs_explanations=True),
@@ -345,6 +345,15 @@ CASES: list[RuleCase] = [
               "Japan"),
         seed=1, orders={1: [order(1, "beijing", "restrict", target="JPN", stage="separate",
                                   level="freeze")]},
+        needs_explanations=True),
+    RuleCase(
+        "a binding price floor says what it paid",
+        "A floor above the market price is paid by its team: its line says how much, and "
+        "from which market price.",
+        _says("order", "Washington's USD 150/kg price floor for the United States' rare "
+              "earths magnet: USD 0.25 m paid to top the United States' rare earths magnet "
+              "up from the market price (USD 100/kg) to the floor"),
+        orders={1: [order(1, "washington", "floor", producer="USA", floor=150)]},
         needs_explanations=True),
     RuleCase(
         "the white cell's moves read as what they do",

@@ -78,7 +78,7 @@ def test_debrief_names_turn_events_explanations_orders_and_overrides():
     assert "Port strike at Tianjin" in text and "rose to 2.1x" in text
     assert "NdPr licence freeze on the United States" in text
     # an override names the order, never its internal id
-    assert "Washington: Offtake of 30 % of Australia&#x27;s NdPr mining output: rejected" \
+    assert "Washington: Offtake of 30\u00a0% of Australia&#x27;s NdPr mining output: rejected" \
         in text and "not credible this quarter" in text
     assert "Price floor &lt;USD 110/kg&gt;" in text  # escaped, never raw markup
 
@@ -106,7 +106,8 @@ def test_projector_versions_shorten_from_the_complete_one():
     assert "Orders of every team" in versions[0] and "Orders of every team" not in versions[1]
     assert all(len(a) > len(b) for a, b in zip(versions[1:], versions[2:]))
     # every version keeps every order's and event's line
-    assert all("5 % of licence requests approved" in v and "Port strike" in v for v in versions)
+    assert all("5\u00a0% of licence requests approved" in v and "Port strike" in v
+               for v in versions)
     assert "13 more figures moved" in versions[-1]  # every change left out is counted
 
 
@@ -136,7 +137,7 @@ def test_briefing_names_the_stage_whose_price_moved_most(mini):
 
 
 @pytest.mark.parametrize("change,expected", [
-    (0.0, "no change"), (0.004, "no change"), (1.8, "+180 %"), (-0.12, "−12 %")])
+    (0.0, "no change"), (0.004, "no change"), (1.8, "+180\u00a0%"), (-0.12, "−12\u00a0%")])
 def test_change_text(change, expected):
     assert briefing.change_text(change) == expected
 
@@ -164,8 +165,10 @@ def test_scores_are_broken_down_by_objective_on_a_stated_scale(mini):
     washington = indicators.scores["washington"]
     assert len(washington.terms) == 2
     for term in washington.terms:
-        assert f"{term.label}: {briefing.term_value(term)} × {term.weight:g} = " \
-               f"{term.contribution:+.2f}" in text.replace("&#x27;", "'")
+        weight = f"{term.weight:g}".replace("-", "−")  # a minus sign, not a hyphen
+        contribution = f"{term.contribution:+.2f}".replace("-", "−")
+        said = f"{term.label}: {briefing.term_value(term)} × {weight} = {contribution}"
+        assert said in text.replace("&#x27;", "'")
     assert briefing.SCORE_SCALE in text.replace("&#x27;", "'")
 
 

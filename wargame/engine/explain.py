@@ -21,7 +21,7 @@ from wargame.engine.indicators import Headlines, before_headlines, headline_dict
 from wargame.engine.lookups import actor_indices, stage_index, stage_mask
 from wargame.engine.market import clear_prices
 from wargame.engine.measures import INJECT_GROUP, ORDER_GROUP, Measure, PipelineEntry
-from wargame.engine.phrases import material_word, stage_word, tonnes
+from wargame.engine.phrases import tonnes
 from wargame.engine.planning import TurnPlan
 from wargame.engine.policy import stack_policies
 from wargame.engine.results import Explanation, FiredInject
@@ -30,7 +30,8 @@ from wargame.engine.simulate import Prepared, prepare_plan
 from wargame.engine.state import GameState, stack_states
 from wargame.engine.wording import (
     SLIP_SENTENCE, arrival_sentence, country, inject_sentence, join, licence_sentence,
-    finite_number, lower_name, possessive, pct, slip_sentence, team_label,
+    finite_number, lower_name, material_stage, material_word, possessive, pct, slip_sentence,
+    stage_word, team_label,
 )
 from wargame.scenario.model import Scenario
 
@@ -372,6 +373,9 @@ def _effect_parts(rules: CompiledRules, group: str, plan: TurnPlan, prepared: Pr
     licences = _licence_part(draws)
     if licences:
         parts.append(licences)
+    paid = _floor_payment(rules, measures, prepared, flow)
+    if paid:
+        parts.append(paid)
     moved: list[tuple[float, tuple[str, str, str]]] = []
     if alternative is not None:
         moved = sorted(((abs(full[k] - alternative.get(k, full[k])), k) for k in full
@@ -386,6 +390,32 @@ def _effect_parts(rules: CompiledRules, group: str, plan: TurnPlan, prepared: Pr
         return done, None
     return done, _no_effect_reason(rules, group, measures, plan.state, prepared, flow, full,
                                    alternative, labels)
+
+
+def _floor_payment(rules: CompiledRules, measures: list[Measure], prepared: Prepared,
+                   flow: FlowResult) -> str | None:
+    """'USD 12 m paid to top the United States' NdPr separation up from the market price
+    (USD 95/kg) to the floor' when a price floor bound this turn (``market.py`` pays the
+    gap on the producer's output)."""
+    sc = rules.scenario
+    for measure in measures:
+        a = measure.args
+        if measure.primitive != "price_floor" or a.get("material") not in sc.material_index \
+                or a.get("producer") not in sc.actor_index:
+            continue
+        m = sc.material_index[a["material"]]
+        s = stage_index(sc, m, a.get("stage"))
+        producer = sc.actor_index[a["producer"]]
+        price = float(prepared.state.price[m, s, producer])
+        gap = finite_number(a.get("floor")) - price
+        cost = max(0.0, gap) * float(flow.production[m, s, producer]) / 1000.0
+        if cost >= 0.001:
+            what = material_stage(sc, a["material"], sc.materials[m].stages[s].id)
+            amount = f"{cost:,.0f}" if cost >= 10 else f"{cost:.2g}"
+            return (f"USD {amount} m paid to top "
+                    f"{possessive(_actor_name(sc, a['producer']))} {what} up from the market "
+                    f"price (USD {price:,.0f}/kg) to the floor")
+    return None
 
 
 def _effect_sentence(subject: str, done: str | None, reason: str | None) -> str:
@@ -436,9 +466,10 @@ def ledger(rules: CompiledRules, plan: TurnPlan, prepared: Prepared, flow: FlowR
             who = possessive(team_label(sc, outcome.team))
             verb = "was set aside by the facilitator" if outcome.status == "overridden" \
                 else "was rejected"
-            detail = outcome.detail.replace("set aside by the facilitator: ", "")
+            detail = outcome.detail.replace("set aside by the facilitator: ", "").rstrip(". ")
             lines.append(Explanation(
-                text=f"{who} order ({what[:1].lower() + what[1:]}) {verb}: {detail}.",
+                text=f"{who[:1].upper()}{who[1:]} order “{what[:1].lower() + what[1:]}” "
+                     f"{verb}: {detail}.",
                 groups=(group,), public=public, kind="order"))
             continue
         done, reason = _effect_parts(rules, group, plan, prepared, flow, full,

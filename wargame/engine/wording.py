@@ -18,7 +18,11 @@ ROUTINE_APPROVAL = 0.9  # licence draws at or above this are routine, not news
 
 
 def country(name: str) -> str:
-    """'United States' -> 'the United States', for names read aloud inside a sentence."""
+    """'United States' -> 'the United States', 'Rest of world' -> 'the rest of the world',
+    for names read aloud inside a sentence."""
+    if name.startswith("Rest of "):
+        rest = name[len("Rest of "):]
+        return f"the rest of {'the ' if rest == 'world' else ''}{rest}"
     return f"the {name}" if name.startswith(_TAKES_THE) else name
 
 

@@ -42,7 +42,7 @@ def change_text(change: float) -> str:
     """'+180 %', '−12 %', or 'no change' (within half a per cent)."""
     if abs(change) < UNCHANGED:
         return "no change"
-    return f"{'+' if change > 0 else '−'}{abs(change) * 100:,.0f} %"
+    return f"{'+' if change > 0 else '−'}{abs(change) * 100:,.0f}\u00a0%"
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,8 @@ def moved_most(rows: list[StagePrice]) -> StagePrice | None:
 def _price_rows(scenario: Any, indicators: TurnIndicators) -> str:
     rows = ["<h4>Prices: the stage that moved most</h4><table cellspacing='4'>"
             "<tr><th align='left'>Material</th><th align='left'>Stage</th>"
-            "<th align='right'>USD/kg</th><th align='right'>vs baseline</th></tr>"]
+            "<th align='right' style='white-space: nowrap'>USD/kg</th>"
+            "<th align='right' style='white-space: nowrap'>vs baseline</th></tr>"]
     for material in scenario.materials:
         stages = stage_prices(scenario, indicators, material)
         top = moved_most(stages)
@@ -112,7 +113,7 @@ def _supply_rows(scenario: Any, indicators: TurnIndicators) -> str:
     rows = ["<h4>Supply met: sectors short of demand</h4><table cellspacing='4'>"]
     for actor in played:
         short = short_sectors(scenario, indicators, actor.id)
-        text = ", ".join(f"{esc(name)} {share * 100:.0f} %" for name, share in short) \
+        text = ", ".join(f"{esc(name)} {share * 100:.0f}\u00a0%" for name, share in short) \
             if short else "every sector fully supplied"
         rows.append(f"<tr><td>{esc(actor.name)}</td><td>{text}</td></tr>")
     rows.append("</table>")
@@ -123,7 +124,7 @@ def term_value(term: ScoreTerm) -> str:
     """An objective's value on its own scale: '92 %', '1.35x the start'."""
     value = term.raw_value
     if term.indicator in ("supply_met", "dependency"):
-        return f"{value * 100:.0f} %"
+        return f"{value * 100:.0f}\u00a0%"
     if term.indicator == "crma":
         return f"{value * 100:.0f} % of the benchmarks"
     if term.indicator == "price":
@@ -135,9 +136,12 @@ def term_value(term: ScoreTerm) -> str:
 
 def score_breakdown_html(score: TeamScore) -> str:
     """'Defence supply met: 92 % × 2 = 1.84' per objective, and the total."""
+    def signed(text: str) -> str:
+        return text.replace("-", "−")
+
     items = "".join(
-        f"<li>{esc(term.label)}: {esc(term_value(term))} × {term.weight:g} = "
-        f"{term.contribution:+.2f}</li>" for term in score.terms)
+        f"<li>{esc(term.label)}: {esc(term_value(term))} × {signed(f'{term.weight:g}')} = "
+        f"{signed(f'{term.contribution:+.2f}')}</li>" for term in score.terms)
     return f"<ul>{items}</ul>" if items else ""
 
 

@@ -167,7 +167,7 @@ def actor_html(scenario: Any, actor_id: str, indicators: TurnIndicators | None,
         met = indicators.supply_met_share.get(actor_id, {})
         if met:
             parts = [f"{esc(scenario.sector(k).name if k in scenario.sector_index else k)} "
-                     f"{100 * v:.0f} %" for k, v in met.items()]
+                     f"{100 * v:.0f}\u00a0%" for k, v in met.items()]
             out.append(f"<li>Demand met (all materials): {', '.join(parts)}</li>")
         dep = indicators.dependency_share_by_material.get(material, {}).get(actor_id, {})
         if dep:

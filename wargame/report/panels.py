@@ -33,7 +33,9 @@ def count_of(count: int, singular: str, plural: str | None = None) -> str:
 
 
 def _items(values: Sequence[str]) -> str:
-    return "<ul>" + "".join(f"<li>{esc(v)}</li>" for v in values) + "</ul>"
+    """A list; '92 %' never breaks between the number and its sign."""
+    return "<ul>" + "".join(f"<li>{esc(v).replace(' %', chr(0xA0) + '%')}</li>"
+                            for v in values) + "</ul>"
 
 
 COVERT_NOTE = " [covert: not for the room]"

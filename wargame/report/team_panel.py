@@ -27,7 +27,7 @@ def _name(scenario: Any, kind: str, key: str) -> str:
 
 
 def _pct(share: float) -> str:
-    return f"{share * 100:.0f} %"
+    return f"{share * 100:.0f}\u00a0%"
 
 
 def _tonnes(value: float) -> str:
@@ -60,7 +60,8 @@ def _objectives(scenario: Any, team: Any) -> list[str]:
         target = obj.sector or obj.origin or obj.material or ""
         label = obj.label or (obj.indicator.replace("_", " ") + (f" ({target})" if target
                                                                    else ""))
-        parts.append(f"<li>{esc(label)} — {obj.weight:+g}</li>")
+        weight = f"{obj.weight:+g}".replace("-", "−")
+        parts.append(f"<li>{esc(label)}: weight {weight}</li>")
     parts.append("</ul>")
     return parts
 
@@ -154,9 +155,10 @@ def team_view_html(scenario: Any, team_id: str, view: TeamView | None,
         parts += _prices(scenario, view.public)
     if view.measures:
         parts.append("<p><b>Measures in force</b></p><ul>")
-        for m in view.measures[:MEASURES_SHOWN]:
-            label = m.label[:1].upper() + m.label[1:]
-            parts.append(f"<li>{esc(label)}{' (yours)' if m.own else ''}</li>")
+        shown = list(dict.fromkeys((m.label, m.own) for m in view.measures))  # one a move
+        for label, own in shown[:MEASURES_SHOWN]:
+            label = label[:1].upper() + label[1:]
+            parts.append(f"<li>{esc(label)}{' (yours)' if own else ''}</li>")
         parts.append("</ul>")
     if view.pipeline:
         parts.append("<p><b>Capacity being built</b></p><ul>")

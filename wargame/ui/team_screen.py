@@ -86,8 +86,10 @@ def options_for(scenario, spec, team_id: str, material: str | None = None) -> li
         elif spec.scope == "other":
             teams = [t for t in teams if t.id != team_id]
         return [(t.id, t.name) for t in teams]
-    if kind == "choice":
-        return [(c, c.replace("_", " ")) for c in spec.choices]
+    if kind == "choice":  # a restriction level by its name ('Slow-walked licences')
+        levels = getattr(scenario, "level_index", {})
+        return [(c, levels[c].name if c in levels else c.replace("_", " ").capitalize())
+                for c in spec.choices]
     return []
 
 
@@ -517,7 +519,8 @@ class TeamScreen(MovePicker, QWidget):
                 entries = self.arrivals({"move": move.id, "params": self._editor.values()})
             except Exception:  # noqa: BLE001 - a half-filled form: nothing to say yet
                 entries = []
-        self.arrival_label.setText(arrival_text(entries, self.turn, self.last_turn))
+        self.arrival_label.setText(arrival_text(self.scenario, entries, self.turn,
+                                                self.last_turn))
         self.arrival_label.setVisible(bool(entries))
 
     # ---- draft
@@ -609,19 +612,23 @@ def _baseline_tip(scenario, what: str, figure, unit: str) -> str:
     return text
 
 
-def arrival_text(entries: list, turn: int, last_turn: int | None) -> str:
+def arrival_text(scenario, entries: list, turn: int, last_turn: int | None) -> str:
     """What the order form says of new capacity, in the units ordered: '1,500 t/yr of new
-    capacity arrives on turn 9' or '... on turn 15, after the exercise ends (turn 12)'."""
+    NdPr magnet making capacity arrives on turn 9, 8 turns from now (later if it slips).'"""
+    from wargame.engine.wording import material_stage
+
     lines = []
     for entry in entries:
-        due = entry.due_turn
-        when = f"on turn {due}" + (f", after the exercise ends (its last turn is {last_turn})"
-                                   if last_turn is not None and due > last_turn else "")
+        due, years = entry.due_turn, entry.due_turn - turn
         kind = "recycling capacity" if entry.recycled else "capacity"
-        years = due - turn
-        lines.append(f"{entry.tonnes_per_year:,.0f} t/yr of new {kind} arrives {when}, "
-                     f"{years} turn{'s' if years != 1 else ''} from now (or later if it "
-                     "slips).")
+        what = (f"{entry.tonnes_per_year:,.0f} t/yr of new "
+                f"{material_stage(scenario, entry.material, entry.stage)} {kind}")
+        if last_turn is not None and due > last_turn:
+            lines.append(f"{what} arrives on turn {due}, after the exercise ends (its last "
+                         f"turn is {last_turn}): it will not count in this exercise.")
+        else:
+            lines.append(f"{what} arrives on turn {due}, {years} turn{'s' if years != 1 else ''}"
+                         " from now (later if it slips).")
     return " ".join(lines)
 
 
