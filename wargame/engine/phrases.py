@@ -83,18 +83,14 @@ def effect_phrase(sc: Scenario, primitive: str, args: Mapping[str, Any],
     def place(actor: Any) -> str:  # 'in Japan' unless it is the owner's own
         return "" if actor in (None, owner_actor) else f" in {actor_word(sc, actor)}"
 
-    if primitive == "export_restriction":
+    if primitive in ("export_restriction", "export_ban"):
+        what = level_word(sc, a.get("level")) if primitive == "export_restriction" \
+            else "export ban"
         targets = "" if _is_everyone(a.get("importers")) else \
             f" on {actor_word(sc, a.get('importers'))}"
         source = "" if a.get("exporter") in (None, owner_actor) else \
             f" from {actor_word(sc, a.get('exporter'))}"
-        return f"{m} {level_word(sc, a.get('level'))}{source}{targets}{_stages(sc, mat, a.get('stages'))}"
-    if primitive == "export_ban":
-        targets = "" if _is_everyone(a.get("importers")) else \
-            f" on {actor_word(sc, a.get('importers'))}"
-        source = "" if a.get("exporter") in (None, owner_actor) else \
-            f" from {actor_word(sc, a.get('exporter'))}"
-        return f"{m} export ban{source}{targets}{_stages(sc, mat, a.get('stages'))}"
+        return f"{m} {what}{source}{targets}{_stages(sc, mat, a.get('stages'))}"
     if primitive == "extraterritorial_rule":
         author = actor_word(sc, a.get("author"))
         targets = "" if _is_everyone(a.get("importers")) else \

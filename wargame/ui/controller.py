@@ -13,7 +13,6 @@ facilitator's proposal (outcomes of the resolved turn) exists only in adjudicati
 """
 from __future__ import annotations
 
-import html
 import logging
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger("wargame.ui")
-esc = html.escape
 
 
 def list_sessions(db_path: str | Path) -> list[dict]:
@@ -48,13 +46,6 @@ def list_sessions(db_path: str | Path) -> list[dict]:
         return rows
     finally:
         store.close()
-
-
-def team_label(scenario, team: str) -> str:
-    """A team's name; the facilitator's orders read "White cell" (as in the engine)."""
-    if team in scenario.team_index:
-        return scenario.team(team).name
-    return "White cell" if team == "facilitator" else team
 
 
 class _Signals(QObject):

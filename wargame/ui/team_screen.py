@@ -10,7 +10,6 @@ the screen is left, so nothing of this team remains in the widget tree for the n
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -630,7 +629,3 @@ def arrival_text(scenario, entries: list, turn: int, last_turn: int | None) -> s
             lines.append(f"{what} arrives on turn {due}, {years} turn{'s' if years != 1 else ''}"
                          " from now (later if it slips).")
     return " ".join(lines)
-
-
-def entries_json(entries: list[dict]) -> str:
-    return json.dumps(entries, sort_keys=True)
