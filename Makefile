@@ -6,11 +6,13 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SCENARIO ?= scenarios/rare-earth-shock-2025.yaml
 
-# Qt needs these even offscreen; Xvfb and xcb ones for a real window; fonts so glyphs render.
+# Qt needs these even offscreen; Xvfb and xcb ones for a real window; fonts so glyphs render;
+# Pango (and HarfBuzz's subsetter) for WeasyPrint, which lays out the report's PDF.
 SYSTEM_LIBS := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
 	fonts-dejavu-core xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-randr0 libxcb-render-util0 \
-	libxcb-image0 libxcb-xinerama0
+	libxcb-image0 libxcb-xinerama0 \
+	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 .PHONY: run test bench bundle system-libs venv clean screenshots
 

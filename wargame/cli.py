@@ -26,7 +26,10 @@ __all__ = ["UserError", "build_parser", "main"]
 COMMAND_MODULES = (
     "wargame.scenario.commands",
     "wargame.analysis.commands",
+    "wargame.analysis.scenario_lint",  # after the scenario commands: it extends validate
     "wargame.store.commands",
+    "wargame.report.commands",
+    "wargame.report.briefing_command",  # scenario-doc
     "wargame.ui.commands",
 )
 

@@ -35,11 +35,15 @@ def test_sessions_listed_for_resume(make_window):
 
 
 def test_bad_scenario_shows_a_dialog_not_a_traceback(make_window, tmp_path):
+    """A file with problems opens the problems list (tests/gui/test_scenario_problems.py)."""
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: x\ntitle: [unclosed\n")
     window = make_window()
+    listed = []
+    window.prompts.scenario_problems_fn = lambda dialog: listed.append(
+        dialog.problems.item(0).text()) or False
     assert window.new_exercise(str(bad)) is False
-    assert dialogs._shown_errors and "bad.yaml" in dialogs._shown_errors[-1]
+    assert listed and "bad.yaml:3:1: YAML syntax error" in listed[0]
 
 
 def test_excepthook_logs_and_shows(qapp):

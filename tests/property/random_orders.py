@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 from wargame.engine import Order
-from wargame.engine.bots import _fill
+from wargame.engine.bot_params import fill_params
 from wargame.scenario.loader import load_scenario
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -22,7 +22,7 @@ def random_order(sc, data, turn: int, with_id: bool = True) -> Order:
     move = data.draw(st.sampled_from(sc.moves))
     team = data.draw(st.sampled_from([t.id for t in sc.teams if move.allowed_for(t.id)]
                                      or [sc.teams[0].id]))
-    params = _fill(sc, team, move, data.draw(st.integers(0, 20)))
+    params = fill_params(sc, team, move, data.draw(st.integers(0, 20)))
     for spec in move.params:
         if spec.type in ("number", "integer"):
             low = spec.min if spec.min is not None else 0.0

@@ -59,12 +59,21 @@ def test_wheel_carries_the_scenarios_and_the_world_outline(installed):
     assert "wargame/data/scenarios/README.md" in names
     assert "wargame/data/world/countries-110m.rings.json" in names
     assert "wargame/data/world/ORIGIN.md" in names  # the outline's licence travels with it
+    assert "wargame/scenario/templates/new-scenario.yaml" in names  # `wargame new-scenario`
     # Help > How to run an exercise, and the pictures it shows (only the README's set)
     assert "wargame/data/guide/how-to-run-an-exercise.md" in names
     assert "wargame/data/screenshots/03-team-orders.png" in names
     assert not any(n.startswith("wargame/data/screenshots/") and n.count("/") > 3
                    for n in names)
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
+
+
+def test_wheel_carries_the_report_templates(installed):
+    """The after-action report's template and style sheet travel with the package."""
+    wheel, _ = installed
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"wargame/report/templates/report.html.j2",
+            "wargame/report/templates/report.css"} <= names
 
 
 def test_installed_package_runs_from_any_folder(installed, tmp_path):

@@ -13,6 +13,14 @@ from wargame.limits import MAX_SEED, MAX_TURNS
 
 
 def register(subparsers: Any) -> None:
+    from wargame.analysis import session_analysis_cli, sweep_cli
+
+    _register_simulate(subparsers)
+    sweep_cli.register(subparsers)
+    session_analysis_cli.register(subparsers)
+
+
+def _register_simulate(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "simulate", help="run a game headless",
         description="Run a game headless. Orders come from --orders (a YAML list of "

@@ -31,8 +31,15 @@ heart. Architecture (modules in dependency order, lowest first)::
     explain.py     stacked leave-one-out explanations and narration
     resolve.py     resolve_turn: the orchestration of one turn; baseline_preview
     arrivals.py    capacity_arrivals: when an order's new capacity would arrive
+    conditions.py  the inject deck at play: conditional injects, follow-up chains, the
+                   figures conditions read (DeckState in the state); deck_view.py:
+                   upcoming_deck, the facilitator's list of what may still fire
     view.py        team_view: a team's fog-of-war TeamView
-    bots.py        rule-based bots; game.py: run_game, a whole game headless
+    batch.py       resolve_turns: many games' turns in one stacked flow and market pass
+    bot_params.py  how bots set a move's parameters
+    posture_bots.py  bots with a posture (hawkish, balanced, dovish)
+    bots.py        bot_orders: the scenario's style bots, or a posture bot
+    game.py        run_game, a whole game headless; play_games, many in lockstep
     version.py     ENGINE_MODEL_VERSION, bumped on purpose when outcomes change
 
 Typed contracts (field names carry units; ``results.py`` documents every field):
@@ -66,6 +73,8 @@ not matter (``draws.py``, ``planning.py``). Outcomes change only with a bump of
 ``ENGINE_MODEL_VERSION``; ``tests/golden`` holds the master.
 """
 from wargame.engine.bots import bot_orders
+from wargame.engine.conditions import DeckState, UpcomingInject
+from wargame.engine.deck_view import upcoming_deck
 from wargame.engine.draws import DelayDraw, LicenceDraw
 from wargame.engine.game import run_game
 from wargame.engine.measures import Measure, PipelineEntry
@@ -76,7 +85,8 @@ from wargame.engine.phrases import describe_move, describe_order
 from wargame.engine.arrivals import capacity_arrivals
 from wargame.engine.resolve import baseline_preview, resolve_turn
 from wargame.engine.results import (
-    OUTCOME_ACCEPTED, ActorIndicators, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED, CrmaBenchmarks, Explanation,
+    OUTCOME_ACCEPTED, ActorIndicators, OUTCOME_NO_QUORUM, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED,
+    CrmaBenchmarks, Explanation,
     FiredInject, FlowRow, FlowStatus, OrderOutcome, OutcomeStatus, ScoreTerm, TeamScore,
     TurnIndicators, TurnResult,
 )
@@ -87,12 +97,12 @@ from wargame.engine.version import ENGINE_MODEL_VERSION
 from wargame.engine.view import TeamView, team_view
 
 __all__ = [
-    "ActorIndicators", "CompiledRules", "CrmaBenchmarks", "DelayDraw", "ENGINE_MODEL_VERSION", "Explanation",
+    "ActorIndicators", "CompiledRules", "CrmaBenchmarks", "DeckState", "DelayDraw", "ENGINE_MODEL_VERSION", "Explanation",
     "FACILITATOR", "FiredInject", "FlowRow", "FlowStatus", "GameState", "LicenceDraw",
-    "Measure", "OUTCOME_ACCEPTED", "OUTCOME_OVERRIDDEN", "OUTCOME_REJECTED", "Order",
+    "Measure", "OUTCOME_ACCEPTED", "OUTCOME_NO_QUORUM", "OUTCOME_OVERRIDDEN", "OUTCOME_REJECTED", "Order",
     "OrderOutcome", "OutcomeStatus", "Override", "PipelineEntry", "ScoreTerm", "TeamScore",
-    "TeamView", "TurnIndicators", "TurnResult", "baseline", "baseline_preview", "bot_orders",
-    "capacity_arrivals", "compile_rules",
-    "describe_move", "describe_order", "initial_state", "order_cost", "resolve_turn", "rules_for", "run_game",
-    "team_view", "validate_order",
+    "TeamView", "TurnIndicators", "TurnResult", "UpcomingInject", "baseline",
+    "baseline_preview", "bot_orders", "capacity_arrivals", "compile_rules", "describe_move",
+    "describe_order", "initial_state", "order_cost", "resolve_turn", "rules_for", "run_game",
+    "team_view", "upcoming_deck", "validate_order",
 ]

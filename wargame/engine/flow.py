@@ -49,6 +49,13 @@ class FlowResult:
     stock_start: np.ndarray  # (M, S) world commercial + strategic
     stock_end: np.ndarray  # (M, S)
 
+    def part(self, materials: slice) -> "FlowResult":
+        """The flow of some materials only (views): one state's part of a stacked pass."""
+        return FlowResult(**{
+            name: (value[:, :, materials] if name in ("sector_demand", "sector_met")
+                   else value[materials])
+            for name, value in vars(self).items()})
+
 
 def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
               allow: np.ndarray, tariff: np.ndarray, flexibility: float,

@@ -1,24 +1,26 @@
 """Run a whole game headless: the loop behind ``wargame simulate`` and the benchmarks."""
 from __future__ import annotations
 
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+from wargame.engine.batch import resolve_turns
 from wargame.engine.bots import bot_orders
-from wargame.engine.orders import Order
+from wargame.engine.orders import Order, Override
 from wargame.engine.resolve import resolve_turn
 from wargame.engine.results import TurnResult
 from wargame.engine.rules import rules_for
 from wargame.engine.setup import initial_state
 from wargame.engine.state import GameState
-from wargame.scenario.model import Scenario
+from wargame.scenario.model import Inject, Scenario
 
 
 def run_game(scenario: Scenario, seed: int | None = None, turns: int | None = None,
              orders: Iterable[tuple[int, Order]] = (), bots: Sequence[str] = (),
              explain: bool = True, state: GameState | None = None, deck: bool = True,
              on_turn: Callable[[list[Order], TurnResult], None] | None = None,
-             ) -> list[TurnResult]:
-    """``orders`` are (turn, Order) pairs; ``bots`` the teams whose orders a bot gives.
+             postures: Mapping[str, str] | None = None) -> list[TurnResult]:
+    """``orders`` are (turn, Order) pairs; ``bots`` the teams whose orders a bot gives;
+    ``postures`` a bot posture per team (``posture_bots.py``; none: the scenario's style).
     ``on_turn`` sees each turn's orders (as given) and result."""
     rules = rules_for(scenario)
     state = state or initial_state(scenario, seed, rules)
@@ -30,7 +32,7 @@ def run_game(scenario: Scenario, seed: int | None = None, turns: int | None = No
     while state.turn <= last_turn:
         turn_orders = list(by_turn.get(state.turn, []))
         for team in bots:
-            turn_orders += bot_orders(scenario, state, team)
+            turn_orders += bot_orders(scenario, state, team, (postures or {}).get(team))
         result = resolve_turn(scenario, state, turn_orders, explain=explain, deck=deck,
                               rules=rules)
         if on_turn:
@@ -38,3 +40,38 @@ def run_game(scenario: Scenario, seed: int | None = None, turns: int | None = No
         results.append(result)
         state = result.state
     return results
+
+
+def play_games(scenario: Scenario, seeds: Sequence[int], turns: int | None = None,
+               orders: Iterable[tuple[int, Order]] = (), bots: Sequence[str] = (),
+               deck: bool = True, injects: Iterable[tuple[int, str | Inject]] = (),
+               overrides: Iterable[tuple[int, Override | Mapping[str, Any]]] = (),
+               postures: Mapping[str, str] | None = None) -> Iterator[list[TurnResult]]:
+    """Many games of one scenario in lockstep, one seed each, the same scripted ``orders``
+    (and injects fired by hand, and facilitator ``overrides``, as (turn, item) pairs) and
+    ``bots`` (with ``postures``, as in ``run_game``) in every game, each turn of all of them resolved in one batched pass
+    (``batch.resolve_turns``; no explanations). Yields each turn's results, one per game,
+    in the order of ``seeds``: the same results ``run_game(..., explain=False)`` gives."""
+    rules = rules_for(scenario)
+    states = [initial_state(scenario, seed, rules) for seed in seeds]
+    by_turn: dict[int, list[Order]] = {}
+    for turn, order in orders:
+        by_turn.setdefault(turn, []).append(order)
+    fired: dict[int, list[str | Inject]] = {}
+    for turn, inject in injects:
+        fired.setdefault(turn, []).append(inject)
+    rulings: dict[int, list[Override | Mapping[str, Any]]] = {}
+    for turn, ruling in overrides:
+        rulings.setdefault(turn, []).append(ruling)
+    for _ in range(turns if turns is not None else scenario.turns):
+        turn = states[0].turn if states else 0
+        given = []
+        for state in states:
+            turn_orders = list(by_turn.get(state.turn, []))
+            for team in bots:
+                turn_orders += bot_orders(scenario, state, team, (postures or {}).get(team))
+            given.append(turn_orders)
+        results = resolve_turns(rules, states, given, deck, fired.get(turn, ()),
+                                rulings.get(turn, ()))
+        yield results
+        states = [r.state for r in results]

@@ -25,7 +25,8 @@ weight and contribution, so a scoreboard can say why a score moved.
 """
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
@@ -97,6 +98,55 @@ def before_headlines(sc: Scenario, last: dict[str, Any]) -> Headlines:
     return heads
 
 
+# ----------------------------------------------------------------- array parts
+# (shared by ``build_indicators`` and ``score_inputs``, so both read the same numbers)
+
+def _supply_met(pol: Policy, flow: FlowResult) -> tuple[np.ndarray, np.ndarray]:
+    """(supply met per actor and sector (A, K): the worst material, capped by technology
+    controls; which of them have demand (A, K))."""
+    has = flow.sector_demand > EPS
+    met = np.where(has, flow.sector_met, np.inf).min(axis=2)
+    return np.minimum(np.where(np.isfinite(met), met, 1.0), pol.sector_cap), has.any(axis=2)
+
+
+def _world_prices(base: Baseline, price: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(world price (M, S), final-stage world price / baseline (M,))."""
+    rows = np.arange(base.n_materials)
+    last = base.stage_count - 1
+    world = market_price(base, price)
+    return world, world[rows, last] / np.maximum(base.base_price[rows, last], EPS)
+
+
+def _origin_values(base: Baseline, state: GameState, flow: FlowResult,
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(value of each actor's final-stage supply by material and origin (M, I, O) at
+    baseline prices, its total over materials (I,), the origin shares (I, O))."""
+    rows = np.arange(base.n_materials)
+    last = base.stage_count - 1
+    contrib = np.einsum("mei,meo->mio", flow.flows[rows, last], state.origin[rows, last]) \
+        * base.base_price[rows, last][:, None, None]  # (M, I, O)
+    value = contrib.sum(axis=0)
+    totals = value.sum(axis=1)
+    return contrib, totals, value / np.maximum(totals, EPS)[:, None]
+
+
+def _money(base: Baseline, state: GameState, flow: FlowResult,
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(import bill, export revenue, revenue, value added) per actor, USD m per turn
+    (tonnes x USD/kg / 1000)."""
+    not_self = 1.0 - np.eye(base.n_actors)
+    real = base.stage_mask[:, :, None]  # (M, S, 1)
+    cross = flow.flows * not_self * real[..., None]  # (M, S, E, I)
+    imports_value = np.einsum("msei,msi->i", cross, state.price) / 1000.0
+    export_value = np.einsum("msei,mse->e", cross, state.price) / 1000.0
+    revenue = (flow.sold * state.price * real).sum(axis=(0, 1)) / 1000.0
+    out_value = flow.production * state.price * real
+    in_value = np.zeros_like(out_value)
+    in_value[:, 1:] = flow.delivered_use[:, :-1] * state.price[:, :-1]
+    value_added = (out_value - in_value * real).sum(axis=(0, 1)) / 1000.0
+    return imports_value, export_value, revenue, value_added
+
+
 # ----------------------------------------------------------------- the indicator set
 
 def _by_id(ids: list[str], values: np.ndarray, digits: int) -> dict[str, float]:
@@ -132,18 +182,14 @@ def build_indicators(rules: CompiledRules, state: GameState, pol: Policy, flow: 
 
     # supply met per sector (the worst material), shortfall as an annual rate
     demand = flow.sector_demand  # (A, K, M)
-    has = demand > EPS
-    has_any = has.any(axis=2)
-    met = np.where(has, flow.sector_met, np.inf).min(axis=2)
-    met = np.minimum(np.where(np.isfinite(met), met, 1.0), pol.sector_cap)
+    met, has_any = _supply_met(pol, flow)
     shortfall = ((1 - flow.sector_met) * demand).sum(axis=2) / years
     need_last = flow.need[rows, last]  # (M, A)
     got_last = flow.delivered_use[rows, last]
     material_met = got_last / np.maximum(need_last, EPS)
 
     # prices: the world's (importers' use-weighted) and each actor's
-    world = market_price(base, state.price)
-    price_index = world[rows, last] / np.maximum(base.base_price[rows, last], EPS)
+    world, price_index = _world_prices(base, state.price)
     world_r = np.round(world, 4).tolist()
     actor_r = np.round(state.price, 4).tolist()
     world_price: dict[str, dict[str, float]] = {}
@@ -154,11 +200,7 @@ def build_indicators(rules: CompiledRules, state: GameState, pol: Policy, flow: 
                             for s, st in enumerate(mat.stages)}
 
     # origin of each actor's final-stage supply, valued at baseline prices
-    contrib = np.einsum("mei,meo->mio", flow.flows[rows, last], state.origin[rows, last]) \
-        * base.base_price[rows, last][:, None, None]  # (M, I, O)
-    value = contrib.sum(axis=0)
-    totals = value.sum(axis=1)
-    dep = value / np.maximum(totals, EPS)[:, None]
+    contrib, totals, dep = _origin_values(base, state, flow)
     dependency = _table(actors, actors, dep, (dep > 1e-4) & (totals > EPS)[:, None], 6)
     tot_m = contrib.sum(axis=2)  # (M, I)
     dep_m = contrib / np.maximum(tot_m, EPS)[:, :, None]
@@ -168,14 +210,7 @@ def build_indicators(rules: CompiledRules, state: GameState, pol: Policy, flow: 
 
     # trade, revenue and value added (USD m per turn: tonnes x USD/kg / 1000)
     real = base.stage_mask[:, :, None]  # (M, S, 1)
-    cross = flow.flows * not_self * real[..., None]  # (M, S, E, I)
-    imports_value = np.einsum("msei,msi->i", cross, state.price) / 1000.0
-    export_value = np.einsum("msei,mse->e", cross, state.price) / 1000.0
-    revenue = (flow.sold * state.price * real).sum(axis=(0, 1)) / 1000.0
-    out_value = flow.production * state.price * real
-    in_value = np.zeros_like(out_value)
-    in_value[:, 1:] = flow.delivered_use[:, :-1] * state.price[:, :-1]
-    value_added = (out_value - in_value * real).sum(axis=(0, 1)) / 1000.0
+    imports_value, export_value, revenue, value_added = _money(base, state, flow)
     mined = flow.production[:, 0]  # (M, A)
     own_ore = np.diagonal(flow.flows[:, 0], axis1=1, axis2=2)  # (M, A)
     ore_share = own_ore / np.maximum(mined, EPS)
@@ -221,9 +256,30 @@ def build_indicators(rules: CompiledRules, state: GameState, pol: Policy, flow: 
         flows=flows,
         scores={},
     ))
+    return with_scores(sc, indicators, reference)
+
+
+def with_scores(sc: Scenario, indicators: TurnIndicators,
+                reference: TurnIndicators | None) -> TurnIndicators:
+    """The indicators with every team's score (against the quiet ``reference``; none
+    without one)."""
     if reference is None:
         return indicators
     return indicators.model_copy(update={"scores": scores(sc, indicators, reference)})
+
+
+def capacity_reader(rules: CompiledRules, state: GameState) -> Callable[[str, str, str], float]:
+    """Nameplate capacity in place (tonnes per year) by actor, material and stage ids, from
+    a state (conditions read ``capacity(actor, material, stage)`` through it)."""
+    sc, base = rules.scenario, rules.baseline
+
+    def capacity(actor: str, material: str, stage: str) -> float:
+        m = sc.material_index[material]
+        s = sc.materials[m].stage_index(stage)
+        a = sc.actor_index[actor]
+        per_turn = float(state.capacity[m, s, a] + state.recycle_capacity[m, s, a])
+        return per_turn / base.turn_fraction
+    return capacity
 
 
 def _crma_rows(sc: Scenario, base: Baseline, flow: FlowResult, contrib: np.ndarray,
@@ -254,9 +310,10 @@ def _crma_rows(sc: Scenario, base: Baseline, flow: FlowResult, contrib: np.ndarr
 
 # ----------------------------------------------------------------- scores
 
-def objective_value(sc: Scenario, team_id: str, obj: Objective, ind: TurnIndicators,
-                    reference: TurnIndicators) -> float:
-    """One objective's raw value (see the module docstring for each scale)."""
+def objective_value(sc: Scenario, team_id: str, obj: Objective,
+                    ind: "TurnIndicators | ScoreInputs", reference: TurnIndicators) -> float:
+    """One objective's raw value (see the module docstring for each scale), from a turn's
+    ``TurnIndicators`` or its ``ScoreInputs`` (the same figures, fewer of them)."""
     actor = obj.actor or (sc.team_actors(team_id) or (None,))[0]
     kind = obj.indicator
     if kind == "supply_met":
@@ -303,3 +360,71 @@ def scores(sc: Scenario, ind: TurnIndicators, reference: TurnIndicators) -> dict
                 weight=obj.weight, contribution=round(obj.weight * raw, 6)))
         out[team.id] = dict(total=round(total, 6), terms=terms)
     return _SCORES.validate_python(out)
+
+
+# ----------------------------------------------------------------- scores without the rest
+
+@dataclass(frozen=True)
+class ScoreInputs:
+    """The figures of ``TurnIndicators`` that scores read, under the same names and
+    rounded the same way (so ``objective_value`` gives the same numbers from either),
+    built without the rest (flows, prices by actor, dependency by material...): what a
+    batch of games needs each turn (``batch.py``)."""
+
+    supply_met_share: dict[str, dict[str, float]]
+    dependency_share_all_materials_by_value: dict[str, dict[str, float]]
+    price_index_vs_baseline: dict[str, float]
+    budget_usd_m: dict[str, float]
+    political_capital: dict[str, float]
+    revenue_usd_m_per_turn: dict[str, float]
+    value_added_usd_m_per_turn: dict[str, float]
+    import_bill_usd_m_per_turn: dict[str, float]
+    crma_benchmarks: tuple["CrmaMet", ...]
+
+    def crma_of(self, actor: str) -> dict[str, "CrmaMet"]:
+        return {row.material: row for row in self.crma_benchmarks if row.actor == actor}
+
+
+class CrmaMet(NamedTuple):
+    """The part of a ``CrmaBenchmarks`` row that scores read (no validation: speed)."""
+
+    actor: str
+    material: str
+    benchmarks_met: int
+
+
+def score_inputs(rules: CompiledRules, state: GameState, pol: Policy, flow: FlowResult,
+                 ) -> ScoreInputs:
+    sc, base = rules.scenario, rules.baseline
+    actors = [a.id for a in sc.actors]
+    teams = [t.id for t in sc.teams]
+    met, has_any = _supply_met(pol, flow)
+    _world, price_index = _world_prices(base, state.price)
+    contrib, totals, dep = _origin_values(base, state, flow)
+    imports_value, _exports, revenue, value_added = _money(base, state, flow)
+    crma = _crma_rows(sc, base, flow, contrib, [m.id for m in sc.materials])
+    return ScoreInputs(
+        supply_met_share=_table(actors, [k.id for k in sc.sectors], met, has_any, 6),
+        dependency_share_all_materials_by_value=_table(
+            actors, actors, dep, (dep > 1e-4) & (totals > EPS)[:, None], 6),
+        price_index_vs_baseline=_by_id([m.id for m in sc.materials], price_index, 6),
+        budget_usd_m=_by_id(teams, state.budget, 3),
+        political_capital=_by_id(teams, state.political_capital, 3),
+        revenue_usd_m_per_turn=_by_id(actors, revenue, 3),
+        value_added_usd_m_per_turn=_by_id(actors, value_added, 3),
+        import_bill_usd_m_per_turn=_by_id(actors, imports_value, 3),
+        crma_benchmarks=tuple(CrmaMet(row["actor"], row["material"], row["benchmarks_met"])
+                              for row in crma))
+
+
+def score_values(sc: Scenario, ind: "TurnIndicators | ScoreInputs", reference: TurnIndicators,
+                 ) -> dict[str, tuple[float, tuple[float, ...]]]:
+    """Per team: (total score rounded as ``TeamScore.total``, each objective's raw value)."""
+    out = {}
+    for team in sc.teams:
+        raws = tuple(objective_value(sc, team.id, obj, ind, reference) for obj in team.objectives)
+        total = 0.0
+        for obj, raw in zip(team.objectives, raws):
+            total += obj.weight * raw
+        out[team.id] = (round(total, 6), raws)
+    return out

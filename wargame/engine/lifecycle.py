@@ -153,16 +153,18 @@ def advance_pipeline(sc: Scenario, state: GameState, turn_seed: int,
 
 # ----------------------------------------------------------------- between turns
 
-def carry_over(measures: Iterable[Measure], turn: int) -> tuple[list[Measure], list[str]]:
-    """(measures still active next turn, labels of those that lapse after ``turn``).
-    Capacity investments live on as pipeline entries and new capacity, not as measures;
-    an equity stake stays (its reserved share holds)."""
-    kept, lapsed = [], set()
+def carry_over(measures: Iterable[Measure], turn: int,
+               ) -> tuple[list[Measure], list[str], list[str]]:
+    """(measures still active next turn, labels and groups of those that lapse after
+    ``turn``). Capacity investments live on as pipeline entries and new capacity, not as
+    measures; an equity stake stays (its reserved share holds)."""
+    kept, lapsed, groups = [], set(), set()
     for measure in measures:
         if measure.end_turn is not None and measure.end_turn <= turn + 1:
             lapsed.add(measure.label)
+            groups.add(measure.group)
             continue
         if measure.primitive in PERMANENT_PRIMITIVES and measure.primitive != "equity_stake":
             continue
         kept.append(measure)
-    return kept, sorted(lapsed)
+    return kept, sorted(lapsed), sorted(groups)

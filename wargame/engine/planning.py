@@ -15,7 +15,9 @@ inject ``i``       ``inject:i@<turn>/<effect>``   ``inject:i``
 =================  =============================  ==========================
 
 Every random draw is keyed on those ids (``draws.py``), so leaving an order out, or giving
-the orders in another order, changes no other draw.
+the orders in another order, changes no other draw. Which deck injects fire (scheduled,
+random, conditional, follow-ups) is ``conditions.fire_deck``. A coalition move
+(``MoveType.requires``) takes effect only with its quorum of teams (``_take_orders``).
 """
 from __future__ import annotations
 
@@ -26,19 +28,22 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-from wargame.engine.draws import keyed_uniform, turn_seed as next_turn_seed
+from wargame.engine.conditions import fire_deck
+from wargame.engine.draws import turn_seed as next_turn_seed
 from wargame.engine.measures import INJECT_GROUP, ORDER_GROUP, STANDING_GROUP, Measure
 from wargame.engine.orders import (
     FACILITATOR, Order, Override, bind_effect_args, order_cost,
     order_duration, validate_order, with_defaults,
 )
 from wargame.engine.results import (
-    OUTCOME_ACCEPTED, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED, FiredInject, OrderOutcome,
+    OUTCOME_ACCEPTED, OUTCOME_NO_QUORUM, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED, FiredInject,
+    OrderOutcome,
 )
 from wargame.engine.rules import CompiledRules
 from wargame.engine.state import GameState
 from wargame.engine.phrases import describe_order, measure_label
-from wargame.scenario.model import Effect, Inject, Scenario
+from wargame.engine.wording import team_label
+from wargame.scenario.model import Effect, Inject, MoveType, Quorum, Scenario
 from wargame.scenario.primitives import PERMANENT_PRIMITIVES
 
 
@@ -161,23 +166,6 @@ def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: st
             for k, (effect, args) in enumerate(zip(inject.effects, bound))]
 
 
-def deck_injects(sc: Scenario, turn: int, turn_seed: int) -> list[tuple[Inject, str]]:
-    """The deck's injects that fire this turn: scheduled ones, and random ones whose keyed
-    draw falls under their probability."""
-    fired = []
-    for inject in sc.injects:
-        if inject.turn is not None:
-            if inject.turn == turn:
-                fired.append((inject, "scheduled"))
-        elif inject.probability is not None:
-            if turn < inject.from_turn or (inject.until_turn is not None
-                                           and turn > inject.until_turn):
-                continue
-            if keyed_uniform(turn_seed, f"inject:{inject.id}") < inject.probability:
-                fired.append((inject, "drawn"))
-    return fired
-
-
 # ----------------------------------------------------------------- the plan
 
 def _outcome_detail(budget: float, capital: float) -> str:
@@ -221,51 +209,21 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
     rulings = {o.order_id: o for o in (item if isinstance(item, Override)
                                        else Override.model_validate(item)
                                        for item in overrides)}
-    outcomes: list[OrderOutcome] = []
-    accepted: list[Order] = []
-    for order in canonical_orders(sc, orders, turn):
-        oid = order.id
-        ruling = rulings.get(oid)
-        description = describe_order(sc, order)
-        if ruling is not None and ruling.status == OUTCOME_REJECTED:
-            outcomes.append(OrderOutcome(
-                order_id=oid, team=order.team, move=order.move, status=OUTCOME_OVERRIDDEN,
-                detail=f"set aside by the facilitator: {ruling.reason}",
-                description=description))
-            continue
-        problems = validate_order(sc, st, order, accepted)
-        if problems and not (ruling is not None and ruling.status == OUTCOME_ACCEPTED):
-            outcomes.append(OrderOutcome(
-                order_id=oid, team=order.team, move=order.move, status=OUTCOME_REJECTED,
-                detail="; ".join(problems), description=description))
-            continue
+    taking = _take_orders(sc, state, canonical_orders(sc, orders, turn), rulings)
+    for order, params, budget, capital in taking.accepted:
         move = sc.move_index[order.move]
-        params = with_defaults(move, order.params)
-        budget, capital = order_cost(move, params)
         if order.team in sc.team_index:
             t = sc.team_index[order.team]
             st.budget[t] -= budget
             st.political_capital[t] = max(0.0, st.political_capital[t] - capital)
-        else:  # the white cell pays nothing
-            budget, capital = 0.0, 0.0
         add(order_measures(
-            rules, order.move, params, order.team, oid, f"{ORDER_GROUP}{oid}",
+            rules, order.move, params, order.team, order.id, f"{ORDER_GROUP}{order.id}",
             measure_label(sc, move, params, order.team), turn,
             order_duration(move, params), move.public))
-        accepted.append(order)
-        outcomes.append(OrderOutcome(
-            order_id=oid, team=order.team, move=order.move,
-            status=OUTCOME_OVERRIDDEN if ruling is not None else OUTCOME_ACCEPTED,
-            detail=(f"admitted by the facilitator: {ruling.reason}" if ruling is not None
-                    else _outcome_detail(budget, capital)),
-            description=description))
-    firing = deck_injects(sc, turn, seed) if deck else []
     by_id = {i.id: i for i in sc.injects}
-    for item in injects:
-        if isinstance(item, Inject):
-            firing.append((item, "by hand"))
-        elif item in by_id:
-            firing.append((by_id[item], "by hand"))
+    by_hand = [item if isinstance(item, Inject) else by_id[item] for item in injects
+               if isinstance(item, Inject) or item in by_id]
+    firing, st.deck = fire_deck(rules.deck, sc, st.deck, turn, seed, by_hand, deck)
     fired: list[FiredInject] = []
     times: dict[str, int] = {}
     for inject, how in firing:
@@ -276,4 +234,95 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
         fired.append(FiredInject(inject_id=inject.id, title=inject.title, text=inject.text,
                                  how=how))
     return TurnPlan(measures=tuple(measures + new), fired=tuple(fired),
-                    outcomes=tuple(outcomes), state=st, turn_seed=seed)
+                    outcomes=taking.outcomes, state=st, turn_seed=seed)
+
+
+# ----------------------------------------------------------------- orders and coalitions
+
+@dataclass(frozen=True)
+class _Taken:
+    outcomes: tuple[OrderOutcome, ...]  # one per order, canonical order
+    accepted: tuple[tuple[Order, dict[str, Any], float, float], ...]  # order, params, costs
+
+
+def _take_orders(sc: Scenario, state: GameState, orders: list[Order],
+                 rulings: Mapping[str, Override]) -> _Taken:
+    """Which orders take effect, and each one's outcome. A coalition move (``requires``)
+    takes effect only when enough teams' orders of it are accepted in the same turn: the
+    orders are taken again with the coalition moves short of their quorum set aside (not
+    charged, so the teams' other orders may become affordable), until every coalition move
+    left has its quorum. At most one pass per coalition move."""
+    short: dict[str, tuple[str, ...]] = {}  # move id -> teams that committed it
+    while True:
+        taken = _take_once(sc, state, orders, rulings, short)
+        committed: dict[str, list[str]] = {}
+        for order, *_ in taken.accepted:
+            if sc.move_index[order.move].requires is not None:
+                teams = committed.setdefault(order.move, [])
+                if order.team not in teams:
+                    teams.append(order.team)
+        missing = {move_id: tuple(teams) for move_id, teams in committed.items()
+                   if not _quorum_met(sc.move_index[move_id].requires, teams)}
+        if not missing:
+            return taken
+        short.update(missing)
+
+
+def _quorum_met(quorum: Quorum, teams: Sequence[str]) -> bool:
+    return len(set(teams)) >= quorum.teams and all(t in teams for t in quorum.including)
+
+
+def _quorum_detail(sc: Scenario, move: MoveType, committed: Sequence[str]) -> str:
+    quorum = move.requires
+    names = [team_label(sc, t) for t in committed]
+    who = " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else "none"
+    need = f"needs {quorum.teams} teams committing it in the same turn"
+    if quorum.including:
+        need += ", including " + " and ".join(team_label(sc, t) for t in quorum.including)
+    return f"did not take effect: '{move.name}' {need}; only {who} did (nothing was charged)"
+
+
+def _take_once(sc: Scenario, state: GameState, orders: list[Order],
+               rulings: Mapping[str, Override], short: Mapping[str, tuple[str, ...]],
+               ) -> _Taken:
+    outcomes: list[OrderOutcome] = []
+    accepted: list[tuple[Order, dict[str, Any], float, float]] = []
+    charged: list[Order] = []
+    for order in orders:
+        oid = order.id
+        ruling = rulings.get(oid)
+        description = describe_order(sc, order)
+        if ruling is not None and ruling.status == OUTCOME_REJECTED:
+            outcomes.append(OrderOutcome(
+                order_id=oid, team=order.team, move=order.move, status=OUTCOME_OVERRIDDEN,
+                detail=f"set aside by the facilitator: {ruling.reason}",
+                description=description))
+            continue
+        # against the budgets the turn started with: ``charged`` are this turn's orders
+        problems = validate_order(sc, state, order, charged)
+        if problems and not (ruling is not None and ruling.status == OUTCOME_ACCEPTED):
+            outcomes.append(OrderOutcome(
+                order_id=oid, team=order.team, move=order.move, status=OUTCOME_REJECTED,
+                detail="; ".join(problems), description=description))
+            continue
+        move = sc.move_index[order.move]
+        if order.move in short:
+            outcomes.append(OrderOutcome(
+                order_id=oid, team=order.team, move=order.move, status=OUTCOME_NO_QUORUM,
+                detail=_quorum_detail(sc, move, short[order.move]), description=description))
+            continue
+        params = with_defaults(move, order.params)
+        budget, capital = order_cost(move, params)
+        if order.team not in sc.team_index:  # the white cell pays nothing
+            budget, capital = 0.0, 0.0
+        charged.append(order)
+        accepted.append((order, params, budget, capital))
+        detail = (f"admitted by the facilitator: {ruling.reason}" if ruling is not None
+                  else _outcome_detail(budget, capital))
+        if move.requires is not None and ruling is None:
+            detail = "; ".join(filter(None, ["took effect with its coalition", detail]))
+        outcomes.append(OrderOutcome(
+            order_id=oid, team=order.team, move=order.move,
+            status=OUTCOME_OVERRIDDEN if ruling is not None else OUTCOME_ACCEPTED,
+            detail=detail, description=description))
+    return _Taken(tuple(outcomes), tuple(accepted))

@@ -19,18 +19,20 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from wargame.engine.conditions import record_turn
 from wargame.engine.draws import initial_rng_state
 from wargame.engine.explain import explain_turn, inject_lines, narrate
-from wargame.engine.flow import ledger_gap
+from wargame.engine.flow import FlowResult, ledger_gap
 from wargame.engine.indicators import (
-    build_indicators, headline_dict, headline_values, last_headlines,
+    build_indicators, capacity_reader, headline_dict, headline_values, last_headlines,
+    score_inputs, with_scores,
 )
 from wargame.engine.orders import Order, Override
-from wargame.engine.planning import plan_turn
+from wargame.engine.planning import TurnPlan, plan_turn
 from wargame.engine.results import TurnIndicators, TurnResult
 from wargame.engine.rules import CompiledRules, rules_for
 from wargame.engine.setup import initial_state
-from wargame.engine.simulate import simulate_plan, update_political_capital
+from wargame.engine.simulate import Prepared, simulate_plan, update_political_capital
 from wargame.engine.state import GameState
 from wargame.scenario.model import Inject, Scenario
 
@@ -74,12 +76,21 @@ def _resolve(scenario: Scenario, state: GameState, orders: Sequence[Order],
              rules: CompiledRules | None, scored: bool) -> TurnResult:
     rules = rules or rules_for(scenario)
     rules.check(scenario)
-    base = rules.baseline
     if rng is not None:
         state = state.copy()
         state.rng_state = initial_rng_state(int(rng))
     plan = plan_turn(rules, state, list(orders), injects, overrides, deck)
     prepared, flow = simulate_plan(rules, plan)
+    return finish_turn(rules, state, plan, prepared, flow, explain, scored)
+
+
+def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared: Prepared,
+                flow: FlowResult, explain: bool = False, scored: bool = True) -> TurnResult:
+    """Everything after the flow: political capital, explanations, the headlines kept for
+    next turn, and the result (indicators built when first read). ``state`` is the turn's
+    starting state; ``prepared.state`` becomes the next one. ``batch.py`` calls this for
+    each game of a stacked pass."""
+    scenario, base = rules.scenario, rules.baseline
     new_state, pol = prepared.state, prepared.policy
     turn = state.turn
     met, has, price_index = headline_values(base, new_state.price, pol.sector_cap,
@@ -91,15 +102,25 @@ def _resolve(scenario: Scenario, state: GameState, orders: Sequence[Order],
     else:
         explanations = inject_lines(plan.fired) + narrate(rules, plan, pol.draws,
                                                           prepared.arrivals)
-    new_state.turn = turn + 1
     new_state.last = {**last_headlines(scenario, met, has, price_index),
-                      "lapsed": new_state.last.get("lapsed", [])}
+                      "lapsed": new_state.last.get("lapsed", []),
+                      "lapsed_groups": new_state.last.get("lapsed_groups", [])}
+    # the figures the deck's conditions read, recorded now (built once, scored later)
+    plain = build_indicators(rules, new_state, pol, flow, turn) if rules.deck.records \
+        else None
+    if plain is not None:
+        new_state.deck = record_turn(rules.deck, scenario, new_state.deck, plain,
+                                     capacity_reader(rules, new_state))
+    new_state.turn = turn + 1
 
     def build() -> TurnIndicators:  # the state is never changed after the turn
         reference = quiet_reference(rules) if scored else None
-        return build_indicators(rules, new_state, pol, flow, turn, reference)
+        if plain is None:
+            return build_indicators(rules, new_state, pol, flow, turn, reference)
+        return with_scores(scenario, plain, reference)
 
     return TurnResult(turn=turn, state=new_state, outcomes=list(plan.outcomes),
                       explanations=explanations, injects_fired=list(plan.fired),
                       draws=list(pol.draws), indicators=build,
-                      ledger_gap=lambda: float(np.abs(ledger_gap(base, flow)).max()))
+                      ledger_gap=lambda: float(np.abs(ledger_gap(base, flow)).max()),
+                      score_inputs=lambda: score_inputs(rules, new_state, pol, flow))

@@ -69,16 +69,20 @@ class _Frozen(BaseModel):
 
 class OutcomeStatus(StrEnum):
     """What became of an order: the rules accepted or rejected it, or the facilitator
-    overrode the rules (set an accepted order aside, or admitted a rejected one)."""
+    overrode the rules (set an accepted order aside, or admitted a rejected one), or it was
+    a legal order of a coalition move that too few teams committed this turn (``NO_QUORUM``:
+    nothing charged, no effect; the detail says who committed and who was missing)."""
 
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     OVERRIDDEN = "overridden"
+    NO_QUORUM = "no_quorum"
 
 
 OUTCOME_ACCEPTED = OutcomeStatus.ACCEPTED
 OUTCOME_REJECTED = OutcomeStatus.REJECTED
 OUTCOME_OVERRIDDEN = OutcomeStatus.OVERRIDDEN
+OUTCOME_NO_QUORUM = OutcomeStatus.NO_QUORUM
 
 
 class OrderOutcome(_Frozen):
@@ -94,7 +98,9 @@ class FiredInject(_Frozen):
     inject_id: str
     title: str
     text: str = ""
-    how: Literal["scheduled", "drawn", "by hand"]
+    # scheduled, drawn (random), condition (its condition held), follow-up (of another
+    # inject), by hand (the facilitator)
+    how: Literal["scheduled", "drawn", "condition", "follow-up", "by hand"]
 
 
 class Explanation(_Frozen):
@@ -246,7 +252,8 @@ class TurnResult:
                  explanations: list[Explanation], injects_fired: list[FiredInject] = (),
                  draws: list[LicenceDraw | DelayDraw] = (),
                  indicators: TurnIndicators | Callable[[], TurnIndicators] | None = None,
-                 ledger_gap: float | Callable[[], float] = 0.0):
+                 ledger_gap: float | Callable[[], float] = 0.0,
+                 score_inputs: Callable[[], Any] | None = None):
         self.turn = turn
         self.state = state
         self.outcomes = list(outcomes)
@@ -255,6 +262,7 @@ class TurnResult:
         self.draws = list(draws)
         self._indicators = indicators
         self._ledger_gap = ledger_gap
+        self._score_inputs = score_inputs
 
     @property
     def indicators(self) -> TurnIndicators:
@@ -263,6 +271,17 @@ class TurnResult:
         if self._indicators is None:
             raise ValueError(f"turn {self.turn}: no indicators were recorded")
         return self._indicators
+
+    @property
+    def score_inputs(self) -> Any:
+        """What scores read (``indicators.ScoreInputs``), built without the rest of the
+        indicators when the turn was resolved here, else the indicators themselves (a
+        stored turn): ``indicators.score_values`` takes either. Batch runs read this."""
+        if self._score_inputs is None:
+            return self.indicators
+        if callable(self._score_inputs):
+            self._score_inputs = self._score_inputs()
+        return self._score_inputs
 
     @property
     def ledger_gap(self) -> float:
@@ -310,7 +329,7 @@ class TurnResult:
 
 __all__ = [
     "ActorIndicators", "CrmaBenchmarks", "DelayDraw", "Explanation", "FLOW_STATUS_BY_CODE", "FiredInject",
-    "FlowRow", "FlowStatus", "LicenceDraw", "OUTCOME_ACCEPTED", "OUTCOME_OVERRIDDEN",
-    "OUTCOME_REJECTED", "OrderOutcome", "OutcomeStatus", "ScoreTerm", "TeamScore",
+    "FlowRow", "FlowStatus", "LicenceDraw", "OUTCOME_ACCEPTED", "OUTCOME_NO_QUORUM",
+    "OUTCOME_OVERRIDDEN", "OUTCOME_REJECTED", "OrderOutcome", "OutcomeStatus", "ScoreTerm", "TeamScore",
     "TurnIndicators", "TurnResult",
 ]

@@ -25,6 +25,7 @@ from typing import Any, Callable, Generic, Hashable, TypeVar
 import numpy as np
 
 from wargame.engine.baseline import Baseline, build_baseline, tile_baseline
+from wargame.engine.conditions import CompiledDeck, compile_deck
 from wargame.scenario.model import Scenario
 
 T = TypeVar("T")
@@ -93,7 +94,8 @@ class CompiledRules:
       a deck inject (``planning.py``), so a repeated order shares them;
     - ``tiled(copies)``: the baseline repeated along the material axis (``explain.py``);
     - ``quiet_reference(build)``: the quiet turn-1 figures scores compare against;
-    - ``bot_interests``: baseline shares the bots reason with.
+    - ``bot_interests``: baseline shares the bots reason with;
+    - ``deck``: the inject deck's conditions, parsed (``conditions.CompiledDeck``).
     """
 
     def __init__(self, scenario: Scenario):
@@ -106,6 +108,7 @@ class CompiledRules:
         self._tiles: _BoundedCache[Baseline] = _BoundedCache()
         self._quiet_reference: Any = None
         self._bot_interests: BotInterests | None = None
+        self._deck: CompiledDeck | None = None
 
     def tiled(self, copies: int) -> Baseline:
         """The baseline with its materials repeated ``copies`` times (stacked what-ifs)."""
@@ -125,6 +128,12 @@ class CompiledRules:
         if self._bot_interests is None:
             self._bot_interests = _bot_interests(self.baseline)
         return self._bot_interests
+
+    @property
+    def deck(self) -> CompiledDeck:
+        if self._deck is None:
+            self._deck = compile_deck(self.scenario)
+        return self._deck
 
     def check(self, scenario: Scenario) -> None:
         """Refuse rules compiled for another scenario (a programming error, said clearly)."""

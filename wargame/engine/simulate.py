@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wargame.engine.baseline import Baseline
 from wargame.engine.flow import FlowResult, run_flow
 from wargame.engine.lifecycle import advance_pipeline, carry_over, start_measure
 from wargame.engine.measures import Measure, PipelineEntry
@@ -19,6 +20,7 @@ from wargame.engine.planning import TurnPlan
 from wargame.engine.policy import Policy, build_policy
 from wargame.engine.rules import CompiledRules
 from wargame.engine.state import GameState
+from wargame.scenario.model import Scenario
 
 PC_REGEN = 2.0  # political capital regained each turn
 PC_SHORTFALL_PENALTY = 20.0  # lost per turn at a complete shortfall in a team's sectors
@@ -59,17 +61,32 @@ def simulate_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = No
                   ) -> tuple[Prepared, FlowResult]:
     """The turn (or a what-if variant of it) played through: the prepared state is
     updated in place to the end of the turn and its measures carried over."""
-    sc = rules.scenario
     prepared = prepare_plan(rules, plan, exclude)
-    state, pol = prepared.state, prepared.policy
-    flow = run_flow(rules.baseline, state, pol, sc.price_response.market_flexibility,
-                    sc.price_response.rationing_strength)
-    clear_prices(sc.price_response, rules.baseline, state, pol, flow)
-    update_utilisation(rules.baseline, state, pol, flow)
-    state.measures, lapsed = carry_over(prepared.measures, state.turn)
-    if exclude is None:
-        state.last = {**state.last, "lapsed": lapsed}
+    flow = move_and_clear(rules.scenario, rules.baseline, prepared.state, prepared.policy)
+    carry_measures(prepared, exclude is None)
     return prepared, flow
+
+
+def move_and_clear(sc: Scenario, base: Baseline, state: GameState, pol: Policy,
+                   budgets: bool = True) -> FlowResult:
+    """Material flows, prices clear and run rates adjust, in ``state`` (in place). Also run
+    on states stacked along the material axis (``batch.py``, with ``budgets=False``: a
+    stacked state has no budgets of its own)."""
+    flow = run_flow(base, state, pol, sc.price_response.market_flexibility,
+                    sc.price_response.rationing_strength)
+    clear_prices(sc.price_response, base, state, pol, flow, budgets=budgets)
+    update_utilisation(base, state, pol, flow)
+    return flow
+
+
+def carry_measures(prepared: Prepared, record_lapsed: bool = True) -> None:
+    """The measures still in force next turn into the prepared state; ``record_lapsed``
+    keeps the labels (read aloud next turn) and groups (which orders: the bots read them)
+    of those that lapse; what-if variants do not need them."""
+    state = prepared.state
+    state.measures, lapsed, groups = carry_over(prepared.measures, state.turn)
+    if record_lapsed:
+        state.last = {**state.last, "lapsed": lapsed, "lapsed_groups": groups}
 
 
 def update_political_capital(rules: CompiledRules, state: GameState, met: np.ndarray,

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from wargame.engine.conditions import DeckState
 from wargame.engine.measures import (
     Measure, PipelineEntry, measures_from_json, pipeline_from_json,
 )
@@ -66,6 +67,8 @@ class GameState:
     # last turn's headline figures (JSON, engine-internal): what the next turn's
     # explanations compare against, and the labels of measures that lapsed
     last: dict[str, Any] = field(default_factory=dict)
+    # what the inject deck remembers (conditions' figures, firings, follow-ups): immutable
+    deck: DeckState = field(default_factory=DeckState)
 
     def copy(self) -> "GameState":
         return GameState(
@@ -80,6 +83,7 @@ class GameState:
             rng_state=_copy_rng_state(self.rng_state),
             seed=self.seed,
             last=self.last,
+            deck=self.deck,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -96,9 +100,12 @@ class GameState:
         return out
 
     def _rest(self) -> dict[str, Any]:
-        return {"measures": [m.to_json() for m in self.measures],
+        rest = {"measures": [m.to_json() for m in self.measures],
                 "pipeline": [e.to_json() for e in self.pipeline],
                 "rng_state": self.rng_state, "last": self.last}
+        if not self.deck.empty:  # absent when the deck keeps nothing: older states hash alike
+            rest["deck"] = self.deck.to_json()
+        return rest
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any], turn_length_years: float | None = None,
@@ -113,7 +120,8 @@ class GameState:
                    measures=measures_from_json(raw.get("measures", [])),
                    pipeline=pipeline_from_json(raw.get("pipeline", []), turn_length_years),
                    rng_state=copy.deepcopy(raw.get("rng_state", {})),
-                   last=copy.deepcopy(raw.get("last", {})), **arrays)
+                   last=copy.deepcopy(raw.get("last", {})),
+                   deck=DeckState.from_json(raw.get("deck")), **arrays)
 
     def content_hash(self) -> str:
         """SHA-256 over the arrays' little-endian float64 bytes and the canonical JSON of

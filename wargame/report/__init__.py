@@ -1,3 +1,18 @@
-"""What the room reads, built from committed results alone and free of Qt: the debrief, the
-briefing and the projector's panels (``panels``), and later the after-action report. The
-app's widgets only display these texts, so every screen words a turn the same way."""
+"""What the room reads, built from committed results alone and free of Qt, so every screen
+and every document words a turn the same way.
+
+- the app's panels (HTML fragments, typed inputs): ``panels`` (debrief, projector),
+  ``briefing`` (the world panel), ``team_panel`` (a team's own view), ``map_panels`` (the
+  map's details), ``sources`` (numbers with their source on hover); ``revealed`` makes the
+  typed ``RevealedTurn`` they read, from the live record (``revealed_turn``) or from a
+  report's ``TurnRecord`` (``revealed_from_turn``, the replay browser);
+- the after-action report, made from the store alone (``wargame report``, File > Export):
+  ``gather.build_report`` reads a session into the typed ``model.AfterActionReport``
+  (``annex``: baseline figures with sources; ``hotwash``: the improvement plan, stored as
+  ``hot_wash`` events); ``html_report`` renders it with Jinja2 (``templates/``) and the
+  ``charts`` (matplotlib, SVG); ``pdf`` lays the HTML out with WeasyPrint; ``tables`` makes
+  the tidy tables and ``spreadsheets`` writes them as CSV or xlsx; ``export.write_report``
+  is the one entry point; ``commands`` the CLI.
+
+Importing this package imports nothing heavy: each module loads its libraries itself.
+"""

@@ -34,7 +34,8 @@ class RevealedOverride(_Frozen):
 
 
 class RevealedTurn(_Frozen):
-    """One committed turn, public: only explanations that may be read to the room."""
+    """One committed turn as shown: for the room only explanations that may be read to it
+    (``revealed_turn``); the facilitator's replay adds the others, which the panels mark."""
 
     turn: int
     orders: tuple[RevealedOrder, ...] = ()
@@ -107,5 +108,24 @@ def revealed_turn(record: CommittedRecord, turn: int | None = None) -> RevealedT
                         events=events, overrides=overrides)
 
 
+def revealed_from_turn(turn: Any, facilitator: bool = True) -> RevealedTurn | None:
+    """A committed ``TurnRecord`` of the after-action report (``report.gather``) as a
+    ``RevealedTurn``, so the replay browser shows a past turn in the same words as the live
+    debrief. ``facilitator``: explanations not read to the room are included (the panels
+    mark them). None for a turn not yet committed."""
+    if turn is None or not turn.committed:
+        return None
+    return RevealedTurn(
+        turn=turn.turn,
+        orders=tuple(RevealedOrder(team=o.team_name, text=o.description, status=o.status,
+                                   detail=o.detail, covert=o.covert) for o in turn.orders),
+        explanations=tuple(Explanation(text=e.text, groups=e.groups, public=e.public,
+                                       kind=e.kind)
+                           for e in turn.explanations if e.public or facilitator),
+        events=tuple(i.title for i in turn.injects),
+        overrides=tuple(RevealedOverride(order=o.order_description, status=o.status,
+                                         reason=o.reason) for o in turn.overrides))
+
+
 __all__ = ["CommittedRecord", "RevealedOrder", "RevealedOverride", "RevealedTurn",
-           "revealed_turn", "team_name"]
+           "revealed_from_turn", "revealed_turn", "team_name"]

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from wargame.scenario.conditions import INDICATORS, indicator_calls, parse_condition
 from wargame.scenario.model import Effect, Figure, MoveType, ParamSpec, Scenario
 from wargame.scenario.primitives import PRIMITIVE_ARGS, SETTABLE_PARAMETERS, Arg
 
@@ -184,6 +185,10 @@ class _Checker:
         params = {spec.name: spec for spec in move.params}
         for p_index, spec in enumerate(move.params):
             self.param_spec(path + ("params", p_index), spec, params)
+        if move.requires is not None:
+            for t_index, team_id in enumerate(move.requires.including):
+                self.ref(path + ("requires", "including", t_index), "team", team_id,
+                         self.teams)
         if isinstance(move.duration, str):
             self.numeric_param(path + ("duration",), move.duration[1:], params,
                                {"integer", "number"}, "duration")
@@ -418,6 +423,35 @@ class _Checker:
                                                  f"from_turn {inject.from_turn}")
             for e_index, effect in enumerate(inject.effects):
                 self.effect(path + ("effects", e_index), effect, None, inject=inject)
+            if inject.condition is not None:
+                self.condition(path + ("condition",), inject.condition)
+            ids = [i.id for i in self.s.injects]
+            for f_index, follow_up in enumerate(inject.follow_ups):
+                self.ref(path + ("follow_ups", f_index, "inject"), "inject", follow_up.inject,
+                         ids)
+
+    def condition(self, path: Path_, text: str) -> None:
+        """Every id a condition names must exist (its syntax was checked by the model)."""
+        for call in indicator_calls(parse_condition(text)):
+            spec = INDICATORS[call.name]
+            material = None
+            for kind, value in zip(spec.args, call.args):
+                if kind == "material":
+                    material = value
+                known = self.stage_ids(material) if kind == "stage" else {
+                    "actor": self.actors, "sector": self.sectors, "team": self.teams,
+                    "material": list(self.materials),
+                    "inject": [i.id for i in self.s.injects]}[kind]
+                if value not in known:
+                    of = f" of material '{material}'" if kind == "stage" and material else ""
+                    self.add(path, _unknown(kind, value, known, of=of)
+                             + f" in {call.name}({', '.join(call.args)})", ref=value)
+
+    def stage_ids(self, material_id: str | None) -> list[str]:
+        material = self.materials.get(material_id) if material_id else None
+        if material is None:
+            return sorted({st.id for m in self.s.materials for st in m.stages})
+        return [st.id for st in material.stages]
 
     def in_force(self) -> None:
         for index, order in enumerate(self.s.in_force):

@@ -1,4 +1,5 @@
-"""``wargame validate`` and ``wargame scenarios``: the designer's check before a session.
+"""``wargame validate`` and ``wargame scenarios``: the designer's check before a session
+(``new-scenario`` and ``upgrade-scenario`` are in ``workbench.py``).
 
 Output is one line per file or problem, so editors and CI can jump to ``FILE:LINE:COL``.
 """
@@ -7,9 +8,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from wargame.errors import printable
 from wargame.limits import MAX_PROBLEMS_SHOWN
+
+if TYPE_CHECKING:
+    from wargame.scenario.loader import ScenarioFile
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -25,15 +30,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     validate.add_argument("paths", nargs="+", metavar="PATH",
                           help="a scenario file or a directory of them")
     validate.add_argument("--lint", action="store_true",
-                          help="also warn where a material's baseline does not balance "
-                               "(warnings do not change the exit code)")
-    validate.set_defaults(func=validate_command)
+                          help="also warn of what is legal but probably not meant: an "
+                               "unbalanced baseline, a condition that can never hold, a "
+                               "move no team can use, a material nobody uses, a number "
+                               "without a source, an objective that never moves in a bot "
+                               "game (warnings do not change the exit code)")
+    # the bot-game lint needs the engine: the analysis layer plugs it in here
+    # (wargame.analysis.scenario_lint.register), as `bot_game_lint`
+    validate.set_defaults(func=validate_command, bot_game_lint=None)
 
     scenarios = subparsers.add_parser("scenarios", help="list the shipped scenarios",
                                       description="List scenario files: id, title, turns, file.")
     scenarios.add_argument("directory", nargs="?", metavar="DIR",
                            help="directory to list (default: the shipped scenarios)")
     scenarios.set_defaults(func=scenarios_command)
+
+    from wargame.scenario import workbench  # new-scenario, upgrade-scenario
+
+    workbench.register(subparsers)
 
 
 def _expand(paths: list[str]) -> tuple[list[Path], list[str]]:
@@ -84,7 +98,38 @@ def validate_command(args: argparse.Namespace) -> int:
         if getattr(args, "lint", False):
             for warning in balance_report(scenario):
                 print(printable(f"{path}: warning: {warning}"))
+            for line in lint_lines(loaded, str(path), getattr(args, "bot_game_lint", None)):
+                print(printable(line))
     return EXIT_OK if ok else EXIT_INVALID
+
+
+MAX_UNSOURCED_SHOWN = 20  # numbers without a source listed per file; the rest are counted
+
+
+def lint_lines(loaded: "ScenarioFile", name: str, bot_game_lint: Any = None) -> list[str]:
+    """The lint warnings of a loaded file at FILE:LINE:COL (``bot_game_lint``: a function
+    of the scenario giving more ``Issue``s, from a layer that may run the engine)."""
+    from wargame.scenario.lint import lint_issues
+    from wargame.scenario.loader import format_path
+
+    issues = lint_issues(loaded.scenario)
+    if bot_game_lint is not None:
+        issues += bot_game_lint(loaded.scenario)
+    lines, unsourced = [], 0
+    for issue in issues:
+        if "has no source" in issue.message:
+            unsourced += 1
+            if unsourced > MAX_UNSOURCED_SHOWN:
+                continue
+        line, col = loaded.location(issue.path, issue.at_key)
+        label = format_path(issue.path)
+        where = f"{name}:{line}:{col}" if line > 0 else name
+        lines.append(f"{where}: warning: {label}: {issue.message}" if label
+                     else f"{where}: warning: {issue.message}")
+    if unsourced > MAX_UNSOURCED_SHOWN:
+        lines.append(f"{name}: warning: ... and {unsourced - MAX_UNSOURCED_SHOWN} more "
+                     "numbers without a source")
+    return lines
 
 
 def scenarios_command(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from pathlib import Path
 from typing import Any
 
@@ -384,10 +384,22 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 @dataclass(frozen=True)
 class ScenarioFile:
-    """A loaded scenario and the notes of its loading (format upgrades)."""
+    """A loaded scenario, the notes of its loading (format upgrades), and where each part
+    of it is in the file (``location``: for lint warnings at FILE:LINE:COL)."""
 
     scenario: Scenario
     notes: tuple[str, ...] = ()
+    data: Any = dataclass_field(default=None, repr=False, compare=False)
+    positions: Any = dataclass_field(default=None, repr=False, compare=False)
+
+    def location(self, path: Path_, at_key: bool = False) -> tuple[int, int]:
+        """(line, col) of the deepest part of ``path`` in the file ((0, 0): unknown)."""
+        if self.positions is None:
+            return (0, 0)
+        found, where = locate(path, self.data, self.positions)
+        if at_key and found in getattr(self.positions, "keys", {}):
+            return self.positions.keys[found]
+        return where
 
 
 def _version(data: dict[str, Any], positions: dict[Path_, tuple[int, int]],
@@ -422,7 +434,7 @@ def read_scenario_text(text: str, filename: str = "<text>") -> ScenarioFile:
     problems += _check_problems(scenario, data, positions, filename)
     if problems:
         raise ScenarioError(_sorted(problems))
-    return ScenarioFile(scenario, tuple(notes))
+    return ScenarioFile(scenario, tuple(notes), data, positions)
 
 
 def load_scenario_text(text: str, filename: str = "<text>") -> Scenario:

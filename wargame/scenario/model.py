@@ -46,8 +46,11 @@ from wargame.limits import (
     MAX_USD_PER_KG,
     MAX_YEARS,
 )
+from wargame.scenario.conditions import check_condition_text
 
-SCHEMA_VERSION = 1  # the scenario format this build writes (see wargame.scenario.upgrade)
+# the scenario format this build writes (see wargame.scenario.upgrade); 2 added conditional
+# injects, follow-ups and coalition moves (``requires``)
+SCHEMA_VERSION = 2
 
 # --------------------------------------------------------------------------- texts
 
@@ -403,6 +406,22 @@ class Effect(_Model):
         return raw
 
 
+class Quorum(_Model):
+    """A coalition move takes effect only when at least ``teams`` different teams order it
+    in the same turn (and every team in ``including`` is among them); otherwise no order of
+    it takes effect, nothing is charged, and each outcome says who was missing."""
+
+    teams: int = Field(ge=2, le=MAX_TURNS)
+    including: tuple[Id, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, raw: Any) -> Any:
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return {"teams": raw}  # `requires: 3`
+        return raw
+
+
 class MoveType(_Model):
     id: Id
     name: Name
@@ -415,6 +434,7 @@ class MoveType(_Model):
     # turns; a literal or "$param"; 0 = permanent
     effects: tuple[Effect, ...] = Field(min_length=1)
     public: bool = True  # announced at reveal; False = covert, revealed only in the debrief
+    requires: Quorum | None = None  # a coalition move: how many teams must commit together
 
     @field_validator("duration")
     @classmethod
@@ -435,8 +455,23 @@ class MoveType(_Model):
         raise KeyError(name)
 
 
+Condition = Annotated[str, AfterValidator(check_condition_text)]  # see scenario.conditions
+
+
+class FollowUp(_Model):
+    """Another inject of the deck that an inject schedules when it fires (a chain)."""
+
+    inject: Id
+    after_turns: int = Field(1, ge=1, le=MAX_TURNS)  # fires at the start of turn + this
+    probability: float | None = Field(None, ge=0, le=1)  # drawn when due (seeded); None = sure
+
+
 class Inject(_Model):
-    """A scripted or random event from the scenario's deck (or fired by the facilitator)."""
+    """A scripted, random or conditional event from the scenario's deck (or fired by the
+    facilitator). ``condition`` gates every automatic firing: alone, the inject fires at
+    the first check where it holds (again only with ``repeat``, after it stopped holding);
+    with ``turn`` or ``probability`` it must hold as well. ``follow_ups`` schedule other
+    injects whenever this one fires (by any route, by hand too)."""
 
     id: Id
     title: Name
@@ -448,6 +483,18 @@ class Inject(_Model):
     by: Id | None = None  # the actor '$self' refers to in the effects
     duration: TurnCount = 1
     effects: tuple[Effect, ...] = ()
+    condition: Condition | None = None  # checked each turn (scenario.conditions)
+    repeat: bool = False  # a conditional inject may fire again once its condition re-arms
+    follow_ups: tuple[FollowUp, ...] = Field((), max_length=20)
+
+    @property
+    def trigger(self) -> Literal["scheduled", "random", "conditional", "hand"]:
+        """How the deck fires it on its own (a follow-up or the facilitator aside)."""
+        if self.turn is not None:
+            return "scheduled"
+        if self.probability is not None:
+            return "random"
+        return "conditional" if self.condition is not None else "hand"
 
     @model_validator(mode="after")
     def _when(self) -> "Inject":

@@ -42,6 +42,14 @@ def upgrade_step(from_version: int) -> Callable[[UpgradeStep], UpgradeStep]:
     return register
 
 
+@upgrade_step(1)
+def _conditions_and_coalitions(raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Format 2 only added optional fields (an inject's ``condition``, ``repeat`` and
+    ``follow_ups``; a move's ``requires``): a format-1 file means the same in format 2, so
+    there is nothing to note (an older build refuses a format-2 file by its version)."""
+    return raw, []
+
+
 def readable_versions(current: int | None = None) -> range:
     return range(OLDEST_READABLE_VERSION, (current or SCHEMA_VERSION) + 1)
 

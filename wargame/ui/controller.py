@@ -237,18 +237,35 @@ class ExerciseController(QObject):
         return list(range(1, self.exercise.state.turn + 1))
 
     def injects_due(self) -> list[str]:
-        """Injects of the deck scheduled for this turn, chances, and those fired by hand."""
+        """The deck as the facilitator sees it (``engine.upcoming_deck``): what may fire
+        this turn - scheduled, follow-ups, conditional ones with their condition and
+        whether it holds on the latest figures, chances - then what is due later, and the
+        injects fired by hand this turn."""
+        from wargame.engine import upcoming_deck
+
         turn = self.turn
-        items = []
-        for inject in self.scenario.injects:
-            if inject.turn == turn:
-                items.append(f"Scheduled: {inject.title}")
-            elif inject.probability and inject.from_turn <= turn and (
-                    inject.until_turn is None or turn <= inject.until_turn):
-                items.append(f"May happen ({inject.probability:.0%}): {inject.title}")
+        now, later = [], []
+        for item in upcoming_deck(self.scenario, self.exercise.state):
+            chance = f" ({item.probability:.0%})" if item.probability is not None else ""
+            if item.trigger in ("scheduled", "follow-up"):
+                source = (f"follow-up of '{self._inject_title(item.after)}'{chance}"
+                          if item.after else "")
+                if item.due_turn == turn:
+                    now.append(f"Follow-up of '{self._inject_title(item.after)}'{chance}: "
+                               f"{item.title}" if item.after else f"Scheduled: {item.title}")
+                else:
+                    later.append(f"Turn {item.due_turn}{' (' + source + ')' if source else ''}"
+                                 f": {item.title}")
+            elif item.trigger == "conditional" and item.condition:
+                holds = " - holds now" if item.holds_now else ""
+                now.append(f"If {item.condition}{holds}: {item.title}")
+            elif item.trigger == "random" and item.from_turn is not None \
+                    and item.from_turn <= turn:
+                when = f" if {item.condition}" if item.condition else ""
+                now.append(f"May happen{chance}{when}: {item.title}")
         for fired in self.exercise.fired_injects():
-            items.append("Fired by the facilitator: " + self._inject_title(fired))
-        return items
+            now.append("Fired by the facilitator: " + self._inject_title(fired))
+        return now + later
 
     def _inject_title(self, inject: Any) -> str:
         if isinstance(inject, dict):
@@ -437,6 +454,24 @@ class ExerciseController(QObject):
     def end(self) -> None:
         self.exercise.end()
         self._emit_phase()
+
+    # ---- after the exercise: hot wash and report (read from the store)
+
+    def hot_wash(self):
+        from wargame.report.hotwash import load_hot_wash
+
+        return load_hot_wash(self.exercise.store, self.session_id)
+
+    def save_hot_wash(self, hot_wash) -> None:
+        from wargame.report.hotwash import save_hot_wash
+
+        save_hot_wash(self.exercise.store, self.session_id, hot_wash)
+
+    def after_action_report(self, audience: str = "facilitator"):
+        """The report of this session as it stands (``wargame.report``): reads only."""
+        from wargame.report.gather import build_report
+
+        return build_report(self.exercise.store, self.session_id, audience)
 
     # ---- public debrief
 

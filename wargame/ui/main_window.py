@@ -104,6 +104,32 @@ class Prompts:
     def info(self, title: str, text: str) -> None:
         QMessageBox.information(self.window, title, text)
 
+    def scenario_problems(self, path: str, error: BaseException, load):
+        """Every problem of a scenario file, watched until it is fixed: the fixed
+        scenario, or None when the designer closes the list."""
+        from wargame.ui.scenario_problems import ScenarioProblemsDialog
+
+        dialog = ScenarioProblemsDialog(path, error, load, self.window)
+        try:
+            return dialog.scenario if dialog.exec() else None
+        finally:
+            dialog.deleteLater()
+
+    def hot_wash(self, teams, current):
+        from wargame.ui.hot_wash import HotWashDialog
+
+        dialog = HotWashDialog(teams, current, self.window)
+        try:
+            return dialog.result_hot_wash if dialog.exec() else None
+        finally:
+            dialog.deleteLater()
+
+    def report_target(self, suggested: str) -> tuple[str, str] | None:
+        """Where to write the report and in which format: (path, "html"|"pdf"|"xlsx"|"csv")."""
+        from wargame.ui.report_export import ask_report_target
+
+        return ask_report_target(self.window, suggested)
+
 
 class MainWindow(QMainWindow):
     def __init__(self, db_path: str | Path | None = None, scenario_path: str | None = None,
@@ -208,6 +234,8 @@ class MainWindow(QMainWindow):
                            QKeySequence.StandardKey.Open)
         self.act_home = fa(f, "&Start screen", self.go_home, "Ctrl+Shift+H",
                            "Back to the start screen (the session stays saved)")
+        self.act_export = fa(f, "Export &report…", self.export_report, "Ctrl+Shift+X",
+                             "Write the after-action report (HTML, PDF, spreadsheet or CSV)")
         f.addSeparator()
         # Ctrl+Q spelled out: some platforms (offscreen) bind no standard Quit key
         self.act_quit = self._action(f, "&Quit", self.close, "Ctrl+Q")
@@ -242,6 +270,8 @@ class MainWindow(QMainWindow):
         self.act_rewind = fa(x, "Re&wind to turn…", self.rewind, "Ctrl+Shift+R")
         self.act_fork = fa(x, "&Fork from turn…", self.fork, "Ctrl+Shift+F")
         self.act_end = fa(x, "&End exercise", self.end_exercise, "Ctrl+Shift+E")
+        self.act_hot_wash = fa(x, "&Hot wash…", self.hot_wash, "Ctrl+Shift+K",
+                               "What went well, what to improve, who does what by when")
 
         v = bar.addMenu("&View")
         self.act_projector = self._action(v, "&Projector", self.toggle_projector, "F5",
@@ -251,6 +281,8 @@ class MainWindow(QMainWindow):
         self.act_dark.toggled.connect(self.set_dark)
         v.addAction(self.act_dark)
         self.act_full = self._action(v, "&Full screen", self.toggle_full_screen, "F11")
+        self.act_replay = fa(v, "&Replay browser…", self.open_replay, "Ctrl+Shift+B",
+                             "Step through the session's turns (reads only)")
 
         h = bar.addMenu("&Help")
         self.act_guide = self._action(h, "&How to run an exercise", self.show_guide, "F1",
@@ -290,6 +322,8 @@ class MainWindow(QMainWindow):
         for act in (self.act_new, self.act_open, self.act_home):
             act.setEnabled(not in_team and not (ctl is not None and ctl.busy))
         self.act_projector.setEnabled(ctl is not None)
+        for act in (self.act_export, self.act_hot_wash, self.act_replay):
+            act.setEnabled(ctl is not None and not ctl.busy and facilitator_here)
         self.act_pause.setText("Res&ume" if ctl is not None and ctl.paused else "&Pause")
 
     # ------------------------------------------------------------------ the facilitator
@@ -458,8 +492,14 @@ class MainWindow(QMainWindow):
             # parsed once, on the start screen's background job: the dialog opens at once
             scenario = self.scenarios.load(path)
         except Exception as exc:  # noqa: BLE001
-            show_error(self, "Cannot open scenario", exc)
-            return False
+            if not getattr(exc, "problems", None):
+                show_error(self, "Cannot open scenario", exc)
+                return False
+            # a file with problems: list them all and wait for the designer's fix
+            scenario = self.prompts.scenario_problems(path, exc,
+                                                      lambda: self.scenarios.load(path))
+            if scenario is None:
+                return False
         setup = self.prompts.setup(scenario)
         if setup is None:
             return False
@@ -831,8 +871,8 @@ class MainWindow(QMainWindow):
             return
         ctl.next_turn()
         if ctl.ended:
-            self.prompts.info("Exercise over", "The turn limit has been reached. "
-                              "The debrief of the last turn stays on screen.")
+            self.offer_report("The turn limit has been reached. The debrief of the last "
+                              "turn stays on screen.")
 
     # ------------------------------------------------------------------ facilitator tools
 
@@ -923,6 +963,88 @@ class MainWindow(QMainWindow):
             ctl.end()
             settings.put("session/open", "")
             settings.put("session/last", "")
+            self.offer_report("The exercise has ended.")
+
+    # ------------------------------------------------------------------ after the exercise
+
+    def offer_report(self, why: str) -> None:
+        """At the end of an exercise: hold the hot wash, then export the report."""
+        if self.prompts.confirm("Exercise over", f"{why}\n\nFill in the hot wash and "
+                                "export the after-action report now? (Both stay available "
+                                "in the File and Exercise menus.)"):
+            if self.hot_wash():
+                self.export_report()
+
+    def hot_wash(self) -> bool:
+        """The hot-wash page; True when saved."""
+        ctl = self.controller
+        if ctl is None:
+            return False
+        teams = [(t.id, t.name) for t in ctl.scenario.teams]
+        result = self.prompts.hot_wash(teams, ctl.hot_wash())
+        if result is None:
+            return False
+        try:
+            ctl.save_hot_wash(result)
+        except Exception as exc:  # noqa: BLE001 - the store says what went wrong
+            show_error(self, "The hot wash could not be saved", exc)
+            return False
+        self.statusBar().showMessage("Hot wash saved: it is the report's improvement plan",
+                                     8000)
+        return True
+
+    def export_report(self) -> Path | None:
+        """File > Export report: the facilitator's edition, in the chosen format. The data
+        is read here; rendering and writing run in the background (``report_job``), the
+        status bar says when the file is there."""
+        ctl = self.controller
+        if ctl is None:
+            return None
+        target = self.prompts.report_target(f"after-action-report-{ctl.session_id}")
+        if target is None:
+            return None
+        path, fmt = Path(target[0]), target[1]
+        from PySide6.QtCore import QThreadPool
+
+        from wargame.ui.report_export import ReportExportJob
+
+        try:
+            report = ctl.after_action_report()
+        except Exception as exc:  # noqa: BLE001 - shown, logged, nothing lost
+            show_error(self, "The report could not be made", exc)
+            return None
+        job = ReportExportJob(report, fmt, path)
+        # bound methods: Qt drops the connection if the window is gone before the job ends
+        job.signals.done.connect(self._report_written)
+        job.signals.failed.connect(self._report_failed)
+        self.report_job = job  # kept alive until the next export
+        self.statusBar().showMessage(f"Writing the after-action report to {path}…")
+        QThreadPool.globalInstance().start(job)
+        return path
+
+    def _report_written(self, where: str) -> None:
+        self.statusBar().showMessage(f"After-action report written to {where}", 10000)
+
+    def _report_failed(self, message: str) -> None:
+        self.statusBar().clearMessage()
+        show_error(self, "The report could not be written", message)
+
+    def open_replay(self):
+        """View > Replay browser: the session's committed turns, read once, nothing written."""
+        ctl = self.controller
+        if ctl is None:
+            return None
+        from wargame.ui.replay_browser import ReplayBrowser
+
+        try:
+            browser = ReplayBrowser(ctl.scenario, ctl.after_action_report(), self)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The replay browser could not open", exc)
+            return None
+        browser.resize(1200, 760)
+        browser.show()
+        self.replay_browser = browser
+        return browser
 
     # ------------------------------------------------------------------ view
 

@@ -20,6 +20,10 @@ class ScriptedPrompts:
         self.asked: list[tuple[str, str]] = []
         # callable(WhiteCellDialog) -> bool: fills the real dialog; False = cancel
         self.white_cell_fn = None
+        self.scenario_problems_fn = None  # drives the problems list of a broken file
+        # callable(HotWashDialog) -> bool: fills the real page; False = cancel
+        self.hot_wash_fn = None
+        self.report_targets: deque[tuple[str, str] | None] = deque()
 
     def setup(self, scenario):
         from wargame.ui.setup_dialog import SetupDialog
@@ -62,11 +66,41 @@ class ScriptedPrompts:
         finally:
             dialog.deleteLater()
 
+    def hot_wash(self, teams, current):
+        from wargame.ui.hot_wash import HotWashDialog
+
+        self.asked.append(("hot_wash", ""))
+        dialog = HotWashDialog(teams, current, self.window)
+        try:
+            if self.hot_wash_fn is None or self.hot_wash_fn(dialog) is False:
+                return None
+            dialog._save()
+            return dialog.result_hot_wash
+        finally:
+            dialog.deleteLater()
+
+    def report_target(self, suggested: str):
+        self.asked.append(("report_target", suggested))
+        return self.report_targets.popleft() if self.report_targets else None
+
     def open_scenario(self):
         return self.open_paths.popleft() if self.open_paths else None
 
     def info(self, title: str, text: str) -> None:
         self.asked.append(("info", title))
+
+    def scenario_problems(self, path, error, load):
+        """The real dialog, driven by ``scenario_problems_fn(dialog)`` (None: closed)."""
+        from wargame.ui.scenario_problems import ScenarioProblemsDialog
+
+        self.asked.append(("scenario_problems", str(path)))
+        dialog = ScenarioProblemsDialog(path, error, load, self.window)
+        try:
+            if self.scenario_problems_fn is None or self.scenario_problems_fn(dialog) is False:
+                return None
+            return dialog.scenario
+        finally:
+            dialog.deleteLater()
 
 
 # --------------------------------------------------------------------------- driving

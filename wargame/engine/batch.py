@@ -1,0 +1,68 @@
+"""Many games' turns resolved in one pass: each game's turn is planned and prepared on its
+own (orders, injects, measures, policy arrays, investments arriving), then every game's
+state moves through the flow and the market in ONE NumPy pass, stacked along the material
+axis exactly as ``explain.py`` stacks what-if variants (materials never interact within a
+turn), and each game's turn is finished on its own part of the stack (``finish_turn``).
+
+Every step is the engine's own function (``plan_turn``, ``prepare_plan``,
+``move_and_clear``, ``carry_measures``, ``finish_turn``): a change to the rules changes
+batches alike. ``resolve_turns`` equals ``resolve_turn(..., explain=False)`` game for game,
+to the state hash (``tests/unit/test_batch_engine.py``).
+
+Budgets: a stacked state has no budgets of its own, so the stacked market pass leaves them
+alone, and a game whose policy moves money at the market (tariff revenue, price-floor
+payments) settles it with ``clear_prices`` on its own part of the stack.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from wargame.engine.market import clear_prices
+from wargame.engine.orders import Order, Override
+from wargame.engine.planning import plan_turn
+from wargame.engine.policy import stack_policies
+from wargame.engine.resolve import finish_turn
+from wargame.engine.results import TurnResult
+from wargame.engine.rules import CompiledRules
+from wargame.engine.simulate import carry_measures, move_and_clear, prepare_plan
+from wargame.engine.state import ARRAY_FIELDS, GameState, stack_states
+from wargame.scenario.model import Inject
+
+
+def resolve_turns(rules: CompiledRules, states: Sequence[GameState],
+                  orders: Sequence[Sequence[Order]], deck: bool = True,
+                  injects: Sequence[str | Inject] = (),
+                  overrides: Sequence[Override | Mapping[str, Any]] = ()) -> list[TurnResult]:
+    """One turn of each game (``states[n]`` with ``orders[n]``; ``injects`` fired by hand
+    and the facilitator's ``overrides`` in every game), without explanations."""
+    sc, base = rules.scenario, rules.baseline
+    if len(states) != len(orders):
+        raise ValueError("resolve_turns: one list of orders per state")
+    if not states:
+        return []
+    plans = [plan_turn(rules, state, list(given), injects, overrides, deck)
+             for state, given in zip(states, orders)]
+    prepared = [prepare_plan(rules, plan) for plan in plans]
+    M = base.n_materials
+    stacked = stack_states([p.state for p in prepared])
+    policy = stack_policies([p.policy for p in prepared])
+    # price floors keep their producers running: shift them to their game's materials
+    policy.floors = [(payer, producer, m + n * M, s, floor, mid)
+                     for n, p in enumerate(prepared)
+                     for payer, producer, m, s, floor, mid in p.policy.floors]
+    price_before = stacked.price.copy()
+    flow = move_and_clear(sc, rules.tiled(len(prepared)), stacked, policy, budgets=False)
+    results = []
+    for n, (state, plan, game) in enumerate(zip(states, plans, prepared)):
+        part = slice(n * M, (n + 1) * M)
+        game_flow = flow.part(part)
+        if game.policy.floors or game.policy.tariff.any():
+            settle = game.state.copy()  # its budget, and its prices before the market
+            settle.price = price_before[part].copy()
+            clear_prices(sc.price_response, base, settle, game.policy, game_flow)
+            game.state.budget = settle.budget
+        for name in ARRAY_FIELDS:
+            setattr(game.state, name, getattr(stacked, name)[part].copy())
+        carry_measures(game)
+        results.append(finish_turn(rules, state, plan, game, game_flow, explain=False))
+    return results
