@@ -6,7 +6,8 @@
 - ``store.prepare_turn``: serialising and hashing the proposed result's state, which
   ``resolve()`` does ahead of the commit (the facilitator is reading the proposal then).
 - ``store.open_40_turn_session``: ``Exercise.open`` of a 40-turn session (re-validating the
-  stored scenario, loading the latest snapshot and the turn's events). Target < 200 ms.
+  stored scenario, hashing every snapshot again from its content, loading the latest one
+  and the turn's events). Target < 200 ms.
 - ``store.replay_verify_40_turns``: folding the 40-turn log again (for information: this is
   engine time).
 
@@ -29,8 +30,8 @@ def _scenario():
 
 
 def bench() -> list[tuple[str, float, str]]:
-    from wargame.store.exercise import Exercise, _Prepared
-    from wargame.store.replay import replay_session
+    from wargame.session.exercise import Exercise, _Prepared
+    from wargame.session.replay import replay_session
 
     scenario = _scenario()
     bots = {t.id: "bot" for t in scenario.teams}

@@ -27,7 +27,7 @@ COMMAND_MODULES = (
     "wargame.scenario.commands",
     "wargame.analysis.commands",
     "wargame.analysis.scenario_lint",  # after the scenario commands: it extends validate
-    "wargame.store.commands",
+    "wargame.session.commands",
     "wargame.report.commands",
     "wargame.report.briefing_command",  # scenario-doc
     "wargame.ui.commands",

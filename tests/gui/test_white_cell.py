@@ -92,7 +92,7 @@ def test_white_cell_asks_for_the_pin_when_unknown(make_window):
     window = make_window(setup=one_human)
     window.start.new_button.click()
     ctl = window.controller
-    ctl._facilitator_pin = None  # as after a resume that did not go through the prompt
+    ctl._facilitator_key = None  # as after a resume that did not go through the prompt
     window.prompts.pins.append("00")
     window.prompts.white_cell_fn = freeze
     window.act_white_cell.trigger()

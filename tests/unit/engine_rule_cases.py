@@ -288,13 +288,14 @@ CASES: list[RuleCase] = [
         needs_explanations=True),
     RuleCase(
         "every order and event of the turn gets a line",
-        "Explanations are read aloud: each order of the turn (accepted or not) and each "
-        "event has one line saying what it did or why it had no measurable effect yet.",
+        "Explanations are read aloud: each order of the turn and each event has one line "
+        "saying what it did or why it had no measurable effect yet (a rejected order's line "
+        "is the case 'a rejected order's line says why').",
         lambda r, q: _one_line_per_order(r, q) and len(_lines(r[0], "event")) == 1,
         seed=1, orders={1: [order(1, "beijing", "restrict", **FREEZE_USA),
                             order(1, "washington", "invest", stage="magnet", tonnes=40),
-                            order(1, "jakarta", "invest", stage="magnet", tonnes=1000)]},
-        injects={1: [_NEW_PLANT]}, rejections_expected=True, needs_explanations=True),
+                            order(1, "brussels", "stockpile", action="build", tonnes=5)]},
+        injects={1: [_NEW_PLANT]}, needs_explanations=True),
     RuleCase(
         "an order that moved figures says which, against the turn without it",
         "An order's line names the move as the team would say it (material, target, stage) "

@@ -10,7 +10,7 @@ from pathlib import Path
 from wargame.engine import OUTCOME_REJECTED, Order
 from wargame.report.hotwash import ActionItem, HotWash, save_hot_wash
 from wargame.scenario.loader import load_scenario
-from wargame.store.exercise import Exercise
+from wargame.session.exercise import Exercise
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios" / "mini.yaml"
 

@@ -19,7 +19,7 @@ from wargame.engine import (
 )
 from wargame.scenario.loader import load_scenario
 from wargame.store import SessionStore
-from wargame.store.exercise import (
+from wargame.session.exercise import (
     ADJUDICATION,
     BRIEFING,
     DEBRIEF,
@@ -29,7 +29,8 @@ from wargame.store.exercise import (
     ExerciseError,
     OrdersRejected,
 )
-from wargame.store.replay import replay_session
+from wargame.session.errors import PinRequired
+from wargame.session.replay import replay_session
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios" / "mini.yaml"
 ALL_BOTS = {"beijing": "bot", "washington": "bot", "brussels": "bot"}
@@ -147,7 +148,10 @@ def test_resubmission_replaces_and_ids_are_assigned(db, scenario):
 
 def test_secrecy_of_unresolved_orders(db, scenario):
     ex = Exercise.create(db, scenario, facilitator_pin="fac-1234")
-    ex.begin_orders()
+    with pytest.raises(PinRequired, match="needs the facilitator PIN"):
+        ex.begin_orders()  # every facilitator action needs the PIN when one is set
+    key = ex.unlock("facilitator", "fac-1234")
+    ex.begin_orders(key)
     ex.submit_orders("brussels", [offtake("brussels")])
     assert ex.submitted_teams() == ["brussels"]
     assert ex.own_orders("washington") == []
@@ -155,13 +159,14 @@ def test_secrecy_of_unresolved_orders(db, scenario):
     with pytest.raises(ExerciseError, match="facilitator PIN"):
         ex.facilitator_pending_orders("wrong")
     assert list(ex.facilitator_pending_orders("fac-1234")) == ["brussels"]
-    ex.resolve(force=True)
+    assert list(ex.facilitator_pending_orders(key)) == ["brussels"]
+    ex.resolve(key, force=True)
     assert ex.revealed_orders() == {}  # proposed, not committed: still secret
-    ex.commit()
+    ex.commit(key)
     revealed = ex.revealed_orders()
     assert [o["move"] for o in revealed[1]] == ["offtake_deal"]
     assert revealed[1][0]["status"] == OUTCOME_ACCEPTED
-    ex.next_turn()
+    ex.next_turn(key)
     ex.submit_orders("washington", [Order("washington", "price_floor", {})])
     assert list(ex.revealed_orders()) == [1]  # turn 2's orders stay hidden
 
@@ -183,7 +188,7 @@ def test_resume_restores_state_phase_and_submitted_orders(db, scenario):
     assert again.own_orders("brussels") == ex.own_orders("brussels")
     assert again.fired_injects() == ex.fired_injects()
     assert again.last_result.to_dict() == ex.last_result.to_dict()
-    assert [n.payload["text"] for n in again.notes()] == ["Brussels hesitated"]
+    assert [n.text for n in again.notes()] == ["Brussels hesitated"]
 
 
 def test_resume_in_adjudication_reproduces_the_proposal_and_overrides(db, scenario):
@@ -221,7 +226,7 @@ def test_the_last_override_of_an_order_wins(db, scenario):
     with pytest.raises(ExerciseError, match="unknown status"):
         ex.override("t1-washington-1", "why", "maybe")
     ex.commit()
-    assert [e.payload["reason"] for e in ex.overrides_log()] == [
+    assert [e.reason for e in ex.overrides_log()] == [
         "not now", "the room changed its mind"]
     assert replay_session(ex.store, ex.id).ok
 
@@ -250,12 +255,16 @@ def test_injects_deck_and_free_text_are_logged_and_replayed(db, scenario):
     ex = Exercise.create(db, scenario, seed=5, teams=ALL_BOTS)
     ex.fire_inject("typhoon")
     free = ex.fire_inject("A port strike in Rotterdam")
-    assert free["inject"]["title"] == "A port strike in Rotterdam"
+    assert free.inject.title == "A port strike in Rotterdam"
     result = ex.play_turn()
     fired_ids = [i.inject_id for i in result.injects_fired]
     assert "typhoon" in fired_ids
-    assert {(t, src) for t, _, src in ex.injects()} >= {(1, "facilitator"), (1, "deck")}
+    # each inject once (the hand-fired ones were listed again as the deck's before)
+    assert [(t, i["id"], src) for t, i, src in ex.injects()] == [
+        (1, "typhoon", "facilitator"), (1, "free_t1_2", "facilitator")]
     play(ex, 3)
+    assert [(t, i["id"], src) for t, i, src in ex.injects() if t == 3] == [
+        (3, "typhoon", "deck")]
     report = replay_session(ex.store, ex.id)
     assert report.ok, report.summary()
     with pytest.raises(ExerciseError):

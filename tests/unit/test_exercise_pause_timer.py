@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from wargame.scenario.loader import load_scenario
-from wargame.store.exercise import ADJUDICATION, BRIEFING, DEBRIEF, ORDERS, Exercise, ExerciseError
+from wargame.session.exercise import ADJUDICATION, BRIEFING, DEBRIEF, ORDERS, Exercise, ExerciseError
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios" / "mini.yaml"
 ALL_BOTS = {"beijing": "bot", "washington": "bot", "brussels": "bot"}

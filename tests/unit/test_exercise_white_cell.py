@@ -8,14 +8,14 @@ import pytest
 
 from wargame.engine import FACILITATOR, OUTCOME_ACCEPTED, Order
 from wargame.scenario.loader import default_scenario_path, load_scenario
-from wargame.store.exercise import (
+from wargame.session.exercise import (
     BRIEFING,
     ORDERS,
     Exercise,
     ExerciseError,
     OrdersRejected,
 )
-from wargame.store.replay import replay_session
+from wargame.session.replay import replay_session
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios" / "mini.yaml"
 
@@ -80,9 +80,9 @@ def test_white_cell_respects_the_facilitator_pin_and_stays_secret(db, scenario):
         ex.facilitator_orders("00")
     assert list(ex.facilitator_pending_orders("99")) == [FACILITATOR]
     assert ex.revealed_orders() == {}
-    ex.resolve(force=True)
+    ex.resolve("99", force=True)
     assert ex.revealed_orders() == {}  # proposed, not committed
-    ex.commit()
+    ex.commit("99")
     revealed = ex.revealed_orders()[1]
     assert [(o["team"], o["status"]) for o in revealed] == [(FACILITATOR, OUTCOME_ACCEPTED)]
     assert ex.facilitator_orders("99") == []  # debrief: nothing pending

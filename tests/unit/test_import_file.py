@@ -6,10 +6,15 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from pathlib import Path
 
 from wargame.cli import main
-from wargame.store import store as store_module
+from wargame.store import connection as store_module
+from wargame.scenario.loader import load_scenario
+from wargame.session.exercise import Exercise
 from wargame.store.store import SessionStore
+
+MINI = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios" / "mini.yaml"
 
 
 def run(capsys, *argv) -> tuple[int, str]:
@@ -29,8 +34,9 @@ def test_a_fault_of_the_database_names_the_database(capsys, tmp_path):
     """A read-only database refuses the write inside import: that is the database's fault,
     so the message names the database, not the export (it named the export before)."""
     export = tmp_path / "export.json"
-    export.write_text(json.dumps({"format": "wargame-session", "version": 1,
-                                  "session": {}, "scenario": {}}))
+    source = Exercise.create(tmp_path / "source.sqlite", load_scenario(MINI), seed=1)
+    export.write_text(json.dumps(source.store.export_session(source.id)))  # a genuine one
+    source.close()
     db = tmp_path / "db.sqlite"
     SessionStore(db).close()
     os.chmod(db, 0o444)

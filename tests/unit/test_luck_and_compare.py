@@ -15,7 +15,7 @@ from wargame.analysis.session_reader import read_session
 from wargame.cli import main
 from wargame.engine import Order
 from wargame.scenario.loader import load_scenario
-from wargame.store.exercise import Exercise
+from wargame.session.exercise import Exercise
 
 MINI = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios" / "mini.yaml"
 SEED = 5

@@ -27,7 +27,7 @@ from wargame.report.tables import (
     turn_indicators_from_tables,
 )
 from wargame.store import SessionStore
-from wargame.store.exercise import Exercise
+from wargame.session.exercise import Exercise
 
 from report_session import (
     FREE_INJECT,
@@ -69,11 +69,11 @@ def expected_texts(exercise) -> dict[str, list[str]]:
     committed = set(exercise.committed_turns())
     orders = [describe_move(exercise.scenario, row["move"], row["params"], row["team"])
               for rows in exercise.revealed_orders().values() for row in rows]
-    overrides = [e.payload["reason"] for e in exercise.overrides_log() if e.turn in committed]
+    overrides = [o.reason for o in exercise.overrides_log() if o.turn in committed]
     injects = []
     for _turn, result in exercise.results():
         injects += [i["title"] for i in result["injects_fired"]]
-    notes = [e.payload["text"] for e in exercise.notes()]
+    notes = [n.text for n in exercise.notes()]
     return {"orders": orders, "overrides": overrides, "injects": injects, "notes": notes}
 
 

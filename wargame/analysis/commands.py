@@ -1,5 +1,6 @@
 """``wargame simulate``: a whole game headless, from a scenario, a seed, an orders file and
-bots; prints a per-turn summary, optionally writes a byte-stable JSON and saves a session."""
+bots; prints a per-turn summary, optionally writes a byte-stable JSON and saves a session.
+The game itself is played by the session layer's one headless loop."""
 from __future__ import annotations
 
 import argparse
@@ -89,8 +90,12 @@ def _summary_line(scenario: Any, result: Any) -> str:
 
 
 def simulate_command(args: argparse.Namespace) -> int:
-    from wargame.engine import run_game
+    """One game loop for both ``simulate`` and ``simulate --db``
+    (``wargame.session.headless``): the same turns for the same inputs."""
     from wargame.scenario.loader import ScenarioError, load_scenario
+    from wargame.session.errors import ExerciseError
+    from wargame.session.headless import simulate
+    from wargame.store.errors import StoreError
 
     try:
         scenario = load_scenario(args.scenario)
@@ -104,11 +109,13 @@ def simulate_command(args: argparse.Namespace) -> int:
     orders = load_orders_file(args.orders, scenario, turns) if args.orders else []
     bots = _bot_teams(args.bots, scenario)
     seed = scenario.default_seed if args.seed is None else args.seed
-    explain = not args.no_explain
 
-    def report(_orders: Any, result: Any) -> None:
+    def report(result: Any, refused: list) -> None:
         if not args.quiet:
             print(_summary_line(scenario, result))
+            for item in refused:
+                print(f"    rejected at submission: {item.description}: "
+                      f"{'; '.join(item.problems)}")
             for outcome in result.outcomes:
                 if outcome.status == "rejected":
                     print(f"    rejected: {outcome.description}: {outcome.detail}")
@@ -116,13 +123,12 @@ def simulate_command(args: argparse.Namespace) -> int:
                 print(f"    {line}")
             sys.stdout.flush()
 
-    if args.db:
-        results, session_id = _simulate_into_store(args.db, scenario, seed, turns, orders,
-                                                   bots, report)
-    else:
-        results = run_game(scenario, seed=seed, turns=turns, orders=orders, bots=bots,
-                           explain=explain, on_turn=report)
-        session_id = None
+    try:
+        results, session_id = simulate(scenario, seed=seed, turns=turns, orders=orders,
+                                       bots=bots, explain=not args.no_explain, db=args.db,
+                                       on_turn=report)
+    except (ExerciseError, StoreError) as exc:
+        raise UserError(str(exc)) from None
     final = results[-1].state if results else None
     if args.json:
         payload = {"scenario": scenario.id, "scenario_hash": scenario.content_hash, "seed": seed,
@@ -138,46 +144,3 @@ def simulate_command(args: argparse.Namespace) -> int:
     print(f"{scenario.id}: {len(results)} turn(s) played, seed {seed}, "
           f"state {final.content_hash()[:12] if final else '-'}{tail}")
     return 0
-
-
-def _legal_orders(scenario: Any, state: Any, by_team: dict[str, list]) -> dict[str, list]:
-    """Drop illegal orders (with a message) so one bad order does not stop a saved game:
-    the same rule the engine applies when it rejects an order in an unsaved run."""
-    from wargame.engine import describe_order, validate_order
-
-    legal: dict[str, list] = {}
-    for team, orders in by_team.items():
-        kept: list = []
-        for order in orders:
-            problems = validate_order(scenario, state, order, kept)
-            if problems:
-                print(f"    rejected: {describe_order(scenario, order)}: {'; '.join(problems)}")
-            else:
-                kept.append(order)
-        legal[team] = kept
-    return legal
-
-
-def _simulate_into_store(db: str, scenario: Any, seed: int, turns: int, orders: list,
-                         bots: list[str], report: Any) -> tuple[list, str]:
-    """Each turn is committed as it is played, so a killed run keeps every finished turn."""
-    from wargame.store.exercise import Exercise, ExerciseError
-    from wargame.store.store import StoreError
-
-    by_turn: dict[int, dict[str, list]] = {}
-    for turn, order in orders:
-        by_turn.setdefault(turn, {}).setdefault(order.team, []).append(order)
-    setup = {t.id: ("bot" if t.id in bots else "human") for t in scenario.teams}
-    try:
-        exercise = Exercise.create(db, scenario, seed, setup, turn_limit=turns)
-        results = []
-        for _ in range(turns):
-            turn = exercise.state.turn
-            legal = _legal_orders(scenario, exercise.state, by_turn.get(turn, {}))
-            result = exercise.play_turn(legal)
-            report(None, result)
-            results.append(result)
-        exercise.end()
-    except (ExerciseError, StoreError) as exc:
-        raise UserError(str(exc)) from None
-    return results, exercise.id

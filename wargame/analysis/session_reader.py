@@ -23,7 +23,7 @@ class SessionTurn:
     turn: int
     orders: tuple[Any, ...]  # engine Orders, canonical team order
     injects: tuple[Any, ...]  # inject ids (deck) or Inject objects (free text)
-    overrides: tuple[dict, ...]  # {"order_id", "status", "reason"}
+    overrides: tuple[dict, ...]  # {"order_id", "status", "reason"[, "param", "factor"]}
     result: Any  # the stored engine TurnResult
 
 
@@ -47,17 +47,17 @@ class PlayedSession:
 def read_session(db: str | Path | None, session_id: str) -> PlayedSession:
     """A saved session for analysis; an unknown id or an unreadable database is a
     ``UserError`` that says which."""
-    from wargame.store.exercise import (
-        TURN_RESOLVED, ExerciseError, engine_overrides, load_session_scenario,
-        result_from_payload, turn_inputs,
-    )
+    from wargame.session.errors import ExerciseError
+    from wargame.session.events import TURN_RESOLVED
+    from wargame.session.exercise import load_session_scenario, typed_events
+    from wargame.session.folding import result_from_payload, turn_inputs
     from wargame.store.store import SessionStore, StoreError
 
     try:
         with SessionStore(db) as store:
             record = store.session(store.resolve_id(session_id))
             scenario = load_session_scenario(store, record)
-            events = store.events(record.id)
+            events = typed_events(store.events(record.id))
             team_order = [t.team for t in record.teams]
             by_turn: dict[int, list] = {}
             for event in events:
@@ -70,8 +70,8 @@ def read_session(db: str | Path | None, session_id: str) -> PlayedSession:
                 state = store.snapshot(record.id, event.turn + 1).state
                 turns.append(SessionTurn(
                     event.turn, tuple(inputs.orders), tuple(inputs.injects),
-                    engine_overrides(inputs.overrides),
-                    result_from_payload(event.payload["result"], state)))
+                    tuple(o.model_dump(exclude_none=True) for o in inputs.overrides),
+                    result_from_payload(event.payload.result, state)))
             forks = tuple(s.id for s in store.list_sessions() if s.parent_session == record.id)
     except (StoreError, ExerciseError) as exc:
         raise UserError(str(exc)) from None

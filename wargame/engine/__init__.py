@@ -62,7 +62,8 @@ Typed contracts (field names carry units; ``results.py`` documents every field):
 - ``TeamView`` (team, turn, actors, budget_usd_m, political_capital, own
   ``OwnIndicators``, public ``PublicIndicators``, measures ``VisibleMeasure``, pipeline
   ``PipelineEntry``, moves ``MoveOption``), from ``team_view``.
-- Inputs: ``Order`` (team, move, params, id) and ``Override`` (order_id, status, reason).
+- Inputs: ``Order`` (team, move, params, id) and ``Override`` (order_id, status, reason;
+  a ``scaled`` override also names a numeric ``param`` and a ``factor``).
 - ``CompiledRules``: ``rules_for(scenario)`` (cached by content hash) or
   ``compile_rules(scenario)``; pass it as ``resolve_turn(..., rules=rules)``.
 
@@ -79,7 +80,7 @@ from wargame.engine.draws import DelayDraw, LicenceDraw
 from wargame.engine.game import run_game
 from wargame.engine.measures import Measure, PipelineEntry
 from wargame.engine.orders import (
-    FACILITATOR, Order, Override, order_cost, validate_order,
+    FACILITATOR, Order, Override, order_cost, scalable_params, scaled_order, validate_order,
 )
 from wargame.engine.phrases import describe_move, describe_order
 from wargame.engine.arrivals import capacity_arrivals
@@ -104,5 +105,5 @@ __all__ = [
     "TeamView", "TurnIndicators", "TurnResult", "UpcomingInject", "baseline",
     "baseline_preview", "bot_orders", "capacity_arrivals", "compile_rules", "describe_move",
     "describe_order", "initial_state", "order_cost", "resolve_turn", "rules_for", "run_game",
-    "team_view", "upcoming_deck", "validate_order",
+    "scalable_params", "scaled_order", "team_view", "upcoming_deck", "validate_order",
 ]

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from wargame.scenario.model import MoveType, ParamSpec, Scenario
 from wargame.scenario.primitives import PRIMITIVE_ARGS
@@ -36,13 +36,40 @@ class Order:
 
 class Override(BaseModel):
     """The facilitator's ruling on one order, with a written reason: ``rejected`` sets an
-    order aside, ``accepted`` admits one the rules rejected (its outcome then reads
-    ``overridden``)."""
+    order aside, ``accepted`` admits one the rules rejected, ``scaled`` multiplies one
+    numeric parameter by ``factor`` before the order is checked and bound (the engine
+    receives the scaled order; its outcome then reads ``overridden``)."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", allow_inf_nan=False)
     order_id: str
-    status: Literal["accepted", "rejected"]
+    status: Literal["accepted", "rejected", "scaled"]
     reason: str = ""
+    param: str | None = None
+    factor: float | None = Field(None, gt=0)
+
+
+def scalable_params(move: MoveType) -> tuple[ParamSpec, ...]:
+    """The parameters of a move an override may scale: its numbers (not its choices of
+    actor, material or stage)."""
+    return tuple(spec for spec in move.params if spec.type in ("number", "integer"))
+
+
+def scaled_order(move: MoveType, order: Order, param: str, factor: float
+                 ) -> tuple[Order, float, float]:
+    """``order`` with ``param`` multiplied by ``factor``, kept within the parameter's
+    bounds (an integer rounded); returns (the order, the old value, the new value).
+    ``ValueError`` when ``param`` is not a numeric parameter of the move."""
+    spec = next((s for s in scalable_params(move) if s.name == param), None)
+    if spec is None:
+        raise ValueError(f"'{move.name}' has no numeric parameter '{param}'")
+    old = float(with_defaults(move, order.params).get(param, 0) or 0)
+    new = old * float(factor)
+    if spec.min is not None:
+        new = max(new, spec.min)
+    if spec.max is not None:
+        new = min(new, spec.max)
+    value: float | int = int(round(new)) if spec.type == "integer" else new
+    return Order(order.team, order.move, {**order.params, param: value}, order.id), old, value
 
 
 def with_defaults(move: MoveType, params: dict[str, Any]) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from wargame.engine.draws import turn_seed as next_turn_seed
 from wargame.engine.measures import INJECT_GROUP, ORDER_GROUP, STANDING_GROUP, Measure
 from wargame.engine.orders import (
     FACILITATOR, Order, Override, bind_effect_args, order_cost,
-    order_duration, validate_order, with_defaults,
+    order_duration, scaled_order, validate_order, with_defaults,
 )
 from wargame.engine.results import (
     OUTCOME_ACCEPTED, OUTCOME_NO_QUORUM, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED, FiredInject,
@@ -282,6 +282,21 @@ def _quorum_detail(sc: Scenario, move: MoveType, committed: Sequence[str]) -> st
     return f"did not take effect: '{move.name}' {need}; only {who} did (nothing was charged)"
 
 
+def _scaled(sc: Scenario, order: Order, ruling: Override | None) -> tuple[Order, str]:
+    """The order as a ``scaled`` ruling makes it (its numeric parameter times the factor,
+    within bounds), with the outcome's wording; unchanged without such a ruling."""
+    if ruling is None or ruling.status != "scaled" or order.move not in sc.move_index:
+        return order, ""
+    move = sc.move_index[order.move]
+    try:
+        scaled, before, after = scaled_order(move, order, str(ruling.param),
+                                             float(ruling.factor or 0))
+    except ValueError as exc:
+        return order, f"not scaled ({exc})"
+    title = move.param(str(ruling.param)).title
+    return scaled, f"scaled by the facilitator ({title} {before:g} -> {after:g}): {ruling.reason}"
+
+
 def _take_once(sc: Scenario, state: GameState, orders: list[Order],
                rulings: Mapping[str, Override], short: Mapping[str, tuple[str, ...]],
                ) -> _Taken:
@@ -291,6 +306,7 @@ def _take_once(sc: Scenario, state: GameState, orders: list[Order],
     for order in orders:
         oid = order.id
         ruling = rulings.get(oid)
+        order, scaled_note = _scaled(sc, order, ruling)
         description = describe_order(sc, order)
         if ruling is not None and ruling.status == OUTCOME_REJECTED:
             outcomes.append(OrderOutcome(
@@ -303,7 +319,8 @@ def _take_once(sc: Scenario, state: GameState, orders: list[Order],
         if problems and not (ruling is not None and ruling.status == OUTCOME_ACCEPTED):
             outcomes.append(OrderOutcome(
                 order_id=oid, team=order.team, move=order.move, status=OUTCOME_REJECTED,
-                detail="; ".join(problems), description=description))
+                detail="; ".join(([scaled_note] if scaled_note else []) + problems),
+                description=description))
             continue
         move = sc.move_index[order.move]
         if order.move in short:
@@ -317,7 +334,8 @@ def _take_once(sc: Scenario, state: GameState, orders: list[Order],
             budget, capital = 0.0, 0.0
         charged.append(order)
         accepted.append((order, params, budget, capital))
-        detail = (f"admitted by the facilitator: {ruling.reason}" if ruling is not None
+        detail = (scaled_note if scaled_note else
+                  f"admitted by the facilitator: {ruling.reason}" if ruling is not None
                   else _outcome_detail(budget, capital))
         if move.requires is not None and ruling is None:
             detail = "; ".join(filter(None, ["took effect with its coalition", detail]))

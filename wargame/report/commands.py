@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from wargame.errors import UserError, os_error_text
-from wargame.store.commands import _add_db, _open
+from wargame.session.commands import _add_db, _open
 
 FORMATS = ("html", "pdf", "csv", "xlsx")
 

@@ -43,9 +43,9 @@ from wargame.report.model import (
     TurnRecord,
 )
 from wargame.scenario.model import Scenario
-from wargame.store.exercise import (
+from wargame.session.errors import ExerciseError
+from wargame.session.events import (
     DECK_INJECTS,
-    ENDED,
     FACILITATOR_ORDERS,
     FORKED,
     INJECT_FIRED,
@@ -59,9 +59,10 @@ from wargame.store.exercise import (
     REWOUND,
     SESSION_CREATED,
     TURN_RESOLVED,
-    load_session_scenario,
-    turn_inputs,
 )
+from wargame.session.exercise import load_session_scenario, typed_events
+from wargame.session.folding import turn_inputs
+from wargame.session.phases import ENDED
 from wargame.store.store import LIVE, Event, SessionRecord, SessionStore
 
 MAX_COMPARED_FORKS = 6  # a report compares at most this many forks of a session
@@ -194,7 +195,10 @@ def _turn_records(sc: Scenario, record: SessionRecord, events: list[Event],
         except (ValidationError, TypeError) as exc:
             raise ReportError(f"session {record.id}, turn {turn}: its stored result cannot "
                               f"be read by this version ({_first_problem(exc)})") from None
-        inputs = turn_inputs(turn_events, team_order)
+        try:
+            inputs = turn_inputs(typed_events(turn_events), team_order)
+        except ExerciseError as exc:
+            raise ReportError(f"session {record.id}, turn {turn}: {exc}") from None
         by_id = {o.order_id: o for o in outcomes}
         orders = []
         for order in inputs.orders:

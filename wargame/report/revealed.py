@@ -49,7 +49,9 @@ class RevealedTurn(_Frozen):
 
 
 class CommittedRecord(Protocol):
-    """What ``revealed_turn`` reads of an exercise (``store.exercise.Exercise``)."""
+    """What ``revealed_turn`` reads of an exercise (``session.exercise.Exercise``; its
+    ``overrides_log`` gives ``OverrideView``s: turn, order_id, description, status, reason,
+    param, factor)."""
 
     scenario: Any
 
@@ -95,11 +97,11 @@ def revealed_turn(record: CommittedRecord, turn: int | None = None) -> RevealedT
             status=str(row.get("status") or "").lower(), detail=str(row.get("detail") or ""),
             covert=not row.get("public", True)))
     overrides = tuple(
-        RevealedOverride(order=described.get(str(e.payload.get("order_id")),
-                                             "an order of the turn"),
-                         status=str(e.payload.get("status", "")),
-                         reason=str(e.payload.get("reason", "")))
-        for e in record.overrides_log() if e.turn == turn)
+        RevealedOverride(order=described.get(o.order_id, o.description),
+                         status=str(o.status) + (f" ({o.param} × {o.factor:g})"
+                                                 if getattr(o, "factor", None) else ""),
+                         reason=o.reason)
+        for o in record.overrides_log() if o.turn == turn)
     explanations = tuple(e for e in (Explanation.model_validate(raw)
                                      for raw in result.get("explanations", [])) if e.public)
     events = tuple(_inject_title(scenario, item) for t, item, _source in record.injects()

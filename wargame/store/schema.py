@@ -17,6 +17,13 @@ Version history:
 2. Archived branches: rewinding moves the later turns' events and snapshots to a numbered
    branch instead of deleting them. Adds ``branch`` to ``events`` and ``snapshots`` (0 = the
    live line of play) and a ``branches`` table describing each archived branch.
+3. One writer, names, drafts: ``sessions.name`` (a human-readable name; existing sessions get
+   their scenario's title and creation date); ``events.visibility`` (who may see an event,
+   written by the session layer; NULL in older rows = the default of its kind);
+   ``session_locks`` (every time an app held a session open: owner, host, pid, a secret
+   token, heartbeat; at most one open row per session, enforced by a partial unique index;
+   the rows also tell the orders clock when an app had the session open) and ``drafts`` (a
+   team's unsubmitted orders, sealed, one row per session and team).
 """
 from __future__ import annotations
 
@@ -95,6 +102,35 @@ def m002_archived_branches(db: Database) -> None:
         not_null=["from_turn", "archived_at"],
     )
     db.execute("PRAGMA user_version = 2")
+
+
+@MIGRATIONS(name="m003_one_writer_names_drafts")
+def m003_one_writer_names_drafts(db: Database) -> None:
+    db["sessions"].add_column("name", str, not_null_default="")
+    db.execute(
+        "update sessions set name = coalesce((select nullif(title, '') from scenarios "
+        "where scenarios.hash = sessions.scenario_hash), scenario_id) || ' ' || "
+        "substr(created_at, 1, 10)")
+    db["events"].add_column("visibility", str)
+    db["session_locks"].create(
+        {"id": int, "session_id": str, "token": str, "owner": str, "host": str, "pid": int,
+         "acquired_at": str, "heartbeat_at": str, "released_at": str, "released_how": str},
+        pk="id",
+        foreign_keys=[("session_id", "sessions", "id")],
+        not_null=["session_id", "token", "owner", "host", "pid", "acquired_at",
+                  "heartbeat_at"],
+    )
+    db["session_locks"].create_index(["session_id", "acquired_at"])
+    # one holder per session: at most one row that has not been released
+    db.execute("create unique index session_locks_one_holder on session_locks(session_id) "
+               "where released_at is null")
+    db["drafts"].create(
+        {"session_id": str, "team": str, "turn": int, "payload": str, "saved_at": str},
+        pk=("session_id", "team"),
+        foreign_keys=[("session_id", "sessions", "id")],
+        not_null=["turn", "payload", "saved_at"],
+    )
+    db.execute("PRAGMA user_version = 3")
 
 
 MIGRATION_NAMES: tuple[str, ...] = tuple(m.name for m in MIGRATIONS.pending(Database(memory=True)))

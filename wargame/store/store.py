@@ -11,440 +11,145 @@ turn's events, snapshot and session row are written in one (``SessionStore.trans
 timeout instead of failing), so a crash or power cut loses at most the change being written,
 never half of it.
 
-Safety of the file:
-- a file that is not SQLite (or is corrupt) is refused before anything is written to it;
-- a file written by a newer schema is refused, checked through a read-only connection, so its
-  bytes are left exactly as they were;
-- a read-only file opens read-only: reading works, writing raises ``StoreError``;
-- every sqlite error (disk full, locked, malformed) becomes a ``StoreError`` naming the file and
-  the problem; the transaction in progress is rolled back.
+One session, one writer:
+- every write that changes the game can be made conditional (``expect=Expected(turn,
+  last_seq)``): inside its transaction the store checks the session still stands at that
+  turn with that last event, and otherwise refuses with ``StaleSession`` (naming what changed,
+  e.g. "turn 3 was committed by another window or program") and writes nothing. A turn's
+  snapshot is never overwritten: a second commit of a turn is ``AlreadyCommitted``;
+- an app holds a per-session lock (``SessionStore.locks``, ``wargame.store.locks``); writes
+  given its ``lock_token`` are refused with ``LockLost`` once another app took it over.
 
-Threads: sqlite-utils opens connections with ``check_same_thread=True``, so a ``Database`` may
-only be used by the thread that made it. ``SessionStore.db`` hands each thread its own
-connection (thread-local), so one ``SessionStore`` can be shared by a UI thread and workers.
+Opening the file safely (refusing foreign, corrupt or newer files untouched, read-only
+files, serialised first open and migrations, one connection per thread) is
+``wargame.store.connection.StoreFile``'s job; drafts are ``wargame.store.drafts``; export
+and import ``wargame.store.transfer``.
 
-This module knows nothing about the rules engine: states and results are stored as the JSON
-dictionaries their ``to_dict()`` methods produce. ``wargame.store.exercise`` drives the engine.
+This module knows nothing about the rules engine: states and payloads are stored as JSON
+values, event visibility as the opaque text the session layer writes. The session layer
+(``wargame.session``) drives the engine.
 """
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import hashlib
-import hmac
-import json
 import os
 import secrets
-import sqlite3
-import stat
-import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from wargame.store.paths import default_db_path  # noqa: F401 (re-exported)
-from wargame.store.schema import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS, SCHEMA_VERSION
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-EXPORT_FORMAT = "wargame-session"
-EXPORT_VERSION = 1
-LIVE = 0  # branch number of the live line of play; archived branches are 1, 2, ...
-
-HUMAN = "human"
-BOT = "bot"
-CONTROLLERS = (HUMAN, BOT)
-
-
-class StoreError(Exception):
-    """A problem with the session database the user can understand: ``path: problem``."""
-
-    def __init__(self, path: Path | str, problem: str):
-        self.path = Path(path)
-        self.problem = problem
-        super().__init__(f"{path}: {problem}")
-
-
-class SessionNotFound(StoreError):
-    """No session with that id (or id prefix) in the database."""
-
-
-class ImportFileError(StoreError):
-    """The file given to ``import_session`` is at fault (not the database): the CLI names
-    the file, not the database."""
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
-
-
-def _json_default(obj: Any) -> Any:
-    if hasattr(obj, "tolist"):  # numpy arrays and scalars
-        return obj.tolist()
-    if hasattr(obj, "to_dict"):
-        return obj.to_dict()
-    if isinstance(obj, (set, frozenset)):
-        return sorted(obj)
-    raise TypeError(f"cannot store {type(obj).__name__} as JSON")
-
-
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, separators=(",", ":"), default=_json_default)
-
-
-def loads(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
-
-
-# PINs: scrypt with a random salt; only "scrypt$n$r$p$salt$hash" is ever stored.
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
-
-
-def hash_pin(pin: str) -> str:
-    """A salted scrypt hash of a PIN, safe to store."""
-    if not isinstance(pin, str) or not pin:
-        raise ValueError("a PIN must be a non-empty string")
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P,
-                            dklen=32)
-    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
-
-
-def verify_pin(pin: str, stored: str | None) -> bool:
-    """True when ``pin`` matches ``stored`` (a ``hash_pin`` result); no PIN set = any PIN."""
-    if stored is None:
-        return True
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-    except ValueError:
-        return False
-    if scheme != "scrypt":
-        return False
-    candidate = hashlib.scrypt(str(pin).encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r),
-                               p=int(p), dklen=len(digest) // 2)
-    return hmac.compare_digest(candidate.hex(), digest)
-
-
-# --------------------------------------------------------------------------- records
-
-
-@dataclasses.dataclass(frozen=True)
-class TeamSetup:
-    """Who plays a team: a human (optionally behind a PIN, stored hashed) or a bot."""
-
-    team: str
-    controller: str = HUMAN
-    pin_hash: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.controller not in CONTROLLERS:
-            raise ValueError(f"team {self.team!r}: controller must be one of {CONTROLLERS}")
-
-    @classmethod
-    def make(cls, team: str, controller: str = HUMAN, pin: str | None = None) -> "TeamSetup":
-        return cls(team, controller, hash_pin(pin) if pin else None)
-
-    @property
-    def is_bot(self) -> bool:
-        return self.controller == BOT
-
-    def check_pin(self, pin: str | None) -> bool:
-        return verify_pin(pin or "", self.pin_hash)
-
-
-@dataclasses.dataclass(frozen=True)
-class SessionRecord:
-    id: str
-    scenario_id: str
-    scenario_hash: str
-    seed: int
-    turn_limit: int | None
-    timer_seconds: int | None
-    facilitator_pin_hash: str | None
-    created_at: str
-    updated_at: str
-    status: str  # "active", "paused", "ended"
-    phase: str  # "briefing", "orders", "adjudication", "debrief", "ended"
-    turn: int  # the turn being played (state.turn)
-    parent_session: str | None = None
-    parent_turn: int | None = None
-    teams: tuple[TeamSetup, ...] = ()
-
-    def team(self, team_id: str) -> TeamSetup:
-        for setup in self.teams:
-            if setup.team == team_id:
-                return setup
-        raise KeyError(team_id)
-
-
-@dataclasses.dataclass(frozen=True)
-class Event:
-    session_id: str
-    seq: int
-    turn: int
-    kind: str
-    payload: Any
-    created_at: str
-    branch: int = LIVE
-
-
-@dataclasses.dataclass(frozen=True)
-class Snapshot:
-    session_id: str
-    turn: int
-    state: dict
-    state_hash: str
-    created_at: str
-    branch: int = LIVE
-
-
-@dataclasses.dataclass(frozen=True)
-class Branch:
-    """An archived line of play: what a rewind set aside (turns ``from_turn``..``to_turn``)."""
-
-    session_id: str
-    branch: int
-    from_turn: int
-    to_turn: int
-    archived_at: str
-    reason: str = ""
-
-
-_SESSION_COLUMNS = ("id", "scenario_id", "scenario_hash", "seed", "turn_limit", "timer_seconds",
-                    "facilitator_pin", "created_at", "updated_at", "status", "phase", "turn",
-                    "parent_session", "parent_turn")
-
-_FILE_SIZE_LIMIT = ("file size limit reached (the shell's 'ulimit -f'); the change was not "
-                    "saved: raise the limit and try again")
-_ERRORS = (
-    ("disk is full", "the disk is full (or the database hit its size limit); the change was "
-                     "not saved"),
-    ("readonly", "the file is read-only; nothing can be saved to it"),
-    ("read-only", "the file is read-only; nothing can be saved to it"),
-    ("not a database", "not a SQLite database (corrupt, or another kind of file)"),
-    ("malformed", "the database file is corrupt (malformed)"),
-    ("locked", "the database is locked by another program; try again"),
-    ("unable to open", "cannot open the database file"),
-    ("disk i/o error", "disk I/O error while reading or writing the database"),
-    ("file too large", _FILE_SIZE_LIMIT),
+from wargame.store.connection import StoreFile, dumps, loads, now_iso
+from wargame.store.drafts import Drafts
+from wargame.store.errors import (
+    AlreadyCommitted,
+    ImportFileError,
+    LockHeld,
+    LockLost,
+    SessionNotFound,
+    StaleSession,
+    StoreError,
 )
+from wargame.store.export_format import EXPORT_FORMAT, EXPORT_VERSION, SessionExport
+from wargame.store.locks import SessionLocks, current_holder, lock_lost
+from wargame.store.paths import default_db_path
+from wargame.store.pins import hash_pin, is_valid_pin_hash, verify_pin
+from wargame.store.records import (
+    BOT,
+    CONTROLLERS,
+    HUMAN,
+    LIVE,
+    Branch,
+    Draft,
+    Event,
+    Expected,
+    LockHolder,
+    Presence,
+    SessionRecord,
+    SessionSummary,
+    Snapshot,
+    TeamSetup,
+    TeamSummary,
+)
+from wargame.store.text import MAX_NAME_LENGTH, clean_name, default_session_name
+
+__all__ = [
+    "BOT", "CONTROLLERS", "EXPORT_FORMAT", "EXPORT_VERSION", "HUMAN", "LIVE",
+    "AlreadyCommitted", "Branch", "Draft", "Event", "Expected", "ImportFileError", "LockHeld",
+    "LockHolder", "LockLost", "Presence", "SessionNotFound", "SessionRecord", "SessionStore",
+    "SessionSummary", "Snapshot", "StaleSession", "StoreError", "TeamSetup", "TeamSummary",
+    "default_db_path", "dumps", "hash_pin", "is_valid_pin_hash", "loads", "verify_pin",
+]
+
+# an event written with (turn, kind, payload) or (turn, kind, payload, visibility)
+NewEvent = tuple[int, str, Any] | tuple[int, str, Any, str | None]
 
 
-def _file_size_limited() -> bool:
-    """True when this process may not write files beyond a size (the shell's ``ulimit -f``):
-    SQLite then reports a plain "disk I/O error" or "database or disk is full"."""
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - Windows
-        return False
-    soft, _hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    return soft != resource.RLIM_INFINITY
-
-
-def _left_untouched(message: str) -> str:
-    """Say once that the file was not changed (some messages already say so)."""
-    return message if "unchanged" in message or "not saved" in message \
-        else message + "; it was left untouched"
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).lower()
-    if ("disk i/o error" in text or "disk is full" in text) and _file_size_limited():
-        return _FILE_SIZE_LIMIT
-    for needle, message in _ERRORS:
-        if needle in text:
-            return message
-    return f"database error: {exc}"
+def describe_change(events: Sequence[Event]) -> str:
+    """What other writers did, in words: "turn 3 was committed by another window or
+    program", "it was rewound to turn 2 ...", or how many changes were saved."""
+    committed = [e.turn for e in events if e.kind == "turn_resolved"]
+    rewound = [e for e in events if e.kind == "rewound"]
+    if rewound:
+        return f"it was rewound to turn {rewound[-1].turn} by another window or program"
+    if committed:
+        turns = ", ".join(map(str, committed))
+        return (f"turn {turns} {'was' if len(committed) == 1 else 'were'} committed by "
+                f"another window or program")
+    if events:
+        return f"{len(events)} change(s) were saved by another window or program"
+    return "another window or program changed it"
 
 
 # --------------------------------------------------------------------------- the store
 
 
-class SessionStore:
+class SessionStore(StoreFile):
     """Sessions, their event logs and snapshots in one SQLite file.
 
     ``SessionStore(path)`` opens (creating or upgrading) the file; ``SessionStore()`` uses
-    ``default_db_path()``. Use as a context manager or call ``close()``.
+    ``default_db_path()``. Use as a context manager or call ``close()``. ``locks`` and
+    ``drafts`` hold the session locks and the teams' drafts.
     """
 
-    def __init__(self, path: str | os.PathLike | None = None):
-        self.path = Path(path) if path is not None else default_db_path()
-        self.readonly = False
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._open()
+    def __init__(self, path: str | os.PathLike | None = None, *, memory: bool = False):
+        super().__init__(path, memory=memory)
+        self.locks = SessionLocks(self)
+        self.drafts = Drafts(self)
 
-    # ---- opening, checks and migrations
+    # ---- the one-writer protocol
 
-    def _fail(self, problem: str, cls: type[StoreError] = StoreError) -> StoreError:
-        return cls(self.path, problem)
-
-    def _open(self) -> None:
-        path = self.path
-        exists = path.exists()
-        if exists:
-            if path.is_dir():
-                raise self._fail("is a directory, not a session database")
-            try:
-                with open(path, "rb") as fh:
-                    header = fh.read(len(SQLITE_HEADER))
-            except OSError as exc:
-                raise self._fail(f"cannot read the file ({exc.strerror})") from exc
-            if header and header != SQLITE_HEADER:
-                raise self._fail("not a SQLite database (corrupt, or another kind of file); "
-                                 "it was left untouched")
-            mode = path.stat().st_mode
-            writable = os.access(path, os.W_OK) and bool(
-                mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-            self.readonly = not writable
-            if header:
-                self._check_version_read_only()
-        else:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise self._fail(f"cannot create its folder ({exc.strerror})") from exc
-        if self.readonly:
-            if self._pending_names():
-                raise self._fail(
-                    f"the file is read-only and uses an older schema that must be upgraded "
-                    f"to version {SCHEMA_VERSION} first; make it writable")
-            return
-        db = self.db
-        try:
-            applied = [m.name for m in MIGRATIONS.applied(db)]
-            unknown = [name for name in applied if name not in MIGRATION_NAMES]
-            if unknown:  # only possible if the version check read a stale file
-                raise self._fail(f"written by a newer version of wargame (migration "
-                                 f"{unknown[0]}); upgrade wargame to open it")
-            if MIGRATIONS.pending(db):
-                MIGRATIONS.apply(db)
-        except sqlite3.Error as exc:
-            raise self._fail(_describe(exc)) from exc
-
-    def _ro_connect(self) -> sqlite3.Connection:
-        """A read-only connection. Without a WAL file beside the database it is also
-        ``immutable``, so SQLite creates no ``-wal``/``-shm`` files either; with one (a
-        session not yet checkpointed) the WAL must be read, so it is not."""
-        uri = self.path.resolve().as_uri() + "?mode=ro"
-        if not Path(f"{self.path}-wal").exists():
-            uri += "&immutable=1"
-        return sqlite3.connect(uri, uri=True)
-
-    def _check_version_read_only(self) -> None:
-        """Refuse a newer or foreign database before any write (not even the WAL switch)."""
-        try:
-            conn = self._ro_connect()
-        except sqlite3.Error as exc:
-            raise self._fail(_describe(exc)) from exc
-        try:
-            user_version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = {row[0] for row in conn.execute(
-                "select name from sqlite_master where type = 'table'")}
-            applied: list[str] = []
-            if "_sqlite_migrations" in tables:
-                applied = [row[0] for row in conn.execute(
-                    "select name from _sqlite_migrations where migration_set = ? "
-                    "order by rowid", [MIGRATION_SET])]
-        except sqlite3.Error as exc:
-            raise self._fail(_left_untouched(_describe(exc))) from exc
-        finally:
-            conn.close()
-        unknown = [name for name in applied if name not in MIGRATION_NAMES]
-        if unknown or user_version > SCHEMA_VERSION:
-            version = max(user_version, len(applied))
-            raise self._fail(
-                f"written by a newer version of wargame (schema version {version}; this "
-                f"version reads up to {SCHEMA_VERSION}). Upgrade wargame to open it; the file "
-                f"was left untouched.")
-        own = {"_sqlite_migrations"}
-        if tables - own and not applied:
-            raise self._fail("is a SQLite database but not a wargame session database; "
-                             "it was left untouched")
-        self._applied_cache = applied
-
-    def _pending_names(self) -> list[str]:
-        applied = getattr(self, "_applied_cache", [])
-        return [name for name in MIGRATION_NAMES if name not in applied]
-
-    @property
-    def schema_version(self) -> int:
+    def expected(self, session_id: str) -> Expected:
+        """Where the session stands now (its turn and last event): what a writer that has
+        just read it passes as ``expect`` to its next write."""
         with self._guard():
-            return self.db.execute("PRAGMA user_version").fetchone()[0]
+            return self._current(self.db, session_id)
 
-    @property
-    def db(self) -> Database:
-        """This thread's ``Database`` (one per thread: sqlite's same-thread rule)."""
-        db = getattr(self._local, "db", None)
-        if db is None:
-            try:
-                if self.readonly:
-                    db = Database(self._ro_connect(), execute_plugins=False)
-                else:
-                    db = Database(self.path, execute_plugins=False)
-                    db.execute("PRAGMA journal_mode = WAL")
-                    db.execute("PRAGMA synchronous = FULL")
-                db.execute("PRAGMA foreign_keys = ON")
-                db.execute("PRAGMA busy_timeout = 5000")
-            except sqlite3.Error as exc:
-                raise self._fail(_describe(exc)) from exc
-            self._local.db = db
-        return db
+    def _current(self, db: Database, session_id: str) -> Expected:
+        row = db.execute("select turn from sessions where id = ?", [session_id]).fetchone()
+        if row is None:
+            raise self._fail(f"no session {session_id!r} (see `wargame sessions`)",
+                             SessionNotFound)
+        last = db.execute("select coalesce(max(seq), 0) from events where session_id = ?",
+                          [session_id]).fetchone()[0]
+        return Expected(int(row[0]), int(last))
 
-    def close(self) -> None:
-        """Close this thread's connection (others close when their thread's store goes)."""
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
-
-    def __enter__(self) -> "SessionStore":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextlib.contextmanager
-    def _guard(self) -> Iterator[None]:
-        try:
-            yield
-        except sqlite3.Error as exc:
-            raise self._fail(_describe(exc)) from exc
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[Database]:
-        """One atomic write: all of it is saved, or (on any error) none of it."""
-        if self.readonly:
-            raise self._fail("the file is read-only; nothing can be saved to it")
-        db = self.db
-        with self._guard():
-            if db.conn.in_transaction:  # nested: a savepoint, as sqlite-utils does
-                with db.atomic():
-                    yield db
-                return
-            # Like Database.atomic(), but BEGIN IMMEDIATE: a deferred transaction that reads
-            # (max seq) and then writes cannot wait for another writer (SQLITE_BUSY at once,
-            # busy_timeout ignored); taking the write lock up front makes writers queue.
-            db.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.rollback()
-                raise
-            try:
-                db.conn.execute("COMMIT")
-            except BaseException:
-                db.rollback()
-                raise
-
-    def integrity_check(self) -> str:
-        with self._guard():
-            return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+    def _check_writer(self, db: Database, session_id: str, expect: Expected | None,
+                      lock_token: str | None) -> None:
+        """Inside a write transaction: refuse a writer that lost its lock or whose view of
+        the session is out of date."""
+        current = self._current(db, session_id)
+        if lock_token is not None:
+            holder = current_holder(db, session_id)
+            if holder is None or holder.token != lock_token:
+                raise lock_lost(self, db, session_id, lock_token)
+        if expect is not None and current != expect:
+            events = self._events_where(db, "session_id = ? and seq > ?",
+                                        [session_id, expect.last_seq])
+            raise StaleSession(
+                self.path, f"session {session_id}: this session changed since you opened it "
+                           f"({describe_change(events)}); nothing was saved, reopen it",
+                expected_turn=expect.turn, expected_seq=expect.last_seq,
+                current_turn=current.turn, current_seq=current.last_seq, events_since=events)
 
     # ---- sessions
 
@@ -453,6 +158,8 @@ class SessionStore:
             candidate = secrets.token_hex(4)
             if not db.execute("select 1 from sessions where id = ?", [candidate]).fetchone():
                 return candidate
+
+    default_name = staticmethod(default_session_name)
 
     def create_session(
         self,
@@ -469,17 +176,27 @@ class SessionStore:
         timer_seconds: int | None = None,
         phase: str = "briefing",
         created_payload: Mapping[str, Any] | None = None,
+        created_visibility: str | None = None,
         session_id: str | None = None,
         parent: tuple[str, int] | None = None,
+        name: str | None = None,
     ) -> SessionRecord:
         """Write a whole new session (scenario, teams, first snapshot, 'session_created'
-        event) in one transaction and return it."""
+        event) in one transaction and return it. ``name`` defaults to the scenario's title
+        and the date (``default_name``)."""
         stamp = now_iso()
+        try:
+            name = clean_name(name, "a session name") if name is not None else \
+                self.default_name(str(scenario_content.get("title") or
+                                      scenario_content.get("id") or ""))
+            state_json = self._json(initial_state, "the initial state")
+        except ValueError as exc:
+            raise self._fail(str(exc)) from None
         with self.transaction() as db:
             sid = session_id or self._new_session_id(db)
             self._put_scenario(db, scenario_content, scenario_hash)
             db["sessions"].insert({
-                "id": sid, "scenario_hash": scenario_hash,
+                "id": sid, "name": name, "scenario_hash": scenario_hash,
                 "scenario_id": str(scenario_content.get("id", "")), "seed": int(seed),
                 "turn_limit": turn_limit, "timer_seconds": timer_seconds,
                 "facilitator_pin": facilitator_pin_hash, "created_at": stamp,
@@ -494,23 +211,40 @@ class SessionStore:
             ])
             db["snapshots"].insert({
                 "session_id": sid, "branch": LIVE, "turn": turn,
-                "state": dumps(initial_state), "state_hash": state_hash, "created_at": stamp,
+                "state": state_json, "state_hash": state_hash, "created_at": stamp,
             })
             self._insert_events(db, sid, [(0 if parent is None else turn, "session_created",
-                                           dict(created_payload or {}))], stamp)
+                                           dict(created_payload or {}), created_visibility)],
+                                stamp)
         return self.session(sid)
 
+    def _json(self, value: Any, what: str) -> str:
+        try:
+            return dumps(value)
+        except ValueError as exc:
+            raise ValueError(f"{what} contains a number that is not finite (NaN or "
+                             f"infinity); nothing was saved") from exc
+
     def _put_scenario(self, db: Database, content: Mapping[str, Any], digest: str) -> None:
-        if not db.execute("select 1 from scenarios where hash = ?", [digest]).fetchone():
+        """Store a scenario's content under its hash once. Content that differs from what
+        is stored under the same hash is refused: it would silently replace the scenario
+        of every later session made from the genuine file."""
+        text = self._json(dict(content), "the scenario")
+        row = db.execute("select content from scenarios where hash = ?", [digest]).fetchone()
+        if row is None:
             db["scenarios"].insert({"hash": digest, "scenario_id": str(content.get("id", "")),
                                     "title": str(content.get("title", "")),
-                                    "content": dumps(content)})
+                                    "content": text})
+        elif loads(row[0]) != loads(text):
+            raise self._fail(f"a different scenario is already stored under hash "
+                             f"{digest[:12]}; nothing was saved")
 
     def resolve_id(self, session_id: str) -> str:
         """The full id of a session given its id or a unique prefix of it."""
         with self._guard():
-            rows = self.db.execute("select id from sessions where id = ? or id like ? "
-                                   "order by id", [session_id, f"{session_id}%"]).fetchall()
+            rows = self.db.execute("select id from sessions where id = ? or "
+                                   "substr(id, 1, length(?)) = ? order by id",
+                                   [session_id, session_id, session_id]).fetchall()
         ids = [row[0] for row in rows]
         if session_id in ids:
             return session_id
@@ -522,15 +256,58 @@ class SessionStore:
         raise self._fail(f"{session_id!r} matches several sessions: {', '.join(ids)}",
                          SessionNotFound)
 
+    @staticmethod
+    def _whole(value: Any, what: str, *, optional: bool = False) -> int | None:
+        if value is None and optional:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{what} is {value!r}, not a whole number")
+        return value
+
+    @staticmethod
+    def _text(value: Any, what: str, *, optional: bool = False) -> str | None:
+        if value is None and optional:
+            return None
+        if not isinstance(value, str):
+            raise ValueError(f"{what} is {value!r}, not text")
+        return value
+
     def _session_from_row(self, row: Mapping[str, Any], teams: tuple[TeamSetup, ...]
                           ) -> SessionRecord:
+        """A session row as a record; ``ValueError`` naming the field when a value has the
+        wrong type (a damaged or crafted row)."""
+        w, t = self._whole, self._text
         return SessionRecord(
-            id=row["id"], scenario_id=row["scenario_id"], scenario_hash=row["scenario_hash"],
-            seed=row["seed"], turn_limit=row["turn_limit"], timer_seconds=row["timer_seconds"],
-            facilitator_pin_hash=row["facilitator_pin"], created_at=row["created_at"],
-            updated_at=row["updated_at"], status=row["status"], phase=row["phase"],
-            turn=row["turn"], parent_session=row["parent_session"],
-            parent_turn=row["parent_turn"], teams=teams)
+            id=t(row["id"], "id"), scenario_id=t(row["scenario_id"], "scenario id"),
+            scenario_hash=t(row["scenario_hash"], "scenario hash"),
+            seed=w(row["seed"], "seed"),
+            turn_limit=w(row["turn_limit"], "turn limit", optional=True),
+            timer_seconds=w(row["timer_seconds"], "timer", optional=True),
+            facilitator_pin_hash=t(row["facilitator_pin"], "facilitator PIN hash",
+                                   optional=True),
+            created_at=t(row["created_at"], "created_at"),
+            updated_at=t(row["updated_at"], "updated_at"), status=t(row["status"], "status"),
+            phase=t(row["phase"], "phase"), turn=w(row["turn"], "turn"),
+            parent_session=t(row["parent_session"], "parent session", optional=True),
+            parent_turn=w(row["parent_turn"], "parent turn", optional=True), teams=teams,
+            name=t(row.get("name") or "", "name"))
+
+    @staticmethod
+    def _team_from_row(row: Mapping[str, Any]) -> TeamSetup:
+        team = row["team_id"]
+        if not isinstance(team, str):
+            raise ValueError(f"a team id is {team!r}, not text")
+        if row["controller"] not in CONTROLLERS:
+            raise ValueError(f"team {team!r} has an unknown controller {row['controller']!r}")
+        return TeamSetup(team, row["controller"], row["pin_hash"])
+
+    def _record(self, row: Mapping[str, Any], team_rows: Sequence[Mapping[str, Any]]
+                ) -> SessionRecord:
+        """A session row and its team rows as a record; ``ValueError`` saying what is wrong
+        with a damaged or crafted row."""
+        if not team_rows:
+            raise ValueError("it has no teams")
+        return self._session_from_row(row, tuple(self._team_from_row(t) for t in team_rows))
 
     def session(self, session_id: str) -> SessionRecord:
         with self._guard():
@@ -538,35 +315,105 @@ class SessionStore:
             if not rows:
                 raise self._fail(f"no session {session_id!r} (see `wargame sessions`)",
                                  SessionNotFound)
-            teams = tuple(
-                TeamSetup(r["team_id"], r["controller"], r["pin_hash"])
-                for r in self.db["teams"].rows_where("session_id = ?", [session_id],
-                                                     order_by="position"))
-        return self._session_from_row(rows[0], teams)
+            team_rows = list(self.db["teams"].rows_where("session_id = ?", [session_id],
+                                                         order_by="position"))
+        try:
+            return self._record(rows[0], team_rows)
+        except (ValueError, TypeError) as exc:
+            raise self._fail(f"session {session_id} is damaged: {exc}") from None
+
+    def _rows_by_session(self) -> tuple[list[dict], dict[Any, list[dict]]]:
+        with self._guard():
+            teams: dict[Any, list[dict]] = {}
+            for r in self.db["teams"].rows_where(order_by="session_id, position"):
+                teams.setdefault(r["session_id"], []).append(r)
+            rows = list(self.db["sessions"].rows_where(order_by="updated_at desc, id"))
+        return rows, teams
 
     def list_sessions(self) -> list[SessionRecord]:
-        """All sessions, most recently updated first."""
-        with self._guard():
-            teams: dict[str, list[TeamSetup]] = {}
-            for r in self.db["teams"].rows_where(order_by="session_id, position"):
-                teams.setdefault(r["session_id"], []).append(
-                    TeamSetup(r["team_id"], r["controller"], r["pin_hash"]))
-            rows = list(self.db["sessions"].rows_where(order_by="updated_at desc, id"))
-        return [self._session_from_row(r, tuple(teams.get(r["id"], ()))) for r in rows]
+        """All sessions that can be read, most recently updated first. A damaged row is left
+        out here; ``summaries()`` lists it, marked as damaged."""
+        rows, teams = self._rows_by_session()
+        records = []
+        for row in rows:
+            try:
+                records.append(self._record(row, teams.get(row["id"], [])))
+            except (ValueError, TypeError):
+                continue
+        return records
 
-    def update_session(self, session_id: str, **fields: Any) -> None:
+    def summaries(self) -> list[SessionSummary]:
+        """One ``SessionSummary`` per session, most recently played first: the rows of
+        ``wargame sessions`` and the start screen. One bad row never hides the others: it is
+        listed with ``problem`` saying what is wrong."""
+        rows, teams = self._rows_by_session()
+        with self._guard():
+            titles = {r[0]: r[1] for r in self.db.execute("select hash, title from scenarios")}
+        names = {row["id"]: row.get("name") for row in rows}
+        out = []
+        for row in rows:
+            sid = row["id"]
+            team_summaries = tuple(
+                TeamSummary(str(t["team_id"]), str(t["controller"]), t["pin_hash"] is not None)
+                for t in teams.get(sid, ()))
+            try:
+                record = self._record(row, teams.get(sid, []))
+            except (ValueError, TypeError) as exc:
+                out.append(SessionSummary(
+                    id=str(sid), name=str(row.get("name") or ""),
+                    scenario_id=str(row.get("scenario_id") or ""),
+                    scenario_title=str(titles.get(row.get("scenario_hash")) or ""),
+                    turn=row["turn"] if isinstance(row.get("turn"), int) else None,
+                    phase=str(row.get("phase") or ""), status="damaged",
+                    created_at=str(row.get("created_at") or ""),
+                    last_played_at=str(row.get("updated_at") or ""),
+                    teams=team_summaries, problem=str(exc)))
+                continue
+            parent = record.parent_session
+            out.append(SessionSummary(
+                id=record.id, name=record.name, scenario_id=record.scenario_id,
+                scenario_title=str(titles.get(record.scenario_hash) or record.scenario_id),
+                turn=record.turn, phase=record.phase, status=record.status,
+                created_at=record.created_at, last_played_at=record.updated_at,
+                teams=team_summaries, parent_session=parent,
+                parent_name=str(names[parent]) if parent in names else None,
+                parent_turn=record.parent_turn))
+        return out
+
+    def update_session(self, session_id: str, *, expect: Expected | None = None,
+                       lock_token: str | None = None, **fields: Any) -> None:
         """Change session row fields (phase, status, turn...); bumps ``updated_at``."""
         with self.transaction() as db:
+            self._check_writer(db, session_id, expect, lock_token)
             self._touch(db, session_id, fields)
+
+    def rename(self, session_id: str, name: str, *, lock_token: str | None = None) -> str:
+        """Give a session another name (checked: 1..120 characters, no control or bidi
+        characters); returns the name as stored. Not a change to the game: no event, the
+        last-played time stays."""
+        try:
+            name = clean_name(name, "a session name")
+        except ValueError as exc:
+            raise self._fail(str(exc)) from None
+        with self.transaction() as db:
+            self._check_writer(db, session_id, None, lock_token)
+            db.execute("update sessions set name = ? where id = ?", [name, session_id])
+        return name
+
+    _SESSION_COLUMNS = ("scenario_id", "scenario_hash", "seed", "turn_limit", "timer_seconds",
+                        "facilitator_pin", "status", "phase", "turn", "parent_session",
+                        "parent_turn")
 
     def _touch(self, db: Database, session_id: str, fields: Mapping[str, Any]) -> None:
         values = {"updated_at": now_iso()}
         for key, value in fields.items():
             column = "facilitator_pin" if key == "facilitator_pin_hash" else key
-            if column not in _SESSION_COLUMNS or column == "id":
+            if column not in self._SESSION_COLUMNS:
                 raise ValueError(f"unknown session field {key!r}")
             values[column] = value
-        db["sessions"].update(session_id, values)
+        # plain SQL: sqlite-utils' update reads the table's schema first, on every write
+        columns = ", ".join(f"{column} = ?" for column in values)
+        db.execute(f"update sessions set {columns} where id = ?", [*values.values(), session_id])
 
     def scenario_content(self, scenario_hash: str) -> dict:
         with self._guard():
@@ -578,73 +425,123 @@ class SessionStore:
 
     # ---- events
 
-    def _insert_events(self, db: Database, session_id: str,
-                       items: Iterable[tuple[int, str, Any]], stamp: str) -> list[Event]:
+    def _insert_events(self, db: Database, session_id: str, items: Iterable[NewEvent],
+                       stamp: str) -> list[Event]:
         row = db.execute("select coalesce(max(seq), 0) from events where session_id = ?",
                          [session_id]).fetchone()
         seq = row[0]
-        events = []
-        for turn, kind, payload in items:
+        events, rows = [], []
+        for item in items:
+            turn, kind, payload = item[0], item[1], item[2]
+            visibility = item[3] if len(item) > 3 else None
             seq += 1
-            events.append(Event(session_id, seq, int(turn), kind, payload, stamp, LIVE))
-        db["events"].insert_all([
-            {"session_id": e.session_id, "seq": e.seq, "branch": e.branch, "turn": e.turn,
-             "kind": e.kind, "payload": dumps(e.payload), "created_at": e.created_at}
-            for e in events])
+            try:
+                text = self._json(payload, f"the {kind} event")
+            except ValueError as exc:
+                raise self._fail(str(exc)) from None
+            # the payload as given (JSON types: what the session layer writes), not parsed
+            # back: a turn's result is large
+            events.append(Event(session_id, seq, int(turn), kind, payload, stamp, LIVE,
+                                visibility))
+            rows.append((session_id, seq, LIVE, int(turn), kind, text, stamp, visibility))
+        db.conn.executemany(
+            "insert into events (session_id, seq, branch, turn, kind, payload, created_at, "
+            "visibility) values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         return events
 
-    def append_events(self, session_id: str, items: Iterable[tuple[int, str, Any]], *,
-                      update: Mapping[str, Any] | None = None) -> list[Event]:
-        """Append ``(turn, kind, payload)`` events (and update the session row) in one
-        transaction; returns the stored events."""
+    def append_events(self, session_id: str, items: Iterable[NewEvent], *,
+                      update: Mapping[str, Any] | None = None,
+                      expect: Expected | None = None, lock_token: str | None = None,
+                      clear_drafts: Sequence[str] = ()) -> list[Event]:
+        """Append events (and update the session row) in one transaction; returns the
+        stored events. With ``expect``/``lock_token`` the write is conditional (see the
+        module docstring); ``clear_drafts`` = teams whose draft goes in the same
+        transaction (their orders were just submitted)."""
         stamp = now_iso()
+        items = list(items)
         with self.transaction() as db:
-            events = self._insert_events(db, session_id, list(items), stamp)
+            self._check_writer(db, session_id, expect, lock_token)
+            events = self._insert_events(db, session_id, items, stamp)
             self._touch(db, session_id, update or {})
+            for team in clear_drafts:
+                db.execute("delete from drafts where session_id = ? and team = ?",
+                           [session_id, team])
         return events
 
     def append_event(self, session_id: str, turn: int, kind: str, payload: Any, *,
-                     update: Mapping[str, Any] | None = None) -> Event:
+                     update: Mapping[str, Any] | None = None,
+                     expect: Expected | None = None, lock_token: str | None = None,
+                     visibility: str | None = None) -> Event:
         """Append one event; ``update`` = session row fields to change with it."""
-        return self.append_events(session_id, [(turn, kind, payload)], update=update)[0]
+        return self.append_events(session_id, [(turn, kind, payload, visibility)],
+                                  update=update, expect=expect, lock_token=lock_token)[0]
 
-    def events(self, session_id: str, *, branch: int = LIVE, turn: int | None = None,
-               kinds: Sequence[str] | None = None, before_turn: int | None = None
-               ) -> list[Event]:
-        """Events of one branch (default: live) in log order, optionally filtered."""
-        where = ["session_id = ?", "branch = ?"]
-        params: list[Any] = [session_id, branch]
+    _EVENT_COLUMNS = "session_id, seq, turn, kind, payload, created_at, branch, visibility"
+
+    def _events_where(self, db: Database, where: str, params: Sequence[Any]) -> list[Event]:
+        rows = db.execute(f"select {self._EVENT_COLUMNS} from events where {where} "
+                          "order by seq", list(params)).fetchall()
+        return [Event(r[0], r[1], r[2], r[3], loads(r[4]), r[5], r[6], r[7]) for r in rows]
+
+    def events(self, session_id: str, *, branch: int | None = LIVE, turn: int | None = None,
+               kinds: Sequence[str] | None = None, before_turn: int | None = None,
+               after_seq: int | None = None) -> list[Event]:
+        """Events of one branch (default: live; ``None``: every branch) in log order,
+        optionally filtered."""
+        where = ["session_id = ?"]
+        params: list[Any] = [session_id]
+        if branch is not None:
+            where.append("branch = ?")
+            params.append(branch)
         if turn is not None:
             where.append("turn = ?")
             params.append(turn)
         if before_turn is not None:
             where.append("turn < ?")
             params.append(before_turn)
+        if after_seq is not None:
+            where.append("seq > ?")
+            params.append(after_seq)
         if kinds:
             where.append(f"kind in ({','.join('?' * len(kinds))})")
             params.extend(kinds)
         with self._guard():
-            rows = self.db.execute(
-                "select session_id, seq, turn, kind, payload, created_at, branch from events "
-                f"where {' and '.join(where)} order by seq", params).fetchall()
-        return [Event(r[0], r[1], r[2], r[3], loads(r[4]), r[5], r[6]) for r in rows]
+            return self._events_where(self.db, " and ".join(where), params)
 
     # ---- turns and snapshots
 
-    def commit_turn(self, session_id: str, events: Iterable[tuple[int, str, Any]],
+    def commit_turn(self, session_id: str, events: Iterable[NewEvent],
                     state: Mapping[str, Any], state_hash: str, snapshot_turn: int, *,
-                    update: Mapping[str, Any] | None = None) -> list[Event]:
+                    update: Mapping[str, Any] | None = None,
+                    expect: Expected | None = None, lock_token: str | None = None
+                    ) -> list[Event]:
         """A resolved turn: its events, the snapshot of the next turn's state and the session
-        row, in one transaction."""
+        row, in one transaction; every team's draft goes with it. A snapshot is never
+        overwritten: committing a turn whose next snapshot exists is ``AlreadyCommitted``."""
         stamp = now_iso()
-        state_json = dumps(state)
+        try:
+            state_json = self._json(state, f"the state of turn {snapshot_turn}")
+        except ValueError as exc:
+            raise self._fail(str(exc)) from None
+        items = list(events)
         with self.transaction() as db:
-            stored = self._insert_events(db, session_id, list(events), stamp)
+            self._check_writer(db, session_id, expect, lock_token)
+            if db.execute("select 1 from snapshots where session_id = ? and branch = ? and "
+                          "turn = ?", [session_id, LIVE, snapshot_turn]).fetchone():
+                current = self._current(db, session_id)
+                raise AlreadyCommitted(
+                    self.path, f"session {session_id}: turn {snapshot_turn - 1} is already "
+                               f"committed (by another window or program); nothing was saved",
+                    expected_turn=expect.turn if expect else current.turn,
+                    expected_seq=expect.last_seq if expect else current.last_seq,
+                    current_turn=current.turn, current_seq=current.last_seq)
+            stored = self._insert_events(db, session_id, items, stamp)
             db.execute(
-                "insert or replace into snapshots (session_id, turn, state, state_hash, "
-                "created_at, branch) values (?, ?, ?, ?, ?, ?)",
+                "insert into snapshots (session_id, turn, state, state_hash, created_at, "
+                "branch) values (?, ?, ?, ?, ?, ?)",
                 [session_id, snapshot_turn, state_json, state_hash, stamp, LIVE])
             self._touch(db, session_id, update or {})
+            db.execute("delete from drafts where session_id = ?", [session_id])
         return stored
 
     def snapshot(self, session_id: str, turn: int, *, branch: int = LIVE) -> Snapshot:
@@ -656,6 +553,11 @@ class SessionStore:
         if row is None:
             raise self._fail(f"session {session_id}: no snapshot of turn {turn}")
         return Snapshot(row[0], row[1], loads(row[2]), row[3], row[4], row[5])
+
+    def snapshots(self, session_id: str, *, branch: int = LIVE) -> Iterator[Snapshot]:
+        """Every snapshot of a branch, in turn order, one at a time (states are large)."""
+        for turn in self.snapshot_hashes(session_id, branch=branch):
+            yield self.snapshot(session_id, turn, branch=branch)
 
     def latest_snapshot(self, session_id: str, *, branch: int = LIVE) -> Snapshot:
         with self._guard():
@@ -676,27 +578,46 @@ class SessionStore:
     # ---- rewind, fork, branches
 
     def branches(self, session_id: str) -> list[Branch]:
+        """Archived branches, oldest first, each with what it holds."""
         with self._guard():
             rows = list(self.db["branches"].rows_where("session_id = ?", [session_id],
                                                        order_by="branch"))
+            counts = dict(self.db.execute(
+                "select branch, count(*) from events where session_id = ? and branch > 0 "
+                "group by branch", [session_id]).fetchall())
+            turns: dict[int, list[int]] = {}
+            for branch, turn in self.db.execute(
+                    "select branch, turn from snapshots where session_id = ? and branch > 0 "
+                    "order by branch, turn", [session_id]).fetchall():
+                turns.setdefault(branch, []).append(turn)
         return [Branch(r["session_id"], r["branch"], r["from_turn"], r["to_turn"],
-                       r["archived_at"], r["reason"] or "") for r in rows]
+                       r["archived_at"], r["reason"] or "", counts.get(r["branch"], 0),
+                       tuple(turns.get(r["branch"], ()))) for r in rows]
 
     def rewind(self, session_id: str, to_turn: int, *, reason: str = "",
-               phase: str = "briefing") -> Branch:
+               phase: str = "briefing", expect: Expected | None = None,
+               lock_token: str | None = None,
+               rewound_visibility: str | None = None,
+               also: Sequence[tuple[str, Any, str | None]] = ()) -> Branch:
         """Go back to the start of ``to_turn``: the events of that turn and later and the
-        snapshots after it move to a new archived branch (kept, never deleted)."""
-        record = self.session(session_id)
-        hashes = self.snapshot_hashes(session_id)
-        if to_turn not in hashes:
-            known = f"{min(hashes)}..{max(hashes)}" if hashes else "none"
-            raise self._fail(f"session {session_id}: cannot rewind to turn {to_turn} "
-                             f"(stored turns: {known})")
+        snapshots after it move to a new archived branch (kept, never deleted); drafts are
+        dropped. ``also`` = (kind, payload, visibility) events to append after the
+        'rewound' event in the same transaction (the session layer's note). Returns the
+        archived branch, with what it holds."""
         stamp = now_iso()
         with self.transaction() as db:
+            self._check_writer(db, session_id, expect, lock_token)
+            turns = [r[0] for r in db.execute(
+                "select turn from snapshots where session_id = ? and branch = ? order by turn",
+                [session_id, LIVE]).fetchall()]
+            if to_turn not in turns:
+                known = f"{min(turns)}..{max(turns)}" if turns else "none"
+                raise self._fail(f"session {session_id}: cannot rewind to turn {to_turn} "
+                                 f"(stored turns: {known})")
+            current_turn = self._current(db, session_id).turn
             number = db.execute("select coalesce(max(branch), 0) + 1 from branches where "
                                 "session_id = ?", [session_id]).fetchone()[0]
-            last = max(record.turn, max(hashes))
+            last = max(current_turn, max(turns))
             db.execute("update events set branch = ? where session_id = ? and branch = ? and "
                        "turn >= ?", [number, session_id, LIVE, to_turn])
             db.execute("update snapshots set branch = ? where session_id = ? and branch = ? "
@@ -706,21 +627,32 @@ class SessionStore:
                                    "archived_at": stamp, "reason": reason})
             self._insert_events(db, session_id, [(to_turn, "rewound", {
                 "to_turn": to_turn, "archived_branch": number, "reason": reason,
-                "phase": phase})], stamp)
+                "phase": phase}, rewound_visibility)] + [
+                (to_turn, kind, payload, visibility) for kind, payload, visibility in also],
+                stamp)
             self._touch(db, session_id, {"turn": to_turn, "phase": phase, "status": "active"})
-        return self.branches(session_id)[-1]
+            db.execute("delete from drafts where session_id = ?", [session_id])
+        return next(b for b in self.branches(session_id) if b.branch == number)
 
-    def fork(self, session_id: str, from_turn: int, *, phase: str = "briefing"
+    def fork(self, session_id: str, from_turn: int, *, phase: str = "briefing",
+             name: str | None = None, forked_visibility: str | None = None
              ) -> SessionRecord:
         """A new session that starts where ``session_id`` stood at the start of
-        ``from_turn``: same scenario, seed and teams; the log before that turn is copied."""
+        ``from_turn``: same scenario, seed and teams; the log before that turn is copied.
+        ``name`` defaults to the original's name with "(fork at turn N)"."""
         record = self.session(session_id)
         snap = self.snapshot(session_id, from_turn)
+        suffix = f" (fork at turn {from_turn})"
+        try:
+            name = clean_name(name, "a session name") if name is not None else \
+                (record.name or record.scenario_id)[:MAX_NAME_LENGTH - len(suffix)] + suffix
+        except ValueError as exc:
+            raise self._fail(str(exc)) from None
         stamp = now_iso()
         with self.transaction() as db:
             new_id = self._new_session_id(db)
             db["sessions"].insert({
-                "id": new_id, "scenario_hash": record.scenario_hash,
+                "id": new_id, "name": name, "scenario_hash": record.scenario_hash,
                 "scenario_id": record.scenario_id, "seed": record.seed,
                 "turn_limit": record.turn_limit, "timer_seconds": record.timer_seconds,
                 "facilitator_pin": record.facilitator_pin_hash, "created_at": stamp,
@@ -731,9 +663,9 @@ class SessionStore:
                  "controller": t.controller, "pin_hash": t.pin_hash}
                 for i, t in enumerate(record.teams)])
             db.execute(
-                "insert into events (session_id, seq, branch, turn, kind, payload, created_at) "
-                "select ?, seq, 0, turn, kind, payload, created_at from events "
-                "where session_id = ? and branch = 0 and turn < ?",
+                "insert into events (session_id, seq, branch, turn, kind, payload, created_at, "
+                "visibility) select ?, seq, 0, turn, kind, payload, created_at, visibility "
+                "from events where session_id = ? and branch = 0 and turn < ?",
                 [new_id, session_id, from_turn])
             db.execute(
                 "insert into snapshots (session_id, branch, turn, state, state_hash, "
@@ -742,84 +674,22 @@ class SessionStore:
                 [new_id, session_id, from_turn])
             self._insert_events(db, new_id, [(from_turn, "forked", {
                 "from_session": session_id, "from_turn": from_turn, "phase": phase,
-                "state_hash": snap.state_hash})], stamp)
+                "state_hash": snap.state_hash}, forked_visibility)], stamp)
         return self.session(new_id)
 
-    # ---- export / import
 
-    def export_session(self, session_id: str) -> dict:
-        """Everything about one session (all branches) as a JSON-safe dict."""
-        record = self.session(session_id)
-        with self._guard():
-            events = [
-                {"seq": r["seq"], "branch": r["branch"], "turn": r["turn"], "kind": r["kind"],
-                 "payload": loads(r["payload"]), "created_at": r["created_at"]}
-                for r in self.db["events"].rows_where("session_id = ?", [session_id],
-                                                      order_by="seq")]
-            snapshots = [
-                {"branch": r["branch"], "turn": r["turn"], "state": loads(r["state"]),
-                 "state_hash": r["state_hash"], "created_at": r["created_at"]}
-                for r in self.db["snapshots"].rows_where("session_id = ?", [session_id],
-                                                         order_by="branch, turn")]
-        session = dataclasses.asdict(record)
-        session["teams"] = [dataclasses.asdict(t) for t in record.teams]
-        return {
-            "format": EXPORT_FORMAT,
-            "version": EXPORT_VERSION,
-            "schema_version": SCHEMA_VERSION,
-            "session": session,
-            "scenario": {"hash": record.scenario_hash,
-                         "content": self.scenario_content(record.scenario_hash)},
-            "events": events,
-            "snapshots": snapshots,
-            "branches": [dataclasses.asdict(b) for b in self.branches(session_id)],
-        }
+    # ---- export / import (wargame.store.transfer)
 
-    def import_session(self, data: Mapping[str, Any]) -> SessionRecord:
-        """Add an exported session; it keeps its id unless that id is taken here."""
-        if not isinstance(data, Mapping) or data.get("format") != EXPORT_FORMAT:
-            raise self._fail("not a wargame session export", ImportFileError)
-        version = data.get("version", 0)
-        if isinstance(version, bool) or not isinstance(version, int):
-            raise self._fail("the export version is not a whole number", ImportFileError)
-        if version > EXPORT_VERSION:
-            raise self._fail(f"written by a newer wargame (export version {version}); "
-                             "upgrade wargame", ImportFileError)
-        try:
-            s = data["session"]
-            scenario = data["scenario"]
-            with self.transaction() as db:
-                sid = s["id"]
-                if db.execute("select 1 from sessions where id = ?", [sid]).fetchone():
-                    sid = self._new_session_id(db)
-                self._put_scenario(db, scenario["content"], scenario["hash"])
-                db["sessions"].insert({
-                    "id": sid, "scenario_hash": scenario["hash"],
-                    "scenario_id": s["scenario_id"], "seed": int(s["seed"]),
-                    "turn_limit": s.get("turn_limit"), "timer_seconds": s.get("timer_seconds"),
-                    "facilitator_pin": s.get("facilitator_pin_hash"),
-                    "created_at": s["created_at"], "updated_at": s["updated_at"],
-                    "status": s["status"], "phase": s["phase"], "turn": int(s["turn"]),
-                    "parent_session": s.get("parent_session"),
-                    "parent_turn": s.get("parent_turn")})
-                db["teams"].insert_all([
-                    {"session_id": sid, "team_id": t["team"], "position": i,
-                     "controller": t["controller"], "pin_hash": t.get("pin_hash")}
-                    for i, t in enumerate(s["teams"])])
-                db["events"].insert_all([
-                    {"session_id": sid, "seq": e["seq"], "branch": e.get("branch", LIVE),
-                     "turn": e["turn"], "kind": e["kind"], "payload": dumps(e["payload"]),
-                     "created_at": e["created_at"]} for e in data["events"]])
-                db["snapshots"].insert_all([
-                    {"session_id": sid, "branch": sn.get("branch", LIVE), "turn": sn["turn"],
-                     "state": dumps(sn["state"]), "state_hash": sn["state_hash"],
-                     "created_at": sn["created_at"]} for sn in data["snapshots"]])
-                if data.get("branches"):
-                    db["branches"].insert_all([
-                        {"session_id": sid, "branch": b["branch"], "from_turn": b["from_turn"],
-                         "to_turn": b["to_turn"], "archived_at": b["archived_at"],
-                         "reason": b.get("reason", "")} for b in data["branches"]])
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise self._fail(f"incomplete or damaged ({type(exc).__name__}: "
-                             f"{str(exc)[:80]!r})", ImportFileError) from exc
-        return self.session(sid)
+    def export_session(self, session_id: str, *, include_drafts: bool = False,
+                       keep_event: Any = None) -> dict:
+        """See ``wargame.store.transfer.export_session``."""
+        from wargame.store.transfer import export_session
+
+        return export_session(self, session_id, include_drafts=include_drafts,
+                              keep_event=keep_event)
+
+    def import_session(self, data: SessionExport | Mapping[str, Any]) -> SessionRecord:
+        """See ``wargame.store.transfer.import_session``."""
+        from wargame.store.transfer import import_session
+
+        return import_session(self, data)

@@ -1,4 +1,4 @@
-"""A thin Qt wrapper around the Qt-free :class:`wargame.store.exercise.Exercise`.
+"""A thin Qt wrapper around the Qt-free :class:`wargame.session.exercise.Exercise`.
 
 ``ExerciseController`` adds what a window needs: signals (``phaseChanged``,
 ``turnCommitted``, ``ordersSubmitted``, ``changed``, ``resolved``, ``busyChanged``), the
@@ -23,27 +23,27 @@ log = logging.getLogger("wargame.ui")
 
 
 def list_sessions(db_path: str | Path) -> list[dict]:
-    """Saved sessions for the start screen: id, scenario, turn, phase, last played."""
+    """Saved sessions for the start screen, most recently played first, from the store's
+    ``summaries()``: id, name, scenario title, turn, phase, status, last played, created,
+    "fork of ... at turn N", teams; a damaged session is listed too (``damaged``: what is
+    wrong), so one bad row never hides the others."""
     from wargame.store.store import SessionStore
+    from wargame.store.text import printable
 
     path = Path(db_path)
     if not path.exists():
         return []
     store = SessionStore(path)
     try:
-        titles = {}
-        rows = []
-        for record in store.list_sessions():
-            if record.scenario_hash not in titles:
-                try:
-                    titles[record.scenario_hash] = store.scenario_content(
-                        record.scenario_hash).get("title", record.scenario_id)
-                except Exception:  # noqa: BLE001
-                    titles[record.scenario_hash] = record.scenario_id
-            rows.append({"id": record.id, "scenario": titles[record.scenario_hash],
-                         "turn": record.turn, "phase": record.phase, "status": record.status,
-                         "last_played": record.updated_at[:16].replace("T", " ")})
-        return rows
+        return [{"id": s.id, "short_id": printable(s.short_id), "name": printable(s.name),
+                 "scenario": printable(s.scenario_title or s.scenario_id),
+                 "turn": s.turn if s.turn is not None else "?",
+                 "phase": "damaged" if s.damaged else s.phase, "status": s.status,
+                 "last_played": s.last_played_at[:16].replace("T", " "),
+                 "created": s.created_at[:16].replace("T", " "),
+                 "fork": printable(s.fork_label), "damaged": s.problem,
+                 "teams": [(t.team, t.controller) for t in s.teams]}
+                for s in store.summaries()]
     finally:
         store.close()
 
@@ -96,7 +96,9 @@ class ExerciseController(QObject):
         self._jobs: set[_Job] = set()
         self._on_done = None
         self._last_phase = exercise.phase
-        self._facilitator_pin: str | None = None  # remembered once given, for white-cell orders
+        # keys from Exercise.unlock, kept for the console session (never the PINs in clear)
+        self._facilitator_key = None
+        self._team_keys: dict[str, Any] = {}
         self._baseline = None  # the baseline preview, made on first use
 
     # ---- making
@@ -104,7 +106,7 @@ class ExerciseController(QObject):
     @classmethod
     def create(cls, db_path: str | Path, scenario, setup, scenario_path: str | None = None
                ) -> "ExerciseController":
-        from wargame.store.exercise import Exercise
+        from wargame.session.exercise import Exercise
 
         teams = {team: {"controller": kind, "pin": setup.pins.get(team)}
                  for team, kind in setup.controllers.items()}
@@ -113,12 +115,12 @@ class ExerciseController(QObject):
                                    turn_limit=setup.turn_limit,
                                    timer_seconds=setup.timer_seconds or None)
         controller = cls(exercise)
-        controller._facilitator_pin = setup.facilitator_pin or None
+        controller._facilitator_key = exercise.unlock("facilitator", setup.facilitator_pin)
         return controller
 
     @classmethod
     def open(cls, db_path: str | Path, session_id: str) -> "ExerciseController":
-        from wargame.store.exercise import Exercise
+        from wargame.session.exercise import Exercise
 
         return cls(Exercise.open(str(db_path), session_id))
 
@@ -167,19 +169,30 @@ class ExerciseController(QObject):
         return self.exercise.session.team(team).pin_hash is not None
 
     def check_pin(self, team: str, pin: str) -> bool:
-        return self.exercise.check_team_pin(team, pin)
+        from wargame.session.errors import PinRequired
+        from wargame.session.pin_guard import PinWait
+
+        try:
+            self._team_keys[team] = self.exercise.unlock(team, pin)
+        except (PinRequired, PinWait):
+            return False
+        return True
 
     def facilitator_has_pin(self) -> bool:
         return self.exercise.session.facilitator_pin_hash is not None
 
     def check_facilitator_pin(self, pin: str) -> bool:
-        ok = self.exercise.check_facilitator_pin(pin)
-        if ok:
-            self._facilitator_pin = pin
-        return ok
+        from wargame.session.errors import PinRequired
+        from wargame.session.pin_guard import PinWait
+
+        try:
+            self._facilitator_key = self.exercise.unlock("facilitator", pin)
+        except (PinRequired, PinWait):
+            return False
+        return True
 
     def facilitator_pin_known(self) -> bool:
-        return not self.facilitator_has_pin() or self._facilitator_pin is not None
+        return not self.facilitator_has_pin() or self._facilitator_key is not None
 
     def submitted_teams(self) -> set[str]:
         if self.phase not in ("briefing", "orders", "adjudication"):
@@ -225,8 +238,7 @@ class ExerciseController(QObject):
         return text + (" (paused)" if self.paused else "")
 
     def notes(self) -> list[str]:
-        return [f"Turn {e.turn} ({e.payload.get('phase', '')}): {e.payload.get('text', '')}"
-                for e in self.exercise.notes()]
+        return [f"Turn {n.turn} ({n.phase or ''}): {n.text}" for n in self.exercise.notes()]
 
     def indicators_history(self) -> list:
         """The engine's typed ``TurnIndicators`` of every committed turn, oldest first (read
@@ -287,7 +299,7 @@ class ExerciseController(QObject):
     def start_orders(self) -> None:
         """briefing -> orders; bots submit at once."""
         if self.phase == "briefing":
-            self.exercise.begin_orders()
+            self.exercise.begin_orders(self._facilitator_key)
         for team in self.exercise.submit_bot_orders():
             self.ordersSubmitted.emit(team)
         self._emit_phase()
@@ -309,16 +321,16 @@ class ExerciseController(QObject):
                 "view": view, "baseline": baseline, "last_turn": self.turn_limit}
 
     def validate(self, team: str, entry: dict, already: list[dict]) -> list[str]:
-        from wargame.engine import Order, validate_order
-
-        order = Order(team=team, move=entry["move"], params=dict(entry["params"]))
-        previous = tuple(Order(team=team, move=e["move"], params=dict(e["params"]),
-                               id=f"draft-{i}") for i, e in enumerate(already))
-        return list(validate_order(self.scenario, self.exercise.state, order, already=previous))
+        """The live check: the session's one order check (``Exercise.check_orders``) on
+        the draft so far plus this entry."""
+        entries = [*already, entry]
+        check = self.exercise.check_orders(team, [{"move": e["move"], "params": e["params"]}
+                                                  for e in entries])
+        return list(check.problems.get(len(entries) - 1, ()))
 
     def submit(self, team: str, entries: list[dict]) -> None:
         self.exercise.submit_orders(team, [{"move": e["move"], "params": e["params"]}
-                                           for e in entries])
+                                           for e in entries], self._team_keys.get(team))
         self.ordersSubmitted.emit(team)
         if self.phase == "orders" and not self.exercise.waiting_for():
             # every team is in: move to adjudication (the proposal is computed on demand)
@@ -361,11 +373,13 @@ class ExerciseController(QObject):
         ready (``failed`` with a readable message otherwise)."""
         if self.busy:
             return
-        self._run(lambda: self.exercise.resolve(force=force), lambda _r: self._after_resolve())
+        key = self._facilitator_key
+        self._run(lambda: self.exercise.resolve(key, force=force),
+                  lambda _r: self._after_resolve())
 
     def resolve_now(self, force: bool = False) -> None:
         """Synchronous variant (scripts, screenshots)."""
-        self.exercise.resolve(force=force)
+        self.exercise.resolve(self._facilitator_key, force=force)
         self._after_resolve()
 
     def _after_resolve(self) -> None:
@@ -392,16 +406,17 @@ class ExerciseController(QObject):
                     "overridden": getattr(engine, "OUTCOME_OVERRIDDEN", "overridden")}
         status = constant.get(status, status)
         # the exercise re-resolves the turn with the override: off the UI thread too
-        self._run(lambda: self.exercise.override(order_id, reason, status),
+        key = self._facilitator_key
+        self._run(lambda: self.exercise.override(order_id, reason, status, key),
                   lambda _r: self._after_resolve())
 
     def commit(self) -> None:
-        self.exercise.commit()
+        self.exercise.commit(self._facilitator_key)
         self._emit_phase()
         self.turnCommitted.emit(self.turn)
 
     def next_turn(self) -> None:
-        self.exercise.next_turn()
+        self.exercise.next_turn(self._facilitator_key)
         self._emit_phase()
 
     # ---- facilitator tools
@@ -409,22 +424,22 @@ class ExerciseController(QObject):
     def white_cell_entries(self) -> list[dict]:
         """FACILITATOR ONLY: the white cell's sealed orders of this turn, as draft entries."""
         return [{"move": o.move, "params": dict(o.params)}
-                for o in self.exercise.facilitator_orders(self._facilitator_pin)]
+                for o in self.exercise.facilitator_orders(self._facilitator_key)]
 
     def white_cell_count(self) -> int:
         try:
-            return len(self.exercise.facilitator_orders(self._facilitator_pin))
+            return len(self.exercise.facilitator_orders(self._facilitator_key))
         except Exception:  # noqa: BLE001 - PIN not known here: nothing to count
             return 0
 
     def submit_white_cell(self, entries: list[dict]) -> None:
         self.exercise.submit_facilitator_orders(
             [{"move": e["move"], "params": e["params"]} for e in entries],
-            pin=self._facilitator_pin)
+            self._facilitator_key)
         self.changed.emit()
 
     def fire_inject(self, inject_id: str) -> None:
-        self.exercise.fire_inject(inject_id)
+        self.exercise.fire_inject(inject_id, self._facilitator_key)
         self.changed.emit()
 
     def free_inject(self, title: str, text: str) -> None:
@@ -433,26 +448,31 @@ class ExerciseController(QObject):
         number = len(self.exercise.fired_injects()) + 1
         inject = Inject(id=f"free_t{self.turn}_{number}", title=title.strip(),
                         text=text.strip())
-        self.exercise.fire_inject(inject)
+        self.exercise.fire_inject(inject, self._facilitator_key)
         self.changed.emit()
 
     def add_note(self, text: str) -> None:
-        self.exercise.add_note(text)
+        self.exercise.add_note(text, self._facilitator_key)
         self.changed.emit()
 
     def set_paused(self, paused: bool) -> None:
-        self.exercise.pause() if paused else self.exercise.resume()
+        if paused:
+            self.exercise.pause(self._facilitator_key)
+        else:
+            self.exercise.resume(self._facilitator_key)
         self.changed.emit()
 
     def rewind(self, turn: int, reason: str = "") -> None:
-        self.exercise.rewind(turn, reason)
+        self.exercise.rewind(turn, reason, self._facilitator_key)
         self._emit_phase()
 
     def fork(self, turn: int) -> "ExerciseController":
-        return ExerciseController(self.exercise.fork(turn))
+        fork = ExerciseController(self.exercise.fork(turn, self._facilitator_key))
+        fork._facilitator_key = self._facilitator_key  # a fork keeps its parent's PINs
+        return fork
 
     def end(self) -> None:
-        self.exercise.end()
+        self.exercise.end(self._facilitator_key)
         self._emit_phase()
 
     # ---- after the exercise: hot wash and report (read from the store)

@@ -3,28 +3,17 @@ exit codes, rewind, fork, export/import, clear one-line errors (exit 2)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from wargame.cli import main
-from wargame.scenario.loader import load_scenario
 from wargame.store import SessionStore
-from wargame.store.commands import HEADER
-from wargame.store.exercise import Exercise
+from wargame.session.commands import HEADER
+from wargame.session.exercise import Exercise
 
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios" / "mini.yaml"
 BOTS = {"beijing": "bot", "washington": "bot", "brussels": "bot"}
 
 
-@pytest.fixture(scope="module")
-def scenario():
-    return load_scenario(MINI)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "sessions.sqlite"
 
 
 @pytest.fixture
@@ -47,12 +36,14 @@ def test_sessions_lists_a_header_then_one_line_per_session(capsys, db, scenario,
     code, out, _ = run(capsys, "sessions", "--db", db)
     lines = out.splitlines()
     assert code == 0 and lines[0] == HEADER
-    assert lines[0].split()[:5] == ["ID", "SCENARIO", "TURN", "STATUS", "UPDATED"]
+    assert lines[0].split() == ["ID", "SCENARIO", "TURN", "STATUS", "PLAYED", "CREATED",
+                                "PHASE", "NAME"]
     assert len(lines) == 3
-    assert {line.split()[0] for line in lines[1:]} == {game, other.id}
-    mine = next(line for line in lines[1:] if line.startswith(game))
+    assert {line.split()[0] for line in lines[1:]} == {game[:8], other.id[:8]}
+    mine = next(line for line in lines[1:] if line.startswith(game[:8]))
     fields = mine.split()
-    assert fields[1:4] == ["mini", "3", "active"] and fields[-1] == "debrief"
+    assert fields[1:4] == ["mini", "3", "active"] and fields[8] == "debrief"
+    assert mine.endswith(Exercise.open(db, game).name)
 
 
 def test_sessions_on_a_missing_file_lists_nothing_and_creates_nothing(capsys, tmp_path):
@@ -74,8 +65,9 @@ def test_replay_verify_passes_then_names_the_first_bad_turn(capsys, db, game):
 
 
 def test_rewind_and_fork_commands(capsys, db, game):
-    code, out, _ = run(capsys, "rewind", game, "--to-turn", 2, "--db", db)
-    assert code == 0 and "archived branch 1" in out
+    code, out, _ = run(capsys, "rewind", game, "--to-turn", 2, "--reason", "replay it",
+                       "--db", db)
+    assert code == 0 and "archived branch 1" in out and "turns 2..4" in out
     with SessionStore(db) as store:
         assert store.session(game).turn == 2
         assert store.branches(game)[0].from_turn == 2
@@ -101,7 +93,7 @@ def test_export_then_import_elsewhere_and_here(capsys, tmp_path, db, game):
 
 @pytest.mark.parametrize("argv, message", [
     (["replay", "nosuch"], "no session 'nosuch'"),
-    (["rewind", "{game}", "--to-turn", "9"], "cannot rewind to turn 9"),
+    (["rewind", "{game}", "--to-turn", "9", "--reason", "x"], "cannot rewind to turn 9"),
     (["fork", "{game}", "--from-turn", "9"], "no snapshot of turn 9"),
     (["export", "nosuch", "--out", "x.json"], "no session"),
 ])
@@ -132,3 +124,20 @@ def test_default_database_follows_wargame_db(monkeypatch, capsys, tmp_path, scen
     assert ex.store.path == path
     code, out, _ = run(capsys, "sessions")
     assert code == 0 and out.splitlines()[1].startswith(ex.id)
+
+
+def test_sessions_lists_a_damaged_session_and_the_others(capsys, db, scenario, game):
+    """One bad row (an unknown controller, ids with escapes) never hides the others."""
+    import sqlite3
+
+    other = Exercise.create(db, scenario, seed=4)
+    with sqlite3.connect(db) as conn:
+        conn.execute("update teams set controller = 'robot' where session_id = ?", [other.id])
+        conn.execute("update sessions set name = ? where id = ?", ["evil\x1b[2J", other.id])
+    code, out, _ = run(capsys, "sessions", "--db", db)
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 3 and "\x1b" not in out
+    bad = next(line for line in lines if line.startswith(other.id[:8]))
+    assert "DAMAGED: team 'beijing' has an unknown controller 'robot'" in bad
+    assert "evil\\x1b[2J" in bad
+    assert any(line.startswith(game[:8]) and "DAMAGED" not in line for line in lines)

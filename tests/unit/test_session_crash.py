@@ -18,8 +18,8 @@ import pytest
 
 from wargame.cli import main
 from wargame.store import SessionStore
-from wargame.store.exercise import Exercise
-from wargame.store.replay import replay_session
+from wargame.session.exercise import Exercise
+from wargame.session.replay import replay_session
 
 REPO = Path(__file__).resolve().parents[2]
 MINI = REPO / "tests" / "fixtures" / "scenarios" / "mini.yaml"
