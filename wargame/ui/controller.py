@@ -398,16 +398,14 @@ class ExerciseController(QObject):
         return {"outcomes": outcomes, "orders": orders,
                 "explanations": list(result.explanations)}
 
-    def override(self, order_id: str, status: str, reason: str) -> None:
-        from wargame import engine
-
-        constant = {"accepted": getattr(engine, "OUTCOME_ACCEPTED", "accepted"),
-                    "rejected": getattr(engine, "OUTCOME_REJECTED", "rejected"),
-                    "overridden": getattr(engine, "OUTCOME_OVERRIDDEN", "overridden")}
-        status = constant.get(status, status)
-        # the exercise re-resolves the turn with the override: off the UI thread too
+    def override(self, order_id: str, status: str, reason: str, param: str | None = None,
+                 factor: float | None = None) -> None:
+        """The facilitator's ruling: ``rejected`` (set aside), ``accepted`` (admitted) or
+        ``scaled`` (``param`` multiplied by ``factor``); the exercise re-resolves the turn
+        with it, off the UI thread too."""
         key = self._facilitator_key
-        self._run(lambda: self.exercise.override(order_id, reason, status, key),
+        self._run(lambda: self.exercise.override(order_id, reason, status, key, param=param,
+                                                 factor=factor),
                   lambda _r: self._after_resolve())
 
     def commit(self) -> None:

@@ -87,6 +87,16 @@ class Prompts:
         value, ok = QInputDialog.getItem(self.window, title, label, items, 0, False)
         return value if ok else None
 
+    def override(self, scenario, order: dict, outcome: dict):
+        """The facilitator's ruling on one order (``OverrideDialog``), or None."""
+        from wargame.ui.override_dialog import OverrideDialog
+
+        dialog = OverrideDialog(scenario, order, outcome, self.window)
+        try:
+            return dialog.choice() if dialog.exec() else None
+        finally:
+            dialog.deleteLater()
+
     def white_cell(self, scenario, entries, validate, turn):
         from wargame.ui.white_cell import WhiteCellDialog
 
@@ -839,17 +849,14 @@ class MainWindow(QMainWindow):
             order_id = item.data(Qt.ItemDataRole.UserRole) if item else None
         if not order_id:
             return
-        status = self.prompts.choose("Override outcome", "New outcome for this order:",
-                                     ["rejected", "accepted"])
-        if status is None:
-            return
-        reason = self.prompts.text("Reason for the override",
-                                   "Why is the outcome changed? (shown in the debrief)", True)
-        if not reason or not reason.strip():
-            show_error(self, "Override", "An override needs a written reason.")
+        proposal = ctl.proposal()
+        order = proposal["orders"].get(order_id, {})
+        outcome = next((o for o in proposal["outcomes"] if o.get("order_id") == order_id), {})
+        choice = self.prompts.override(ctl.scenario, order, outcome)
+        if choice is None:
             return
         try:
-            ctl.override(order_id, status, reason.strip())
+            ctl.override(order_id, choice.status, choice.reason, choice.param, choice.factor)
         except Exception as exc:  # noqa: BLE001
             show_error(self, "The override failed", exc)
 
