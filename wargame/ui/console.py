@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QSlider,
@@ -71,6 +72,7 @@ class Console(QWidget):
     whiteCellRequested = Signal()
     closeOrdersRequested = Signal()
     debriefTurnChosen = Signal(int)  # an earlier turn to show again in the debrief
+    retractInjectRequested = Signal(int)  # the event of an inject fired by hand
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,6 +118,7 @@ class Console(QWidget):
         b.addWidget(QLabel("<b>The inject deck: this turn, then later</b>"))
         self.injects = QListWidget()
         self.injects.setAccessibleName("The inject deck: injects due this turn, then later")
+        self.injects.currentItemChanged.connect(lambda *_: self._sync_retract())
         b.addWidget(self.injects, 1)
         row = QHBoxLayout()
         self.inject_combo = QComboBox()
@@ -140,6 +143,13 @@ class Console(QWidget):
         self.white_cell_status = QLabel()
         self.white_cell_status.setAccessibleName("White-cell orders sealed this turn")
         row.addWidget(self.white_cell_status, 1)
+        self.retract_button = _button(
+            "Re&tract inject…", "Retract the chosen inject",
+            "Take back the inject chosen in the list, fired by hand this turn (before the "
+            "orders open)")
+        self.retract_button.clicked.connect(self._retract_clicked)
+        self.retract_button.setEnabled(False)
+        row.addWidget(self.retract_button)
         b.addLayout(row)
         self.handover_button = _button("Start &orders: hand over the laptop",
                                        "Start the orders phase",
@@ -318,10 +328,39 @@ class Console(QWidget):
             f"{count_of(count, 'white-cell order').capitalize()} sealed for this turn."
             if count else "")
 
-    def set_injects(self, items: list[str]) -> None:
+    def set_injects(self, items: list[str], fired: list[tuple[int, str]] = ()) -> None:
+        """The deck's lines, then the injects fired by hand this turn (each keeps its event,
+        so it can be retracted)."""
         self.injects.clear()
-        for text in items or ["None scheduled."]:
+        for text in items or ([] if fired else ["None scheduled."]):
             self.injects.addItem(text)
+        for seq, title in fired:
+            item = QListWidgetItem(f"Fired by the facilitator: {title}")
+            item.setData(Qt.ItemDataRole.UserRole, seq)
+            self.injects.insertItem(0, item)
+        self._sync_retract()
+
+    def set_inject_marks(self, marks: dict[str, str]) -> None:
+        """The picker says what each inject already is this turn ('Typhoon — scheduled
+        this turn'), so nobody fires a scheduled one twice by mistake."""
+        for index in range(self.inject_combo.count()):
+            inject_id = self.inject_combo.itemData(index)
+            title = self.inject_combo.itemData(index, Qt.ItemDataRole.AccessibleTextRole) \
+                or self.inject_combo.itemText(index)
+            self.inject_combo.setItemData(index, title, Qt.ItemDataRole.AccessibleTextRole)
+            mark = marks.get(inject_id)
+            self.inject_combo.setItemText(index, f"{title} — {mark}" if mark else title)
+
+    def _sync_retract(self) -> None:
+        item = self.injects.currentItem()
+        self.retract_button.setEnabled(
+            self.handover_button.isEnabled() and item is not None
+            and item.data(Qt.ItemDataRole.UserRole) is not None)
+
+    def _retract_clicked(self) -> None:
+        item = self.injects.currentItem()
+        if item is not None and item.data(Qt.ItemDataRole.UserRole) is not None:
+            self.retractInjectRequested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def set_submissions(self, rows: list[tuple[str, str, str]]) -> None:
         self.submissions.setRowCount(0)

@@ -248,7 +248,32 @@ class ExerciseController(QObject):
     def rewind_targets(self) -> list[int]:
         return list(range(1, self.exercise.state.turn + 1))
 
-    def injects_due(self) -> list[str]:
+    def inject_marks(self) -> dict[str, str]:
+        """What the picker says of each deck inject this turn (the session's inject board):
+        'scheduled this turn', 'drawn to fire this turn', 'fired this turn', 'turn 4'..."""
+        turn = self.turn
+        says = {"scheduled": "scheduled this turn", "random": "drawn to fire this turn",
+                "conditional": "fires this turn (its condition holds)",
+                "follow-up": "fires this turn (a follow-up)"}
+        marks: dict[str, str] = {}
+        for item in self.exercise.inject_board():
+            if item.state == "fired" and item.turn == turn:
+                marks[item.inject_id] = "fired this turn"
+            elif item.state == "due" and item.inject_id not in marks:
+                marks[item.inject_id] = says.get(item.how, "fires this turn")
+            elif item.state == "upcoming" and item.turn is not None \
+                    and item.inject_id not in marks:
+                marks[item.inject_id] = f"turn {item.turn}"
+        return marks
+
+    def hand_fired(self) -> list[tuple[int, str]]:
+        """(event, title) of the injects fired by hand this turn and not retracted."""
+        turn = self.turn
+        return [(item.fired_seq, item.title) for item in self.exercise.inject_board()
+                if item.state == "fired" and item.how == "by hand" and item.turn == turn
+                and item.fired_seq is not None]
+
+    def injects_due(self, include_fired: bool = True) -> list[str]:
         """The deck as the facilitator sees it (``engine.upcoming_deck``): what may fire
         this turn - scheduled, follow-ups, conditional ones with their condition and
         whether it holds on the latest figures, chances - then what is due later, and the
@@ -275,8 +300,9 @@ class ExerciseController(QObject):
                     and item.from_turn <= turn:
                 when = f" if {item.condition}" if item.condition else ""
                 now.append(f"May happen{chance}{when}: {item.title}")
-        for fired in self.exercise.fired_injects():
-            now.append("Fired by the facilitator: " + self._inject_title(fired))
+        if include_fired:
+            for fired in self.exercise.fired_injects():
+                now.append("Fired by the facilitator: " + self._inject_title(fired))
         return now + later
 
     def _inject_title(self, inject: Any) -> str:
@@ -436,8 +462,15 @@ class ExerciseController(QObject):
             self._facilitator_key)
         self.changed.emit()
 
-    def fire_inject(self, inject_id: str) -> None:
-        self.exercise.fire_inject(inject_id, self._facilitator_key)
+    def fire_inject(self, inject_id: str, force: bool = False) -> None:
+        """Fire a deck inject by hand; one due or fired this turn raises the session's
+        ``InjectAlreadyDue`` unless ``force`` (the facilitator confirmed)."""
+        self.exercise.fire_inject(inject_id, self._facilitator_key, force=force)
+        self.changed.emit()
+
+    def retract_inject(self, fired_seq: int, reason: str) -> None:
+        """Take back an inject fired by hand this turn, before the orders open."""
+        self.exercise.retract_inject(fired_seq, reason, self._facilitator_key)
         self.changed.emit()
 
     def free_inject(self, title: str, text: str) -> None:

@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         c.whiteCellRequested.connect(self.white_cell)
         c.closeOrdersRequested.connect(self.close_orders)
         c.debriefTurnChosen.connect(self.show_debrief_turn)
+        c.retractInjectRequested.connect(self.retract_inject)
         self._debrief_turn: int | None = None  # None: the last committed turn
 
         self._build_menus()
@@ -678,7 +679,8 @@ class MainWindow(QMainWindow):
         c.set_status(self.status_text())
         c.show_phase("ended" if ctl.ended else ctl.phase)
         c.set_world(world_panel_html(ctl))
-        c.set_injects(ctl.injects_due())
+        c.set_injects(ctl.injects_due(include_fired=False), ctl.hand_fired())
+        c.set_inject_marks(ctl.inject_marks())
         c.set_white_cell_count(ctl.white_cell_count()
                                if ctl.phase in ("briefing", "orders") else 0)
         rows = []
@@ -884,8 +886,40 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ facilitator tools
 
     def fire_inject(self, inject_id: str) -> None:
-        if self.controller is not None:
-            self.controller.fire_inject(inject_id)
+        """Fire a deck inject by hand; one already scheduled, drawn or fired this turn is
+        fired again only if the facilitator confirms (it would apply twice)."""
+        from wargame.session.errors import InjectAlreadyDue
+
+        ctl = self.controller
+        if ctl is None:
+            return
+        try:
+            ctl.fire_inject(inject_id)
+        except InjectAlreadyDue:
+            title = next((i.title for i in ctl.scenario.injects if i.id == inject_id),
+                         inject_id)
+            mark = ctl.inject_marks().get(inject_id, "due this turn")
+            if self.prompts.confirm(
+                    "Fire it again?",
+                    f"'{title}': {mark}. Firing it by hand as well applies it twice. "
+                    "Fire it anyway?"):
+                ctl.fire_inject(inject_id, force=True)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The inject could not be fired", exc)
+
+    def retract_inject(self, fired_seq: int) -> None:
+        """Take back an inject fired by hand this turn (before the orders open), with a
+        reason for the log."""
+        ctl = self.controller
+        if ctl is None or ctl.phase != "briefing":
+            return
+        reason = self.prompts.text("Retract inject", "Why is it taken back? (kept in the log)")
+        if reason is None:
+            return
+        try:
+            ctl.retract_inject(fired_seq, reason)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The inject could not be retracted", exc)
 
     def free_inject(self) -> None:
         ctl = self.controller
