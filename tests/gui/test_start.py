@@ -31,7 +31,7 @@ def test_sessions_listed_for_resume(make_window):
     window.go_home()
     assert window.stack.currentWidget() is window.start
     assert window.start.sessions.rowCount() == 1
-    assert window.start.sessions.item(0, 0).text() == "Mini rare-earth and gallium crisis"
+    assert window.start.sessions.item(0, 1).text() == "Mini rare-earth and gallium crisis"
 
 
 def test_bad_scenario_shows_a_dialog_not_a_traceback(make_window, tmp_path):

@@ -73,6 +73,8 @@ class Console(QWidget):
     closeOrdersRequested = Signal()
     debriefTurnChosen = Signal(int)  # an earlier turn to show again in the debrief
     retractInjectRequested = Signal(int)  # the event of an inject fired by hand
+    editNoteRequested = Signal(int)  # a note's event
+    deleteNoteRequested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -261,9 +263,21 @@ class Console(QWidget):
         self.notes.setAccessibleName("Facilitator notes")
         self.notes.setWordWrap(True)
         n.addWidget(self.notes, 1)
+        row = QHBoxLayout()
         self.note_button = _button("Add &note…", "Add a note")
         self.note_button.clicked.connect(self.addNoteRequested)
-        n.addWidget(self.note_button)
+        self.edit_note_button = _button("&Edit note…", "Edit the chosen note",
+                                        "Change the chosen note (the log keeps every version)")
+        self.edit_note_button.clicked.connect(lambda: self._note_action(self.editNoteRequested))
+        self.delete_note_button = _button("De&lete note", "Delete the chosen note",
+                                          "Delete the chosen note (the log keeps it)")
+        self.delete_note_button.clicked.connect(
+            lambda: self._note_action(self.deleteNoteRequested))
+        for button in (self.note_button, self.edit_note_button, self.delete_note_button):
+            row.addWidget(button)
+        n.addLayout(row)
+        self.notes.currentItemChanged.connect(lambda *_: self._sync_note_buttons())
+        self._sync_note_buttons()
         self.tabs.addTab(notes, "&5 Notes")
 
     # ---- helpers for the window
@@ -428,7 +442,25 @@ class Console(QWidget):
     def _turn_slid(self, turn: int) -> None:
         self.debriefTurnChosen.emit(turn)
 
-    def set_notes(self, notes: list[str]) -> None:
+    def set_notes(self, notes: list[tuple[int, str]]) -> None:
+        """(event, text) of each note; the chosen one can be edited or deleted."""
+        chosen = self.notes.currentItem().data(Qt.ItemDataRole.UserRole) \
+            if self.notes.currentItem() is not None else None
         self.notes.clear()
-        for note in notes:
-            self.notes.addItem(note)
+        for seq, text in notes:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, seq)
+            self.notes.addItem(item)
+            if seq == chosen:
+                self.notes.setCurrentItem(item)
+        self._sync_note_buttons()
+
+    def _sync_note_buttons(self) -> None:
+        chosen = self.notes.currentItem() is not None
+        self.edit_note_button.setEnabled(chosen)
+        self.delete_note_button.setEnabled(chosen)
+
+    def _note_action(self, signal) -> None:
+        item = self.notes.currentItem()
+        if item is not None:
+            signal.emit(int(item.data(Qt.ItemDataRole.UserRole)))

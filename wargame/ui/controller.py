@@ -237,8 +237,43 @@ class ExerciseController(QObject):
         text = "time is up" if self.time_up else f"{clock} left"
         return text + (" (paused)" if self.paused else "")
 
-    def notes(self) -> list[str]:
-        return [f"Turn {n.turn} ({n.phase or ''}): {n.text}" for n in self.exercise.notes()]
+    def notes(self) -> list[tuple[int, str]]:
+        """(event, line) of each note of the live line, as currently written."""
+        return [(n.seq, f"Turn {n.turn} ({n.phase or ''}): {n.text}"
+                 + (" (edited)" if n.edited_at else "")) for n in self.exercise.notes()]
+
+    def note_text(self, seq: int) -> str:
+        return next((n.text for n in self.exercise.notes() if n.seq == seq), "")
+
+    def edit_note(self, seq: int, text: str) -> None:
+        self.exercise.edit_note(seq, text, self._facilitator_key)
+        self.changed.emit()
+
+    def delete_note(self, seq: int) -> None:
+        self.exercise.delete_note(seq, self._facilitator_key)
+        self.changed.emit()
+
+    @property
+    def session_name(self) -> str:
+        """The session's name, or its short id when it has none."""
+        return self.exercise.name or self.session_id[:8]
+
+    def fork_label(self) -> str:
+        """'fork of Tuesday group at turn 2', or '' for a session that is no fork."""
+        record = self.exercise.session
+        if not record.parent_session:
+            return ""
+        try:
+            parent = self.exercise.store.session(record.parent_session)
+            name = parent.name or parent.id[:8]
+        except Exception:  # noqa: BLE001 - the parent was deleted: its short id
+            name = record.parent_session[:8]
+        return f"fork of {name} at turn {record.parent_turn}"
+
+    def rename(self, name: str) -> str:
+        stored = self.exercise.rename(name, self._facilitator_key)
+        self.changed.emit()
+        return stored
 
     def indicators_history(self) -> list:
         """The engine's typed ``TurnIndicators`` of every committed turn, oldest first (read
@@ -493,9 +528,12 @@ class ExerciseController(QObject):
             self.exercise.resume(self._facilitator_key)
         self.changed.emit()
 
-    def rewind(self, turn: int, reason: str = "") -> None:
-        self.exercise.rewind(turn, reason, self._facilitator_key)
+    def rewind(self, turn: int, reason: str):
+        """Back to the start of ``turn`` for a written reason; returns the archived branch
+        (the turns and events set aside, kept); the session logs it in the notes."""
+        branch = self.exercise.rewind(turn, reason, self._facilitator_key)
         self._emit_phase()
+        return branch
 
     def fork(self, turn: int) -> "ExerciseController":
         fork = ExerciseController(self.exercise.fork(turn, self._facilitator_key))

@@ -194,6 +194,8 @@ class MainWindow(QMainWindow):
         c.closeOrdersRequested.connect(self.close_orders)
         c.debriefTurnChosen.connect(self.show_debrief_turn)
         c.retractInjectRequested.connect(self.retract_inject)
+        c.editNoteRequested.connect(self.edit_note)
+        c.deleteNoteRequested.connect(self.delete_note)
         self._debrief_turn: int | None = None  # None: the last committed turn
 
         self._build_menus()
@@ -280,6 +282,8 @@ class MainWindow(QMainWindow):
         self.act_pause = fa(x, "&Pause", self.toggle_pause, "Ctrl+P", to_console=False)
         self.act_rewind = fa(x, "Re&wind to turn…", self.rewind, "Ctrl+Shift+R")
         self.act_fork = fa(x, "&Fork from turn…", self.fork, "Ctrl+Shift+F")
+        self.act_rename = fa(x, "Rena&me session…", self.rename_session, None,
+                             "Give this session a name (the start screen lists it)")
         self.act_end = fa(x, "&End exercise", self.end_exercise, "Ctrl+Shift+E")
         self.act_hot_wash = fa(x, "&Hot wash…", self.hot_wash, "Ctrl+Shift+K",
                                "What went well, what to improve, who does what by when")
@@ -324,7 +328,8 @@ class MainWindow(QMainWindow):
         self.act_commit.setEnabled(running and phase == "adjudication" and ctl.has_proposal)
         self.act_next.setEnabled(running and phase == "debrief")
         facilitator_here = at_console or at_curtain
-        for act in (self.act_note, self.act_pause, self.act_rewind, self.act_fork):
+        for act in (self.act_note, self.act_pause, self.act_rewind, self.act_fork,
+                    self.act_rename):
             act.setEnabled(ctl is not None and not ctl.busy and facilitator_here)
         self.act_end.setEnabled(idle and facilitator_here)
         self.act_inject.setEnabled(idle and phase == "briefing" and at_console)
@@ -638,7 +643,8 @@ class MainWindow(QMainWindow):
         ctl = self.controller
         if ctl is None:
             return WINDOW_TITLE
-        return f"{ctl.scenario.title} — session {ctl.session_id}"
+        fork = ctl.fork_label()
+        return f"{ctl.scenario.title} — {ctl.session_name}" + (f" ({fork})" if fork else "")
 
     def show_console(self) -> None:
         self.team_screen.clear()
@@ -977,10 +983,62 @@ class MainWindow(QMainWindow):
         choice = self.prompts.choose("Rewind", "Go back to the start of turn:", turns)
         if choice is None:
             return
-        reason = self.prompts.text("Rewind", "Why? (the later turns are archived, not lost)")
+        reason = self.prompts.text("Rewind", "Why? (required; the later turns are archived, "
+                                   "not lost, and the rewind is noted)", True)
+        if reason is None:
+            return
+        if not reason.strip():
+            show_error(self, "Rewind", "A rewind needs a written reason: nothing was changed.")
+            return
         self._debrief_turn = None
-        ctl.rewind(int(choice), reason or "")
+        try:
+            branch = ctl.rewind(int(choice), reason.strip())
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The session could not be rewound", exc)
+            return
         self.show_console()
+        turns = (f"turn {branch.from_turn}" if branch.from_turn == branch.to_turn
+                 else f"turns {branch.from_turn} to {branch.to_turn}")
+        self.prompts.info("Rewound", f"Back at the start of turn {choice}. Archived (kept, "
+                          f"not lost): {turns}, {count_of(branch.events, 'logged event')}. "
+                          "The rewind and its reason are in the notes.")
+
+    def rename_session(self) -> None:
+        """Give the open session a name (the start screen lists it; the title shows it)."""
+        ctl = self.controller
+        if ctl is None:
+            return
+        name = self.prompts.text("Rename the session", "Name of this session:")
+        if name is None or not name.strip():
+            return
+        try:
+            ctl.rename(name.strip())
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The session could not be renamed", exc)
+            return
+        self.setWindowTitle(self.session_title())
+
+    def edit_note(self, seq: int) -> None:
+        ctl = self.controller
+        if ctl is None:
+            return
+        text = self.prompts.text("Edit note", "Note (the log keeps the earlier text):", True)
+        if text is None or not text.strip():
+            return
+        try:
+            ctl.edit_note(seq, text.strip())
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The note could not be changed", exc)
+
+    def delete_note(self, seq: int) -> None:
+        ctl = self.controller
+        if ctl is None or not self.prompts.confirm(
+                "Delete note", "Delete this note? The session's log keeps it."):
+            return
+        try:
+            ctl.delete_note(seq)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The note could not be deleted", exc)
 
     def fork(self) -> None:
         ctl = self.controller
@@ -993,7 +1051,7 @@ class MainWindow(QMainWindow):
             return
         new = ctl.fork(int(choice))
         self.attach(new)
-        self.statusBar().showMessage(f"Forked into a new session {new.session_id}", 8000)
+        self.statusBar().showMessage(f"Forked: {new.session_name}, {new.fork_label()}", 8000)
 
     def end_exercise(self) -> None:
         ctl = self.controller

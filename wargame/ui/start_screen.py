@@ -120,8 +120,10 @@ class StartScreen(QWidget):
         resume_layout = QVBoxLayout(resume_box)
         self.sessions = QTableWidget(0, 4)
         self.sessions.setAccessibleName("Saved sessions")
-        self.sessions.setHorizontalHeaderLabels(["Scenario", "Turn", "Phase", "Last played"])
+        self.sessions.setHorizontalHeaderLabels(["Session", "Scenario", "Turn", "Last played"])
         self.sessions.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.sessions.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.sessions.setWordWrap(True)
         self.sessions.verticalHeader().setVisible(False)
         self.sessions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.sessions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -207,12 +209,28 @@ class StartScreen(QWidget):
         for row in rows:
             r = self.sessions.rowCount()
             self.sessions.insertRow(r)
-            values = [row.get("scenario", ""), str(row.get("turn", "")),
-                      row.get("phase", ""), row.get("last_played", "")]
+            # a name, or the short id; a fork says of what (a session and its fork never
+            # read as two identical rows)
+            session = row.get("name") or row.get("short_id") or str(row["id"])[:8]
+            if row.get("fork"):
+                session += f"\n{row['fork']}"
+            values = [session, row.get("scenario", ""),
+                      f"{row.get('turn', '')} ({row.get('phase', '')})",
+                      row.get("last_played", "")]
+            teams = row.get("teams") or []
+            humans = sum(1 for _team, kind in teams if kind != "bot")
+            tip = "\n".join(x for x in (
+                f"Session {row['id']}", row.get("fork") or "",
+                f"Created {row.get('created', '')}, last played {row.get('last_played', '')}",
+                f"Teams: {', '.join(team for team, _ in teams)} ({humans} human, "
+                f"{len(teams) - humans} bot)" if teams else "",
+                f"Damaged: {row['damaged']}" if row.get("damaged") else "") if x)
             for c, value in enumerate(values):
                 item = QTableWidgetItem(str(value))
                 item.setData(ROLE, row["id"])
+                item.setToolTip(tip)
                 self.sessions.setItem(r, c, item)
+        self.sessions.resizeRowsToContents()
         if rows:
             self.sessions.selectRow(0)
 
