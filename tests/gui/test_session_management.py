@@ -20,7 +20,7 @@ def test_rename_fork_and_the_list_that_tells_them_apart(make_window):
     window.prompts.texts.append("Tuesday group")
     window.act_rename.trigger()
     assert ctl.session_name == "Tuesday group"
-    assert window.windowTitle().endswith("— Tuesday group")
+    assert window.windowTitle() == f"{ctl.scenario.title} — Tuesday group"
     play_hot_seat_turn(window)
     window.console.commit_button.click()
     window.console.next_turn_button.click()

@@ -643,8 +643,10 @@ class MainWindow(QMainWindow):
         ctl = self.controller
         if ctl is None:
             return WINDOW_TITLE
-        fork = ctl.fork_label()
-        return f"{ctl.scenario.title} — {ctl.session_name}" + (f" ({fork})" if fork else "")
+        fork, name = ctl.fork_label(), ctl.session_name
+        # a default name starts with the scenario's title: not twice
+        title = name if ctl.scenario.title in name else f"{ctl.scenario.title} — {name}"
+        return title + (f" ({fork})" if fork else "")
 
     def show_console(self) -> None:
         self.team_screen.clear()
