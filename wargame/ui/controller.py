@@ -389,6 +389,28 @@ class ExerciseController(QObject):
                                                   for e in entries])
         return list(check.problems.get(len(entries) - 1, ()))
 
+    def save_draft(self, team: str, entries: list[dict]) -> None:
+        """Keep the team's unsubmitted orders, sealed (the session's drafts: only the team
+        reads them back), so a crash or a quit loses nothing."""
+        self.exercise.save_draft(team, [{"move": e["move"], "params": e["params"]}
+                                        for e in entries], self._team_keys.get(team))
+
+    def saved_draft(self, team: str) -> list[dict]:
+        """The team's kept draft for this turn, as draft entries (empty: none)."""
+        draft = self.exercise.draft(team, self._team_keys.get(team))
+        return [{"move": o.move, "params": dict(o.params)} for o in draft.orders] \
+            if draft is not None else []
+
+    def teams_with_drafts(self) -> set[str]:
+        """Teams with a kept draft this turn (who, never what)."""
+        return set(self.exercise.teams_with_drafts())
+
+    def heartbeat(self) -> None:
+        """Tell other openers this app still has the session open (the orders clock counts
+        only while one does); raises the session's ``SessionChanged`` if another app took
+        it over."""
+        self.exercise.heartbeat()
+
     def submit(self, team: str, entries: list[dict]) -> None:
         self.exercise.submit_orders(team, [{"move": e["move"], "params": e["params"]}
                                            for e in entries], self._team_keys.get(team))

@@ -203,6 +203,12 @@ class MainWindow(QMainWindow):
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self._tick)
         self._clock.start()
+        from wargame.store.locks import HEARTBEAT_SECONDS
+
+        self._heartbeat = QTimer(self)  # the session knows this app has it open
+        self._heartbeat.setInterval(int(HEARTBEAT_SECONDS * 1000))
+        self._heartbeat.timeout.connect(self._beat)
+        self._heartbeat.start()
         self._restore_layout()
         self._update_actions()
         if populate:
@@ -394,11 +400,11 @@ class MainWindow(QMainWindow):
         if drafting and len(self.team_screen.draft):
             team = ctl.scenario.team(self.team_screen.team_id).name
             count = len(self.team_screen.draft)
-            orders = "order" if count == 1 else "orders"
             return self.prompts.confirm(
                 "Quit while a team is drafting?",
-                f"{team} has {count} {orders} drafted and not submitted: quitting now "
-                "loses that draft. Quit now?")
+                f"{team} has {count_of(count, 'order')} drafted and not submitted. The draft "
+                "is kept, sealed: it comes back when the team opens its screen again. "
+                "Quit now?")
         if ctl.phase in ("orders", "adjudication") or current is not self.console:
             return self.prompts.confirm(
                 "Quit during the turn?",
@@ -693,12 +699,14 @@ class MainWindow(QMainWindow):
                                if ctl.phase in ("briefing", "orders") else 0)
         rows = []
         submitted = ctl.submitted_teams()
+        drafts = ctl.teams_with_drafts() if ctl.phase == "orders" else set()
         for team in ctl.scenario.teams:
             kind = ctl.controllers().get(team.id, "human")
             played = "bot" if kind == "bot" else ("human, PIN" if ctl.team_has_pin(team.id)
                                                   else "human")
             status = "submitted ✓" if team.id in submitted else (
-                "waiting" if ctl.phase == "orders" else "—")
+                ("waiting (a draft is kept)" if team.id in drafts else "waiting")
+                if ctl.phase == "orders" else "—")
             rows.append((team.name, played, status))
         c.set_submissions(rows)
         c.set_notes(ctl.notes())
@@ -783,7 +791,9 @@ class MainWindow(QMainWindow):
             ctl.scenario, who, ctl.turn, context["budget"], context["capital"],
             context["view"], lambda entry, already, t=who: ctl.validate(t, entry, already),
             last_turn=context["last_turn"], baseline=context["baseline"],
-            arrivals=lambda entry, t=who: ctl.capacity_arrivals(t, entry))
+            arrivals=lambda entry, t=who: ctl.capacity_arrivals(t, entry),
+            kept=ctl.saved_draft(who),
+            keep=lambda entries, t=who: ctl.save_draft(t, entries))
         self.stack.setCurrentWidget(self.team_screen)
         self._update_actions()
 
@@ -1214,6 +1224,19 @@ class MainWindow(QMainWindow):
             "start screen lists a scenario's sources; on the map, click a country or a flow "
             "to see its numbers with their sources.\n\nHelp > How to run an exercise "
             "walks through a turn step by step.")
+
+    def _beat(self) -> None:
+        """Every ``HEARTBEAT_SECONDS``: the orders clock counts only while an app has the
+        session open; if another app took the session over, say so and leave it."""
+        ctl = self.controller
+        if ctl is None or ctl.busy:
+            return
+        try:
+            ctl.heartbeat()
+        except Exception as exc:  # noqa: BLE001 - SessionChanged and the like
+            show_error(self, "The session was taken over", exc)
+            self.controller = None
+            self.go_home()
 
     def _tick(self) -> None:
         """Every second: the clocks of the status bar, console, team screen and curtain."""

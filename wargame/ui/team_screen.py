@@ -406,13 +406,20 @@ class TeamScreen(MovePicker, QWidget):
                  view: TeamView | None,
                  validate: Callable[[dict, list[dict]], list[str]] | None,
                  last_turn: int | None = None, baseline: bool = False,
-                 arrivals: Callable[[dict], list] | None = None) -> None:
+                 arrivals: Callable[[dict], list] | None = None, kept: list[dict] = (),
+                 keep: Callable[[list[dict]], None] | None = None) -> None:
         """Show ``team_id``'s screen for ``turn``. ``baseline``: ``view`` holds the baseline
         world (no turn played yet); ``arrivals(entry)``: the capacity a draft order would
-        build, with the turn it arrives (``engine.capacity_arrivals``)."""
+        build, with the turn it arrives (``engine.capacity_arrivals``); ``kept``: the
+        team's draft kept from before (a crash, a quit), back in the list; ``keep(entries)``
+        is called after every edit so nothing drafted is lost."""
         self.clear()
         self.scenario, self.team_id = scenario, team_id
         self.turn, self.last_turn, self.arrivals = turn, last_turn, arrivals
+        self.keep = None
+        for entry in kept:  # not undoable: it is where the team left off
+            self.draft._insert(len(self.draft), entry)
+        self.keep = keep
         self.budget, self.capital = float(budget), float(capital)
         self.validate = validate
         team = scenario.team(team_id)
@@ -447,6 +454,7 @@ class TeamScreen(MovePicker, QWidget):
         self.draft.blockSignals(True)
         self.draft.clear()
         self.draft.blockSignals(False)
+        self.keep = None  # nothing is kept while the screen is being cleared
         self.scenario = self.team_id = self.validate = self.arrivals = None
         self.turn, self.last_turn = 0, None
         self.header.clear()
@@ -568,6 +576,11 @@ class TeamScreen(MovePicker, QWidget):
         self.draft_list.clear()
         if self.scenario is None:
             return
+        if getattr(self, "keep", None) is not None:
+            try:
+                self.keep(self.draft.entries())
+            except Exception as exc:  # noqa: BLE001 - drafting goes on; say it is not kept
+                self.problems.setText(f"This draft could not be kept: {exc}")
         for entry in self.draft.entries():
             move = self.scenario.move_index.get(entry["move"])
             b, c = order_cost(move, entry["params"]) if move else (0, 0)
