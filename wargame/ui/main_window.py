@@ -203,12 +203,8 @@ class MainWindow(QMainWindow):
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self._tick)
         self._clock.start()
-        from wargame.store.locks import HEARTBEAT_SECONDS
-
-        self._heartbeat = QTimer(self)  # the session knows this app has it open
-        self._heartbeat.setInterval(int(HEARTBEAT_SECONDS * 1000))
+        self._heartbeat = QTimer(self)  # the session knows this app has it (see attach)
         self._heartbeat.timeout.connect(self._beat)
-        self._heartbeat.start()
         self._restore_layout()
         self._update_actions()
         if populate:
@@ -559,6 +555,10 @@ class MainWindow(QMainWindow):
             self.controller.close()
         self.controller = controller
         self._debrief_turn = None
+        from wargame.store.locks import HEARTBEAT_SECONDS  # a session is open: the store is
+
+        self._heartbeat.setInterval(int(HEARTBEAT_SECONDS * 1000))
+        self._heartbeat.start()
         settings.put("session/open", controller.session_id)
         settings.put("session/last", controller.session_id)
         self.setWindowTitle(self.session_title())
