@@ -310,17 +310,26 @@ class Console(QWidget):
         self.charts_layout.addWidget(widget)
         self.charts = widget
 
-    def show_phase(self, phase: str) -> None:
+    def show_phase(self, phase: str, allowed: frozenset[str] = frozenset(),
+                   teams_may_submit: bool = False) -> None:
+        """The phase's tab, and every button enabled as the session's phase table allows
+        (``allowed``: the facilitator's command names now; ``teams_may_submit``: a team
+        may give its orders)."""
         if phase in PHASE_TAB:
             self.tabs.setCurrentIndex(PHASE_TAB[phase])
-        self.handover_button.setEnabled(phase == "briefing")
-        self.next_team_button.setEnabled(phase == "orders")
-        self.close_orders_button.setEnabled(phase == "orders")
-        self.fire_button.setEnabled(phase == "briefing")
-        self.free_button.setEnabled(phase == "briefing")
-        self.white_cell_button.setEnabled(phase in ("briefing", "orders"))
-        self.resolve_button.setEnabled(phase in ("orders", "adjudication"))
-        self.next_turn_button.setEnabled(phase == "debrief")
+        self._allowed = allowed
+        self.handover_button.setEnabled("begin_orders" in allowed)
+        self.next_team_button.setEnabled(teams_may_submit and "begin_orders" not in allowed)
+        self.close_orders_button.setEnabled("close_orders" in allowed
+                                            and "begin_orders" not in allowed)
+        self.fire_button.setEnabled("fire_inject" in allowed)
+        self.free_button.setEnabled("fire_inject" in allowed)
+        self.white_cell_button.setEnabled("submit_facilitator_orders" in allowed)
+        self.resolve_button.setEnabled("close_orders" in allowed)
+        self.next_turn_button.setEnabled("next_turn" in allowed)
+        self.note_button.setEnabled("add_note" in allowed)
+        self._sync_retract()
+        self._sync_note_buttons()
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)
@@ -368,7 +377,7 @@ class Console(QWidget):
     def _sync_retract(self) -> None:
         item = self.injects.currentItem()
         self.retract_button.setEnabled(
-            self.handover_button.isEnabled() and item is not None
+            "retract_inject" in getattr(self, "_allowed", ()) and item is not None
             and item.data(Qt.ItemDataRole.UserRole) is not None)
 
     def _retract_clicked(self) -> None:
@@ -457,8 +466,9 @@ class Console(QWidget):
 
     def _sync_note_buttons(self) -> None:
         chosen = self.notes.currentItem() is not None
-        self.edit_note_button.setEnabled(chosen)
-        self.delete_note_button.setEnabled(chosen)
+        allowed = getattr(self, "_allowed", frozenset())
+        self.edit_note_button.setEnabled(chosen and "edit_note" in allowed)
+        self.delete_note_button.setEnabled(chosen and "delete_note" in allowed)
 
     def _note_action(self, signal) -> None:
         item = self.notes.currentItem()

@@ -194,13 +194,38 @@ class ExerciseController(QObject):
     def facilitator_pin_known(self) -> bool:
         return not self.facilitator_has_pin() or self._facilitator_key is not None
 
+    # ---- what may be done now: the session's phase table (``Exercise.allowed_commands``)
+
+    def allowed(self) -> frozenset[str]:
+        """The facilitator's commands possible now (the phase table, the pause, a
+        read-only window), as command names; nothing while a job runs."""
+        from wargame.session.visibility import Viewer
+
+        if self.busy:
+            return frozenset()
+        return frozenset(str(c) for c in self.exercise.allowed_commands(Viewer.facilitator()))
+
+    def may(self, command: str) -> bool:
+        """May the facilitator give ``command`` (a ``session.phases.Command`` name) now?"""
+        return command in self.allowed()
+
+    def teams_may_submit(self) -> bool:
+        """May a team give its orders now (the orders are open, or opened by the first
+        submission), by the phase table?"""
+        from wargame.session.visibility import Viewer
+
+        humans = self.exercise.human_teams
+        return bool(humans) and not self.busy and "submit_orders" in {
+            str(c) for c in self.exercise.allowed_commands(Viewer.of_team(humans[0]))}
+
     def submitted_teams(self) -> set[str]:
         if self.phase not in ("briefing", "orders", "adjudication"):
             return set()
         return set(self.exercise.submitted_teams())
 
     def pending_human_teams(self) -> list[str]:
-        if self.phase != "orders":
+        """Human teams that have still to submit this turn (before the orders open: all)."""
+        if self.phase not in ("briefing", "orders"):
             return []
         humans = set(self.exercise.human_teams)
         return [t for t in self.exercise.waiting_for() if t in humans]

@@ -307,41 +307,40 @@ class MainWindow(QMainWindow):
         self._action(h, "&About", self.about)
 
     def _update_actions(self) -> None:
-        """Enable what does something where it is: actions that move the turn on act at the
-        console; the facilitator's other actions also work from a team's curtain, where
-        they first ask for the facilitator PIN (:meth:`facilitator_may`); while a team is
-        drafting, none of them."""
+        """Enable what the session's phase table allows now (``controller.may``: phase,
+        pause, read-only), where it does something: actions that move the turn on act at
+        the console; the facilitator's other actions also work from a team's curtain,
+        where they first ask for the facilitator PIN (:meth:`facilitator_may`); while a
+        team is drafting, none of them."""
         ctl = self.controller
-        phase = ctl.phase if ctl else None
-        live = ctl is not None and not ctl.ended
         current = self.stack.currentWidget()
         at_console = current is self.console
         at_curtain = current is self.curtain
         in_team = current is self.team_screen
-        idle = live and not ctl.busy
-        running = idle and not ctl.paused and at_console
-        self.act_handover.setEnabled(running and phase in ("briefing", "orders"))
-        self.act_resolve.setEnabled(running and phase in ("orders", "adjudication")
-                                    and not ctl.has_proposal)
-        self.act_close_orders.setEnabled(idle and not ctl.paused and phase == "orders"
-                                         and (at_console or at_curtain))
-        self.act_override.setEnabled(live and phase == "adjudication" and ctl.has_proposal
-                                     and at_console)
-        self.act_commit.setEnabled(running and phase == "adjudication" and ctl.has_proposal)
-        self.act_next.setEnabled(running and phase == "debrief")
+        may = ctl.may if ctl is not None else (lambda _command: False)
         facilitator_here = at_console or at_curtain
-        for act in (self.act_note, self.act_pause, self.act_rewind, self.act_fork,
-                    self.act_rename):
-            act.setEnabled(ctl is not None and not ctl.busy and facilitator_here)
-        self.act_end.setEnabled(idle and facilitator_here)
-        self.act_inject.setEnabled(idle and phase == "briefing" and at_console)
-        self.act_white_cell.setEnabled(idle and phase in ("briefing", "orders")
-                                       and facilitator_here)
+        proposal = ctl is not None and ctl.has_proposal
+        self.act_handover.setEnabled(at_console and ctl is not None and not ctl.paused and (
+            may("begin_orders") or ctl.teams_may_submit()))
+        self.act_resolve.setEnabled(at_console and may("close_orders") and not proposal)
+        self.act_close_orders.setEnabled(facilitator_here and may("close_orders")
+                                          and not proposal)
+        self.act_override.setEnabled(at_console and may("override") and proposal)
+        self.act_commit.setEnabled(at_console and may("commit") and proposal)
+        self.act_next.setEnabled(at_console and may("next_turn"))
+        self.act_note.setEnabled(facilitator_here and may("add_note"))
+        self.act_pause.setEnabled(facilitator_here and (may("pause") or may("resume")))
+        self.act_rewind.setEnabled(facilitator_here and may("rewind"))
+        self.act_fork.setEnabled(facilitator_here and may("fork"))
+        self.act_rename.setEnabled(facilitator_here and may("rename"))
+        self.act_end.setEnabled(facilitator_here and may("end"))
+        self.act_inject.setEnabled(at_console and may("fire_inject"))
+        self.act_white_cell.setEnabled(facilitator_here and may("submit_facilitator_orders"))
         for act in (self.act_new, self.act_open, self.act_home):
             act.setEnabled(not in_team and not (ctl is not None and ctl.busy))
         self.act_projector.setEnabled(ctl is not None)
         for act in (self.act_export, self.act_hot_wash, self.act_replay):
-            act.setEnabled(ctl is not None and not ctl.busy and facilitator_here)
+            act.setEnabled(facilitator_here and may("export"))
         self.act_pause.setText("Res&ume" if ctl is not None and ctl.paused else "&Pause")
 
     # ------------------------------------------------------------------ the facilitator
@@ -691,12 +690,13 @@ class MainWindow(QMainWindow):
             return
         c = self.console
         c.set_status(self.status_text())
-        c.show_phase("ended" if ctl.ended else ctl.phase)
+        c.show_phase("ended" if ctl.ended else ctl.phase, ctl.allowed(),
+                     ctl.teams_may_submit() and not ctl.paused)
         c.set_world(world_panel_html(ctl))
         c.set_injects(ctl.injects_due(include_fired=False), ctl.hand_fired())
         c.set_inject_marks(ctl.inject_marks())
         c.set_white_cell_count(ctl.white_cell_count()
-                               if ctl.phase in ("briefing", "orders") else 0)
+                               if ctl.may("submit_facilitator_orders") else 0)
         rows = []
         submitted = ctl.submitted_teams()
         drafts = ctl.teams_with_drafts() if ctl.phase == "orders" else set()
@@ -717,13 +717,10 @@ class MainWindow(QMainWindow):
             c.clear_adjudication()
         else:
             c.clear_adjudication()
-        c.resolve_button.setEnabled(ctl.phase in ("orders", "adjudication")
-                                    and not ctl.has_proposal and not ctl.busy)
+        c.resolve_button.setEnabled(ctl.may("close_orders") and not ctl.has_proposal)
+        c.commit_button.setEnabled(ctl.may("commit") and ctl.has_proposal)
+        c.override_button.setEnabled(ctl.may("override") and ctl.has_proposal)
         self._show_debrief()
-        if ctl.ended or ctl.paused:  # nothing moves the turn on while paused
-            for button in (c.handover_button, c.next_team_button, c.close_orders_button,
-                           c.resolve_button, c.commit_button, c.next_turn_button):
-                button.setEnabled(False)
         self._tick()
         self.refresh_views()
 
@@ -744,10 +741,10 @@ class MainWindow(QMainWindow):
         if ctl.paused:
             show_error(self, "Exercise paused", "The exercise is paused: resume it first.")
             return
-        if ctl.phase == "briefing":
+        if ctl.may("begin_orders"):
             ctl.start_orders()
-        if ctl.phase != "orders":
-            return
+        if ctl.may("begin_orders") or not ctl.may("close_orders"):
+            return  # the orders are not open (or the turn is past them)
         self._lower_curtain_for_next()
 
     def _lower_curtain_for_next(self) -> None:
@@ -816,11 +813,11 @@ class MainWindow(QMainWindow):
 
     def resolve(self) -> None:
         ctl = self.controller
-        if ctl is None or ctl.phase not in ("orders", "adjudication") or ctl.busy:
+        if ctl is None or ctl.busy:
             return
-        if self._refuse_if_paused():
+        if self._refuse_if_paused() or not ctl.may("close_orders"):
             return
-        if ctl.phase == "orders" and ctl.pending_human_teams():
+        if ctl.pending_human_teams():
             if not self.prompts.confirm(
                     "Resolve without every team?",
                     "Some teams have not submitted: "
@@ -833,7 +830,7 @@ class MainWindow(QMainWindow):
     def close_orders(self) -> None:
         """Resolve now, without the teams that have not submitted (e.g. once time is up)."""
         ctl = self.controller
-        if ctl is None or ctl.phase != "orders" or ctl.busy or self._refuse_if_paused():
+        if ctl is None or ctl.busy or self._refuse_if_paused() or not ctl.may("close_orders"):
             return
         late = ctl.pending_human_teams()
         if late and not self.prompts.confirm(
@@ -894,7 +891,7 @@ class MainWindow(QMainWindow):
 
     def next_turn(self) -> None:
         ctl = self.controller
-        if ctl is None or ctl.phase != "debrief" or self._refuse_if_paused():
+        if ctl is None or self._refuse_if_paused() or not ctl.may("next_turn"):
             return
         ctl.next_turn()
         if ctl.ended:
@@ -929,7 +926,7 @@ class MainWindow(QMainWindow):
         """Take back an inject fired by hand this turn (before the orders open), with a
         reason for the log."""
         ctl = self.controller
-        if ctl is None or ctl.phase != "briefing":
+        if ctl is None or not ctl.may("retract_inject"):
             return
         reason = self.prompts.text("Retract inject", "Why is it taken back? (kept in the log)")
         if reason is None:
@@ -941,7 +938,7 @@ class MainWindow(QMainWindow):
 
     def free_inject(self) -> None:
         ctl = self.controller
-        if ctl is None or ctl.phase != "briefing":
+        if ctl is None or not ctl.may("fire_inject"):
             return
         title = self.prompts.text("Free-text inject", "Headline of the inject:")
         if not title:
@@ -952,7 +949,7 @@ class MainWindow(QMainWindow):
     def white_cell(self) -> None:
         """The facilitator orders a move as the white cell (any move, no team pays)."""
         ctl = self.controller
-        if ctl is None or ctl.ended or ctl.busy or ctl.phase not in ("briefing", "orders") \
+        if ctl is None or not ctl.may("submit_facilitator_orders") \
                 or self.stack.currentWidget() is not self.console:
             return
         if not ctl.facilitator_pin_known():
