@@ -742,7 +742,8 @@ class MainWindow(QMainWindow):
             show_error(self, "Exercise paused", "The exercise is paused: resume it first.")
             return
         if ctl.may("begin_orders"):
-            ctl.start_orders()
+            if not self._attempt("The orders could not be opened", ctl.start_orders):
+                return
         if ctl.may("begin_orders") or not ctl.may("close_orders"):
             return  # the orders are not open (or the turn is past them)
         self._lower_curtain_for_next()
@@ -803,6 +804,16 @@ class MainWindow(QMainWindow):
         self._lower_curtain_for_next()
 
     # ------------------------------------------------------------------ adjudication
+
+    def _attempt(self, title: str, command, *args):
+        """Give a session command; a refusal (the facilitator PIN, the phase, another
+        window) is said in a dialog, never a traceback. Returns the result, or None."""
+        try:
+            result = command(*args)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, title, exc)
+            return None
+        return True if result is None else result
 
     def _refuse_if_paused(self) -> bool:
         ctl = self.controller
@@ -893,7 +904,8 @@ class MainWindow(QMainWindow):
         ctl = self.controller
         if ctl is None or self._refuse_if_paused() or not ctl.may("next_turn"):
             return
-        ctl.next_turn()
+        if not self._attempt("The next turn could not start", ctl.next_turn):
+            return
         if ctl.ended:
             self.offer_report("The turn limit has been reached. The debrief of the last "
                               "turn stays on screen.")
@@ -944,7 +956,7 @@ class MainWindow(QMainWindow):
         if not title:
             return
         text = self.prompts.text("Free-text inject", "What happens (shown to everyone):", True)
-        ctl.free_inject(title, text or "")
+        self._attempt("The inject could not be fired", ctl.free_inject, title, text or "")
 
     def white_cell(self) -> None:
         """The facilitator orders a move as the white cell (any move, no team pays)."""
@@ -977,12 +989,13 @@ class MainWindow(QMainWindow):
             return
         text = self.prompts.text("Add note", "Note (saved with the session):", True)
         if text and text.strip():
-            ctl.add_note(text.strip())
+            self._attempt("The note could not be added", ctl.add_note, text.strip())
 
     def toggle_pause(self) -> None:
         ctl = self.controller
         if ctl is not None:
-            ctl.set_paused(not ctl.paused)
+            self._attempt("The exercise could not be paused or resumed", ctl.set_paused,
+                          not ctl.paused)
 
     def rewind(self) -> None:
         ctl = self.controller
@@ -1058,7 +1071,9 @@ class MainWindow(QMainWindow):
                                      turns)
         if choice is None:
             return
-        new = ctl.fork(int(choice))
+        new = self._attempt("The fork could not be made", ctl.fork, int(choice))
+        if new is None:
+            return
         self.attach(new)
         self.statusBar().showMessage(f"Forked: {new.session_name}, {new.fork_label()}", 8000)
 
@@ -1068,7 +1083,8 @@ class MainWindow(QMainWindow):
             return
         if self.prompts.confirm("End the exercise", "End the exercise now? It stays saved "
                                 "and can be reported on."):
-            ctl.end()
+            if not self._attempt("The exercise could not be ended", ctl.end):
+                return
             settings.put("session/open", "")
             settings.put("session/last", "")
             self.offer_report("The exercise has ended.")
