@@ -30,11 +30,13 @@ def test_rename_fork_and_the_list_that_tells_them_apart(make_window):
     assert fork is not ctl and "(fork of Tuesday group at turn 2)" in window.windowTitle()
     window.go_home()
     table = window.start.sessions
-    cells = {table.item(r, 0).text() for r in range(table.rowCount())}
+    cells = {table.item(r, 0).text(): table.item(r, 0).toolTip()
+             for r in range(table.rowCount())}
     assert "Tuesday group" in cells
-    assert any(text.endswith("fork of Tuesday group at turn 2") for text in cells)
     assert len(cells) == table.rowCount() == 2  # never two identical rows
-    tip = table.item(0, 0).toolTip()
+    [forked] = [text for text in cells if text != "Tuesday group"]
+    assert "fork" in forked and "fork of Tuesday group at turn 2" in cells[forked]
+    tip = cells["Tuesday group"]
     assert "Created " in tip and "last played" in tip and "Teams: beijing" in tip
 
 
