@@ -5,6 +5,7 @@ disabled until a reason is written: an empty reason keeps the dialog open instea
 throwing the ruling away."""
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
@@ -47,9 +48,9 @@ class OverrideDialog(QDialog):
         described = describe_order(scenario, Order.from_dict(order)) if move else \
             str(outcome.get("description", ""))
         layout = QVBoxLayout(self)
-        what = QLabel(f"<b>{described}</b><br>The rules say: "
-                      f"{outcome.get('status', '')}"
-                      + (f" ({outcome.get('detail')})" if outcome.get("detail") else ""))
+        detail = f" ({outcome.get('detail')})" if outcome.get("detail") else ""
+        what = QLabel(f"<b>{html.escape(described)}</b><br>The rules say: "
+                      f"{html.escape(str(outcome.get('status', '')) + detail)}")
         what.setWordWrap(True)
         what.setAccessibleName("The order and its outcome")
         layout.addWidget(what)
@@ -84,9 +85,11 @@ class OverrideDialog(QDialog):
         if self.param_combo.count() == 0:
             self.scale_option.setToolTip("This move has no number to scale")
 
-        layout.addWidget(QLabel("&Reason (shown in the debrief; required):"))
+        reason_label = QLabel("&Reason (shown in the debrief; required):")
+        layout.addWidget(reason_label)
         self.reason = QPlainTextEdit()
         self.reason.setAccessibleName("Reason for the override")
+        reason_label.setBuddy(self.reason)
         layout.addWidget(self.reason)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
