@@ -57,4 +57,4 @@ def test_magnet_freeze_on_washington_bites_then_recedes(sc):
     assert all(v > 0.99 for v in us[4].values())
     assert us_magnet_price[3] > us_magnet_price[6] and us_magnet_price[-1] < 1.2 * 164
     text = " ".join(results[1].explanation_texts())
-    assert "without Beijing's Export licence regime on a country" in text
+    assert "without Beijing's NdPr licensing freeze on the United States" in text

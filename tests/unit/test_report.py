@@ -64,10 +64,10 @@ def report_html(report):
 
 def expected_texts(exercise) -> dict[str, list[str]]:
     """What the store says happened in the committed turns, as the report must print it."""
-    from wargame.engine.orders import describe_move
+    from wargame.engine.phrases import describe_move
 
     committed = set(exercise.committed_turns())
-    orders = [describe_move(exercise.scenario, row["move"], row["params"])
+    orders = [describe_move(exercise.scenario, row["move"], row["params"], row["team"])
               for rows in exercise.revealed_orders().values() for row in rows]
     overrides = [o.reason for o in exercise.overrides_log() if o.turn in committed]
     injects = []
@@ -88,9 +88,10 @@ def test_the_played_session_has_what_the_report_must_show(exercise):
 
 
 def test_html_holds_every_order_override_inject_and_note(exercise, report_html):
+    shown = report_html.replace("&#39;", "'").replace("&#x27;", "'")  # Jinja's apostrophes
     for kind, texts in expected_texts(exercise).items():
         for text in texts:
-            assert html.escape(text, quote=False) in report_html, (kind, text)
+            assert html.escape(text, quote=False) in shown, (kind, text)
 
 
 def test_html_escapes_what_players_and_facilitators_wrote(report_html):
@@ -143,7 +144,9 @@ def test_sealed_orders_of_the_open_turn_are_left_out(played, report, report_html
     open_turn = report.turns[-1]
     assert (open_turn.turn, open_turn.committed, open_turn.orders) == (4, False, ())
     assert [n.text for n in open_turn.notes] == [NOTES[2]]
-    assert f"share {SEALED_SHARE}" not in report_html and "share 0.25" in report_html
+    # orders read 'Offtake of 25 % of ...' (shares in per cent)
+    assert f"Offtake of {SEALED_SHARE * 100:.0f} %" not in report_html \
+        and "Offtake of 25 %" in report_html
     assert "its orders are sealed" in report_html
     tables = {t.name: t for t in report_tables(report)}
     assert all(row[0] <= 3 for row in tables["orders"].rows)
@@ -225,7 +228,7 @@ def test_pdf_is_a_pdf_whose_text_holds_the_session(exercise, report, tmp_path):
             assert " ".join(item.split()) in text, (kind, item)
     for standing in report.standings:
         assert f"{standing.name}" in text and number(standing.total, 3) in text
-    assert f"share {SEALED_SHARE}" not in text
+    assert f"Offtake of {SEALED_SHARE * 100:.0f} %" not in text
 
 
 def test_pdf_writer_fetches_nothing(tmp_path):

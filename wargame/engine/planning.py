@@ -32,7 +32,7 @@ from wargame.engine.conditions import fire_deck
 from wargame.engine.draws import turn_seed as next_turn_seed
 from wargame.engine.measures import INJECT_GROUP, ORDER_GROUP, STANDING_GROUP, Measure
 from wargame.engine.orders import (
-    FACILITATOR, Order, Override, bind_effect_args, describe_order, order_cost,
+    FACILITATOR, Order, Override, bind_effect_args, order_cost,
     order_duration, scaled_order, validate_order, with_defaults,
 )
 from wargame.engine.results import (
@@ -41,7 +41,8 @@ from wargame.engine.results import (
 )
 from wargame.engine.rules import CompiledRules
 from wargame.engine.state import GameState
-from wargame.engine.wording import possessive, team_label
+from wargame.engine.phrases import describe_order, measure_label
+from wargame.engine.wording import team_label
 from wargame.scenario.model import Effect, Inject, MoveType, Quorum, Scenario
 from wargame.scenario.primitives import PERMANENT_PRIMITIVES
 
@@ -159,7 +160,7 @@ def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: st
                       for e in inject.effects)
         if from_deck:
             rules.inject_args.put(inject.id, bound)
-    return [Measure(id=f"{base_id}/{k}", group=group, label=f"the inject '{inject.title}'",
+    return [Measure(id=f"{base_id}/{k}", group=group, label=f"the event '{inject.title}'",
                     team=team, primitive=effect.primitive, args=args, start_turn=turn,
                     end_turn=_end_turn(effect.primitive, turn, inject.duration), public=True)
             for k, (effect, args) in enumerate(zip(inject.effects, bound))]
@@ -203,7 +204,7 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
             add(order_measures(
                 rules, standing.move, with_defaults(move, standing.params), standing.team,
                 f"{STANDING_GROUP}{n}", f"{STANDING_GROUP}{n}",
-                f"{possessive(team_label(sc, standing.team))} {move.name} (in force)",
+                f"{measure_label(sc, move, standing.params, standing.team)} (in force)",
                 turn, 0, move.public))
     rulings = {o.order_id: o for o in (item if isinstance(item, Override)
                                        else Override.model_validate(item)
@@ -217,7 +218,7 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
             st.political_capital[t] = max(0.0, st.political_capital[t] - capital)
         add(order_measures(
             rules, order.move, params, order.team, order.id, f"{ORDER_GROUP}{order.id}",
-            f"{possessive(team_label(sc, order.team))} {move.name}", turn,
+            measure_label(sc, move, params, order.team), turn,
             order_duration(move, params), move.public))
     by_id = {i.id: i for i in sc.injects}
     by_hand = [item if isinstance(item, Inject) else by_id[item] for item in injects

@@ -81,11 +81,12 @@ def move_and_clear(sc: Scenario, base: Baseline, state: GameState, pol: Policy,
 
 def carry_measures(prepared: Prepared, record_lapsed: bool = True) -> None:
     """The measures still in force next turn into the prepared state; ``record_lapsed``
-    keeps the labels of those that lapse (what-if variants do not need them)."""
+    keeps the labels (read aloud next turn) and groups (which orders: the bots read them)
+    of those that lapse; what-if variants do not need them."""
     state = prepared.state
-    state.measures, lapsed = carry_over(prepared.measures, state.turn)
+    state.measures, lapsed, groups = carry_over(prepared.measures, state.turn)
     if record_lapsed:
-        state.last = {**state.last, "lapsed": lapsed}
+        state.last = {**state.last, "lapsed": lapsed, "lapsed_groups": groups}
 
 
 def update_political_capital(rules: CompiledRules, state: GameState, met: np.ndarray,

@@ -12,5 +12,10 @@ History:
   3: a team's orders in one turn are checked against the budget the turn started with, each
      cost counted once (version 2 counted earlier orders twice, so a third affordable order
      could be refused); coalition moves (``requires``); conditional injects and follow-ups.
+  4: measures are labelled as the team would say them ("Beijing's NdPr licensing freeze on
+     the United States", ``phrases.py``; the labels are part of the state, so its hash
+     changed, no number did); a move's own parameter named like a reference (``$team``)
+     binds to that parameter (the white cell's budget adjustment); the groups of measures
+     that lapsed are kept with their labels (bots read the groups, not the words).
 """
-ENGINE_MODEL_VERSION = 3
+ENGINE_MODEL_VERSION = 4

@@ -1,8 +1,11 @@
 """What the room reads, built from committed results alone and free of Qt, so every screen
 and every document words a turn the same way.
 
-- ``panels``: the debrief, briefing and projector panels of the app (HTML fragments), and
-  ``revealed_from_turn`` for a past turn (the replay browser);
+- the app's panels (HTML fragments, typed inputs): ``panels`` (debrief, projector),
+  ``briefing`` (the world panel), ``team_panel`` (a team's own view), ``map_panels`` (the
+  map's details), ``sources`` (numbers with their source on hover); ``revealed`` makes the
+  typed ``RevealedTurn`` they read, from the live record (``revealed_turn``) or from a
+  report's ``TurnRecord`` (``revealed_from_turn``, the replay browser);
 - the after-action report, made from the store alone (``wargame report``, File > Export):
   ``gather.build_report`` reads a session into the typed ``model.AfterActionReport``
   (``annex``: baseline figures with sources; ``hotwash``: the improvement plan, stored as

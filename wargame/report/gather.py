@@ -21,7 +21,7 @@ from wargame.engine import (
     OrderOutcome,
     TurnIndicators,
 )
-from wargame.engine.orders import describe_move
+from wargame.engine.phrases import describe_move
 from wargame.report.annex import baseline_figures, cited_sources
 from wargame.report.hotwash import HOT_WASH, HotWash, latest_hot_wash
 from wargame.report.model import (
@@ -211,7 +211,8 @@ def _turn_records(sc: Scenario, record: SessionRecord, events: list[Event],
                 team_name="White cell" if order.team == FACILITATOR
                 else (sc.team(order.team).name if order.team in sc.team_index else order.team),
                 move=order.move, params_json=json.dumps(order.params, sort_keys=True),
-                description=describe_move(sc, order.move, order.params), covert=covert,
+                description=describe_move(sc, order.move, order.params, order.team),
+                covert=covert,
                 status=str(outcome.status) if outcome else "not resolved",
                 detail=outcome.detail if outcome else ""))
         shown = {o.order_id: o for o in orders}
@@ -226,7 +227,8 @@ def _turn_records(sc: Scenario, record: SessionRecord, events: list[Event],
             injects=tuple(InjectEntry(inject_id=i.inject_id, title=i.title, text=i.text,
                                       how=i.how) for i in injects),
             orders=tuple(orders), overrides=overrides, notes=notes,
-            explanations=tuple(ExplanationEntry(text=e.text, public=e.public, groups=e.groups)
+            explanations=tuple(ExplanationEntry(text=e.text, public=e.public, groups=e.groups,
+                                                kind=e.kind)
                                for e in explanations if e.public or not hidden_covert),
             indicators=indicators))
     return out

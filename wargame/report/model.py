@@ -114,6 +114,7 @@ class ExplanationEntry(_Frozen):
     text: str
     public: bool = True
     groups: tuple[str, ...] = ()
+    kind: str = "change"  # the engine's ``Explanation.kind``: event, order, change, news
 
 
 class TurnRecord(_Frozen):
