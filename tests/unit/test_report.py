@@ -369,3 +369,18 @@ def test_analysis_sections_appear_only_when_given(played, report):
 ])
 def test_turn_calendar(start, length, turn, expected):
     assert turn_calendar(start, length, turn) == expected
+
+
+def test_charts_are_well_formed_svg_styled_without_css(report):
+    """The charts' one CSS rule is moved onto the root element (the PDF writer would match
+    it against every node): the SVG stays well-formed and its labels stay text."""
+    from xml.etree import ElementTree
+
+    from wargame.report.charts import report_charts
+
+    charts = report_charts(report)
+    assert len(charts) >= 5
+    for chart in charts:
+        root = ElementTree.fromstring(chart.svg.encode())
+        assert root.get("stroke-linejoin") == "round" and "<style" not in chart.svg
+        assert any(t.text for t in root.iter("{http://www.w3.org/2000/svg}text")), chart.key

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -59,10 +60,20 @@ class Chart:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
 
 
+# matplotlib styles every SVG node through one CSS rule; as presentation attributes on the
+# root element the same strokes inherit, and the PDF writer need not match a "*" selector
+# against each of some thousand nodes per chart
+_STYLE_RULE = re.compile(r'\s*<defs>\s*<style type="text/css">\*\{stroke-linejoin: round; '
+                         r'stroke-linecap: butt\}</style>\s*</defs>')
+
+
 def _svg(fig: Figure) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return buffer.getvalue()
+    svg, found = _STYLE_RULE.subn("", buffer.getvalue(), count=1)
+    if found:
+        svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+    return svg
 
 
 def _figure(height_in: float, ncols: int = 1, nrows: int = 1, **kw) -> tuple[Figure, list]:
