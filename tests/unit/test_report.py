@@ -195,8 +195,9 @@ def test_xlsx_has_one_sheet_per_table_with_the_same_rows(report, tmp_path):
     for table in tables:
         rows = list(book[table.name].iter_rows(values_only=True))
         assert list(rows[0]) == table.header
-        assert [tuple("" if v is None else v for v in row) for row in rows[1:]] == [
-            tuple(v for v in row) for row in table.rows], table.name
+        blank = lambda row: tuple("" if v is None else v for v in row)  # noqa: E731
+        assert [blank(row) for row in rows[1:]] == [blank(row) for row in table.rows], \
+            table.name
 
 
 def test_xlsx_keeps_a_text_starting_with_equals_as_text(tmp_path):
@@ -246,7 +247,7 @@ def test_public_edition_leaves_out_notes_and_the_seed_of_a_running_exercise(play
         public = build_report(store, played.session_id, Audience.PUBLIC)
     text = render_html(public)
     assert not any(html.escape(n, quote=False) in text for n in NOTES)
-    assert public.facts.seed is None and "not shown until the exercise ends" in text
+    assert public.facts.seed is None and "not shown in this edition" in text
     kinds = {row["kind"] for t in report_tables(public) if t.name == "events"
              for row in t.dicts()}
     assert not kinds & {"note", "random_draws"}
@@ -308,8 +309,8 @@ def test_hot_wash_saved_twice_keeps_the_history(tmp_path):
     ex = Exercise.create(tmp_path / "h.sqlite", load_scenario(MINI), seed=1)
     first = HotWash(went_well=("one",))
     second = HotWash(went_well=("one", "two"))
-    save_hot_wash(ex.store, ex.id, first)
-    save_hot_wash(ex.store, ex.id, second)
+    save_hot_wash(ex, first)
+    save_hot_wash(ex, second)
     assert load_hot_wash(ex.store, ex.id) == second
     assert len(ex.store.events(ex.id, kinds=[HOT_WASH_KIND])) == 2
     ex.close()
@@ -371,3 +372,18 @@ def test_analysis_sections_appear_only_when_given(played, report):
 ])
 def test_turn_calendar(start, length, turn, expected):
     assert turn_calendar(start, length, turn) == expected
+
+
+def test_charts_are_well_formed_svg_styled_without_css(report):
+    """The charts' one CSS rule is moved onto the root element (the PDF writer would match
+    it against every node): the SVG stays well-formed and its labels stay text."""
+    from xml.etree import ElementTree
+
+    from wargame.report.charts import report_charts
+
+    charts = report_charts(report)
+    assert len(charts) >= 5
+    for chart in charts:
+        root = ElementTree.fromstring(chart.svg.encode())
+        assert root.get("stroke-linejoin") == "round" and "<style" not in chart.svg
+        assert any(t.text for t in root.iter("{http://www.w3.org/2000/svg}text")), chart.key

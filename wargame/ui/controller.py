@@ -601,13 +601,13 @@ class ExerciseController(QObject):
     def save_hot_wash(self, hot_wash) -> None:
         from wargame.report.hotwash import save_hot_wash
 
-        save_hot_wash(self.exercise.store, self.session_id, hot_wash)
+        save_hot_wash(self.exercise, hot_wash, self._facilitator_key)
 
     def after_action_report(self, audience: str = "facilitator"):
         """The report of this session as it stands (``wargame.report``): reads only."""
-        from wargame.report.gather import build_report
+        from wargame.report.gather import exercise_report, viewer_of
 
-        return build_report(self.exercise.store, self.session_id, audience)
+        return exercise_report(self.exercise, viewer_of(audience), key=self._facilitator_key)
 
     # ---- public debrief
 
