@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "wargame.analysis.scenario_lint",  # after the scenario commands: it extends validate
     "wargame.session.commands",
     "wargame.report.commands",
+    "wargame.report_analysis",  # after the report command: it adds `report --luck`
     "wargame.report.briefing_command",  # scenario-doc
     "wargame.ui.commands",
 )

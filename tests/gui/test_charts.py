@@ -40,7 +40,7 @@ def test_debrief_charts_render_an_engine_game(qtbot, engine_history):
     # China is found as the default origin and not plotted against itself
     assert charts.dependency.origin_combo.currentData() == "CHN"
     assert "China" not in charts.dependency._curves
-    assert charts.dependency.title_label.text() == "Dependency on China"
+    assert charts.dependency.title_label.text() == "Dependency on China: Rare earths (NdPr)"
     assert charts.supply_met.selected_turn() == history[-1].turn
     image = charts.grab().toImage()
     assert not image.isNull() and image.width() >= 1300
@@ -126,6 +126,7 @@ def test_dependency_by_bloc_is_demand_weighted(qtbot, engine_history):
     qtbot.addWidget(chart)
     chart.update_history(scenario, history)
     chart.set_origin("CHN")
+    chart.set_material(DependencyChart.ALL)
     chart.set_grouping("bloc")
     data = {label: ys for label, _, ys in chart._series}
     weight = {a: sum(d.tonnes_per_year.value for d in scenario.demand if d.actor == a)
@@ -135,6 +136,51 @@ def test_dependency_by_bloc_is_demand_weighted(qtbot, engine_history):
         / sum(weight.values())
     assert data["West"][-1] == pytest.approx(expected)
     assert "China" not in data  # the origin is not plotted against itself
+
+
+def test_dependency_is_per_material_and_the_aggregate_says_so(qtbot, engine_history):
+    """Issue 9, item 8: dependency per material (the engine computes it); the all-
+    materials figure is offered labelled as the value-weighted aggregate it is."""
+    from wargame.ui.charts import DependencyChart
+
+    scenario, history = engine_history.scenario, engine_history.indicators
+    chart = DependencyChart()
+    qtbot.addWidget(chart)
+    chart.update_history(scenario, history)
+    chart.set_origin("CHN")
+    entries = [chart.material_combo.itemText(i) for i in range(chart.material_combo.count())]
+    assert entries == [m.name for m in scenario.materials] + [
+        "All materials (aggregate, by value)"]
+    chart.material_combo.setCurrentIndex(chart.material_combo.findData("ga"))
+    data = {label: ys for label, _, ys in chart._series}
+    shares = history[-1].dependency_share_by_material["ga"]
+    assert data["United States"][-1] == pytest.approx(100 * shares["USA"].get("CHN", 0.0))
+    assert chart.title_label.text() == "Dependency on China: Gallium"
+    chart.material_combo.setCurrentIndex(chart.material_combo.findData(DependencyChart.ALL))
+    assert "aggregate" in chart.title_label.text()
+
+
+def test_y_axis_titles_are_never_cut(qtbot, engine_history):
+    """A price chart in the debrief pane at 1024x640 read 'Price index (baseline = 10': the
+    y-axis title is the longest of its wordings that fits the axis."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from wargame.ui.charts import PriceChart
+
+    chart = PriceChart()
+    qtbot.addWidget(chart)
+    chart.resize(470, 230)
+    chart.show()
+    chart.update_history(engine_history.scenario, engine_history.indicators)
+    qtbot.wait(20)
+    axis = chart.plot.getAxis("left")
+    fm = QFontMetricsF(chart.font_for(1.0))
+    assert chart.y_label_shown in chart.y_labels()
+    assert fm.horizontalAdvance(chart.y_label_shown) <= axis.height()
+    assert chart.y_label_shown != chart.y_labels()[0]  # too small for the long one
+    chart.resize(900, 700)
+    qtbot.wait(20)
+    assert chart.y_label_shown == chart.y_labels()[0]
 
 
 def test_empty_history_renders_placeholder(qtbot, engine_history):

@@ -1,5 +1,5 @@
 """The console's world map uses its pane at 1366x768: full width at its own aspect ratio,
-no bands above and below it, details underneath."""
+no bands above and below it (the legend in a strip under it), details underneath."""
 from wargame.ui.flowmap import MapCanvas
 from wargame.ui.scripted import wait_until
 
@@ -13,9 +13,11 @@ def test_map_fills_its_pane_at_1366x768(make_window, qtbot):
     canvas, details = fmap.canvas, fmap.details
     assert canvas.width() >= 680, canvas.width()  # about half of 1366
     drawn = canvas.map_rect()
-    # the map fills the canvas: at most a few pixels of margin on every side
+    # the map and its legend strip fill the canvas: a few pixels of margin on every side
+    legend = canvas.legend_rect()
     assert drawn.width() >= canvas.width() - 2 * MapCanvas.MARGIN - 2
-    assert drawn.height() >= canvas.height() - 2 * MapCanvas.MARGIN - 2
+    assert drawn.height() + legend.height() >= canvas.height() - 2 * MapCanvas.MARGIN - 4
+    assert legend.top() >= drawn.bottom() and not legend.intersects(drawn)
     # the details sit below the map and keep a readable height
     assert details.mapTo(fmap, details.rect().topLeft()).y() >= canvas.geometry().bottom()
     assert details.height() >= 80

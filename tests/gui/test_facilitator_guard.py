@@ -214,3 +214,27 @@ def test_resume_pin_is_typed_masked(make_window, qtbot):
     assert again.resume_session(session)
     assert seen["echo"] == QLineEdit.EchoMode.Password
     assert seen["echo_edit"] == QLineEdit.EchoMode.Password
+
+
+def test_the_session_itself_refuses_a_facilitator_command_without_the_pin(make_window):
+    """Issue 9, item 1, enforced by the session and not only the window: a facilitator
+    command given without the facilitator's key (a window that never got the PIN) is
+    refused, said in a dialog, and changes nothing."""
+    from wargame.ui import dialogs
+
+    def with_pin(dialog):
+        for team in dialog.controller_boxes:
+            dialog.set_controller(team, "bot")
+        dialog.facilitator_pin.setText("99")
+
+    window = make_window(setup=with_pin)
+    window.start.new_button.click()
+    ctl = window.controller
+    ctl._facilitator_key = None  # as if the PIN had never been given in this window
+    window.prompts.choices.append("1")
+    window.act_fork.trigger()
+    assert window.controller is ctl  # no fork was made
+    assert any("PIN" in message for message in dialogs._shown_errors)
+    window.prompts.texts.append("A note nobody may write.")
+    window.act_note.trigger()
+    assert ctl.exercise.notes() == []

@@ -130,7 +130,7 @@ def test_click_on_actor_emits_and_shows_sources(fmap, engine_history, qtbot):
     text = fmap.details_text()
     assert "China" in text and "70,000 t" in text  # magnet capacity from the scenario
     assert "Round illustrative numbers for tests" in text  # a cited figure's source
-    assert "this turn" in text
+    assert "in the turn" in text
     assert fmap.canvas.selected_actor == "CHN"
 
 
@@ -152,7 +152,7 @@ def test_click_on_flow_shows_its_tonnes_this_turn(fmap, engine_history, qtbot):
     row = next(r for r in indicators.flows_at("ree", "magnet")
                if (r.exporter, r.importer) == ("CHN", "USA"))
     text = fmap.details_text()
-    assert f"This turn: {_fmt_tonnes(row.tonnes_per_turn)}" in text and "slowed" in text
+    assert f"In the turn: {_fmt_tonnes(row.tonnes_per_turn)}" in text and "slowed" in text
 
 
 def test_default_scenario_map_says_tonnes_per_turn(fmap, qtbot):
@@ -172,7 +172,7 @@ def test_default_scenario_map_says_tonnes_per_turn(fmap, qtbot):
     fmap.set_selection("ndpr", "magnet")
     _click_flow(fmap, qtbot, "CHN", "USA")
     text = fmap.details_text()
-    assert f"This turn: {_fmt_tonnes(row.tonnes_per_turn)}" in text
+    assert f"In the turn: {_fmt_tonnes(row.tonnes_per_turn)}" in text
     assert _fmt_tonnes(row.tonnes_per_year) not in text
     assert "tonnes per turn" in " ".join(t for _, t in fmap.canvas.legend_rows())
 
@@ -251,3 +251,46 @@ def test_default_scenario_map_and_charts(qtbot):
     charts.update_history(scenario, history)
     assert len(charts.prices._curves) == len(scenario.materials)
     fmap.grab().save(str(SHOTS / "test_flowmap_default.png"))
+
+
+@pytest.fixture(scope="module")
+def default_game():
+    """Three bot turns of the default scenario (its 11 actors crowd the map)."""
+    from wargame.engine import run_game
+    from wargame.scenario.loader import default_scenario_path, load_scenario
+
+    scenario = load_scenario(default_scenario_path())
+    results = run_game(scenario, seed=2025, turns=3, bots=[t.id for t in scenario.teams])
+    return scenario, [r.indicators for r in results]
+
+
+@pytest.mark.parametrize("size", [(500, 420), (760, 560)], ids=["1024x640", "1366x768"])
+def test_no_label_covers_another_the_legend_or_a_country(qtbot, default_game, size):
+    """Issue 9, item 16: at 1024x640 labels overlapped each other and the legend, and the
+    legend covered Chile. Every text box (names, change labels, caption, legend) stays clear
+    of every other, the legend lies under the map, and a flow that grew from almost nothing
+    says 'new'."""
+    from wargame.ui.flowmap import FlowMapWidget
+
+    scenario, history = default_game
+    fmap = FlowMapWidget()
+    qtbot.addWidget(fmap)
+    fmap.resize(*size)
+    fmap.show()
+    fmap.set_data(scenario, history[-1], history[-2], "flows of turn 3 (last played)")
+    chile = fmap.canvas.actor_point("CHL")
+    for material in scenario.materials:
+        for stage in material.stages:
+            fmap.set_selection(material.id, stage.id)
+            fmap.canvas.grab()
+            boxes = fmap.canvas.label_boxes
+            assert {kind for kind, _ in boxes} >= {"actor", "caption", "legend"}
+            for n, (kind, box) in enumerate(boxes):
+                for other_kind, other in boxes[n + 1:]:
+                    assert not box.intersects(other), (material.id, stage.id, kind, other_kind)
+            legend = fmap.canvas.legend_rect()
+            assert not legend.intersects(fmap.canvas.map_rect())
+            assert not legend.contains(QtCore.QPointF(chile))
+            for arrow in fmap.canvas.drawn_flows():
+                assert arrow.change_label is None or "%" not in arrow.change_label \
+                    or abs(float(arrow.change_label.strip("+−% ").replace(",", ""))) < 2000

@@ -82,8 +82,8 @@ def test_projector_fits_and_says_what_the_room_waits_for(six_team_window, qtbot)
     window.console.commit_button.click()
     revealed = ctl.revealed()
     text = projector.main_text.toPlainText()
-    assert f"Turn {revealed['turn']}: what happened and why" in text
-    for sentence in revealed["explanations"][:3]:
+    assert f"Turn {revealed.turn}: what happened and why" in text
+    for sentence in revealed.of_kind("event", "order"):  # every order and event has its line
         assert sentence in text
     for size in SIZES:
         nothing_scrolls(projector, size)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from wargame.engine import bot_orders
 from wargame.ui.scripted import draft_first_legal, wait_until
+from wargame.engine.phrases import measure_label
 from wargame.ui.team_screen import describe_order
 
 
@@ -72,7 +73,7 @@ def test_no_other_team_order_is_visible_while_drafting(make_window):
     window.start.new_button.click()
     ctl = window.controller
     scenario = ctl.scenario
-    bot_secret = [describe_order(scenario, o.move, o.params)
+    bot_secret = [describe_order(scenario, o.move, o.params, "beijing")
                   for o in bot_orders(scenario, ctl.exercise.state, "beijing")]
     window.toggle_projector()
     projector = window.projector
@@ -83,8 +84,10 @@ def test_no_other_team_order_is_visible_while_drafting(make_window):
     screen = window.team_screen
     assert draft_first_legal(screen, ("offtake_deal",))
     assert draft_first_legal(screen)
-    washington_secret = [describe_order(scenario, e["move"], e["params"])
+    washington_secret = [describe_order(scenario, e["move"], e["params"], "washington")
                          for e in screen.draft.entries()]
+    washington_said = [measure_label(scenario, scenario.move_index[e["move"]], e["params"],
+                                     "washington") for e in screen.draft.entries()]
     assert washington_secret
     # while Washington drafts: the bot's submitted orders are nowhere
     assert_absent(bot_secret, window, projector, own=washington_secret)
@@ -98,8 +101,10 @@ def test_no_other_team_order_is_visible_while_drafting(make_window):
     window.curtain.button.click()  # Brussels
     assert "Brussels" in window.team_screen.header.text()
     assert draft_first_legal(window.team_screen, ("price_floor", "magnet_recycling"))
-    brussels_secret = [describe_order(scenario, e["move"], e["params"])
+    brussels_secret = [describe_order(scenario, e["move"], e["params"], "brussels")
                        for e in window.team_screen.draft.entries()]
+    brussels_said = [measure_label(scenario, scenario.move_index[e["move"]], e["params"],
+                                   "brussels") for e in window.team_screen.draft.entries()]
     # while Brussels drafts: neither Washington's submitted orders nor the bot's
     assert_absent(washington_secret + bot_secret, window, projector, own=brussels_secret)
     assert_absent(brussels_secret, projector)
@@ -112,12 +117,16 @@ def test_no_other_team_order_is_visible_while_drafting(make_window):
     window.curtain.button.click()
     assert wait_until(lambda: not ctl.busy and ctl.has_proposal)
     assert_absent(washington_secret + bot_secret + brussels_secret, projector)
-    # ...and everyone sees every order in the debrief
+    # ...and everyone sees every order in the debrief: in the table of orders, and on the
+    # projector in the line each order has (as the team would say it)
     window.console.commit_button.click()
     projector.refresh()
-    blob = "\n".join(visible_texts(projector))
+    debrief = window.console.debrief_text.toPlainText()
     for secret in washington_secret + brussels_secret:
-        assert secret in blob
+        assert secret in debrief
+    blob = "\n".join(visible_texts(projector))
+    for said in washington_said + brussels_said:
+        assert said in blob
 
 
 def test_submission_table_says_who_not_what(make_window):
@@ -133,7 +142,8 @@ def test_submission_table_says_who_not_what(make_window):
     cells = [table.item(r, c).text() for r in range(table.rowCount())
              for c in range(table.columnCount())]
     assert any("submitted" in c for c in cells)
-    text = describe_order(window.controller.scenario, entries[0]["move"], entries[0]["params"])
+    text = describe_order(window.controller.scenario, entries[0]["move"], entries[0]["params"],
+                          "washington")
     assert all(text not in c for c in cells)
 
 

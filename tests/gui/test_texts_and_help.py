@@ -35,7 +35,7 @@ def test_title_says_the_app_name_once_and_which_session(make_window):
     assert "wargame" not in window.windowTitle().lower()
     window.start.new_button.click()
     ctl = window.controller
-    assert ctl.session_id in window.windowTitle()
+    assert ctl.session_name in window.windowTitle()  # its name (a default one at first)
     assert ctl.scenario.title in window.windowTitle()
     window.go_home()
     assert window.windowTitle() == WINDOW_TITLE

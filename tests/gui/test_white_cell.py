@@ -84,7 +84,7 @@ def test_white_cell_order_from_the_console(make_window):
     assert "White cell" in teams
     console.commit_button.click()
     text = console.debrief_text.toPlainText()
-    assert "White cell" in text and "Export licence regime" in text
+    assert "White cell" in text and "licence freeze on the United States" in text
     assert not window.act_white_cell.isEnabled()  # debrief: the turn is over
 
 

@@ -64,7 +64,7 @@ def play_session(db: Path) -> PlayedSession:
     ex.add_note(NOTES[2])
     ex.begin_orders()
     ex.submit_orders("washington", [offtake("washington", SEALED_SHARE)])
-    save_hot_wash(ex.store, ex.id, HOT_WASH)
+    save_hot_wash(ex, HOT_WASH)
     session_id = ex.id
     ex.close()
     return PlayedSession(db, session_id)

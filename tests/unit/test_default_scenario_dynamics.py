@@ -65,7 +65,7 @@ def test_magnet_freeze_on_washington_bites_builds_then_recedes(sc):
     assert us_magnet[2] < us_magnet[1] and us_magnet[-1] < 1.1 * base
     assert all(v > 0.97 for v in us[-1].values())
     text = " ".join(results[1].explanation_texts())
-    assert "without Beijing's Export licence regime on a country" in text
+    assert "without Beijing's NdPr licensing freeze on the United States" in text
 
 
 def test_global_magnet_freeze_raises_chinas_home_price_less_than_the_export_price(sc):

@@ -136,3 +136,27 @@ def test_briefing_books_say_the_market_primitives_in_plain_words():
     assert "end now" in words["wto_ruling"]
     sc = scenario()
     assert "the chosen tonnes * (1 - the chosen cut)" in " ".join(move_in_words(sc, sc.move_index["quota_cut"]))
+
+
+@pytest.mark.parametrize("move,params,team,said", [
+    # one phrase for an effect over several materials, the actors of an 'actors' parameter
+    # listed, a choice feeding 'stages' named as the stage
+    ("multi_freeze", {"targets": ["USA", "EU"]}, "beijing",
+     "Rare earths and gallium licence freeze on the United States and the European Union, "
+     "for 2 turns"),
+    ("multi_freeze", {"targets": ["USA"], "stage": "mine"}, "beijing",
+     "Rare earths and gallium licence freeze on the United States (mined concentrate "
+     "stage), for 2 turns"),
+    # 'sectors: all' names the sectors once
+    ("sector_thrift", {}, "washington",
+     "Substitution of 10 % of the rare earths used in defence and electric vehicles"),
+    # arithmetic is said as its result
+    ("quota_cut", {"tonnes": 40000, "cut": 0.5}, "beijing",
+     "20,000 t/yr rare earths export quota (mined concentrate stage), for 2 turns"),
+])
+def test_a_designer_move_reads_as_the_team_would_say_it(move, params, team, said):
+    """Rule (the read-aloud labels of ``engine.phrases`` with the designer primitives of
+    issue 8): the description is the bound effect, said once."""
+    from wargame.engine.phrases import describe_move
+
+    assert describe_move(scenario(), move, params, team).startswith(said)

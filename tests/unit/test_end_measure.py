@@ -37,7 +37,14 @@ def test_a_ruling_ends_the_measure_on_one_material_only(sc):
     left = _measures(second.state, "move:export_licence_regime")
     assert [m.args["material"] for m in left] == ["dytb"]
     outcome = next(o for o in second.outcomes if o.move == "white_cell_ruling")
-    assert "ends Beijing's Export licence regime" in outcome.detail
+    # the measure is named as the team would say it (main's read-aloud labels, merged
+    # with issue 8: labels are no longer "Beijing's Export licence regime")
+    assert "ends Beijing's NdPr licensing freeze on the United States" in outcome.detail
+    # and the ruling has its own line in the turn's explanation, saying what it ended
+    line = next(e for e in second.explanations if e.kind == "order")
+    assert line.text == ("The white cell's end of Beijing's export licence regime on a "
+                         "country (NdPr): ends Beijing's NdPr licensing freeze on the "
+                         "United States.")
     assert not [m for m in second.state.measures if m.primitive == "end_measure"]
 
 
@@ -63,3 +70,14 @@ def test_an_easing_amends_the_level_and_the_market_recovers(sc):
     met = [r.indicators.supply_met_share["USA"]["ev"] for r in eased]
     met_held = [r.indicators.supply_met_share["USA"]["ev"] for r in held]
     assert met[2] > met_held[2] + 0.2
+
+
+def test_a_ruling_that_finds_nothing_in_force_still_has_its_line(sc):
+    """Rule (explanations read aloud: one line per order): a ruling is accepted even when
+    no measure it covers is in force; its line says so, and it is not read as rejected."""
+    ruling = Order(FACILITATOR, "white_cell_ruling",
+                   {"measure": "ore_export_ban", "owner": "jakarta", "material": "cobalt"})
+    result = resolve_turn(sc, initial_state(sc), [ruling], deck=False)
+    lines = [e.text for e in result.explanations if e.kind == "order"]
+    assert lines == ["The white cell's end of Jakarta's ore export ban (cobalt): nothing to "
+                     "end (no such measure was in force)."]

@@ -27,17 +27,30 @@ def test_an_ore_ban_is_narrated_at_the_ore_stage(default):
                                                                "duration": 2})], deck=False)
     text = " ".join(result.explanation_texts())
     # the ore price moved more than the headline (refined) price: told in the same sentence
-    assert "(at mining (hydroxide): 2." in text
-    assert "without Kinshasa's Ore export ban" in text and "at mining (hydroxide))" in text
+    # (wording of the read-aloud labels merged from main: a stage is "the mining stage",
+    # the measure "Kinshasa's cobalt export ban (mining stage)", no longer the move's name)
+    assert "(at the mining stage: 2." in text
+    assert "without Kinshasa's cobalt export ban (mining stage)" in text
+    assert "at the mining stage)" in text
+    # the order's own line (one per order) names the ore price it moved, too
+    line = next(e.text for e in result.explanations if e.kind == "order")
+    assert "the cobalt price (mining stage) 2." in line
 
 
 def test_extraterritorial_draws_are_narrated_like_licence_draws(default):
+    """In the turn it is given, the rule's draws are told in its order's line (as a
+    licence regime's are); in later turns, as news, as licence draws are."""
     result = resolve_turn(default, initial_state(default),
                           [Order("beijing", "extraterritorial_rule",
                                  {"level": "partial", "material": "ndpr"})], deck=False)
-    lines = [e.text for e in result.explanations if "extraterritorial rule" in e.text]
-    assert lines and "of requests approved" in lines[0]
     assert any(d.extraterritorial for d in result.draws if hasattr(d, "extraterritorial"))
+    order_line = next(e.text for e in result.explanations if e.kind == "order")
+    assert "of licence requests for goods shipped from third countries approved" in order_line
+    later = resolve_turn(default, result.state, [], deck=False)
+    lines = [e.text for e in later.explanations
+             if e.kind == "news" and "extraterritorial rule" in e.text]
+    assert lines and "shipped from third countries" in lines[0]
+    assert "of requests approved" in lines[0]
 
 
 def test_the_headline_stage_is_the_designers(default):
@@ -77,4 +90,7 @@ def test_an_oxide_spike_is_told_with_the_magnet_price():
                                                      "duration": 2})
     result = resolve_turn(sc, initial_state(sc), [cut], deck=False)
     text = " ".join(result.explanation_texts())
-    assert "The NdPr (light rare earths) price" in text and "(at separation (oxide): " in text
+    # wording of the read-aloud labels merged from main: "the NdPr price (magnet making
+    # stage)", "at the separation stage"
+    assert "The NdPr price (magnet making stage)" in text
+    assert "(at the separation stage: " in text

@@ -64,10 +64,10 @@ def report_html(report):
 
 def expected_texts(exercise) -> dict[str, list[str]]:
     """What the store says happened in the committed turns, as the report must print it."""
-    from wargame.engine.orders import describe_move
+    from wargame.engine.phrases import describe_move
 
     committed = set(exercise.committed_turns())
-    orders = [describe_move(exercise.scenario, row["move"], row["params"])
+    orders = [describe_move(exercise.scenario, row["move"], row["params"], row["team"])
               for rows in exercise.revealed_orders().values() for row in rows]
     overrides = [o.reason for o in exercise.overrides_log() if o.turn in committed]
     injects = []
@@ -88,9 +88,10 @@ def test_the_played_session_has_what_the_report_must_show(exercise):
 
 
 def test_html_holds_every_order_override_inject_and_note(exercise, report_html):
+    shown = report_html.replace("&#39;", "'").replace("&#x27;", "'")  # Jinja's apostrophes
     for kind, texts in expected_texts(exercise).items():
         for text in texts:
-            assert html.escape(text, quote=False) in report_html, (kind, text)
+            assert html.escape(text, quote=False) in shown, (kind, text)
 
 
 def test_html_escapes_what_players_and_facilitators_wrote(report_html):
@@ -143,7 +144,9 @@ def test_sealed_orders_of_the_open_turn_are_left_out(played, report, report_html
     open_turn = report.turns[-1]
     assert (open_turn.turn, open_turn.committed, open_turn.orders) == (4, False, ())
     assert [n.text for n in open_turn.notes] == [NOTES[2]]
-    assert f"share {SEALED_SHARE}" not in report_html and "share 0.25" in report_html
+    # orders read 'Offtake of 25 % of ...' (shares in per cent)
+    assert f"Offtake of {SEALED_SHARE * 100:.0f} %" not in report_html \
+        and "Offtake of 25 %" in report_html
     assert "its orders are sealed" in report_html
     tables = {t.name: t for t in report_tables(report)}
     assert all(row[0] <= 3 for row in tables["orders"].rows)
@@ -192,8 +195,9 @@ def test_xlsx_has_one_sheet_per_table_with_the_same_rows(report, tmp_path):
     for table in tables:
         rows = list(book[table.name].iter_rows(values_only=True))
         assert list(rows[0]) == table.header
-        assert [tuple("" if v is None else v for v in row) for row in rows[1:]] == [
-            tuple(v for v in row) for row in table.rows], table.name
+        blank = lambda row: tuple("" if v is None else v for v in row)  # noqa: E731
+        assert [blank(row) for row in rows[1:]] == [blank(row) for row in table.rows], \
+            table.name
 
 
 def test_xlsx_keeps_a_text_starting_with_equals_as_text(tmp_path):
@@ -225,7 +229,7 @@ def test_pdf_is_a_pdf_whose_text_holds_the_session(exercise, report, tmp_path):
             assert " ".join(item.split()) in text, (kind, item)
     for standing in report.standings:
         assert f"{standing.name}" in text and number(standing.total, 3) in text
-    assert f"share {SEALED_SHARE}" not in text
+    assert f"Offtake of {SEALED_SHARE * 100:.0f} %" not in text
 
 
 def test_pdf_writer_fetches_nothing(tmp_path):
@@ -243,7 +247,7 @@ def test_public_edition_leaves_out_notes_and_the_seed_of_a_running_exercise(play
         public = build_report(store, played.session_id, Audience.PUBLIC)
     text = render_html(public)
     assert not any(html.escape(n, quote=False) in text for n in NOTES)
-    assert public.facts.seed is None and "not shown until the exercise ends" in text
+    assert public.facts.seed is None and "not shown in this edition" in text
     kinds = {row["kind"] for t in report_tables(public) if t.name == "events"
              for row in t.dicts()}
     assert not kinds & {"note", "random_draws"}
@@ -305,8 +309,8 @@ def test_hot_wash_saved_twice_keeps_the_history(tmp_path):
     ex = Exercise.create(tmp_path / "h.sqlite", load_scenario(MINI), seed=1)
     first = HotWash(went_well=("one",))
     second = HotWash(went_well=("one", "two"))
-    save_hot_wash(ex.store, ex.id, first)
-    save_hot_wash(ex.store, ex.id, second)
+    save_hot_wash(ex, first)
+    save_hot_wash(ex, second)
     assert load_hot_wash(ex.store, ex.id) == second
     assert len(ex.store.events(ex.id, kinds=[HOT_WASH_KIND])) == 2
     ex.close()
@@ -368,3 +372,18 @@ def test_analysis_sections_appear_only_when_given(played, report):
 ])
 def test_turn_calendar(start, length, turn, expected):
     assert turn_calendar(start, length, turn) == expected
+
+
+def test_charts_are_well_formed_svg_styled_without_css(report):
+    """The charts' one CSS rule is moved onto the root element (the PDF writer would match
+    it against every node): the SVG stays well-formed and its labels stay text."""
+    from xml.etree import ElementTree
+
+    from wargame.report.charts import report_charts
+
+    charts = report_charts(report)
+    assert len(charts) >= 5
+    for chart in charts:
+        root = ElementTree.fromstring(chart.svg.encode())
+        assert root.get("stroke-linejoin") == "round" and "<style" not in chart.svg
+        assert any(t.text for t in root.iter("{http://www.w3.org/2000/svg}text")), chart.key

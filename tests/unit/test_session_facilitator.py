@@ -19,6 +19,7 @@ from wargame.session.errors import (
     SessionChanged,
 )
 from wargame.session.exercise import Exercise
+from wargame.session.hotwash import HotWash
 from wargame.session.injects import deck_due
 from wargame.session.phases import CommandNotAllowed
 from wargame.session.replay import replay_session
@@ -63,6 +64,8 @@ ACTIONS = {
     "rewind": ("debrief", lambda ex, k: ex.rewind(1, "again", k)),
     "fork": ("debrief", lambda ex, k: ex.fork(1, k)),
     "rename": ("briefing", lambda ex, k: ex.rename("Tuesday group", k)),
+    "record hot wash": ("debrief", lambda ex, k: ex.record_hot_wash(
+        HotWash(went_well=("the room talked",)), k)),
 }
 
 

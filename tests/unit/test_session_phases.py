@@ -58,7 +58,8 @@ def test_a_command_leads_to_its_next_phase(phase, command, after):
     (ORDERS, False, PUBLIC, set()),
     (ENDED, False, FAC, {Command.PAUSE, Command.ADD_NOTE, Command.EDIT_NOTE,
                          Command.DELETE_NOTE, Command.REWIND, Command.FORK, Command.EXPORT,
-                         Command.RENAME, Command.VIEW_SEALED_ORDERS}),
+                         Command.RENAME, Command.RECORD_HOT_WASH,
+                         Command.VIEW_SEALED_ORDERS}),
 ])
 def test_allowed_commands_per_phase_pause_and_viewer(phase, paused, viewer, expected):
     assert allowed_commands(phase, paused, viewer) == expected

@@ -24,11 +24,13 @@ heart. Architecture (modules in dependency order, lowest first)::
     results.py     the typed contract: TurnResult, TurnIndicators, FlowRow, TeamScore,
                    OrderOutcome (OutcomeStatus), FiredInject, Explanation
     wording.py     names read aloud and narration sentences (pure text)
+    phrases.py     moves as a team would say them (labels, order descriptions)
     planning.py    plan_turn: canonical order, checks, costs, measures with stable ids
     simulate.py    one pass of a planned turn (also run per what-if variant)
     indicators.py  TurnIndicators and scores (with per-objective breakdown)
     explain.py     stacked leave-one-out explanations and narration
-    resolve.py     resolve_turn: the orchestration of one turn
+    resolve.py     resolve_turn: the orchestration of one turn; baseline_preview
+    arrivals.py    capacity_arrivals: when an order's new capacity would arrive
     conditions.py  the inject deck at play: conditional injects, follow-up chains, the
                    figures conditions read (DeckState in the state); deck_view.py:
                    upcoming_deck, the facilitator's list of what may still fire
@@ -78,10 +80,11 @@ from wargame.engine.draws import DelayDraw, LicenceDraw
 from wargame.engine.game import run_game
 from wargame.engine.measures import Measure, PipelineEntry
 from wargame.engine.orders import (
-    FACILITATOR, Order, Override, describe_order, order_cost, scalable_params, scaled_order,
-    validate_order,
+    FACILITATOR, Order, Override, order_cost, scalable_params, scaled_order, validate_order,
 )
-from wargame.engine.resolve import resolve_turn
+from wargame.engine.phrases import describe_move, describe_order
+from wargame.engine.arrivals import capacity_arrivals
+from wargame.engine.resolve import baseline_preview, resolve_turn
 from wargame.engine.results import (
     OUTCOME_ACCEPTED, ActorIndicators, OUTCOME_NO_QUORUM, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED,
     CrmaBenchmarks, Explanation,
@@ -99,7 +102,8 @@ __all__ = [
     "FACILITATOR", "FiredInject", "FlowRow", "FlowStatus", "GameState", "LicenceDraw",
     "Measure", "OUTCOME_ACCEPTED", "OUTCOME_NO_QUORUM", "OUTCOME_OVERRIDDEN", "OUTCOME_REJECTED", "Order",
     "OrderOutcome", "OutcomeStatus", "Override", "PipelineEntry", "ScoreTerm", "TeamScore",
-    "TeamView", "TurnIndicators", "TurnResult", "UpcomingInject", "baseline", "bot_orders", "compile_rules",
+    "TeamView", "TurnIndicators", "TurnResult", "UpcomingInject", "baseline",
+    "baseline_preview", "bot_orders", "capacity_arrivals", "compile_rules", "describe_move",
     "describe_order", "initial_state", "order_cost", "resolve_turn", "rules_for", "run_game",
     "scalable_params", "scaled_order", "team_view", "upcoming_deck", "validate_order",
 ]

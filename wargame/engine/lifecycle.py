@@ -18,31 +18,44 @@ from wargame.scenario.primitives import PERMANENT_PRIMITIVES
 
 # ----------------------------------------------------------------- when a measure starts
 
+def capacity_entry(sc: Scenario, base: Baseline, measure: Measure) -> PipelineEntry | None:
+    """The pipeline entry a capacity-building measure (``invest_capacity``,
+    ``equity_stake``, ``recycling``) makes when it starts: what was ordered (t/yr) and the
+    turn it is due (start turn + lead time in turns). None for other measures."""
+    prim, args = measure.primitive, measure.args
+    if prim not in ("invest_capacity", "equity_stake", "recycling"):
+        return None
+    years = base.turn_fraction
+    actor = args.get("actor") if prim != "equity_stake" else args.get("host")
+    if actor not in sc.actor_index or args.get("material") not in sc.material_index:
+        return None
+    m = sc.material_index[args["material"]]
+    s = stage_index(sc, m, args.get("stage"))
+    per_year = float(args.get("tonnes_per_year") or 0)
+    if per_year <= 0:
+        return None
+    lead_years = args.get("lead_time_years")
+    lead = base.lead_turns[m, s] if lead_years in (None, "") else \
+        max(1, round(float(lead_years) / years))
+    delay = args.get("delay_probability")
+    return PipelineEntry(
+        id=measure.id, group=measure.group, label=measure.label, team=measure.team,
+        public=measure.public, actor=actor, material=args["material"],
+        stage=sc.materials[m].stages[s].id, tonnes_per_year=per_year,
+        tonnes_per_turn=per_year * years, due_turn=measure.start_turn + int(lead),
+        recycled=prim == "recycling",
+        delay_probability=None if delay in (None, "") else float(delay))
+
+
 def start_measure(sc: Scenario, base: Baseline, state: GameState, measure: Measure) -> None:
     """One-off consequences when a measure starts: capacity into the pipeline, stock, price,
     budget or political capital changes."""
     prim, args = measure.primitive, measure.args
     years = base.turn_fraction
     if prim in ("invest_capacity", "equity_stake", "recycling"):
-        actor = args.get("actor") if prim != "equity_stake" else args.get("host")
-        if actor not in sc.actor_index or args.get("material") not in sc.material_index:
-            return
-        m = sc.material_index[args["material"]]
-        s = stage_index(sc, m, args.get("stage"))
-        per_year = float(args.get("tonnes_per_year") or 0)
-        if per_year <= 0:
-            return
-        lead_years = args.get("lead_time_years")
-        lead = base.lead_turns[m, s] if lead_years in (None, "") else \
-            max(1, round(float(lead_years) / years))
-        delay = args.get("delay_probability")
-        state.pipeline.append(PipelineEntry(
-            id=measure.id, group=measure.group, label=measure.label, team=measure.team,
-            public=measure.public, actor=actor, material=args["material"],
-            stage=sc.materials[m].stages[s].id, tonnes_per_year=per_year,
-            tonnes_per_turn=per_year * years, due_turn=measure.start_turn + int(lead),
-            recycled=prim == "recycling",
-            delay_probability=None if delay in (None, "") else float(delay)))
+        entry = capacity_entry(sc, base, measure)
+        if entry is not None:
+            state.pipeline.append(entry)
     elif prim == "set_parameter":
         parameter, op = args.get("parameter"), args.get("op") or "scale"
         value = float(args.get("value") or 0)
@@ -140,19 +153,21 @@ def advance_pipeline(sc: Scenario, state: GameState, turn_seed: int,
 
 # ----------------------------------------------------------------- between turns
 
-def carry_over(measures: Iterable[Measure], turn: int) -> tuple[list[Measure], list[str]]:
-    """(measures still active next turn, labels of those that lapse after ``turn``).
-    Capacity investments live on as pipeline entries and new capacity, not as measures;
-    an equity stake stays (its reserved share holds)."""
-    kept, lapsed = [], set()
+def carry_over(measures: Iterable[Measure], turn: int,
+               ) -> tuple[list[Measure], list[str], list[str]]:
+    """(measures still active next turn, labels and groups of those that lapse after
+    ``turn``). Capacity investments live on as pipeline entries and new capacity, not as
+    measures; an equity stake stays (its reserved share holds)."""
+    kept, lapsed, groups = [], set(), set()
     for measure in measures:
         if measure.end_turn is not None and measure.end_turn <= turn + 1:
             lapsed.add(measure.label)
+            groups.add(measure.group)
             continue
         if measure.primitive in PERMANENT_PRIMITIVES and measure.primitive != "equity_stake":
             continue
         kept.append(measure)
-    return kept, sorted(lapsed)
+    return kept, sorted(lapsed), sorted(groups)
 
 
 # ----------------------------------------------------------------- ending measures early

@@ -218,6 +218,8 @@ def _resolve_value(value: Any, kind: str, scenario: Scenario, params: dict[str, 
             return None  # the scenario checks refuse a bad expression before play
     if isinstance(value, str) and value.startswith("$"):
         name = value[1:]
+        if name in params:  # a declared parameter named 'team' is that parameter, not
+            return params[name]  # the ordering team (the white cell's budget move)
         if name == "self":
             return self_actor
         if name == "team":
@@ -272,43 +274,3 @@ def order_duration(move: MoveType, params: dict[str, Any]) -> int:
         except (TypeError, ValueError):
             return 1
     return move.duration
-
-
-def _lower_first(text: str) -> str:
-    """'Share reserved for the US' -> 'share reserved for the US' (acronyms survive)."""
-    if len(text) > 1 and text[1].isupper():
-        return text
-    return text[:1].lower() + text[1:]
-
-
-def describe_move(scenario: Scenario, move_id: str, params: dict[str, Any]) -> str:
-    """'Move name: parameter value, ...' with ids shown as names (for drafts and reveals)."""
-    move = scenario.move_index.get(move_id)
-    if move is None:
-        return move_id
-    parts = []
-    values = with_defaults(move, params)
-    for spec in move.params:
-        value = values.get(spec.name)
-        if spec.type == "actor" and value in scenario.actor_index:
-            value = scenario.actor(value).name
-        elif spec.type == "actors" and isinstance(value, (list, tuple)):
-            value = ", ".join(scenario.actor(v).name if v in scenario.actor_index else str(v)
-                              for v in value)
-        elif spec.type == "material" and value in scenario.material_index:
-            value = scenario.material(value).name
-        elif spec.type == "sector" and value in scenario.sector_index:
-            value = scenario.sector(value).name
-        elif spec.type == "team" and value in scenario.team_index:
-            value = scenario.team(value).name
-        elif isinstance(value, float):
-            value = f"{value:,.3g}" if abs(value) < 10 else f"{value:,.0f}"
-        parts.append(f"{_lower_first(spec.title)} {value}")
-    return move.name + (": " + ", ".join(parts) if parts else "")
-
-
-def describe_order(scenario: Scenario, order: Order) -> str:
-    """A one-line public description: 'Beijing: Export licence regime: material NdPr, ...'."""
-    team = scenario.team(order.team).name if order.team in scenario.team_index else \
-        ("White cell" if order.team == FACILITATOR else order.team)
-    return f"{team}: {describe_move(scenario, order.move, order.params)}"

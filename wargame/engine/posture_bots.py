@@ -42,7 +42,6 @@ from wargame.engine.measures import ORDER_GROUP
 from wargame.engine.orders import Order, validate_order
 from wargame.engine.rules import rules_for
 from wargame.engine.state import GameState
-from wargame.engine.wording import possessive, team_label
 from wargame.scenario.model import MoveType, Scenario
 
 POSTURES = ("hawkish", "balanced", "dovish")
@@ -113,13 +112,13 @@ def provokers(scenario: Scenario, state: GameState, team_id: str) -> list[str]:
 
 
 def _recent_moves(scenario: Scenario, state: GameState, team_id: str) -> set[str]:
-    """Moves this team's bot ordered that are still in force or being built, and this
-    team's moves that lapsed at the end of last turn (``state.last['lapsed']`` holds their
-    labels)."""
-    lapsed = set((state.last or {}).get("lapsed", []))
-    who = possessive(team_label(scenario, team_id))
-    recent = {m.id for m in scenario.moves if f"{who} {m.name}" in lapsed}
-    for group in [m.group for m in state.measures if m.team == team_id] + \
+    """Moves this team's bot ordered that are still in force or being built, or that
+    lapsed at the end of last turn (``state.last['lapsed_groups']``: their order groups;
+    bot order ids name the move)."""
+    recent: set[str] = set()
+    lapsed = [g for g in (state.last or {}).get("lapsed_groups", [])
+              if g.startswith(f"{ORDER_GROUP}t") and f"-{team_id}{BOT_ORDER_MARK}" in g]
+    for group in lapsed + [m.group for m in state.measures if m.team == team_id] + \
             [e.group for e in state.pipeline if e.team == team_id]:
         order_id = group[len(ORDER_GROUP):] if group.startswith(ORDER_GROUP) else ""
         if BOT_ORDER_MARK in order_id:

@@ -9,7 +9,8 @@ The turn, step by step (each step in its own module):
 2. ``simulate.simulate_plan``: measures start, policy arrays are built, investments
    arrive, material flows (``flow.py``), prices clear (``market.py``), measures carry over;
 3. political capital moves with the team's shortfalls (``simulate.py``);
-4. ``explain.py``: leave-one-out explanations (stacked) and the narration of the turn;
+4. ``explain.py``: one line per order and event of the turn, leave-one-out explanations
+   of the headlines (stacked), and the narration of the turn;
 5. ``indicators.py``: the typed indicators and scores, built when first read.
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ import numpy as np
 
 from wargame.engine.conditions import record_turn
 from wargame.engine.draws import initial_rng_state
-from wargame.engine.explain import explain_changes, inject_lines, narrate
+from wargame.engine.explain import explain_turn, inject_lines, narrate
 from wargame.engine.flow import FlowResult, ledger_gap
 from wargame.engine.indicators import (
     build_indicators, capacity_reader, headline_dict, headline_values, last_headlines,
@@ -62,6 +63,13 @@ def quiet_reference(rules: CompiledRules) -> TurnIndicators:
     return rules.quiet_reference(build)
 
 
+def baseline_preview(scenario: Scenario, rules: CompiledRules | None = None) -> TurnIndicators:
+    """The baseline world before any turn is played, without committing anything: the
+    indicators of a quiet turn 1 (no orders, no events; standing orders in force), the
+    same figures scores are measured against. For the first briefing and the map."""
+    return quiet_reference(rules or rules_for(scenario))
+
+
 def _resolve(scenario: Scenario, state: GameState, orders: Sequence[Order],
              injects: Iterable[str | Inject], rng: Any, explain: bool,
              overrides: Iterable[Override | Mapping[str, Any]], deck: bool,
@@ -89,15 +97,16 @@ def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared
                                             flow.sector_demand, flow.sector_met)
     stage_index = stage_price_index(base, new_state.price)
     update_political_capital(rules, new_state, met, has)
-    explanations = inject_lines(plan.fired)
     if explain:
-        explanations += explain_changes(rules, plan,
-                                        headline_dict(scenario, met, has, price_index,
-                                                      stage_index, base), state,
-                                        turn=(new_state.price, flow))
-    explanations += narrate(rules, plan, pol.draws, prepared.arrivals)
+        explanations = explain_turn(rules, plan, prepared, flow,
+                                    headline_dict(scenario, met, has, price_index,
+                                                  stage_index, base), state)
+    else:
+        explanations = inject_lines(plan.fired) + narrate(rules, plan, pol.draws,
+                                                          prepared.arrivals)
     new_state.last = {**last_headlines(scenario, met, has, price_index, stage_index),
-                      "lapsed": new_state.last.get("lapsed", [])}
+                      "lapsed": new_state.last.get("lapsed", []),
+                      "lapsed_groups": new_state.last.get("lapsed_groups", [])}
     # the figures the deck's conditions read, recorded now (built once, scored later)
     plain = build_indicators(rules, new_state, pol, flow, turn) if rules.deck.records \
         else None

@@ -108,11 +108,16 @@ class FiredInject(_Frozen):
 class Explanation(_Frozen):
     """One sentence of the turn's explanation. ``groups`` are the measure groups it names
     (``order:<id>``, ``inject:<id>``, ``standing:<n>``); ``public`` is False when one of
-    them is a covert move, so it is not read to the room (the facilitator sees it)."""
+    them is a covert move, so it is not read to the room (the facilitator sees it).
+    ``kind``: ``event`` (an inject fired this turn, with its effect), ``order`` (an order
+    of the turn: what it did, or why nothing yet, or why it was rejected), ``change`` (a
+    headline figure that moved, and what moved it), ``news`` (licence draws of measures
+    in force, investments slipping or arriving)."""
 
     text: str
     groups: tuple[str, ...] = ()
     public: bool = True
+    kind: Literal["event", "order", "change", "news"] = "change"
 
 
 # ----------------------------------------------------------------- indicators

@@ -95,6 +95,8 @@ class CompiledRules:
       (``policy.compiled``);
     - ``order_args`` / ``inject_args``: effect arguments bound from an order's parameters or
       a deck inject (``planning.py``), so a repeated order shares them;
+    - ``phrases``: an order's label and description read aloud (``phrases.py``), by content,
+      so a repeated order (a standing order, a bot's) is worded once;
     - ``tiled(copies)``: the baseline repeated along the material axis (``explain.py``);
     - ``quiet_reference(build)``: the quiet turn-1 figures scores compare against;
     - ``bot_interests``: baseline shares the bots reason with;
@@ -112,6 +114,7 @@ class CompiledRules:
         self.order_args: _BoundedCache[dict[str, Any]] = _BoundedCache()
         self.inject_args: _BoundedCache[tuple[tuple[int, Any, str, dict[str, Any]], ...]] = \
             _BoundedCache()
+        self.phrases: _BoundedCache[str] = _BoundedCache()
         self._tiles: _BoundedCache[Baseline] = _BoundedCache()
         self._quiet_reference: Any = None
         self._bot_interests: BotInterests | None = None

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from wargame.engine.baseline import Baseline
-from wargame.engine.baseline import Baseline
 from wargame.engine.flow import FlowResult, run_flow
 from wargame.engine.lifecycle import advance_pipeline, carry_over, start_measure
 from wargame.engine.measures import Measure, PipelineEntry
@@ -22,7 +21,6 @@ from wargame.engine.planning import TurnPlan
 from wargame.engine.policy import Policy, build_policy
 from wargame.engine.rules import CompiledRules
 from wargame.engine.state import GameState
-from wargame.scenario.model import Scenario
 from wargame.scenario.model import Scenario
 
 PC_REGEN = 2.0  # political capital regained each turn
@@ -88,11 +86,12 @@ def move_and_clear(sc: Scenario, base: Baseline, mc: MarketConstants, state: Gam
 
 def carry_measures(prepared: Prepared, record_lapsed: bool = True) -> None:
     """The measures still in force next turn into the prepared state; ``record_lapsed``
-    keeps the labels of those that lapse (what-if variants do not need them)."""
+    keeps the labels (read aloud next turn) and groups (which orders: the bots read them)
+    of those that lapse; what-if variants do not need them."""
     state = prepared.state
-    state.measures, lapsed = carry_over(prepared.measures, state.turn)
+    state.measures, lapsed, groups = carry_over(prepared.measures, state.turn)
     if record_lapsed:
-        state.last = {**state.last, "lapsed": lapsed}
+        state.last = {**state.last, "lapsed": lapsed, "lapsed_groups": groups}
 
 
 def update_political_capital(rules: CompiledRules, state: GameState, met: np.ndarray,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -59,10 +60,20 @@ class Chart:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
 
 
+# matplotlib styles every SVG node through one CSS rule; as presentation attributes on the
+# root element the same strokes inherit, and the PDF writer need not match a "*" selector
+# against each of some thousand nodes per chart
+_STYLE_RULE = re.compile(r'\s*<defs>\s*<style type="text/css">\*\{stroke-linejoin: round; '
+                         r'stroke-linecap: butt\}</style>\s*</defs>')
+
+
 def _svg(fig: Figure) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return buffer.getvalue()
+    svg, found = _STYLE_RULE.subn("", buffer.getvalue(), count=1)
+    if found:
+        svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+    return svg
 
 
 def _figure(height_in: float, ncols: int = 1, nrows: int = 1, **kw) -> tuple[Figure, list]:
@@ -182,8 +193,13 @@ def _team_lines(report: AfterActionReport, value: Callable, ylabel: str, ax) -> 
     _turn_axis(ax, turns)
 
 
+def _any(report: AfterActionReport, field: str) -> bool:
+    """Whether any turn has values of ``field`` (an edition may not see them)."""
+    return any(getattr(i, field) for i in report.indicators)
+
+
 def score_chart(report: AfterActionReport) -> Chart | None:
-    if not report.indicators:
+    if not _any(report, "scores"):
         return None
     fig, (ax,) = _figure(2.6)
     _team_lines(report, lambda i, t: i.scores[t].total if t in i.scores else None,
@@ -222,7 +238,7 @@ def breakdown_chart(report: AfterActionReport) -> Chart | None:
 
 
 def budget_chart(report: AfterActionReport) -> Chart | None:
-    if not report.indicators:
+    if not (_any(report, "budget_usd_m") or _any(report, "political_capital")):
         return None
     fig, (left, right) = _figure(2.6, ncols=2)
     _team_lines(report, lambda i, t: i.budget_usd_m.get(t), "Budget left (USD million)", left)
@@ -232,6 +248,38 @@ def budget_chart(report: AfterActionReport) -> Chart | None:
     return Chart("budgets", "Budgets and political capital",
                  "What each team has left to spend, in money and in political capital.",
                  _svg(fig))
+
+
+@dataclass(frozen=True)
+class Band:
+    """One measure's real path beside a band of other outcomes (for example the re-runs of
+    "was it luck?"), per turn: ``low``..``high`` shaded, ``middle`` dashed."""
+
+    label: str
+    colour: str
+    real: tuple[float, ...]
+    low: tuple[float, ...]
+    middle: tuple[float, ...]
+    high: tuple[float, ...]
+
+
+def bands_svg(turns: Sequence[int], bands: Sequence[Band], ylabel: str) -> str:
+    """Small multiples, one per band, as an SVG document (for an ``AnalysisSection``)."""
+    cols = 2 if len(bands) > 1 else 1
+    nrows = -(-len(bands) // cols)
+    with matplotlib.rc_context(RC):
+        fig, axes = _figure(0.4 + 1.7 * nrows, ncols=cols, nrows=nrows, sharex=True)
+        for ax, band in zip(axes, bands):
+            ax.fill_between(turns, band.low, band.high, color=band.colour, alpha=0.18,
+                            linewidth=0)
+            ax.plot(turns, band.middle, color=band.colour, linestyle="--", linewidth=0.9)
+            ax.plot(turns, band.real, color=band.colour, marker="o", markersize=2.5)
+            ax.set_title(band.label, loc="left")
+            ax.set_ylabel(ylabel)
+            _turn_axis(ax, turns)
+        for ax in axes[len(bands):]:
+            ax.set_visible(False)
+        return _svg(fig)
 
 
 CHARTS = (price_chart, supply_chart, dependency_chart, score_chart, breakdown_chart,

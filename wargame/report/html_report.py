@@ -49,7 +49,7 @@ def turn_tables(report: AfterActionReport) -> list[TurnTable]:
         by_stage = indicators.world_price_usd_per_kg.get(material) or {}
         return list(by_stage.values())[-1] if by_stage else None
 
-    return [
+    tables = [
         TurnTable("World prices", "USD/kg, final stage",
                   tuple(report.name("material", m) for m in materials),
                   tuple((i.turn, tuple(final_price(i, m) for m in materials)) for i in rows),
@@ -61,6 +61,8 @@ def turn_tables(report: AfterActionReport) -> list[TurnTable]:
                   tuple((i.turn, tuple(i.budget_usd_m.get(t.team) for t in teams))
                         for i in rows), "number"),
     ]
+    # an edition that may not see a table's numbers gets no empty table
+    return [t for t in tables if any(v is not None for _, values in t.rows for v in values)]
 
 
 def render_html(report: AfterActionReport, charts: list[Chart] | None = None) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from wargame.engine import TurnIndicators
 from wargame.report.hotwash import HotWash
@@ -25,12 +25,24 @@ class _Frozen(BaseModel):
 
 
 class Audience(StrEnum):
-    """Who the report is for. ``facilitator``: everything of the committed turns, notes and
-    covert moves included (the exercise control's record). ``public``: what the room may see
-    (no notes, no covert move or explanation naming one until the exercise has ended)."""
+    """Who the report is for: each edition holds exactly what the session layer's
+    ``view_for`` lets that viewer see, of the committed turns. ``facilitator``: everything,
+    notes and covert moves included (the exercise control's record). ``team``: what one
+    team may see (its own orders and indicators, the public ones, other teams' orders once
+    revealed). ``public``: what the room may see (public indicators, no notes, no covert
+    move until the exercise has ended)."""
 
     FACILITATOR = "facilitator"
+    TEAM = "team"
     PUBLIC = "public"
+
+
+class SessionLink(_Frozen):
+    """Another session of the same exercise: where this one came from or what came of it."""
+
+    session_id: str
+    name: str = ""
+    forked_at_turn: int | None = None  # the turn the fork starts at (its branch point)
 
 
 class SessionFacts(_Frozen):
@@ -53,6 +65,14 @@ class SessionFacts(_Frozen):
     turns_committed: int
     parent_session: str | None = None
     parent_turn: int | None = None
+    session_name: str = ""
+    # where this session came from, oldest first: the session it was forked from, the one
+    # that one was forked from... each with the turn the next one starts at
+    lineage: tuple[SessionLink, ...] = ()
+    forks: tuple[SessionLink, ...] = ()  # sessions forked from this one
+    # set when the session was recorded under another engine model version than this
+    # wargame runs (a replay may then differ because the engine changed)
+    model_version_note: str | None = None
 
 
 class TeamEntry(_Frozen):
@@ -71,6 +91,14 @@ class InjectEntry(_Frozen):
     how: str  # "scheduled", "drawn", "condition", "follow-up", "by hand"
 
 
+class RetractedInject(_Frozen):
+    """An inject fired by hand and taken back before the orders opened: it never fired."""
+
+    inject_id: str
+    title: str
+    reason: str = ""
+
+
 class OrderEntry(_Frozen):
     """One order of a committed turn, with what became of it."""
 
@@ -86,18 +114,27 @@ class OrderEntry(_Frozen):
 
 
 class OverrideEntry(_Frozen):
+    """The ruling in force on one order (the last one given), with its reason; a
+    ``scaled`` ruling multiplied the order's parameter ``param`` by ``factor``."""
+
     order_id: str
     order_description: str
-    status: str
+    status: str  # accepted / rejected / scaled
     reason: str
+    param: str | None = None
+    factor: float | None = None
 
 
 class NoteEntry(_Frozen):
+    """A facilitator's note with its current text (a deleted note is not listed)."""
+
     seq: int
     turn: int
     phase: str = ""
     created_at: str
     text: str
+    edited_at: str | None = None  # when its text was last changed
+    versions: int = 1  # how many texts it has had
 
 
 class LogEntry(_Frozen):
@@ -114,6 +151,7 @@ class ExplanationEntry(_Frozen):
     text: str
     public: bool = True
     groups: tuple[str, ...] = ()
+    kind: str = "change"  # the engine's ``Explanation.kind``: event, order, change, news
 
 
 class TurnRecord(_Frozen):
@@ -124,10 +162,14 @@ class TurnRecord(_Frozen):
     committed: bool
     calendar: str = ""  # "Dec 2025 - Feb 2026"
     injects: tuple[InjectEntry, ...] = ()
+    retracted_injects: tuple[RetractedInject, ...] = ()
     orders: tuple[OrderEntry, ...] = ()
     overrides: tuple[OverrideEntry, ...] = ()
     notes: tuple[NoteEntry, ...] = ()
     explanations: tuple[ExplanationEntry, ...] = ()
+    # the turn's indicators as the audience may see them: all of them for the facilitator;
+    # for a team the public ones and its own actors' (and its own score); for the public
+    # the public ones. Fields the audience may not see are empty.
     indicators: TurnIndicators | None = None
 
 
@@ -201,6 +243,7 @@ class AnalysisSection(_Frozen):
 
 class AfterActionReport(_Frozen):
     audience: Audience
+    team: str | None = None  # the team of a team edition
     generated_at: str
     facts: SessionFacts
     teams: tuple[TeamEntry, ...]
@@ -213,6 +256,12 @@ class AfterActionReport(_Frozen):
     analysis: tuple[AnalysisSection, ...] = ()
     log: tuple[LogEntry, ...] = ()
     names: dict[str, dict[str, str]] = Field(default_factory=dict)  # kind -> id -> name
+
+    @model_validator(mode="after")
+    def _team_edition_names_its_team(self) -> "AfterActionReport":
+        if (self.audience is Audience.TEAM) != (self.team is not None):
+            raise ValueError("a team's edition names its team; other editions name none")
+        return self
 
     @property
     def committed_turns(self) -> tuple[TurnRecord, ...]:
@@ -230,6 +279,6 @@ class AfterActionReport(_Frozen):
 __all__ = [
     "AfterActionReport", "AnalysisSection", "AnalysisTable", "Audience", "BaselineFigure",
     "BranchComparison", "ExplanationEntry", "HeadlineRow", "InjectEntry", "LogEntry", "NoteEntry",
-    "OrderEntry", "OverrideEntry", "SessionFacts", "Standing", "StandingTerm", "TeamEntry",
-    "TurnRecord",
+    "OrderEntry", "OverrideEntry", "RetractedInject", "SessionFacts", "SessionLink",
+    "Standing", "StandingTerm", "TeamEntry", "TurnRecord",
 ]

@@ -49,6 +49,8 @@ def write_csv_folder(tables: list[Table], folder: Path) -> list[Path]:
 def _parse(text: str, kind: type):
     if kind is str:
         return text
+    if text == "":  # an empty number (a ruling that scaled nothing has no factor)
+        return None
     if kind is bool:
         if text not in ("true", "false"):
             raise ValueError(f"not true/false: {text!r}")

@@ -3,7 +3,9 @@ column per variable (Wickham's "tidy data"), for a spreadsheet or a statistics p
 
 Tables: ``indicators`` (every number of ``TurnIndicators`` in long form: turn, indicator,
 its unit, the ids it is about, value), ``scores`` (each objective's term per team and turn),
-``flows``, ``orders``, ``outcomes``, ``overrides``, ``injects``, ``explanations``, ``notes``,
+``flows``, ``orders``, ``outcomes``, ``overrides`` (with a scaled ruling's parameter and
+factor), ``injects`` (fired, and retracted ones marked), ``explanations``, ``notes`` (current
+text, when last edited),
 ``events`` (the log as the audience may see it), ``hot_wash`` and ``baseline_figures``.
 
 ``turn_indicators_from_tables`` rebuilds the engine's typed ``TurnIndicators`` from the
@@ -104,10 +106,11 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
                     "unfilled_tonnes_per_year:float fill_share:float"),
     "orders": _cols("turn:int order_id team move params_json description covert:bool"),
     "outcomes": _cols("turn:int order_id team move status detail"),
-    "overrides": _cols("turn:int order_id order_description status reason"),
-    "injects": _cols("turn:int inject_id title how text"),
+    "overrides": _cols("turn:int order_id order_description status reason param "
+                       "factor:float"),
+    "injects": _cols("turn:int inject_id title how state text reason"),
     "explanations": _cols("turn:int position:int text public:bool groups"),
-    "notes": _cols("seq:int turn:int phase created_at text"),
+    "notes": _cols("seq:int turn:int phase created_at text edited_at versions:int"),
     "events": _cols("seq:int turn:int created_at kind summary"),
     "hot_wash": _cols("section position:int text who by_when"),
     "baseline_figures": _cols("topic subject quantity value:float unit source_key source "
@@ -159,20 +162,29 @@ def report_tables(report: AfterActionReport) -> list[Table]:
                     o.covert) for t in committed for o in t.orders),
         "outcomes": ((t.turn, o.order_id, o.team, o.move, o.status, o.detail)
                      for t in committed for o in t.orders),
-        "overrides": ((t.turn, o.order_id, o.order_description, o.status, o.reason)
-                      for t in committed for o in t.overrides),
-        "injects": ((t.turn, i.inject_id, i.title, i.how, i.text)
-                    for t in report.turns for i in t.injects),
+        "overrides": ((t.turn, o.order_id, o.order_description, o.status, o.reason,
+                       o.param or "", o.factor) for t in committed for o in t.overrides),
+        "injects": _inject_rows(report),
         "explanations": ((t.turn, n, e.text, e.public, " ".join(e.groups))
                          for t in committed for n, e in enumerate(t.explanations)),
-        "notes": ((n.seq, n.turn, n.phase, n.created_at, n.text)
-                  for t in report.turns for n in t.notes),
+        "notes": ((n.seq, n.turn, n.phase, n.created_at, n.text, n.edited_at or "",
+                   n.versions) for t in report.turns for n in t.notes),
         "events": ((e.seq, e.turn, e.created_at, e.kind, e.summary) for e in report.log),
         "hot_wash": _hot_wash_rows(report),
         "baseline_figures": ((f.topic, f.subject, f.quantity, f.value, f.unit, f.source_key,
                               f.source, f.note) for f in report.annex),
     }
     return [Table(name, SCHEMAS[name], tuple(rows[name])) for name in SCHEMAS]
+
+
+def _inject_rows(report: AfterActionReport) -> Iterator[tuple]:
+    """Injects that fired, then (state ``retracted``) those fired by hand and taken back
+    before the orders opened, which never fired."""
+    for t in report.turns:
+        for i in t.injects:
+            yield (t.turn, i.inject_id, i.title, i.how, "fired", i.text, "")
+        for r in t.retracted_injects:
+            yield (t.turn, r.inject_id, r.title, "by hand", "retracted", "", r.reason)
 
 
 def _hot_wash_rows(report: AfterActionReport) -> Iterator[tuple]:

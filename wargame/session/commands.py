@@ -192,35 +192,44 @@ def replay_command(args: argparse.Namespace) -> int:
 
 
 def _facilitator_key(args: argparse.Namespace, ex: "Exercise", *, required: bool):
-    """The facilitator key for a command: None when no PIN is set; from ``--pin`` or a
-    prompt (not echoed, three tries, growing waits after wrong ones). Without a terminal
-    and without ``--pin``: refused when ``required``, else None (the caller redacts)."""
+    """The facilitator key for a command (see ``door_key``)."""
+    from wargame.session.pin_guard import FACILITATOR_DOOR
+
+    return door_key(args, ex, FACILITATOR_DOOR, required=required)
+
+
+def door_key(args: argparse.Namespace, ex: "Exercise", door: str, *, required: bool):
+    """The key of ``door`` (the facilitator, or a team id) for a command: None when that
+    door has no PIN; from ``--pin`` or a prompt (not echoed, three tries, growing waits
+    after wrong ones). Without a terminal and without ``--pin``: refused when ``required``,
+    else None (the caller redacts)."""
     import getpass
 
     from wargame.session.errors import PinRequired
     from wargame.session.pin_guard import FACILITATOR_DOOR, PinWait
 
-    if not ex.needs_pin(FACILITATOR_DOOR):
+    if not ex.needs_pin(door):
         return None
+    who = "facilitator" if door == FACILITATOR_DOOR else f"team {door}"
     if args.pin is not None:
         try:
-            return ex.unlock(FACILITATOR_DOOR, args.pin)
+            return ex.unlock(door, args.pin)
         except (PinRequired, PinWait) as exc:
             raise _user_error(f"session {ex.id}: {exc}") from None
     if not sys.stdin.isatty():
         if required:
-            raise _user_error(f"session {ex.id} has a facilitator PIN: give it with --pin "
+            raise _user_error(f"session {ex.id} has a {who} PIN: give it with --pin "
                               f"or run the command in a terminal to be asked for it")
         return None
     for _ in range(3):
         try:
-            return ex.unlock(FACILITATOR_DOOR, getpass.getpass("Facilitator PIN: "))
+            return ex.unlock(door, getpass.getpass(f"{who.capitalize()} PIN: "))
         except PinRequired as exc:
             print(f"wargame: {exc}", file=sys.stderr)
         except PinWait as exc:
             raise _user_error(str(exc)) from None
     if required:
-        raise _user_error(f"session {ex.id}: wrong facilitator PIN")
+        raise _user_error(f"session {ex.id}: wrong {who} PIN")
     return None
 
 

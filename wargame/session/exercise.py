@@ -64,6 +64,7 @@ from wargame.session.events import (
     DamagedEvent,
     FacilitatorOrders,
     FreeInject,
+    HotWashRecorded,
     InjectFired,
     InjectRetracted,
     LoggedEvent,
@@ -88,6 +89,7 @@ from wargame.session.folding import (
     turn_inputs,
     unreadable,
 )
+from wargame.session.hotwash import HotWash
 from wargame.session.lock import LockHeld, SessionLock
 from wargame.session.notes import NoteView, current_notes
 from wargame.session.phases import (
@@ -1013,6 +1015,13 @@ class Exercise:
         events = typed_events(self.store.events(self.id, kinds=["note", "note_edited",
                                                                 "note_deleted"]))
         return [n for n in current_notes(events) if include_deleted or not n.deleted]
+
+    def record_hot_wash(self, hot_wash: HotWash, key: Access = None) -> None:
+        """Record the room's hot wash (the report's improvement plan): one event, written
+        like every other change (conditional, behind the facilitator PIN); the last one
+        recorded counts and earlier ones stay in the log."""
+        self._authorize(Command.RECORD_HOT_WASH, FACILITATOR_VIEWER, key)
+        self._write([(HotWashRecorded(**hot_wash.model_dump()),)])
 
     def pause(self, key: Access = None) -> None:
         if self.paused:

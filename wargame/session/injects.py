@@ -17,6 +17,7 @@ already fired this turn is refused unless confirmed (``already_due``).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -24,7 +25,7 @@ from wargame.engine import upcoming_deck
 from wargame.engine.conditions import fire_deck
 from wargame.engine.draws import turn_seed
 from wargame.engine.rules import rules_for
-from wargame.scenario.model import Inject
+from wargame.scenario.model import Inject, Scenario
 from wargame.session.events import (
     FreeInject,
     InjectFired,
@@ -63,6 +64,7 @@ class InjectStatus:
     after: str | None = None
     from_turn: int | None = None
     until_turn: int | None = None
+    reason: str = ""  # why a retracted one was taken back
 
 
 def open_turn(ex: "Exercise") -> int | None:
@@ -85,6 +87,24 @@ def _hand_fired(events: list[LoggedEvent]) -> list[tuple[LoggedEvent, bool]]:
     """Hand-fired inject events with whether each was retracted."""
     retracted = {e.payload.fired_seq for e in events if isinstance(e.payload, InjectRetracted)}
     return [(e, e.seq in retracted) for e in events if isinstance(e.payload, InjectFired)]
+
+
+def hand_fired(events: Iterable[LoggedEvent], scenario: Scenario) -> list[InjectStatus]:
+    """Every inject fired by hand in ``events`` (one turn's, or a whole log), in log order:
+    ``fired``, or ``retracted`` with the reason given."""
+    events = list(events)
+    reasons = {e.payload.fired_seq: e.payload.reason for e in events
+               if isinstance(e.payload, InjectRetracted)}
+    deck = {i.id: i for i in scenario.injects}
+    out = []
+    for event in events:
+        if isinstance(event.payload, InjectFired):
+            inject_id, title, text = _describe(event.payload, deck)
+            retracted = event.seq in reasons
+            out.append(InjectStatus(inject_id, title, text, "by hand",
+                                    "retracted" if retracted else "fired", event.turn,
+                                    fired_seq=event.seq, reason=reasons.get(event.seq, "")))
+    return out
 
 
 def _describe(payload: InjectFired, deck: dict[str, Inject]) -> tuple[str, str, str]:
@@ -151,11 +171,7 @@ def board(ex: "Exercise") -> list[InjectStatus]:
     _, events = _events(ex)
     deck = {i.id: i for i in ex.scenario.injects}
     out = fired_once(ex)
-    for event, retracted in _hand_fired(events):
-        if retracted:
-            inject_id, title, text = _describe(event.payload, deck)
-            out.append(InjectStatus(inject_id, title, text, "by hand", "retracted",
-                                    event.turn, fired_seq=event.seq))
+    out += [s for s in hand_fired(events, ex.scenario) if s.state == "retracted"]
     out.sort(key=lambda s: (s.turn or 0, s.state == "retracted"))
     turn = open_turn(ex)
     due = deck_due(ex)

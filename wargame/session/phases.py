@@ -64,6 +64,7 @@ class Command(StrEnum):
     FORK = "fork"
     EXPORT = "export"
     RENAME = "rename"
+    RECORD_HOT_WASH = "record_hot_wash"  # the room's debrief, the report's improvement plan
     VIEW_SEALED_ORDERS = "view_sealed_orders"  # read every team's orders before the reveal
 
 
@@ -99,6 +100,7 @@ COMMANDS: Mapping[Command, CommandRule] = MappingProxyType({
     Command.FORK: CommandRule("facilitator", True, "fork a new session from a turn"),
     Command.EXPORT: CommandRule("facilitator", True, "export the session"),
     Command.RENAME: CommandRule("facilitator", True, "rename the session"),
+    Command.RECORD_HOT_WASH: CommandRule("facilitator", True, "record the hot wash"),
     Command.VIEW_SEALED_ORDERS: CommandRule("facilitator", True,
                                             "read the teams' orders before the reveal"),
 })
@@ -110,7 +112,7 @@ READS_ONLY = frozenset({Command.FORK, Command.EXPORT, Command.VIEW_SEALED_ORDERS
 # commands possible in every phase, leaving the phase as it is
 _ANY_TIME = (Command.PAUSE, Command.RESUME, Command.ADD_NOTE, Command.EDIT_NOTE,
              Command.DELETE_NOTE, Command.REWIND, Command.FORK, Command.EXPORT,
-             Command.RENAME, Command.VIEW_SEALED_ORDERS)
+             Command.RENAME, Command.RECORD_HOT_WASH, Command.VIEW_SEALED_ORDERS)
 
 
 def _row(phase: Phase, moves: Mapping[Command, Phase]) -> Mapping[Command, Phase]:

@@ -16,7 +16,7 @@ ones and its own actors', the public the public ones.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,7 @@ from wargame.engine import (
 )
 from wargame.engine.measures import ORDER_GROUP
 from wargame.engine.view import OwnIndicators, PublicIndicators, VisibleMeasure
+from wargame.scenario.model import Scenario
 from wargame.session.events import (
     FacilitatorOrders,
     LoggedEvent,
@@ -129,10 +130,12 @@ def own_indicators(ind: TurnIndicators, team: str, actors: tuple[str, ...]) -> O
 class _Rules:
     """The two rules, bound to one session and one viewer."""
 
-    def __init__(self, ex: "Exercise", viewer: Viewer, events: list[LoggedEvent]):
-        self.ex = ex
+    def __init__(self, scenario: Scenario, viewer: Viewer, events: list[LoggedEvent],
+                 ended: bool):
+        self.scenario = scenario
         self.viewer = viewer
-        self.ended = ex.phase == ENDED
+        self.ended = ended
+        self._results: dict[int, ResultView] = {}
         self.resolved = {e.turn for e in events if isinstance(e.payload, TurnResolved)}
         self.order_team: dict[str, str] = {}
         self.order_move: dict[str, str] = {}
@@ -151,7 +154,7 @@ class _Rules:
             return True
         if self.viewer.kind == "team" and self.viewer.team == team:
             return True
-        spec = self.ex.scenario.move_index.get(move)
+        spec = self.scenario.move_index.get(move)
         return spec is None or spec.public
 
     def sees_order_id(self, order_id: str) -> bool:
@@ -167,6 +170,11 @@ class _Rules:
         return bool(named) and all(self.sees_order_id(order_id) for order_id in named)
 
     def result(self, event: LoggedEvent) -> ResultView:
+        if event.seq not in self._results:  # read once: the log and the results share it
+            self._results[event.seq] = self._read_result(event)
+        return self._results[event.seq]
+
+    def _read_result(self, event: LoggedEvent) -> ResultView:
         raw = event.payload.result
         indicators = TurnIndicators.from_json_dict(raw["indicators"])
         outcomes = tuple(o for o in (OrderOutcome.model_validate(x)
@@ -179,7 +187,7 @@ class _Rules:
         own = None
         if self.viewer.kind == "team":
             team = str(self.viewer.team)
-            own = own_indicators(indicators, team, tuple(self.ex.scenario.team_actors(team)))
+            own = own_indicators(indicators, team, tuple(self.scenario.team_actors(team)))
         return ResultView(event.turn, outcomes, explanations, fired,
                           public_indicators(indicators), own,
                           indicators if self.viewer.is_facilitator else None)
@@ -213,14 +221,35 @@ class _Rules:
                            event.visibility)
 
 
+@dataclass(frozen=True)
+class VisibleHistory:
+    """A line of play's log and committed results as one viewer may see them."""
+
+    log: tuple[LoggedEvent, ...]
+    results: tuple[ResultView, ...]
+
+
+def visible_history(scenario: Scenario, viewer: Viewer, events: Sequence[LoggedEvent], *,
+                    ended: bool) -> VisibleHistory:
+    """The log and results of one line of play (a session's live line, an archived branch,
+    another session) as ``viewer`` may see them, by the two rules of this module; ``ended``:
+    the session has ended (covert moves are then revealed). ``view_for`` and the
+    after-action report both read sessions through it."""
+    events = list(events)
+    rules = _Rules(scenario, viewer, events, ended)
+    log = tuple(e for e in (rules.redacted(event) for event in events) if e is not None)
+    results = tuple(rules.result(e) for e in events if isinstance(e.payload, TurnResolved))
+    return VisibleHistory(log, results)
+
+
 def view_for(ex: "Exercise", viewer: Viewer) -> SessionView:
     """Everything ``viewer`` may see of ``ex`` (see the module docstring)."""
     from wargame.session.exercise import typed_events
 
-    events = typed_events(ex.store.events(ex.id))
-    rules = _Rules(ex, viewer, events)
-    log = tuple(e for e in (rules.redacted(event) for event in events) if e is not None)
-    results = tuple(rules.result(e) for e in events if isinstance(e.payload, TurnResolved))
+    ended = ex.phase == ENDED
+    history = visible_history(ex.scenario, viewer, typed_events(ex.store.events(ex.id)),
+                              ended=ended)
+    log, results = history.log, history.results
     orders: dict[int, dict[str, tuple[Order, ...]]] = {}
     for event in log:
         if isinstance(event.payload, (OrdersSubmitted, FacilitatorOrders)):
@@ -236,7 +265,7 @@ def view_for(ex: "Exercise", viewer: Viewer) -> SessionView:
         measures = tuple(
             VisibleMeasure(label=m.label, primitive=m.primitive, start_turn=m.start_turn,
                            end_turn=m.end_turn, own=False, public=m.public)
-            for m in ex.state.measures if m.public or rules.ended)
+            for m in ex.state.measures if m.public or ended)
         state = PublicState(turn=ex.state.turn, measures=measures,
                             public=public_indicators(indicators) if indicators else None)
     ordered = {turn: {t: by_team[t] for t in [*ex.team_order, FACILITATOR] if t in by_team}

@@ -17,7 +17,8 @@ Each chart is also a widget of its own with the same three methods
 ``history`` is a list of the engine's typed ``TurnIndicators`` (``wargame.engine.results``),
 one per resolved turn, oldest first; ``.turn`` gives the x value, and prices also get a
 turn-0 point at the scenario's baseline price. Prices are the world price
-(``world_price_usd_per_kg``), dependency the value-weighted share of all materials
+(``world_price_usd_per_kg``), dependency per material (``dependency_share_by_material``)
+or, chosen as such, the value-weighted aggregate of all materials
 (``dependency_share_all_materials_by_value``), scores ``scores[team].total``, budgets
 ``budget_usd_m``, the heat map ``supply_met_share``.
 
@@ -148,6 +149,14 @@ class _ChartBase(QtWidgets.QWidget):
         font.setBold(bold)
         return font
 
+    def _controls_below(self) -> None:
+        """Controls go on a row of their own under the title (a chart with many selectors
+        must still fit beside the map at 1024 px)."""
+        row = QtWidgets.QHBoxLayout()
+        row.setSpacing(6)
+        self._layout.insertLayout(1, row)
+        self.controls = row
+
     def _add_control(self, label: str, widget: QtWidgets.QWidget, accessible: str) -> None:
         if label:
             lab = QtWidgets.QLabel(label)
@@ -233,6 +242,7 @@ class _LineChart(_ChartBase):
         self._style_signature: tuple | None = None
         self._series: list[tuple[str, list[float], list[float]]] = []
         self._empty_text = pgm.TextItem("No turns played yet", anchor=(0.5, 0.5))
+        self.plot.vb.sigResized.connect(lambda *_: self._fit_y_label())
         self._layout.addWidget(self.graphics, 1)
         self._restyle_header()
         self._restyle()
@@ -248,14 +258,32 @@ class _LineChart(_ChartBase):
             axis.setPen(pg().mkPen(colours.muted))
             axis.setTextPen(pg().mkPen(colours.foreground))
             axis.setStyle(tickFont=tick_font, tickTextOffset=max(3, int(label_pt * 0.5)))
-        self.plot.getAxis("left").setLabel(
-            self.y_label, **{"color": colours.foreground, "font-size": f"{label_pt:.1f}pt"})
+        self._label_style = {"color": colours.foreground, "font-size": f"{label_pt:.1f}pt"}
+        self._fit_y_label()
         self.plot.getAxis("bottom").setLabel(
             self._x_label(), **{"color": colours.foreground, "font-size": f"{label_pt:.1f}pt"})
         self.plot.getAxis("bottom").setHeight(None)
         self.plot.getAxis("left").setWidth(None)
         self._empty_text.setColor(colours.muted)
         self._empty_text.setFont(self.font_for(1.1))
+
+    def y_labels(self) -> tuple[str, ...]:
+        """The y-axis title, longest first: the longest that fits the axis is shown."""
+        return (self.y_label,)
+
+    def _fit_y_label(self) -> None:
+        """The longest y-axis title whose rotated text fits the plot's height (a cut title
+        says nothing: 'Price index (baseline = 10')."""
+        axis = self.plot.getAxis("left")
+        style = getattr(self, "_label_style", {})
+        font = self.font_for(1.0)
+        fm = QtGui.QFontMetricsF(font)
+        room = self.plot.vb.height() - 4 if self.plot.vb.height() > 10 else float("inf")
+        choices = self.y_labels()
+        text = next((t for t in choices if fm.horizontalAdvance(t) <= room), choices[-1])
+        if axis.labelText != text or not axis.label.isVisible():
+            axis.setLabel(text, **style)
+        self.y_label_shown = text
 
     def _x_label(self) -> str:
         months = getattr(self._scenario, "turn_length_months", None)
@@ -386,8 +414,13 @@ class PriceChart(_LineChart):
 
     @property
     def y_label(self) -> str:  # type: ignore[override]
+        return self.y_labels()[0]
+
+    def y_labels(self) -> tuple[str, ...]:
         mode = self.mode_combo.currentData() if hasattr(self, "mode_combo") else "index"
-        return "Price index (baseline = 100)" if mode == "index" else "Price (USD/kg)"
+        if mode == "index":
+            return ("Price index (baseline = 100)", "Index (baseline 100)", "Index")
+        return ("Price (USD/kg)", "USD/kg")
 
     def set_mode(self, mode: str) -> None:
         """``"index"`` or ``"usd"``."""
@@ -423,24 +456,55 @@ class PriceChart(_LineChart):
 
 
 class DependencyChart(_LineChart):
-    """Share of each actor's (or bloc's) supply that originates in one origin, over turns."""
+    """Share of each actor's (or bloc's) supply of one material that originates in one
+    origin (where it was refined), over turns; or, chosen as such, the aggregate over all
+    materials weighted by value (labelled so: a US 'dependency on Indonesia' of 60 % in a
+    rare-earth exercise was the nickel in it)."""
 
     title_text = "Dependency on China"
     y_label = "Share of supply from origin (%)"
     y_range = (0.0, 100.0)
+    ALL = "all"  # the material combo's aggregate entry
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.origin_combo = QtWidgets.QComboBox()
+        self.material_combo = QtWidgets.QComboBox()
         self.group_combo = QtWidgets.QComboBox()
         self.group_combo.addItem("By actor", "actor")
         self.group_combo.addItem("By bloc", "bloc")
+        self._controls_below()
         self._add_control("Origin", self.origin_combo, "Dependency origin")
+        self._add_control("", self.material_combo, "Material (or all materials together)")
         self._add_control("", self.group_combo, "Group dependency by")
         self.origin_combo.currentIndexChanged.connect(self._controls_changed)
+        self.material_combo.currentIndexChanged.connect(self._controls_changed)
         self.group_combo.currentIndexChanged.connect(self._controls_changed)
         self._restyle_header()
         self._restyle()
+
+    def y_labels(self) -> tuple[str, ...]:
+        return ("Share of supply from origin (%)", "Share from origin (%)", "%")
+
+    def set_material(self, material: str) -> None:
+        """A material id, or ``DependencyChart.ALL`` for the value-weighted aggregate."""
+        index = self.material_combo.findData(material)
+        if index >= 0:
+            self.material_combo.setCurrentIndex(index)
+
+    def _shares(self, ind: TurnIndicators) -> dict[str, dict[str, float]]:
+        """{actor: {origin: share}} of the material chosen (or the aggregate)."""
+        material = self.material_combo.currentData()
+        if material in (None, self.ALL):
+            return ind.dependency_share_all_materials_by_value
+        return ind.dependency_share_by_material.get(material, {})
+
+    def _title(self) -> str:
+        origin = self.origin_combo.currentText()
+        what = self.material_combo.currentText()
+        if not origin:
+            return self.title_text
+        return f"Dependency on {origin}: {what}" if what else f"Dependency on {origin}"
 
     def set_origin(self, origin: str) -> None:
         index = self.origin_combo.findData(origin)
@@ -452,8 +516,7 @@ class DependencyChart(_LineChart):
         self.group_combo.setCurrentIndex(max(0, self.group_combo.findData(grouping)))
 
     def _controls_changed(self, *_: Any) -> None:
-        origin = self.origin_combo.currentText()
-        self.title_label.setText(f"Dependency on {origin}" if origin else self.title_text)
+        self.title_label.setText(self._title())
         self._redraw()
 
     @staticmethod
@@ -465,9 +528,17 @@ class DependencyChart(_LineChart):
         return origins[0] if origins else None
 
     def _on_new_data(self) -> None:
+        chosen = self.material_combo.currentData()
+        self.material_combo.blockSignals(True)
+        self.material_combo.clear()
+        for material in getattr(self._scenario, "materials", ()):
+            self.material_combo.addItem(material.name, material.id)
+        self.material_combo.addItem("All materials (aggregate, by value)", self.ALL)
+        self.material_combo.setCurrentIndex(max(0, self.material_combo.findData(chosen)))
+        self.material_combo.blockSignals(False)
         origins: list[str] = []
         for ind in self._history:
-            for shares in ind.dependency_share_all_materials_by_value.values():
+            for shares in self._shares(ind).values():
                 for origin in shares:
                     if origin not in origins:
                         origins.append(origin)
@@ -482,9 +553,7 @@ class DependencyChart(_LineChart):
         if pick is not None:
             self.origin_combo.setCurrentIndex(self.origin_combo.findData(pick))
         self.origin_combo.blockSignals(False)
-        origin_name = self.origin_combo.currentText()
-        self.title_label.setText(f"Dependency on {origin_name}" if origin_name else
-                                 self.title_text)
+        self.title_label.setText(self._title())
 
     def _series_data(self) -> list[tuple[str, list[float], list[float]]]:
         scenario = self._scenario
@@ -492,14 +561,15 @@ class DependencyChart(_LineChart):
         turns = turn_numbers(self._history)
         actors = []
         for ind in self._history:
-            for actor in ind.dependency_share_all_materials_by_value:
+            for actor in self._shares(ind):
                 if actor not in actors and actor != origin:
                     actors.append(actor)
         order = {a.id: i for i, a in enumerate(getattr(scenario, "actors", ()))}
         actors.sort(key=lambda a: order.get(a, 10**6))
         per_actor = {
-            a: [100.0 * _num(ind.dependency_share_all_materials_by_value.get(a, {})
-                             .get(origin, math.nan)) for ind in self._history]
+            a: [100.0 * _num(self._shares(ind).get(a, {}).get(origin, 0.0)
+                             if a in self._shares(ind) else math.nan)
+                for ind in self._history]
             for a in actors
         }
         if self.group_combo.currentData() != "bloc" or scenario is None:
@@ -538,6 +608,9 @@ class ScoreChart(_LineChart):
     title_text = "Team scores"
     y_label = "Score (points)"
 
+    def y_labels(self) -> tuple[str, ...]:
+        return ("Score (points)", "Score")
+
     @staticmethod
     def values(ind: TurnIndicators) -> dict[str, float]:
         """The value plotted per team in one turn."""
@@ -565,6 +638,9 @@ class BudgetChart(ScoreChart):
 
     title_text = "Budgets"
     y_label = "Budget left (USD m)"
+
+    def y_labels(self) -> tuple[str, ...]:
+        return ("Budget left (USD m)", "USD m")
 
     @staticmethod
     def values(ind: TurnIndicators) -> dict[str, float]:

@@ -7,9 +7,6 @@ facilitator) and in the debrief (to everyone).
 """
 from __future__ import annotations
 
-import html
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,8 +15,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QSlider,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -29,17 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wargame.report.panels import count_of
+from wargame.report.panels import count_of, explanation_list_html
 from wargame.ui.fonts import prominent, set_type
 from wargame.ui.team_screen import describe_order
-
-if TYPE_CHECKING:  # the engine is imported when a session opens, not at start-up
-    from wargame.engine.results import TurnIndicators
+from wargame.ui.text_views import SourcedTextBrowser
 
 TAB_BRIEFING, TAB_ORDERS, TAB_ADJUDICATION, TAB_DEBRIEF, TAB_NOTES = range(5)
 PHASE_TAB = {"briefing": TAB_BRIEFING, "orders": TAB_ORDERS,
              "adjudication": TAB_ADJUDICATION, "debrief": TAB_DEBRIEF}
-esc = html.escape
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
@@ -64,79 +60,6 @@ def _button(text: str, name: str, tip: str = "") -> QPushButton:
     return button
 
 
-def fmt_number(value) -> str:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:,.3g}"
-
-
-def headline_html(scenario, indicators: TurnIndicators | None, turn: int) -> str:
-    """Public headline indicators: the final-stage world price of each material against its
-    baseline, the worst-served sector of each played actor, and each team's score and
-    budget. Safe for the projector (only public, committed numbers)."""
-    if indicators is None:
-        return "<p>No turn has been played yet: the world is at its baseline.</p>"
-    parts = []
-    prices = indicators.world_price_usd_per_kg
-    if prices:
-        parts.append("<h4>Prices of finished products</h4><table cellspacing='4'>"
-                     "<tr><th align='left'>Material</th><th align='right'>USD/kg</th>"
-                     "<th align='right'>vs baseline</th></tr>")
-        for material in scenario.materials:
-            stages = prices.get(material.id, {})
-            stage = material.stages[-1]
-            if stage.id not in stages:
-                continue
-            base = float(stage.price.value)
-            now = stages[stage.id]
-            change = (now / base - 1) * 100 if base else 0.0
-            parts.append(f"<tr><td>{esc(material.name)}</td><td align='right'>"
-                         f"{fmt_number(now)}</td><td align='right'>{change:+.0f}%</td></tr>")
-        parts.append("</table>")
-    supply = indicators.supply_met_share
-    played = [a for a in scenario.actors if a.team]
-    if supply and played:
-        parts.append("<h4>Supply met: worst-served sector</h4><table cellspacing='4'>")
-        for actor in played:
-            sectors = supply.get(actor.id)
-            if not sectors:
-                continue
-            share, sector_id = min((share, sector_id) for sector_id, share in sectors.items())
-            label = scenario.sector(sector_id).name if sector_id in scenario.sector_index \
-                else sector_id
-            parts.append(f"<tr><td>{esc(actor.name)}</td><td>{esc(label)}</td>"
-                         f"<td align='right'>{share * 100:.0f}%</td></tr>")
-        parts.append("</table>")
-    scores, budget = indicators.scores, indicators.budget_usd_m
-    if scores or budget:
-        parts.append("<h4>Teams</h4><table cellspacing='4'><tr><th align='left'>Team</th>"
-                     "<th align='right'>Score</th><th align='right'>Budget (USD m)</th></tr>")
-        for team in scenario.teams:
-            score = scores.get(team.id)
-            parts.append(f"<tr><td>{esc(team.name)}</td><td align='right'>"
-                         f"{fmt_number(score.total) if score is not None else ''}</td>"
-                         f"<td align='right'>{fmt_number(budget.get(team.id, ''))}</td></tr>")
-        parts.append("</table>")
-    return "".join(parts)
-
-
-def baseline_sources_text(scenario) -> str:
-    """Plain text: every baseline price with the source it is calibrated to (a tooltip)."""
-    lines = ["Baseline prices and their sources:"]
-    for material in scenario.materials:
-        for stage in material.stages:
-            figure = stage.price
-            source = scenario.sources.get(figure.source, figure.source) if figure.source \
-                else "no source given"
-            lines.append(f"{material.name}, {stage.name}: {figure.value:,.4g} USD/kg — "
-                         f"{source}")
-    return "\n".join(lines)
-
-
 class Console(QWidget):
     handOverRequested = Signal()
     resolveRequested = Signal()
@@ -148,6 +71,10 @@ class Console(QWidget):
     addNoteRequested = Signal()
     whiteCellRequested = Signal()
     closeOrdersRequested = Signal()
+    debriefTurnChosen = Signal(int)  # an earlier turn to show again in the debrief
+    retractInjectRequested = Signal(int)  # the event of an inject fired by hand
+    editNoteRequested = Signal(int)  # a note's event
+    deleteNoteRequested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -187,12 +114,13 @@ class Console(QWidget):
         # briefing
         briefing = QWidget()
         b = QVBoxLayout(briefing)
-        self.world = QTextBrowser()
+        self.world = SourcedTextBrowser()
         self.world.setAccessibleName("The world at the start of the turn")
         b.addWidget(self.world, 3)
         b.addWidget(QLabel("<b>The inject deck: this turn, then later</b>"))
         self.injects = QListWidget()
         self.injects.setAccessibleName("The inject deck: injects due this turn, then later")
+        self.injects.currentItemChanged.connect(lambda *_: self._sync_retract())
         b.addWidget(self.injects, 1)
         row = QHBoxLayout()
         self.inject_combo = QComboBox()
@@ -217,6 +145,13 @@ class Console(QWidget):
         self.white_cell_status = QLabel()
         self.white_cell_status.setAccessibleName("White-cell orders sealed this turn")
         row.addWidget(self.white_cell_status, 1)
+        self.retract_button = _button(
+            "Re&tract inject…", "Retract the chosen inject",
+            "Take back the inject chosen in the list, fired by hand this turn (before the "
+            "orders open)")
+        self.retract_button.clicked.connect(self._retract_clicked)
+        self.retract_button.setEnabled(False)
+        row.addWidget(self.retract_button)
         b.addLayout(row)
         self.handover_button = _button("Start &orders: hand over the laptop",
                                        "Start the orders phase",
@@ -288,6 +223,22 @@ class Console(QWidget):
         # debrief
         debrief = QWidget()
         d = QVBoxLayout(debrief)
+        slider_row = QHBoxLayout()
+        self.turn_slider_label = QLabel("&Turn shown:")
+        self.turn_slider = QSlider(Qt.Orientation.Horizontal)
+        self.turn_slider.setAccessibleName("Turn shown in the debrief")
+        self.turn_slider.setToolTip("Show an earlier turn's what happened and why, orders "
+                                    "and charts again")
+        self.turn_slider.setPageStep(1)
+        self.turn_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.turn_slider_label.setBuddy(self.turn_slider)
+        self.turn_shown = QLabel()
+        self.turn_shown.setAccessibleName("Turn shown")
+        self.turn_slider.valueChanged.connect(self._turn_slid)
+        slider_row.addWidget(self.turn_slider_label)
+        slider_row.addWidget(self.turn_slider, 1)
+        slider_row.addWidget(self.turn_shown)
+        d.addLayout(slider_row)
         dsplit = QSplitter(Qt.Orientation.Vertical)
         self.debrief_text = QTextBrowser()
         self.debrief_text.setAccessibleName("What happened and why")
@@ -312,9 +263,21 @@ class Console(QWidget):
         self.notes.setAccessibleName("Facilitator notes")
         self.notes.setWordWrap(True)
         n.addWidget(self.notes, 1)
+        row = QHBoxLayout()
         self.note_button = _button("Add &note…", "Add a note")
         self.note_button.clicked.connect(self.addNoteRequested)
-        n.addWidget(self.note_button)
+        self.edit_note_button = _button("&Edit note…", "Edit the chosen note",
+                                        "Change the chosen note (the log keeps every version)")
+        self.edit_note_button.clicked.connect(lambda: self._note_action(self.editNoteRequested))
+        self.delete_note_button = _button("De&lete note", "Delete the chosen note",
+                                          "Delete the chosen note (the log keeps it)")
+        self.delete_note_button.clicked.connect(
+            lambda: self._note_action(self.deleteNoteRequested))
+        for button in (self.note_button, self.edit_note_button, self.delete_note_button):
+            row.addWidget(button)
+        n.addLayout(row)
+        self.notes.currentItemChanged.connect(lambda *_: self._sync_note_buttons())
+        self._sync_note_buttons()
         self.tabs.addTab(notes, "&5 Notes")
 
     # ---- helpers for the window
@@ -331,7 +294,6 @@ class Console(QWidget):
 
     def set_scenario(self, scenario) -> None:
         self.scenario = scenario
-        self.world.setToolTip(baseline_sources_text(scenario))
         self.inject_combo.clear()
         for inject in scenario.injects:
             self.inject_combo.addItem(inject.title, inject.id)
@@ -348,17 +310,26 @@ class Console(QWidget):
         self.charts_layout.addWidget(widget)
         self.charts = widget
 
-    def show_phase(self, phase: str) -> None:
+    def show_phase(self, phase: str, allowed: frozenset[str] = frozenset(),
+                   teams_may_submit: bool = False) -> None:
+        """The phase's tab, and every button enabled as the session's phase table allows
+        (``allowed``: the facilitator's command names now; ``teams_may_submit``: a team
+        may give its orders)."""
         if phase in PHASE_TAB:
             self.tabs.setCurrentIndex(PHASE_TAB[phase])
-        self.handover_button.setEnabled(phase == "briefing")
-        self.next_team_button.setEnabled(phase == "orders")
-        self.close_orders_button.setEnabled(phase == "orders")
-        self.fire_button.setEnabled(phase == "briefing")
-        self.free_button.setEnabled(phase == "briefing")
-        self.white_cell_button.setEnabled(phase in ("briefing", "orders"))
-        self.resolve_button.setEnabled(phase in ("orders", "adjudication"))
-        self.next_turn_button.setEnabled(phase == "debrief")
+        self._allowed = allowed
+        self.handover_button.setEnabled("begin_orders" in allowed)
+        self.next_team_button.setEnabled(teams_may_submit and "begin_orders" not in allowed)
+        self.close_orders_button.setEnabled("close_orders" in allowed
+                                            and "begin_orders" not in allowed)
+        self.fire_button.setEnabled("fire_inject" in allowed)
+        self.free_button.setEnabled("fire_inject" in allowed)
+        self.white_cell_button.setEnabled("submit_facilitator_orders" in allowed)
+        self.resolve_button.setEnabled("close_orders" in allowed)
+        self.next_turn_button.setEnabled("next_turn" in allowed)
+        self.note_button.setEnabled("add_note" in allowed)
+        self._sync_retract()
+        self._sync_note_buttons()
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)
@@ -380,10 +351,39 @@ class Console(QWidget):
             f"{count_of(count, 'white-cell order').capitalize()} sealed for this turn."
             if count else "")
 
-    def set_injects(self, items: list[str]) -> None:
+    def set_injects(self, items: list[str], fired: list[tuple[int, str]] = ()) -> None:
+        """The deck's lines, then the injects fired by hand this turn (each keeps its event,
+        so it can be retracted)."""
         self.injects.clear()
-        for text in items or ["None scheduled."]:
+        for text in items or ([] if fired else ["None scheduled."]):
             self.injects.addItem(text)
+        for seq, title in fired:
+            item = QListWidgetItem(f"Fired by the facilitator: {title}")
+            item.setData(Qt.ItemDataRole.UserRole, seq)
+            self.injects.insertItem(0, item)
+        self._sync_retract()
+
+    def set_inject_marks(self, marks: dict[str, str]) -> None:
+        """The picker says what each inject already is this turn ('Typhoon — scheduled
+        this turn'), so nobody fires a scheduled one twice by mistake."""
+        for index in range(self.inject_combo.count()):
+            inject_id = self.inject_combo.itemData(index)
+            title = self.inject_combo.itemData(index, Qt.ItemDataRole.AccessibleTextRole) \
+                or self.inject_combo.itemText(index)
+            self.inject_combo.setItemData(index, title, Qt.ItemDataRole.AccessibleTextRole)
+            mark = marks.get(inject_id)
+            self.inject_combo.setItemText(index, f"{title} — {mark}" if mark else title)
+
+    def _sync_retract(self) -> None:
+        item = self.injects.currentItem()
+        self.retract_button.setEnabled(
+            "retract_inject" in getattr(self, "_allowed", ()) and item is not None
+            and item.data(Qt.ItemDataRole.UserRole) is not None)
+
+    def _retract_clicked(self) -> None:
+        item = self.injects.currentItem()
+        if item is not None and item.data(Qt.ItemDataRole.UserRole) is not None:
+            self.retractInjectRequested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def set_submissions(self, rows: list[tuple[str, str, str]]) -> None:
         self.submissions.setRowCount(0)
@@ -404,7 +404,9 @@ class Console(QWidget):
         self.resolve_button.setEnabled(not busy and self.resolve_button.isEnabled())
 
     def set_outcomes(self, scenario, outcomes: list[dict], orders: dict[str, dict],
-                     explanations: list[str]) -> None:
+                     explanations: list) -> None:
+        """The proposed outcomes of every order, and the engine's explanations (every one:
+        those naming a covert move are marked as not for the room)."""
         self.outcomes.setRowCount(0)
         for outcome in outcomes:
             r = self.outcomes.rowCount()
@@ -414,7 +416,7 @@ class Console(QWidget):
             team_name = scenario.team(team).name if team in scenario.team_index else (
                 "White cell" if team == "facilitator" else team)
             text = describe_order(scenario, outcome.get("move", order.get("move", "")),
-                                  order.get("params", {}))
+                                  order.get("params", {}), team)
             cells = (team_name, text, str(outcome.get("status", "")).lower(),
                      str(outcome.get("detail", "")))
             for c, value in enumerate(cells):
@@ -424,16 +426,51 @@ class Console(QWidget):
                     item.setToolTip(value)
                 self.outcomes.setItem(r, c, item)
         self.outcomes.resizeRowsToContents()
-        self.explanations.setHtml("<h4>Why</h4><ul>" + "".join(
-            f"<li>{esc(s)}</li>" for s in explanations) + "</ul>" if explanations else
-            "<p>No explanations.</p>")
+        self.explanations.setHtml(explanation_list_html(explanations))
         self.override_button.setEnabled(bool(outcomes))
         self.commit_button.setEnabled(True)
 
     def set_debrief(self, html_text: str) -> None:
         self.debrief_text.setHtml(html_text)
 
-    def set_notes(self, notes: list[str]) -> None:
+    def set_debrief_turns(self, turns: list[int], shown: int | None) -> None:
+        """The committed turns the slider offers (it hides with fewer than two), and the
+        turn shown (the last unless the facilitator chose an earlier one)."""
+        self.turn_slider.blockSignals(True)
+        if turns:
+            self.turn_slider.setRange(turns[0], turns[-1])
+            self.turn_slider.setValue(shown if shown in turns else turns[-1])
+        self.turn_slider.blockSignals(False)
+        several = len(turns) > 1
+        for widget in (self.turn_slider_label, self.turn_slider, self.turn_shown):
+            widget.setVisible(several)
+        value = self.turn_slider.value()
+        self.turn_shown.setText(f"turn {value}" + (" (last played)" if turns and
+                                                   value == turns[-1] else ""))
+
+    def _turn_slid(self, turn: int) -> None:
+        self.debriefTurnChosen.emit(turn)
+
+    def set_notes(self, notes: list[tuple[int, str]]) -> None:
+        """(event, text) of each note; the chosen one can be edited or deleted."""
+        chosen = self.notes.currentItem().data(Qt.ItemDataRole.UserRole) \
+            if self.notes.currentItem() is not None else None
         self.notes.clear()
-        for note in notes:
-            self.notes.addItem(note)
+        for seq, text in notes:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, seq)
+            self.notes.addItem(item)
+            if seq == chosen:
+                self.notes.setCurrentItem(item)
+        self._sync_note_buttons()
+
+    def _sync_note_buttons(self) -> None:
+        chosen = self.notes.currentItem() is not None
+        allowed = getattr(self, "_allowed", frozenset())
+        self.edit_note_button.setEnabled(chosen and "edit_note" in allowed)
+        self.delete_note_button.setEnabled(chosen and "delete_note" in allowed)
+
+    def _note_action(self, signal) -> None:
+        item = self.notes.currentItem()
+        if item is not None:
+            signal.emit(int(item.data(Qt.ItemDataRole.UserRole)))

@@ -13,7 +13,6 @@ facilitator's proposal (outcomes of the resolved turn) exists only in adjudicati
 """
 from __future__ import annotations
 
-import html
 import logging
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger("wargame.ui")
-esc = html.escape
 
 
 def list_sessions(db_path: str | Path) -> list[dict]:
@@ -48,13 +46,6 @@ def list_sessions(db_path: str | Path) -> list[dict]:
                 for s in store.summaries()]
     finally:
         store.close()
-
-
-def team_label(scenario, team: str) -> str:
-    """A team's name; the facilitator's orders read "White cell" (as in the engine)."""
-    if team in scenario.team_index:
-        return scenario.team(team).name
-    return "White cell" if team == "facilitator" else team
 
 
 class _Signals(QObject):
@@ -108,6 +99,7 @@ class ExerciseController(QObject):
         # keys from Exercise.unlock, kept for the console session (never the PINs in clear)
         self._facilitator_key = None
         self._team_keys: dict[str, Any] = {}
+        self._baseline = None  # the baseline preview, made on first use
 
     # ---- making
 
@@ -202,13 +194,38 @@ class ExerciseController(QObject):
     def facilitator_pin_known(self) -> bool:
         return not self.facilitator_has_pin() or self._facilitator_key is not None
 
+    # ---- what may be done now: the session's phase table (``Exercise.allowed_commands``)
+
+    def allowed(self) -> frozenset[str]:
+        """The facilitator's commands possible now (the phase table, the pause, a
+        read-only window), as command names; nothing while a job runs."""
+        from wargame.session.visibility import Viewer
+
+        if self.busy:
+            return frozenset()
+        return frozenset(str(c) for c in self.exercise.allowed_commands(Viewer.facilitator()))
+
+    def may(self, command: str) -> bool:
+        """May the facilitator give ``command`` (a ``session.phases.Command`` name) now?"""
+        return command in self.allowed()
+
+    def teams_may_submit(self) -> bool:
+        """May a team give its orders now (the orders are open, or opened by the first
+        submission), by the phase table?"""
+        from wargame.session.visibility import Viewer
+
+        humans = self.exercise.human_teams
+        return bool(humans) and not self.busy and "submit_orders" in {
+            str(c) for c in self.exercise.allowed_commands(Viewer.of_team(humans[0]))}
+
     def submitted_teams(self) -> set[str]:
         if self.phase not in ("briefing", "orders", "adjudication"):
             return set()
         return set(self.exercise.submitted_teams())
 
     def pending_human_teams(self) -> list[str]:
-        if self.phase != "orders":
+        """Human teams that have still to submit this turn (before the orders open: all)."""
+        if self.phase not in ("briefing", "orders"):
             return []
         humans = set(self.exercise.human_teams)
         return [t for t in self.exercise.waiting_for() if t in humans]
@@ -245,8 +262,43 @@ class ExerciseController(QObject):
         text = "time is up" if self.time_up else f"{clock} left"
         return text + (" (paused)" if self.paused else "")
 
-    def notes(self) -> list[str]:
-        return [f"Turn {n.turn} ({n.phase or ''}): {n.text}" for n in self.exercise.notes()]
+    def notes(self) -> list[tuple[int, str]]:
+        """(event, line) of each note of the live line, as currently written."""
+        return [(n.seq, f"Turn {n.turn} ({n.phase or ''}): {n.text}"
+                 + (" (edited)" if n.edited_at else "")) for n in self.exercise.notes()]
+
+    def note_text(self, seq: int) -> str:
+        return next((n.text for n in self.exercise.notes() if n.seq == seq), "")
+
+    def edit_note(self, seq: int, text: str) -> None:
+        self.exercise.edit_note(seq, text, self._facilitator_key)
+        self.changed.emit()
+
+    def delete_note(self, seq: int) -> None:
+        self.exercise.delete_note(seq, self._facilitator_key)
+        self.changed.emit()
+
+    @property
+    def session_name(self) -> str:
+        """The session's name, or its short id when it has none."""
+        return self.exercise.name or self.session_id[:8]
+
+    def fork_label(self) -> str:
+        """'fork of Tuesday group at turn 2', or '' for a session that is no fork."""
+        record = self.exercise.session
+        if not record.parent_session:
+            return ""
+        try:
+            parent = self.exercise.store.session(record.parent_session)
+            name = parent.name or parent.id[:8]
+        except Exception:  # noqa: BLE001 - the parent was deleted: its short id
+            name = record.parent_session[:8]
+        return f"fork of {name} at turn {record.parent_turn}"
+
+    def rename(self, name: str) -> str:
+        stored = self.exercise.rename(name, self._facilitator_key)
+        self.changed.emit()
+        return stored
 
     def indicators_history(self) -> list:
         """The engine's typed ``TurnIndicators`` of every committed turn, oldest first (read
@@ -256,7 +308,32 @@ class ExerciseController(QObject):
     def rewind_targets(self) -> list[int]:
         return list(range(1, self.exercise.state.turn + 1))
 
-    def injects_due(self) -> list[str]:
+    def inject_marks(self) -> dict[str, str]:
+        """What the picker says of each deck inject this turn (the session's inject board):
+        'scheduled this turn', 'drawn to fire this turn', 'fired this turn', 'turn 4'..."""
+        turn = self.turn
+        says = {"scheduled": "scheduled this turn", "random": "drawn to fire this turn",
+                "conditional": "fires this turn (its condition holds)",
+                "follow-up": "fires this turn (a follow-up)"}
+        marks: dict[str, str] = {}
+        for item in self.exercise.inject_board():
+            if item.state == "fired" and item.turn == turn:
+                marks[item.inject_id] = "fired this turn"
+            elif item.state == "due" and item.inject_id not in marks:
+                marks[item.inject_id] = says.get(item.how, "fires this turn")
+            elif item.state == "upcoming" and item.turn is not None \
+                    and item.inject_id not in marks:
+                marks[item.inject_id] = f"turn {item.turn}"
+        return marks
+
+    def hand_fired(self) -> list[tuple[int, str]]:
+        """(event, title) of the injects fired by hand this turn and not retracted."""
+        turn = self.turn
+        return [(item.fired_seq, item.title) for item in self.exercise.inject_board()
+                if item.state == "fired" and item.how == "by hand" and item.turn == turn
+                and item.fired_seq is not None]
+
+    def injects_due(self, include_fired: bool = True) -> list[str]:
         """The deck as the facilitator sees it (``engine.upcoming_deck``): what may fire
         this turn - scheduled, follow-ups, conditional ones with their condition and
         whether it holds on the latest figures, chances - then what is due later, and the
@@ -283,8 +360,9 @@ class ExerciseController(QObject):
                     and item.from_turn <= turn:
                 when = f" if {item.condition}" if item.condition else ""
                 now.append(f"May happen{chance}{when}: {item.title}")
-        for fired in self.exercise.fired_injects():
-            now.append("Fired by the facilitator: " + self._inject_title(fired))
+        if include_fired:
+            for fired in self.exercise.fired_injects():
+                now.append("Fired by the facilitator: " + self._inject_title(fired))
         return now + later
 
     def _inject_title(self, inject: Any) -> str:
@@ -314,12 +392,19 @@ class ExerciseController(QObject):
 
     def team_context(self, team: str) -> dict:
         """What the team's own screen shows: its money, its fog-of-war view (the engine's
-        typed ``TeamView``) and the session's last turn (for 'arrives after the end')."""
+        typed ``TeamView``; before the first turn, of the baseline world: ``baseline``
+        True) and the session's last turn (for 'arrives after the end')."""
         state = self.exercise.state
         index = self.scenario.team_index[team]
+        view = self.exercise.team_view(team)
+        baseline = view.own is None
+        if baseline:  # before the first turn: the baseline world, not an empty screen
+            from wargame.engine import team_view
+
+            view = team_view(self.scenario, state, team, self.baseline_indicators())
         return {"budget": float(state.budget[index]),
                 "capital": float(state.political_capital[index]),
-                "view": self.exercise.team_view(team), "last_turn": self.turn_limit}
+                "view": view, "baseline": baseline, "last_turn": self.turn_limit}
 
     def validate(self, team: str, entry: dict, already: list[dict]) -> list[str]:
         """The live check: the session's one order check (``Exercise.check_orders``) on
@@ -328,6 +413,28 @@ class ExerciseController(QObject):
         check = self.exercise.check_orders(team, [{"move": e["move"], "params": e["params"]}
                                                   for e in entries])
         return list(check.problems.get(len(entries) - 1, ()))
+
+    def save_draft(self, team: str, entries: list[dict]) -> None:
+        """Keep the team's unsubmitted orders, sealed (the session's drafts: only the team
+        reads them back), so a crash or a quit loses nothing."""
+        self.exercise.save_draft(team, [{"move": e["move"], "params": e["params"]}
+                                        for e in entries], self._team_keys.get(team))
+
+    def saved_draft(self, team: str) -> list[dict]:
+        """The team's kept draft for this turn, as draft entries (empty: none)."""
+        draft = self.exercise.draft(team, self._team_keys.get(team))
+        return [{"move": o.move, "params": dict(o.params)} for o in draft.orders] \
+            if draft is not None else []
+
+    def teams_with_drafts(self) -> set[str]:
+        """Teams with a kept draft this turn (who, never what)."""
+        return set(self.exercise.teams_with_drafts())
+
+    def heartbeat(self) -> None:
+        """Tell other openers this app still has the session open (the orders clock counts
+        only while one does); raises the session's ``SessionChanged`` if another app took
+        it over."""
+        self.exercise.heartbeat()
 
     def submit(self, team: str, entries: list[dict]) -> None:
         self.exercise.submit_orders(team, [{"move": e["move"], "params": e["params"]}
@@ -394,21 +501,19 @@ class ExerciseController(QObject):
             return {"outcomes": [], "orders": {}, "explanations": []}
         outcomes = [o.model_dump(mode="json") for o in result.outcomes]
         orders = {o.id: o.to_dict() for o in self.exercise.current_inputs().orders}
-        # the facilitator sees every explanation; those naming a covert move are marked
+        # the facilitator sees every explanation (the engine's typed ``Explanation``s);
+        # those naming a covert move are marked when shown
         return {"outcomes": outcomes, "orders": orders,
-                "explanations": [e.text if e.public else f"{e.text} [covert: not for the room]"
-                                 for e in result.explanations]}
+                "explanations": list(result.explanations)}
 
-    def override(self, order_id: str, status: str, reason: str) -> None:
-        from wargame import engine
-
-        constant = {"accepted": getattr(engine, "OUTCOME_ACCEPTED", "accepted"),
-                    "rejected": getattr(engine, "OUTCOME_REJECTED", "rejected"),
-                    "overridden": getattr(engine, "OUTCOME_OVERRIDDEN", "overridden")}
-        status = constant.get(status, status)
-        # the exercise re-resolves the turn with the override: off the UI thread too
+    def override(self, order_id: str, status: str, reason: str, param: str | None = None,
+                 factor: float | None = None) -> None:
+        """The facilitator's ruling: ``rejected`` (set aside), ``accepted`` (admitted) or
+        ``scaled`` (``param`` multiplied by ``factor``); the exercise re-resolves the turn
+        with it, off the UI thread too."""
         key = self._facilitator_key
-        self._run(lambda: self.exercise.override(order_id, reason, status, key),
+        self._run(lambda: self.exercise.override(order_id, reason, status, key, param=param,
+                                                 factor=factor),
                   lambda _r: self._after_resolve())
 
     def commit(self) -> None:
@@ -439,8 +544,15 @@ class ExerciseController(QObject):
             self._facilitator_key)
         self.changed.emit()
 
-    def fire_inject(self, inject_id: str) -> None:
-        self.exercise.fire_inject(inject_id, self._facilitator_key)
+    def fire_inject(self, inject_id: str, force: bool = False) -> None:
+        """Fire a deck inject by hand; one due or fired this turn raises the session's
+        ``InjectAlreadyDue`` unless ``force`` (the facilitator confirmed)."""
+        self.exercise.fire_inject(inject_id, self._facilitator_key, force=force)
+        self.changed.emit()
+
+    def retract_inject(self, fired_seq: int, reason: str) -> None:
+        """Take back an inject fired by hand this turn, before the orders open."""
+        self.exercise.retract_inject(fired_seq, reason, self._facilitator_key)
         self.changed.emit()
 
     def free_inject(self, title: str, text: str) -> None:
@@ -463,9 +575,12 @@ class ExerciseController(QObject):
             self.exercise.resume(self._facilitator_key)
         self.changed.emit()
 
-    def rewind(self, turn: int, reason: str = "") -> None:
-        self.exercise.rewind(turn, reason, self._facilitator_key)
+    def rewind(self, turn: int, reason: str):
+        """Back to the start of ``turn`` for a written reason; returns the archived branch
+        (the turns and events set aside, kept); the session logs it in the notes."""
+        branch = self.exercise.rewind(turn, reason, self._facilitator_key)
         self._emit_phase()
+        return branch
 
     def fork(self, turn: int) -> "ExerciseController":
         fork = ExerciseController(self.exercise.fork(turn, self._facilitator_key))
@@ -486,42 +601,39 @@ class ExerciseController(QObject):
     def save_hot_wash(self, hot_wash) -> None:
         from wargame.report.hotwash import save_hot_wash
 
-        save_hot_wash(self.exercise.store, self.session_id, hot_wash)
+        save_hot_wash(self.exercise, hot_wash, self._facilitator_key)
 
     def after_action_report(self, audience: str = "facilitator"):
         """The report of this session as it stands (``wargame.report``): reads only."""
-        from wargame.report.gather import build_report
+        from wargame.report.gather import exercise_report, viewer_of
 
-        return build_report(self.exercise.store, self.session_id, audience)
+        return exercise_report(self.exercise, viewer_of(audience), key=self._facilitator_key)
 
     # ---- public debrief
 
-    def revealed(self) -> dict | None:
-        """The last committed turn, as everyone may now see it: orders of every team with
-        their outcome, explanations, injects and overrides. None before the first commit."""
-        committed = self.exercise.committed_turns()
-        if not committed:
-            return None
-        turn = committed[-1]
-        results = dict(self.exercise.results())
-        result = results.get(turn, {})
-        from wargame.ui.team_screen import describe_order
+    def revealed(self, turn: int | None = None):
+        """Committed turn ``turn`` (default: the last) as everyone may now see it, a typed
+        ``report.revealed.RevealedTurn``: every team's orders with their outcome, the
+        public explanations, the events and the overrides. None before the first commit."""
+        from wargame.report.revealed import revealed_turn
 
-        orders = []
-        for row in self.exercise.revealed_orders().get(turn, []):
-            name = team_label(self.scenario, row.get("team", ""))
-            text = describe_order(self.scenario, row.get("move", ""), row.get("params", {}))
-            if not row.get("public", True):
-                text += " (covert)"
-            orders.append({"team": name, "text": text,
-                           "status": str(row.get("status") or "").lower()})
-        injects = [self._inject_title(item) for t, item, _src in self.exercise.injects()
-                   if t == turn]
-        overrides = [f"{o.description}: {o.status} — {o.reason}"
-                     for o in self.exercise.overrides_log() if o.turn == turn]
-        from wargame.engine import Explanation
+        return revealed_turn(self.exercise, turn)
 
-        explanations = [Explanation.model_validate(e) for e in result.get("explanations", [])]
-        return {"turn": turn, "orders": orders,
-                "explanations": [e.text for e in explanations if e.public],
-                "injects": injects, "overrides": overrides}
+    def committed_turns(self) -> list[int]:
+        return self.exercise.committed_turns()
+
+    def baseline_indicators(self):
+        """The baseline world before any turn is played (the engine's quiet preview,
+        nothing committed): what the first briefing, the map and the team screens show."""
+        if self._baseline is None:
+            from wargame.engine import baseline_preview
+
+            self._baseline = baseline_preview(self.scenario)
+        return self._baseline
+
+    def capacity_arrivals(self, team: str, entry: dict) -> list:
+        """When the capacity a draft order would build arrives (``engine.capacity_arrivals``)."""
+        from wargame.engine import capacity_arrivals
+
+        return capacity_arrivals(self.scenario, team, entry["move"], entry["params"],
+                                 self.turn)

@@ -5,6 +5,7 @@ Usage::
 
     panel = FitTextBrowser(min_point_size=9, max_point_size=28)
     panel.set_fitted_html("<h3>...</h3>...")
+    panel.set_fitted_versions([complete, shorter, shortest])  # the first that fits
     panel.fits()          # True when the text fits at the chosen size
     panel.point_size()    # the size chosen
 """
@@ -27,12 +28,35 @@ class FitTextBrowser(QTextBrowser):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
         self._html = ""
+        self._versions = [""]
+        self._version = 0
         self._size = self.max_point_size
 
     def set_fitted_html(self, html: str) -> None:
-        self._html = html
-        self.setHtml(html)
-        self.refit()
+        self.set_fitted_versions([html])
+
+    def set_fitted_versions(self, versions: list[str]) -> None:
+        """Several versions of the text, the most complete first: the panel shows the first
+        that fits at no less than the smallest size (the last one when none does), and
+        chooses again when resized."""
+        self._versions = list(versions) or [""]
+        self._version = -1
+        self._fit_a_version()
+
+    def _fit_a_version(self) -> None:
+        """The most complete version that fits, at the largest size that fits."""
+        for index, text in enumerate(self._versions):
+            if index != self._version:
+                self._version, self._html = index, text
+                self.setHtml(text)
+            self.refit()
+            if self._height_at(self.min_point_size) <= self.viewport().height():
+                break
+        self._height_at(self._size)
+
+    def version(self) -> int:
+        """Index of the version shown (0: the most complete)."""
+        return self._version
 
     def point_size(self) -> float:
         return self._size
@@ -76,5 +100,5 @@ class FitTextBrowser(QTextBrowser):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
-        self.refit()
+        self._fit_a_version()
         self.resized.emit()

@@ -22,26 +22,31 @@ Drawn with QPainter on a plain widget (no pyqtgraph, so it is cheap to create):
   turn), colour *and* dash pattern by restriction status (open solid, slowed dashed, frozen
   dotted, banned dash-dot), so status is never shown by colour alone. Every tonnage on the
   map is tonnes moved IN THE TURN (``FlowRow.tonnes_per_turn``) and says so;
-- with ``previous``: "+12 %" / "−40 %" / "new" labels on each flow and grey dotted ghost
-  arrows for flows that stopped since last turn;
-- a legend, and a details panel that shows a clicked actor's or flow's numbers with the
-  baseline figures' sources (``Figure.source`` -> ``scenario.sources[key]``).
+- with ``previous``: "+12 %" / "−40 %" / "new" labels on each flow (``map_panels.
+  flow_change``: a flow that grew from almost nothing is "new") and grey dotted ghost
+  arrows for flows that stopped since the turn before; no label covers another, a name,
+  the caption or the legend (``label_boxes``; one with no room nearby is left out);
+- a legend in a strip under the map (it never covers a country), and a details panel
+  (``report.map_panels``) with a clicked actor's or flow's numbers and the baseline
+  figures' sources (on hover, and listed).
 
 Tests click on ``fmap.canvas.actor_point(actor_id)`` and inspect ``fmap.canvas.drawn_flows()``.
 """
 from __future__ import annotations
 
-import html
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wargame.report import map_panels
 from wargame.resources import world_outline_path
 from wargame.ui import palette
 from wargame.ui._qt import QtCore, QtGui, QtWidgets
+from wargame.ui.text_views import SourcedTextBrowser
 
 if TYPE_CHECKING:  # the engine is imported when a session opens, not at start-up
     from wargame.engine.results import TurnIndicators
@@ -115,26 +120,25 @@ def _world_path(path: str = str(WORLD_FILE)) -> QtGui.QPainterPath | None:
     return qpath
 
 
-def _fmt_tonnes(t: float) -> str:
-    if t != t:
-        return "–"
-    if abs(t) >= 1000:
-        return f"{t / 1000:,.1f} kt"
-    if abs(t) >= 10:
-        return f"{t:,.0f} t"
-    return f"{t:,.2g} t" if t else "0 t"
+_fmt_tonnes = map_panels.tonnes  # '7.5 kt', '850 t' (kept for callers of the old name)
 
 
-def _fmt_change(now: float, before: float | None) -> str | None:
-    if before is None:
-        return "new" if now > 0 else None
-    if before <= 0:
-        return "new" if now > 0 else None
-    change = (now - before) / before
-    if abs(change) < 0.01:
-        return None
-    sign = "+" if change > 0 else "−"
-    return f"{sign}{abs(change) * 100:.0f} %"
+def _name_places(pt: QtCore.QPointF, w: float, h: float, r: float) -> list[QtCore.QRectF]:
+    """Where a country's name may go, nearest first: beside its circle (right, left, above,
+    below, the corners), then on rings further out (a leader line joins them)."""
+    x, y = pt.x(), pt.y()
+    near = [QtCore.QRectF(x + r + 2, y - h / 2, w, h), QtCore.QRectF(x - r - 2 - w, y - h / 2, w, h),
+            QtCore.QRectF(x - w / 2, y - r - 1 - h, w, h), QtCore.QRectF(x - w / 2, y + r + 1, w, h),
+            QtCore.QRectF(x + r, y - r - h, w, h), QtCore.QRectF(x + r, y + r, w, h),
+            QtCore.QRectF(x - r - w, y - r - h, w, h), QtCore.QRectF(x - r - w, y + r, w, h)]
+    rings = []
+    for k in range(1, 9):
+        reach = r + k * h * 0.9
+        for step in range(16):
+            angle = 2 * math.pi * step / 16
+            cx, cy = x + math.cos(angle) * (reach + w / 2), y + math.sin(angle) * reach
+            rings.append(QtCore.QRectF(cx - w / 2, cy - h / 2, w, h))
+    return near + rings
 
 
 @dataclass
@@ -184,6 +188,8 @@ class MapCanvas(QtWidgets.QWidget):
         self._actor_px: dict[str, QtCore.QPointF] = {}
         self._radius = 8.0
         self._occupied: list[QtCore.QRectF] = []
+        self.label_boxes: list[tuple[str, QtCore.QRectF]] = []  # set when painted
+        self.hidden_change_labels = 0  # change labels left out for want of room
         self._change_labels: list = []
         self.caption = ""
 
@@ -208,12 +214,13 @@ class MapCanvas(QtWidgets.QWidget):
         return (y_top - y_bottom) / (x1 - x0)
 
     def _transform(self) -> QtGui.QTransform:
-        """Projected radians -> widget pixels, keeping the aspect ratio, centred."""
+        """Projected radians -> widget pixels, keeping the aspect ratio, centred in the
+        space above the legend strip."""
         x0, y_top = miller(-180, LAT_NORTH)
         x1, y_bottom = miller(180, LAT_SOUTH)
         margin = self.MARGIN
         w = max(1.0, self.width() - 2 * margin)
-        h = max(1.0, self.height() - 2 * margin)
+        h = max(1.0, self.height() - 2 * margin - self.legend_height(self.width()))
         scale = min(w / (x1 - x0), h / (y_top - y_bottom))
         ox = margin + (w - scale * (x1 - x0)) / 2
         oy = margin + (h - scale * (y_top - y_bottom)) / 2
@@ -285,7 +292,7 @@ class MapCanvas(QtWidgets.QWidget):
             prev = before_map.get((e, i)) if self.previous is not None else None
             colour, style = palette.status_style(status, self._theme)
             width = w_min + (w_max - w_min) * math.sqrt(max(0.0, t) / top)
-            change = _fmt_change(t, prev) if self.previous is not None else None
+            change = map_panels.flow_change(t, prev) if self.previous is not None else None
             flows.append(DrawnFlow(e, i, t, status if status in palette.FLOW_STATUSES else "open",
                                    prev, False, style, colour.name(), width, change))
             seen.add((e, i))
@@ -333,10 +340,11 @@ class MapCanvas(QtWidgets.QWidget):
         self._paint_world(p, transform, colours)
         self._layout_actors()
         self._compute_flows()
+        self.label_boxes = []  # (kind, rect) of every text box drawn: none overlaps another
         self._paint_flows(p, colours, fm)
+        self._paint_caption(p, colours, rect)
         self._paint_actors(p, colours)
         self._paint_change_labels(p, colours)
-        self._paint_caption(p, colours, rect)
         self._paint_legend(p, colours, rect)
         p.end()
 
@@ -410,24 +418,31 @@ class MapCanvas(QtWidgets.QWidget):
         self._change_labels = labels
 
     def _paint_change_labels(self, p: QtGui.QPainter, colours: palette.ChartColours) -> None:
-        """"+12 %" boxes, placed after the actors so they avoid circles and names."""
+        """"+12 %" boxes near their arrow, placed after the actors and the caption so they
+        cover no name, no circle and no other label; a label with no free place nearby is
+        left out (the details panel lists every change)."""
         label_font = self._font(0.9, bold=True)
         p.setFont(label_font)
         lfm = QtGui.QFontMetricsF(label_font)
         placed = list(self._occupied)
+        bounds = self.map_rect()
+        self.hidden_change_labels = 0
         for at, text, colour, ghost in getattr(self, "_change_labels", []):
             w = lfm.horizontalAdvance(text) + 8
             h = lfm.height() + 2
             base = QtCore.QRectF(at.x() - w / 2, at.y() - h / 2, w, h)
-            box = base
             offsets = [(0, 0)] + [(dx * k, dy * k) for k in (1, 2, 3)
-                                  for dx, dy in ((0, 1), (0, -1), (1, 0), (-1, 0))]
-            for dx, dy in offsets:
-                trial = base.translated(dx * (w * 0.6), dy * (h + 2))
-                if not any(trial.intersects(o) for o in placed):
-                    box = trial
-                    break
+                                  for dx, dy in ((0, 1), (0, -1), (1, 0), (-1, 0),
+                                                 (1, 1), (-1, -1), (1, -1), (-1, 1))]
+            box = next((trial for trial in (base.translated(dx * (w * 0.6), dy * (h + 2))
+                                            for dx, dy in offsets)
+                        if bounds.contains(trial) and not any(trial.intersects(o)
+                                                              for o in placed)), None)
+            if box is None:
+                self.hidden_change_labels += 1
+                continue
             placed.append(box)
+            self.label_boxes.append(("change", box))
             p.setPen(QtGui.QPen(colour if not ghost else QtGui.QColor(colours.ghost), 1))
             p.setBrush(QtGui.QColor(colours.background))
             p.drawRoundedRect(box, 3, 3)
@@ -440,8 +455,9 @@ class MapCanvas(QtWidgets.QWidget):
         r = self._radius
         placed: list[QtCore.QRectF] = [QtCore.QRectF(pt.x() - r, pt.y() - r, 2 * r, 2 * r)
                                        for pt in self._actor_px.values()]
+        placed += [box for kind, box in self.label_boxes if kind == "caption"]
         self._occupied = list(placed)
-        bounds = QtCore.QRectF(self.rect())
+        bounds = self.map_rect()
         active = {f.exporter for f in self._flows} | {f.importer for f in self._flows}
         for actor_id, pt in self._actor_px.items():
             selected = actor_id == self.selected_actor
@@ -454,22 +470,31 @@ class MapCanvas(QtWidgets.QWidget):
             p.setBrush(fill)
             p.drawEllipse(pt, r * (1.25 if selected else 1.0), r * (1.25 if selected else 1.0))
         p.setFont(font)
-        for actor_id, pt in self._actor_px.items():
+        h = fm.height()
+
+        def crowding(item: tuple[str, QtCore.QPointF]) -> int:
+            pt = item[1]
+            return -sum(1 for other in self._actor_px.values()
+                        if abs(other.x() - pt.x()) < 6 * h and abs(other.y() - pt.y()) < 3 * h)
+
+        # the most crowded names choose first; each takes the nearest free place, with a
+        # leader line when that is away from its circle
+        for actor_id, pt in sorted(self._actor_px.items(), key=crowding):
             name = self._actor_label(actor_id)
             w = fm.horizontalAdvance(name) + 6
-            h = fm.height()
-            candidates = [
-                QtCore.QRectF(pt.x() + r + 2, pt.y() - h / 2, w, h),
-                QtCore.QRectF(pt.x() - r - 2 - w, pt.y() - h / 2, w, h),
-                QtCore.QRectF(pt.x() - w / 2, pt.y() - r - 1 - h, w, h),
-                QtCore.QRectF(pt.x() - w / 2, pt.y() + r + 1, w, h),
-            ]
+            candidates = _name_places(pt, w, h, r)
             box = next((c for c in candidates if bounds.contains(c)
                         and not any(c.intersects(o) for o in placed)), None)
             if box is None:
                 box = next((c for c in candidates if bounds.contains(c)), candidates[0])
             placed.append(box)
             self._occupied.append(box)
+            self.label_boxes.append(("actor", box))
+            if not box.adjusted(-r - 3, -r - 3, r + 3, r + 3).contains(pt):
+                end = QtCore.QPointF(min(max(pt.x(), box.left()), box.right()),
+                                     min(max(pt.y(), box.top()), box.bottom()))
+                p.setPen(QtGui.QPen(QtGui.QColor(colours.muted), 1))
+                p.drawLine(pt, end)
             back = QtGui.QColor(colours.background)
             back.setAlpha(200)
             p.setPen(Qt.PenStyle.NoPen)
@@ -502,89 +527,99 @@ class MapCanvas(QtWidgets.QWidget):
         p.setPen(QtGui.QColor(colours.foreground))
         p.drawText(box.adjusted(6, 0, -6, 0), int(Qt.AlignmentFlag.AlignVCenter),
                    fm.elidedText(self.caption, Qt.TextElideMode.ElideRight, box.width() - 12))
+        self.label_boxes.append(("caption", box))
 
     def legend_rows(self) -> list[tuple[str, str]]:
         """(kind, text) rows of the legend (kind = a status, 'ghost', 'width' or 'change')."""
         rows = [(s, palette.STATUS_LABELS[s]) for s in palette.FLOW_STATUSES]
         if self.previous is not None:
-            rows.append(("ghost", "stopped since last turn"))
-            rows.append(("change", "change since last turn"))
+            rows.append(("ghost", "stopped since the turn before"))
+            rows.append(("change", "change since the turn before"))
         top = max([f.tonnes for f in self._flows if not f.ghost] + [0.0])
         if top > 0:
             rows.append(("width", f"width: tonnes per turn (max {_fmt_tonnes(top)})"))
         return rows
 
-    def _legend_box(self, rect: QtCore.QRectF, width: float, height: float) -> QtCore.QRectF:
-        """The bottom corner (left, right, or the South Atlantic) hiding the fewest actors:
-        the legend must not cover a country's label."""
-        y = rect.bottom() - height - 6
-        middle = self.project(-35.0, 0.0).x() - width / 2
-        candidates = [QtCore.QRectF(x, y, width, height) for x in
-                      (rect.left() + 6, rect.right() - width - 6, middle)]
-        reach = self._radius * 2 + QtGui.QFontMetricsF(self._font()).height() * 4
+    def _legend_items(self, fm: QtGui.QFontMetricsF) -> list[tuple[str, str, float]]:
+        """(kind, text, width in px) of each legend entry: a sample and its words."""
+        sample_w = fm.height() * 2.2
+        return [(kind, text, sample_w + 6 + fm.horizontalAdvance(text) + fm.height())
+                for kind, text in self.legend_rows()]
 
-        def hidden(box: QtCore.QRectF) -> int:
-            grown = box.adjusted(-reach, -self._radius * 2, self._radius * 2, self._radius * 2)
-            return sum(1 for pt in self._actor_px.values() if grown.contains(pt))
+    def _legend_lines(self, width: float) -> list[list[tuple[str, str, float]]]:
+        """The legend's entries flowed into lines across ``width`` (a strip under the map,
+        so it never covers a country)."""
+        fm = QtGui.QFontMetricsF(self._font(0.85))
+        usable = max(1.0, width - 2 * self.MARGIN - 8)
+        lines: list[list[tuple[str, str, float]]] = [[]]
+        used = 0.0
+        for item in self._legend_items(fm):
+            if lines[-1] and used + item[2] > usable:
+                lines.append([])
+                used = 0.0
+            lines[-1].append(item)
+            used += item[2]
+        return lines
 
-        return min(candidates, key=hidden)
+    def legend_height(self, width: float) -> float:
+        """Height of the legend strip at canvas ``width`` (0 before any data)."""
+        if self.scenario is None:
+            return 0.0
+        fm = QtGui.QFontMetricsF(self._font(0.85))
+        return len(self._legend_lines(width)) * fm.height() * 1.25 + 6
+
+    def legend_rect(self) -> QtCore.QRectF:
+        rect = self.map_rect()
+        return QtCore.QRectF(rect.left(), rect.bottom() + 2, rect.width(),
+                             self.legend_height(self.width()) - 2)
 
     def _paint_legend(self, p: QtGui.QPainter, colours: palette.ChartColours,
                       rect: QtCore.QRectF) -> None:
+        if self.scenario is None:
+            return
         font = self._font(0.85)
         fm = QtGui.QFontMetricsF(font)
-        rows = self.legend_rows()
-        sample_w = fm.height() * 2.4
-        text_w = max(fm.horizontalAdvance(t) for _, t in rows)
-        line_h = fm.height() * 1.15
-        title_font = self._font(0.85, bold=True)
-        title = "Trade restriction"
-        width = max(sample_w + text_w + 18, QtGui.QFontMetricsF(title_font).horizontalAdvance(
-            title) + 12)
-        height = line_h * (len(rows) + 1) + 8
-        box = self._legend_box(rect, width, height)
-        back = QtGui.QColor(colours.background)
-        back.setAlpha(225)
-        p.setPen(QtGui.QPen(QtGui.QColor(colours.grid), 1))
-        p.setBrush(back)
-        p.drawRoundedRect(box, 4, 4)
-        p.setFont(title_font)
-        p.setPen(QtGui.QColor(colours.foreground))
-        p.drawText(QtCore.QRectF(box.left() + 6, box.top() + 4, width - 8, line_h),
-                   int(Qt.AlignmentFlag.AlignVCenter), title)
         p.setFont(font)
-        y = box.top() + 4 + line_h
-        for kind, text in rows:
-            mid = y + line_h / 2
-            x0, x1 = box.left() + 8, box.left() + 8 + sample_w
-            if kind in palette.FLOW_STATUSES:
-                colour, style = palette.status_style(kind, self._theme)
-                pen = QtGui.QPen(colour, 3.5)
-                pen.setStyle(style)
-                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-                p.setPen(pen)
-                p.drawLine(QtCore.QPointF(x0, mid), QtCore.QPointF(x1, mid))
-            elif kind == "ghost":
-                pen = QtGui.QPen(QtGui.QColor(colours.ghost), 2)
-                pen.setStyle(Qt.PenStyle.DotLine)
-                p.setPen(pen)
-                p.drawLine(QtCore.QPointF(x0, mid), QtCore.QPointF(x1, mid))
-            elif kind == "change":
-                lab = QtCore.QRectF(x0, y + 1, sample_w, line_h - 2)
-                p.setPen(QtGui.QPen(QtGui.QColor(colours.muted), 1))
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawRoundedRect(lab, 3, 3)
+        sample_w = fm.height() * 2.2
+        line_h = fm.height() * 1.25
+        box = self.legend_rect()
+        self.label_boxes.append(("legend", box))
+        y = box.top() + 3
+        for line in self._legend_lines(self.width()):
+            x = box.left() + 4
+            for kind, text, item_w in line:
+                mid = y + line_h / 2
+                x0, x1 = x, x + sample_w
+                if kind in palette.FLOW_STATUSES:
+                    colour, style = palette.status_style(kind, self._theme)
+                    pen = QtGui.QPen(colour, 3.5)
+                    pen.setStyle(style)
+                    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+                    p.setPen(pen)
+                    p.drawLine(QtCore.QPointF(x0, mid), QtCore.QPointF(x1, mid))
+                elif kind == "ghost":
+                    pen = QtGui.QPen(QtGui.QColor(colours.ghost), 2)
+                    pen.setStyle(Qt.PenStyle.DotLine)
+                    p.setPen(pen)
+                    p.drawLine(QtCore.QPointF(x0, mid), QtCore.QPointF(x1, mid))
+                elif kind == "change":
+                    lab = QtCore.QRectF(x0, y + 1, sample_w, line_h - 2)
+                    p.setPen(QtGui.QPen(QtGui.QColor(colours.muted), 1))
+                    p.setBrush(Qt.BrushStyle.NoBrush)
+                    p.drawRoundedRect(lab, 3, 3)
+                    p.setPen(QtGui.QColor(colours.foreground))
+                    p.drawText(lab, int(Qt.AlignmentFlag.AlignCenter), "±%")
+                elif kind == "width":
+                    poly = QtGui.QPolygonF([QtCore.QPointF(x0, mid),
+                                            QtCore.QPointF(x1, mid - 5),
+                                            QtCore.QPointF(x1, mid + 5)])
+                    p.setPen(Qt.PenStyle.NoPen)
+                    p.setBrush(QtGui.QColor(colours.muted))
+                    p.drawPolygon(poly)
                 p.setPen(QtGui.QColor(colours.foreground))
-                p.drawText(lab, int(Qt.AlignmentFlag.AlignCenter), "±%")
-            elif kind == "width":
-                poly = QtGui.QPolygonF([QtCore.QPointF(x0, mid), QtCore.QPointF(x1, mid - 5),
-                                        QtCore.QPointF(x1, mid + 5)])
-                p.setPen(Qt.PenStyle.NoPen)
-                p.setBrush(QtGui.QColor(colours.muted))
-                p.drawPolygon(poly)
-            p.setPen(QtGui.QColor(colours.foreground))
-            p.drawText(QtCore.QRectF(x1 + 8, y, text_w + 4, line_h),
-                       int(Qt.AlignmentFlag.AlignVCenter), text)
+                p.drawText(QtCore.QRectF(x1 + 6, y, item_w - sample_w - 6, line_h),
+                           int(Qt.AlignmentFlag.AlignVCenter), text)
+                x += item_w
             y += line_h
 
     # -- interaction
@@ -681,26 +716,28 @@ class FlowMapWidget(QtWidgets.QWidget):
         self.stage_combo.setAccessibleName("Stage shown on the map")
         self.stage_combo.setToolTip("Stage (mine, refining, product) shown on the map")
         for combo in (self.material_combo, self.stage_combo):
-            combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
+            # a dozen characters wide at least, not the longest entry ("Magnet making
+            # (high-coercivity NdFeB)"): the map's pane must fit at 1024 px
+            combo.setSizeAdjustPolicy(
+                QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         self.material_label = QtWidgets.QLabel("&Material")
         self.material_label.setBuddy(self.material_combo)
         self.stage_label = QtWidgets.QLabel("&Stage")
         self.stage_label.setBuddy(self.stage_combo)
 
         self.canvas = MapCanvas(self)
-        self.details = QtWidgets.QTextBrowser()
+        self.details = SourcedTextBrowser()
         self.details.setAccessibleName("Details of the selected country or flow")
-        self.details.setOpenLinks(False)
         self.details.setMinimumHeight(DETAILS_MIN_HEIGHT)
         self._default_details()
 
         top = QtWidgets.QHBoxLayout()
         top.addWidget(self.material_label)
-        top.addWidget(self.material_combo)
+        top.addWidget(self.material_combo, 1)  # the combos share what room there is
         top.addSpacing(12)
         top.addWidget(self.stage_label)
-        top.addWidget(self.stage_combo)
-        top.addStretch(1)
+        top.addWidget(self.stage_combo, 1)
         # details below the map: the map takes the full width at its own aspect ratio and
         # the details get whatever height is left (see _fit_split)
         self.splitter = QtWidgets.QSplitter(Qt.Orientation.Vertical)
@@ -735,7 +772,9 @@ class FlowMapWidget(QtWidgets.QWidget):
         if available <= 0:
             return
         margin = MapCanvas.MARGIN
-        wanted = int((self.splitter.width() - 2 * margin) * MapCanvas.aspect() + 2 * margin + 1)
+        width = self.splitter.width()
+        wanted = int((width - 2 * margin) * MapCanvas.aspect() + 2 * margin + 1
+                     + self.canvas.legend_height(width))
         map_h = max(min(wanted, available - DETAILS_MIN_HEIGHT), int(available * 0.5))
         self.splitter.blockSignals(True)
         self.splitter.setSizes([map_h, available - map_h])
@@ -751,13 +790,15 @@ class FlowMapWidget(QtWidgets.QWidget):
 
     # -- public API
     def set_data(self, scenario: Any, indicators: TurnIndicators | None,
-                 previous: TurnIndicators | None = None) -> None:
+                 previous: TurnIndicators | None = None, note: str | None = None) -> None:
         """Show one turn's flows; ``previous`` (the turn before) adds change labels and
-        ghosts."""
+        ghosts; ``note`` says which turn the caption shows ("flows of turn 2 (last
+        played)"; default "turn N")."""
         new_scenario = scenario is not self.scenario
         self.scenario = scenario
         self.indicators = indicators
         self.previous = previous
+        self.note = note
         if new_scenario:
             material, stage = self.canvas.material, self.canvas.stage
             self.material_combo.blockSignals(True)
@@ -782,6 +823,7 @@ class FlowMapWidget(QtWidgets.QWidget):
         self.material_combo.blockSignals(False)
         self._fill_stages(stage)
         self._push()
+        self._refresh_details()
 
     def selection(self) -> tuple[str | None, str | None]:
         return self.material_combo.currentData(), self.stage_combo.currentData()
@@ -854,8 +896,12 @@ class FlowMapWidget(QtWidgets.QWidget):
         c.scenario, c.indicators, c.previous = self.scenario, self.indicators, self.previous
         c.material, c.stage = self.material_combo.currentData(), self.stage_combo.currentData()
         turn = self.indicators.turn if self.indicators is not None else None
-        parts = [self.material_combo.currentText(), self.stage_combo.currentText()]
-        if turn is not None:
+        # short names (the selectors above say them in full): the turn must stay in view
+        parts = [re.sub(r"\s*\([^)]*\)", "", self.material_combo.currentText()),
+                 re.sub(r"\s*\([^)]*\)", "", self.stage_combo.currentText())]
+        if getattr(self, "note", None):
+            parts.append(self.note)
+        elif turn is not None:
             parts.append(f"turn {turn}")
         c.caption = " · ".join(p for p in parts if p)
         c._compute_flows()
@@ -887,160 +933,30 @@ class FlowMapWidget(QtWidgets.QWidget):
         else:
             self._default_details()
 
+    def _flows(self) -> list[map_panels.MapFlow]:
+        material, stage = self.selection()
+        return map_panels.map_flows(self.indicators, self.previous, material, stage)
+
     def _default_details(self) -> None:
         """The largest flows of the selection, so the panel is useful before any click."""
-        flows = sorted((f for f in self.canvas._flows if not f.ghost),
-                       key=lambda f: -f.tonnes)
-        label = self.canvas._actor_label
-        rows = "".join(
-            f"<tr><td>{html.escape(label(f.exporter))} → {html.escape(label(f.importer))}"
-            f"</td><td align='right'>{_fmt_tonnes(f.tonnes)} this turn</td><td>"
-            f"{html.escape(palette.STATUS_LABELS.get(f.status, f.status))}"
-            + (f" ({html.escape(f.change_label)})" if f.change_label else "")
-            + "</td></tr>" for f in flows[:8])
-        table = (f"<p><b>Largest flows</b> ({html.escape(self.canvas.caption)})</p>"
-                 f"<table cellspacing='0' cellpadding='3'>{rows}</table>") if rows else ""
-        self.details.setHtml(table + "<p><i>Click a country or a flow for its numbers and "
-                             "the sources of its baseline figures.</i></p>")
-
-    # -- details html
-    def _figure(self, fig: Any, unit: str = "") -> str:
-        if fig is None:
-            return "–"
-        text = f"{float(fig.value):,.0f}{(' ' + unit) if unit else ''}"
-        if getattr(fig, "note", None):
-            text += f" <i>({html.escape(fig.note)})</i>"
-        if getattr(fig, "source", None):
-            text += f" <sup>[{html.escape(fig.source)}]</sup>"
-            self._cited.add(fig.source)
-        return text
-
-    def _sources_html(self) -> str:
-        if not self._cited:
-            return ""
-        items = []
-        for key in sorted(self._cited):
-            citation = self.scenario.sources.get(key, "(not in the scenario's source list)")
-            items.append(f"<li><b>[{html.escape(key)}]</b> {html.escape(citation)}</li>")
-        return "<h4>Sources</h4><ul>" + "".join(items) + "</ul>"
+        if self.scenario is None:
+            self.details.setHtml("")
+            return
+        self.details.setHtml(map_panels.largest_flows_html(self.scenario, self._flows(),
+                                                           self.canvas.caption))
 
     def _show_actor(self, actor_id: str) -> None:
-        sc = self.scenario
-        if sc is None:
+        if self.scenario is None:
             return
-        self._cited: set[str] = set()
-        label = self.canvas._actor_label
-        actor = sc.actor(actor_id) if actor_id in sc.actor_index else None
-        material, stage = self.selection()
-        ind = self.indicators
-        out = [f"<h3>{html.escape(label(actor_id))}</h3>"]
-        if actor is not None:
-            meta = [x for x in (actor.bloc and f"bloc {actor.bloc}",
-                                actor.team and f"played by {sc.team(actor.team).name}"
-                                if actor.team in sc.team_index else None) if x]
-            if meta:
-                out.append(f"<p>{html.escape(', '.join(meta))}</p>")
-        flows = [f for f in self.canvas._flows if not f.ghost]
-        exports = sum(f.tonnes for f in flows if f.exporter == actor_id)
-        imports = sum(f.tonnes for f in flows if f.importer == actor_id)
-        if ind is not None:
-            out.append(f"<h4>This turn ({ind.turn})</h4><ul>")
-            out.append(f"<li>{html.escape(self.canvas.caption.split(' · turn')[0])}: exports "
-                       f"{_fmt_tonnes(exports)}, imports {_fmt_tonnes(imports)} this turn</li>")
-            for values, name in ((ind.import_bill_usd_m_per_turn, "Import bill"),
-                                 (ind.revenue_usd_m_per_turn, "Revenue")):
-                if actor_id in values:
-                    out.append(f"<li>{name}: {values[actor_id]:,.0f} USD m this turn</li>")
-            stock = ind.stocks_tonnes.get(actor_id, {}).get(material)
-            if stock is not None:
-                out.append(f"<li>Stocks of this material: {_fmt_tonnes(stock)}</li>")
-            met = ind.supply_met_share.get(actor_id, {})
-            if met:
-                parts = []
-                for sector_id, v in met.items():
-                    name = sc.sector(sector_id).name if sector_id in sc.sector_index else sector_id
-                    parts.append(f"{html.escape(name)} {100 * v:.0f} %")
-                out.append(f"<li>Demand met: {', '.join(parts)}</li>")
-            dep = ind.dependency_share_by_material.get(material, {}).get(actor_id, {})
-            if dep:
-                top = sorted(dep.items(), key=lambda kv: -kv[1])[:3]
-                out.append("<li>Supply of this material by origin (where refined): " + ", ".join(
-                    f"{html.escape(label(o))} {100 * v:.0f} %" for o, v in top) + "</li>")
-        else:
-            out.append("<ul>")
-        out.append("</ul><h4>Baseline (scenario, per year)</h4><ul>")
-        any_base = False
-        for cap in sc.capacities:
-            if cap.actor == actor_id and cap.material == material:
-                st = sc.material(material).stages[sc.material(material).stage_index(cap.stage)]
-                line = f"{html.escape(st.name)} capacity {self._figure(cap.capacity, 't')}"
-                if cap.output is not None:
-                    line += f", output {self._figure(cap.output, 't')}"
-                out.append(f"<li>{line}</li>")
-                any_base = True
-        for dem in sc.demand:
-            if dem.actor == actor_id and dem.material == material:
-                name = sc.sector(dem.sector).name if dem.sector in sc.sector_index else dem.sector
-                out.append(f"<li>{html.escape(name)} demand "
-                           f"{self._figure(dem.tonnes_per_year, 't')}</li>")
-                any_base = True
-        for stk in sc.stocks:
-            if stk.actor == actor_id and stk.material == material:
-                amount = (self._figure(stk.tonnes, "t") if stk.tonnes is not None
-                          else self._figure(stk.days, "days of use"))
-                kind = "strategic stock" if stk.strategic else "commercial stock"
-                out.append(f"<li>{kind} ({html.escape(stk.stage)}): {amount}</li>")
-                any_base = True
-        if not any_base:
-            out.append("<li>no capacity, demand or stocks of this material</li>")
-        out.append("</ul>")
-        out.append(self._sources_html())
-        self.details.setHtml("".join(out))
+        material, _stage = self.selection()
+        self.details.setHtml(map_panels.actor_html(self.scenario, actor_id, self.indicators,
+                                                   self._flows(), material,
+                                                   self.canvas.caption))
 
     def _show_flow(self, exporter: str, importer: str) -> None:
-        sc = self.scenario
-        if sc is None:
+        if self.scenario is None:
             return
-        self._cited = set()
-        label = self.canvas._actor_label
         material, stage = self.selection()
-        flow = next((f for f in self.canvas._flows
-                     if (f.exporter, f.importer) == (exporter, importer)), None)
-        out = [f"<h3>{html.escape(label(exporter))} → {html.escape(label(importer))}</h3>",
-               f"<p>{html.escape(self.canvas.caption)}</p><ul>"]
-        if flow is not None:
-            if flow.ghost:
-                out.append(f"<li>Stopped this turn (last turn {_fmt_tonnes(flow.previous or 0)})"
-                           "</li>")
-            else:
-                out.append(f"<li>This turn: <b>{_fmt_tonnes(flow.tonnes)}</b>, status "
-                           f"<b>{html.escape(palette.STATUS_LABELS.get(flow.status, flow.status))}"
-                           "</b></li>")
-                if flow.previous is not None:
-                    out.append(f"<li>Last turn: {_fmt_tonnes(flow.previous)}"
-                               + (f" ({flow.change_label})" if flow.change_label else "")
-                               + "</li>")
-        out.append("</ul><h4>Baseline (scenario, per year)</h4><ul>")
-        m = sc.material(material) if material in sc.material_index else None
-        for cap in sc.capacities:
-            if cap.material == material and cap.stage == stage and cap.actor == exporter:
-                out.append(f"<li>{html.escape(label(exporter))} capacity at this stage: "
-                           f"{self._figure(cap.capacity, 't')}</li>")
-        if m is not None:
-            k = m.stage_index(stage) if stage else 0
-            if k + 1 < len(m.stages):
-                nxt = m.stages[k + 1]
-                for cap in sc.capacities:
-                    if cap.material == material and cap.stage == nxt.id and cap.actor == importer:
-                        out.append(f"<li>{html.escape(label(importer))} {html.escape(nxt.name)} "
-                                   f"capacity: {self._figure(cap.capacity, 't')}</li>")
-            else:
-                for dem in sc.demand:
-                    if dem.material == material and dem.actor == importer:
-                        name = (sc.sector(dem.sector).name if dem.sector in sc.sector_index
-                                else dem.sector)
-                        out.append(f"<li>{html.escape(label(importer))} {html.escape(name)} "
-                                   f"demand: {self._figure(dem.tonnes_per_year, 't')}</li>")
-        out.append("</ul>")
-        out.append(self._sources_html())
-        self.details.setHtml("".join(out))
+        self.details.setHtml(map_panels.flow_html(self.scenario, exporter, importer,
+                                                  self._flows(), material, stage,
+                                                  self.canvas.caption))

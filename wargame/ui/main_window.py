@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from wargame.report.panels import count_of
 from wargame.ui import settings
-from wargame.ui.console import Console, headline_html
+from wargame.ui.console import Console
 from wargame.ui.curtain import Curtain
 from wargame.ui.dialogs import ask_pin, ask_text, show_error
 from wargame.ui.start_screen import StartScreen
@@ -34,6 +34,29 @@ log = logging.getLogger("wargame.ui")
 FACILITATOR = "facilitator"
 WINDOW_TITLE = "Critical-minerals crisis exercise"
 PROJECTOR_IN_A_WINDOW = "In a window on this screen (F11: full screen)"
+
+
+def map_turn(ctl, history: list) -> tuple:
+    """(indicators, the turn before, caption note) the map shows: the flows of the last
+    turn played, said as such ("flows of turn 2 (last played)" while turn 3 is on), or the
+    baseline world before any turn."""
+    if not history:
+        return ctl.baseline_indicators(), None, "baseline: a quiet turn, before turn 1"
+    current = history[-1]
+    previous = history[-2] if len(history) > 1 else None
+    return current, previous, f"flows of turn {current.turn} (last played)"
+
+
+def world_panel_html(ctl) -> str:
+    """The briefing's world panel: the last committed turn's figures, or before any turn
+    the baseline world (the engine's preview, nothing committed)."""
+    from wargame.report.briefing import world_html
+
+    history = ctl.indicators_history()
+    heading = f"<h3>The world at the start of turn {ctl.turn}</h3>"
+    if history:
+        return heading + world_html(ctl.scenario, history[-1])
+    return heading + world_html(ctl.scenario, ctl.baseline_indicators(), baseline=True)
 
 
 class Prompts:
@@ -63,6 +86,16 @@ class Prompts:
             return None
         value, ok = QInputDialog.getItem(self.window, title, label, items, 0, False)
         return value if ok else None
+
+    def override(self, scenario, order: dict, outcome: dict):
+        """The facilitator's ruling on one order (``OverrideDialog``), or None."""
+        from wargame.ui.override_dialog import OverrideDialog
+
+        dialog = OverrideDialog(scenario, order, outcome, self.window)
+        try:
+            return dialog.choice() if dialog.exec() else None
+        finally:
+            dialog.deleteLater()
 
     def white_cell(self, scenario, entries, validate, turn):
         from wargame.ui.white_cell import WhiteCellDialog
@@ -159,12 +192,19 @@ class MainWindow(QMainWindow):
         c.addNoteRequested.connect(self.add_note)
         c.whiteCellRequested.connect(self.white_cell)
         c.closeOrdersRequested.connect(self.close_orders)
+        c.debriefTurnChosen.connect(self.show_debrief_turn)
+        c.retractInjectRequested.connect(self.retract_inject)
+        c.editNoteRequested.connect(self.edit_note)
+        c.deleteNoteRequested.connect(self.delete_note)
+        self._debrief_turn: int | None = None  # None: the last committed turn
 
         self._build_menus()
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self._tick)
         self._clock.start()
+        self._heartbeat = QTimer(self)  # the session knows this app has it (see attach)
+        self._heartbeat.timeout.connect(self._beat)
         self._restore_layout()
         self._update_actions()
         if populate:
@@ -244,6 +284,8 @@ class MainWindow(QMainWindow):
         self.act_pause = fa(x, "&Pause", self.toggle_pause, "Ctrl+P", to_console=False)
         self.act_rewind = fa(x, "Re&wind to turn…", self.rewind, "Ctrl+Shift+R")
         self.act_fork = fa(x, "&Fork from turn…", self.fork, "Ctrl+Shift+F")
+        self.act_rename = fa(x, "Rena&me session…", self.rename_session, None,
+                             "Give this session a name (the start screen lists it)")
         self.act_end = fa(x, "&End exercise", self.end_exercise, "Ctrl+Shift+E")
         self.act_hot_wash = fa(x, "&Hot wash…", self.hot_wash, "Ctrl+Shift+K",
                                "What went well, what to improve, who does what by when")
@@ -265,40 +307,40 @@ class MainWindow(QMainWindow):
         self._action(h, "&About", self.about)
 
     def _update_actions(self) -> None:
-        """Enable what does something where it is: actions that move the turn on act at the
-        console; the facilitator's other actions also work from a team's curtain, where
-        they first ask for the facilitator PIN (:meth:`facilitator_may`); while a team is
-        drafting, none of them."""
+        """Enable what the session's phase table allows now (``controller.may``: phase,
+        pause, read-only), where it does something: actions that move the turn on act at
+        the console; the facilitator's other actions also work from a team's curtain,
+        where they first ask for the facilitator PIN (:meth:`facilitator_may`); while a
+        team is drafting, none of them."""
         ctl = self.controller
-        phase = ctl.phase if ctl else None
-        live = ctl is not None and not ctl.ended
         current = self.stack.currentWidget()
         at_console = current is self.console
         at_curtain = current is self.curtain
         in_team = current is self.team_screen
-        idle = live and not ctl.busy
-        running = idle and not ctl.paused and at_console
-        self.act_handover.setEnabled(running and phase in ("briefing", "orders"))
-        self.act_resolve.setEnabled(running and phase in ("orders", "adjudication")
-                                    and not ctl.has_proposal)
-        self.act_close_orders.setEnabled(idle and not ctl.paused and phase == "orders"
-                                         and (at_console or at_curtain))
-        self.act_override.setEnabled(live and phase == "adjudication" and ctl.has_proposal
-                                     and at_console)
-        self.act_commit.setEnabled(running and phase == "adjudication" and ctl.has_proposal)
-        self.act_next.setEnabled(running and phase == "debrief")
+        may = ctl.may if ctl is not None else (lambda _command: False)
         facilitator_here = at_console or at_curtain
-        for act in (self.act_note, self.act_pause, self.act_rewind, self.act_fork):
-            act.setEnabled(ctl is not None and not ctl.busy and facilitator_here)
-        self.act_end.setEnabled(idle and facilitator_here)
-        self.act_inject.setEnabled(idle and phase == "briefing" and at_console)
-        self.act_white_cell.setEnabled(idle and phase in ("briefing", "orders")
-                                       and facilitator_here)
+        proposal = ctl is not None and ctl.has_proposal
+        self.act_handover.setEnabled(at_console and ctl is not None and not ctl.paused and (
+            may("begin_orders") or ctl.teams_may_submit()))
+        self.act_resolve.setEnabled(at_console and may("close_orders") and not proposal)
+        self.act_close_orders.setEnabled(facilitator_here and may("close_orders")
+                                          and not proposal)
+        self.act_override.setEnabled(at_console and may("override") and proposal)
+        self.act_commit.setEnabled(at_console and may("commit") and proposal)
+        self.act_next.setEnabled(at_console and may("next_turn"))
+        self.act_note.setEnabled(facilitator_here and may("add_note"))
+        self.act_pause.setEnabled(facilitator_here and (may("pause") or may("resume")))
+        self.act_rewind.setEnabled(facilitator_here and may("rewind"))
+        self.act_fork.setEnabled(facilitator_here and may("fork"))
+        self.act_rename.setEnabled(facilitator_here and may("rename"))
+        self.act_end.setEnabled(facilitator_here and may("end"))
+        self.act_inject.setEnabled(at_console and may("fire_inject"))
+        self.act_white_cell.setEnabled(facilitator_here and may("submit_facilitator_orders"))
         for act in (self.act_new, self.act_open, self.act_home):
             act.setEnabled(not in_team and not (ctl is not None and ctl.busy))
         self.act_projector.setEnabled(ctl is not None)
         for act in (self.act_export, self.act_hot_wash, self.act_replay):
-            act.setEnabled(ctl is not None and not ctl.busy and facilitator_here)
+            act.setEnabled(facilitator_here and may("export"))
         self.act_pause.setText("Res&ume" if ctl is not None and ctl.paused else "&Pause")
 
     # ------------------------------------------------------------------ the facilitator
@@ -353,11 +395,11 @@ class MainWindow(QMainWindow):
         if drafting and len(self.team_screen.draft):
             team = ctl.scenario.team(self.team_screen.team_id).name
             count = len(self.team_screen.draft)
-            orders = "order" if count == 1 else "orders"
             return self.prompts.confirm(
                 "Quit while a team is drafting?",
-                f"{team} has {count} {orders} drafted and not submitted: quitting now "
-                "loses that draft. Quit now?")
+                f"{team} has {count_of(count, 'order')} drafted and not submitted. The draft "
+                "is kept, sealed: it comes back when the team opens its screen again. "
+                "Quit now?")
         if ctl.phase in ("orders", "adjudication") or current is not self.console:
             return self.prompts.confirm(
                 "Quit during the turn?",
@@ -511,6 +553,11 @@ class MainWindow(QMainWindow):
         if self.controller is not None:
             self.controller.close()
         self.controller = controller
+        self._debrief_turn = None
+        from wargame.store.locks import HEARTBEAT_SECONDS  # a session is open: the store is
+
+        self._heartbeat.setInterval(int(HEARTBEAT_SECONDS * 1000))
+        self._heartbeat.start()
         settings.put("session/open", controller.session_id)
         settings.put("session/last", controller.session_id)
         self.setWindowTitle(self.session_title())
@@ -559,23 +606,52 @@ class MainWindow(QMainWindow):
             return
         history = ctl.indicators_history()
         if self.console.flowmap is not None:
-            current = history[-1] if history else None
-            previous = history[-2] if len(history) > 1 else None
+            current, previous, note = map_turn(ctl, history)
             try:
-                self.console.flowmap.set_data(ctl.scenario, current, previous)
+                self.console.flowmap.set_data(ctl.scenario, current, previous, note)
             except Exception as exc:  # noqa: BLE001
                 log.warning("flow map update failed: %s", exc)
-        if self.console.charts is not None:
-            self.console.charts.update_history(ctl.scenario, history)
+        self._show_debrief_charts(history)
         if self.projector is not None:
             self.projector.refresh()
+
+    def _debrief_shown(self) -> int | None:
+        """The committed turn the debrief shows: the one chosen on its slider, or the last."""
+        turns = self.controller.committed_turns() if self.controller is not None else []
+        if not turns:
+            return None
+        return self._debrief_turn if self._debrief_turn in turns else turns[-1]
+
+    def _show_debrief_charts(self, history: list) -> None:
+        """The charts up to the turn the debrief shows (all of them for the last turn)."""
+        if self.console.charts is None:
+            return
+        shown = self._debrief_shown()
+        upto = [ind for ind in history if shown is None or ind.turn <= shown]
+        self.console.charts.update_history(self.controller.scenario, upto)
+        if shown is not None:
+            self.console.charts.supply_met.select_turn(shown)
+
+    def show_debrief_turn(self, turn: int) -> None:
+        """The debrief's slider: an earlier turn's what happened and why, its orders and
+        the charts up to it, shown again (the last turn: back to following the game)."""
+        ctl = self.controller
+        if ctl is None:
+            return
+        turns = ctl.committed_turns()
+        self._debrief_turn = None if not turns or turn == turns[-1] else turn
+        self._show_debrief()
+        self._show_debrief_charts(ctl.indicators_history())
 
     def session_title(self) -> str:
         """The window's title: which session is open (the platform adds the app's name)."""
         ctl = self.controller
         if ctl is None:
             return WINDOW_TITLE
-        return f"{ctl.scenario.title} — session {ctl.session_id}"
+        fork, name = ctl.fork_label(), ctl.session_name
+        # a default name starts with the scenario's title: not twice
+        title = name if ctl.scenario.title in name else f"{ctl.scenario.title} — {name}"
+        return title + (f" ({fork})" if fork else "")
 
     def show_console(self) -> None:
         self.team_screen.clear()
@@ -614,21 +690,23 @@ class MainWindow(QMainWindow):
             return
         c = self.console
         c.set_status(self.status_text())
-        c.show_phase("ended" if ctl.ended else ctl.phase)
-        history = ctl.indicators_history()
-        c.set_world(f"<h3>The world at the start of turn {ctl.turn}</h3>"
-                    + headline_html(ctl.scenario, history[-1] if history else None, ctl.turn))
-        c.set_injects(ctl.injects_due())
+        c.show_phase("ended" if ctl.ended else ctl.phase, ctl.allowed(),
+                     ctl.teams_may_submit() and not ctl.paused)
+        c.set_world(world_panel_html(ctl))
+        c.set_injects(ctl.injects_due(include_fired=False), ctl.hand_fired())
+        c.set_inject_marks(ctl.inject_marks())
         c.set_white_cell_count(ctl.white_cell_count()
-                               if ctl.phase in ("briefing", "orders") else 0)
+                               if ctl.may("submit_facilitator_orders") else 0)
         rows = []
         submitted = ctl.submitted_teams()
+        drafts = ctl.teams_with_drafts() if ctl.phase == "orders" else set()
         for team in ctl.scenario.teams:
             kind = ctl.controllers().get(team.id, "human")
             played = "bot" if kind == "bot" else ("human, PIN" if ctl.team_has_pin(team.id)
                                                   else "human")
             status = "submitted ✓" if team.id in submitted else (
-                "waiting" if ctl.phase == "orders" else "—")
+                ("waiting (a draft is kept)" if team.id in drafts else "waiting")
+                if ctl.phase == "orders" else "—")
             rows.append((team.name, played, status))
         c.set_submissions(rows)
         c.set_notes(ctl.notes())
@@ -639,20 +717,20 @@ class MainWindow(QMainWindow):
             c.clear_adjudication()
         else:
             c.clear_adjudication()
-        c.resolve_button.setEnabled(ctl.phase in ("orders", "adjudication")
-                                    and not ctl.has_proposal and not ctl.busy)
-        c.set_debrief(self.debrief_html())
-        if ctl.ended or ctl.paused:  # nothing moves the turn on while paused
-            for button in (c.handover_button, c.next_team_button, c.close_orders_button,
-                           c.resolve_button, c.commit_button, c.next_turn_button):
-                button.setEnabled(False)
+        c.resolve_button.setEnabled(ctl.may("close_orders") and not ctl.has_proposal)
+        c.commit_button.setEnabled(ctl.may("commit") and ctl.has_proposal)
+        c.override_button.setEnabled(ctl.may("override") and ctl.has_proposal)
+        self._show_debrief()
         self._tick()
         self.refresh_views()
 
-    def debrief_html(self) -> str:
+    def _show_debrief(self) -> None:
         from wargame.report.panels import debrief_html
 
-        return debrief_html(self.controller.revealed())
+        ctl = self.controller
+        shown = self._debrief_shown()
+        self.console.set_debrief_turns(ctl.committed_turns(), shown)
+        self.console.set_debrief(debrief_html(ctl.revealed(shown) if shown else None))
 
     # ------------------------------------------------------------------ hot seat
 
@@ -663,10 +741,11 @@ class MainWindow(QMainWindow):
         if ctl.paused:
             show_error(self, "Exercise paused", "The exercise is paused: resume it first.")
             return
-        if ctl.phase == "briefing":
-            ctl.start_orders()
-        if ctl.phase != "orders":
-            return
+        if ctl.may("begin_orders"):
+            if not self._attempt("The orders could not be opened", ctl.start_orders):
+                return
+        if ctl.may("begin_orders") or not ctl.may("close_orders"):
+            return  # the orders are not open (or the turn is past them)
         self._lower_curtain_for_next()
 
     def _lower_curtain_for_next(self) -> None:
@@ -709,7 +788,10 @@ class MainWindow(QMainWindow):
         self.team_screen.open_for(
             ctl.scenario, who, ctl.turn, context["budget"], context["capital"],
             context["view"], lambda entry, already, t=who: ctl.validate(t, entry, already),
-            last_turn=context["last_turn"])
+            last_turn=context["last_turn"], baseline=context["baseline"],
+            arrivals=lambda entry, t=who: ctl.capacity_arrivals(t, entry),
+            kept=ctl.saved_draft(who),
+            keep=lambda entries, t=who: ctl.save_draft(t, entries))
         self.stack.setCurrentWidget(self.team_screen)
         self._update_actions()
 
@@ -723,6 +805,16 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ adjudication
 
+    def _attempt(self, title: str, command, *args):
+        """Give a session command; a refusal (the facilitator PIN, the phase, another
+        window) is said in a dialog, never a traceback. Returns the result, or None."""
+        try:
+            result = command(*args)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, title, exc)
+            return None
+        return True if result is None else result
+
     def _refuse_if_paused(self) -> bool:
         ctl = self.controller
         if ctl is not None and ctl.paused:
@@ -732,11 +824,11 @@ class MainWindow(QMainWindow):
 
     def resolve(self) -> None:
         ctl = self.controller
-        if ctl is None or ctl.phase not in ("orders", "adjudication") or ctl.busy:
+        if ctl is None or ctl.busy:
             return
-        if self._refuse_if_paused():
+        if self._refuse_if_paused() or not ctl.may("close_orders"):
             return
-        if ctl.phase == "orders" and ctl.pending_human_teams():
+        if ctl.pending_human_teams():
             if not self.prompts.confirm(
                     "Resolve without every team?",
                     "Some teams have not submitted: "
@@ -749,7 +841,7 @@ class MainWindow(QMainWindow):
     def close_orders(self) -> None:
         """Resolve now, without the teams that have not submitted (e.g. once time is up)."""
         ctl = self.controller
-        if ctl is None or ctl.phase != "orders" or ctl.busy or self._refuse_if_paused():
+        if ctl is None or ctl.busy or self._refuse_if_paused() or not ctl.may("close_orders"):
             return
         late = ctl.pending_human_teams()
         if late and not self.prompts.confirm(
@@ -785,17 +877,14 @@ class MainWindow(QMainWindow):
             order_id = item.data(Qt.ItemDataRole.UserRole) if item else None
         if not order_id:
             return
-        status = self.prompts.choose("Override outcome", "New outcome for this order:",
-                                     ["rejected", "accepted"])
-        if status is None:
-            return
-        reason = self.prompts.text("Reason for the override",
-                                   "Why is the outcome changed? (shown in the debrief)", True)
-        if not reason or not reason.strip():
-            show_error(self, "Override", "An override needs a written reason.")
+        proposal = ctl.proposal()
+        order = proposal["orders"].get(order_id, {})
+        outcome = next((o for o in proposal["outcomes"] if o.get("order_id") == order_id), {})
+        choice = self.prompts.override(ctl.scenario, order, outcome)
+        if choice is None:
             return
         try:
-            ctl.override(order_id, status, reason.strip())
+            ctl.override(order_id, choice.status, choice.reason, choice.param, choice.factor)
         except Exception as exc:  # noqa: BLE001
             show_error(self, "The override failed", exc)
 
@@ -803,6 +892,7 @@ class MainWindow(QMainWindow):
         ctl = self.controller
         if ctl is None or not ctl.has_proposal or self._refuse_if_paused():
             return
+        self._debrief_turn = None  # the debrief follows the turn just committed
         try:
             ctl.commit()
         except Exception as exc:  # noqa: BLE001
@@ -812,9 +902,10 @@ class MainWindow(QMainWindow):
 
     def next_turn(self) -> None:
         ctl = self.controller
-        if ctl is None or ctl.phase != "debrief" or self._refuse_if_paused():
+        if ctl is None or self._refuse_if_paused() or not ctl.may("next_turn"):
             return
-        ctl.next_turn()
+        if not self._attempt("The next turn could not start", ctl.next_turn):
+            return
         if ctl.ended:
             self.offer_report("The turn limit has been reached. The debrief of the last "
                               "turn stays on screen.")
@@ -822,23 +913,55 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ facilitator tools
 
     def fire_inject(self, inject_id: str) -> None:
-        if self.controller is not None:
-            self.controller.fire_inject(inject_id)
+        """Fire a deck inject by hand; one already scheduled, drawn or fired this turn is
+        fired again only if the facilitator confirms (it would apply twice)."""
+        from wargame.session.errors import InjectAlreadyDue
+
+        ctl = self.controller
+        if ctl is None:
+            return
+        try:
+            ctl.fire_inject(inject_id)
+        except InjectAlreadyDue:
+            title = next((i.title for i in ctl.scenario.injects if i.id == inject_id),
+                         inject_id)
+            mark = ctl.inject_marks().get(inject_id, "due this turn")
+            if self.prompts.confirm(
+                    "Fire it again?",
+                    f"'{title}': {mark}. Firing it by hand as well applies it twice. "
+                    "Fire it anyway?"):
+                ctl.fire_inject(inject_id, force=True)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The inject could not be fired", exc)
+
+    def retract_inject(self, fired_seq: int) -> None:
+        """Take back an inject fired by hand this turn (before the orders open), with a
+        reason for the log."""
+        ctl = self.controller
+        if ctl is None or not ctl.may("retract_inject"):
+            return
+        reason = self.prompts.text("Retract inject", "Why is it taken back? (kept in the log)")
+        if reason is None:
+            return
+        try:
+            ctl.retract_inject(fired_seq, reason)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The inject could not be retracted", exc)
 
     def free_inject(self) -> None:
         ctl = self.controller
-        if ctl is None or ctl.phase != "briefing":
+        if ctl is None or not ctl.may("fire_inject"):
             return
         title = self.prompts.text("Free-text inject", "Headline of the inject:")
         if not title:
             return
         text = self.prompts.text("Free-text inject", "What happens (shown to everyone):", True)
-        ctl.free_inject(title, text or "")
+        self._attempt("The inject could not be fired", ctl.free_inject, title, text or "")
 
     def white_cell(self) -> None:
         """The facilitator orders a move as the white cell (any move, no team pays)."""
         ctl = self.controller
-        if ctl is None or ctl.ended or ctl.busy or ctl.phase not in ("briefing", "orders") \
+        if ctl is None or not ctl.may("submit_facilitator_orders") \
                 or self.stack.currentWidget() is not self.console:
             return
         if not ctl.facilitator_pin_known():
@@ -866,12 +989,13 @@ class MainWindow(QMainWindow):
             return
         text = self.prompts.text("Add note", "Note (saved with the session):", True)
         if text and text.strip():
-            ctl.add_note(text.strip())
+            self._attempt("The note could not be added", ctl.add_note, text.strip())
 
     def toggle_pause(self) -> None:
         ctl = self.controller
         if ctl is not None:
-            ctl.set_paused(not ctl.paused)
+            self._attempt("The exercise could not be paused or resumed", ctl.set_paused,
+                          not ctl.paused)
 
     def rewind(self) -> None:
         ctl = self.controller
@@ -881,9 +1005,62 @@ class MainWindow(QMainWindow):
         choice = self.prompts.choose("Rewind", "Go back to the start of turn:", turns)
         if choice is None:
             return
-        reason = self.prompts.text("Rewind", "Why? (the later turns are archived, not lost)")
-        ctl.rewind(int(choice), reason or "")
+        reason = self.prompts.text("Rewind", "Why? (required; the later turns are archived, "
+                                   "not lost, and the rewind is noted)", True)
+        if reason is None:
+            return
+        if not reason.strip():
+            show_error(self, "Rewind", "A rewind needs a written reason: nothing was changed.")
+            return
+        self._debrief_turn = None
+        try:
+            branch = ctl.rewind(int(choice), reason.strip())
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The session could not be rewound", exc)
+            return
         self.show_console()
+        turns = (f"turn {branch.from_turn}" if branch.from_turn == branch.to_turn
+                 else f"turns {branch.from_turn} to {branch.to_turn}")
+        self.prompts.info("Rewound", f"Back at the start of turn {choice}. Archived (kept, "
+                          f"not lost): {turns}, {count_of(branch.events, 'logged event')}. "
+                          "The rewind and its reason are in the notes.")
+
+    def rename_session(self) -> None:
+        """Give the open session a name (the start screen lists it; the title shows it)."""
+        ctl = self.controller
+        if ctl is None:
+            return
+        name = self.prompts.text("Rename the session", "Name of this session:")
+        if name is None or not name.strip():
+            return
+        try:
+            ctl.rename(name.strip())
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The session could not be renamed", exc)
+            return
+        self.setWindowTitle(self.session_title())
+
+    def edit_note(self, seq: int) -> None:
+        ctl = self.controller
+        if ctl is None:
+            return
+        text = self.prompts.text("Edit note", "Note (the log keeps the earlier text):", True)
+        if text is None or not text.strip():
+            return
+        try:
+            ctl.edit_note(seq, text.strip())
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The note could not be changed", exc)
+
+    def delete_note(self, seq: int) -> None:
+        ctl = self.controller
+        if ctl is None or not self.prompts.confirm(
+                "Delete note", "Delete this note? The session's log keeps it."):
+            return
+        try:
+            ctl.delete_note(seq)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The note could not be deleted", exc)
 
     def fork(self) -> None:
         ctl = self.controller
@@ -894,9 +1071,11 @@ class MainWindow(QMainWindow):
                                      turns)
         if choice is None:
             return
-        new = ctl.fork(int(choice))
+        new = self._attempt("The fork could not be made", ctl.fork, int(choice))
+        if new is None:
+            return
         self.attach(new)
-        self.statusBar().showMessage(f"Forked into a new session {new.session_id}", 8000)
+        self.statusBar().showMessage(f"Forked: {new.session_name}, {new.fork_label()}", 8000)
 
     def end_exercise(self) -> None:
         ctl = self.controller
@@ -904,7 +1083,8 @@ class MainWindow(QMainWindow):
             return
         if self.prompts.confirm("End the exercise", "End the exercise now? It stays saved "
                                 "and can be reported on."):
-            ctl.end()
+            if not self._attempt("The exercise could not be ended", ctl.end):
+                return
             settings.put("session/open", "")
             settings.put("session/last", "")
             self.offer_report("The exercise has ended.")
@@ -1057,6 +1237,19 @@ class MainWindow(QMainWindow):
             "start screen lists a scenario's sources; on the map, click a country or a flow "
             "to see its numbers with their sources.\n\nHelp > How to run an exercise "
             "walks through a turn step by step.")
+
+    def _beat(self) -> None:
+        """Every ``HEARTBEAT_SECONDS``: the orders clock counts only while an app has the
+        session open; if another app took the session over, say so and leave it."""
+        ctl = self.controller
+        if ctl is None or ctl.busy:
+            return
+        try:
+            ctl.heartbeat()
+        except Exception as exc:  # noqa: BLE001 - SessionChanged and the like
+            show_error(self, "The session was taken over", exc)
+            self.controller = None
+            self.go_home()
 
     def _tick(self) -> None:
         """Every second: the clocks of the status bar, console, team screen and curtain."""

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from wargame.report import panels
-from wargame.ui.console import headline_html
 from wargame.ui.fit_text import FitTextBrowser
 
 # fixed colours that read on both palettes (white on vermillion / black on amber)
@@ -230,25 +229,29 @@ class ProjectorWindow(QWidget):
                                                        ctl.paused and not ctl.ended))
         self._show_clock()
         history = ctl.indicators_history()
-        current = history[-1] if history else None
         if self.flowmap is not None:
-            previous = history[-2] if len(history) > 1 else None
+            from wargame.ui.main_window import map_turn
+
             try:
-                self.flowmap.set_data(ctl.scenario, current, previous)
+                self.flowmap.set_data(ctl.scenario, *map_turn(ctl, history))
             except Exception:  # noqa: BLE001 - the text still shows
                 pass
         if self.charts is not None:
             self.charts.update_history(ctl.scenario, history)
         revealed = ctl.revealed()
         if phase in ("debrief", "ended") and revealed is not None:
-            # what happened and why, then every team's orders: one panel, one type size
-            self.main_text.set_fitted_html(panels.debrief_html(revealed))
+            # what happened and why (one line per order and event), then every team's
+            # orders: the most complete version that fits without scrolling
+            self.main_text.set_fitted_versions(panels.projector_debrief_versions(revealed))
         else:
+            from wargame.report.briefing import world_html
+
             fired = [t for t in ctl.injects_due() if t.startswith("Fired")]
+            heading = f"<h3>The world at the start of turn {ctl.turn}</h3>"
+            world = world_html(ctl.scenario, history[-1], detail=False) if history else \
+                world_html(ctl.scenario, ctl.baseline_indicators(), baseline=True)
             self.main_text.set_fitted_html(
-                f"<h3>The world at the start of turn {ctl.turn}</h3>"
-                + headline_html(ctl.scenario, current, ctl.turn)
-                + (panels.events_html(fired) if fired else ""))
+                heading + world + (panels.events_html(fired) if fired else ""))
 
     def text_panels(self) -> list[FitTextBrowser]:
         return [self.main_text]

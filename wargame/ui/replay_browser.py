@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from wargame.report import panels
+from wargame.report.revealed import revealed_from_turn
 
 log = logging.getLogger(__name__)
 PLAY_INTERVAL_MS = 1500  # one turn every 1.5 s: time to read the headline
@@ -154,8 +155,7 @@ class ReplayBrowser(QDialog):
         self.turn_label.setText(f"Turn {turn.turn} of {self.turns[-1].turn}"
                                 + (f" ({turn.calendar})" if turn.calendar else ""))
         facilitator = self.report.audience == "facilitator"
-        self.explanations.setHtml(panels.debrief_html(
-            panels.revealed_from_turn(turn, facilitator)))
+        self.explanations.setHtml(panels.debrief_html(revealed_from_turn(turn, facilitator)))
         if self.flowmap is not None:
             previous = self.history[index - 1] if index > 0 else None
             self.flowmap.set_data(self.scenario, turn.indicators, previous)

@@ -20,6 +20,9 @@ class ScriptedPrompts:
         self.asked: list[tuple[str, str]] = []
         # callable(WhiteCellDialog) -> bool: fills the real dialog; False = cancel
         self.white_cell_fn = None
+        # callable(OverrideDialog) -> bool: fills the real dialog; False = cancel. Without
+        # it, the next of ``choices`` is the status and the next of ``texts`` the reason
+        self.override_fn = None
         self.scenario_problems_fn = None  # drives the problems list of a broken file
         # callable(HotWashDialog) -> bool: fills the real page; False = cancel
         self.hot_wash_fn = None
@@ -82,6 +85,25 @@ class ScriptedPrompts:
     def report_target(self, suggested: str):
         self.asked.append(("report_target", suggested))
         return self.report_targets.popleft() if self.report_targets else None
+
+    def override(self, scenario, order: dict, outcome: dict):
+        from wargame.ui.override_dialog import OverrideChoice, OverrideDialog
+
+        self.asked.append(("override", order.get("id", "")))
+        if self.override_fn is not None:
+            dialog = OverrideDialog(scenario, order, outcome, self.window)
+            try:
+                if self.override_fn(dialog) is False or not dialog.ok_button.isEnabled():
+                    return None
+                dialog.accept()
+                return dialog.choice()
+            finally:
+                dialog.deleteLater()
+        status = self.choices.popleft() if self.choices else "rejected"
+        reason = self.texts.popleft() if self.texts else None
+        if status is None or not reason or not reason.strip():
+            return None
+        return OverrideChoice(status, reason.strip())
 
     def open_scenario(self):
         return self.open_paths.popleft() if self.open_paths else None

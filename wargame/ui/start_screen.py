@@ -118,10 +118,15 @@ class StartScreen(QWidget):
         right = QVBoxLayout()
         resume_box = QGroupBox("Resume a saved session")
         resume_layout = QVBoxLayout(resume_box)
-        self.sessions = QTableWidget(0, 4)
+        self.sessions = QTableWidget(0, 3)
         self.sessions.setAccessibleName("Saved sessions")
-        self.sessions.setHorizontalHeaderLabels(["Scenario", "Turn", "Phase", "Last played"])
-        self.sessions.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.sessions.setHorizontalHeaderLabels(["Session (scenario on hover)", "Turn",
+                                                 "Last played"])
+        header = self.sessions.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.sessions.setWordWrap(False)  # one line a session; the whole on hover
         self.sessions.verticalHeader().setVisible(False)
         self.sessions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.sessions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -207,12 +212,31 @@ class StartScreen(QWidget):
         for row in rows:
             r = self.sessions.rowCount()
             self.sessions.insertRow(r)
-            values = [row.get("scenario", ""), str(row.get("turn", "")),
-                      row.get("phase", ""), row.get("last_played", "")]
+            # a name, or the short id; a fork says of what (a session and its fork never
+            # read as two identical rows)
+            session = row.get("name") or row.get("short_id") or str(row["id"])[:8]
+            scenario = str(row.get("scenario", ""))
+            if scenario and session.startswith(scenario):  # a default name: its date
+                session = session[len(scenario):].lstrip(" ,·—-") or session
+            if row.get("fork") and "fork" not in session.lower():
+                session += f" · {row['fork']}"
+            values = [session, f"{row.get('turn', '')}, {row.get('phase', '')}",
+                      str(row.get("last_played", ""))[5:]]  # '11-30 14:25': this year's
+            teams = row.get("teams") or []
+            humans = sum(1 for _team, kind in teams if kind != "bot")
+            tip = "\n".join(x for x in (
+                f"{row.get('name') or 'Session'} ({row['id']})", f"Scenario: {scenario}",
+                row.get("fork") or "",
+                f"Created {row.get('created', '')}, last played {row.get('last_played', '')}",
+                f"Teams: {', '.join(team for team, _ in teams)} ({humans} human, "
+                f"{len(teams) - humans} bot)" if teams else "",
+                f"Damaged: {row['damaged']}" if row.get("damaged") else "") if x)
             for c, value in enumerate(values):
                 item = QTableWidgetItem(str(value))
                 item.setData(ROLE, row["id"])
+                item.setToolTip(tip)
                 self.sessions.setItem(r, c, item)
+
         if rows:
             self.sessions.selectRow(0)
 

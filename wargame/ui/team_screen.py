@@ -10,7 +10,6 @@ the screen is left, so nothing of this team remains in the widget tree for the n
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -38,9 +36,9 @@ from PySide6.QtWidgets import (
 from wargame.report.panels import count_of
 from wargame.ui.draft_commands import AddOrderCommand, DraftModel, RemoveOrderCommand
 from wargame.ui.fonts import prominent, set_type
+from wargame.ui.text_views import SourcedTextBrowser
 
 if TYPE_CHECKING:  # the engine is imported when a session opens, not at start-up
-    from wargame.engine.measures import PipelineEntry
     from wargame.engine.view import TeamView
 
 BIG = 1e12
@@ -87,8 +85,10 @@ def options_for(scenario, spec, team_id: str, material: str | None = None) -> li
         elif spec.scope == "other":
             teams = [t for t in teams if t.id != team_id]
         return [(t.id, t.name) for t in teams]
-    if kind == "choice":
-        return [(c, c.replace("_", " ")) for c in spec.choices]
+    if kind == "choice":  # a restriction level by its name ('Slow-walked licences')
+        levels = getattr(scenario, "level_index", {})
+        return [(c, levels[c].name if c in levels else c.replace("_", " ").capitalize())
+                for c in spec.choices]
     return []
 
 
@@ -244,11 +244,13 @@ def order_cost(move, params: dict[str, Any]) -> tuple[float, float]:
     return engine_order_cost(move, params)
 
 
-def describe_order(scenario, move_id: str, params: dict[str, Any]) -> str:
-    """A readable one-line description of an order: the engine's wording."""
-    from wargame.engine.orders import describe_move
+def describe_order(scenario, move_id: str, params: dict[str, Any],
+                   team: str | None = None) -> str:
+    """An order as a sentence ("Dy/Tb slow-walked licences on the European Union, for 2
+    turns"): the engine's wording (``engine.phrases``)."""
+    from wargame.engine.phrases import describe_move
 
-    return describe_move(scenario, move_id, params)
+    return describe_move(scenario, move_id, params, team)
 
 
 # --------------------------------------------------------------------------- screen
@@ -348,9 +350,8 @@ class TeamScreen(MovePicker, QWidget):
         outer.addWidget(splitter, 1)
 
         # left: what the team knows
-        self.situation = QTextBrowser()
+        self.situation = SourcedTextBrowser()
         self.situation.setAccessibleName("Your situation")
-        self.situation.setOpenExternalLinks(False)
         left = QGroupBox("Your situation")
         QVBoxLayout(left).addWidget(self.situation)
         splitter.addWidget(left)
@@ -362,6 +363,11 @@ class TeamScreen(MovePicker, QWidget):
         self.cost_label = QLabel()
         self.cost_label.setWordWrap(True)
         mid_layout.addWidget(self.cost_label)
+        self.arrival_label = QLabel()
+        self.arrival_label.setObjectName("arrival")
+        self.arrival_label.setAccessibleName("When the new capacity arrives")
+        self.arrival_label.setWordWrap(True)
+        mid_layout.addWidget(self.arrival_label)
         self.add_button = QPushButton("&Add to draft")
         self.add_button.setAccessibleName("Add order to draft")
         self.add_button.setToolTip("Add this order to your draft (Ctrl+Return)")
@@ -417,9 +423,21 @@ class TeamScreen(MovePicker, QWidget):
     def open_for(self, scenario, team_id: str, turn: int, budget: float, capital: float,
                  view: TeamView | None,
                  validate: Callable[[dict, list[dict]], list[str]] | None,
-                 last_turn: int | None = None) -> None:
+                 last_turn: int | None = None, baseline: bool = False,
+                 arrivals: Callable[[dict], list] | None = None, kept: list[dict] = (),
+                 keep: Callable[[list[dict]], None] | None = None) -> None:
+        """Show ``team_id``'s screen for ``turn``. ``baseline``: ``view`` holds the baseline
+        world (no turn played yet); ``arrivals(entry)``: the capacity a draft order would
+        build, with the turn it arrives (``engine.capacity_arrivals``); ``kept``: the
+        team's draft kept from before (a crash, a quit), back in the list; ``keep(entries)``
+        is called after every edit so nothing drafted is lost."""
         self.clear()
         self.scenario, self.team_id = scenario, team_id
+        self.turn, self.last_turn, self.arrivals = turn, last_turn, arrivals
+        self.keep = None
+        for entry in kept:  # not undoable: it is where the team left off
+            self.draft._insert(len(self.draft), entry)
+        self.keep = keep
         self.budget, self.capital = float(budget), float(capital)
         self.validate = validate
         team = scenario.team(team_id)
@@ -428,7 +446,9 @@ class TeamScreen(MovePicker, QWidget):
                                             team.budget, "USD m") + "\n" +
                               _baseline_tip(scenario, "Political capital at the start",
                                             team.political_capital, ""))
-        self.situation.setHtml(render_team_view(scenario, team, view, last_turn))
+        from wargame.report.team_panel import team_view_html
+
+        self.situation.setHtml(team_view_html(scenario, team_id, view, last_turn, baseline))
         for move in scenario.moves:
             if move.allowed_for(team_id):
                 item = QListWidgetItem(move.name)  # no raw category id in the list
@@ -452,7 +472,9 @@ class TeamScreen(MovePicker, QWidget):
         self.draft.blockSignals(True)
         self.draft.clear()
         self.draft.blockSignals(False)
-        self.scenario = self.team_id = self.validate = None
+        self.keep = None  # nothing is kept while the screen is being cleared
+        self.scenario = self.team_id = self.validate = self.arrivals = None
+        self.turn, self.last_turn = 0, None
         self.header.clear()
         self.money.clear()
         self.situation.clear()
@@ -460,6 +482,7 @@ class TeamScreen(MovePicker, QWidget):
         self.move_help.clear()
         self._clear_form()
         self.cost_label.clear()
+        self.arrival_label.clear()
         self.draft_list.clear()
         self.problems.clear()
         self.undo_button.setEnabled(False)
@@ -506,10 +529,24 @@ class TeamScreen(MovePicker, QWidget):
             return
         b, c = order_cost(move, self._editor.values())
         sb, sc = self.spent()
+        self._update_arrival(move)
         self.cost_label.setText(
             f"This order costs <b>{b:,.0f} USD m</b> and <b>{c:,.0f}</b> political capital. "
             f"After it you would have {self.budget - sb - b:,.0f} USD m and "
             f"{self.capital - sc - c:,.0f} political capital left.")
+
+    def _update_arrival(self, move) -> None:
+        """For a move that builds capacity: how much (t/yr, as ordered) and on which turn
+        it arrives, from the engine's own binding of the order."""
+        entries = []
+        if self.arrivals is not None and self._editor is not None:
+            try:
+                entries = self.arrivals({"move": move.id, "params": self._editor.values()})
+            except Exception:  # noqa: BLE001 - a half-filled form: nothing to say yet
+                entries = []
+        self.arrival_label.setText(arrival_text(self.scenario, entries, self.turn,
+                                                self.last_turn))
+        self.arrival_label.setVisible(bool(entries))
 
     # ---- draft
 
@@ -528,7 +565,7 @@ class TeamScreen(MovePicker, QWidget):
             self.problems.setText("Cannot add this order: " + "; ".join(problems))
             return False
         self.problems.clear()
-        label = describe_order(self.scenario, entry["move"], entry["params"])
+        label = describe_order(self.scenario, entry["move"], entry["params"], self.team_id)
         self.undo_stack.push(AddOrderCommand(self.draft, entry, label=label))
         return True
 
@@ -550,17 +587,22 @@ class TeamScreen(MovePicker, QWidget):
         if row < 0 or row >= len(self.draft):
             return
         entry = self.draft[row]
-        label = describe_order(self.scenario, entry["move"], entry["params"])
+        label = describe_order(self.scenario, entry["move"], entry["params"], self.team_id)
         self.undo_stack.push(RemoveOrderCommand(self.draft, row, label=label))
 
     def _refresh_draft(self) -> None:
         self.draft_list.clear()
         if self.scenario is None:
             return
+        if getattr(self, "keep", None) is not None:
+            try:
+                self.keep(self.draft.entries())
+            except Exception as exc:  # noqa: BLE001 - drafting goes on; say it is not kept
+                self.problems.setText(f"This draft could not be kept: {exc}")
         for entry in self.draft.entries():
             move = self.scenario.move_index.get(entry["move"])
             b, c = order_cost(move, entry["params"]) if move else (0, 0)
-            text = describe_order(self.scenario, entry["move"], entry["params"])
+            text = describe_order(self.scenario, entry["move"], entry["params"], self.team_id)
             item = QListWidgetItem(f"{text}\n    costs {b:,.0f} USD m, {c:,.0f} political "
                                    "capital")
             self.draft_list.addItem(item)
@@ -600,112 +642,21 @@ def _baseline_tip(scenario, what: str, figure, unit: str) -> str:
     return text
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:,.3g}" if abs(value) < 100 else f"{value:,.0f}"
-    return str(value)
+def arrival_text(scenario, entries: list, turn: int, last_turn: int | None) -> str:
+    """What the order form says of new capacity, in the units ordered: '1,500 t/yr of new
+    NdPr magnet making capacity arrives on turn 9, 8 turns from now (later if it slips).'"""
+    from wargame.engine.wording import material_stage
 
-
-def _pct(value: Any) -> str:
-    try:
-        return f"{float(value) * 100:.0f}%"
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def _label(scenario, kind: str, key: str) -> str:
-    index = {"actor": scenario.actor_index, "sector": scenario.sector_index,
-             "material": scenario.material_index}[kind]
-    if key in index:
-        return getattr(scenario, kind)(key).name
-    return str(key)
-
-
-def pipeline_line(scenario, entry: PipelineEntry, last_turn: int | None) -> str:
-    """'Washington's Build capacity: 3,000 t/yr of Gallium (Refined gallium) in Japan,
-    arrives turn 7' (or 'after the exercise ends' when it is due after the last turn)."""
-    material = scenario.material(entry.material)
-    stage = material.stages[material.stage_index(entry.stage)].name
-    when = ("after the exercise ends" if last_turn is not None and entry.due_turn > last_turn
-            else f"arrives turn {entry.due_turn}")
-    kind = "recycling capacity" if entry.recycled else "capacity"
-    return (f"{entry.label}: {_fmt(entry.tonnes_per_year)} t/yr of {kind} for "
-            f"{material.name} ({stage}) in {_label(scenario, 'actor', entry.actor)}, {when}")
-
-
-def render_team_view(scenario, team, view: TeamView | None, last_turn: int | None = None
-                     ) -> str:
-    """HTML of a team's own view (the engine's typed ``TeamView``): briefing, objectives,
-    its own indicators, what is public about the world, measures in force and the capacity
-    it is building (``last_turn``: the session's last turn, for 'after the exercise ends')."""
-    import html as _html
-
-    esc = _html.escape
-    parts = [f"<h3>{esc(team.name)}</h3>"]
-    if team.briefing:
-        parts.append(f"<p>{esc(team.briefing)}</p>")
-    if team.objectives:
-        parts.append("<p><b>Objectives</b></p><ul>")
-        for obj in team.objectives:
-            target = obj.sector or obj.origin or obj.material or ""
-            label = obj.label or (obj.indicator.replace("_", " ") + (f" ({target})" if target
-                                                                       else ""))
-            parts.append(f"<li>{esc(label)} — weight {obj.weight:g}</li>")
-        parts.append("</ul>")
-    if view is None:
-        return "".join(parts)
-    own = view.own
-    if own is not None:
-        if own.score is not None:
-            parts.append(f"<p><b>Score:</b> {_fmt(own.score.total)}</p>")
-        if own.supply_met_share:
-            parts.append("<p><b>Your supply met</b></p><ul>")
-            for actor, sectors in own.supply_met_share.items():
-                cells = ", ".join(f"{esc(_label(scenario, 'sector', k))} {_pct(v)}"
-                                  for k, v in sectors.items())
-                parts.append(f"<li>{esc(_label(scenario, 'actor', actor))}: {cells}</li>")
-            parts.append("</ul>")
-        if own.dependency_share_all_materials_by_value:
-            parts.append("<p><b>Your dependency by origin</b> (all materials, by value)</p><ul>")
-            for actor, origins in own.dependency_share_all_materials_by_value.items():
-                cells = ", ".join(f"{esc(_label(scenario, 'actor', k))} {_pct(v)}"
-                                  for k, v in origins.items())
-                if cells:
-                    parts.append(f"<li>{esc(_label(scenario, 'actor', actor))}: {cells}</li>")
-            parts.append("</ul>")
-        for values, title in ((own.import_bill_usd_m_per_turn, "Import bill"),
-                              (own.revenue_usd_m_per_turn, "Revenue")):
-            cells = [f"{esc(_label(scenario, 'actor', a))} {_fmt(v)} USD m"
-                     for a, v in values.items()]
-            if cells:
-                parts.append(f"<p><b>{title} last turn:</b> {', '.join(cells)}</p>")
-        cells = [f"{esc(_label(scenario, 'material', material))} {_fmt(tonnes)} t"
-                 for materials in own.stocks_tonnes.values()
-                 for material, tonnes in materials.items()]
-        if cells:
-            parts.append(f"<p><b>Your stocks:</b> {', '.join(cells)}</p>")
-    public = view.public
-    if public is not None and public.world_price_usd_per_kg:
-        parts.append("<p><b>World prices (public, USD/kg)</b></p><ul>")
-        for material, stages in public.world_price_usd_per_kg.items():
-            cells = ", ".join(f"{esc(str(k))} {_fmt(v)}" for k, v in stages.items())
-            parts.append(f"<li>{esc(_label(scenario, 'material', material))}: {cells}</li>")
-        parts.append("</ul>")
-    if view.measures:
-        parts.append("<p><b>Measures in force</b></p><ul>")
-        for m in view.measures[:20]:
-            mine = " (yours)" if m.own else ""
-            parts.append(f"<li>{esc(m.label)}{mine}</li>")
-        parts.append("</ul>")
-    if view.pipeline:
-        parts.append("<p><b>Capacity being built</b></p><ul>")
-        for entry in view.pipeline[:20]:
-            parts.append(f"<li>{esc(pipeline_line(scenario, entry, last_turn))}</li>")
-        parts.append("</ul>")
-    if own is None:
-        parts.append("<p>No turn has been played yet: the world is at its baseline.</p>")
-    return "".join(parts)
-
-
-def entries_json(entries: list[dict]) -> str:
-    return json.dumps(entries, sort_keys=True)
+    lines = []
+    for entry in entries:
+        due, years = entry.due_turn, entry.due_turn - turn
+        kind = "recycling capacity" if entry.recycled else "capacity"
+        what = (f"{entry.tonnes_per_year:,.0f} t/yr of new "
+                f"{material_stage(scenario, entry.material, entry.stage)} {kind}")
+        if last_turn is not None and due > last_turn:
+            lines.append(f"{what} arrives on turn {due}, after the exercise ends (its last "
+                         f"turn is {last_turn}): it will not count in this exercise.")
+        else:
+            lines.append(f"{what} arrives on turn {due}, {years} turn{'s' if years != 1 else ''}"
+                         " from now (later if it slips).")
+    return " ".join(lines)

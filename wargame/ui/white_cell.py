@@ -147,8 +147,8 @@ class WhiteCellDialog(MovePicker, QDialog):
             self.problems.setText("Cannot add this order: " + "; ".join(problems))
             return False
         self.problems.clear()
-        self.undo_stack.push(AddOrderCommand(
-            self.draft, entry, label=describe_order(self.scenario, move.id, entry["params"])))
+        label = describe_order(self.scenario, move.id, entry["params"], FACILITATOR)
+        self.undo_stack.push(AddOrderCommand(self.draft, entry, label=label))
         return True
 
     def remove_selected(self) -> None:
@@ -157,13 +157,13 @@ class WhiteCellDialog(MovePicker, QDialog):
             entry = self.draft[row]
             self.undo_stack.push(RemoveOrderCommand(
                 self.draft, row, label=describe_order(self.scenario, entry["move"],
-                                                      entry["params"])))
+                                                      entry["params"], FACILITATOR)))
 
     def _refresh_draft(self) -> None:
         self.draft_list.clear()
         for entry in self.draft.entries():
             self.draft_list.addItem(describe_order(self.scenario, entry["move"],
-                                                   entry["params"]))
+                                                   entry["params"], FACILITATOR))
         if not len(self.draft):
             self.draft_list.addItem(QListWidgetItem("(none)"))
             self.draft_list.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
