@@ -249,7 +249,7 @@ CASES = [
          extra_args=("--seed", str(2**64))),
     Case("schema version -1", "validate",
          tiny_with("turns: 4", "turns: 4\nschema_version: -1"),
-         ":5:17: schema_version -1 does not exist (this build reads versions 1 to 2)"),
+         ":5:17: schema_version -1 does not exist (this build reads versions 1 to 3)"),
     Case("schema version 999", "scenario",
          tiny_with("turns: 4", "turns: 4\nschema_version: 999"),
          ":5:17: schema_version 999 is newer than this build"),

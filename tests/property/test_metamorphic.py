@@ -8,10 +8,15 @@ orders are.
   the target's supply-met shares that turn, and an export ban never raises them above
   what the restriction gives (a ban licenses nothing; a restriction licenses at most what
   no restriction does, pair by pair). This holds while contracts hold
-  (``market_flexibility: 0``). With a flexible market it does NOT hold today: importers
-  left short bid supply away from each other (``flow._rebalance``), so a target can end
-  up better supplied; ``test_known_counterexample_with_a_flexible_market`` pins the case
-  hypothesis found, for the market's rebuild (issue 8).
+  (``market_flexibility: 0``) and importers do not stock up against restrictions
+  (``market.precautionary_cover_days: 0``). With a flexible market it does NOT hold today:
+  importers left short bid supply away from each other (``flow._rebalance``), so a target
+  can end up better supplied; ``test_known_counterexample_with_a_flexible_market`` pins the
+  case hypothesis found, for the market's rebuild (issue 8). Nor with precautionary
+  buying (the market of issue 8): a restricted importer asks for extra cover, and with
+  supply rationed pro rata to what is asked it takes a little more of another exporter's
+  scarce output (``test_known_counterexample_with_precautionary_buying``, found by
+  hypothesis when the market was merged with main).
 """
 from __future__ import annotations
 
@@ -57,9 +62,12 @@ def _restriction(exporter: str, target: str, material: str, how: dict) -> Inject
                      "importers": target, "material": material, "stages": "all", **how}]})
 
 
-def _rigid(sc: Scenario) -> Scenario:
+def _rigid(sc: Scenario, precautionary_cover_days: float = 0.0) -> Scenario:
+    """Contracts hold and, unless asked, importers buy no precautionary cover."""
     raw = sc.model_dump(by_alias=True)
     raw["price_response"]["market_flexibility"] = 0.0
+    raw["market"] = {**(raw.get("market") or {}),
+                     "precautionary_cover_days": {"value": precautionary_cover_days}}
     return Scenario.model_validate(raw)
 
 
@@ -109,3 +117,25 @@ def test_known_counterexample_with_a_flexible_market():
     free = ev()
     assert ev(_restriction("JPN", "EU", "ree", {"primitive": "export_restriction",
                                                 "level": "slow_walk"})) <= free + 1e-9
+
+
+@pytest.mark.xfail(strict=True, reason="issue 8: a restricted importer stocks up "
+                   "(market.precautionary_cover_days) and, rationed pro rata to its "
+                   "requests, takes more of another exporter's scarce output")
+def test_known_counterexample_with_precautionary_buying():
+    """Indonesia bans ore exports (rare earths short everywhere); Japan, which sends the
+    United States nothing, restricting the United States raised the United States'
+    defence supply that turn (0.55063 -> 0.55085, a ban 0.55089): its importers asked
+    China for more magnets to rebuild cover, and got a little more of them. Without
+    precautionary cover (``precautionary_cover_days: 0``) the three are equal."""
+    sc = _rigid(SCENARIOS["rules"], precautionary_cover_days=30.0)
+    orders = [Order("jakarta", "ore_ban", {}, id="t1-jakarta-0")]
+    state = initial_state(sc, 0)
+
+    def defence(*injects):
+        result = resolve_turn(sc, state, orders, injects=list(injects), explain=False)
+        return result.indicators.supply_met_share["USA"]["defence"]
+
+    free = defence()
+    assert defence(_restriction("JPN", "USA", "ree", {"primitive": "export_restriction",
+                                                      "level": "freeze"})) <= free + 1e-9

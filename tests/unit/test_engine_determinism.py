@@ -76,7 +76,7 @@ def test_stacked_what_if_runs_equal_one_by_one_runs():
 
     from wargame.engine import rules_for
     from wargame.engine.explain import what_if_headlines
-    from wargame.engine.indicators import headline_dict, headline_values
+    from wargame.engine.indicators import headline_dict, headline_values, stage_price_index
     from wargame.engine.planning import plan_turn
     from wargame.engine.simulate import simulate_plan
 
@@ -92,9 +92,11 @@ def test_stacked_what_if_runs_equal_one_by_one_runs():
     stacked = what_if_headlines(rules, plan, groups)
     for group, heads in zip(groups, stacked):
         prepared, flow = simulate_plan(rules, plan, exclude=group)
+        # (since issue 8 the headlines hold the prices of the other stages too)
         alone = headline_dict(sc, *headline_values(
             rules.baseline, prepared.state.price, prepared.policy.sector_cap,
-            flow.sector_demand, flow.sector_met))
+            flow.sector_demand, flow.sector_met),
+            stage_price_index(rules.baseline, prepared.state.price), rules.baseline)
         assert heads.keys() == alone.keys()
         for key in heads:
             assert heads[key] == pytest.approx(alone[key], abs=1e-9), (group, key)

@@ -130,3 +130,4 @@ def test_bots_aim_at_their_interests():
     results = run_game(default, bots=[t.id for t in default.teams], explain=False)
     assert len(results) == default.turns
     assert all(o.status == "accepted" for r in results for o in r.outcomes)
+

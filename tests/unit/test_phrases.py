@@ -59,7 +59,38 @@ CASES = [
     ("technology_export_ban", "beijing", {"target": "USA", "sector": "ev", "severity": 0.05},
      "Technology export controls on the United States' electric vehicles (5 % of its "
      "output lost), for 4 turns", None),
+    # the market's primitives (issue 8): quotas, duties, a ruling or deal on measures in force
+    ("export_quota", "kinshasa", {},
+     "96,600 t/yr cobalt export quota (mining stage), for 4 turns",
+     "Kinshasa's 96,600 t/yr cobalt export quota (mining stage)"),
+    ("royalty_increase", "kinshasa", {},
+     "10 % export duty on cobalt (mining stage), for 4 turns", None),
+    ("white_cell_ruling", FACILITATOR, {},
+     "End of Jakarta's ore export ban (nickel), for one turn",
+     "the white cell's end of Jakarta's ore export ban (nickel)"),
+    ("white_cell_easing", FACILITATOR, {"material": "ndpr"},
+     "Change of Beijing's export licence regime on a country (NdPr) to licensing and change "
+     "of Beijing's export licence regime on all destinations (NdPr) to licensing, for one "
+     "turn", None),
 ]
+
+
+SENKAKU = DEFAULT.parent / "senkaku-2010.yaml"
+
+
+@pytest.mark.parametrize("move,said", [
+    ("export_quota", "Beijing's 30,000 t/yr export quota shared by all materials"),
+    ("change_duty", "Beijing's change of its export duty (Nd+Pr oxide) (+67 %)"),
+    ("wto_ruling", "the white cell's end of Beijing's export quota (La, Ce and other rare "
+                   "earths)"),
+])
+def test_the_senkaku_moves_read_as_said(move, said):
+    """One tonnage shared by every material is said so; a team amending its own measure
+    says 'its'; a ruling names whose measure it ends."""
+    sc = load_scenario(SENKAKU)
+    owner = sc.move_index[move]
+    team = FACILITATOR if not owner.teams else owner.teams[0]
+    assert measure_label(sc, owner, {}, team) == said
 
 
 @pytest.mark.parametrize("move,team,params,described,label", CASES,

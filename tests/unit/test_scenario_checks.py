@@ -186,3 +186,38 @@ def test_readme_worked_example_validates():
     assert [e.primitive for e in move.effects] == ["set_parameter", "export_restriction"]
     broken = text.replace("level: $regime", "level: $regim")
     assert any("unknown parameter '$regim' (did you mean '$regime'?" in p for p in problems(broken))
+
+
+def test_lint_warns_of_stock_days_for_a_use_the_actor_does_not_have():
+    """Rule: a stock given in days of an actor's use of a stage it neither processes nor
+    consumes holds 0 t; --lint says so (the designer meant tonnes, or another stage)."""
+    from wargame.scenario.checks import lint_report, stock_days_report
+
+    assert stock_days_report(load_scenario(MINI_PATH)) == []
+    text = edited("{actor: EU, material: ree, stage: magnet, days: 30}",
+                  "{actor: EU, material: ree, stage: mine, days: 30}")
+    warnings = stock_days_report(load_scenario_text(text))
+    assert warnings == ["stocks[1]: 30 days of EU's use of 'ree' at stage 'mine' is 0 t: "
+                        "EU neither processes nor consumes that stage's product in the "
+                        "baseline; give tonnes, or the stage it does use"]
+    assert warnings[0] in lint_report(load_scenario_text(text))
+
+
+def test_lint_warns_of_investment_that_cannot_arrive_in_time():
+    """Rule: capacity whose lead time runs past the last turn never arrives; --lint names
+    the scheduled inject and the move (with its parameters' defaults)."""
+    from wargame.scenario.checks import arrival_report
+
+    found = arrival_report(load_scenario(MINI_PATH))
+    assert found == ["moves[6].effects[0]: move 'magnet_recycling' builds capacity with a "
+                     "2-year lead time (8 turns): even ordered on turn 1 it arrives after the "
+                     "last turn (8)"]
+    quicker = edited("{primitive: recycling, material: ree, stage: magnet, tonnes_per_year: 1000}",
+                     "{primitive: recycling, material: ree, stage: magnet, tonnes_per_year: 1000, "
+                     "lead_time_years: 1}")
+    assert arrival_report(load_scenario_text(quicker)) == []
+    late = MINI.replace("\ninjects:\n", "\ninjects:\n  - {id: late_plant, title: Late plant, turn: 6, "
+                        "by: USA, duration: 0, effects: [{primitive: invest_capacity, material: ree, "
+                        "stage: separation, tonnes_per_year: 500}]}\n", 1)
+    assert any("inject 'late_plant' at turn 6 adds capacity with a 4-year lead time, due at "
+               "turn 22, after the last turn (8)" in w for w in arrival_report(load_scenario_text(late)))

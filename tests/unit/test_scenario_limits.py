@@ -51,10 +51,10 @@ def problems_of(old: str, new: str) -> list[str]:
      "(got 9223372036854775808)"),
     # the format version: only the versions this build reads
     ("turns: 4", "turns: 4\nschema_version: -1",
-     "s.yaml:5:17: schema_version -1 does not exist (this build reads versions 1 to 2); write 2"),
+     "s.yaml:5:17: schema_version -1 does not exist (this build reads versions 1 to 3); write 3"),
     ("turns: 4", "turns: 4\nschema_version: 999",
      "s.yaml:5:17: schema_version 999 is newer than this build of wargame (this build reads "
-     "versions 1 to 2): upgrade wargame to use this file"),
+     "versions 1 to 3): upgrade wargame to use this file"),
     # texts: bounded, and no control or bidi-override characters in names
     ("title: Tiny", "title: " + "x" * 300,
      "s.yaml:3:8: title: is too long (300 characters; at most 200)"),

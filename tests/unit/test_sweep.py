@@ -87,19 +87,23 @@ def test_cli_tables_are_identical_serial_joblib_and_dask(tmp_path, dask_cluster)
 def test_vary_changes_the_varied_number_only(mini):
     """Rule: each variant is the scenario with the varied number set and nothing else
     changed, and every variant plays the same seeds."""
-    plan = _plan(mini, runs=3, variations=(Variation("price_response.smoothing", (0.2, 0.9)),
+    # (the varied price number was price_response.smoothing: since issue 8 the market's
+    # price_adjustment_per_quarter sets how fast prices move, and smoothing is not read)
+    speed = "market.price_adjustment_per_quarter"
+    plan = _plan(mini, runs=3, variations=(Variation(speed, (0.2, 0.9)),
                                            Variation("teams.beijing.budget", (5000.0,))))
     assert [v.settings for v in plan.variants] == [
-        (("price_response.smoothing", 0.2), ("teams.beijing.budget", 5000.0)),
-        (("price_response.smoothing", 0.9), ("teams.beijing.budget", 5000.0))]
+        ((speed, 0.2), ("teams.beijing.budget", 5000.0)),
+        ((speed, 0.9), ("teams.beijing.budget", 5000.0))]
     base = mini.to_json_dict()
     for variant in plan.variants:
         data = variant.scenario.to_json_dict()
-        smoothing, budget = (value for _, value in variant.settings)
-        assert data["price_response"]["smoothing"] == smoothing
+        adjustment, budget = (value for _, value in variant.settings)
+        assert data["market"]["price_adjustment_per_quarter"]["value"] == adjustment
         assert data["teams"][0]["budget"]["value"] == budget
         assert data["teams"][0]["budget"]["source"] == base["teams"][0]["budget"]["source"]
-        data["price_response"]["smoothing"] = base["price_response"]["smoothing"]
+        data["market"]["price_adjustment_per_quarter"] = \
+            base["market"]["price_adjustment_per_quarter"]
         data["teams"][0]["budget"] = base["teams"][0]["budget"]
         assert data == base  # nothing else changed
     assert mini.to_json_dict() == base  # the scenario itself is untouched
@@ -111,18 +115,20 @@ def test_vary_changes_the_varied_number_only(mini):
     assert not np.array_equal(low, high)  # the varied number moved prices
 
 
+# (since issue 8 (scenario format 3) price_response.smoothing no longer exists: these
+# cases vary price_response.market_flexibility, another number from 0 to 1)
 @pytest.mark.parametrize("vary,message", [
     ("actors.CHN.budget=1,2", "CHN is played by team beijing: did you mean teams.beijing.budget?"),
     ("materials.neodymium.elasticity=0.2", "materials has no entry 'neodymium' (ids: ree, ga)"),
-    ("price_response.smothing=0.2", "did you mean 'smoothing'?"),
-    ("price_response.smoothing=1.5", "the scenario refuses it"),
+    ("price_response.market_flexibilty=0.2", "did you mean 'market_flexibility'?"),
+    ("price_response.market_flexibility=1.5", "the scenario refuses it"),
     ("teams.beijing.name=3", "only numbers can be varied"),
     ("price_response=0.3", "a group of fields"),
     ("turns=4,5", "use --turns"),
     ("demand.99.tonnes_per_year=5", "demand has no entry '99' (positions 0 to"),
-    ("price_response.smoothing", "write PATH=a,b,c"),
-    ("price_response.smoothing=0.2,lots", "'lots' is not a number"),
-    ("price_response.smoothing=nan", "not a finite number"),
+    ("price_response.market_flexibility", "write PATH=a,b,c"),
+    ("price_response.market_flexibility=0.2,lots", "'lots' is not a number"),
+    ("price_response.market_flexibility=nan", "not a finite number"),
     ("sectors.defence.priority=1.5", "takes whole numbers"),
 ])
 def test_vary_errors_name_the_path(tmp_path, capsys, vary, message):
@@ -181,7 +187,7 @@ def test_interrupted_cli_writes_a_partial_folder(tmp_path, capsys, monkeypatch):
 def test_output_folder_describes_itself(tmp_path, mini):
     out = tmp_path / "sweep"
     assert main(["sweep", str(MINI), "--runs", "3", "--turns", "2", "--bots", "beijing",
-                 "--vary", "price_response.smoothing=0.3,0.6", "--workers", "1",
+                 "--vary", "price_response.market_flexibility=0.3,0.6", "--workers", "1",
                  "--format", "csv", "--out", str(out)]) == 0
     names = sorted(p.name for p in out.iterdir())
     assert names == ["balance.json", "games.csv", "indicators.csv", "manifest.json",
@@ -191,11 +197,11 @@ def test_output_folder_describes_itself(tmp_path, mini):
     assert manifest["scenario"]["content_hash"] == mini.content_hash
     assert manifest["engine_model_version"] == engine_model_version()
     assert manifest["wargame_version"]
-    assert manifest["arguments"]["vary"] == ["price_response.smoothing=0.3,0.6"]
+    assert manifest["arguments"]["vary"] == ["price_response.market_flexibility=0.3,0.6"]
     assert manifest["arguments"]["seed"] == mini.default_seed
     assert (manifest["games_planned"], manifest["games_finished"], manifest["complete"]) == (6, 6, True)
     assert [v["settings"] for v in manifest["variants"]] == [
-        {"price_response.smoothing": 0.3}, {"price_response.smoothing": 0.6}]
+        {"price_response.market_flexibility": 0.3}, {"price_response.market_flexibility": 0.6}]
     assert set(manifest["files"]) == set(names) - {"manifest.json"}
     rows = (out / "indicators.csv").read_text().splitlines()
     assert rows[0] == "game,variant,seed,turn,indicator,subject,value"
@@ -204,7 +210,7 @@ def test_output_folder_describes_itself(tmp_path, mini):
     assert header == "variant,indicator,subject,turn,games,median,p05,p95,mean"
     assert any(line.startswith("1,score,beijing,2,3,") for line in summary)
     games = (out / "games.csv").read_text().splitlines()
-    assert games[0] == "game,variant,run,seed,final_state_hash,price_response.smoothing"
+    assert games[0] == "game,variant,run,seed,final_state_hash,price_response.market_flexibility"
     assert json.loads((out / "scenario.json").read_text()) == mini.to_json_dict()
 
 
@@ -230,7 +236,7 @@ def test_csv_works_without_pyarrow(tmp_path):
 @pytest.mark.parametrize("args,message", [
     (["--runs", "0"], "--runs must be from 1 to"),
     (["--runs", "100000", "--turns", "1000"], "GiB of memory"),
-    (["--runs", "60000", "--vary", "price_response.smoothing=0.2,0.4"], "more than 100,000 games"),
+    (["--runs", "60000", "--vary", "price_response.market_flexibility=0.2,0.4"], "more than 100,000 games"),
     (["--runs", "2", "--workers", "0"], "--workers must be from 1 to"),
     (["--runs", "2", "--turns", "0"], "--turns must be from 1 to"),
     (["--runs", "2", "--seed", "-3"], "--seed must be a whole number"),
@@ -239,8 +245,8 @@ def test_csv_works_without_pyarrow(tmp_path):
     (["--runs", "2", "--scheduler", "my-cluster"], "write the scheduler's address as tcp://"),
     (["--runs", "2", "--scheduler", "tcp://127.0.0.1:8786", "--workers", "2"],
      "--workers is for local runs"),
-    (["--runs", "2", "--vary", "price_response.smoothing=0.3", "--vary",
-      "price_response.smoothing=0.4"], "the same path is varied twice"),
+    (["--runs", "2", "--vary", "price_response.market_flexibility=0.3", "--vary",
+      "price_response.market_flexibility=0.4"], "the same path is varied twice"),
 ])
 def test_user_errors_exit_2(tmp_path, capsys, args, message):
     assert main(["sweep", str(MINI)] + args + ["--out", str(tmp_path / "out")]) == 2

@@ -73,17 +73,26 @@ def test_new_scenario_refuses_to_copy_a_broken_file(tmp_path, monkeypatch, capsy
 def test_upgrade_scenario_rewrites_an_old_file_keeping_comments_and_a_backup(tmp_path, capsys):
     old = tmp_path / "old.yaml"
     old.write_text(FIRST_RELEASE.read_text())
-    assert read_scenario(old).scenario.schema_version == 2  # upgraded in memory on load
+    # (format 3 since issue 8: the upgrade also drops price_response.pullback and
+    # smoothing, which the market no longer reads, with a note)
+    assert read_scenario(old).scenario.schema_version == 3  # upgraded in memory on load
     assert main(["upgrade-scenario", str(old)]) == 0
     before = FIRST_RELEASE.read_text().splitlines()
     after = old.read_text().splitlines()
-    assert [(a, b) for a, b in zip(before, after) if a != b] == [
-        ("schema_version: 1", "schema_version: 2")]
+    gone = [line for line in before
+            if line.strip().startswith(("price_response:", "pullback:", "smoothing:"))]
+    assert len(gone) == 3 and not set(gone) & set(after)
+    kept = [line for line in before if line not in gone and line.strip()]
+    after = [line for line in after if line.strip()]  # (a blank line goes with a dropped key)
+    assert len(kept) == len(after)
+    assert [(a, b) for a, b in zip(kept, after) if a != b] == [
+        ("schema_version: 1", "schema_version: 3")]
     assert (tmp_path / "old.yaml.bak").read_text() == FIRST_RELEASE.read_text()
     out = capsys.readouterr().out
-    assert "wrote" in out and "scenario format 2" in out and "old.yaml.bak" in out
+    assert "wrote" in out and "scenario format 3" in out and "old.yaml.bak" in out
+    assert "price_response.pullback and price_response.smoothing no longer apply" in out
     assert main(["upgrade-scenario", str(old)]) == 0
-    assert "already in scenario format 2; nothing to do" in capsys.readouterr().out
+    assert "already in scenario format 3; nothing to do" in capsys.readouterr().out
 
 
 def test_upgrade_scenario_adds_the_version_to_a_file_without_one(tmp_path):
@@ -93,7 +102,7 @@ def test_upgrade_scenario_adds_the_version_to_a_file_without_one(tmp_path):
     assert main(["upgrade-scenario", str(path), "--out", str(out)]) == 0
     assert path.read_text() == (FIXTURES / "tiny.yaml").read_text()  # left alone
     assert out.read_text().startswith("# Smallest valid scenario")
-    assert "schema_version: 2\n" in out.read_text()
+    assert "schema_version: 3\n" in out.read_text()  # (2 before the market's format 3)
     assert not (tmp_path / "tiny.yaml.bak").exists()
 
 

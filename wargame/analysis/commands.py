@@ -63,14 +63,25 @@ def _bot_teams(spec: str, scenario: Any) -> list[str]:
     return teams
 
 
-def turn_record(result: Any) -> dict[str, Any]:
-    """One turn of ``simulate --json``: headline indicators under the engine's typed names
-    (``TurnIndicators``), scores with their breakdown, outcomes, explanations, injects."""
+def turn_record(result: Any, scenario: Any = None) -> dict[str, Any]:
+    """One turn of ``simulate --json``: indicators under the engine's typed names
+    (``TurnIndicators``): prices (world, by actor and stage), supply met, dependency by
+    origin per material, stocks, cross-border flows with their unit (from ``scenario``:
+    each material's ``unit``), tonnage quotas with what was left unfilled; scores with
+    their breakdown, outcomes, explanations, injects. A designer checks a calibration
+    from this without Python."""
     ind = result.indicators
+    units = {m.id: m.unit for m in scenario.materials} if scenario is not None else {}
     return {"turn": result.turn,
             "world_price_usd_per_kg": ind.world_price_usd_per_kg,
+            "price_by_actor_usd_per_kg": ind.price_by_actor_usd_per_kg,
             "price_index_vs_baseline": ind.price_index_vs_baseline,
             "supply_met_share": ind.supply_met_share,
+            "dependency_share_by_material": ind.dependency_share_by_material,
+            "stocks_tonnes": ind.stocks_tonnes,
+            "flows": [{**row.model_dump(mode="json"), "unit": units.get(row.material, "t")}
+                      for row in ind.flows],
+            "quotas": [row.model_dump(mode="json") for row in ind.quotas],
             "budget_usd_m": ind.budget_usd_m,
             "scores": {team: score.model_dump(mode="json") for team, score in ind.scores.items()},
             "explanations": [e.model_dump(mode="json") for e in result.explanations],
@@ -132,7 +143,7 @@ def simulate_command(args: argparse.Namespace) -> int:
     final = results[-1].state if results else None
     if args.json:
         payload = {"scenario": scenario.id, "scenario_hash": scenario.content_hash, "seed": seed,
-                   "turns": [turn_record(r) for r in results],
+                   "turns": [turn_record(r, scenario) for r in results],
                    "state_hash": final.content_hash() if final else None}
         try:
             Path(args.json).write_text(json.dumps(payload, sort_keys=True, indent=1,

@@ -33,7 +33,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--orders", metavar="FILE",
                    help="YAML list of {turn, team, move, params} given in every game")
     p.add_argument("--vary", action="append", default=[], metavar="PATH=a,b,c",
-                   help="a scenario number to vary, e.g. price_response.smoothing=0.3,0.6 or "
+                   help="a scenario number to vary, e.g. price_response.market_flexibility=0.3,0.6 or "
                    "teams.beijing.budget=20000,30000 (repeat for more: every combination runs)")
     p.add_argument("--turns", type=int, metavar="T", help="turns per game (default: the scenario's)")
     p.add_argument("--workers", type=int, metavar="K",

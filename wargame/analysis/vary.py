@@ -1,7 +1,7 @@
 """``--vary PATH=a,b,c``: scenario numbers addressed by a dotted path, set on a copy of the
 validated scenario, which is then validated again like a file.
 
-A path walks the scenario's fields (``price_response.smoothing``); a list is entered by an
+A path walks the scenario's fields (``price_response.market_flexibility``); a list is entered by an
 entry's id (``teams.beijing.budget``, ``materials.ndpr.elasticity``) or, for lists without
 ids (capacities, stocks, demand), by position from 0 (``demand.3.tonnes_per_year``). A
 sourced figure (``{value, source}``) is addressed by its field: its value changes, its
@@ -36,7 +36,7 @@ def parse_vary(text: str) -> Variation:
     path = path.strip()
     if not sep or not path or not raw.strip():
         raise UserError(f"--vary {text!r}: write PATH=a,b,c (for example "
-                        "price_response.smoothing=0.3,0.6)")
+                        "price_response.market_flexibility=0.3,0.6)")
     values = []
     for item in raw.split(","):
         item = item.strip()

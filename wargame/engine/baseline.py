@@ -58,6 +58,9 @@ class Baseline:
     price_exponent: np.ndarray = field(default_factory=lambda: np.zeros((0, 1, 1)))  # 1/elasticity
     price_min: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 1)))
     price_max: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 1)))
+    # (M,) the stage whose price is the material's headline (``Material.headline_stage``;
+    # default the last): price indices, headlines and explanations read it
+    headline_stage: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
 
 
 def _fig(figure: Any) -> float:
@@ -160,6 +163,8 @@ def build_baseline(sc: Scenario) -> Baseline:
         team_of_actor=team_of_actor, principal_actor=tuple(principal),
         refining_stage=refining, team_members=members, price_weight=price_weight,
         pc_limit=np.array([float(t.political_capital.value) * 1.5 for t in sc.teams]),
+        headline_stage=np.array([m.stage_index(m.headline_stage) if m.headline_stage
+                                 else len(m.stages) - 1 for m in sc.materials], dtype=int),
     ))
 
 
@@ -193,4 +198,34 @@ def tile_baseline(base: Baseline, copies: int) -> Baseline:
         refining_stage=tile0(base.refining_stage),
         price_weight=tile0(base.price_weight), price_exponent=tile0(base.price_exponent),
         price_min=tile0(base.price_min), price_max=tile0(base.price_max),
+        headline_stage=tile0(base.headline_stage),
+    ))
+
+
+def select_baseline(base: Baseline, materials: np.ndarray) -> Baseline:
+    """The baseline of the listed materials only, in that order (repeats allowed): the
+    stacked what-if variants of a turn move only the materials each variant changes
+    (``explain.what_if_headlines``); ``CompiledRules.selected`` caches them."""
+    idx = np.asarray(materials, dtype=int)
+    take = lambda a: np.take(a, idx, axis=0)  # noqa: E731
+    stage_mask = take(base.stage_mask)
+    last_stage = take(base.last_stage)
+    refining = take(base.refining_stage)
+    S = base.n_stages
+    return _frozen(dataclasses.replace(
+        base, n_materials=len(idx),
+        stage_count=take(base.stage_count), stage_mask=stage_mask, last_stage=last_stage,
+        yields=take(base.yields), base_price=take(base.base_price),
+        elasticity=take(base.elasticity), price_low=take(base.price_low),
+        price_high=take(base.price_high), rebuild_share=take(base.rebuild_share),
+        capacity=take(base.capacity), recycle_capacity=take(base.recycle_capacity),
+        utilisation=take(base.utilisation), demand=np.take(base.demand, idx, axis=2),
+        use_need=take(base.use_need), stock=take(base.stock), strategic=take(base.strategic),
+        lead_turns=take(base.lead_turns), refining_stage=refining,
+        price_weight=take(base.price_weight), price_exponent=take(base.price_exponent),
+        price_min=take(base.price_min), price_max=take(base.price_max),
+        headline_stage=take(base.headline_stage),
+        partial_stage=tuple(bool(not stage_mask[:, s].all()) for s in range(S)),
+        stage_ends_some=tuple(bool(last_stage[:, s].any()) for s in range(S)),
+        refines_at=tuple(bool((refining == s).any()) for s in range(S)),
     ))

@@ -10,14 +10,15 @@ batches alike. ``resolve_turns`` equals ``resolve_turn(..., explain=False)`` gam
 to the state hash (``tests/unit/test_batch_engine.py``).
 
 Budgets: a stacked state has no budgets of its own, so the stacked market pass leaves them
-alone, and a game whose policy moves money at the market (tariff revenue, price-floor
-payments) settles it with ``clear_prices`` on its own part of the stack.
+alone, and a game whose policy moves money at the market (tariff and export-duty revenue,
+price-floor payments) settles it with ``market.settle_budgets`` on its own part of the
+stack. The market's memory (``MarketState``) is stacked and split like the arrays.
 """
 from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from wargame.engine.market import clear_prices
+from wargame.engine.market import settle_budgets, stack_market_turns
 from wargame.engine.orders import Order, Override
 from wargame.engine.planning import plan_turn
 from wargame.engine.policy import stack_policies
@@ -44,25 +45,32 @@ def resolve_turns(rules: CompiledRules, states: Sequence[GameState],
              for state, given in zip(states, orders)]
     prepared = [prepare_plan(rules, plan) for plan in plans]
     M = base.n_materials
+    copies = len(prepared)
     stacked = stack_states([p.state for p in prepared])
     policy = stack_policies([p.policy for p in prepared])
     # price floors keep their producers running: shift them to their game's materials
     policy.floors = [(payer, producer, m + n * M, s, floor, mid)
                      for n, p in enumerate(prepared)
                      for payer, producer, m, s, floor, mid in p.policy.floors]
-    price_before = stacked.price.copy()
-    flow = move_and_clear(sc, rules.tiled(len(prepared)), stacked, policy, budgets=False)
+    market = stack_market_turns([p.market for p in prepared], [M] * copies)
+    flow = move_and_clear(sc, rules.tiled(copies), rules.tiled_market(copies), stacked,
+                          policy, market, budgets=False)
     results = []
+    first_pool = 0
     for n, (state, plan, game) in enumerate(zip(states, plans, prepared)):
         part = slice(n * M, (n + 1) * M)
-        game_flow = flow.part(part)
-        if game.policy.floors or game.policy.tariff.any():
-            settle = game.state.copy()  # its budget, and its prices before the market
-            settle.price = price_before[part].copy()
-            clear_prices(sc.price_response, base, settle, game.policy, game_flow)
-            game.state.budget = settle.budget
+        pools = len(game.market.terms.quotas)
+        game_flow = flow.part(part, slice(first_pool, first_pool + pools))
+        first_pool += pools
         for name in ARRAY_FIELDS:
             setattr(game.state, name, getattr(stacked, name)[part].copy())
+        if game.state.market is not None and stacked.market is not None:
+            own, ms = game.state.market, stacked.market
+            own.demand_level = ms.demand_level[:, :, part].copy()
+            for name in ("contract", "sales", "unsold", "input_met", "licence_queue"):
+                setattr(own, name, getattr(ms, name)[part].copy())
+        if game.policy.floors or game.policy.tariff.any() or game.market.duty is not None:
+            settle_budgets(base, game.state, game.policy, game_flow, game.market)
         carry_measures(game)
         results.append(finish_turn(rules, state, plan, game, game_flow, explain=False))
     return results

@@ -41,6 +41,10 @@ def _choose(scenario: Scenario, team_id: str, spec: ParamSpec, params: dict[str,
         else:
             scores = info.deficit[:, own].sum(axis=1)
         return scenario.materials[_ranked(scores, turn, top=3)].id
+    if spec.type == "actors":  # several actors: the one the style picks
+        one = _choose(scenario, team_id, spec.model_copy(update={"type": "actor"}),
+                           params, turn, style, target)
+        return [one] if one is not None else None
     if spec.type == "actor":
         allowed = [i for i, a in enumerate(scenario.actors)
                    if (spec.scope != "own" or i in own) and (spec.scope != "other" or i not in own)]

@@ -99,6 +99,9 @@ class LicenceDraw(_Record):
     material: str  # material id
     level: str  # restriction level id (or its mean, written as a number)
     approved_share_by_importer: dict[str, float]  # importer actor id -> share 0..1
+    # an extraterritorial rule's draw: ``exporter`` is the rule's author, and the shares
+    # apply to other countries' exports carrying its origin content
+    extraterritorial: bool = False
 
 
 class DelayDraw(_Record):

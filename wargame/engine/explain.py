@@ -3,31 +3,41 @@
 Leave-one-out with common random numbers: the turn is re-resolved without each group of
 measures (an order, an inject, a standing order), with exactly the turn's draws (they are
 keyed on measure ids: ``draws.py``), and the supply-met and price headlines are compared.
-Materials never interact within a turn's flow, so every variant is stacked along the
-material axis and all of them move through the flow in ONE pass (``what_if_headlines``):
-with a dozen groups this is several times faster than resolving them one by one, and a
-test checks both give the same numbers.
+Materials never interact within a turn's flow, so only the materials a variant changes
+are moved, every variant's stacked along the material axis in ONE pass
+(``what_if_headlines``, ``variants.py``): with a dozen groups this is many times faster
+than resolving them one by one, and a test checks both give the same numbers.
+
+Prices are compared at each material's headline stage (``Baseline.headline_stage``) and at
+its other stages; a sentence tells another stage only when it moved more than the headline
+(an ore ban seen at the ore, an oxide spike the magnet price damps), in the headline's
+sentence when that is told too (``_fold_stages``), so the room hears each story once.
 
 Each sentence is an ``Explanation`` naming the groups it cites; it is not public (not read
 to the room) when one of them is a covert move.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
+
+import numpy as np
 
 from wargame.engine.draws import DelayDraw, LicenceDraw
 from wargame.engine.flow import FlowResult, run_flow
-from wargame.engine.indicators import Headlines, before_headlines, headline_dict, headline_values
+from wargame.engine.indicators import (
+    Headlines, before_headlines, headline_dict, headline_values, stage_price_index,
+)
 from wargame.engine.lookups import actor_indices, stage_index, stage_mask
-from wargame.engine.market import clear_prices
+from wargame.engine.market import settle_prices, stack_market_turns
 from wargame.engine.measures import INJECT_GROUP, ORDER_GROUP, Measure, PipelineEntry
 from wargame.engine.phrases import tonnes
 from wargame.engine.planning import TurnPlan
 from wargame.engine.policy import stack_policies
 from wargame.engine.results import Explanation, FiredInject
 from wargame.engine.rules import CompiledRules
-from wargame.engine.simulate import Prepared, prepare_plan
+from wargame.engine.simulate import Prepared, prepare_plan, simulate_plan
 from wargame.engine.state import GameState, stack_states
+from wargame.engine.variants import take_market, take_policy, take_state, touched_materials
 from wargame.engine.wording import (
     SLIP_SENTENCE, arrival_sentence, country, inject_sentence, join, licence_sentence,
     finite_number, lower_name, material_stage, material_word, possessive, pct, slip_sentence,
@@ -43,30 +53,58 @@ VIA_SHARE = 0.2  # a supplier whose holdings are this much of a source's origin 
 FULLY_MET = 0.999  # a material's demand counts as met in full everywhere
 # measures that take supply away (the others add it or move money)
 RESTRICTIVE = frozenset({"export_restriction", "export_ban", "extraterritorial_rule", "tariff",
-                         "tech_export_control"})
+                         "tech_export_control", "export_quota", "export_duty"})
 
 
 def what_if_headlines(rules: CompiledRules, plan: TurnPlan, excludes: list[str],
-                      ) -> list[Headlines]:
-    """Headlines of the turn re-resolved without each group in ``excludes``, all variants
-    stacked along the material axis and moved in a single flow pass."""
+                      turn: tuple[np.ndarray, FlowResult] | None = None) -> list[Headlines]:
+    """Headlines of the turn re-resolved without each group in ``excludes``. Only the
+    materials a variant changes are moved, every variant's in one stacked pass
+    (``variants.py``); ``turn`` is the turn's own (end-of-turn prices, flow), simulated
+    here when not given."""
     if not excludes:
         return []
     sc, base = rules.scenario, rules.baseline
-    prepared = [prepare_plan(rules, plan, group) for group in excludes]
-    tiled = rules.tiled(len(prepared))
-    state = stack_states([p.state for p in prepared])
-    pol = stack_policies([p.policy for p in prepared])
-    flow = run_flow(tiled, state, pol, sc.price_response.market_flexibility,
-                    sc.price_response.rationing_strength)
-    clear_prices(sc.price_response, tiled, state, pol, flow, budgets=False)
-    M = base.n_materials
+    if turn is None:
+        prepared_turn, flow_turn = simulate_plan(rules, plan)
+        turn = (prepared_turn.state.price, flow_turn)
+    price, flow = turn
+    reference = prepare_plan(rules, plan)
+    variants = [prepare_plan(rules, plan, group) for group in excludes]
+    parts = []
+    for n, variant in enumerate(variants):
+        idx = np.nonzero(touched_materials(reference, variant, base.demand))[0]
+        if len(idx):
+            parts.append((n, idx))
+    moved: dict[int, tuple[np.ndarray, slice]] = {}
+    if parts:
+        order = tuple(int(m) for _, idx in parts for m in idx)
+        sel_base, sel_market = rules.selected(order)
+        sizes = [len(idx) for _, idx in parts]
+        state = stack_states([take_state(variants[n].state, idx) for n, idx in parts])
+        pol = stack_policies([take_policy(variants[n].policy, idx) for n, idx in parts])
+        mt = stack_market_turns([take_market(variants[n].market, idx) for n, idx in parts],
+                                sizes)
+        stacked = run_flow(sel_base, state, pol, sc.price_response.market_flexibility,
+                           sc.price_response.rationing_strength, mt.terms, mt.demand_response,
+                           mt.demand_level)
+        settle_prices(sel_market, sel_base, state, stacked, mt)
+        start = 0
+        for (n, idx), size in zip(parts, sizes):
+            moved[n] = (idx, slice(start, start + size))
+            start += size
     heads = []
-    for n, variant in enumerate(prepared):
-        part = slice(n * M, (n + 1) * M)
+    for n, variant in enumerate(variants):
+        v_price, v_demand, v_met = price, flow.sector_demand, flow.sector_met
+        if n in moved:
+            idx, part = moved[n]
+            v_price, v_demand, v_met = price.copy(), v_demand.copy(), v_met.copy()
+            v_price[idx] = state.price[part]
+            v_demand[:, :, idx] = stacked.sector_demand[:, :, part]
+            v_met[:, :, idx] = stacked.sector_met[:, :, part]
         heads.append(headline_dict(sc, *headline_values(
-            base, state.price[part], variant.policy.sector_cap,
-            flow.sector_demand[:, :, part], flow.sector_met[:, :, part])))
+            base, v_price, variant.policy.sector_cap, v_demand, v_met),
+            stage_price_index(base, v_price), base))
     return heads
 
 
@@ -89,19 +127,53 @@ def _actor_name(sc: Scenario, actor: str) -> str:
     return country(sc.actor(actor).name)
 
 
-def _price_subject(sc: Scenario, material: str) -> str:
-    """'the Dy/Tb price (magnet making stage)': the headline price is the final stage's."""
-    stage = sc.material(material).stages[-1].id
+def _headline_stage(rules: CompiledRules, material: str) -> str:
+    """The id of the stage whose price is ``material``'s headline (the designer's
+    ``headline_stage``, else the last)."""
+    sc = rules.scenario
+    m = sc.material_index[material]
+    return sc.materials[m].stages[int(rules.baseline.headline_stage[m])].id
+
+
+def _price_subject(rules: CompiledRules, material: str, stage: str = "") -> str:
+    """'the Dy/Tb price (magnet making stage)': at the headline stage (``stage`` '') or at
+    the stage named."""
+    sc = rules.scenario
+    stage = stage or _headline_stage(rules, material)
     return f"the {material_word(sc, material)} price ({stage_word(sc, material, stage)} stage)"
 
 
-def _moved(key: tuple[str, str, str], value: float, other: float, sc: Scenario) -> str:
+def _at_stage(rules: CompiledRules, material: str, stage: str) -> str:
+    """'at the mining stage'."""
+    return f"at the {stage_word(rules.scenario, material, stage)} stage"
+
+
+def _moved(key: tuple[str, str, str], value: float, other: float,
+           rules: CompiledRules) -> str:
     """'the European Union's wind power supply 92 % (100 % without it)'."""
+    sc = rules.scenario
     if key[0] == "supply":
         _, actor, sector = key
         return (f"{possessive(_actor_name(sc, actor))} {lower_name(sc.sector(sector).name)} "
                 f"supply {pct(value)} ({pct(other)} without it)")
-    return f"{_price_subject(sc, key[1])} {value:.2f}x its baseline ({other:.2f}x without it)"
+    return (f"{_price_subject(rules, key[1], key[2])} {value:.2f}x its baseline "
+            f"({other:.2f}x without it)")
+
+
+def _fold_moved(moved: list[tuple[float, tuple[str, str, str]]],
+                ) -> list[tuple[float, tuple[str, str, str]]]:
+    """Of the figures a group moved (largest first), a material's prices at stages other
+    than its headline only the one that moved most, and only if it moved more than the
+    headline price (the same rule as ``_fold_stages``)."""
+    headline = {key[1]: size for size, key in moved if key[0] == "price" and not key[2]}
+    kept, told = [], set()
+    for size, key in moved:
+        if key[0] == "price" and key[2]:
+            if key[1] in told or size <= headline.get(key[1], 0.0) + 1e-9:
+                continue
+            told.add(key[1])
+        kept.append((size, key))
+    return kept
 
 
 def _cause_threshold(key: tuple[str, str, str]) -> float:
@@ -111,10 +183,12 @@ def _cause_threshold(key: tuple[str, str, str]) -> float:
 def explain_changes(rules: CompiledRules, plan: TurnPlan, full: Headlines,
                     previous: GameState, limit: int = SENTENCE_LIMIT,
                     alternatives: dict[str, Headlines] | None = None,
-                    flow: FlowResult | None = None) -> list[Explanation]:
+                    flow: FlowResult | None = None,
+                    turn: tuple[np.ndarray, FlowResult] | None = None) -> list[Explanation]:
     """Sentences on the headlines that changed or that a group moved, largest first. An
     effect on a country the measure did not name says why (``third_party_reason``).
-    ``alternatives``: the what-if headlines per group, when already computed."""
+    ``alternatives``: the what-if headlines per group, when already computed; ``turn``:
+    the turn's own (end-of-turn prices, flow) for computing them (``what_if_headlines``)."""
     sc = rules.scenario
     labels, covert = _groups(plan)
     full = {key: round(value, 6) for key, value in full.items()}
@@ -122,14 +196,14 @@ def explain_changes(rules: CompiledRules, plan: TurnPlan, full: Headlines,
     before = before_headlines(sc, last)
     if alternatives is None:
         names = list(labels)
-        alternatives = dict(zip(names, what_if_headlines(rules, plan, names)))
+        alternatives = dict(zip(names, what_if_headlines(rules, plan, names, turn)))
     effects: dict[tuple[str, str, str], list[tuple[float, str, float]]] = {}
     for group, alt in alternatives.items():
         for key, value in full.items():
             other = alt.get(key, value)
             if abs(other - value) >= _cause_threshold(key):
                 effects.setdefault(key, []).append((value - other, group, other))
-    sentences: list[tuple[float, Explanation]] = []
+    items: list[dict[str, Any]] = []
     for key, value in full.items():
         prior = before.get(key)
         change = value - prior if prior is not None else 0.0
@@ -146,20 +220,28 @@ def explain_changes(rules: CompiledRules, plan: TurnPlan, full: Headlines,
                         f"{abs(change) * 100:.0f} points to {pct(value)}")
             else:
                 head = f"{subject} is at {pct(value)} of demand"
-            parts = []
-            for _, group, other in causes:
-                part = f"without {labels[group]} it would have been {pct(other)}"
-                why = third_party_reason(rules, plan, group, actor, flow) if flow else None
-                parts.append(part + (f", {why}" if why else ""))
+            shown = pct
         else:
-            _, material, _ = key
-            subject = _price_subject(sc, material)
+            _, material, stage = key
+            subject = _price_subject(rules, material, stage)
             if prior is not None and abs(change) >= 0.01:
                 head = f"{subject} {'fell' if change < 0 else 'rose'} to {value:.2f}x its baseline"
             else:
                 head = f"{subject} stands at {value:.2f}x its baseline"
-            parts = [f"without {labels[group]} it would have been {other:.2f}x"
-                     for _, group, other in causes]
+            shown = _times
+        items.append({"key": key, "value": value, "head": head, "shown": shown,
+                      "causes": [(group, other) for _, group, other in causes],
+                      "weight": max([abs(change)] + [abs(c[0]) for c in causes])})
+    sentences: list[tuple[float, Explanation]] = []
+    for item in _fold_stages(rules, items):
+        key = item["key"]
+        parts = []
+        for group, other in item["causes"]:
+            part = (f"without {labels[group]} it would have been {item['shown'](other)}"
+                    + item.get("extra", {}).get(group, ""))
+            why = third_party_reason(rules, plan, group, key[1], flow) \
+                if flow is not None and key[0] == "supply" else None
+            parts.append(part + (f", {why}" if why else ""))
         if not parts:
             lapsed = last.get("lapsed") or []
             if lapsed:
@@ -167,13 +249,52 @@ def explain_changes(rules: CompiledRules, plan: TurnPlan, full: Headlines,
             else:
                 parts = ["no single order or event explains it (stocks, lagged prices and "
                          "investment did)"]
+        head = item["head"]
         text = head[0].upper() + head[1:] + "; " + "; ".join(parts) + "."
-        cited = tuple(group for _, group, _ in causes)
-        weight = max([abs(change)] + [abs(c[0]) for c in causes])
-        sentences.append((weight, Explanation(
+        cited = tuple(group for group, _ in item["causes"])
+        sentences.append((item["weight"], Explanation(
             text=text, groups=cited, public=not covert.intersection(cited), kind="change")))
     sentences.sort(key=lambda item: -item[0])
     return [sentence for _, sentence in sentences[:limit]]
+
+
+def _times(value: float) -> str:
+    return f"{value:.2f}x"
+
+
+def _fold_stages(rules: CompiledRules, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Of a material's stages other than its headline, tell only the one that moved most,
+    and only if it moved more than the headline price (an ore ban seen at the ore, an oxide
+    spike the magnet price damps); when the headline is told too, in the same sentence:
+    the room hears each story once."""
+    headline = {item["key"][1]: item for item in items
+                if item["key"][0] == "price" and not item["key"][2]}
+    best: dict[str, dict[str, Any]] = {}
+    for item in items:
+        key = item["key"]
+        if key[0] == "price" and key[2] and \
+                (key[1] not in best or item["weight"] > best[key[1]]["weight"]):
+            best[key[1]] = item
+    out = [item for item in items if not (item["key"][0] == "price" and item["key"][2])]
+    for material, stage_item in best.items():
+        main = headline.get(material)
+        if main is not None and stage_item["weight"] <= main["weight"] + 1e-9:
+            continue
+        if main is None:
+            out.append(stage_item)
+            continue
+        where = _at_stage(rules, material, stage_item["key"][2])
+        main["head"] += f" ({where}: {stage_item['value']:.2f}x)"
+        extra = main.setdefault("extra", {})
+        known = {group for group, _ in main["causes"]}
+        for group, other in stage_item["causes"]:
+            if group in known:
+                extra[group] = f" ({other:.2f}x {where})"
+            else:
+                main["causes"].append((group, other))
+                extra[group] = f" {where}"
+        main["weight"] = max(main["weight"], stage_item["weight"])
+    return out
 
 
 # ----------------------------------------------------------------- why a third party
@@ -234,6 +355,8 @@ def _licence_part(draws: list[LicenceDraw]) -> str | None:
     low, high = min(shares), max(shares)
     approved = pct(low) if round(low * 100) == round(high * 100) else \
         f"{pct(low)[:-2]}–{pct(high)}"
+    if all(d.extraterritorial for d in draws):  # other countries' exports, origin content
+        return f"{approved} of licence requests for goods shipped from third countries approved"
     return f"{approved} of licence requests approved"
 
 
@@ -284,7 +407,8 @@ def _no_effect_reason(rules: CompiledRules, group: str, measures: list[Measure],
                        reverse=True)
         if diffs and diffs[0][0] > 1e-4:
             key = diffs[0][1]
-            largest = "; the largest change: " + _moved(key, full[key], alternative[key], sc)
+            largest = "; the largest change: " + _moved(key, full[key], alternative[key],
+                                                        rules)
     return (f"the change is too small to show (under {SUPPLY_CAUSE * 100:.0f} points of "
             f"supply met and {PRICE_CAUSE * 100:.0f} % of price){largest}")
 
@@ -378,10 +502,11 @@ def _effect_parts(rules: CompiledRules, group: str, plan: TurnPlan, prepared: Pr
         parts.append(paid)
     moved: list[tuple[float, tuple[str, str, str]]] = []
     if alternative is not None:
-        moved = sorted(((abs(full[k] - alternative.get(k, full[k])), k) for k in full
-                        if abs(full[k] - alternative.get(k, full[k])) >= _cause_threshold(k)),
-                       reverse=True)
-        parts += [_moved(k, full[k], alternative[k], sc) for _, k in moved[:MOVED_LIMIT]]
+        moved = _fold_moved(sorted(
+            ((abs(full[k] - alternative.get(k, full[k])), k) for k in full
+             if abs(full[k] - alternative.get(k, full[k])) >= _cause_threshold(k)),
+            reverse=True))
+        parts += [_moved(k, full[k], alternative[k], rules) for _, k in moved[:MOVED_LIMIT]]
         more = len(moved) - MOVED_LIMIT
         if more > 0:
             parts.append(f"and {more} more figure{'s' if more > 1 else ''}")
@@ -444,6 +569,25 @@ def ledger(rules: CompiledRules, plan: TurnPlan, prepared: Prepared, flow: FlowR
         ids = measure_ids.get(group, set())
         return [d for d in licence_draws if d.measure_id in ids]
 
+    ends = {group: whats for group, _, whats in plan.endings}
+    end_labels = {group: label for group, label, _ in plan.endings}
+
+    def effect(group: str) -> tuple[str | None, str | None]:
+        """(what the group did, why nothing measurable), with the measures it ended or
+        amended first (``end_measure``: its effect is in the turn already, so no what-if
+        without it is measured)."""
+        ending = None
+        if group in ends:
+            ending = join(list(ends[group])) if ends[group] else \
+                "nothing to end (no such measure was in force)"
+        if group not in labels:
+            return ending, None
+        done, reason = _effect_parts(rules, group, plan, prepared, flow, full,
+                                     alternatives.get(group), draws_of(group), labels)
+        if ending:
+            done = ending + (f"; {done}" if done else "")
+        return done, reason
+
     lines: list[Explanation] = []
     times: dict[str, int] = {}
     for fired in plan.fired:
@@ -452,16 +596,15 @@ def ledger(rules: CompiledRules, plan: TurnPlan, prepared: Prepared, flow: FlowR
             f"{fired.inject_id}#{times[fired.inject_id]}"
         group = f"{INJECT_GROUP}{name}"
         text = inject_sentence(fired.title, fired.text)
-        if group in labels:
-            done, reason = _effect_parts(rules, group, plan, prepared, flow, full,
-                                         alternatives.get(group), draws_of(group), labels)
+        if group in labels or group in ends:
+            done, reason = effect(group)
             text += " " + _effect_sentence("Its effect" if done else "It", done, reason)
         lines.append(Explanation(text=text, groups=(group,), public=True, kind="event"))
     for outcome in plan.outcomes:
         group = f"{ORDER_GROUP}{outcome.order_id}"
         move = sc.move_index.get(outcome.move)
         public = bool(move.public) if move is not None else True
-        if group not in labels:  # rejected, or set aside by the facilitator
+        if group not in labels and group not in ends:  # rejected, or set aside
             what = outcome.description.split(": ", 1)[-1]
             who = possessive(team_label(sc, outcome.team))
             verb = "was set aside by the facilitator" if outcome.status == "overridden" \
@@ -472,9 +615,8 @@ def ledger(rules: CompiledRules, plan: TurnPlan, prepared: Prepared, flow: FlowR
                      f"{verb}: {detail}.",
                 groups=(group,), public=public, kind="order"))
             continue
-        done, reason = _effect_parts(rules, group, plan, prepared, flow, full,
-                                     alternatives.get(group), draws_of(group), labels)
-        label = labels[group]
+        done, reason = effect(group)
+        label = labels.get(group) or end_labels[group]
         text = _effect_sentence(label[:1].upper() + label[1:], done, reason)
         lines.append(Explanation(text=text, groups=(group,),
                                  public=public and group not in covert, kind="order"))
@@ -490,7 +632,8 @@ def explain_turn(rules: CompiledRules, plan: TurnPlan, prepared: Prepared, flow:
     arriving: ``narrate``)."""
     labels, _ = _groups(plan)
     names = list(labels)
-    alternatives = dict(zip(names, what_if_headlines(rules, plan, names)))
+    alternatives = dict(zip(names, what_if_headlines(rules, plan, names,
+                                                     (prepared.state.price, flow))))
     lines = ledger(rules, plan, prepared, flow, full, alternatives)
     told = {group for line in lines for group in line.groups}
     lines += explain_changes(rules, plan, full, previous, limit, alternatives, flow)

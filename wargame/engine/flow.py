@@ -1,18 +1,33 @@
 """One turn of material flow through the supply network, stage by stage.
 
 At each stage: production (input-limited after the first stage), then allocation of what is
-offered to what is needed in tiers: reserved shares (offtakes, equity), domestic use, then
-exports requested pro rata to exporters' remaining offer, each pair passing only its licence
-approval (a tariff deters part of the request); blocked volume is offered to open
-destinations that still want it; finally importers left short bid some material away from
-better-supplied countries (the scenario's ``market_flexibility``), never material whose
-exporter's licence forbids them. Commercial stocks cover shortfalls and are rebuilt
-afterwards; unsold output is stocked. Sectors share the last stage by priority rationing.
-Every tonne is in the ledger: sources (production, recycling) = sinks (sector use,
-processing losses) + stock change.
+offered to what is needed in tiers:
+
+1. reserved shares (offtakes, equity stakes), licensed like any export;
+2. domestic use, up to the actor's home share of its own use (1 unless the scenario's
+   ``trade_shares`` say an actor imports part of its use while it also exports: two-way
+   trade);
+3. contracts: each importer requests what it still needs from exporters along its own
+   contract shares (``TradeTerms.contract``: baseline bilateral shares from the scenario,
+   drifting each turn towards the suppliers that delivered), deterred by tariffs and export
+   duties; each pair passes only its licence approval, plus a leakage share of what the
+   licence blocks (smuggling, transshipment); tonnage export quotas (``QuotaPool``) cap an
+   exporter's exports to the importers they cover, again with a leakage share;
+4. spot: what exporters have left goes to importers still short over open pairs (what a
+   licence blocked is diverted to open destinations; an importer whose contract supplier
+   failed finds what others have left);
+5. importers left short bid some material away from better-supplied countries (the
+   scenario's ``market_flexibility``), never material whose exporter's licence forbids them.
+
+Commercial stocks cover shortfalls and are rebuilt afterwards; unsold output is stocked.
+A processing stage asks its supplier stage for the input of its *planned* output
+(``TradeTerms.planned_output``: what it expects to sell, ``market.py``), not for its
+capacity. Sectors share the last stage by priority rationing. Every tonne is in the ledger:
+sources (production, recycling) = sinks (sector use, processing losses) + stock change.
 
 Arrays are (material, actor) per stage; materials never interact within a turn, which is
-what lets ``explain.what_if_headlines`` stack explanation variants along that axis.
+what lets ``explain.what_if_headlines`` stack explanation variants along that axis (quota
+pools name their material, so a stacked run offsets them: ``stack_terms``).
 
 Products are written with ``np.einsum`` rather than ``@``: matrix products go to BLAS,
 whose kernels (and so the last bits of a sum) vary with the CPU, and the golden master
@@ -20,17 +35,23 @@ whose kernels (and so the last bits of a sum) vary with the CPU, and the golden 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from wargame.engine.baseline import Baseline
 from wargame.engine.policy import Policy
 from wargame.engine.state import GameState
+from wargame.engine.trade_terms import NEUTRAL_TERMS, QuotaPool, TradeTerms, stack_terms
+
+__all__ = ["FlowResult", "QuotaPool", "TradeTerms", "ledger_gap", "ration_by_priority",
+           "run_flow", "stack_terms"]
 
 EPS = 1e-12
 SELL_DOWN = 0.5  # share of stock above target offered each turn
 REBUILD_BAND = 1.0  # stock above target x this counts as excess
+OPEN_ALLOWANCE = 0.999  # a pair approved at least this share is not restricted
+ROUTINE_APPROVAL = 0.9  # licensing approving at least this share is routine (spot trade passes)
 
 
 @dataclass
@@ -48,40 +69,72 @@ class FlowResult:
     sector_met: np.ndarray  # (A, K, M) 0..1
     stock_start: np.ndarray  # (M, S) world commercial + strategic
     stock_end: np.ndarray  # (M, S)
+    asked: np.ndarray | None = None  # (M, S, A) what each buyer asked for: use + stock
+    # rebuilding + strategic purchases
+    leaked: np.ndarray | None = None  # (M, S, E, I) part of the flows that passed a
+    # licence or quota only by leakage (None: nothing leaked)
+    quota_used: list[float] = field(default_factory=list)  # t per turn drawn on each pool
+    licence_queue: np.ndarray | None = None  # (M, S, E, I) applications left on file
 
-    def part(self, materials: slice) -> "FlowResult":
-        """The flow of some materials only (views): one state's part of a stacked pass."""
-        return FlowResult(**{
-            name: (value[:, :, materials] if name in ("sector_demand", "sector_met")
-                   else value[materials])
-            for name, value in vars(self).items()})
+    def part(self, materials: slice, pools: slice = slice(0, 0)) -> "FlowResult":
+        """The flow of some materials only (views): one state's part of a stacked pass;
+        ``pools``: that state's quota pools among the stacked ones."""
+        def cut(name: str, value):
+            if value is None:
+                return None
+            if name == "quota_used":
+                return list(value[pools])
+            if name in ("sector_demand", "sector_met"):
+                return value[:, :, materials]
+            return value[materials]
+        return FlowResult(**{name: cut(name, value) for name, value in vars(self).items()})
+
+
+def _scale_rows(flows: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """Scale each exporter's row (M, E, I) so its total is at most ``cap`` (M, E)."""
+    total = flows.sum(axis=2)
+    scale = np.where(total > cap, cap / np.maximum(total, EPS), 1.0)
+    return flows * scale[:, :, None]
 
 
 def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
               allow: np.ndarray, tariff: np.ndarray, flexibility: float,
               restricted: np.ndarray | None = None, any_restricted: bool | None = None,
               any_reserved: bool | None = None, any_tariff: bool | None = None,
-              ) -> tuple[np.ndarray, np.ndarray]:
-    """Flows (M, E, I) from offers (M, E) to demands (M, I); returns (flows, requested).
-
-    Trade is requested pro rata to exporters' offers, as contracts stand. A restricted pair
-    gets its licensed share of the request and no more; what is blocked is offered to open
-    destinations that still want it. Then importers left short may bid material away from
-    better-supplied countries (``_rebalance``, by ``flexibility``: 0 keeps contracts, 1 is a
-    fluid world market). Every step respects every offer and demand."""
+              contract: np.ndarray | None = None, duty: np.ndarray | None = None,
+              leakage: np.ndarray | None = None, home_share: np.ndarray | None = None,
+              pools: list[tuple[int, QuotaPool]] = (), quota_left: np.ndarray | None = None,
+              queue: np.ndarray | None = None, use: np.ndarray | None = None,
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Flows (M, E, I) from offers (M, E) to demands (M, I); returns (flows, requested,
+    leaked, licence queue). ``pools`` are the quota pools covering this stage (index,
+    pool) and ``quota_left`` what each pool has left (updated in place). ``queue`` (M, E,
+    I): applications refused on earlier turns, still on file. Every step respects every
+    offer and demand."""
     M, A = offer.shape
     # (the flags may come precomputed for the whole turn: see ``run_flow``)
     if restricted is None:
-        restricted = allow < 0.999  # the diagonal (home market) is always 1
+        restricted = allow < OPEN_ALLOWANCE  # the diagonal (home market) is always 1
     if any_restricted is None:
         any_restricted = bool(restricted.any())
     if any_reserved is None:
         any_reserved = bool(reserved.any())
     if any_tariff is None:
         any_tariff = bool(tariff.any())
+    has_duty = duty is not None
+    cost = None
+    if any_tariff or has_duty:
+        cost = (1.0 + tariff) * (1.0 + duty) if has_duty else 1.0 + tariff
+    leaking = leakage is not None and any_restricted
+    # a licence passes its approved share and a leakage share of what it blocks
+    passing = allow + leakage * (1.0 - allow) if leaking else allow
+    new_queue = None
     # tier 1: reserved shares, licensed like any export
     if any_reserved:
-        tier1 = reserved * offer[:, :, None] * allow  # nobody reserves its own output
+        # shares reserved for several buyers never add up to more than the whole output
+        promised = reserved.sum(axis=2, keepdims=True)
+        shares = np.where(promised > 1.0, reserved / np.maximum(promised, EPS), reserved)
+        tier1 = shares * offer[:, :, None] * passing  # nobody reserves its own output
         taken = tier1.sum(axis=1)
         scale = np.where(taken > demand, demand / np.maximum(taken, EPS), 1.0)
         tier1 *= scale[:, None, :]
@@ -90,36 +143,161 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     else:
         tier1 = np.zeros((M, A, A))
         offer_left, demand_left = offer, demand
-    # tier 2: domestic
-    domestic = np.minimum(offer_left, demand_left)
+    # tier 2: domestic, up to the home share of own use; stock-building at home (``use``
+    # given: demand beyond it) waits for the spot tier, after export contracts
+    home_want = demand_left if use is None else np.minimum(demand_left, use)
+    if home_share is not None:
+        home_want = home_want * home_share
+    domestic = np.minimum(offer_left, home_want)
     offer_left = np.maximum(offer_left - domestic, 0.0)
     demand_left = np.maximum(demand_left - domestic, 0.0)
     flows = tier1
     diagonal = _diagonal(A)
     flows[:, diagonal, diagonal] += domestic
-    # tier 3: each importer requests from every exporter pro rata to its remaining offer;
-    # a licence passes only its approved share of the request, a tariff deters part of it
-    total = np.maximum(offer_left.sum(axis=1), demand_left.sum(axis=1))
-    # (no actor both offers and wants after the domestic tier, so the diagonal is zero)
-    requested = offer_left[:, :, None] * demand_left[:, None, :] / np.maximum(total, EPS)[:, None, None]
-    if any_restricted or any_tariff:
-        passed = requested * (allow / (1.0 + tariff) if any_tariff else allow)
+    # tier 3: contracts. Without explicit shares each importer requests from every
+    # exporter pro rata to its remaining offer (the same mix for everyone)
+    if contract is None:
+        total = np.maximum(offer_left.sum(axis=1), demand_left.sum(axis=1))
+        # (no actor both offers and wants after the domestic tier, so the diagonal is zero)
+        requested = offer_left[:, :, None] * demand_left[:, None, :] \
+            / np.maximum(total, EPS)[:, None, None]
+        if home_share is not None:  # two-way traders do not trade with themselves
+            requested[:, diagonal, diagonal] = 0.0
+    else:
+        requested = _scale_rows(contract * demand_left[:, None, :], offer_left)
+    if cost is not None:
+        requested = requested / cost  # a tariff or duty deters part of the request
+    leaked = None
+    if any_restricted or cost is not None or pools:
+        if any_restricted:
+            passed, leaked, new_queue = _license(requested, allow, restricted, queue,
+                                                 leakage if leaking else None)
+            if queue is not None:  # catching up never ships more than the exporter has;
+                capped = _scale_rows(passed, offer_left)  # what it cannot stays on file
+                if leaked is not None:
+                    leaked = leaked * np.where(passed > EPS, capped / np.maximum(passed, EPS), 0.0)
+                new_queue = np.minimum(new_queue + np.where(restricted, passed - capped, 0.0),
+                                       QUEUE_TURNS * np.maximum(requested, EPS))
+                passed = capped
+        else:
+            passed = requested.copy()
+        if pools:
+            passed, leaked = _apply_quotas(passed, leaked, pools, quota_left, count=True)
         flows += passed
         offer_left = np.maximum(offer_left - passed.sum(axis=2), 0.0)
         demand_left = np.maximum(demand_left - passed.sum(axis=1), 0.0)
-        # what was blocked is offered to open destinations that still want it (diversion);
-        # a restricted importer cannot take it, and finds little else: others' offers
-        # went to their own customers first
-        open_pairs = ~restricted
-        preference = open_pairs / (1.0 + tariff) if any_tariff else open_pairs
-        flows += _fill(offer_left, demand_left, preference, None)
+        # tier 4, spot: what is left (blocked volume too) goes to open destinations that
+        # still want it; a restricted importer cannot take it, and finds little else:
+        # others' offers went to their own customers first
+        # (a pair under a tighter licence has had its decision, and what it refused waits
+        # on file; routine licensing lets spot trade through at its approval share)
+        open_pairs = ~restricted | (allow >= ROUTINE_APPROVAL)
+        if pools:
+            open_pairs = open_pairs & ~_exhausted(pools, quota_left, M, A)
+        preference = open_pairs / cost if cost is not None else open_pairs
+        spot = _fill(offer_left, demand_left, preference, None)
+        if any_restricted:
+            spot = spot * np.where(restricted, allow, 1.0)
+        if pools:
+            spot, _ = _apply_quotas(spot, None, pools, quota_left, count=True)
+        flows += spot
     else:
         flows += requested
+        if contract is not None:  # contract suppliers may have run out: spot from the rest
+            offer_left = np.maximum(offer_left - requested.sum(axis=2), 0.0)
+            demand_left = np.maximum(demand_left - requested.sum(axis=1), 0.0)
+            if (offer_left.sum(axis=1) > EPS).any() and (demand_left.sum(axis=1) > EPS).any():
+                flows += _fill(offer_left, demand_left, np.ones((1, A, A)) - np.eye(A), None)
     if flexibility > 0.0:
         received = flows.sum(axis=1)
         if (received < demand * (1 - 1e-9) - EPS).any():
-            flows = _rebalance(flows, demand, ~restricted, flexibility, received)
-    return flows, requested
+            # material moves on to a short importer as far as its licence lets it
+            movable = passing if any_restricted else ~restricted
+            if pools:  # material under a tonnage quota does not move on by bidding
+                movable = movable * ~_covered(pools, M, A)
+            flows = _rebalance(flows, demand, movable, flexibility, received)
+    return flows, requested, leaked, new_queue
+
+
+QUEUE_TURNS = 4.0  # applications on file are capped at this many turns of requests
+
+
+def _license(requested: np.ndarray, allow: np.ndarray, restricted: np.ndarray,
+             queue: np.ndarray | None, leakage: np.ndarray | None,
+             ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """(shipped, leaked, applications still on file) for a licensed stage. Each turn the
+    licence approves ``allow`` of the applications on file: this turn's requests plus those
+    refused before, which stay on file while the restriction lasts and ship when approved
+    (a catch-up, as in December 2010). So routine licensing (approvals near 1) only delays
+    some trade by a turn, while a freeze holds it back for as long as it lasts. A leakage
+    share of what is refused this turn leaves anyway. The caller keeps shipments within
+    each exporter's offer."""
+    on_file = requested if queue is None else requested + queue * restricted
+    approved = np.where(restricted, on_file * allow, requested)
+    refused = np.where(restricted, np.maximum(on_file - approved, 0.0), 0.0)
+    queue_out = np.minimum(refused, QUEUE_TURNS * requested)
+    leaked = None
+    if leakage is not None:
+        leaked = np.maximum(requested - approved, 0.0) * leakage
+        approved = approved + leaked
+    return approved, leaked, queue_out
+
+
+def _covered(pools: list[tuple[int, QuotaPool]], M: int, A: int) -> np.ndarray:
+    """(M, E, I) True for pairs some quota pool covers."""
+    mask = np.zeros((M, A, A), dtype=bool)
+    for _n, pool in pools:
+        for m in pool.materials:
+            mask[m, pool.exporter] |= pool.importers
+    return mask
+
+
+def _exhausted(pools: list[tuple[int, QuotaPool]], quota_left: np.ndarray, M: int,
+               A: int) -> np.ndarray:
+    """(M, E, I) True for pairs covered by a pool with nothing left."""
+    mask = np.zeros((M, A, A), dtype=bool)
+    for n, pool in pools:
+        if quota_left[n] <= EPS:
+            for m in pool.materials:
+                mask[m, pool.exporter] |= pool.importers
+    return mask
+
+
+def _apply_quotas(passed: np.ndarray, leaked: np.ndarray | None,
+                  pools: list[tuple[int, QuotaPool]], quota_left: np.ndarray,
+                  count: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """Cap each pool's covered flows at what it has left; a leakage share of the excess
+    still passes (and is recorded as leaked, not counted against the quota). A pool over
+    several materials serves them in its ``order`` (dearest first) while it lasts."""
+    for n, pool in pools:
+        e, covered = pool.exporter, pool.importers
+        mats = pool.order or pool.materials
+        rows = [passed[m, e, covered] for m in mats]
+        total = float(sum(row.sum() for row in rows))
+        if total <= EPS:
+            continue
+        room = max(float(quota_left[n]), 0.0)
+        if total > room:
+            left = room
+            for m, row in zip(mats, rows):
+                asked = float(row.sum())
+                if asked <= EPS:
+                    continue
+                given = min(asked, left) if pool.order else asked * room / total
+                left -= given
+                excess = row * (1.0 - given / asked)
+                leak = excess * pool.leakage_share
+                passed[m, e, covered] = row - excess + leak
+                if pool.leakage_share > 0.0:
+                    if leaked is None:
+                        leaked = np.zeros_like(passed)
+                    leaked[m, e, covered] += leak
+            used = room
+        else:
+            used = total
+        if count:
+            quota_left[n] -= used
+    return passed, leaked
 
 
 _IDENTITIES: dict[tuple[int, int], np.ndarray] = {}
@@ -144,9 +322,10 @@ def _identity(m: int, n: int) -> np.ndarray:
 def _rebalance(flows: np.ndarray, demand: np.ndarray, open_pairs: np.ndarray,
                flexibility: float, received: np.ndarray | None = None) -> np.ndarray:
     """Importers left short bid material away from better-supplied actors, towards the world
-    fill ratio, by ``flexibility`` of the gap. Only material that may legally travel on to
-    the short importer moves (its exporter's licence to that importer is open), so a target
-    can buy another country's own output but not China's re-exported material."""
+    fill ratio, by ``flexibility`` of the gap. Material moves on to the short importer only
+    as far as its exporter's licence to that importer passes it (``open_pairs``: 1 open,
+    the approval share under a licence, 0 banned), so a target can buy another country's
+    own output but little of China's re-exported material under a freeze."""
     if received is None:
         received = flows.sum(axis=1)  # (M, I)
     world_fill = received.sum(axis=1) / np.maximum(demand.sum(axis=1), EPS)  # (M,)
@@ -233,18 +412,37 @@ def _rationing_curve(priority: tuple, strength: float) -> tuple[np.ndarray, ...]
 
 
 def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float = 0.5,
-             rationing_strength: float = 1.0) -> FlowResult:
-    """Moves one turn of material; mutates ``state`` stocks, origin and returns the ledger."""
+             rationing_strength: float = 1.0, terms: TradeTerms | None = None,
+             demand_response: np.ndarray | None = None,
+             demand_level: np.ndarray | None = None) -> FlowResult:
+    """Moves one turn of material; mutates ``state`` stocks, origin and returns the ledger.
+
+    ``terms``: contracts, duties, leakage, quotas and plans (``TradeTerms``; None = neutral).
+    ``demand_level`` (A, K, M): the long-run position of sector demand (thrifting,
+    ``demand.py``), part of what sectors need. ``demand_response`` (A, K, M): the share of
+    that they still ask for at this turn's prices (short-run demand destruction); supply
+    met is measured against the demand before it, so a sector priced out counts as short."""
     M, S, A = base.n_materials, base.n_stages, base.n_actors
+    terms = terms or NEUTRAL_TERMS
     capacity = state.capacity * pol.cap_mult
     util = np.where(np.isnan(pol.util_set), state.utilisation, pol.util_set)
     run_rate = capacity * util
+    planned = run_rate if terms.planned_output is None else \
+        np.minimum(terms.planned_output, run_rate)
     recycled = state.recycle_capacity * pol.cap_mult
     sector_demand = base.demand * pol.demand_mult  # (A, K, M)
-    final_need = sector_demand.sum(axis=1).T  # (M, A)
+    if demand_level is not None:
+        sector_demand = sector_demand * demand_level
+    asked = sector_demand if demand_response is None else sector_demand * demand_response
+    final_need = asked.sum(axis=1).T  # (M, A)
+    pools = terms.quotas
+    quota_left = np.array([pool.tonnes_per_turn for pool in pools], dtype=float)
+    leaked_all = None
+    queue_all = None
 
     production = np.zeros((M, S, A))
     need = np.zeros((M, S, A))
+    asked_all = np.zeros((M, S, A))
     delivered_use = np.zeros((M, S, A))
     offered = np.zeros((M, S, A))
     sold = np.zeros((M, S, A))
@@ -258,7 +456,7 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
 
     any_release = bool(pol.release.any())
     any_build = bool(pol.build.any())
-    restricted_all = pol.allow < 0.999  # (M, S, E, I); home markets are never restricted
+    restricted_all = pol.allow < OPEN_ALLOWANCE  # (M, S, E, I); home markets never are
     restricted_at = restricted_all.any(axis=(0, 2, 3))
     reserved_at = pol.reserved.any(axis=(0, 2, 3))
     tariff_at = pol.tariff.any(axis=(0, 2, 3))
@@ -278,7 +476,7 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
         # what this stage's product is needed for: next stage's input, or sectors
         ends_here = base.last_stage[:, s]
         if s + 1 < S:
-            next_need = run_rate[:, s + 1] / yields[:, s + 1][:, None]
+            next_need = planned[:, s + 1] / yields[:, s + 1][:, None]
             use = np.where(ends_here[:, None], final_need, next_need) \
                 if base.stage_ends_some[s] else next_need
         else:
@@ -299,9 +497,27 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
         if any_build:
             build = pol.build[:, s] * active
             demand = demand + build
-        f, req = _allocate(offer, demand, pol.reserved[:, s], pol.allow[:, s], pol.tariff[:, s],
-                           flexibility, restricted_all[:, s], bool(restricted_at[s]),
-                           bool(reserved_at[s]), bool(tariff_at[s]))
+        asked_all[:, s] = demand
+        f, req, leaked, queue = _allocate(
+            offer, demand, pol.reserved[:, s], pol.allow[:, s], pol.tariff[:, s], flexibility,
+            restricted_all[:, s], bool(restricted_at[s]), bool(reserved_at[s]),
+            bool(tariff_at[s]),
+            contract=None if terms.contract is None else terms.contract[:, s],
+            duty=None if terms.duty is None else terms.duty[:, s],
+            leakage=None if terms.leakage is None else terms.leakage[:, s],
+            home_share=None if terms.home_share is None else terms.home_share[:, s],
+            pools=[(n, pool) for n, pool in enumerate(pools) if pool.stages[s]],
+            quota_left=quota_left,
+            queue=None if terms.licence_queue is None else terms.licence_queue[:, s],
+            use=use)
+        if queue is not None:
+            if queue_all is None:
+                queue_all = np.zeros((M, S, A, A))
+            queue_all[:, s] = queue
+        if leaked is not None:
+            if leaked_all is None:
+                leaked_all = np.zeros((M, S, A, A))
+            leaked_all[:, s] = leaked
         flows[:, s] = f
         requested[:, s] = req
         received = f.sum(axis=1)
@@ -330,14 +546,20 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
 
     # sectors: last-stage supply rationed by priority
     final_delivered = delivered_use[np.arange(M), base.stage_count - 1]  # (M, A)
-    sector_met = ration_by_priority(final_delivered.T, sector_demand, base.sector_priority,
+    sector_met = ration_by_priority(final_delivered.T, asked, base.sector_priority,
                                     rationing_strength)
+    if demand_response is not None:  # against what the sector wanted before prices rose
+        sector_met = np.minimum(sector_met * demand_response, 1.0)
     stock_end = (state.stock + state.strategic).sum(axis=2)
     return FlowResult(production=production, recycled=recycled * active_all[:, :, None],
                       need=need, delivered_use=delivered_use, offered=offered, sold=sold,
                       flows=flows, requested=requested, losses=losses,
                       sector_demand=sector_demand, sector_met=sector_met,
-                      stock_start=stock_start, stock_end=stock_end)
+                      stock_start=stock_start, stock_end=stock_end, asked=asked_all,
+                      leaked=leaked_all,
+                      quota_used=[pool.tonnes_per_turn - left
+                                  for pool, left in zip(pools, quota_left)],
+                      licence_queue=queue_all)
 
 
 def ledger_gap(base: Baseline, flow: FlowResult) -> np.ndarray:

@@ -56,30 +56,53 @@ def headline_values(base: Baseline, price: np.ndarray, sector_cap: np.ndarray,
     met = np.minimum(np.where(np.isfinite(met), met, 1.0), sector_cap)
     mean_price = market_price(base, price)
     rows = np.arange(base.n_materials)
-    last = base.stage_count - 1
-    index = mean_price[rows, last] / np.maximum(base.base_price[rows, last], EPS)
+    head = base.headline_stage
+    index = mean_price[rows, head] / np.maximum(base.base_price[rows, head], EPS)
     return met, has3.any(axis=2), index
 
 
-Headlines = dict[tuple[str, str, str], float]  # ("supply", actor, sector) / ("price", material, "")
+# ("supply", actor, sector); ("price", material, "") at the headline stage; ("price",
+# material, stage id) at the other stages (an oxide spike, an ore ban's direct effect)
+Headlines = dict[tuple[str, str, str], float]
+
+
+def stage_price_index(base: Baseline, price: np.ndarray) -> np.ndarray:
+    """(M, S) the world price of each stage / its baseline (importer-weighted, as the
+    headline)."""
+    return market_price(base, price) / np.maximum(base.base_price, EPS)
 
 
 def headline_dict(sc: Scenario, met: np.ndarray, has: np.ndarray,
-                  price_index: np.ndarray) -> Headlines:
+                  price_index: np.ndarray, stage_index: np.ndarray | None = None,
+                  base: Baseline | None = None) -> Headlines:
+    """The headlines as a dict; with ``stage_index`` (M, S) and ``base``, the prices of
+    the stages other than each material's headline stage too."""
     heads = {("supply", sc.actors[a].id, sc.sectors[k].id): float(met[a, k])
              for a, k in zip(*np.nonzero(has))}
     heads.update({("price", mat.id, ""): float(price_index[m])
                   for m, mat in enumerate(sc.materials)})
+    if stage_index is not None and base is not None:
+        for m, mat in enumerate(sc.materials):
+            for s, stage in enumerate(mat.stages):
+                if s != base.headline_stage[m]:
+                    heads[("price", mat.id, stage.id)] = float(stage_index[m, s])
     return heads
 
 
 def last_headlines(sc: Scenario, met: np.ndarray, has: np.ndarray,
-                   price_index: np.ndarray) -> dict[str, Any]:
+                   price_index: np.ndarray, stage_index: np.ndarray | None = None,
+                   ) -> dict[str, Any]:
     """Headlines kept in the state so the next turn can say what changed (JSON-safe,
     compact: supply met as an actor x sector table with the pairs that have demand)."""
-    return {"supply_table": np.round(met, 6).tolist(), "has_demand": has.tolist(),
+    kept = {"supply_table": np.round(met, 6).tolist(), "has_demand": has.tolist(),
             "price_index": dict(zip((m.id for m in sc.materials),
                                     np.round(price_index, 6).tolist()))}
+    if stage_index is not None:
+        kept["stage_price_index"] = {
+            mat.id: {stage.id: round(float(stage_index[m, s]), 6)
+                     for s, stage in enumerate(mat.stages)}
+            for m, mat in enumerate(sc.materials)}
+    return kept
 
 
 def before_headlines(sc: Scenario, last: dict[str, Any]) -> Headlines:
@@ -95,6 +118,9 @@ def before_headlines(sc: Scenario, last: dict[str, Any]) -> Headlines:
                     heads[("supply", actor.id, sector.id)] = table[a][k]
     for material, value in (last.get("price_index") or {}).items():
         heads[("price", material, "")] = value
+    for material, stages in (last.get("stage_price_index") or {}).items():
+        for stage, value in stages.items():
+            heads[("price", material, stage)] = value
     return heads
 
 
@@ -110,11 +136,11 @@ def _supply_met(pol: Policy, flow: FlowResult) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _world_prices(base: Baseline, price: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(world price (M, S), final-stage world price / baseline (M,))."""
+    """(world price (M, S), headline-stage world price / baseline (M,))."""
     rows = np.arange(base.n_materials)
-    last = base.stage_count - 1
+    head = base.headline_stage
     world = market_price(base, price)
-    return world, world[rows, last] / np.maximum(base.base_price[rows, last], EPS)
+    return world, world[rows, head] / np.maximum(base.base_price[rows, head], EPS)
 
 
 def _origin_values(base: Baseline, state: GameState, flow: FlowResult,
@@ -164,6 +190,28 @@ def _table(rows: list[str], cols: list[str], values: np.ndarray, keep: np.ndarra
         if cells:
             out[row] = cells
     return out
+
+
+def _quota_rows(sc: Scenario, base: Baseline, pol: Policy, flow: FlowResult,
+                ) -> list[dict[str, Any]]:
+    """One row per tonnage quota pool in force: quota, used and unfilled, t per year."""
+    rows = []
+    years = base.turn_fraction
+    for pool, used in zip(pol.quotas, flow.quota_used or [0.0] * len(pol.quotas)):
+        quota = pool.tonnes_per_turn / years
+        used_year = min(max(float(used), 0.0) / years, quota)
+        first = sc.materials[pool.material]
+        rows.append({
+            "exporter": sc.actors[pool.exporter].id,
+            "materials": tuple(sc.materials[m].id for m in pool.materials),
+            "importers": tuple(sc.actors[i].id for i in np.nonzero(pool.importers)[0]),
+            "stages": tuple(first.stages[s].id for s in np.nonzero(pool.stages)[0]
+                            if s < len(first.stages)),
+            "quota_tonnes_per_year": round(quota, 3),
+            "used_tonnes_per_year": round(used_year, 3),
+            "unfilled_tonnes_per_year": round(quota - used_year, 3),
+            "fill_share": round(used_year / quota, 6) if quota > EPS else 1.0})
+    return rows
 
 
 def build_indicators(rules: CompiledRules, state: GameState, pol: Policy, flow: FlowResult,
@@ -254,6 +302,7 @@ def build_indicators(rules: CompiledRules, state: GameState, pol: Policy, flow: 
         political_capital=_by_id([t.id for t in sc.teams], state.political_capital, 3),
         stocks_tonnes=_table(actors, materials, held.T, (held > EPS).T, 3),
         flows=flows,
+        quotas=_quota_rows(sc, base, pol, flow),
         scores={},
     ))
     return with_scores(sc, indicators, reference)

@@ -168,3 +168,65 @@ def carry_over(measures: Iterable[Measure], turn: int,
             continue
         kept.append(measure)
     return kept, sorted(lapsed), sorted(groups)
+
+
+# ----------------------------------------------------------------- ending measures early
+
+SCALED_ARGUMENTS = ("tonnes_per_year", "rate")  # what end_measure's ``scale`` multiplies
+
+
+def _ends(ender: Measure, measure: Measure) -> bool:
+    """Whether ``ender`` (an ``end_measure``) covers ``measure``: made by its move or
+    inject, and when given, ordered by its team and on its material."""
+    args = ender.args
+    wanted = f"move:{args['move']}" if args.get("move") else \
+        f"inject:{args['inject']}" if args.get("inject") else None
+    if wanted is None or measure.source != wanted:
+        return False
+    if args.get("team") and measure.team != args["team"]:
+        return False
+    if not args.get("material"):
+        return True
+    covered = measure.args.get("materials")
+    if covered in ("all", "$all"):
+        return True
+    return measure.args.get("material") == args["material"] or \
+        (isinstance(covered, list) and args["material"] in covered)
+
+
+def end_measures(measures: Iterable[Measure], turn: int,
+                 ) -> tuple[list[Measure], list[tuple[Measure, str]]]:
+    """Apply this turn's ``end_measure`` effects (a court ruling, a deal) to the measures in
+    force: a covered measure ends now (it does not act this turn), or, with ``level`` or
+    ``scale``, continues amended (a restriction at another level; a quota's tonnes, a
+    duty's or tariff's rate times ``scale``). The enders themselves act once and are not
+    kept. Returns (measures, [(ender, what it did), ...]) for the turn's record."""
+    items = list(measures)
+    enders = [m for m in items if m.primitive == "end_measure" and m.start_turn == turn]
+    if not enders and not any(m.primitive == "end_measure" for m in items):
+        return items, []
+    out: list[Measure] = []
+    done: list[tuple[Measure, str]] = []
+    for measure in items:
+        if measure.primitive == "end_measure":
+            continue
+        for ender in enders:
+            if measure is None or not _ends(ender, measure):
+                continue
+            level, scale = ender.args.get("level"), ender.args.get("scale")
+            if level in (None, "") and scale in (None, ""):
+                done.append((ender, f"ends {measure.label}"))
+                measure = None
+                continue
+            args = dict(measure.args)
+            if level not in (None, "") and "level" in args:
+                args["level"] = level
+            if scale not in (None, ""):
+                for key in SCALED_ARGUMENTS:
+                    if isinstance(args.get(key), (int, float)):
+                        args[key] = float(args[key]) * float(scale)
+            done.append((ender, f"amends {measure.label}"))
+            measure = dataclasses.replace(measure, args=args)
+        if measure is not None:
+            out.append(measure)
+    return out, done

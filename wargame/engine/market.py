@@ -1,87 +1,311 @@
-"""After the flow: prices clear and producers adjust their run rates.
+"""The market around one turn's flow: what it feeds the flow, and how prices, run rates,
+demand, contracts and stocks answer what the flow did.
 
-Moved here as they were from ``resolve.py``; issue 8 rebuilds the market on this seam. Each
-function reads the turn's ``FlowResult`` and ``Policy`` and updates the new ``GameState``:
+Before the flow (``prepare_market``, once per turn and per what-if variant):
 
-- ``clear_prices``: each actor's price moves towards a scarcity target (buyers' need over
-  what they got, sellers' unsold output), smoothed, pulled back to baseline when balanced;
-  tariffs raise the landed price and pay the importer; price floors cost their payer;
-- ``update_utilisation``: producers cut output while stock piles up and run spare capacity
-  while their market is short;
-- ``market_price``: the international price (importers' prices weighted by baseline use).
+- new plants ramp up (``supply.ramp_shortfall``: capacity not yet available is taken out
+  of the turn's capacity multiplier);
+- the market's measures are read from the policy: export duties, leakage shares, tonnage
+  quota pools (a pool shared by several materials serves the dearest first), stakes that
+  reserve only new capacity, extra stock cover. Duties and tariffs in force at the start
+  are in the baseline (``MarketConstants.base_duty``): only a change from them deters
+  requests or counts as a restriction;
+- users' stock targets and normal stocks (``demand.stock_targets``): precautionary cover
+  while a supplier restricts them, destocking while prices are high;
+- processors' plans (``supply.planned_output``), sector demand's short-run answer to last
+  turn's prices (``demand.demand_response``) and its long-run level (the state's);
+- the flow's ``TradeTerms``: contract shares, duties, leakage, quotas, licence queues.
+
+After the flow (``settle_market``): prices clear (``pricing.clear_prices``, told what
+buyers could still have had under quotas with room left, ``quota_room``); tariff and duty
+revenue and price-floor payments go to budgets (``settle_budgets``; a stacked pass leaves
+them to each game); run rates answer netbacks (``supply.update_utilisation``); the demand
+level moves towards its long-run level (``demand.update_demand_level``); contracts drift
+where they failed and towards cheaper unsold supply (``trade.py``); sales (with what a
+restriction held back, which traders at home stock), unsold output and licence queues are
+kept for the next turn.
+
+Every default and its source is in ``scenarios/README.md`` (section 6b, "Market
+dynamics").
 """
 from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
 
 from wargame.engine.baseline import Baseline
+from wargame.engine.demand import (
+    demand_response, restriction_exposure, stock_targets, update_demand_level,
+)
 from wargame.engine.flow import EPS, FlowResult
+from wargame.engine.market_constants import MarketConstants
+from wargame.engine.market_state import MarketState, RampEntry
 from wargame.engine.policy import Policy
+from wargame.engine.pricing import OPEN_ROUTE, clear_prices, export_link
 from wargame.engine.state import GameState
+from wargame.engine.supply import (
+    netback, planned_output, ramp_share, ramp_shortfall, update_utilisation,
+)
+from wargame.engine.trade import drift_contracts, drift_to_spare
+from wargame.engine.trade_terms import QuotaPool, TradeTerms, stack_terms
 from wargame.scenario.model import PriceResponse
 
-REBUILD_TARGET = 1.5  # stock above target x this (or half a turn's output) cuts the run rate
+
+@dataclass
+class MarketTurn:
+    """The market's inputs to one turn's flow and price clearing."""
+
+    terms: TradeTerms
+    demand_response: np.ndarray  # (A, K, M) share of sector demand asked for at last prices
+    demand_level: np.ndarray  # (A, K, M) long-run position of sector demand
+    normal_stock: np.ndarray  # (M, S, A) baseline stock + precautionary cover, tonnes
+    severity: np.ndarray  # (M, S, E, I) share of each pair's trade a measure holds back
+    leakage: np.ndarray | float  # (M, S, E, I) leakage shares (or the default for all)
+    trade_cost: np.ndarray | None  # (M, S, E, I) (1 + duty)(1 + tariff); None = none
+    duty: np.ndarray | None  # (M, S, E, I) export duty rates
 
 
-def clear_prices(response: PriceResponse, base: Baseline, state: GameState, pol: Policy,
-                 flow: FlowResult, budgets: bool = True) -> None:
-    """New prices into ``state.price``; with ``budgets``, tariff revenue and price-floor
-    payments into ``state.budget`` (what-if variants only need the prices)."""
-    need, got = flow.need, flow.delivered_use
-    buyer = np.where(need > EPS, need / np.maximum(got, EPS * 1e3 + need * 1e-3), 1.0)
-    # a glut is output that found no buyer; stock offered for sale and kept is not one
-    seller = np.where(flow.production > EPS,
-                      np.minimum(flow.sold / np.maximum(flow.production, EPS), 1.0), 1.0)
-    ratio = np.clip(buyer * seller, 0.05, 20.0)
-    base_price = base.base_price[:, :, None]
-    target = np.clip(base_price * ratio ** base.price_exponent, base.price_min, base.price_max)
-    price = state.price + response.smoothing * (target - state.price)
-    balanced = np.abs(ratio - 1.0) < 1e-3
-    price = np.where(balanced, price + response.pullback * (base_price - price), price)
-    has_tariffs = bool(pol.tariff.any())
-    if has_tariffs:
-        # tariffs raise the landed price of what the importer buys from tariffed exporters
-        imports = flow.flows * (1 - np.eye(base.n_actors))[None, None]
-        tariffed = (imports * pol.tariff).sum(axis=2)  # (M, S, I) tonnes x rate
-        received = np.maximum(flow.flows.sum(axis=2), EPS)
-        price = price * (1.0 + tariffed / received)
-    state.price = np.maximum(price, 0.0)
-    if not budgets:
+def initial_market(mc: MarketConstants, base: Baseline) -> MarketState:
+    """The market before the first turn: baseline demand, contracts and sales."""
+    M, S, A, K = base.n_materials, base.n_stages, base.n_actors, base.n_sectors
+    output = base.capacity * base.utilisation + base.recycle_capacity
+    return MarketState(demand_level=np.ones((A, K, M)), contract=mc.contract.copy(),
+                       sales=output.copy(), unsold=np.zeros((M, S, A)),
+                       input_met=np.ones((M, S, A)), licence_queue=np.zeros((M, S, A, A)))
+
+
+def _market_of(mc: MarketConstants, base: Baseline, state: GameState) -> MarketState:
+    if state.market is None:  # a state stored before the market remembered anything
+        state.market = initial_market(mc, base)
+    return state.market
+
+
+def _ramp(mc: MarketConstants, state: GameState, pol: Policy, arrivals: list,
+          ms: MarketState) -> np.ndarray:
+    """Register the turn's arrivals as ramping plants; (M, S, A) capacity available as a
+    share of the state's capacity, which the policy's multiplier takes on."""
+    investors = {mid: investor for _m, _s, _host, investor, _share, mid in pol.reserve_new}
+    for entry in arrivals:
+        if not entry.recycled:
+            ms.ramping.append(RampEntry(entry.actor, entry.material, entry.stage,
+                                        entry.tonnes_per_turn, state.turn, entry.id,
+                                        reserved_for=str(investors[entry.id])
+                                        if entry.id in investors else None))
+    if not ms.ramping:
+        return None
+    shortfall, ms.ramping = ramp_shortfall(mc, mc.where, ms.ramping, state.turn,
+                                           state.capacity.shape)
+    cap = state.capacity
+    available = np.where(cap > EPS, np.maximum(cap - shortfall, 0.0) / np.maximum(cap, EPS), 1.0)
+    pol.cap_mult = pol.cap_mult * available
+    return available
+
+
+def _reserve_new(mc: MarketConstants, state: GameState, pol: Policy, ms: MarketState) -> None:
+    """Stakes that reserve only the new capacity they financed: the reserved share of the
+    host's output is the investor's share of that capacity as it ramps up."""
+    if not pol.reserve_new:
         return
-    if has_tariffs:
-        # tariff revenue to the importer's team
-        revenue = (imports * pol.tariff * state.price[:, :, :, None]).sum(axis=(0, 1, 2)) / 1000.0
+    output = state.capacity * pol.cap_mult * state.utilisation
+    for m, s, host, investor, share, mid in pol.reserve_new:
+        built = 0.0
+        for entry in ms.ramping:
+            if entry.source_id == mid:
+                age = state.turn - entry.online_turn
+                built += entry.tonnes_per_turn * float(
+                    ramp_share(mc.ramp_profile[m, s], age, mc.turn_fraction))
+        total = float(output[m, s, host])
+        if built > EPS and total > EPS:
+            pol.reserved[m, s, host, investor] = min(
+                1.0, pol.reserved[m, s, host, investor] + share * min(built / total, 1.0))
+
+
+def prepare_market(mc: MarketConstants, base: Baseline, state: GameState, pol: Policy,
+                   arrivals: list) -> MarketTurn:
+    """Everything the market feeds this turn's flow (see the module docstring). Changes
+    ``state`` (stock targets, ramping plants) and ``pol`` (capacity available, reserved
+    shares of new capacity), both the turn's own copies."""
+    ms = _market_of(mc, base, state)
+    _ramp(mc, state, pol, arrivals, ms)
+    _reserve_new(mc, state, pol, ms)
+    duty = pol.duty
+    trade_cost = None
+    if duty is not None or pol.tariff.any():
+        trade_cost = (1.0 + pol.tariff) * (1.0 + (0.0 if duty is None else duty))
+    # what deters requests and counts as a restriction is the change from the standing
+    # duties and tariffs the baseline already carries
+    deterring = duty
+    severity = 1.0 - pol.allow
+    if trade_cost is not None and mc.base_trade_cost is not None:
+        deterring = np.maximum(trade_cost / mc.base_trade_cost, 1.0) / (1.0 + pol.tariff) - 1.0
+    if duty is not None:
+        raised = duty if mc.base_duty is None else \
+            np.maximum((1.0 + duty) / (1.0 + mc.base_duty) - 1.0, 0.0)
+        severity = np.maximum(severity, np.minimum(raised, 1.0))
+    pools = [pool if pool.leakage_share >= 0 else
+             dataclasses.replace(pool, leakage_share=mc.leakage_share) for pool in pol.quotas]
+    for n, pool in enumerate(pools):
+        for m in pool.materials:
+            cover = severity[m]
+            cover[np.ix_(pool.stages, [pool.exporter], pool.importers)] = 1.0
+        if pool.shared:  # a shared tonnage goes to the dearest material first
+            value = [float(state.price[m, pool.stages, pool.exporter].max()) for m in pool.materials]
+            order = tuple(m for _v, m in sorted(zip(value, pool.materials), key=lambda x: -x[0]))
+            pools[n] = dataclasses.replace(pool, order=order)
+    leakage: np.ndarray | float = mc.leakage_share
+    if pol.leakage is not None:
+        leakage = np.where(np.isnan(pol.leakage), mc.leakage_share, pol.leakage)
+    # importers fear the cut; the restricting exporter's traders stock up too, after its
+    # export contracts are served (the flow's spot tier)
+    exposure, restricted = restriction_exposure(ms.contract, severity, mc.imports)
+    target, normal = stock_targets(mc, base, state.price, state.stock, exposure, restricted,
+                                   pol.cover_days, mc.reference_price)
+    state.stock_target = target
+    terms = TradeTerms(
+        contract=ms.contract, duty=deterring,
+        leakage=None if np.isscalar(leakage) and not (severity > EPS).any()
+        else np.broadcast_to(leakage, severity.shape),
+        home_share=mc.home_share,
+        planned_output=planned_output(ms.sales, ms.input_met, state.stock, target),
+        licence_queue=ms.licence_queue if ms.licence_queue.any() else None,
+        quotas=pools)
+    return MarketTurn(terms=terms,
+                      demand_response=demand_response(mc, base, state.price, mc.reference_price),
+                      demand_level=ms.demand_level, normal_stock=normal, severity=severity,
+                      leakage=leakage, trade_cost=trade_cost, duty=duty)
+
+
+def stack_market_turns(turns: list[MarketTurn], sizes: list[int]) -> MarketTurn:
+    """Several variants' market inputs along the material axis (stacked what-ifs);
+    ``sizes`` are the parts' numbers of materials."""
+    def cat(name: str, axis: int = 0) -> np.ndarray:
+        return np.concatenate([getattr(t, name) for t in turns], axis=axis)
+
+    def cat_optional(name: str) -> np.ndarray | None:
+        arrays = [getattr(t, name) for t in turns]
+        if all(a is None for a in arrays):
+            return None
+        neutral = 1.0 if name == "trade_cost" else 0.0
+        return np.concatenate([np.full(t.severity.shape, neutral) if a is None else a
+                               for t, a in zip(turns, arrays)])
+
+    return MarketTurn(
+        terms=stack_terms([t.terms for t in turns], sizes),
+        demand_response=cat("demand_response", 2), demand_level=cat("demand_level", 2),
+        normal_stock=cat("normal_stock"), severity=cat("severity"),
+        leakage=np.concatenate([np.broadcast_to(t.leakage, t.severity.shape) for t in turns]),
+        trade_cost=cat_optional("trade_cost"), duty=cat_optional("duty"))
+
+
+def quota_room(mt: MarketTurn, flow: FlowResult) -> np.ndarray | None:
+    """(M, S, A) tonnes each importer could still have bought this turn under the quotas
+    that did not run out: a pool's room left, up to what its exporter sold at home, shared
+    among the importers it covers by what they took (evenly if they took nothing)."""
+    pools = mt.terms.quotas
+    if not pools:
+        return None
+    M, S, A = flow.production.shape
+    room_at = np.zeros((M, S, A))
+    for pool, used in zip(pools, flow.quota_used or [0.0] * len(pools)):
+        room = pool.tonnes_per_turn - used
+        if room <= EPS:
+            continue
+        e, covered = pool.exporter, pool.importers
+        for m in pool.materials:
+            for s in np.nonzero(pool.stages)[0]:
+                home = float(flow.flows[m, s, e, e])
+                took = flow.flows[m, s, e] * covered
+                share = took / took.sum() if took.sum() > EPS else covered / max(covered.sum(), 1)
+                room_at[m, s] += min(room, home) * share
+    return room_at
+
+
+def held_back_exports(flow: FlowResult, mt: MarketTurn) -> np.ndarray:
+    """(M, S, E) t this turn that measures held back from exporters' contract customers:
+    traders at home take them into stock, hoping for the export price."""
+    return (np.maximum(flow.requested - flow.flows, 0.0) * (mt.severity > EPS)).sum(axis=3)
+
+
+def settle_prices(mc: MarketConstants, base: Baseline, state: GameState, flow: FlowResult,
+                  mt: MarketTurn) -> None:
+    """This turn's prices into ``state.price`` (``pricing.py``)."""
+    need_before = flow.sector_demand.sum(axis=1).T  # (M, A): before price destruction
+    link = export_link(state.price, state.market.contract if state.market is not None
+                       else mc.contract, mt.severity, mt.leakage, mt.trade_cost, mc.imports)
+    held_back = held_back_exports(flow, mt)
+    state.price, _ = clear_prices(mc, base, state.price, flow, state.stock, mt.normal_stock,
+                                  mc.reference_price, need_before, mt.trade_cost, link,
+                                  held_back, mt.severity, quota_room(mt, flow))
+
+
+def settle_market(mc: MarketConstants, base: Baseline, response: PriceResponse,
+                  state: GameState, pol: Policy, flow: FlowResult, mt: MarketTurn,
+                  budgets: bool = True) -> None:
+    """After the flow: prices, budgets (unless ``budgets`` is False: a stacked state),
+    run rates, demand level, contracts, sales."""
+    del response  # price adjustment and flexibility are the market's and the flow's now
+    settle_prices(mc, base, state, flow, mt)
+    if budgets:
+        settle_budgets(base, state, pol, flow, mt)
+    ms = state.market
+    received = netback(state.price, flow.flows, mt.trade_cost)
+    reference = mc.reference_price.copy()
+    reference[:, 1:] = mc.reference_price[:, 1:] + mc.pass_through * (
+        state.price[:, :-1] - mc.reference_price[:, :-1]) / base.yields[:, 1:, None]
+    state.utilisation = update_utilisation(
+        mc, base, state.utilisation, state.base_utilisation,
+        state.capacity * pol.cap_mult, state.stock, state.stock_target, received,
+        np.maximum(reference, EPS), pol.floors)
+    ms.demand_level = update_demand_level(mc, base, ms.demand_level, state.price,
+                                          mc.reference_price)
+    ms.contract = drift_contracts(ms.contract, flow.flows, flow.requested, mc.contract_drift)
+    spare = np.maximum(flow.production - flow.sold, 0.0)
+    if (spare > EPS).any():
+        ms.contract = drift_to_spare(ms.contract, spare, mt.severity < OPEN_ROUTE, state.price,
+                                     mt.trade_cost, mc.imports, mc.contract_drift)
+    # what traders at home took into stock counts as sold: the plants do not cut their
+    # plans for it until those stocks stand above target (``supply.planned_output``)
+    ms.sales = flow.sold + np.minimum(held_back_exports(flow, mt),
+                                      np.maximum(flow.production - flow.sold, 0.0))
+    ms.unsold = np.maximum(flow.production - flow.sold, 0.0)
+    met = np.ones_like(ms.input_met)  # processors' input: last stage's use by the same actor
+    met[:, 1:] = np.where(flow.need[:, :-1] > EPS, np.minimum(
+        flow.delivered_use[:, :-1] / np.maximum(flow.need[:, :-1], EPS), 1.0), 1.0)
+    ms.input_met = met
+    queue = flow.licence_queue
+    ms.licence_queue = queue if queue is not None else np.zeros_like(ms.licence_queue)
+
+
+def settle_budgets(base: Baseline, state: GameState, pol: Policy, flow: FlowResult,
+                   mt: MarketTurn) -> None:
+    """Tariff revenue to the importer's team, export-duty revenue to the exporter's (USD m:
+    tonnes x USD/kg / 1000), and price floors paid by their payer: (floor - price) x the
+    producer's output."""
+    cross = flow.flows * (1.0 - np.eye(base.n_actors))  # (M, S, E, I)
+    if pol.tariff.any():
+        revenue = np.einsum("msei,msei,msi->i", cross, pol.tariff, state.price) / 1000.0
         state.budget = state.budget + np.einsum("ta,a->t", base.team_members, revenue)
-    # price floors: the payer tops producers up to the floor on their output
+    if mt.duty is not None:
+        value = cross * state.price[:, :, None, :] / (1.0 + mt.duty) / \
+            (1.0 + pol.tariff)  # at the exporter's side of the duty
+        revenue = np.einsum("msei,msei->e", value, mt.duty) / 1000.0
+        state.budget = state.budget + np.einsum("ta,a->t", base.team_members, revenue)
     for payer, producer, m, s, floor, _mid in pol.floors:
         gap = max(0.0, floor - float(state.price[m, s, producer]))
         state.budget[payer] -= gap * float(flow.production[m, s, producer]) / 1000.0
 
 
-def update_utilisation(base: Baseline, state: GameState, pol: Policy, flow: FlowResult) -> None:
-    """Producers run to what they can sell: stock piling up well above target (and above
-    half a turn's output) cuts the run rate, gradually; once it clears they return to their
-    base rate at once, and while their market is short (price above baseline) they run
-    spare capacity too. A price floor keeps a producer at least at its base rate."""
-    capacity = np.maximum(state.capacity * pol.cap_mult, EPS)
-    normal_output = capacity * state.base_utilisation
-    allowance = np.maximum(REBUILD_TARGET * state.stock_target, 0.5 * normal_output)
-    excess = np.maximum(state.stock - allowance, 0.0)
-    cut = np.clip(excess / np.maximum(normal_output, EPS), 0.0, 0.8)
-    # a short market (price above baseline) calls spare capacity into use
-    scarce = state.price > base.base_price[:, :, None] * 1.02
-    desired = np.where(scarce, 1.0, state.base_utilisation * (1.0 - cut))
-    desired = np.where(capacity > EPS * 10, desired, state.utilisation)
-    for _payer, producer, m, s, _floor, _mid in pol.floors:
-        desired[m, s, producer] = state.base_utilisation[m, s, producer]
-    step = np.where(desired > state.utilisation, 1.0, 0.5)
-    state.utilisation = np.clip(state.utilisation + step * (desired - state.utilisation), 0.0, 1.0)
-
-
 def market_price(base: Baseline, price: np.ndarray) -> np.ndarray:
     """The international price per material and stage (M, S): the mean of what importers
-    pay, weighted by their baseline use. China's domestic price under its own export
-    controls is not the world's price (2011: FOB China rose tenfold while prices inside
-    China fell), so exporters' home prices stay in ``price_by_actor_usd_per_kg``."""
+    pay, weighted by their baseline use. An exporter's home price under its own export
+    controls is not the world's price (in 2011 FOB China stood 1.4-1.6x China's domestic
+    Nd and Dy oxide prices), so exporters' home prices stay in
+    ``price_by_actor_usd_per_kg``."""
     weight = base.price_weight
-    return (price * weight).sum(axis=2) / weight.sum(axis=2)
+    return np.einsum("msa,msa->ms", price, weight) / weight.sum(axis=2)
+
+
+__all__ = ["MarketTurn", "QuotaPool", "initial_market", "market_price", "prepare_market",
+           "settle_market", "settle_prices", "stack_market_turns"]

@@ -30,7 +30,9 @@ class Measure:
     ``inject:<inject id>``, ``standing:<index>``): explanations leave a whole group out.
     ``end_turn`` None = permanent; the measure acts on turns ``start_turn`` up to
     ``end_turn - 1``. ``public`` is False for a covert move (``MoveType.public``): other
-    teams do not see it, nor explanations naming it read to the room."""
+    teams do not see it, nor explanations naming it read to the room. ``source`` names the
+    move or inject the measure came from (``move:<id>``, ``inject:<id>``): an
+    ``end_measure`` finds the measures it ends or amends by it."""
 
     id: str
     group: str
@@ -41,6 +43,7 @@ class Measure:
     start_turn: int
     end_turn: int | None
     public: bool = True
+    source: str = ""
 
     @cached_property
     def compile_key(self) -> tuple:
@@ -58,7 +61,7 @@ class Measure:
         return {"id": self.id, "group": self.group, "label": self.label, "team": self.team,
                 "primitive": self.primitive, "args": dict(self.args),
                 "start_turn": self.start_turn, "end_turn": self.end_turn,
-                "public": self.public}
+                "public": self.public, "source": self.source}
 
 
 @dataclass(frozen=True)

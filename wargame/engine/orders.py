@@ -8,8 +8,9 @@ from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from wargame.scenario.model import MoveType, ParamSpec, Scenario
-from wargame.scenario.primitives import PRIMITIVE_ARGS
+from wargame.scenario.expressions import ExpressionError, evaluate, is_expression
+from wargame.scenario.model import Effect, MoveType, ParamSpec, Scenario
+from wargame.scenario.primitives import PRIMITIVE_ARGS, SPREAD_ARGUMENTS
 
 
 FACILITATOR = "facilitator"  # the white cell: may order any move, including teams: [] ones
@@ -129,6 +130,17 @@ def _check_param(scenario: Scenario, team: str, spec: ParamSpec, value: Any,
     if kind == "choice":
         return None if value in spec.choices else \
             f"'{label}' must be one of {', '.join(spec.choices)} (got {value!r})"
+    if kind == "actors":  # several actors at once
+        if not isinstance(value, (list, tuple)) or not value:
+            return f"'{label}' must be a list of one or more actors"
+        if len(set(value)) != len(value):
+            return f"'{label}' names an actor twice"
+        single = spec.model_copy(update={"type": "actor"})
+        for item in value:
+            problem = _check_param(scenario, team, single, item, params)
+            if problem:
+                return problem
+        return None
     known = {
         "actor": scenario.actor_index, "material": scenario.material_index,
         "sector": scenario.sector_index, "team": scenario.team_index,
@@ -197,6 +209,13 @@ def validate_order(scenario: Scenario, state: Any, order: Order,
 
 def _resolve_value(value: Any, kind: str, scenario: Scenario, params: dict[str, Any],
                    self_actor: str | None, team: str | None) -> Any:
+    if isinstance(value, dict) and "value" in value:  # a literal given with its source
+        value = value["value"]
+    if kind in ("number", "share") and is_expression(value):  # '$tonnes * 0.96'
+        try:
+            return evaluate(value, params)
+        except ExpressionError:
+            return None  # the scenario checks refuse a bad expression before play
     if isinstance(value, str) and value.startswith("$"):
         name = value[1:]
         if name in params:  # a declared parameter named 'team' is that parameter, not
@@ -222,6 +241,30 @@ def bind_effect_args(scenario: Scenario, primitive: str, raw_args: dict[str, Any
         raw = raw_args.get(name, spec.default)
         bound[name] = _resolve_value(raw, spec.kind, scenario, params, self_actor, team)
     return bound
+
+
+def spread_effect(scenario: Scenario, effect: Effect, bound: dict[str, Any],
+                  params: dict[str, Any], self_actor: str | None, team: str | None,
+                  ) -> list[tuple[str, dict[str, Any]]]:
+    """An effect over several materials or sectors at once (``materials: [a, b]``,
+    ``sectors: all``) as one argument set per material (and sector): [(id suffix
+    ``:<material>``/``:<sector>``, arguments), ...]; an effect without them as [("",
+    bound)]. Each part becomes its own measure, with a stable id of its own."""
+    spread = [(plural, single) for plural, single in SPREAD_ARGUMENTS.items()
+              if plural in effect.args and plural not in PRIMITIVE_ARGS[effect.primitive]]
+    if not spread:
+        return [("", bound)]
+    parts: list[tuple[str, dict[str, Any]]] = [("", dict(bound))]
+    for plural, single in spread:
+        value = _resolve_value(effect.args[plural], plural, scenario, params, self_actor, team)
+        index = scenario.material_index if single == "material" else scenario.sector_index
+        if value in (None, "all", "$all"):
+            items = list(index)
+        else:
+            items = [v for v in (value if isinstance(value, list) else [value]) if v in index]
+        parts = [(suffix + f":{item}", {**args, single: item})
+                 for suffix, args in parts for item in items]
+    return parts
 
 
 def order_duration(move: MoveType, params: dict[str, Any]) -> int:

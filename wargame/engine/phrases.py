@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from wargame.engine.orders import (
-    FACILITATOR, Order, bind_effect_args, order_duration, with_defaults,
+    FACILITATOR, Order, bind_effect_args, order_duration, spread_effect, with_defaults,
 )
 from wargame.engine.wording import (
     country, finite_number, join, level_word, lower_name, material_stage, material_word, percent,
@@ -69,6 +69,52 @@ def _is_everyone(value: Any) -> bool:
     return value in (None, "$all", "all")
 
 
+def _materials(sc: Scenario, a: Mapping[str, Any]) -> tuple[str, Any]:
+    """(the material(s) as words, one material id for its stages' names): 'NdPr',
+    'NdPr, Dy/Tb and light rare earths' for an effect over several (``materials: [...]``,
+    or export_quota's shared tonnage), 'all materials'."""
+    mat = a.get("material")
+    if mat is None and a.get("materials") not in (None, "", []):
+        mat = a["materials"]
+    if mat in ("all", "$all"):
+        return "all materials", None
+    if isinstance(mat, (list, tuple)):
+        if len(mat) == 1:
+            return material_word(sc, mat[0]), mat[0]
+        return (join([material_word(sc, x) for x in mat]) if mat else "no material",
+                mat[0] if mat else None)
+    return material_word(sc, mat), mat
+
+
+def _sector_word(sc: Scenario, sector: Any) -> str:
+    """'wind power', 'wind power and electric vehicles', 'all sectors'."""
+    if sector in (None, "all", "$all"):
+        return "all sectors"
+    if isinstance(sector, (list, tuple)):
+        return join([_sector_word(sc, x) for x in sector]) if sector else "no sector"
+    return lower_name(sc.sector(sector).name) if sector in sc.sector_index else str(sector)
+
+
+def _move_word(sc: Scenario, move_id: Any) -> str:
+    """A move of the catalogue named inside a sentence: 'ore export ban'."""
+    move = sc.move_index.get(move_id) if isinstance(move_id, str) else None
+    return lower_name(move.name) if move is not None else str(move_id).replace("_", " ")
+
+
+def _ended(sc: Scenario, a: Mapping[str, Any], m: str, owner_actor: str | None) -> str:
+    """What an ``end_measure`` covers: "Jakarta's ore export ban (nickel)", "its export
+    duty (NdPr)" (the ordering team's own), "the event 'Court ruling'"."""
+    if a.get("move"):
+        team = a.get("team")
+        own = team in sc.team_index and owner_actor in sc.team_actors(team)
+        whose = "its " if own else f"{possessive(team_word(sc, team))} " if team else "every "
+        what = whose + _move_word(sc, a["move"])
+    else:
+        inject = next((i for i in sc.injects if i.id == a.get("inject")), None)
+        what = f"the event '{inject.title if inject else a.get('inject')}'"
+    return what + (f" ({m})" if a.get("material") else "")
+
+
 # ----------------------------------------------------------------- one effect
 
 def effect_phrase(sc: Scenario, primitive: str, args: Mapping[str, Any],
@@ -77,20 +123,40 @@ def effect_phrase(sc: Scenario, primitive: str, args: Mapping[str, Any],
     European Union"). ``owner_actor`` (the ordering team's actor) is left unsaid where it
     is the obvious one."""
     a = args
-    mat = a.get("material")
-    m = material_word(sc, mat)
+    m, mat = _materials(sc, a)
 
     def place(actor: Any) -> str:  # 'in Japan' unless it is the owner's own
         return "" if actor in (None, owner_actor) else f" in {actor_word(sc, actor)}"
 
+    def route(to: str) -> str:  # ' from Japan on the United States' (owner left unsaid)
+        targets = "" if _is_everyone(a.get("importers")) else \
+            f" {to} {actor_word(sc, a.get('importers'))}"
+        source = "" if a.get("exporter") in (None, owner_actor) else \
+            f" from {actor_word(sc, a.get('exporter'))}"
+        return source + targets
+
+    stages = _stages(sc, mat, a.get("stages"))
     if primitive in ("export_restriction", "export_ban"):
         what = level_word(sc, a.get("level")) if primitive == "export_restriction" \
             else "export ban"
-        targets = "" if _is_everyone(a.get("importers")) else \
-            f" on {actor_word(sc, a.get('importers'))}"
-        source = "" if a.get("exporter") in (None, owner_actor) else \
-            f" from {actor_word(sc, a.get('exporter'))}"
-        return f"{m} {what}{source}{targets}{_stages(sc, mat, a.get('stages'))}"
+        return f"{m} {what}{route('on')}{stages}"
+    if primitive == "export_quota":
+        per = " to each destination" if a.get("per") == "destination" else ""
+        amount = f"{tonnes(a.get('tonnes_per_year'))} t/yr"
+        shared = isinstance(a.get("materials"), (list, tuple)) and len(a["materials"]) > 1 \
+            or a.get("materials") in ("all", "$all")  # one tonnage for them all
+        what = f"{amount} export quota shared by {m}" if shared else \
+            f"{amount} {m} export quota"
+        return f"{what}{per}{route('on')}{stages}"
+    if primitive == "export_duty":
+        return f"{percent(a.get('rate'))} export duty on {m}{route('to')}{stages}"
+    if primitive == "end_measure":
+        what = _ended(sc, a, m, owner_actor)
+        if a.get("level") not in (None, ""):
+            return f"change of {what} to {level_word(sc, a.get('level'))}"
+        if a.get("scale") not in (None, ""):
+            return f"change of {what} ({change_percent(a.get('scale'))})"
+        return f"end of {what}"
     if primitive == "extraterritorial_rule":
         author = actor_word(sc, a.get("author"))
         targets = "" if _is_everyone(a.get("importers")) else \
@@ -135,16 +201,14 @@ def effect_phrase(sc: Scenario, primitive: str, args: Mapping[str, Any],
     if primitive == "substitution":
         who = "" if a.get("actor") in (None, owner_actor) else \
             f" in {actor_word(sc, a.get('actor'))}"
-        sector = lower_name(sc.sector(a["sector"]).name) if a.get("sector") in sc.sector_index \
-            else str(a.get("sector"))
+        sector = _sector_word(sc, a.get("sector"))
         return (f"substitution of {percent(a.get('share'))} of the {m} used in {sector}{who} "
                 f"(from {finite_number(a.get('lag_turns')):g} turns on)")
     if primitive == "tariff":
         return (f"{percent(a.get('rate'))} tariff on {m} from "
                 f"{actor_word(sc, a.get('exporters'))}{_stages(sc, mat, a.get('stages'))}")
     if primitive == "tech_export_control":
-        sector = lower_name(sc.sector(a["sector"]).name) if a.get("sector") in sc.sector_index \
-            else str(a.get("sector"))
+        sector = _sector_word(sc, a.get("sector"))
         return (f"technology export controls on {possessive(actor_word(sc, a.get('target')))} "
                 f"{sector} ({percent(a.get('severity'))} of its output lost)")
     if primitive == "set_parameter":
@@ -209,11 +273,33 @@ def move_phrase(sc: Scenario, move: MoveType, params: Mapping[str, Any],
     owner = _self_actor(sc, team)
     phrases = []
     for effect in move.effects:
-        args = bind_effect_args(sc, effect.primitive, effect.args, full, owner, team)
-        text = effect_phrase(sc, effect.primitive, args, owner)
-        if text not in phrases:
-            phrases.append(text)
+        bound = bind_effect_args(sc, effect.primitive, effect.args, full, owner, team)
+        for args in _gathered(spread_effect(sc, effect, bound, full, owner, team)):
+            text = effect_phrase(sc, effect.primitive, args, owner)
+            if text not in phrases:
+                phrases.append(text)
     return join(phrases) if phrases else move.name
+
+
+def _gathered(parts: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """An effect spread over several materials or sectors (``orders.spread_effect``: one
+    argument set each) said once, with the materials (sectors) listed: "NdPr, Dy/Tb and
+    light rare earths customs hold on Japan", not three phrases."""
+    if len(parts) <= 1:
+        return [args for _, args in parts]
+    groups: dict[str, dict[str, Any]] = {}
+    for _, args in parts:
+        rest = repr(sorted((k, v) for k, v in args.items() if k not in ("material", "sector")))
+        seen = groups.setdefault(rest, {**args, "material": [], "sector": []})
+        for key in ("material", "sector"):
+            if args.get(key) not in seen[key]:
+                seen[key].append(args.get(key))
+    out = []
+    for args in groups.values():
+        for key in ("material", "sector"):
+            args[key] = args[key][0] if len(args[key]) == 1 else args[key]
+        out.append(args)
+    return out
 
 
 def duration_phrase(move: MoveType, params: Mapping[str, Any]) -> str:

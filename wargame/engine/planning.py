@@ -30,10 +30,11 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from wargame.engine.conditions import fire_deck
 from wargame.engine.draws import turn_seed as next_turn_seed
+from wargame.engine.lifecycle import end_measures
 from wargame.engine.measures import INJECT_GROUP, ORDER_GROUP, STANDING_GROUP, Measure
 from wargame.engine.orders import (
     FACILITATOR, Order, Override, bind_effect_args, order_cost,
-    order_duration, scaled_order, validate_order, with_defaults,
+    order_duration, scaled_order, spread_effect, validate_order, with_defaults,
 )
 from wargame.engine.results import (
     OUTCOME_ACCEPTED, OUTCOME_NO_QUORUM, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED, FiredInject,
@@ -56,6 +57,9 @@ class TurnPlan:
     outcomes: tuple[OrderOutcome, ...]  # one per order, in canonical order
     state: GameState  # the state after costs, before measures start (never mutated)
     turn_seed: int
+    # this turn's ``end_measure`` groups: (group, label, what each did: 'ends ...'), the
+    # enders themselves act once and are not among ``measures``
+    endings: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 # ----------------------------------------------------------------- canonical orders
@@ -126,6 +130,25 @@ def _bound_args(rules: CompiledRules, move_id: str, index: int, effect: Effect,
     return args
 
 
+def _said(rules: CompiledRules, move_id: str, params: dict[str, Any], team: str,
+          label: bool) -> str:
+    """An order's measure label (``label``) or its one-line description, as ``phrases.py``
+    words it; worded once per content (move, parameters, team)."""
+    sc = rules.scenario
+    order = Order(team, move_id, params)
+
+    def word() -> str:
+        return measure_label(sc, sc.move_index[move_id], params, team) if label \
+            else describe_order(sc, order)
+
+    given = _params_key(params)
+    if given is None:
+        return word()
+    key = (label, move_id, given, team)
+    said = rules.phrases.get(key)
+    return said if said is not None else rules.phrases.put(key, word())
+
+
 def _end_turn(primitive: str, turn: int, duration: int) -> int | None:
     """Capacity-building effects and duration 0 are permanent (None)."""
     return None if duration == 0 or primitive in PERMANENT_PRIMITIVES else turn + duration
@@ -134,16 +157,20 @@ def _end_turn(primitive: str, turn: int, duration: int) -> int | None:
 def order_measures(rules: CompiledRules, move_id: str, params: dict[str, Any],
                    team: str | None, base_id: str, group: str, label: str, turn: int,
                    duration: int, public: bool) -> list[Measure]:
-    """One measure per effect of a move, arguments bound, ids ``<base_id>/<effect index>``."""
-    actors = rules.scenario.team_actors(team) if team in rules.scenario.team_index else ()
+    """One measure per effect of a move, arguments bound, ids ``<base_id>/<effect index>``
+    (an effect over several materials or sectors: one per material, ``...:<material>``)."""
+    sc = rules.scenario
+    actors = sc.team_actors(team) if team in sc.team_index else ()
     self_actor = actors[0] if actors else None
-    move = rules.scenario.move_index[move_id]
-    return [Measure(id=f"{base_id}/{k}", group=group, label=label, team=team,
-                    primitive=effect.primitive,
-                    args=_bound_args(rules, move_id, k, effect, params, self_actor, team),
+    move = sc.move_index[move_id]
+    return [Measure(id=f"{base_id}/{k}{suffix}", group=group, label=label, team=team,
+                    primitive=effect.primitive, args=args,
                     start_turn=turn, end_turn=_end_turn(effect.primitive, turn, duration),
-                    public=public)
-            for k, effect in enumerate(move.effects)]
+                    public=public, source=f"move:{move_id}")
+            for k, effect in enumerate(move.effects)
+            for suffix, args in spread_effect(
+                sc, effect, _bound_args(rules, move_id, k, effect, params, self_actor, team),
+                params, self_actor, team)]
 
 
 def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: str,
@@ -156,14 +183,35 @@ def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: st
     from_deck = deck is not None and deck == inject
     bound = rules.inject_args.get(inject.id) if from_deck else None
     if bound is None:
-        bound = tuple(bind_effect_args(sc, e.primitive, e.args, {}, inject.by, team)
-                      for e in inject.effects)
+        bound = tuple((k, effect, suffix, args) for k, effect in enumerate(inject.effects)
+                      for suffix, args in spread_effect(
+                          sc, effect, bind_effect_args(sc, effect.primitive, effect.args, {},
+                                                       inject.by, team),
+                          {}, inject.by, team))
         if from_deck:
             rules.inject_args.put(inject.id, bound)
-    return [Measure(id=f"{base_id}/{k}", group=group, label=f"the event '{inject.title}'",
+    return [Measure(id=f"{base_id}/{k}{suffix}", group=group,
+                    label=f"the event '{inject.title}'",
                     team=team, primitive=effect.primitive, args=args, start_turn=turn,
-                    end_turn=_end_turn(effect.primitive, turn, inject.duration), public=True)
-            for k, (effect, args) in enumerate(zip(inject.effects, bound))]
+                    end_turn=_end_turn(effect.primitive, turn, inject.duration), public=True,
+                    source=f"inject:{inject.id}")
+            for k, effect, suffix, args in bound]
+
+
+def standing_measures(rules: CompiledRules, turn: int) -> list[Measure]:
+    """The measures of the scenario's standing orders (``in_force``), as of ``turn``."""
+    sc = rules.scenario
+    out: list[Measure] = []
+    for n, standing in enumerate(sc.in_force):
+        if standing.move not in sc.move_index or standing.team not in sc.team_index:
+            continue
+        move = sc.move_index[standing.move]
+        out += order_measures(
+            rules, standing.move, with_defaults(move, standing.params), standing.team,
+            f"{STANDING_GROUP}{n}", f"{STANDING_GROUP}{n}",
+            f"{_said(rules, standing.move, standing.params, standing.team, True)} (in force)",
+            turn, 0, move.public)
+    return out
 
 
 # ----------------------------------------------------------------- the plan
@@ -197,19 +245,11 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
             new.append(measure)
 
     if turn == 1:
-        for n, standing in enumerate(sc.in_force):
-            if standing.move not in sc.move_index or standing.team not in sc.team_index:
-                continue
-            move = sc.move_index[standing.move]
-            add(order_measures(
-                rules, standing.move, with_defaults(move, standing.params), standing.team,
-                f"{STANDING_GROUP}{n}", f"{STANDING_GROUP}{n}",
-                f"{measure_label(sc, move, standing.params, standing.team)} (in force)",
-                turn, 0, move.public))
+        add(standing_measures(rules, turn))
     rulings = {o.order_id: o for o in (item if isinstance(item, Override)
                                        else Override.model_validate(item)
                                        for item in overrides)}
-    taking = _take_orders(sc, state, canonical_orders(sc, orders, turn), rulings)
+    taking = _take_orders(rules, state, canonical_orders(sc, orders, turn), rulings)
     for order, params, budget, capital in taking.accepted:
         move = sc.move_index[order.move]
         if order.team in sc.team_index:
@@ -218,7 +258,7 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
             st.political_capital[t] = max(0.0, st.political_capital[t] - capital)
         add(order_measures(
             rules, order.move, params, order.team, order.id, f"{ORDER_GROUP}{order.id}",
-            measure_label(sc, move, params, order.team), turn,
+            _said(rules, order.move, params, order.team, True), turn,
             order_duration(move, params), move.public))
     by_id = {i.id: i for i in sc.injects}
     by_hand = [item if isinstance(item, Inject) else by_id[item] for item in injects
@@ -233,8 +273,20 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
                             f"{INJECT_GROUP}{name}"))
         fired.append(FiredInject(inject_id=inject.id, title=inject.title, text=inject.text,
                                  how=how))
-    return TurnPlan(measures=tuple(measures + new), fired=tuple(fired),
-                    outcomes=taking.outcomes, state=st, turn_seed=seed)
+    outcomes = taking.outcomes
+    active, endings = end_measures(measures + new, turn)
+    said: dict[str, list[str]] = {m.group: [] for m in new if m.primitive == "end_measure"}
+    labels = {m.group: m.label for m in new if m.primitive == "end_measure"}
+    for ender, what in endings:
+        said.setdefault(ender.group, []).append(what)
+    if endings:  # the order that ended or amended measures says which
+        outcomes = tuple(o.model_copy(update={"detail": "; ".join(
+            [o.detail] * bool(o.detail) + said[f"{ORDER_GROUP}{o.order_id}"])})
+            if said.get(f"{ORDER_GROUP}{o.order_id}") else o for o in outcomes)
+    return TurnPlan(measures=tuple(active), fired=tuple(fired),
+                    outcomes=outcomes, state=st, turn_seed=seed,
+                    endings=tuple((group, labels.get(group, group), tuple(whats))
+                                  for group, whats in said.items()))
 
 
 # ----------------------------------------------------------------- orders and coalitions
@@ -245,16 +297,17 @@ class _Taken:
     accepted: tuple[tuple[Order, dict[str, Any], float, float], ...]  # order, params, costs
 
 
-def _take_orders(sc: Scenario, state: GameState, orders: list[Order],
+def _take_orders(rules: CompiledRules, state: GameState, orders: list[Order],
                  rulings: Mapping[str, Override]) -> _Taken:
     """Which orders take effect, and each one's outcome. A coalition move (``requires``)
     takes effect only when enough teams' orders of it are accepted in the same turn: the
     orders are taken again with the coalition moves short of their quorum set aside (not
     charged, so the teams' other orders may become affordable), until every coalition move
     left has its quorum. At most one pass per coalition move."""
+    sc = rules.scenario
     short: dict[str, tuple[str, ...]] = {}  # move id -> teams that committed it
     while True:
-        taken = _take_once(sc, state, orders, rulings, short)
+        taken = _take_once(rules, state, orders, rulings, short)
         committed: dict[str, list[str]] = {}
         for order, *_ in taken.accepted:
             if sc.move_index[order.move].requires is not None:
@@ -297,9 +350,10 @@ def _scaled(sc: Scenario, order: Order, ruling: Override | None) -> tuple[Order,
     return scaled, f"scaled by the facilitator ({title} {before:g} -> {after:g}): {ruling.reason}"
 
 
-def _take_once(sc: Scenario, state: GameState, orders: list[Order],
+def _take_once(rules: CompiledRules, state: GameState, orders: list[Order],
                rulings: Mapping[str, Override], short: Mapping[str, tuple[str, ...]],
                ) -> _Taken:
+    sc = rules.scenario
     outcomes: list[OrderOutcome] = []
     accepted: list[tuple[Order, dict[str, Any], float, float]] = []
     charged: list[Order] = []
@@ -307,7 +361,7 @@ def _take_once(sc: Scenario, state: GameState, orders: list[Order],
         oid = order.id
         ruling = rulings.get(oid)
         order, scaled_note = _scaled(sc, order, ruling)
-        description = describe_order(sc, order)
+        description = _said(rules, order.move, order.params, order.team, False)
         if ruling is not None and ruling.status == OUTCOME_REJECTED:
             outcomes.append(OrderOutcome(
                 order_id=oid, team=order.team, move=order.move, status=OUTCOME_OVERRIDDEN,

@@ -16,6 +16,7 @@ import numpy as np
 
 from wargame.engine.baseline import Baseline
 from wargame.engine.draws import DelayDraw, LicenceDraw, approval_row
+from wargame.engine.trade_terms import QuotaPool
 from wargame.engine.lookups import actor_indices, selection, stage_index, stage_mask
 from wargame.engine.measures import Measure
 from wargame.engine.rules import CompiledRules
@@ -43,6 +44,13 @@ class Policy:
     floors: list[tuple[int, int, int, int, float, str]] = field(default_factory=list)
     delay_probability: float | None = None  # set by a set_parameter measure
     draws: list[LicenceDraw | DelayDraw] = field(default_factory=list)  # the turn's record
+    # the market's measures (``market.py`` reads them; None/empty: none this turn)
+    duty: np.ndarray | None = None  # (M, S, E, I) export duty rate set by E
+    leakage: np.ndarray | None = None  # (M, S, E, I) leakage share of the restricting measure
+    quotas: list[QuotaPool] = field(default_factory=list)
+    cover_days: np.ndarray | None = None  # (M, S, A) days of use added to the normal stock
+    reserve_new: list[tuple[int, int, int, int, float, str]] = field(
+        default_factory=list)  # (m, s, host, investor, share, measure id): stakes in new capacity
 
 
 def empty_policy(base: Baseline) -> Policy:
@@ -111,7 +119,8 @@ def build_policy(rules: CompiledRules, measures: list[Measure], turn: int, turn_
 
 def stack_policies(policies: list[Policy]) -> Policy:
     """Several policies as one, stacked along the material axis (see ``state.stack_states``):
-    one flow computation then serves every what-if variant of a turn."""
+    one flow computation then serves every what-if variant of a turn. The market's
+    measures (duties, leakage, quotas) travel in the stacked ``market.MarketTurn``."""
     cat0 = lambda name: np.concatenate([getattr(p, name) for p in policies], axis=0)  # noqa: E731
     return Policy(
         allow=cat0("allow"), status=cat0("status"), reserved=cat0("reserved"),
@@ -153,7 +162,9 @@ def _compile(sc: Scenario, base: Baseline, measure: Measure) -> tuple:
         else:
             mean, conc, status = level_params(sc, args.get("level"))
         key = ":extraterritorial" if prim == "extraterritorial_rule" else ":licence"
-        record = prim == "export_restriction" and 0.0 < mean < 1.0
+        record = prim in ("export_restriction", "extraterritorial_rule") and 0.0 < mean < 1.0
+        leak = args.get("leakage_share")
+        leak = None if leak in (None, "") else float(leak)
         ids = [sc.actors[i].id for i in importers]
         covered = np.nonzero(smask)[0]
         # a run of stages is a slice (fast to update in place); anything else an index array
@@ -162,17 +173,48 @@ def _compile(sc: Scenario, base: Baseline, measure: Measure) -> tuple:
         status_row = np.zeros(base.n_actors, dtype=int)
         status_row[importers] = status
         target = (mat, block, exporter, tuple(int(i) for i in importers), status_row)
+        about = (sc.actors[exporter].id, sc.materials[mat].id, str(args.get("level")))
         if prim == "extraterritorial_rule":
-            return ("rule", target, mean, conc, key, smask, float(args.get("threshold") or 0.001))
-        return ("restrict", target, mean, conc, key, record, ids,
-                (sc.actors[exporter].id, sc.materials[mat].id, str(args.get("level"))))
+            return ("rule", target, mean, conc, key, smask, float(args.get("threshold") or 0.001),
+                    record, ids, about)
+        return ("restrict", target, mean, conc, key, record, ids, about, leak)
     if prim in ("offtake", "equity_stake"):
         buyer = sc.actor_index.get(args.get("buyer") if prim == "offtake" else args.get("investor"))
         seller = sc.actor_index.get(args.get("seller") if prim == "offtake" else args.get("host"))
         if buyer is None or seller is None or mat is None or buyer == seller:
             return ("skip",)
         share = float(args.get("share") if prim == "offtake" else args.get("reserved_share") or 0)
-        return ("reserve", mat, stage_index(sc, mat, args.get("stage")), seller, buyer, share)
+        stage = stage_index(sc, mat, args.get("stage"))
+        if prim == "equity_stake" and args.get("reserves") == "new":
+            return ("reserve_new", mat, stage, seller, buyer, share)
+        return ("reserve", mat, stage, seller, buyer, share)
+    if prim == "export_quota" and args.get("materials") not in (None, "", []):
+        mats = selection(sc.material_index, args.get("materials"), len(sc.materials))
+        mat = mats[0] if mats else None
+    else:
+        mats = [mat] if mat is not None else []
+    if prim in ("export_quota", "export_duty"):
+        exporter = sc.actor_index.get(args.get("exporter"))
+        if exporter is None or mat is None:
+            return ("skip",)
+        importers = np.asarray(actor_indices(sc, args.get("importers"), exclude=exporter), dtype=int)
+        smask = stage_mask(sc, base, mat, args.get("stages"))
+        if prim == "export_duty":
+            stages = np.nonzero(smask)[0][:, None]
+            return ("duty", mat, stages, exporter, importers, float(args.get("rate") or 0))
+        leak = args.get("leakage_share")
+        tonnes = float(args.get("tonnes_per_year") or 0) * base.turn_fraction
+        groups = [[int(i)] for i in importers] if args.get("per") == "destination" \
+            else [[int(i) for i in importers]]
+        masks = []
+        for group in groups:
+            mask = np.zeros(base.n_actors, dtype=bool)
+            mask[group] = True
+            masks.append(mask)
+        for other in mats[1:]:  # a shared quota covers the listed stages of each material
+            smask = smask | stage_mask(sc, base, other, args.get("stages"))
+        return ("quota", tuple(mats), exporter, smask, tuple(masks), max(tonnes, 0.0),
+                None if leak in (None, "") else float(leak))
     if prim == "tariff":
         importer = sc.actor_index.get(args.get("importer"))
         if importer is None or mat is None:
@@ -221,6 +263,17 @@ def _compile_set_parameter(sc: Scenario, base: Baseline, args: dict[str, Any]) -
     value = float(args.get("value") or 0)
     if parameter == "delay_probability":
         return ("delay", float(np.clip(value, 0, 1)))
+    if parameter == "stock_cover_days":
+        triples = []
+        actors = selection(sc.actor_index, args.get("actor"), base.n_actors)
+        for m in selection(sc.material_index, args.get("material"), base.n_materials):
+            stages = [stage_index(sc, m, args["stage"])] if args.get("stage") else \
+                list(range(base.stage_count[m]))
+            triples += [(m, st, a) for st in stages for a in actors]
+        if not triples:
+            return ("skip",)
+        index = tuple(np.array(axis, dtype=int) for axis in zip(*triples))
+        return ("cover", index, op, value)
     triples: list[tuple[int, int, int]] = []
     if parameter in ("capacity", "utilisation"):
         actors = selection(sc.actor_index, args.get("actor"), base.n_actors)
@@ -256,6 +309,18 @@ def _compile_set_parameter(sc: Scenario, base: Baseline, args: dict[str, Any]) -
     return ("modify", target, index, "set" if op == "set" else "add", amount)
 
 
+def _leak_row(pol: Policy, base: Baseline, target: tuple, row: np.ndarray,
+              leak: float) -> None:
+    """A restriction's own leakage share on the pairs it holds back (the smallest of the
+    measures that restrict a pair; unset pairs take the scenario's default)."""
+    m, block, exporter, _importers, _status = target
+    if pol.leakage is None:
+        pol.leakage = np.full_like(pol.allow, np.nan)
+    held = row < 1.0
+    current = pol.leakage[m, block, exporter]
+    pol.leakage[m, block, exporter] = np.where(held, np.fmin(current, leak), current)
+
+
 def _restrict_row(pol: Policy, target: tuple, row: np.ndarray) -> None:
     """Cap one exporter's allowances towards every importer by ``row`` on the covered stages."""
     m, block, exporter, _importers, status_row = target
@@ -274,7 +339,7 @@ def apply_compiled(base: Baseline, pol: Policy, code: tuple, measure: Measure, t
     """Write one compiled measure into the policy arrays, with its keyed draws."""
     kind = code[0]
     if kind == "restrict":
-        _, target, mean, conc, key, draws, ids, (exporter, material, level) = code
+        _, target, mean, conc, key, draws, ids, (exporter, material, level), leak = code
         mid = measure.id
         row = approval_row(turn_seed, mid + key, mean, conc, target[3], base.n_actors)
         if draws and record:
@@ -283,13 +348,33 @@ def apply_compiled(base: Baseline, pol: Policy, code: tuple, measure: Measure, t
                 measure_id=mid, exporter=exporter, material=material, level=level,
                 approved_share_by_importer=dict(zip(ids, approved))))
         _restrict_row(pol, target, row)
+        if leak is not None:
+            _leak_row(pol, base, target, row, leak)
     elif kind == "rule":
-        _, target, mean, conc, key, smask, threshold = code
+        _, target, mean, conc, key, smask, threshold, draws, ids, (author, material, level) = code
         mid = measure.id
         row = approval_row(turn_seed, mid + key, mean, conc, target[3], base.n_actors)
+        if draws and record:  # narrated like licence draws (``wording.licence_sentence``)
+            approved = [round(float(row[i]), 6) for i in target[3]]
+            pol.draws.append(LicenceDraw(
+                measure_id=mid, exporter=author, material=material, level=level,
+                approved_share_by_importer=dict(zip(ids, approved)), extraterritorial=True))
         _restrict_row(pol, target, row)  # the author's own exports are covered too
         pol.extraterritorial.append((target[0], smask, target[2], row, threshold,
                                      int(target[4].max(initial=0)), mid))
+    elif kind == "reserve_new":
+        pol.reserve_new.append((*code[1:], measure.id))
+    elif kind == "duty":
+        _, m, stages, exporter, importers, rate = code
+        if pol.duty is None:
+            pol.duty = np.zeros_like(pol.tariff)
+        pol.duty[m][stages, exporter, importers[None, :]] += rate
+    elif kind == "quota":
+        _, mats, exporter, smask, masks, tonnes, leak = code
+        for mask in masks:
+            pol.quotas.append(QuotaPool(mats[0], exporter, smask, mask, tonnes,
+                                        -1.0 if leak is None else leak, measure.id,
+                                        shared=tuple(mats[1:])))
     elif kind == "reserve":
         _, m, s, seller, buyer, share = code
         pol.reserved[m, s, seller, buyer] = min(1.0, pol.reserved[m, s, seller, buyer] + share)
@@ -325,3 +410,13 @@ def apply_compiled(base: Baseline, pol: Policy, code: tuple, measure: Measure, t
             array[index] = np.nan_to_num(array[index], nan=1.0) * amount
     elif kind == "delay":
         pol.delay_probability = code[1]
+    elif kind == "cover":
+        _, index, op, value = code
+        if pol.cover_days is None:
+            pol.cover_days = np.zeros_like(pol.cap_mult)
+        if op == "set":
+            pol.cover_days[index] = value
+        elif op == "add":
+            pol.cover_days[index] += value
+        else:  # scale: of the days added so far (a 'scale' of nothing stays nothing)
+            pol.cover_days[index] *= value

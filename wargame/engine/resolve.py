@@ -25,7 +25,7 @@ from wargame.engine.explain import explain_turn, inject_lines, narrate
 from wargame.engine.flow import FlowResult, ledger_gap
 from wargame.engine.indicators import (
     build_indicators, capacity_reader, headline_dict, headline_values, last_headlines,
-    score_inputs, with_scores,
+    score_inputs, stage_price_index, with_scores,
 )
 from wargame.engine.orders import Order, Override
 from wargame.engine.planning import TurnPlan, plan_turn
@@ -95,14 +95,16 @@ def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared
     turn = state.turn
     met, has, price_index = headline_values(base, new_state.price, pol.sector_cap,
                                             flow.sector_demand, flow.sector_met)
+    stage_index = stage_price_index(base, new_state.price)
     update_political_capital(rules, new_state, met, has)
     if explain:
         explanations = explain_turn(rules, plan, prepared, flow,
-                                    headline_dict(scenario, met, has, price_index), state)
+                                    headline_dict(scenario, met, has, price_index,
+                                                  stage_index, base), state)
     else:
         explanations = inject_lines(plan.fired) + narrate(rules, plan, pol.draws,
                                                           prepared.arrivals)
-    new_state.last = {**last_headlines(scenario, met, has, price_index),
+    new_state.last = {**last_headlines(scenario, met, has, price_index, stage_index),
                       "lapsed": new_state.last.get("lapsed", []),
                       "lapsed_groups": new_state.last.get("lapsed_groups", [])}
     # the figures the deck's conditions read, recorded now (built once, scored later)

@@ -41,6 +41,8 @@ team's own view shares)
     ``stocks_tonnes[actor][material]``: commercial + strategic stocks, all stages;
     ``flows``: ``FlowRow`` per cross-border (exporter, importer, material, stage) with a
     flow or a restricted request;
+    ``quotas``: ``QuotaRow`` per tonnage export quota in force: quota, used and unfilled
+    tonnes per year;
     ``scores[team]``: ``TeamScore`` with the per-objective breakdown.
 
 Other records: ``OrderOutcome`` (``status``: ``OutcomeStatus``), ``FiredInject``,
@@ -145,6 +147,20 @@ class FlowRow(_Frozen):
     status: FlowStatus
 
 
+class QuotaRow(_Frozen):
+    """A tonnage export quota in force this turn (``export_quota``): how much of it was
+    used and how much was left unfilled, as annual rates (tonnes of contained material)."""
+
+    exporter: str
+    materials: tuple[str, ...]  # several when the materials share one tonnage
+    importers: tuple[str, ...]  # the destinations it covers
+    stages: tuple[str, ...]  # stage ids (of the first material) whose exports count
+    quota_tonnes_per_year: float = Field(ge=0)
+    used_tonnes_per_year: float = Field(ge=0)
+    unfilled_tonnes_per_year: float = Field(ge=0)
+    fill_share: float = Field(ge=0, le=1)
+
+
 class CrmaBenchmarks(_Frozen):
     """The EU Critical Raw Materials Act 2030 benchmarks for one actor and material:
     extraction >= 10 %, processing >= 40 %, recycling >= 25 % of consumption, and no more
@@ -225,6 +241,7 @@ class TurnIndicators(ActorIndicators):
     budget_usd_m: dict[str, float]
     political_capital: dict[str, float]
     flows: tuple[FlowRow, ...] = ()
+    quotas: tuple[QuotaRow, ...] = ()
     scores: dict[str, TeamScore] = Field(default_factory=dict)
 
     def flows_at(self, material: str, stage: str) -> list[FlowRow]:

@@ -24,8 +24,9 @@ from typing import Any, Callable, Generic, Hashable, TypeVar
 
 import numpy as np
 
-from wargame.engine.baseline import Baseline, build_baseline, tile_baseline
+from wargame.engine.baseline import Baseline, build_baseline, select_baseline, tile_baseline
 from wargame.engine.conditions import CompiledDeck, compile_deck
+from wargame.engine.market_constants import MarketConstants, build_market_constants
 from wargame.scenario.model import Scenario
 
 T = TypeVar("T")
@@ -88,10 +89,14 @@ class CompiledRules:
     what-if variant and thread that plays it.
 
     - ``baseline``: the scenario's per-turn constants (``baseline.Baseline``);
+    - ``market``: the market's constants (``market_constants.MarketConstants``), and
+      ``tiled_market(copies)`` for stacked what-ifs;
     - ``compiled_measures``: a measure's compiled policy code by its content key
       (``policy.compiled``);
     - ``order_args`` / ``inject_args``: effect arguments bound from an order's parameters or
       a deck inject (``planning.py``), so a repeated order shares them;
+    - ``phrases``: an order's label and description read aloud (``phrases.py``), by content,
+      so a repeated order (a standing order, a bot's) is worded once;
     - ``tiled(copies)``: the baseline repeated along the material axis (``explain.py``);
     - ``quiet_reference(build)``: the quiet turn-1 figures scores compare against;
     - ``bot_interests``: baseline shares the bots reason with;
@@ -102,13 +107,34 @@ class CompiledRules:
         self.scenario = scenario
         self.scenario_hash: str = scenario.content_hash
         self.baseline: Baseline = build_baseline(scenario)
+        self.market: MarketConstants = build_market_constants(scenario, self.baseline)
+        self._market_tiles: _BoundedCache[MarketConstants] = _BoundedCache()
+        self._selections: _BoundedCache[tuple[Baseline, MarketConstants]] = _BoundedCache()
         self.compiled_measures: _BoundedCache[tuple] = _BoundedCache()
         self.order_args: _BoundedCache[dict[str, Any]] = _BoundedCache()
-        self.inject_args: _BoundedCache[tuple[dict[str, Any], ...]] = _BoundedCache()
+        self.inject_args: _BoundedCache[tuple[tuple[int, Any, str, dict[str, Any]], ...]] = \
+            _BoundedCache()
+        self.phrases: _BoundedCache[str] = _BoundedCache()
         self._tiles: _BoundedCache[Baseline] = _BoundedCache()
         self._quiet_reference: Any = None
         self._bot_interests: BotInterests | None = None
         self._deck: CompiledDeck | None = None
+
+    def selected(self, materials: tuple[int, ...]) -> tuple[Baseline, MarketConstants]:
+        """(baseline, market constants) of the listed materials only, in that order: what a
+        stacked pass over the materials that what-if variants change needs."""
+        found = self._selections.get(materials)
+        if found is None:
+            idx = np.asarray(materials, dtype=int)
+            found = self._selections.put(materials, (select_baseline(self.baseline, idx),
+                                                     self.market.selected(idx)))
+        return found
+
+    def tiled_market(self, copies: int) -> MarketConstants:
+        """The market constants with materials repeated ``copies`` times (stacked what-ifs)."""
+        found = self._market_tiles.get(copies)
+        return found if found is not None else self._market_tiles.put(
+            copies, self.market.tiled(copies))
 
     def tiled(self, copies: int) -> Baseline:
         """The baseline with its materials repeated ``copies`` times (stacked what-ifs)."""

@@ -1,8 +1,10 @@
 """``initial_state``: the world at the start of turn 1 of a new game.
 
 Kept out of ``state.py`` so that the state depends on nothing that moves material
-(``state`` -> ``measures`` only; this module uses the flow to settle where trade puts
-origin shares before the game starts).
+(``state`` -> ``measures`` only; this module uses the flow to settle, before the game
+starts, where trade puts origin shares and the licence queues that standing measures keep
+on file: routine licensing in force from day one is part of the baseline, not a shock on
+turn 1).
 """
 from __future__ import annotations
 
@@ -10,12 +12,15 @@ import numpy as np
 
 from wargame.engine.draws import initial_rng_state
 from wargame.engine.flow import run_flow
-from wargame.engine.policy import empty_policy
+from wargame.engine.market import initial_market, prepare_market
+from wargame.engine.planning import standing_measures
+from wargame.engine.policy import build_policy, empty_policy
 from wargame.engine.rules import CompiledRules, rules_for
 from wargame.engine.state import GameState
 from wargame.scenario.model import Scenario
 
 SETTLING_FLOWS = 2  # quiet flows run to settle origin shares before turn 1
+QUEUE_SETTLING_FLOWS = 4  # flows under standing licences to settle their queues
 
 
 def initial_state(scenario: Scenario, seed: int | None = None,
@@ -38,7 +43,7 @@ def initial_state(scenario: Scenario, seed: int | None = None,
         stock=base.stock.copy(),
         stock_target=base.stock.copy(),
         strategic=base.strategic.copy(),
-        price=np.repeat(base.base_price[:, :, None], A, axis=2),
+        price=rules.market.reference_price.copy(),
         origin=origin,
         budget=np.array([float(t.budget.value) for t in scenario.teams]),
         political_capital=np.array([float(t.political_capital.value) for t in scenario.teams]),
@@ -51,4 +56,25 @@ def initial_state(scenario: Scenario, seed: int | None = None,
     for _ in range(SETTLING_FLOWS):
         run_flow(base, scratch, empty_policy(base))
     state.origin = scratch.origin
+    state.market = initial_market(rules.market, base)
+    _settle_licence_queues(rules, state)
     return state
+
+
+def _settle_licence_queues(rules: CompiledRules, state: GameState) -> None:
+    """Applications that standing licences keep on file in a steady state (a few flows
+    under the standing measures, on a copy, drawn with seed 0)."""
+    measures = standing_measures(rules, 1)
+    if not any(m.primitive in ("export_restriction", "extraterritorial_rule")
+               for m in measures):
+        return
+    scratch = state.copy()
+    for _ in range(QUEUE_SETTLING_FLOWS):
+        pol = build_policy(rules, measures, 1, 0, scratch.origin, record=False)
+        market = prepare_market(rules.market, rules.baseline, scratch, pol, [])
+        flow = run_flow(rules.baseline, scratch, pol, rules.scenario.price_response.market_flexibility,
+                        rules.scenario.price_response.rationing_strength, market.terms)
+        if flow.licence_queue is not None:
+            scratch.market.licence_queue = flow.licence_queue
+        scratch.stock, scratch.strategic = state.stock.copy(), state.strategic.copy()
+    state.market.licence_queue = scratch.market.licence_queue

@@ -15,7 +15,8 @@ from wargame.engine.baseline import Baseline
 from wargame.engine.flow import FlowResult, run_flow
 from wargame.engine.lifecycle import advance_pipeline, carry_over, start_measure
 from wargame.engine.measures import Measure, PipelineEntry
-from wargame.engine.market import clear_prices, update_utilisation
+from wargame.engine.market import MarketTurn, prepare_market, settle_market
+from wargame.engine.market_constants import MarketConstants
 from wargame.engine.planning import TurnPlan
 from wargame.engine.policy import Policy, build_policy
 from wargame.engine.rules import CompiledRules
@@ -34,6 +35,7 @@ class Prepared:
     policy: Policy
     arrivals: list[PipelineEntry]
     measures: list[Measure]
+    market: MarketTurn  # what the market feeds the flow (``market.prepare_market``)
 
 
 def prepare_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = None,
@@ -54,7 +56,8 @@ def prepare_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = Non
     arrivals, delays = advance_pipeline(sc, state, plan.turn_seed, delay)
     if exclude is None:
         pol.draws.extend(delays)
-    return Prepared(state, pol, arrivals, measures)
+    market = prepare_market(rules.market, rules.baseline, state, pol, arrivals)
+    return Prepared(state, pol, arrivals, measures, market)
 
 
 def simulate_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = None,
@@ -62,20 +65,22 @@ def simulate_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = No
     """The turn (or a what-if variant of it) played through: the prepared state is
     updated in place to the end of the turn and its measures carried over."""
     prepared = prepare_plan(rules, plan, exclude)
-    flow = move_and_clear(rules.scenario, rules.baseline, prepared.state, prepared.policy)
+    flow = move_and_clear(rules.scenario, rules.baseline, rules.market, prepared.state,
+                          prepared.policy, prepared.market)
     carry_measures(prepared, exclude is None)
     return prepared, flow
 
 
-def move_and_clear(sc: Scenario, base: Baseline, state: GameState, pol: Policy,
-                   budgets: bool = True) -> FlowResult:
-    """Material flows, prices clear and run rates adjust, in ``state`` (in place). Also run
-    on states stacked along the material axis (``batch.py``, with ``budgets=False``: a
-    stacked state has no budgets of its own)."""
+def move_and_clear(sc: Scenario, base: Baseline, mc: MarketConstants, state: GameState,
+                   pol: Policy, mt: MarketTurn, budgets: bool = True) -> FlowResult:
+    """Material flows and the market settles (prices, run rates, demand, contracts), in
+    ``state`` (in place). Also run on states stacked along the material axis (``batch.py``,
+    with ``budgets=False``: a stacked state has no budgets of its own; each game settles
+    its own with ``market.settle_budgets``)."""
     flow = run_flow(base, state, pol, sc.price_response.market_flexibility,
-                    sc.price_response.rationing_strength)
-    clear_prices(sc.price_response, base, state, pol, flow, budgets=budgets)
-    update_utilisation(base, state, pol, flow)
+                    sc.price_response.rationing_strength, mt.terms, mt.demand_response,
+                    mt.demand_level)
+    settle_market(mc, base, sc.price_response, state, pol, flow, mt, budgets=budgets)
     return flow
 
 

@@ -3,7 +3,10 @@
 Arrays are indexed ``[material, stage, actor]`` like the ``Baseline`` (``baseline.py``);
 quantities are tonnes of contained material (stocks) or tonnes per turn (capacity), prices
 USD/kg, budgets USD million. Measures in force and the investment pipeline are typed records
-(``measures.py``). The new game's state is made by ``setup.initial_state``.
+(``measures.py``). What the market remembers between turns (demand levels, contracts,
+sales, licence queues, ramping plants) is a ``MarketState`` (``market_state.py``); a state
+stored before the market had one reads back without it, and the market starts it from the
+baseline on the next turn. The new game's state is made by ``setup.initial_state``.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from wargame.engine.conditions import DeckState
+from wargame.engine.market_state import MarketState, stack_market
 from wargame.engine.measures import (
     Measure, PipelineEntry, measures_from_json, pipeline_from_json,
 )
@@ -67,6 +71,7 @@ class GameState:
     # last turn's headline figures (JSON, engine-internal): what the next turn's
     # explanations compare against, and the labels of measures that lapsed
     last: dict[str, Any] = field(default_factory=dict)
+    market: MarketState | None = None
     # what the inject deck remembers (conditions' figures, firings, follow-ups): immutable
     deck: DeckState = field(default_factory=DeckState)
 
@@ -83,6 +88,7 @@ class GameState:
             rng_state=_copy_rng_state(self.rng_state),
             seed=self.seed,
             last=self.last,
+            market=None if self.market is None else self.market.copy(),
             deck=self.deck,
         )
 
@@ -97,6 +103,8 @@ class GameState:
             out[name] = _array_to_json(array)
         # the small rest through JSON: plain types, and nothing shared with this state
         out.update(json.loads(json.dumps(self._rest(), allow_nan=False)))
+        if self.market is not None:
+            out["market"] = self.market.to_json()
         return out
 
     def _rest(self) -> dict[str, Any]:
@@ -121,6 +129,7 @@ class GameState:
                    pipeline=pipeline_from_json(raw.get("pipeline", []), turn_length_years),
                    rng_state=copy.deepcopy(raw.get("rng_state", {})),
                    last=copy.deepcopy(raw.get("last", {})),
+                   market=MarketState.from_json(raw["market"]) if raw.get("market") else None,
                    deck=DeckState.from_json(raw.get("deck")), **arrays)
 
     def content_hash(self) -> str:
@@ -135,6 +144,9 @@ class GameState:
             digest.update(array.tobytes())
         rest = {"turn": self.turn, "seed": self.seed, **self._rest()}
         digest.update(json.dumps(rest, sort_keys=True, separators=(",", ":")).encode())
+        if self.market is not None:
+            digest.update(b"market")
+            digest.update(self.market.hash_bytes())
         return digest.hexdigest()
 
     def __eq__(self, other: object) -> bool:
@@ -148,5 +160,8 @@ def stack_states(states: list[GameState]) -> GameState:
     first = states[0]
     arrays = {name: np.concatenate([getattr(s, name) for s in states], axis=0)
               for name in ARRAY_FIELDS}
+    market = None
+    if all(s.market is not None for s in states):
+        market = stack_market([s.market for s in states])
     return GameState(turn=first.turn, budget=first.budget.copy(),
-                     political_capital=first.political_capital.copy(), **arrays)
+                     political_capital=first.political_capital.copy(), market=market, **arrays)

@@ -12,10 +12,19 @@ History:
   3: a team's orders in one turn are checked against the budget the turn started with, each
      cost counted once (version 2 counted earlier orders twice, so a third affordable order
      could be refused); coalition moves (``requires``); conditional injects and follow-ups.
-  4: measures are labelled as the team would say them ("Beijing's NdPr licensing freeze on
-     the United States", ``phrases.py``; the labels are part of the state, so its hash
-     changed, no number did); a move's own parameter named like a reference (``$team``)
-     binds to that parameter (the white cell's budget adjustment); the groups of measures
-     that lapsed are kept with their labels (bots read the groups, not the words).
+  4 (branch ``market``): the market of issue 8: prices close part of the gap to a
+     clearing price each turn (no more pullback/smoothing), pass-through along the chain,
+     two-tier prices from leakage and stock-building, demand that thrifts with time, run
+     rates answering netbacks, ramp-up, contracts and trade shares, quotas, duties,
+     leakage, end_measure, licence queues; headlines with the other stages' prices.
+  4 (branch ``main``): measures are labelled as the team would say them ("Beijing's NdPr
+     licensing freeze on the United States", ``phrases.py``; the labels are part of the
+     state, so its hash changed, no number did); a move's own parameter named like a
+     reference (``$team``) binds to that parameter (the white cell's budget adjustment);
+     the groups of measures that lapsed are kept with their labels (bots read the groups,
+     not the words).
+  5: both version 4s together: the market of issue 8 (clearing prices, pass-through, quotas,
+     duties, leakage, end_measure, headline stage per material) and the labels read aloud
+     (team wording, ``lapsed_groups``, one line per order and event of the turn).
 """
-ENGINE_MODEL_VERSION = 4
+ENGINE_MODEL_VERSION = 5

@@ -1,6 +1,7 @@
 """Pure text helpers for the sentences the engine writes: names read aloud inside a sentence
-(a country, a material, a stage, a restriction level, a share in per cent), and the narration of what happened that is not a headline number (restrictive licence
-draws, investments that slipped or arrived). No rules live here."""
+(a country, a material, a stage, a restriction level, a share in per cent), and the
+narration of what happened that is not a headline number (restrictive licence draws,
+investments that slipped or arrived). No rules live here."""
 from __future__ import annotations
 
 import math
@@ -77,14 +78,20 @@ def lower_name(name: str) -> str:
 
 
 def material_word(sc: Scenario, material: Any) -> str:
-    """'NdPr (light rare earths)' -> 'NdPr'; 'Gallium' -> 'gallium' (inside a sentence)."""
+    """'NdPr (light rare earths)' -> 'NdPr'; 'Gallium' -> 'gallium' (inside a sentence);
+    several (an effect over ``materials: [...]``): 'NdPr and Dy/Tb'."""
+    if isinstance(material, (list, tuple)):
+        return join([material_word(sc, m) for m in material]) if material else "no material"
     if material not in sc.material_index:
         return str(material or "the material")
     return lower_name(_PARENTHESIS.sub("", sc.material(material).name).strip())
 
 
 def stage_word(sc: Scenario, material: Any, stage: Any, detail: bool = False) -> str:
-    """A stage inside a sentence: 'separation', or with ``detail`` 'separation (oxide)'."""
+    """A stage inside a sentence: 'separation', or with ``detail`` 'separation (oxide)'
+    (of several materials, the first one's stage of that id)."""
+    if isinstance(material, (list, tuple)):
+        material = material[0] if material else None
     if material not in sc.material_index:
         return str(stage or "")
     mat = sc.material(material)
@@ -124,6 +131,14 @@ def licence_sentence(sc: Scenario, draw: LicenceDraw) -> str | None:
     material = material_word(sc, draw.material)
     values = list(approved.values())
     level = level_word(sc, draw.level)
+    if draw.extraterritorial:
+        shares = pct(values[0]) if len(values) == 1 else \
+            f"{pct(min(values))} to {pct(max(values))}"
+        where = f" to {country(sc.actor(next(iter(approved))).name)}" \
+            if len(values) == 1 else ""
+        return (f"Licences under {possessive(exporter)} extraterritorial rule for {material} "
+                f"with {exporter}-origin content, shipped from third countries{where}: "
+                f"{shares} of requests approved ({level}).")
     if len(values) == 1:
         target = country(sc.actor(next(iter(approved))).name)
         return (f"Licences for {material} from {exporter} to {target}: "

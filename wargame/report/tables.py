@@ -47,7 +47,7 @@ CRMA_FIELDS = ("extraction_share", "processing_share", "recycling_share",
                "largest_third_country_share", "benchmarks_met")
 SCORE_TOTAL = "score_total"
 # fields carried by their own tables or rows rather than NESTED_FIELDS
-OTHER_FIELDS = {"turn", "flows", "scores", "crma_benchmarks"}
+OTHER_FIELDS = {"turn", "flows", "quotas", "scores", "crma_benchmarks"}
 
 UNITS = (("usd_per_kg", "USD/kg"), ("usd_m_per_turn", "USD million per turn"),
          ("usd_m", "USD million"), ("tonnes_per_year", "t/yr"), ("tonnes", "t"),
@@ -101,6 +101,9 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
                     "weight:float contribution:float"),
     "flows": _cols("turn:int exporter importer material stage tonnes_per_turn:float "
                    "tonnes_per_year:float status"),
+    "quotas": _cols("turn:int exporter materials importers stages "
+                    "quota_tonnes_per_year:float used_tonnes_per_year:float "
+                    "unfilled_tonnes_per_year:float fill_share:float"),
     "orders": _cols("turn:int order_id team move params_json description covert:bool"),
     "outcomes": _cols("turn:int order_id team move status detail"),
     "overrides": _cols("turn:int order_id order_description status reason param "
@@ -152,6 +155,9 @@ def report_tables(report: AfterActionReport) -> list[Table]:
                    for n, t in enumerate(score.terms)),
         "flows": ((i.turn, f.exporter, f.importer, f.material, f.stage, f.tonnes_per_turn,
                    f.tonnes_per_year, str(f.status)) for i in ind for f in i.flows),
+        "quotas": ((i.turn, q.exporter, " ".join(q.materials), " ".join(q.importers),
+                    " ".join(q.stages), q.quota_tonnes_per_year, q.used_tonnes_per_year,
+                    q.unfilled_tonnes_per_year, q.fill_share) for i in ind for q in i.quotas),
         "orders": ((t.turn, o.order_id, o.team, o.move, o.params_json, o.description,
                     o.covert) for t in committed for o in t.orders),
         "outcomes": ((t.turn, o.order_id, o.team, o.move, o.status, o.detail)
@@ -204,11 +210,12 @@ def _nest(target: dict, keys: tuple[str, ...], value: float) -> None:
 
 def turn_indicators_from_tables(tables: dict[str, Table]) -> list[TurnIndicators]:
     """The engine's typed indicators, per turn, rebuilt from the ``indicators``,
-    ``scores`` and ``flows`` tables (as ``report_tables`` made them or as read back)."""
+    ``scores``, ``flows`` and ``quotas`` tables (as ``report_tables`` made them or as read
+    back)."""
     turns: dict[int, dict[str, Any]] = {}
 
     def turn_of(number: int) -> dict[str, Any]:
-        return turns.setdefault(number, {"turn": number, "flows": [], "scores": {},
+        return turns.setdefault(number, {"turn": number, "flows": [], "quotas": [], "scores": {},
                                          "crma_benchmarks": {},
                                          **{f: {} for f in NESTED_FIELDS}})
 
@@ -234,6 +241,12 @@ def turn_indicators_from_tables(tables: dict[str, Table]) -> list[TurnIndicators
             {k: row[k] for k in ("label", "indicator", "raw_value", "weight", "contribution")})
     for row in tables["flows"].dicts():
         turn_of(row["turn"])["flows"].append({k: v for k, v in row.items() if k != "turn"})
+    if "quotas" in tables:  # (folders written before the market rework have none)
+        for row in tables["quotas"].dicts():
+            entry = {k: v for k, v in row.items() if k != "turn"}
+            for name in ("materials", "importers", "stages"):
+                entry[name] = tuple(str(entry[name] or "").split())
+            turn_of(row["turn"])["quotas"].append(entry)
     out = []
     for number in sorted(turns):
         data = turns[number]

@@ -15,8 +15,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from wargame.scenario.conditions import INDICATORS, indicator_calls, parse_condition
-from wargame.scenario.model import Effect, Figure, MoveType, ParamSpec, Scenario
-from wargame.scenario.primitives import PRIMITIVE_ARGS, SETTABLE_PARAMETERS, Arg
+from wargame.scenario.expressions import ExpressionError, is_expression, references
+from wargame.scenario.model import (
+    STABLE_SUPPLY, Effect, Figure, MoveType, ParamSpec, Scenario,
+)
+from wargame.scenario.primitives import PRIMITIVE_ARGS, SETTABLE_PARAMETERS, SPREAD_ARGUMENTS, Arg
 
 Path_ = tuple[Any, ...]
 BALANCE_TOLERANCE = 0.02
@@ -24,16 +27,20 @@ BALANCE_TOLERANCE = 0.02
 # which order-parameter types may feed an argument of each kind
 _PARAM_TYPES_FOR_KIND: dict[str, set[str]] = {
     "actor": {"actor"},
-    "actors": {"actor"},
+    "actors": {"actor", "actors"},
     "material": {"material"},
+    "materials": {"material"},
     "stage": {"stage"},
-    "stages": {"stage"},
+    "stages": {"stage", "choice"},
     "sector": {"sector"},
+    "sectors": {"sector"},
     "team": {"team"},
     "number": {"number", "integer"},
     "share": {"number"},
     "level": {"choice"},
     "parameter": {"choice"},
+    "move": {"choice"},
+    "inject": {"choice"},
 }
 _STAGE_WORDS = ("all", "first", "last")
 
@@ -60,6 +67,12 @@ def _unknown(kind: str, value: Any, ids: Iterable[str], of: str = "") -> str:
     close = difflib.get_close_matches(str(value), ids, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
     return f"unknown {kind} '{value}'{of} ({hint}{_known(ids)})"
+
+
+def is_figure_arg(value: Any) -> bool:
+    """An effect argument written as a Figure: ``{value: 96600, source: DRC, note: ...}``."""
+    return isinstance(value, dict) and "value" in value and \
+        set(value) <= {"value", "source", "note"}
 
 
 def _is_number(value: Any) -> bool:
@@ -110,8 +123,38 @@ class _Checker:
             self.move(index, move)
         self.injects()
         self.in_force()
+        self.trade_shares()
+        self.local_prices()
         self.figure_sources()
         return self.issues
+
+    def local_prices(self) -> None:
+        first: dict[tuple[str, str, str], int] = {}
+        for index, entry in enumerate(self.s.local_prices):
+            path = ("local_prices", index)
+            self.ref(path + ("actor",), "actor", entry.actor, self.actors)
+            if self.ref(path + ("material",), "material", entry.material, self.materials):
+                self.stage_ref(path + ("stage",), entry.material, entry.stage)
+            key = (entry.actor, entry.material, entry.stage)
+            if key in first:
+                self.add(path, f"duplicate local price for {'/'.join(key)} "
+                               f"(also local_prices[{first[key]}])")
+            first.setdefault(key, index)
+
+    def trade_shares(self) -> None:
+        first: dict[tuple[str, str, str], int] = {}
+        for index, entry in enumerate(self.s.trade_shares):
+            path = ("trade_shares", index)
+            self.ref(path + ("importer",), "actor", entry.importer, self.actors)
+            if self.ref(path + ("material",), "material", entry.material, self.materials):
+                self.stage_ref(path + ("stage",), entry.material, entry.stage)
+            for exporter in entry.shares:
+                self.ref(path + ("shares", exporter), "actor", exporter, self.actors)
+            key = (entry.importer, entry.material, entry.stage)
+            if key in first:
+                self.add(path, f"duplicate trade shares for {'/'.join(key)} "
+                               f"(also trade_shares[{first[key]}])")
+            first.setdefault(key, index)
 
     def duplicates(self) -> None:
         for field in ("actors", "teams", "materials", "sectors", "moves", "injects",
@@ -227,6 +270,11 @@ class _Checker:
     def param_value_problem(self, spec: ParamSpec, value: Any, params: dict[str, ParamSpec],
                             given: dict[str, Any]) -> str | None:
         """What is wrong with ``value`` for a parameter (None when fine)."""
+        if spec.type == "actors":
+            if not isinstance(value, list) or not value:
+                return f"'{spec.name}' must be a list of one or more actors"
+            bad = [v for v in value if v not in self.actors]
+            return _unknown("actor", bad[0], self.actors) if bad else None
         if isinstance(value, (dict, list)):
             return f"'{spec.name}' must be a single value (got a list or mapping)"
         if spec.type in ("number", "integer"):
@@ -256,7 +304,18 @@ class _Checker:
     def effect(self, path: Path_, effect: Effect, params: dict[str, ParamSpec] | None,
                inject: Any) -> None:
         table: dict[str, Arg] = PRIMITIVE_ARGS.get(effect.primitive, {})
+        spread = {plural: single for plural, single in SPREAD_ARGUMENTS.items()
+                  if single in table and plural not in table}
+        for plural, single in spread.items():
+            if plural not in effect.args:
+                continue
+            if effect.args.get(single) is not None:
+                self.add(path + (plural,), f"give '{single}' or '{plural}', not both")
+            self.arg_value(path + (plural,), plural, plural, effect.args[plural], effect,
+                           params, inject)
         for name in effect.args:
+            if name in spread:
+                continue
             if name not in table:
                 close = difflib.get_close_matches(name, list(table), n=1)
                 hint = f"did you mean '{close[0]}'? " if close else ""
@@ -270,7 +329,8 @@ class _Checker:
                 elif value is not None:
                     self.arg_value(path + (name,), name, arg.kind, value, effect, params,
                                    inject)
-            elif arg.required:
+            elif arg.required and not any(single == name and plural in effect.args
+                                          for plural, single in spread.items()):
                 self.add(path, f"{effect.primitive} needs '{name}' ({arg.kind})")
             elif arg.kind == "level" and isinstance(arg.default, str) \
                     and arg.default not in self.levels:
@@ -279,6 +339,13 @@ class _Checker:
                                f"({_known(self.levels)})")
         if effect.primitive == "set_parameter":
             self.set_parameter(path, effect)
+        if effect.primitive == "export_quota" and \
+                (effect.args.get("material") is None) == (effect.args.get("materials") is None):
+            self.add(path, "export_quota needs 'material' or 'materials' (one of them)")
+        if effect.primitive == "end_measure" and \
+                (effect.args.get("move") is None) == (effect.args.get("inject") is None):
+            self.add(path, "end_measure needs 'move' or 'inject' (one of them): the measures "
+                           "to end or amend")
 
     def set_parameter(self, path: Path_, effect: Effect) -> None:
         parameter = effect.args.get("parameter")
@@ -292,7 +359,16 @@ class _Checker:
 
     def arg_value(self, path: Path_, name: str, kind: str, value: Any, effect: Effect,
                   params: dict[str, ParamSpec] | None, inject: Any) -> None:
-        if kind in ("actors", "stages") and isinstance(value, list):
+        if is_figure_arg(value):  # {value, source, note}: a literal with its source
+            source = value.get("source")
+            if source is not None and source not in self.s.sources:
+                self.add(path + ("source",), _unknown("source", source, self.s.sources)
+                         + "; add it under 'sources:'")
+            value = value["value"]
+            path = path + ("value",)
+        if kind in ("materials", "sectors") and isinstance(value, str) and value in ("all", "$all"):
+            return
+        if kind in ("actors", "stages", "materials", "sectors") and isinstance(value, list):
             if not value:
                 self.add(path, f"'{name}' must not be an empty list")
             single = kind[:-1]
@@ -306,6 +382,9 @@ class _Checker:
             self.add(path, f"'{name}' must be a single value, not a "
                            f"{'list' if isinstance(value, list) else 'mapping'}")
             return
+        if kind in ("number", "share") and is_expression(value):
+            self.expression(path, name, value, params)
+            return
         if isinstance(value, str) and value.startswith("$"):
             self.reference(path, name, kind, value, effect, params, inject)
             return
@@ -314,7 +393,7 @@ class _Checker:
                 self.ref(path, "actor", value, self.actors)
             else:
                 self.add(path, f"'{name}' must be an actor id (got {value!r})")
-        elif kind == "material":
+        elif kind in ("material", "materials"):
             self.ref(path, "material", value, self.materials)
         elif kind in ("stage", "stages"):
             if kind == "stages" and value in _STAGE_WORDS:
@@ -323,7 +402,7 @@ class _Checker:
             literal_material = material if isinstance(material, str) and \
                 not material.startswith("$") else None
             self.stage_ref(path, literal_material, value)
-        elif kind == "sector":
+        elif kind in ("sector", "sectors"):
             self.ref(path, "sector", value, self.sectors)
         elif kind == "team":
             self.ref(path, "team", value, self.teams)
@@ -338,10 +417,33 @@ class _Checker:
         elif kind == "parameter":
             if value not in SETTABLE_PARAMETERS:
                 self.add(path, _unknown("settable parameter", value, SETTABLE_PARAMETERS))
+        elif kind == "move":
+            self.ref(path, "move", value, self.moves)
+        elif kind == "inject":
+            self.ref(path, "inject", value, [i.id for i in self.s.injects])
         elif kind.startswith("choice:"):
             options = kind.split(":", 1)[1].split("|")
             if value not in options:
                 self.add(path, f"'{name}' must be one of {', '.join(options)} (got {value!r})")
+
+    def expression(self, path: Path_, name: str, value: str,
+                   params: dict[str, ParamSpec] | None) -> None:
+        """Arithmetic in a number argument: numbers, $parameters of number type, + - * /
+        and parentheses (``expressions.py``)."""
+        try:
+            names = references(value)
+        except ExpressionError as exc:
+            self.add(path, f"'{name}': {exc}")
+            return
+        for ref in names:
+            if params is None:
+                self.add(path, f"'{name}': injects have no parameters (${ref}); write numbers")
+            elif ref not in params:
+                self.add(path, f"'{name}': " + _unknown("parameter", "$" + ref,
+                                                        ["$" + p for p in params]))
+            elif params[ref].type not in ("number", "integer"):
+                self.add(path, f"'{name}': ${ref} is a {params[ref].type} parameter; "
+                               "arithmetic needs numbers")
 
     def reference(self, path: Path_, name: str, kind: str, value: str, effect: Effect,
                   params: dict[str, ParamSpec] | None, inject: Any) -> None:
@@ -391,6 +493,12 @@ class _Checker:
                 if choice not in self.levels:
                     self.add(path, f"choice '{choice}' of '{value}' is not a restriction "
                                    f"level ({_known(self.levels)})")
+        elif kind in ("move", "inject"):
+            known = self.moves if kind == "move" else [i.id for i in self.s.injects]
+            for choice in spec.choices:
+                if choice not in known:
+                    self.add(path, f"choice '{choice}' of '{value}' is not a {kind} id "
+                                   f"({_known(known)})")
         elif kind == "parameter":
             for choice in spec.choices:
                 if choice not in SETTABLE_PARAMETERS:
@@ -401,6 +509,15 @@ class _Checker:
                                                             and spec.max > 1):
                 self.add(path, f"'{name}' is a share (0..1), so parameter '{value}' needs "
                                "min >= 0 and max <= 1")
+        elif kind == "stages" and spec.type == "choice":
+            material = effect.args.get("material")
+            stage_ids = [st.id for st in self.materials[material].stages] \
+                if isinstance(material, str) and material in self.materials else \
+                sorted({st.id for m in self.s.materials for st in m.stages})
+            for choice in spec.choices:
+                if choice not in stage_ids and choice not in _STAGE_WORDS:
+                    self.add(path, f"choice '{choice}' of '{value}' is not a stage "
+                                   f"({_known(stage_ids + list(_STAGE_WORDS))})")
         elif kind in ("stage", "stages"):
             material = effect.args.get("material")
             if isinstance(material, str) and material.startswith("$") \
@@ -563,3 +680,133 @@ def balance_report(scenario: Scenario, tolerance: float = BALANCE_TOLERANCE) -> 
                 f"{out[-1]:,.0f} t/yr but world demand is {demand:,.0f} t/yr "
                 f"({_apart(out[-1], demand):.0%} apart)")
     return warnings
+
+
+# --------------------------------------------------------------------------- other lint
+
+_BUILDERS = ("invest_capacity", "equity_stake", "recycling")
+
+
+def own_use(scenario: Scenario) -> dict[tuple[str, str, str], float]:
+    """Each (actor, material, stage)'s own use per year in the baseline: what its next
+    stage takes in (output / yield), or its sectors' demand at the last stage."""
+    use: dict[tuple[str, str, str], float] = {}
+    for entry in scenario.capacities:
+        if entry.recycled or entry.material not in scenario.material_index:
+            continue
+        material = scenario.material(entry.material)
+        ids = [st.id for st in material.stages]
+        if entry.stage not in ids or ids.index(entry.stage) == 0:
+            continue
+        index = ids.index(entry.stage)
+        out = float(entry.output if entry.output is not None else entry.capacity)
+        key = (entry.actor, entry.material, ids[index - 1])
+        use[key] = use.get(key, 0.0) + out / max(float(material.stages[index].yield_), 1e-9)
+    for entry in scenario.demand:
+        if entry.material in scenario.material_index:
+            key = (entry.actor, entry.material, scenario.material(entry.material).stages[-1].id)
+            use[key] = use.get(key, 0.0) + float(entry.tonnes_per_year)
+    return use
+
+
+def stock_days_report(scenario: Scenario) -> list[str]:
+    """A stock given in days of use for an actor that has no use of that stage holds
+    nothing: the designer probably meant tonnes, or another stage."""
+    use = own_use(scenario)
+    warnings = []
+    for index, entry in enumerate(scenario.stocks):
+        if entry.days is None or float(entry.days) <= 0:
+            continue
+        if use.get((entry.actor, entry.material, entry.stage), 0.0) <= 0.0:
+            warnings.append(
+                f"stocks[{index}]: {float(entry.days):g} days of {entry.actor}'s use of "
+                f"'{entry.material}' at stage '{entry.stage}' is 0 t: {entry.actor} neither "
+                f"processes nor consumes that stage's product in the baseline; give tonnes, "
+                f"or the stage it does use")
+    return warnings
+
+
+def _literal(value: Any, params: dict[str, ParamSpec]) -> Any:
+    """A literal argument, or a parameter's default (None when neither is known)."""
+    if isinstance(value, str) and value.startswith("$"):
+        spec = params.get(value[1:])
+        return spec.default if spec is not None else None
+    if is_figure_arg(value):
+        return value["value"]
+    return value
+
+
+def _lead_years(scenario: Scenario, effect: Effect, params: dict[str, ParamSpec]) -> float | None:
+    lead = _literal(effect.args.get("lead_time_years"), params)
+    if effect.primitive == "recycling" and lead is None:
+        lead = 2.0  # the primitive's default
+    if _is_number(lead):
+        return float(lead)
+    material = _literal(effect.args.get("material"), params)
+    stage = _literal(effect.args.get("stage"), params)
+    if material not in scenario.material_index:
+        return None
+    stages = scenario.material(material).stages
+    found = [st for st in stages if st.id == stage]
+    return float(found[0].lead_time_years) if found else None
+
+
+def arrival_report(scenario: Scenario) -> list[str]:
+    """Investments that cannot arrive before the exercise ends: a scheduled inject whose
+    lead time runs past the last turn, and a move whose lead time (with its parameters'
+    defaults) is longer than the whole exercise."""
+    years = scenario.turn_length_months / 12.0
+    warnings = []
+    for index, inject in enumerate(scenario.injects):
+        first = inject.turn if inject.turn is not None else inject.from_turn
+        for e_index, effect in enumerate(inject.effects):
+            if effect.primitive not in _BUILDERS:
+                continue
+            lead = _lead_years(scenario, effect, {})
+            if lead is None:
+                continue
+            arrives = first + max(1, round(lead / years))
+            if arrives > scenario.turns:
+                warnings.append(
+                    f"injects[{index}].effects[{e_index}]: inject '{inject.id}' at turn "
+                    f"{first} adds capacity with a {lead:g}-year lead time, due at turn "
+                    f"{arrives}, after the last turn ({scenario.turns}): it never arrives")
+    for index, move in enumerate(scenario.moves):
+        params = {spec.name: spec for spec in move.params}
+        for e_index, effect in enumerate(move.effects):
+            if effect.primitive not in _BUILDERS:
+                continue
+            lead = _lead_years(scenario, effect, params)
+            if lead is None:
+                continue
+            turns = max(1, round(lead / years))
+            if 1 + turns > scenario.turns:
+                warnings.append(
+                    f"moves[{index}].effects[{e_index}]: move '{move.id}' builds capacity with "
+                    f"a {lead:g}-year lead time ({turns} turns): even ordered on turn 1 it "
+                    f"arrives after the last turn ({scenario.turns})")
+    return warnings
+
+
+def stability_report(scenario: Scenario) -> list[str]:
+    """Materials whose producers answer price less than ``market.supply_elasticity`` says:
+    the engine caps the run-rate elasticity at ``STABLE_SUPPLY`` x the material's short-run
+    demand elasticity, so that supply and demand answering each other's last price cannot
+    swing wider every turn (a cobweb)."""
+    wanted = float(scenario.market.supply_elasticity.value)
+    out = []
+    for index, material in enumerate(scenario.materials):
+        cap = STABLE_SUPPLY * max(float(material.elasticity.value), 0.02)
+        if wanted > cap + 1e-12:
+            out.append(f"materials[{index}] ({material.id}): supply answers price with "
+                       f"elasticity {cap:g}, not market.supply_elasticity {wanted:g}: at most "
+                       f"{STABLE_SUPPLY:g} x its short-run demand elasticity "
+                       f"({float(material.elasticity.value):g}), so prices cannot swing wider "
+                       "every turn")
+    return out
+
+
+def lint_report(scenario: Scenario) -> list[str]:
+    """Every advisory warning of ``wargame validate --lint``."""
+    return balance_report(scenario) + stock_days_report(scenario) + arrival_report(scenario) \
+        + stability_report(scenario)

@@ -31,10 +31,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                           help="a scenario file or a directory of them")
     validate.add_argument("--lint", action="store_true",
                           help="also warn of what is legal but probably not meant: an "
-                               "unbalanced baseline, a condition that can never hold, a "
-                               "move no team can use, a material nobody uses, a number "
-                               "without a source, an objective that never moves in a bot "
-                               "game (warnings do not change the exit code)")
+                               "unbalanced baseline, a stock in days of a use the actor does "
+                               "not have, an investment that cannot arrive before the last "
+                               "turn, a supply response capped for stability, a condition "
+                               "that can never hold, a move no team can use, a material "
+                               "nobody uses, a number without a source, an objective that "
+                               "never moves in a bot game (warnings do not change the exit "
+                               "code)")
     # the bot-game lint needs the engine: the analysis layer plugs it in here
     # (wargame.analysis.scenario_lint.register), as `bot_game_lint`
     validate.set_defaults(func=validate_command, bot_game_lint=None)
@@ -72,7 +75,7 @@ def _expand(paths: list[str]) -> tuple[list[Path], list[str]]:
 def validate_command(args: argparse.Namespace) -> int:
     """Every problem of every file, sorted by line (at most ``MAX_PROBLEMS_SHOWN`` per
     file, then a count); control characters from a file are printed escaped."""
-    from wargame.scenario.checks import balance_report
+    from wargame.scenario.checks import lint_report
     from wargame.scenario.loader import ScenarioError, read_scenario
 
     files, errors = _expand(list(args.paths))
@@ -96,7 +99,7 @@ def validate_command(args: argparse.Namespace) -> int:
         print(printable(f"{path}: ok ({scenario.title}, {len(scenario.actors)} actors, "
                         f"{len(scenario.teams)} teams, {len(scenario.moves)} moves)"))
         if getattr(args, "lint", False):
-            for warning in balance_report(scenario):
+            for warning in lint_report(scenario):
                 print(printable(f"{path}: warning: {warning}"))
             for line in lint_lines(loaded, str(path), getattr(args, "bot_game_lint", None)):
                 print(printable(line))

@@ -49,8 +49,9 @@ from wargame.limits import (
 from wargame.scenario.conditions import check_condition_text
 
 # the scenario format this build writes (see wargame.scenario.upgrade); 2 added conditional
-# injects, follow-ups and coalition moves (``requires``)
-SCHEMA_VERSION = 2
+# injects, follow-ups and coalition moves (``requires``); 3 the market (``market:``, trade
+# shares, local prices, quotas, duties, ...) and dropped price_response.pullback/smoothing
+SCHEMA_VERSION = 3
 
 # --------------------------------------------------------------------------- texts
 
@@ -168,6 +169,8 @@ CapitalFigure = Annotated[NonNegFigure, _at_most(MAX_POLITICAL_CAPITAL, "")]
 YearsFigure = Annotated[NonNegFigure, _at_most(MAX_YEARS, " years")]
 ElasticityFigure = Annotated[AnyFigure, AfterValidator(_positive),
                              _at_most(MAX_ELASTICITY, "")]
+# a response that may be switched off (supply, destocking, the long-run multiple)
+ResponseFigure = Annotated[NonNegFigure, _at_most(MAX_ELASTICITY, "")]
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", min_length=1,
                           max_length=MAX_ID_CHARS)]
@@ -233,6 +236,9 @@ class Stage(_Model):
     yield_: ShareFigure = Field(default=Figure(value=1.0), alias="yield")
     price: PriceFigure  # baseline USD/kg paid at this stage
     lead_time_years: YearsFigure = Figure(value=3.0)  # for new capacity at this stage
+    # share of nameplate a new plant at this stage runs at, by year of operation (the last
+    # share holds from then on); None = the scenario's ``market.ramp_up``
+    ramp_up: tuple[ShareFigure, ...] | None = Field(None, min_length=1, max_length=12)
 
 
 class Material(_Model):
@@ -245,7 +251,20 @@ class Material(_Model):
     price_floor_factor: float = Field(0.3, gt=0, le=1)  # prices never fall below base x this
     price_cap_factor: float = Field(15.0, ge=1, le=1e6)  # ... nor rise above base x this
     stock_rebuild_share: float = Field(0.25, ge=0, le=1)  # of the gap to target, per turn
+    # long-run (3-5 years) price elasticity of demand; None = short-run x the scenario's
+    # ``market.long_run_multiple``
+    long_run_elasticity: ElasticityFigure | None = None
+    # the stage whose price is the material's headline price (default: the last stage)
+    headline_stage: Id | None = None
     description: Text = ""
+
+    @model_validator(mode="after")
+    def _headline_is_a_stage(self) -> "Material":
+        if self.headline_stage is not None and \
+                self.headline_stage not in [st.id for st in self.stages]:
+            raise ValueError(f"headline_stage '{self.headline_stage}' is not one of this "
+                             f"material's stages ({', '.join(st.id for st in self.stages)})")
+        return self
 
     @field_validator("stages")
     @classmethod
@@ -271,6 +290,9 @@ class Sector(_Model):
     # priority ** -strength, so 0 is not a priority
     priority: int = Field(5, ge=1, le=MAX_PRIORITY)
     colour: Colour = "#888888"
+    # price elasticities of this sector's demand (positive numbers); None = the material's
+    elasticity_short_run: ElasticityFigure | None = None
+    elasticity_long_run: ElasticityFigure | None = None
 
 
 class CapacityEntry(_Model):
@@ -330,12 +352,16 @@ class RestrictionLevel(_Model):
 
 # --------------------------------------------------------------------------- moves
 
-ParamType = Literal["actor", "material", "stage", "sector", "team", "number", "integer", "choice"]
+ParamType = Literal["actor", "actors", "material", "stage", "sector", "team", "number", "integer",
+                    "choice"]
 
 PRIMITIVES = (
     "export_restriction",
     "extraterritorial_rule",
     "export_ban",
+    "export_quota",
+    "export_duty",
+    "end_measure",
     "invest_capacity",
     "equity_stake",
     "offtake",
@@ -513,14 +539,93 @@ class StandingOrder(_Model):
 
 
 class PriceResponse(_Model):
-    pullback: float = Field(0.3, ge=0, le=1)  # share of the gap to baseline closed each turn
-    smoothing: float = Field(0.6, ge=0, le=1)  # weight of the scarcity signal this turn
+    """How the flow shares a shortfall within a turn (how prices move is ``market:``)."""
+
     # how far importers left short can bid supply away from others within a turn:
     # 0 = contracts hold (a target bears the whole cut), 1 = fully fluid world market
     market_flexibility: float = Field(0.4, ge=0, le=1)
     # how strongly short supply goes to high-priority sectors first: claims are weighted by
     # priority ** -strength (1: defence at priority 1 is filled 3x as fully as priority 3)
     rationing_strength: float = Field(1.0, ge=0, le=20)
+
+
+# producers' run rates answer price with at most this x the material's short-run demand
+# elasticity, whatever ``market.supply_elasticity`` says (``engine.supply``): supply and
+# demand answering each other's last price then cannot swing wider every turn (--lint says
+# where it applies)
+STABLE_SUPPLY = 2.0
+
+
+class MarketParameters(_Model):
+    """How the market moves: price formation, demand and supply response, stocks, trade
+    structure (``scenarios/README.md``, "Market dynamics", gives each default's source or
+    how it was estimated; ``wargame/engine/market.py`` the formulation). Every number may be
+    a Figure with its own source."""
+
+    # share of the gap (in log price) to the market-clearing price closed per quarter
+    price_adjustment_per_quarter: ShareFigure = Figure(value=0.5)
+    # long-run elasticity = short-run x this, where a material or sector gives none
+    long_run_multiple: ResponseFigure = Figure(value=3.0)
+    # share of the gap between the demand level and its long-run level closed per year
+    demand_adjustment_per_year: ShareFigure = Figure(value=0.25)
+    # share of the thrifting a high price paid for that is undone when the price falls
+    thrift_reversal_share: ShareFigure = Figure(value=0.2)
+    # elasticity of producers' run rate to the price they receive (netback)
+    supply_elasticity: ResponseFigure = Figure(value=0.4)
+    # share of the gap to the desired run rate closed per quarter
+    utilisation_adjustment_per_quarter: ShareFigure = Figure(value=0.5)
+    # how much slower users rebuild stocks while prices are high (destocking), and how
+    # steeply prices rise as stocks run below normal (the storage curve: 1 / this)
+    destocking_elasticity: ResponseFigure = Figure(value=0.5)
+    # days of use added to an importer's target stock while a supplier restricts its exports
+    # (precautionary buying), and to the restricting exporter's own users (speculation,
+    # served after its export contracts)
+    precautionary_cover_days: DaysFigure = Figure(value=30.0)
+    # share of the gap between contract shares and the delivered mix closed per quarter, when
+    # contracts fail
+    contract_drift_per_quarter: ShareFigure = Figure(value=0.15)
+    # share of licence- or quota-blocked exports that leaves anyway (smuggling, transshipment)
+    leakage_share: ShareFigure = Figure(value=0.1)
+    # share of nameplate a new plant runs at by year of operation (stages may set their own)
+    ramp_up: tuple[ShareFigure, ...] = Field(
+        default=(Figure(value=0.35), Figure(value=0.7), Figure(value=0.9), Figure(value=1.0)),
+        min_length=1, max_length=12)
+    # share of an upstream price change passed into the downstream reference price
+    pass_through: ShareFigure = Figure(value=1.0)
+
+
+class LocalPrice(_Model):
+    """An actor's own baseline price at one stage where it differs from the stage's:
+    two-tier prices in the baseline, e.g. a home price below the export price while an
+    export duty is in force (the stage's ``price`` is then the export price)."""
+
+    actor: Id
+    material: Id
+    stage: Id
+    price: PriceFigure
+
+
+class TradeShareEntry(_Model):
+    """Where one importer buys one stage's product in the baseline: ``shares`` maps
+    exporters to shares of the importer's imports (what is not given is spread over the
+    other exporters in proportion to their baseline sales). ``import_share`` makes a
+    producer import that share of its own use while it exports (two-way trade)."""
+
+    importer: Id
+    material: Id
+    stage: Id
+    shares: dict[Id, ShareFigure] = Field(default_factory=dict)
+    import_share: ShareFigure | None = None
+    note: Text = ""
+
+    @model_validator(mode="after")
+    def _shares_add_up(self) -> "TradeShareEntry":
+        total = sum(float(f.value) for f in self.shares.values())
+        if total > 1.0001:
+            raise ValueError(f"shares add up to {total:g}, more than 1")
+        if self.importer in self.shares:
+            raise ValueError(f"'{self.importer}' cannot import from itself")
+        return self
 
 
 class Trajectory(_Model):
@@ -548,6 +653,7 @@ class Scenario(_Model):
     restriction_levels: tuple[RestrictionLevel, ...] = ()
     delay_probability: float = Field(0.15, ge=0, le=1)  # per pending investment and turn
     price_response: PriceResponse = PriceResponse()
+    market: MarketParameters = MarketParameters()
     actors: tuple[Actor, ...] = Field(min_length=1)
     teams: tuple[Team, ...] = Field(min_length=1)
     materials: tuple[Material, ...] = Field(min_length=1)
@@ -555,6 +661,8 @@ class Scenario(_Model):
     capacities: tuple[CapacityEntry, ...] = ()
     stocks: tuple[StockEntry, ...] = ()
     demand: tuple[DemandEntry, ...] = ()
+    trade_shares: tuple[TradeShareEntry, ...] = ()
+    local_prices: tuple[LocalPrice, ...] = ()
     moves: tuple[MoveType, ...] = ()
     injects: tuple[Inject, ...] = ()
     in_force: tuple[StandingOrder, ...] = ()

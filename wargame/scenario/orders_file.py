@@ -3,7 +3,8 @@
 
 Every problem names the item and its line (``FILE: item 3 (line 7): ...``), and all are
 listed at once. What is checked here is what the file alone can get wrong: the shape of
-each item, a turn inside the game, a known team and move the team may use, and parameters
+each item, a turn inside the game, a known team (or the white cell, ``facilitator``, which
+may give any move: a ruling, a deal) and move the team may use, and parameters
 that are short plain values with finite numbers. Whether a parameter suits its move (a
 known material, a value within the move's min and max) is the engine's rule, applied when
 the order is submitted, exactly as for an order given in the app.
@@ -21,6 +22,7 @@ from wargame.scenario.model import Scenario, plain_name, plain_value
 from wargame.scenario.yaml_reader import parse_yaml
 
 FIELDS = ("turn", "team", "move", "params", "id")
+WHITE_CELL = "facilitator"  # the white cell may give any move (``engine.orders.FACILITATOR``)
 
 __all__ = ["ScriptedOrder", "OrdersFileError", "load_orders_file", "orders_from_text"]
 
@@ -71,7 +73,7 @@ def _check_item(item: Any, scenario: Scenario, turns: int) -> tuple[list[str], d
         problems.append(f"turn {turn} is after the last turn of this game ({turns}); it "
                         "would never be played")
     team, move = item.get("team"), item.get("move")
-    if not isinstance(team, str) or team not in scenario.team_index:
+    if not isinstance(team, str) or (team not in scenario.team_index and team != WHITE_CELL):
         problems.append(f"unknown team {str(team)[:40]!r} (known: "
                         f"{', '.join(scenario.team_index)})")
     if not isinstance(move, str) or move not in scenario.move_index:

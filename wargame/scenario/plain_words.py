@@ -13,6 +13,7 @@ from wargame.scenario.conditions import (
     parse_condition,
 )
 from wargame.scenario.model import Effect, Inject, MoveType, Scenario
+from wargame.scenario.expressions import is_expression, with_names
 from wargame.scenario.primitives import PRIMITIVE_ARGS
 
 _STAGE_WORDS = {"all": "every stage", "first": "the first stage", "last": "the last stage"}
@@ -64,6 +65,10 @@ class _Words:
         return self.sc.team(value).name if value in self.sc.team_index else str(value)
 
     def material(self, value: Any) -> str:
+        if value in ("all", "$all"):
+            return "every material"
+        if isinstance(value, list):
+            return _join([self.material(v) for v in value])
         if isinstance(value, str) and value.startswith("$"):
             return self.param(value[1:])
         return self.sc.material(value).name if value in self.sc.material_index else str(value)
@@ -87,6 +92,10 @@ class _Words:
         return self.sc.sector(value).name if value in self.sc.sector_index else str(value)
 
     def number(self, value: Any, share: bool = False, unit: str = "") -> str:
+        if isinstance(value, dict) and "value" in value:  # {value, source}
+            value = value["value"]
+        if isinstance(value, str) and is_expression(value):  # '$tonnes * 0.96'
+            return with_names(value, self.param)
         if isinstance(value, str) and value.startswith("$"):
             return self.param(value[1:])
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -129,7 +138,8 @@ def effect_in_words(sc: Scenario, effect: Effect, move: MoveType | None = None,
     a = _args(effect)
     p = effect.primitive
     material = a.get("material")
-    mat = w.material(material)
+    mat = w.material(material if material is not None or a.get("materials") is None
+                     else a["materials"])
     if p == "export_restriction":
         return (f"{w.actor(a['exporter'])} licenses exports of {mat} "
                 f"({w.stage(a['stages'], material)}) to {w.actor(a['importers'])}: "
@@ -142,6 +152,34 @@ def effect_in_words(sc: Scenario, effect: Effect, move: MoveType | None = None,
     if p == "export_ban":
         return (f"{w.actor(a['exporter'])} bans exports of {mat} "
                 f"({w.stage(a['stages'], material)}) to {w.actor(a['importers'])}")
+    if p == "export_quota":
+        shared = " (one tonnage shared, the dearest first)" \
+            if a.get("materials") not in (None, "") else ""
+        per = " to each destination" if a.get("per") == "destination" else ""
+        leak = a.get("leakage_share")
+        leaks = "the scenario's leakage share" if leak is None else \
+            w.number(leak, share=True)
+        return (f"{w.actor(a['exporter'])} caps exports of {mat}{shared} "
+                f"({w.stage(a['stages'], material)}) to {w.actor(a['importers'])} at "
+                f"{w.number(a['tonnes_per_year'])} t/yr{per} (leakage: {leaks})")
+    if p == "export_duty":
+        return (f"{w.actor(a['exporter'])} puts a {w.number(a['rate'], share=True)} export "
+                f"duty on {mat} ({w.stage(a['stages'], material)}) to "
+                f"{w.actor(a['importers'])}; the revenue goes to it")
+    if p == "end_measure":
+        source = a.get("move") or a.get("inject")
+        named = w.param(source[1:]) if isinstance(source, str) and source.startswith("$") \
+            else f"'{source}'"
+        what = f"the measures of {'move' if a.get('move') else 'inject'} {named}"
+        if a.get("team"):
+            what += f" ordered by {w.team(a['team'])}"
+        if a.get("material"):
+            what += f" on {mat}"
+        if a.get("level") not in (None, ""):
+            return f"{what} continue at {w.level(a['level'])}"
+        if a.get("scale") not in (None, ""):
+            return f"{what} continue with their tonnes or rate x {w.number(a['scale'])}"
+        return f"{what} end now"
     if p == "invest_capacity":
         lead = a.get("lead_time_years")
         when = (f"ready after {w.number(lead)} years" if lead is not None

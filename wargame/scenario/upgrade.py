@@ -50,6 +50,34 @@ def _conditions_and_coalitions(raw: dict[str, Any]) -> tuple[dict[str, Any], lis
     return raw, []
 
 
+@upgrade_step(2)
+def _market_rework(raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Format 3 is the market of issue 8: every new field (``market:``, ``trade_shares``,
+    ``local_prices``, a stage's ``ramp_up``, a material's ``headline_stage`` and
+    ``long_run_elasticity``, a sector's elasticities) is optional with a documented default,
+    so a format-2 file means the same but for prices: ``price_response.pullback`` and
+    ``smoothing`` no longer exist (prices now move by ``market.price_adjustment_per_quarter``
+    towards the clearing price) and are dropped with a note."""
+    response = raw.get("price_response")
+    if not isinstance(response, dict):
+        return raw, []
+    gone = [key for key in ("pullback", "smoothing") if key in response]
+    if not gone:
+        return raw, []
+    raw = copy.copy(raw)  # (a shallow copy keeps a round-trip mapping's comments)
+    response = copy.copy(response)
+    for key in gone:
+        del response[key]
+    if response:
+        raw["price_response"] = response
+    else:  # nothing else was set in it: the defaults apply
+        del raw["price_response"]
+    names = " and ".join(f"price_response.{key}" for key in gone)
+    return raw, [f"{names} no longer apply and were dropped: prices now close "
+                 "market.price_adjustment_per_quarter of the gap to the clearing price each "
+                 "quarter (default 0.5; scenarios/README.md, 'Market dynamics')"]
+
+
 def readable_versions(current: int | None = None) -> range:
     return range(OLDEST_READABLE_VERSION, (current or SCHEMA_VERSION) + 1)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wargame.engine import Order, TurnResult, describe_order
+from wargame.engine.orders import FACILITATOR
 from wargame.scenario.model import Scenario
 from wargame.session.exercise import Exercise
 from wargame.store import SessionStore
@@ -49,6 +50,9 @@ def play_headless(exercise: Exercise, turns: int, orders: Iterable[tuple[int, Or
             exercise.begin_orders()
         refused: list[RefusedOrder] = []
         for team, team_orders in by_turn.get(exercise.turn, {}).items():
+            if team == FACILITATOR:  # white-cell orders (a ruling, a deal): no team pays
+                exercise.submit_facilitator_orders(team_orders)
+                continue
             check = exercise.check_orders(team, team_orders)
             for index, problems in sorted(check.problems.items()):
                 refused.append(RefusedOrder(exercise.turn, team, describe_order(

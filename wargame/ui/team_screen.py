@@ -54,7 +54,7 @@ FACILITATOR = "facilitator"  # = wargame.engine.FACILITATOR (not imported: keeps
 def options_for(scenario, spec, team_id: str, material: str | None = None) -> list[tuple[str, str]]:
     """(id, label) choices of a parameter, filtered by its scope (the white cell, which
     owns nothing, sees every choice)."""
-    kind = spec.type
+    kind = "actor" if spec.type == "actors" else spec.type  # several: the same choices
     if team_id == FACILITATOR and kind in ("actor", "team"):
         items = scenario.actors if kind == "actor" else scenario.teams
         return [(a.id, a.name) for a in items]
@@ -132,6 +132,8 @@ class ParamEditor:
                 widget.currentIndexChanged.connect(lambda _i: on_change())
             elif isinstance(widget, (QSpinBox, QDoubleSpinBox)):
                 widget.valueChanged.connect(lambda _v: on_change())
+            elif isinstance(widget, QListWidget):
+                widget.itemChanged.connect(lambda _item: on_change())
 
     def _make(self, spec) -> QWidget:
         if spec.type in ("number", "integer"):
@@ -154,6 +156,18 @@ class ParamEditor:
                     box.setValue(float(spec.min))
                 else:
                     box.setValue(0.0)
+            return box
+        if spec.type == "actors":  # several actors: a list with a check box each
+            box = QListWidget()
+            chosen = set(spec.default or [])
+            for value, label in options_for(self.scenario, spec, self.team_id):
+                item = QListWidgetItem(label)
+                item.setData(Qt.ItemDataRole.UserRole, value)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if value in chosen
+                                   else Qt.CheckState.Unchecked)
+                box.addItem(item)
+            box.setMaximumHeight(6 * box.fontMetrics().height() + 8)
             return box
         combo = QComboBox()
         # as wide as the form allows, not as the longest entry (fits at 1024 px)
@@ -189,6 +203,10 @@ class ParamEditor:
                 out[name] = float(widget.value())
             elif isinstance(widget, QComboBox):
                 out[name] = widget.currentData()
+            elif isinstance(widget, QListWidget):  # an 'actors' parameter
+                out[name] = [widget.item(n).data(Qt.ItemDataRole.UserRole)
+                             for n in range(widget.count())
+                             if widget.item(n).checkState() == Qt.CheckState.Checked]
         return out
 
 

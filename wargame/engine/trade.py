@@ -1,0 +1,59 @@
+"""Sticky trade relationships: contract shares that drift towards suppliers that deliver.
+
+Each importer starts from its baseline contract shares (``market_constants.
+baseline_contracts``: the scenario's ``trade_shares``, else exporters' baseline surplus).
+After a turn in which some of its contracts were not honoured, its shares close
+``market.contract_drift_per_quarter`` x the share of its contracted volume that did not
+arrive of the gap to the mix it actually received from abroad: an importer cut off by one
+exporter shifts, over several turns, towards others that had supply; one whose contracts
+were all honoured keeps them. So when a restriction ends, the new contracts hold (Japan
+kept buying from Lynas after 2012): sourcing has a memory.
+
+Importers also move towards suppliers that had output left unsold which they could have
+bought for less than they paid (an open route, a landed price below theirs): each turn a
+share ``market.contract_drift_per_quarter`` x (that unsold output / the importer's
+baseline imports) moves to each such supplier (``drift_to_spare``). So new mines outside
+China win customers from a dear, restricted supplier over a few turns.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from wargame.engine.market_constants import EPS
+
+
+def drift_contracts(contract: np.ndarray, flows: np.ndarray, requested: np.ndarray,
+                    drift: float) -> np.ndarray:
+    """New contract shares (M, S, E, I) after a turn's ``flows`` and ``requested``
+    (contract requests before licences; (M, S, E, I))."""
+    A = flows.shape[-1]
+    foreign = 1.0 - np.eye(A)
+    imports = flows * foreign
+    total = imports.sum(axis=2, keepdims=True)
+    mix = np.where(total > EPS, imports / np.maximum(total, EPS), contract)
+    asked = (requested * foreign).sum(axis=2, keepdims=True)
+    missing = (np.maximum(requested - imports, 0.0) * foreign).sum(axis=2, keepdims=True)
+    failed = np.where(asked > EPS, np.minimum(missing / np.maximum(asked, EPS), 1.0), 0.0)
+    return contract + drift * failed * (mix - contract)
+
+
+def drift_to_spare(contract: np.ndarray, spare: np.ndarray, open_routes: np.ndarray,
+                   price: np.ndarray, trade_cost: np.ndarray | None, imports: np.ndarray,
+                   drift: float) -> np.ndarray:
+    """New contract shares (M, S, E, I) after a turn in which exporters had ``spare``
+    (M, S, E) t unsold; ``open_routes`` (M, S, E, I) bool; ``price`` (M, S, A) this turn's
+    prices; ``imports`` (M, S, I) baseline imports, t per turn."""
+    if not (spare > EPS).any():
+        return contract
+    A = contract.shape[-1]
+    landed = price[:, :, :, None] * (1.0 if trade_cost is None else trade_cost)
+    cheaper = landed < price[:, :, None, :] * (1.0 - 1e-6)
+    reach = open_routes & cheaper & ~np.eye(A, dtype=bool)
+    offered = spare[:, :, :, None] * reach
+    share = np.minimum(offered / np.maximum(imports[:, :, None, :], EPS), 1.0)
+    share = np.where(imports[:, :, None, :] > EPS, share, 0.0)
+    if not (share > EPS).any():
+        return contract
+    moved = contract + drift * share
+    totals = moved.sum(axis=2, keepdims=True)
+    return np.where(totals > EPS, moved / np.maximum(totals, EPS), contract)
