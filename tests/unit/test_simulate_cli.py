@@ -44,7 +44,7 @@ def test_json_is_byte_identical_for_the_same_inputs(tmp_path):
 
 @pytest.mark.parametrize("args,message", [
     (["simulate", "no/such/file.yaml"], "no/such/file.yaml"),
-    (["simulate", MINI, "--bots", "atlantis"], "unknown team(s) for --bots: atlantis"),
+    (["simulate", MINI, "--bots", "atlantis"], "unknown team 'atlantis' for --bots"),
     (["simulate", MINI, "--turns", "0"], "--turns must be from 1 to 1000"),
     (["simulate", MINI, "--seed", "-1"], "--seed must be a whole number from 0 to 2**63 - 1"),
     (["simulate", MINI, "--seed", str(2**63)], "--seed must be a whole number from 0"),

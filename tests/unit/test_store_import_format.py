@@ -72,6 +72,8 @@ CORPUS: dict[str, tuple[Tamper, str]] = {
     "turn as text": (_set("session.turn", "3"), "session.turn"),
     "payload state as list": (_set("snapshots.0.state", [1, 2]), "snapshots.0.state"),
     "unknown controller": (_set("session.teams.0.controller", "robot"), "controller"),
+    "unknown bot posture": (_set("session.teams.0.posture", "reckless"), "posture"),
+    "posture for a human team": (_set("session.teams.1.posture", "dovish"), "posture"),
     "absurd scrypt parameters": (
         _set("session.teams.1.pin_hash",
              "scrypt$1099511627776$8$1$" + "00" * 16 + "$" + "00" * 32), "pin_hash"),

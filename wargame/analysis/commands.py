@@ -30,8 +30,10 @@ def _register_simulate(subparsers: Any) -> None:
     p.add_argument("--turns", type=int, help="turns to play (default: the scenario's)")
     p.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
     p.add_argument("--orders", metavar="FILE", help="YAML list of {turn, team, move, params}")
-    p.add_argument("--bots", default="", metavar="all|TEAM,...",
-                   help="teams played by bots: 'all' or a comma-separated list")
+    p.add_argument("--bots", default="", metavar="all|TEAM[=posture],...",
+                   help="teams played by bots: 'all' or a comma-separated list, each with an "
+                   "optional =posture (hawkish, balanced, dovish; without one, the "
+                   "scenario's bot style): 'all=dovish', 'beijing=hawkish,washington'")
     p.add_argument("--json", metavar="OUT", help="write the per-turn results as JSON")
     p.add_argument("--db", metavar="FILE", help="save the game as a session in this database")
     p.add_argument("--no-explain", action="store_true", help="skip the explanations (faster)")
@@ -48,19 +50,6 @@ def load_orders_file(path: str, scenario: Any, turns: int | None = None
 
     return [(o.turn, Order(team=o.team, move=o.move, params=o.params, id=o.id))
             for o in read_orders(path, scenario, turns)]
-
-
-def _bot_teams(spec: str, scenario: Any) -> list[str]:
-    if not spec:
-        return []
-    if spec.strip() == "all":
-        return [t.id for t in scenario.teams]
-    teams = [t.strip() for t in spec.split(",") if t.strip()]
-    unknown = [t for t in teams if t not in scenario.team_index]
-    if unknown:
-        raise UserError(f"unknown team(s) for --bots: {', '.join(unknown)} "
-                        f"(known: {', '.join(scenario.team_index)})")
-    return teams
 
 
 def turn_record(result: Any, scenario: Any = None) -> dict[str, Any]:
@@ -103,6 +92,7 @@ def _summary_line(scenario: Any, result: Any) -> str:
 def simulate_command(args: argparse.Namespace) -> int:
     """One game loop for both ``simulate`` and ``simulate --db``
     (``wargame.session.headless``): the same turns for the same inputs."""
+    from wargame.analysis.sweep_cli import parse_bots
     from wargame.scenario.loader import ScenarioError, load_scenario
     from wargame.session.errors import ExerciseError
     from wargame.session.headless import simulate
@@ -118,7 +108,7 @@ def simulate_command(args: argparse.Namespace) -> int:
         raise UserError(f"--seed must be a whole number from 0 to 2**63 - 1 (got {args.seed})")
     turns = args.turns or scenario.turns
     orders = load_orders_file(args.orders, scenario, turns) if args.orders else []
-    bots = _bot_teams(args.bots, scenario)
+    bots = {spec.team: spec.posture for spec in parse_bots(args.bots, scenario)}
     seed = scenario.default_seed if args.seed is None else args.seed
 
     def report(result: Any, refused: list) -> None:

@@ -194,7 +194,7 @@ class _Prepared:
 
 def _coerce_team_setup(scenario: Scenario, teams: Any) -> list[TeamSetup]:
     """Accept ``None`` (all human), a mapping team -> "human"/"bot"/TeamSetup/
-    {"controller", "pin"}, or a sequence of TeamSetup."""
+    {"controller", "pin", "posture"}, or a sequence of TeamSetup."""
     known = [t.id for t in scenario.teams]
     given: dict[str, TeamSetup] = {}
     if teams is None:
@@ -206,8 +206,11 @@ def _coerce_team_setup(scenario: Scenario, teams: Any) -> list[TeamSetup]:
             elif isinstance(spec, str):
                 given[team] = TeamSetup.make(team, spec)
             elif isinstance(spec, Mapping):
-                given[team] = TeamSetup.make(team, spec.get("controller", HUMAN),
-                                             spec.get("pin"))
+                try:
+                    given[team] = TeamSetup.make(team, spec.get("controller", HUMAN),
+                                                 spec.get("pin"), spec.get("posture"))
+                except ValueError as exc:
+                    raise ExerciseError(str(exc)) from None
             else:
                 raise ExerciseError(f"team {team!r}: cannot understand set-up {spec!r}")
     else:
@@ -469,6 +472,9 @@ class Exercise:
     def bot_teams(self) -> list[str]:
         return [t.team for t in self.teams if t.is_bot]
 
+    def _posture_of(self, team: str) -> str | None:
+        return next((t.posture for t in self.teams if t.team == team), None)
+
     @property
     def team_order(self) -> list[str]:
         return [t.team for t in self.teams]
@@ -701,7 +707,8 @@ class Exercise:
         for team in targets:
             if team in done:
                 continue
-            orders = self._validated(team, bot_orders(self.scenario, self.state, team))
+            orders = self._validated(team, bot_orders(self.scenario, self.state, team,
+                                                      self._posture_of(team)))
             items.append((OrdersSubmitted(team=team, orders=tuple(orders)),))
             submitted.append(team)
         if items:

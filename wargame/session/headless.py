@@ -10,7 +10,7 @@ Each turn is committed as it is played, so a killed run keeps every finished tur
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,13 +78,15 @@ def scratch_store() -> Iterator[SessionStore]:
 
 
 def simulate(scenario: Scenario, *, seed: int, turns: int, orders: Iterable[tuple[int, Order]],
-             bots: Iterable[str], explain: bool, db: str | Path | None = None,
+             bots: Iterable[str] | Mapping[str, str | None], explain: bool, db: str | Path | None = None,
              on_turn: Callable[[TurnResult, list[RefusedOrder]], None] | None = None,
              ) -> tuple[list[TurnResult], str | None]:
     """A whole headless game: saved as a session in ``db``, or played on a scratch database
-    when ``db`` is None. Returns the results and the saved session's id (None unsaved)."""
-    bots = set(bots)
-    setup = {t.id: ("bot" if t.id in bots else "human") for t in scenario.teams}
+    when ``db`` is None. ``bots``: the teams bots play, or team -> posture (None: the
+    scenario's own style). Returns the results and the saved session's id (None unsaved)."""
+    postures = dict(bots) if isinstance(bots, Mapping) else dict.fromkeys(bots)
+    setup = {t.id: ({"controller": "bot", "posture": postures[t.id]} if t.id in postures
+                    else "human") for t in scenario.teams}
 
     def run(store: SessionStore, owner: str | None) -> tuple[list[TurnResult], str]:
         exercise = Exercise.create(store, scenario, seed, setup, turn_limit=turns,

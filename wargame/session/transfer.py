@@ -92,7 +92,7 @@ def _record(export: SessionExport) -> SessionRecord:
         facilitator_pin_hash=s.facilitator_pin_hash, created_at=s.created_at,
         updated_at=s.updated_at, status=s.status, phase=s.phase, turn=s.turn,
         parent_session=s.parent_session, parent_turn=s.parent_turn,
-        teams=tuple(TeamSetup(t.team, t.controller, t.pin_hash) for t in s.teams),
+        teams=tuple(TeamSetup(t.team, t.controller, t.pin_hash, t.posture) for t in s.teams),
         name=s.name)
 
 

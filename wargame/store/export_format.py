@@ -11,7 +11,8 @@ layer before it calls ``SessionStore.import_session``.
 
 Version history of the file format: 1 = schema 1..2 (no names, no visibility); 2 = adds the
 session ``name``, each event's ``visibility``, optional sealed ``drafts`` and ``redacted``
-(the open turn's sealed orders were left out because no facilitator PIN was given).
+(the open turn's sealed orders were left out because no facilitator PIN was given); 3 = adds
+each bot team's ``posture``.
 """
 from __future__ import annotations
 
@@ -32,12 +33,12 @@ from pydantic import (
 
 from wargame.limits import MAX_NESTING, MAX_SEED
 from wargame.store.pins import PIN_HASH_PATTERN
-from wargame.store.records import CONTROLLERS, LIVE
+from wargame.store.records import BOT_POSTURES, CONTROLLERS, LIVE
 from wargame.store.text import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, bad_character
 
 EXPORT_FORMAT = "wargame-session"
-EXPORT_VERSION = 2
-READABLE_EXPORT_VERSIONS = (1, 2)
+EXPORT_VERSION = 3
+READABLE_EXPORT_VERSIONS = (1, 2, 3)
 
 MAX_JSON_DEPTH = MAX_NESTING
 MAX_STRING = 1_000_000
@@ -122,6 +123,13 @@ class ExportTeam(_Strict):
     team: Identifier
     controller: Literal[CONTROLLERS]  # type: ignore[valid-type]
     pin_hash: PinHash | None = None
+    posture: Literal[BOT_POSTURES] | None = None  # type: ignore[valid-type]  # version 3
+
+    @model_validator(mode="after")
+    def _posture_for_bots_only(self) -> "ExportTeam":
+        if self.posture is not None and self.controller != "bot":
+            raise ValueError(f"team {self.team}: a {self.controller} has no bot posture")
+        return self
 
 
 class ExportSession(_Strict):

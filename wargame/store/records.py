@@ -17,23 +17,39 @@ LIVE = 0  # branch number of the live line of play; archived branches are 1, 2, 
 HUMAN = "human"
 BOT = "bot"
 CONTROLLERS = (HUMAN, BOT)
+# a bot's posture, chosen at set-up (the engine's ``posture_bots.POSTURES``; a session test
+# keeps the two equal, since the store may not import the engine); None: the scenario's style
+BOT_POSTURES = ("hawkish", "balanced", "dovish")
 
 
 @dataclasses.dataclass(frozen=True)
 class TeamSetup:
-    """Who plays a team: a human (optionally behind a PIN, stored hashed) or a bot."""
+    """Who plays a team: a human (optionally behind a PIN, stored hashed) or a bot (with
+    an optional posture)."""
 
     team: str
     controller: str = HUMAN
     pin_hash: str | None = None
+    posture: str | None = None
 
     def __post_init__(self) -> None:
         if self.controller not in CONTROLLERS:
             raise ValueError(f"team {self.team!r}: controller must be one of {CONTROLLERS}")
+        if self.posture is not None and (self.controller != BOT
+                                         or self.posture not in BOT_POSTURES):
+            raise ValueError(f"team {self.team!r}: a posture belongs to a bot and is one of "
+                             f"{', '.join(BOT_POSTURES)} (not {self.posture!r})")
 
     @classmethod
-    def make(cls, team: str, controller: str = HUMAN, pin: str | None = None) -> "TeamSetup":
-        return cls(team, controller, hash_pin(pin) if pin else None)
+    def make(cls, team: str, controller: str = HUMAN, pin: str | None = None,
+             posture: str | None = None) -> "TeamSetup":
+        return cls(team, controller, hash_pin(pin) if pin else None, posture or None)
+
+    def row(self, session_id: str, position: int) -> dict[str, Any]:
+        """The ``teams`` row (create, fork and import write the same one)."""
+        return {"session_id": session_id, "team_id": self.team, "position": position,
+                "controller": self.controller, "pin_hash": self.pin_hash,
+                "posture": self.posture}
 
     @property
     def is_bot(self) -> bool:
@@ -184,6 +200,7 @@ class TeamSummary:
     team: str
     controller: str
     has_pin: bool
+    posture: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -24,6 +24,8 @@ Version history:
    token, heartbeat; at most one open row per session, enforced by a partial unique index;
    the rows also tell the orders clock when an app had the session open) and ``drafts`` (a
    team's unsubmitted orders, sealed, one row per session and team).
+4. Bot postures: ``teams.posture`` (hawkish, balanced or dovish, chosen at set-up; NULL for
+   humans and for bots playing the scenario's own style, which is what older rows mean).
 """
 from __future__ import annotations
 
@@ -131,6 +133,12 @@ def m003_one_writer_names_drafts(db: Database) -> None:
         not_null=["turn", "payload", "saved_at"],
     )
     db.execute("PRAGMA user_version = 3")
+
+
+@MIGRATIONS(name="m004_bot_postures")
+def m004_bot_postures(db: Database) -> None:
+    db["teams"].add_column("posture", str)
+    db.execute("PRAGMA user_version = 4")
 
 
 MIGRATION_NAMES: tuple[str, ...] = tuple(m.name for m in MIGRATIONS.pending(Database(memory=True)))

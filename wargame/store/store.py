@@ -55,6 +55,7 @@ from wargame.store.paths import default_db_path
 from wargame.store.pins import hash_pin, is_valid_pin_hash, verify_pin
 from wargame.store.records import (
     BOT,
+    BOT_POSTURES,
     CONTROLLERS,
     HUMAN,
     LIVE,
@@ -204,11 +205,7 @@ class SessionStore(StoreFile):
                 "parent_session": parent[0] if parent else None,
                 "parent_turn": parent[1] if parent else None,
             })
-            db["teams"].insert_all([
-                {"session_id": sid, "team_id": t.team, "position": i,
-                 "controller": t.controller, "pin_hash": t.pin_hash}
-                for i, t in enumerate(teams)
-            ])
+            db["teams"].insert_all([t.row(sid, i) for i, t in enumerate(teams)])
             db["snapshots"].insert({
                 "session_id": sid, "branch": LIVE, "turn": turn,
                 "state": state_json, "state_hash": state_hash, "created_at": stamp,
@@ -299,7 +296,10 @@ class SessionStore(StoreFile):
             raise ValueError(f"a team id is {team!r}, not text")
         if row["controller"] not in CONTROLLERS:
             raise ValueError(f"team {team!r} has an unknown controller {row['controller']!r}")
-        return TeamSetup(team, row["controller"], row["pin_hash"])
+        posture = row.get("posture")
+        if posture is not None and (row["controller"] != BOT or posture not in BOT_POSTURES):
+            raise ValueError(f"team {team!r} has an unknown bot posture {posture!r}")
+        return TeamSetup(team, row["controller"], row["pin_hash"], posture)
 
     def _record(self, row: Mapping[str, Any], team_rows: Sequence[Mapping[str, Any]]
                 ) -> SessionRecord:
@@ -354,7 +354,8 @@ class SessionStore(StoreFile):
         for row in rows:
             sid = row["id"]
             team_summaries = tuple(
-                TeamSummary(str(t["team_id"]), str(t["controller"]), t["pin_hash"] is not None)
+                TeamSummary(str(t["team_id"]), str(t["controller"]), t["pin_hash"] is not None,
+                            t.get("posture") if isinstance(t.get("posture"), str) else None)
                 for t in teams.get(sid, ()))
             try:
                 record = self._record(row, teams.get(sid, []))
@@ -658,10 +659,7 @@ class SessionStore(StoreFile):
                 "facilitator_pin": record.facilitator_pin_hash, "created_at": stamp,
                 "updated_at": stamp, "status": "active", "phase": phase, "turn": from_turn,
                 "parent_session": session_id, "parent_turn": from_turn})
-            db["teams"].insert_all([
-                {"session_id": new_id, "team_id": t.team, "position": i,
-                 "controller": t.controller, "pin_hash": t.pin_hash}
-                for i, t in enumerate(record.teams)])
+            db["teams"].insert_all([t.row(new_id, i) for i, t in enumerate(record.teams)])
             db.execute(
                 "insert into events (session_id, seq, branch, turn, kind, payload, created_at, "
                 "visibility) select ?, seq, 0, turn, kind, payload, created_at, visibility "

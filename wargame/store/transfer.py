@@ -20,7 +20,7 @@ from wargame.store.export_format import (
     SessionExport,
     parse_export,
 )
-from wargame.store.records import Event, SessionRecord
+from wargame.store.records import Event, SessionRecord, TeamSetup
 from wargame.store.schema import SCHEMA_VERSION
 from wargame.store.text import default_session_name
 
@@ -57,8 +57,8 @@ def export_session(store: "SessionStore", session_id: str, *, include_drafts: bo
         "created_at": record.created_at, "updated_at": record.updated_at,
         "status": record.status, "phase": record.phase, "turn": record.turn,
         "parent_session": record.parent_session, "parent_turn": record.parent_turn,
-        "teams": [{"team": t.team, "controller": t.controller, "pin_hash": t.pin_hash}
-                  for t in record.teams]}
+        "teams": [{"team": t.team, "controller": t.controller, "pin_hash": t.pin_hash,
+                   "posture": t.posture} for t in record.teams]}
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
@@ -111,8 +111,7 @@ def import_session(store: "SessionStore", data: SessionExport | Mapping[str, Any
                 "turn": s.turn, "parent_session": s.parent_session,
                 "parent_turn": s.parent_turn})
             db["teams"].insert_all([
-                {"session_id": sid, "team_id": t.team, "position": i,
-                 "controller": t.controller, "pin_hash": t.pin_hash}
+                TeamSetup(t.team, t.controller, t.pin_hash, t.posture).row(sid, i)
                 for i, t in enumerate(s.teams)])
             db["events"].insert_all([
                 {"session_id": sid, "seq": e.seq, "branch": e.branch, "turn": e.turn,
