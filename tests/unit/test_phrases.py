@@ -47,7 +47,7 @@ CASES = [
      "200 t/yr of new Dy/Tb separation capacity",
      "Washington's 200 t/yr of new Dy/Tb separation capacity"),
     ("crma_strategic_project", "brussels", {},
-     "1,000 t/yr of new NdPr separation capacity (5-year lead time)", None),
+     "1,000 t/yr of new NdPr separation capacity (2.5-year lead time)", None),
     ("ore_export_ban", "jakarta", {"material": "nickel", "duration": 0},
      "Nickel export ban (mining stage), until the end of the exercise",
      "Jakarta's nickel export ban (mining stage)"),

@@ -8,7 +8,6 @@ import pytest
 
 from wargame.analysis.scenario_lint import objectives_that_never_change
 from wargame.cli import main
-from wargame.scenario.lint import lint_issues
 from wargame.scenario.loader import load_scenario_text, read_scenario_text
 from wargame.scenario.commands import lint_lines
 
@@ -123,9 +122,3 @@ def test_validate_lint_runs_the_bot_game_check(tmp_path, capsys):
     assert main(["validate", "--lint", str(path)]) == 0
     out = capsys.readouterr().out
     assert f"{path}:9:" in out and "teams[0].objectives[0]: objective" in out
-
-
-def test_lint_issues_of_the_shipped_default_scenario_are_none():
-    from wargame.scenario.loader import default_scenario_path, load_scenario
-
-    assert lint_issues(load_scenario(default_scenario_path())) == []
