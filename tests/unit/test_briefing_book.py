@@ -97,8 +97,17 @@ def test_effects_in_plain_words(raw, words):
 
 def test_conditions_and_triggers_in_plain_words(default):
     assert condition_in_words(default, "supply_met(USA, defence) < 80 % for 2 turns") == (
-        "supply met of United States's Defence is below 80% at the end of each of the last "
+        "United States' defence supply met is below 80% at the end of each of the last "
         "2 turns")
+    title = default.injects[0].title
+    for condition, words in [
+            (f"fired({default.injects[0].id}) >= 1", f"'{title}' has fired"),
+            (f"fired({default.injects[0].id}) > 0", f"'{title}' has fired"),
+            (f"fired({default.injects[0].id}) == 0", f"'{title}' has not fired yet"),
+            (f"fired({default.injects[0].id}) < 1", f"'{title}' has not fired yet"),
+            (f"fired({default.injects[0].id}) >= 2", f"'{title}' has fired at least 2 times"),
+            (f"fired({default.injects[0].id}) == 1", f"'{title}' has fired exactly once")]:
+        assert condition_in_words(default, condition) == words, condition
     assert condition_in_words(default, "restriction(CHN, JPN, ndpr) >= frozen") == (
         "the trade status from China to Japan in NdPr (light rare earths) is at least frozen")
     from wargame.scenario.model import Inject

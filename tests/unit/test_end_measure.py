@@ -42,9 +42,11 @@ def test_a_ruling_ends_the_measure_on_one_material_only(sc):
     assert "ends Beijing's NdPr licensing freeze on the United States" in outcome.detail
     # and the ruling has its own line in the turn's explanation, saying what it ended
     line = next(e for e in second.explanations if e.kind == "order")
-    assert line.text == ("The white cell's end of Beijing's export licence regime on a "
-                         "country (NdPr): ends Beijing's NdPr licensing freeze on the "
-                         "United States.")
+    assert line.text.startswith(
+        "The white cell's end of Beijing's export licence regime on a country (NdPr): ends "
+        "Beijing's NdPr licensing freeze on the United States; ")
+    # and what that did is measured: the what-if without the ruling keeps the freeze
+    assert "the NdPr price (magnet making stage)" in line.text and "without it" in line.text
     assert not [m for m in second.state.measures if m.primitive == "end_measure"]
 
 

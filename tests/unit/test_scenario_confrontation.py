@@ -88,6 +88,12 @@ def test_the_climb_down_says_what_it_ended(scenario):
     games = run_game(scenario, seed=2025, turns=CLIMB_DOWN_TURN, explain=True,
                      bots=[t.id for t in scenario.teams], orders=[(CLIMB_DOWN_TURN, order)])
     told = [e.text for e in games[-1].explanations if e.kind == "order"
-            and e.text.startswith("Beijing's change of the event 'Beijing freezes magnet")]
+            and e.text.startswith("Beijing's climb down: general licences")]
     assert len(told) == 1
-    assert "to licensing" in told[0] and "end of the event 'Separation technology" in told[0]
+    assert "amends the event 'Beijing freezes magnet" in told[0]
+    assert "ends the event 'Separation technology" in told[0]
+    # and what it restored is measured against the freeze it amended, not "too small"
+    assert "no measurable effect" not in told[0] and "without it" in told[0]
+    recovered = [e.text for e in games[-1].explanations if e.kind == "change"
+                 and "United States' wind power supply rose" in e.text]
+    assert recovered and "without Beijing's climb down" in recovered[0]

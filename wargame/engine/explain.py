@@ -120,6 +120,8 @@ def _groups(plan: TurnPlan) -> tuple[dict[str, str], set[str]]:
         labels.setdefault(entry.group, entry.label)
         if not entry.public:
             covert.add(entry.group)
+    for group, label, _ in plan.endings:  # an end_measure is measured by what it undid
+        labels.setdefault(group, label)
     return labels, covert
 
 
@@ -574,14 +576,16 @@ def ledger(rules: CompiledRules, plan: TurnPlan, prepared: Prepared, flow: FlowR
 
     def effect(group: str) -> tuple[str | None, str | None]:
         """(what the group did, why nothing measurable), with the measures it ended or
-        amended first (``end_measure``: its effect is in the turn already, so no what-if
-        without it is measured)."""
+        amended first (``end_measure``: its what-if puts back what it ended, so the figures
+        it moved are measured like any order's)."""
         ending = None
         if group in ends:
             ending = join(list(ends[group])) if ends[group] else \
                 "nothing to end (no such measure was in force)"
-        if group not in labels:
-            return ending, None
+        undid = any(g == group for g, _ in plan.undone)
+        if group not in labels or (group in ends and not undid and not any(
+                m.group == group for m in plan.measures)):
+            return ending, None  # nothing of its own acts, nothing was ended: nothing to weigh
         done, reason = _effect_parts(rules, group, plan, prepared, flow, full,
                                      alternatives.get(group), draws_of(group), labels)
         if ending:

@@ -195,27 +195,29 @@ def _ends(ender: Measure, measure: Measure) -> bool:
 
 
 def end_measures(measures: Iterable[Measure], turn: int,
-                 ) -> tuple[list[Measure], list[tuple[Measure, str]]]:
+                 ) -> tuple[list[Measure], list[tuple[Measure, str, Measure]]]:
     """Apply this turn's ``end_measure`` effects (a court ruling, a deal) to the measures in
     force: a covered measure ends now (it does not act this turn), or, with ``level`` or
     ``scale``, continues amended (a restriction at another level; a quota's tonnes, a
     duty's or tariff's rate times ``scale``). The enders themselves act once and are not
-    kept. Returns (measures, [(ender, what it did), ...]) for the turn's record."""
+    kept. Returns (measures, [(ender, what it did, the measure before it), ...]) for the
+    turn's record and its explanations (a what-if without the ender restores the measure)."""
     items = list(measures)
     enders = [m for m in items if m.primitive == "end_measure" and m.start_turn == turn]
     if not enders and not any(m.primitive == "end_measure" for m in items):
         return items, []
     out: list[Measure] = []
-    done: list[tuple[Measure, str]] = []
+    done: list[tuple[Measure, str, Measure]] = []
     for measure in items:
         if measure.primitive == "end_measure":
             continue
+        original = measure
         for ender in enders:
             if measure is None or not _ends(ender, measure):
                 continue
             level, scale = ender.args.get("level"), ender.args.get("scale")
             if level in (None, "") and scale in (None, ""):
-                done.append((ender, f"ends {measure.label}"))
+                done.append((ender, f"ends {measure.label}", original))
                 measure = None
                 continue
             args = dict(measure.args)
@@ -225,7 +227,7 @@ def end_measures(measures: Iterable[Measure], turn: int,
                 for key in SCALED_ARGUMENTS:
                     if isinstance(args.get(key), (int, float)):
                         args[key] = float(args[key]) * float(scale)
-            done.append((ender, f"amends {measure.label}"))
+            done.append((ender, f"amends {measure.label}", original))
             measure = dataclasses.replace(measure, args=args)
         if measure is not None:
             out.append(measure)

@@ -268,7 +268,8 @@ def _self_actor(sc: Scenario, team: str | None) -> str | None:
 def move_phrase(sc: Scenario, move: MoveType, params: Mapping[str, Any],
                 team: str | None) -> str:
     """What an order of ``move`` with ``params`` does, as ``team`` would say it (without
-    the team's name): every effect, joined."""
+    the team's name): every effect, joined; a move of more than ``MAX_PHRASES`` effects
+    (a package deal, a climb-down) by its name, since a room cannot follow a list of six."""
     full = with_defaults(move, dict(params))
     owner = _self_actor(sc, team)
     phrases = []
@@ -278,7 +279,14 @@ def move_phrase(sc: Scenario, move: MoveType, params: Mapping[str, Any],
             text = effect_phrase(sc, effect.primitive, args, owner)
             if text not in phrases:
                 phrases.append(text)
-    return join(phrases) if phrases else move.name
+    if not phrases or len(phrases) > MAX_PHRASES:
+        name = move.name
+        # "Climb down: general licences" -> "climb down: general licences" (not "DPA ...")
+        return name[:1].lower() + name[1:] if name[1:2].islower() else name
+    return join(phrases)
+
+
+MAX_PHRASES = 3
 
 
 def _gathered(parts: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:

@@ -60,6 +60,9 @@ class TurnPlan:
     # this turn's ``end_measure`` groups: (group, label, what each did: 'ends ...'), the
     # enders themselves act once and are not among ``measures``
     endings: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    # (ender group, a measure it ended or amended as it stood before): the what-if without
+    # the ender puts these back (``simulate.prepare_plan``), so its effect is measured
+    undone: tuple[tuple[str, Measure], ...] = ()
 
 
 # ----------------------------------------------------------------- canonical orders
@@ -277,8 +280,10 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
     active, endings = end_measures(measures + new, turn)
     said: dict[str, list[str]] = {m.group: [] for m in new if m.primitive == "end_measure"}
     labels = {m.group: m.label for m in new if m.primitive == "end_measure"}
-    for ender, what in endings:
-        said.setdefault(ender.group, []).append(what)
+    for ender, what, _ in endings:
+        whats = said.setdefault(ender.group, [])
+        if what not in whats:  # a measure over two materials is one measure per material
+            whats.append(what)
     if endings:  # the order that ended or amended measures says which
         outcomes = tuple(o.model_copy(update={"detail": "; ".join(
             [o.detail] * bool(o.detail) + said[f"{ORDER_GROUP}{o.order_id}"])})
@@ -286,7 +291,8 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
     return TurnPlan(measures=tuple(active), fired=tuple(fired),
                     outcomes=outcomes, state=st, turn_seed=seed,
                     endings=tuple((group, labels.get(group, group), tuple(whats))
-                                  for group, whats in said.items()))
+                                  for group, whats in said.items()),
+                    undone=tuple((ender.group, before) for ender, _, before in endings))
 
 
 # ----------------------------------------------------------------- orders and coalitions

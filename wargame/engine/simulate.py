@@ -44,6 +44,11 @@ def prepare_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = Non
     sc, base = rules.scenario, rules.baseline
     state = plan.state.copy()
     measures = [m for m in plan.measures if m.group != exclude]
+    restored = list({before.id: before for group, before in plan.undone
+                     if group == exclude}.values())
+    if restored:  # without an end_measure, what it ended or amended stands as it was
+        ids = {m.id for m in restored}
+        measures = [m for m in measures if m.id not in ids] + restored
     for measure in measures:
         if measure.start_turn == state.turn:
             start_measure(sc, base, state, measure)

@@ -318,21 +318,21 @@ def trigger_in_words(sc: Scenario, inject: Inject) -> str:
 
 
 _READINGS = {
-    "supply_met": "supply met of {0}'s {1}",
-    "material_met": "{0}'s need for {1} met",
-    "shortfall": "{0}'s {1} shortfall (t/yr)",
+    "supply_met": "{p[0]} {1} supply met",
+    "material_met": "{p[0]} need for {1} met",
+    "shortfall": "{p[0]} {1} shortfall (t/yr)",
     "price_index": "the {0} price index (1 = baseline)",
     "price": "the {0} price ({1}, USD/kg)",
-    "dependency": "{0}'s dependence on {1}",
-    "stock": "{0}'s stocks of {1} (t)",
-    "capacity": "{0}'s {1} capacity ({2}, t/yr)",
-    "ore_processed_home": "the share of {0}'s {1} ore processed at home",
-    "import_bill": "{0}'s import bill (USD m a turn)",
-    "export_revenue": "{0}'s export revenue (USD m a turn)",
-    "revenue": "{0}'s revenue (USD m a turn)",
-    "value_added": "{0}'s value added (USD m a turn)",
-    "budget": "{0}'s budget left (USD m)",
-    "political_capital": "{0}'s political capital",
+    "dependency": "{p[0]} dependence on {1}",
+    "stock": "{p[0]} stocks of {1} (t)",
+    "capacity": "{p[0]} {1} capacity ({2}, t/yr)",
+    "ore_processed_home": "the share of {p[0]} {1} ore processed at home",
+    "import_bill": "{p[0]} import bill (USD m a turn)",
+    "export_revenue": "{p[0]} export revenue (USD m a turn)",
+    "revenue": "{p[0]} revenue (USD m a turn)",
+    "value_added": "{p[0]} value added (USD m a turn)",
+    "budget": "{p[0]} budget left (USD m)",
+    "political_capital": "{p[0]} political capital",
     "restriction": "the trade status from {0} to {1} in {2}",
     "fired": "the times '{0}' has fired",
 }
@@ -342,20 +342,50 @@ _SHARE_READINGS = {"supply_met", "material_met", "dependency", "ore_processed_ho
 
 
 def condition_in_words(sc: Scenario, text: str) -> str:
-    """A condition read aloud: "supply met of United States's Defence is below 80 % at the
-    end of each of the last 2 turns"."""
+    """A condition read aloud: "United States' defence supply met is below 80% at the end of
+    each of the last 2 turns"."""
     return _words(sc, parse_condition(text))
+
+
+def _possessive(name: str) -> str:
+    """"China's", "the United States'" (a plural-looking name takes the apostrophe only)."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def _name_of(sc: Scenario, value: str) -> str:
     for index, lookup in ((sc.actor_index, sc.actor), (sc.team_index, sc.team),
-                          (sc.material_index, sc.material), (sc.sector_index, sc.sector)):
+                          (sc.material_index, sc.material)):
         if value in index:
             return lookup(value).name
+    if value in sc.sector_index:
+        name = sc.sector(value).name  # inside a sentence: "defence", but "EV" stays
+        return name if any(c.isupper() for c in name[1:]) else name[:1].lower() + name[1:]
     for inject in sc.injects:
         if inject.id == value:
             return inject.title
     return value
+
+
+def _fired_in_words(sc: Scenario, expr: Compare) -> str | None:
+    """``fired(x) >= 1`` -> "'X' has fired"; ``fired(x) == 0`` -> "'X' has not fired yet";
+    other counts -> "'X' has fired at least 2 times" (not "the times 'X' has fired is ...")."""
+    left, right = expr.left, expr.right
+    if not (isinstance(left, Call) and left.name == "fired" and len(left.args) == 1
+            and isinstance(right, Number) and float(right.value).is_integer()):
+        return None
+    inject, n = f"'{_name_of(sc, left.args[0])}'", int(right.value)
+    # the smallest count that satisfies the comparison, or the largest, per operator
+    times = lambda k: "once" if k == 1 else f"{k} times"  # noqa: E731
+    never = f"{inject} has not fired yet"
+    table = {
+        ">=": f"{inject} has fired" if n <= 1 else f"{inject} has fired at least {times(n)}",
+        ">": f"{inject} has fired" if n == 0 else f"{inject} has fired more than {times(n)}",
+        "==": never if n == 0 else f"{inject} has fired exactly {times(n)}",
+        "!=": f"{inject} has fired" if n == 0 else f"{inject} has not fired exactly {times(n)}",
+        "<": never if n == 1 else f"{inject} has fired fewer than {times(n)}",
+        "<=": never if n == 0 else f"{inject} has fired at most {times(n)}",
+    }
+    return table.get(expr.op)
 
 
 def _words(sc: Scenario, expr: Expr, share: bool = False) -> str:
@@ -365,13 +395,17 @@ def _words(sc: Scenario, expr: Expr, share: bool = False) -> str:
         return "the turn" if expr.name == "turn" else f"'{expr.name}'"
     if isinstance(expr, Call):
         template = _READINGS.get(expr.name, expr.name + "({})")
-        return template.format(*[_name_of(sc, a) for a in expr.args], "", "", "")
+        names = [_name_of(sc, a) for a in expr.args]
+        return template.format(*names, "", "", "", p=[_possessive(n) for n in names])
     if isinstance(expr, Negate):
         return f"minus {_words(sc, expr.operand)}"
     if isinstance(expr, Arithmetic):
         op = {"+": "plus", "-": "minus", "*": "times", "/": "divided by"}[expr.op]
         return f"({_words(sc, expr.left)} {op} {_words(sc, expr.right)})"
     if isinstance(expr, Compare):
+        fired = _fired_in_words(sc, expr)
+        if fired:
+            return fired
         is_share = isinstance(expr.left, Call) and expr.left.name in _SHARE_READINGS
         right = expr.right
         if isinstance(right, Name) and right.name in TRADE_STATUS:
