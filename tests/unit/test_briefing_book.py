@@ -131,3 +131,16 @@ def test_scenario_doc_command(tmp_path, capsys):
     assert main(["scenario-doc", str(broken), "--out", str(tmp_path / "b")]) == 2
     assert f"{broken}:" in capsys.readouterr().out
     assert not (tmp_path / "b").exists()
+
+
+def test_an_objective_says_which_way_is_better_once(default):
+    """Rule: "(the lower, the better)" is said once, whether the label already says it or
+    the book adds it."""
+    page = text_of(render_book(build_book(default)))
+    objectives = [o for t in default.teams for o in t.objectives]
+    labelled = [o for o in objectives if o.label and "the better" in o.label.lower()]
+    assert labelled, "the default scenario no longer words a direction in a label"
+    for said in re.findall(r"\(weight [^)]*\)", page):
+        assert said.count("better") <= 1
+    better_said = sum(said.count("better") for said in re.findall(r"\(weight [^)]*\)", page))
+    assert better_said == len(objectives) - len(labelled)

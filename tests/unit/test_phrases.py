@@ -137,3 +137,16 @@ def test_a_parameter_named_team_is_the_team_named(sc):
                   id="t1-facilitator-1")
     result = resolve_turn(sc, state, [order], deck=False, explain=False)
     assert result.indicators.budget_usd_m["washington"] == pytest.approx(budget + 1000)
+
+
+@pytest.mark.parametrize("op, value, said", [
+    ("set", 0.075, "a 8 % chance each turn that an investment slips"),
+    ("scale", 0.5, "the chance each turn that an investment slips changed by −50 %"),
+    ("add", 0.05, "the chance each turn that an investment slips up 5 points"),
+])
+def test_the_permitting_climate_reads_as_what_the_designer_wrote(sc, op, value, said):
+    """Rule: a scale of the slip chance is read as a change, never as the chance itself."""
+    from wargame.engine.phrases import effect_phrase
+
+    args = {"parameter": "delay_probability", "op": op, "value": value}
+    assert said in effect_phrase(sc, "set_parameter", args, None)

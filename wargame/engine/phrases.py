@@ -253,8 +253,15 @@ def _set_parameter_phrase(sc: Scenario, a: Mapping[str, Any]) -> str:
     if parameter == "political_capital":
         return f"political capital change for {team_word(sc, a.get('team'))} ({how('')})"
     if parameter == "delay_probability":
-        return (f"permitting climate: a {percent(value)} chance each turn that an investment "
-                "slips")
+        if op == "set":
+            return (f"permitting climate: a {percent(value)} chance each turn that an "
+                    "investment slips")
+        if op == "add":
+            points = finite_number(value) * 100
+            return (f"permitting climate: the chance each turn that an investment slips "
+                    f"{'up' if points >= 0 else 'down'} {abs(points):.0f} points")
+        return (f"permitting climate: the chance each turn that an investment slips "
+                f"changed by {change_percent(value)}")
     return f"change of {str(parameter).replace('_', ' ')} ({how('')})"
 
 

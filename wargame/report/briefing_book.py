@@ -59,7 +59,7 @@ class BookNumber:
 class BookObjective:
     label: str
     weight: float
-    better: str  # "the higher, the better" / "the lower, the better"
+    better: str  # "the higher, the better" / "the lower, the better"; "" when the label says it
 
 
 @dataclass(frozen=True)
@@ -152,9 +152,9 @@ def _objective(sc: Scenario, objective: Any) -> BookObjective:
              "material": sc.material(objective.material).name
              if objective.material in sc.material_index else objective.material}
     label = objective.label or _INDICATOR_WORDS[objective.indicator].format(**names)
+    better = "the lower, the better" if objective.weight < 0 else "the higher, the better"
     return BookObjective(label[:1].upper() + label[1:], objective.weight,
-                         "the lower, the better" if objective.weight < 0
-                         else "the higher, the better")
+                         "" if better in label.lower() else better)
 
 
 def _param(sc: Scenario, spec: Any) -> BookParam:
