@@ -6,6 +6,7 @@ team to its last turn with finite indicators, and renders its briefing books.
 scenario's figures and balance by ``test_default_scenario.py``.)"""
 from __future__ import annotations
 
+import html
 import math
 
 import pytest
@@ -79,7 +80,7 @@ def test_renders_its_briefing_books(shipped, tmp_path, capsys):
     path, loaded = shipped
     assert main(["scenario-doc", str(path), "--out", str(tmp_path)]) == 0
     capsys.readouterr()
-    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    index = html.unescape((tmp_path / "index.html").read_text(encoding="utf-8"))
     assert loaded.scenario.title.split(":")[0] in index
     for team in loaded.scenario.teams:
         assert (tmp_path / f"team-{team.id}.html").exists()
