@@ -41,7 +41,7 @@ from wargame.engine.results import (
 )
 from wargame.engine.rules import CompiledRules
 from wargame.engine.state import GameState
-from wargame.engine.phrases import describe_order, measure_label
+from wargame.engine.phrases import describe_order, measure_label, move_phrase
 from wargame.engine.wording import team_label
 from wargame.scenario.model import Effect, Inject, MoveType, Quorum, Scenario
 from wargame.scenario.primitives import PERMANENT_PRIMITIVES
@@ -272,14 +272,17 @@ def _quorum_met(quorum: Quorum, teams: Sequence[str]) -> bool:
     return len(set(teams)) >= quorum.teams and all(t in teams for t in quorum.including)
 
 
-def _quorum_detail(sc: Scenario, move: MoveType, committed: Sequence[str]) -> str:
+def _quorum_detail(sc: Scenario, move: MoveType, order: Order,
+                   committed: Sequence[str]) -> str:
+    """Why a coalition move failed, with the move as the team would say it."""
     quorum = move.requires
     names = [team_label(sc, t) for t in committed]
     who = " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else "none"
-    need = f"needs {quorum.teams} teams committing it in the same turn"
+    need = f"needs {quorum.teams} teams committing to it in the same turn"
     if quorum.including:
         need += ", including " + " and ".join(team_label(sc, t) for t in quorum.including)
-    return f"did not take effect: '{move.name}' {need}; only {who} did (nothing was charged)"
+    what = move_phrase(sc, move, order.params, order.team)
+    return f"did not take effect: the {what} {need}; only {who} did (nothing was charged)"
 
 
 def _scaled(sc: Scenario, order: Order, ruling: Override | None) -> tuple[Order, str]:
@@ -326,7 +329,8 @@ def _take_once(sc: Scenario, state: GameState, orders: list[Order],
         if order.move in short:
             outcomes.append(OrderOutcome(
                 order_id=oid, team=order.team, move=order.move, status=OUTCOME_NO_QUORUM,
-                detail=_quorum_detail(sc, move, short[order.move]), description=description))
+                detail=_quorum_detail(sc, move, order, short[order.move]),
+                description=description))
             continue
         params = with_defaults(move, order.params)
         budget, capital = order_cost(move, params)
