@@ -665,11 +665,26 @@ class ExerciseController(QObject):
 
         save_hot_wash(self.exercise, hot_wash, self._facilitator_key)
 
-    def after_action_report(self, audience: str = "facilitator"):
-        """The report of this session as it stands (``wargame.report``): reads only."""
+    def after_action_report(self, audience: str = "facilitator", team: str | None = None):
+        """The report of this session as it stands (``wargame.report``), in the edition of
+        ``audience`` ("facilitator", "public", or "team" with ``team``), with the key given
+        for its door in this window: reads only. ``PinRequired`` when that PIN was not
+        given yet."""
         from wargame.report.gather import exercise_report, viewer_of
 
-        return exercise_report(self.exercise, viewer_of(audience), key=self._facilitator_key)
+        key = self._facilitator_key if audience == "facilitator" else (
+            self._team_keys.get(team) if audience == "team" else None)
+        return exercise_report(self.exercise, viewer_of(audience, team), key=key)
+
+    def luck_sections(self, runs: int):
+        """What "Was it luck?" adds to the report (``wargame.report_analysis``, as
+        ``wargame report --luck N``): a function of ``on_progress`` for a background job,
+        which reads the store through its own connection."""
+        from wargame.report_analysis import luck_sections
+
+        db, session_id, scenario = self.db_path, self.session_id, self.scenario
+        return lambda on_progress: luck_sections(db, session_id, scenario, runs,
+                                                 on_progress=on_progress)
 
     # ---- public debrief
 

@@ -100,6 +100,16 @@ class Prompts:
         return "read_only" if clicked is read_only else (
             "take_over" if take_over is not None and clicked is take_over else None)
 
+    def report_options(self, scenario, luck_possible: bool):
+        """The report's edition and "Was it luck?" (``ReportOptionsDialog``), or None."""
+        from wargame.ui.report_export import ReportOptionsDialog
+
+        dialog = ReportOptionsDialog(scenario, luck_possible, self.window)
+        try:
+            return dialog.options() if dialog.exec() else None
+        finally:
+            dialog.deleteLater()
+
     def choose(self, title: str, label: str, items: list[str]) -> str | None:
         if not items:
             return None
@@ -208,6 +218,7 @@ class MainWindow(QMainWindow):
         self.start.newExerciseRequested.connect(self.new_exercise)
         self.start.openScenarioRequested.connect(self.open_scenario)
         self.start.resumeRequested.connect(self.resume_session)
+        self.start.replayRequested.connect(self.replay_saved)
         self.curtain.unlocked.connect(self._curtain_unlocked)
         self.curtain.facilitatorRequested.connect(self.facilitator_entry)
         self.team_screen.submitted.connect(self._team_submitted)
@@ -1312,13 +1323,25 @@ class MainWindow(QMainWindow):
         return True
 
     def export_report(self) -> Path | None:
-        """File > Export report: the facilitator's edition, in the chosen format. The data
-        is read here; rendering and writing run in the background (``report_job``), the
-        status bar says when the file is there."""
+        """File > Export report: the edition (the facilitator's, the public one, a team's,
+        which needs that team's PIN) and "Was it luck?" (the facilitator's edition), then
+        the file and its format. The report's data is read here; the luck re-runs,
+        rendering and writing run in the background (``ReportExportJob``), the status bar
+        says how far they are and when the file is there."""
         ctl = self.controller
         if ctl is None:
             return None
-        target = self.prompts.report_target(f"after-action-report-{ctl.session_id}")
+        options = self.prompts.report_options(ctl.scenario, bool(ctl.committed_turns()))
+        if options is None:
+            return None
+        if options.audience == "facilitator" and not ctl.facilitator_pin_known() and \
+                not self.ask_facilitator_pin(ctl, "The facilitator's report"):
+            return None
+        if options.audience == "team" and not self.ask_team_pin(ctl, options.team,
+                                                                 "The team's report"):
+            return None
+        target = self.prompts.report_target(
+            f"after-action-report-{ctl.session_id[:8]}{options.file_stem}")
         if target is None:
             return None
         path, fmt = Path(target[0]), target[1]
@@ -1327,18 +1350,32 @@ class MainWindow(QMainWindow):
         from wargame.ui.report_export import ReportExportJob
 
         try:
-            report = ctl.after_action_report()
+            report = ctl.after_action_report(options.audience, options.team)
         except Exception as exc:  # noqa: BLE001 - shown, logged, nothing lost
             show_error(self, "The report could not be made", exc)
             return None
-        job = ReportExportJob(report, fmt, path)
+        analysis = ctl.luck_sections(options.luck_runs) if options.luck_runs else None
+        job = ReportExportJob(report, fmt, path, analysis)
         # bound methods: Qt drops the connection if the window is gone before the job ends
         job.signals.done.connect(self._report_written)
         job.signals.failed.connect(self._report_failed)
+        job.signals.progress.connect(self._report_progress)
         self.report_job = job  # kept alive until the next export
-        self.statusBar().showMessage(f"Writing the after-action report to {path}…")
+        self._luck_total, self._luck_done = options.luck_runs or 0, 0
+        self._report_path = path
+        self.statusBar().showMessage(
+            f"Was it luck? Re-running the orders with {options.luck_runs} other seeds, then "
+            f"writing the report to {path}…" if options.luck_runs else
+            f"Writing the after-action report to {path}…")
         QThreadPool.globalInstance().start(job)
         return path
+
+    def _report_progress(self, games: int) -> None:
+        self._luck_done += games
+        self.statusBar().showMessage(
+            f"Was it luck? {self._luck_done} of {self._luck_total} re-runs done"
+            + ("" if self._luck_done < self._luck_total else
+               f"; writing the report to {self._report_path}…"))
 
     def _report_written(self, where: str) -> None:
         self.statusBar().showMessage(f"After-action report written to {where}", 10000)
@@ -1352,6 +1389,9 @@ class MainWindow(QMainWindow):
         ctl = self.controller
         if ctl is None:
             return None
+        return self._show_replay(ctl)
+
+    def _show_replay(self, ctl):
         from wargame.ui.replay_browser import ReplayBrowser
 
         try:
@@ -1363,6 +1403,23 @@ class MainWindow(QMainWindow):
         browser.show()
         self.replay_browser = browser
         return browser
+
+    def replay_saved(self, session_id: str):
+        """The start screen's Replay: a saved session's turns in the replay browser, read
+        only (no lock: another window may be playing it), after the facilitator PIN."""
+        from wargame.ui.controller import ExerciseController
+
+        try:
+            ctl = ExerciseController.open(self.database_path(), session_id, read_only=True)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The replay browser could not open", exc)
+            return None
+        try:
+            if not self.ask_facilitator_pin(ctl, "Replay"):
+                return None
+            return self._show_replay(ctl)
+        finally:
+            ctl.close()  # the browser keeps what it read
 
     # ------------------------------------------------------------------ view
 

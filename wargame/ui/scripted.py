@@ -30,6 +30,7 @@ class ScriptedPrompts:
         self.pin_fn = None  # callable(PinDialog) -> bool: drives the real PIN dialog
         self.pin_dialogs: list = []  # the PIN dialogs made (tests read what they said)
         self.lock_answers: deque[str | None] = deque()
+        self.report_options_fn = None  # callable(ReportOptionsDialog) -> bool
 
     def setup(self, scenario):
         from wargame.ui.setup_dialog import SetupDialog
@@ -78,6 +79,20 @@ class ScriptedPrompts:
         self.asked.append(("lock_held", text))
         answer = self.lock_answers.popleft() if self.lock_answers else None
         return None if answer == "take_over" and not can_take_over else answer
+
+    def report_options(self, scenario, luck_possible: bool):
+        """The real ``ReportOptionsDialog``, driven by ``report_options_fn`` (default: the
+        facilitator's edition, no "was it luck?"); None when it returns False."""
+        from wargame.ui.report_export import ReportOptionsDialog
+
+        self.asked.append(("report_options", ""))
+        dialog = ReportOptionsDialog(scenario, luck_possible, self.window)
+        try:
+            if self.report_options_fn is not None and self.report_options_fn(dialog) is False:
+                return None
+            return dialog.options()
+        finally:
+            dialog.deleteLater()
 
     def choose(self, title: str, label: str, items: list[str]):
         self.asked.append(("choose", title))
