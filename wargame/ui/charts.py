@@ -293,10 +293,14 @@ class _LineChart(_ChartBase):
         """(label, xs, ys) per line; subclasses compute from self._scenario/_history."""
         raise NotImplementedError
 
+    def _has_data(self) -> bool:
+        """Whether there is anything to draw (charts fed otherwise than by a history say)."""
+        return bool(self._history)
+
     def _redraw(self) -> None:
         pgm = pg()
         colours = palette.chart_colours(self._theme)
-        series = self._series_data() if self._history else []
+        series = self._series_data() if self._has_data() else []
         series = [sr for sr in series if any(y == y for y in sr[2])]  # drop all-NaN lines
         self._series = series
         # pyqtgraph's pens are cosmetic (device pixels): scale them on high-DPI screens

@@ -106,6 +106,7 @@ class ExerciseController(QObject):
         self._baseline = None  # the baseline preview, made on first use
         # "now" for the orders clock (tests give a fake one; None: the wall clock)
         self.clock = None
+        self._branches: list[str] | None = None  # this session and its branches
 
     # ---- making
 
@@ -166,6 +167,7 @@ class ExerciseController(QObject):
         if lost:
             exercise.become_read_only()
         exercise.reload()
+        self._branches = None
         self._emit_phase()
         return lost
 
@@ -685,6 +687,62 @@ class ExerciseController(QObject):
         db, session_id, scenario = self.db_path, self.session_id, self.scenario
         return lambda on_progress: luck_sections(db, session_id, scenario, runs,
                                                  on_progress=on_progress)
+
+    # ---- batch analysis in the debrief: "was it luck?" and branches
+
+    def luck_job(self, runs: int) -> BackgroundJob:
+        """A job (start it on the pool) that re-runs the session's committed turns with
+        ``runs`` other seeds: ``done`` gives the analysis' ``LuckReport``, ``progress`` the
+        re-runs finished per batch. Reads the store through its own connection."""
+        from wargame.analysis.luck import luck_report
+        from wargame.analysis.session_reader import read_session
+
+        db, session_id = self.db_path, self.session_id
+        return BackgroundJob(lambda on_progress: luck_report(
+            read_session(db, session_id), runs, on_progress=on_progress), with_progress=True)
+
+    def branch_sessions(self) -> list[str]:
+        """The session and its branches: its parent (when it is a fork) and the parent's
+        other forks, or its own forks; the first is the line the others branch from. Read
+        once (menus ask often); ``reload`` reads it again."""
+        if self._branches is None:
+            self._branches = self._read_branch_sessions()
+        return list(self._branches)
+
+    def _read_branch_sessions(self) -> list[str]:
+        store = self.exercise.store
+        record = self.exercise.session
+        root = record.parent_session or record.id
+        try:
+            store.session(root)
+        except Exception:  # noqa: BLE001 - the parent was deleted: this session's forks
+            root = record.id
+        forks = [s.id for s in store.list_sessions() if s.parent_session == root]
+        return [root, *forks]
+
+    def branches_job(self) -> BackgroundJob:
+        """A job whose ``done`` gives (``BranchComparison``, {session id: display name}) of
+        this session and its branches (``branch_sessions``, at most 7)."""
+        from wargame.analysis.compare import compare_sessions
+        from wargame.analysis.session_reader import read_session
+        from wargame.report_analysis import MAX_COMPARED_FORKS
+        from wargame.store.store import SessionStore
+
+        db = self.db_path
+        ids = self.branch_sessions()[:MAX_COMPARED_FORKS + 1]
+
+        def work():
+            with SessionStore(db) as store:
+                names = {}
+                for session_id in ids:
+                    record = store.session(session_id)
+                    name = record.name or session_id[:8]
+                    if record.parent_session:
+                        name += f" (fork at turn {record.parent_turn})"
+                    names[session_id] = name
+            return compare_sessions([read_session(db, i) for i in ids]), names
+
+        return BackgroundJob(work)
 
     # ---- public debrief
 

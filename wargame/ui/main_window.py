@@ -237,6 +237,8 @@ class MainWindow(QMainWindow):
         c.retractInjectRequested.connect(self.retract_inject)
         c.editNoteRequested.connect(self.edit_note)
         c.deleteNoteRequested.connect(self.delete_note)
+        c.luckRequested.connect(lambda: self.act_luck.trigger())
+        c.branchesRequested.connect(lambda: self.act_branches.trigger())
         self._debrief_turn: int | None = None  # None: the last committed turn
 
         self._build_menus()
@@ -341,6 +343,11 @@ class MainWindow(QMainWindow):
         self.act_full = self._action(v, "&Full screen", self.toggle_full_screen, "F11")
         self.act_replay = fa(v, "&Replay browser…", self.open_replay, "Ctrl+Shift+B",
                              "Step through the session's turns (reads only)")
+        self.act_luck = fa(v, "Was it &luck?…", self.open_luck, "Ctrl+Shift+L",
+                           "Re-run the session's orders with other seeds: where the real "
+                           "outcome sits among them")
+        self.act_branches = fa(v, "Compare &branches…", self.open_branches, "Ctrl+Shift+G",
+                               "This session and its forks, turn by turn, side by side")
         self.act_reload = self._action(v, "Reloa&d the session", self.reload_session, "Ctrl+F5",
                                        "Read the session again from its file")
 
@@ -385,8 +392,14 @@ class MainWindow(QMainWindow):
         for act in (self.act_export, self.act_replay):
             act.setEnabled(facilitator_here and may("export"))
         self.act_hot_wash.setEnabled(facilitator_here and may("record_hot_wash"))
+        turns_played = ctl is not None and bool(ctl.committed_turns())
+        self.act_luck.setEnabled(facilitator_here and may("export") and turns_played)
+        self.act_branches.setEnabled(facilitator_here and may("export")
+                                     and len(ctl.branch_sessions()) > 1)
         self.act_reload.setEnabled(ctl is not None and not in_team
                                    and not (ctl is not None and ctl.busy))
+        self.console.set_analysis_enabled(self.act_luck.isEnabled(),
+                                          self.act_branches.isEnabled())
         self.act_pause.setText("Res&ume" if ctl is not None and ctl.paused else "&Pause")
 
     # ------------------------------------------------------------------ the facilitator
@@ -1420,6 +1433,34 @@ class MainWindow(QMainWindow):
             return self._show_replay(ctl)
         finally:
             ctl.close()  # the browser keeps what it read
+
+    def open_luck(self):
+        """View > Was it luck?: the debrief's re-runs with other seeds (facilitator only:
+        they re-run every team's orders, covert ones included)."""
+        ctl = self.controller
+        if ctl is None or not ctl.committed_turns():
+            return None
+        from wargame.ui.luck_view import LuckDialog
+
+        self.luck_dialog = self._show_analysis(LuckDialog(ctl, self))
+        return self.luck_dialog
+
+    def open_branches(self):
+        """View > Compare branches: this session and its forks side by side."""
+        ctl = self.controller
+        if ctl is None or len(ctl.branch_sessions()) < 2:
+            return None
+        from wargame.ui.branch_view import BranchDialog
+
+        self.branch_dialog = self._show_analysis(BranchDialog(ctl, self))
+        return self.branch_dialog
+
+    def _show_analysis(self, dialog):
+        """An analysis window beside the console: in its palette, no larger than it."""
+        dialog.apply_theme(self.theme())
+        dialog.resize(min(1100, self.width()), min(720, self.height()))
+        dialog.show()
+        return dialog
 
     # ------------------------------------------------------------------ view
 
