@@ -297,7 +297,15 @@ def _scaled(sc: Scenario, order: Order, ruling: Override | None) -> tuple[Order,
     except ValueError as exc:
         return order, f"not scaled ({exc})"
     title = move.param(str(ruling.param)).title
-    return scaled, f"scaled by the facilitator ({title} {before:g} -> {after:g}): {ruling.reason}"
+    # read aloud: "new capacity (t/yr) from 3,000 to 1,500", not "3000 -> 1500"
+    return scaled, (f"scaled by the facilitator ({title} from {_plain(before)} to "
+                    f"{_plain(after)}): {ruling.reason}")
+
+
+def _plain(value: float) -> str:
+    """3000 -> '3,000', 0.25 -> '0.25', 1234567.5 -> '1,234,567.5' (never '1.2e+06')."""
+    return f"{value:,.0f}" if float(value).is_integer() else \
+        f"{value:,.3f}".rstrip("0").rstrip(".")
 
 
 def _take_once(sc: Scenario, state: GameState, orders: list[Order],
