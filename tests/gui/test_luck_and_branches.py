@@ -76,7 +76,9 @@ def test_was_it_luck_runs_in_the_background_and_shows_the_band(make_window, qtbo
     assert same(low, mine.p05_by_turn) and same(high, mine.p95_by_turn)
     legend = [label.text for _sample, label in chart.legend.items]
     assert legend == ["Real game", "Median of the re-runs", "5-95 % of the re-runs"]
-    percentile = dialog.table.item(0, 5).text()
+    assert dialog.table.item(0, 3).text() == \
+        f"{mine.p05_by_turn[-1]:.3f}–{mine.p95_by_turn[-1]:.3f}"  # the band at the last turn
+    percentile = dialog.table.item(0, 4).text()
     assert percentile == f"{mine.final_percentile:.0f}"
     # another measure: the chart follows the list
     dialog.measure.setCurrentIndex(len(teams))
@@ -132,14 +134,18 @@ def test_branches_side_by_side_for_a_session_and_its_fork(make_window, qtbot):
     assert [s.session_id for s in dialog.comparison.sessions] == [parent, fork.session_id]
     headers = [dialog.table.horizontalHeaderItem(c).text()
                for c in range(dialog.table.columnCount())]
-    assert headers[0] == "Turn" and len(headers) == 3 and "fork at turn 2" in headers[2]
+    assert headers == ["Turn", f"Session {parent[:8]}",
+                       f"Fork at turn 2 ({fork.session_id[:8]})"]  # short: they sit side by side
     team = window.controller.scenario.teams[0]
+    shown = dialog.measures[dialog.measure.currentIndex()]
+    assert shown.diverges_at() == 2  # what the branches differ in is shown first
     assert dialog.measure.itemText(0).startswith(f"Score: {team.name}")
+    dialog.measure.setCurrentIndex(0)
     metric = expected.metric("score", team.id)
     assert dialog.table.rowCount() == 2
     for turn in (1, 2):
         for column, values in enumerate(metric.values, start=1):
-            assert dialog.table.item(turn - 1, column).text() == f"{values[turn - 1]:.2f}"
+            assert dialog.table.item(turn - 1, column).text() == f"{values[turn - 1]:.3f}"
     lines = dialog.chart._curves
     assert len(lines) == 2
     for name, values in zip(dialog.session_names, metric.values):
@@ -147,3 +153,18 @@ def test_branches_side_by_side_for_a_session_and_its_fork(make_window, qtbot):
     differing = [dialog.measure.itemText(i) for i in range(dialog.measure.count())
                  if "differs from turn 2" in dialog.measure.itemText(i)]
     assert differing, "the inject changed nothing the comparison shows"
+
+
+@pytest.mark.parametrize("name, parent_turn, label", [
+    ("Rare-earth shock 2025, 2026-03-01 14:05", None, "Session 3f2a9c1e"),
+    ("Rare-earth shock 2025, 2026-03-01 14:05 (fork at turn 2)", 2, "Fork at turn 2 (3f2a9c1e)"),
+    ("Hawkish Brussels", 3, "Hawkish Brussels (fork at turn 3)"),
+    ("Rare-earth shock 2025 — dry run", None, "dry run"),
+    (None, None, "Session 3f2a9c1e"),
+])
+def test_a_branch_is_named_shortly(name, parent_turn, label):
+    """Rule: default names (the scenario's title and a date, alike for every branch) give
+    way to the short id; a name the facilitator gave is kept."""
+    from wargame.ui.branch_view import branch_label
+
+    assert branch_label(name, "Rare-earth shock 2025", "3f2a9c1e77", parent_turn) == label

@@ -37,13 +37,16 @@ def shown(indicator: str, value: float | None) -> float:
 
 
 def value_text(indicator: str, value: float | None) -> str:
-    """A value for a table cell: '87 %', '1.42', '-' for a missing one."""
+    """A value for a table cell: '87 %', '18,466', '85.9', '0.654' (three figures, so
+    branches and re-runs that differ a little read differently), '-' for a missing one."""
     v = shown(indicator, value)
     if math.isnan(v):
         return "-"
     if indicator in PER_CENT:
         return f"{v:.0f} %"
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.2f}"
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    return f"{v:.1f}" if abs(v) >= 10 else f"{v:.3f}"
 
 
 class _MetricChart(_LineChart):

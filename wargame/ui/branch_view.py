@@ -3,16 +3,40 @@ done X"), every headline number per turn (the analysis' ``compare_sessions``), r
 background when the window opens.
 
 A list picks the measure (every team's score first, then the numbers that differ between
-the branches, with the turn they first differ at); the table shows it turn by turn with one
-column per session, the chart one line per session.
+the branches, with the turn they first differ at; the first that differs is shown first);
+the table shows it turn by turn with one column per session, the chart one line per
+session.
 """
 from __future__ import annotations
+
+import re
 
 from PySide6.QtCore import QThreadPool, Slot
 from PySide6.QtWidgets import QHeaderView, QSplitter, QTableWidgetItem, QWidget
 
 from wargame.ui.analysis_charts import BranchChart, value_text
 from wargame.ui.analysis_dialog import AnalysisDialog
+
+
+_FORK_SUFFIX = re.compile(r"\s*\(fork at turn \d+\)$")
+_STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d$")
+
+
+def branch_label(name: str | None, scenario_title: str, session_id: str,
+                 parent_turn: int | None) -> str:
+    """A column and legend name short enough to sit beside the others: 'Session 3f2a9c1e'
+    or 'Fork at turn 2 (b7e1d2aa)', or the facilitator's own name for the session
+    ('Hawkish Brussels (fork at turn 2)'). Default names (the scenario's title and a date,
+    the same for every branch) say nothing here."""
+    text = _FORK_SUFFIX.sub("", (name or "").strip())
+    if scenario_title and text.startswith(scenario_title):
+        text = text[len(scenario_title):].lstrip(" ,—-:")
+    own = text if text and not _STAMP.match(text) else ""
+    short = session_id[:8]
+    if parent_turn is None:
+        return own or f"Session {short}"
+    return f"{own} (fork at turn {parent_turn})" if own else \
+        f"Fork at turn {parent_turn} ({short})"
 
 
 def ordered_measures(comparison) -> list:
@@ -86,9 +110,10 @@ class BranchDialog(AnalysisDialog):
         self.status.setText(f"{len(comparison.sessions)} sessions of one scenario — {lines}.")
         self.table.setColumnCount(1 + len(session_names))
         self.table.setHorizontalHeaderLabels(["Turn", *session_names])
-        if self.measures:
-            self.measure.setCurrentIndex(0)
-            self._show_measure(0)
+        if self.measures:  # the first measure in which the branches part, if any
+            first = next((i for i, m in enumerate(self.measures) if m.diverges_at()), 0)
+            self.measure.setCurrentIndex(first)
+            self._show_measure(first)
 
     def _show_measure(self, index: int) -> None:
         if self.comparison is None or not 0 <= index < len(self.measures):

@@ -731,15 +731,16 @@ class ExerciseController(QObject):
         db = self.db_path
         ids = self.branch_sessions()[:MAX_COMPARED_FORKS + 1]
 
+        from wargame.ui.branch_view import branch_label
+
+        title = self.scenario.title
+
         def work():
             with SessionStore(db) as store:
-                names = {}
-                for session_id in ids:
-                    record = store.session(session_id)
-                    name = record.name or session_id[:8]
-                    if record.parent_session:
-                        name += f" (fork at turn {record.parent_turn})"
-                    names[session_id] = name
+                records = [store.session(session_id) for session_id in ids]
+            names = {r.id: branch_label(r.name, title, r.id,
+                                        r.parent_turn if r.parent_session else None)
+                     for r in records}
             return compare_sessions([read_session(db, i) for i in ids]), names
 
         return BackgroundJob(work)

@@ -42,6 +42,14 @@ def ordered_metrics(report) -> list:
     return [*report.scores, *others]
 
 
+def band_text(indicator: str, low: float, high: float) -> str:
+    """'82-100 %', '0.89-0.90': the re-runs' 5-95 % band at the last turn."""
+    low_text, high_text = value_text(indicator, low), value_text(indicator, high)
+    if low_text.endswith(" %") and high_text.endswith(" %"):
+        low_text = low_text[:-2]
+    return f"{low_text}–{high_text}"
+
+
 def percentile_text(value: float) -> str:
     return "-" if math.isnan(value) else f"{value:.0f}"
 
@@ -86,25 +94,27 @@ class LuckDialog(AnalysisDialog):
         row.addWidget(self.run_button)
         row.addWidget(self.progress, 1)
         row.addWidget(self.stop_button)
+        row.addStretch(1)  # the spin box and the button keep their size
         layout.addLayout(row)
         layout.addWidget(self.status)
         self.add_measure_row("Measure shown in the chart", self._show_metric)
         split = QSplitter()
         self.chart = LuckChart()
         split.addWidget(self.chart)
-        self.table = self.read_only_table(6, "Where the real game sits among the re-runs")
-        self.table.setHorizontalHeaderLabels(["Measure at the last turn", "Real", "Median",
-                                              "5 %", "95 %", "Percentile"])
+        self.table = self.read_only_table(5, "Where the real game sits among the re-runs")
+        self.table.setHorizontalHeaderLabels(["At the last turn", "Real", "Median",
+                                              "5-95 %", "Percentile"])
+        self.table.setWordWrap(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, 6):
+        for column in range(1, 5):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.currentCellChanged.connect(lambda row, *_: row >= 0 and
                                               self.measure.setCurrentIndex(row))
         split.addWidget(self.table)
-        split.setSizes([600, 420])
+        split.setSizes([480, 540])  # the table's measure names must not be cut
         layout.addWidget(split, 1)
 
     # ------------------------------------------------------------------ running
@@ -194,11 +204,14 @@ class LuckDialog(AnalysisDialog):
             cells = (self.metric_name(metric),
                      value_text(metric.indicator, metric.real_by_turn[-1]),
                      value_text(metric.indicator, metric.median_by_turn[-1]),
-                     value_text(metric.indicator, metric.p05_by_turn[-1]),
-                     value_text(metric.indicator, metric.p95_by_turn[-1]),
+                     band_text(metric.indicator, metric.p05_by_turn[-1],
+                               metric.p95_by_turn[-1]),
                      percentile_text(metric.final_percentile))
             for c, text in enumerate(cells):
-                self.table.setItem(r, c, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(r, c, item)
+        self.table.resizeRowsToContents()
         self.status.setText(
             f"{report.runs} re-runs of {report.turns} turn{'s' if report.turns != 1 else ''}. "
             "Shaded: the middle 90 % of the re-runs; dashed: their median; solid: the real "
