@@ -127,6 +127,11 @@ class Console(QWidget):
         row = QHBoxLayout()
         self.inject_combo = QComboBox()
         self.inject_combo.setAccessibleName("Inject from the scenario's deck")
+        # as wide as the row gives, not as the longest title and its mark ("... — scheduled
+        # this turn"): that pushed the window past 1024 px (the list opens at full width)
+        self.inject_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.inject_combo.setMinimumContentsLength(16)
         row.addWidget(self.inject_combo, 1)
         self.fire_button = _button("&Fire inject", "Fire the chosen inject",
                                    "Fire the chosen inject from the deck this turn")
