@@ -843,8 +843,9 @@ class MainWindow(QMainWindow):
             return ""
         limit = f" of {ctl.turn_limit}" if ctl.turn_limit else ""
         phase = "ended" if ctl.ended else ctl.phase
-        extra = ("  ·  PAUSED" if ctl.paused else "") + ("  ·  READ-ONLY" if ctl.read_only
-                                                         else "")
+        # read-only is said by the banner above and the window title: the header must not
+        # wrap at 1024 px
+        extra = "  ·  PAUSED" if ctl.paused else ""
         return f"{ctl.scenario.title}  ·  Turn {ctl.turn}{limit}  ·  {phase.capitalize()}{extra}"
 
     def refresh(self) -> None:
