@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from wargame.errors import UserError
@@ -60,20 +60,35 @@ def analysis_sections(args: argparse.Namespace, ex: "Exercise", viewer: "Viewer"
                         "team's orders, covert ones included, and shows every team's score")
     from tqdm.auto import tqdm
 
+    with tqdm(total=args.luck, unit="game", file=sys.stderr, leave=False) as bar:
+        return luck_sections(args.db, ex.id, ex.scenario, args.luck, on_progress=bar.update)
+
+
+def luck_sections(db: Any, session_id: str, scenario: "Scenario", runs: int,
+                  on_progress: Callable[[int], None] | None = None
+                  ) -> list["AnalysisSection"]:
+    """"Was it luck?" with ``runs`` re-runs and, when the session has forks, its branches
+    side by side: what ``--luck N`` adds to the facilitator's edition (the CLI and the
+    app's File > Export report both call this). ``on_progress`` hears how many re-runs
+    each batch finished."""
     from wargame.analysis.compare import compare_sessions
     from wargame.analysis.luck import MAX_LUCK_RUNS, luck_report
     from wargame.analysis.session_reader import read_session
 
-    if not 1 <= args.luck <= MAX_LUCK_RUNS:
+    if not 1 <= runs <= MAX_LUCK_RUNS:
         raise UserError(f"--luck must be from 1 to {MAX_LUCK_RUNS:,} re-runs")
-    played = read_session(args.db, ex.id)
-    with tqdm(total=args.luck, unit="game", file=sys.stderr, leave=False) as bar:
-        luck = luck_report(played, args.luck, on_progress=bar.update)
-    sections = [luck_section(luck, ex.scenario, [t.turn for t in played.turns])]
+    played = read_session(db, session_id)
+    luck = luck_report(played, runs, on_progress=on_progress)
+    sections = [luck_section(luck, scenario, [t.turn for t in played.turns])]
     if played.forks:
-        forks = [read_session(args.db, fork) for fork in played.forks[:MAX_COMPARED_FORKS]]
-        sections.append(comparison_section(compare_sessions([played, *forks]), ex.scenario))
+        forks = [read_session(db, fork) for fork in played.forks[:MAX_COMPARED_FORKS]]
+        sections.append(comparison_section(compare_sessions([played, *forks]), scenario))
     return sections
+
+
+def names_of(scenario: "Scenario") -> dict[str, dict[str, str]]:
+    """Display names by kind (team, material, actor, sector) and id, for ``measure_name``."""
+    return _names(scenario)
 
 
 def _names(scenario: "Scenario") -> dict[str, dict[str, str]]:

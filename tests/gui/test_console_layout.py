@@ -85,3 +85,17 @@ def test_everything_fits_a_1024x640_window(qtbot, db_path):
     for row in range(screen.moves.count()):
         screen.moves.setCurrentRow(row)
         fits(f"order form of {screen.moves.item(row).text()}")
+
+
+def test_a_long_inject_title_does_not_widen_the_console(qtbot):
+    """Rule: the inject picker is as wide as its row, not as its longest entry with its
+    mark ('... — scheduled this turn'): the console fits at 1024 px whatever the deck."""
+    from wargame.ui.console import Console
+
+    console = Console()
+    qtbot.addWidget(console)
+    console.inject_combo.addItem("A very long inject title that a designer wrote " * 4
+                                 + "— scheduled this turn", "long")
+    console.show()  # a combo box may size itself to its items when first shown
+    assert console.inject_combo.sizeHint().width() < 400  # 1,237 px when sized to items
+    assert console.minimumSizeHint().width() <= 1024

@@ -57,23 +57,30 @@ def test_a_draft_comes_back_after_a_quit_and_stays_sealed(make_window):
     assert ctl2.teams_with_drafts() == set()  # gone on submit
 
 
-def test_the_window_keeps_the_session_alive_and_leaves_it_when_taken_over(make_window):
-    from wargame.session.errors import SessionChanged
+def test_the_window_keeps_the_session_alive_and_goes_read_only_when_taken_over(make_window):
+    """Rule: the window beats the session's heartbeat; once another app took the session
+    over, the next beat says so and the window shows the session read-only."""
+    from wargame.session.exercise import Exercise
+    from wargame.store import LockHeld
     from wargame.store.locks import HEARTBEAT_SECONDS
+    from wargame.ui import dialogs
 
     window = make_window(setup=washington_with_pin)
     window.start.new_button.click()
     assert window._heartbeat.isActive()
     assert window._heartbeat.interval() == int(HEARTBEAT_SECONDS * 1000)
-    beats = []
     ctl = window.controller
-    ctl.exercise.heartbeat = lambda: beats.append(1)
+    assert ctl.exercise.holds_lock()
     window._beat()
-    assert beats == [1] and window.controller is ctl
-
-    def taken_over():
-        raise SessionChanged("another app took this session over")
-
-    ctl.exercise.heartbeat = taken_over
+    assert window.controller is ctl and ctl.exercise.holds_lock()
+    try:
+        Exercise.open(window.database_path(), ctl.session_id, owner="console (bob)")
+    except LockHeld as held:
+        taker = Exercise.open(window.database_path(), ctl.session_id, owner="console (bob)",
+                              take_over=held)
     window._beat()
-    assert window.controller is None and window.stack.currentWidget() is window.start
+    assert window.controller is ctl and ctl.read_only
+    assert "taken over" in dialogs._shown_errors[-1]
+    assert window.read_only_banner.isVisible()
+    assert "console (bob)" in window.read_only_banner.text.text()
+    taker.close()

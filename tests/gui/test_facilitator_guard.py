@@ -4,7 +4,7 @@ facilitator way in that leads to Close orders, quitting mid-turn asks first, and
 clean quit the start screen offers the session left open."""
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from wargame.ui.scripted import draft_first_legal, wait_until
 
@@ -192,6 +192,7 @@ def test_clean_quit_mid_turn_is_offered_first(make_window):
 def test_resume_pin_is_typed_masked(make_window, qtbot):
     """The real prompt (not a scripted one): the facilitator PIN box echoes dots."""
     from wargame.ui.main_window import Prompts
+    from wargame.ui.pin_dialog import PinDialog
 
     window = at_washingtons_curtain(make_window)
     session = window.controller.session_id
@@ -203,16 +204,14 @@ def test_resume_pin_is_typed_masked(make_window, qtbot):
 
     def type_pin():
         dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, QInputDialog)
-        seen["echo"] = dialog.textEchoMode()
+        assert isinstance(dialog, PinDialog)
         edit = dialog.findChild(QLineEdit)
         qtbot.keyClicks(edit, FACILITATOR_PIN)
         seen["echo_edit"] = edit.echoMode()
-        dialog.accept()
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(0, type_pin)
     assert again.resume_session(session)
-    assert seen["echo"] == QLineEdit.EchoMode.Password
     assert seen["echo_edit"] == QLineEdit.EchoMode.Password
 
 

@@ -107,3 +107,24 @@ def test_projector_window_goes_full_screen_with_f11(six_team_window, qtbot):
     assert projector.isFullScreen()
     qtbot.keyClick(projector, Qt.Key.Key_Escape)
     assert not projector.isFullScreen()
+
+
+def test_the_projector_shows_what_the_room_may_see_only(six_team_window, qtbot):
+    """Rule: the projector is public (``PublicState``): prices, supply met and the scores,
+    never a team's budget or dependency, neither in the text nor in the charts; the
+    facilitator's console keeps them."""
+    window = six_team_window
+    play_hot_seat_turn(window)
+    window.console.commit_button.click()
+    window.console.next_turn_button.click()  # briefing of turn 2: the world after turn 1
+    window.toggle_projector()
+    projector = window.projector
+    qtbot.addWidget(projector)
+    text = projector.main_text.toPlainText()
+    assert "The world at the start of turn 2" in text and "Score" in text
+    assert "Budget" not in text
+    tabs = projector.charts._tabs
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Prices", "Supply met", "Scores"]
+    assert projector.charts.budgets is None and projector.charts.dependency is None
+    window.console.tabs.setCurrentIndex(0)
+    assert "Budget (USD m)" in window.console.world.toPlainText()

@@ -43,4 +43,4 @@ def test_the_outcome_says_the_order_was_scaled(sc):
                  factor=0.25)])
     [outcome] = result.outcomes
     assert outcome.status == "overridden"
-    assert outcome.detail == "scaled by the facilitator (Tonnes 400 -> 100): too big"
+    assert outcome.detail == "scaled by the facilitator (Tonnes from 400 to 100): too big"

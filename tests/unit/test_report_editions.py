@@ -7,7 +7,7 @@ open and a sealed order in it; the exercise then ended):
 
 - facts: which of the things that could leak (each team's orders, the white cell's, the
   explanation naming a covert order, the note, the seed, the override's reason, the random
-  draws, each team's score, the budgets, the sealed order) are found in the report's HTML,
+  draws, each team's score (public once committed), the budgets, the sealed order) are found in the report's HTML,
   its tables and its numbers, against a table of what each reader may see;
 - structure: every order, explanation, inject, note, log line and number of the report is
   the one ``view_for`` gave that reader, and nothing more.
@@ -51,18 +51,17 @@ REASON = "the room wants it halved"
 FACTS = {"beijing order", "washington order", "white cell order", "covert explanation",
          "note", "seed", "override", "draws", "beijing score", "washington score",
          "budgets", "sealed order"}
-REVEALED = {"washington order", "white cell order", "override"}
+# scores are public once a turn is committed (the room sees them on the projector)
+REVEALED = {"washington order", "white cell order", "override", "beijing score",
+            "washington score"}
 EXPECTED = {
     ("committed", "facilitator"): FACTS - {"sealed order"},
-    ("committed", "beijing"): REVEALED | {"beijing order", "covert explanation",
-                                          "beijing score"},
-    ("committed", "washington"): REVEALED | {"washington score"},
+    ("committed", "beijing"): REVEALED | {"beijing order", "covert explanation"},
+    ("committed", "washington"): REVEALED,
     ("committed", "public"): REVEALED,
     ("ended", "facilitator"): FACTS - {"sealed order"},
-    ("ended", "beijing"): REVEALED | {"beijing order", "covert explanation",
-                                      "beijing score"},
-    ("ended", "washington"): REVEALED | {"beijing order", "covert explanation",
-                                         "washington score"},
+    ("ended", "beijing"): REVEALED | {"beijing order", "covert explanation"},
+    ("ended", "washington"): REVEALED | {"beijing order", "covert explanation"},
     ("ended", "public"): REVEALED | {"beijing order", "covert explanation"},
 }
 

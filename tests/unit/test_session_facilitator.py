@@ -193,7 +193,7 @@ def test_a_scaled_override_gives_the_engine_the_scaled_order(db, scenario):
                            param="tonnes", factor=0.5)
     [outcome] = [o for o in proposal.outcomes if o.team == "washington"]
     assert outcome.status == "overridden"
-    assert "scaled by the facilitator (Tonnes 500 -> 250): the room halves it" == outcome.detail
+    assert "scaled by the facilitator (Tonnes from 500 to 250): the room halves it" == outcome.detail
     halved = Order("washington", "release_stockpile", {"tonnes": 250.0}, "t1-washington-1")
     others = [o for o in ex.current_inputs().orders if o.team != "washington"]
     direct = resolve_turn(scenario, ex.state, [*others, halved])

@@ -83,6 +83,9 @@ def test_a_second_opener_is_told_who_holds_the_session(db, scenario):
     viewer = Exercise.open(db, app.id, read_only=True)
     with pytest.raises(ReadOnlySession, match="read-only"):
         viewer.begin_orders()
+    fork = viewer.fork(1, owner="console (bob)")  # a read-only window may fork: its own
+    assert fork.holds_lock() and not fork.read_only
+    fork.close()
     assert viewer.allowed_commands(Viewer.facilitator()) == {
         Command.FORK, Command.EXPORT, Command.VIEW_SEALED_ORDERS}
     assert Command.BEGIN_ORDERS in app.allowed_commands(Viewer.facilitator())
@@ -106,6 +109,16 @@ def test_taking_over_a_crashed_window_locks_the_old_one_out(db, scenario, capsys
         crashed.heartbeat()
     taker.resolve()
     taker.commit()
+    assert taker.holds_lock() and not crashed.holds_lock()
+    crashed.become_read_only()  # what the app does once it learns it lost the session
+    crashed.reload()
+    assert crashed.read_only and crashed.committed_turns() == [1]
+    assert crashed.allowed_commands(Viewer.facilitator()) == {
+        Command.FORK, Command.EXPORT, Command.VIEW_SEALED_ORDERS}
+    with pytest.raises(ReadOnlySession):
+        crashed.next_turn()
+    crashed.close()  # releases nothing: the lock is the taker's
+    assert taker.holds_lock()
     taker.close()
     capsys.readouterr()
     log_is_intact(db, crashed.id)

@@ -4,8 +4,10 @@ planted leak (an event stored with the wrong visibility) that the same table che
 
 Facts are what could leak: each team's orders, the white cell's orders, a covert order's
 outcome and the explanation naming it, the facilitator's note, the random draws, the
-session's seed, an override's reason. For each (moment, viewer) the table lists exactly the
-facts the viewer may see; every other fact must be absent from state, log and results."""
+session's seed, an override's reason, every team's score with its breakdown (public once the
+turn is committed: the room sees the standings), every team's budget and political capital
+(the facilitator's only). For each (moment, viewer) the table lists exactly the facts the
+viewer may see; every other fact must be absent from state, log and results."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,27 +44,28 @@ WHITE_CELL = Order("facilitator", "stockpile", {"action": "build", "tonnes": 10}
 
 ALL_FACTS = {"beijing order", "washington order", "white cell order", "beijing outcome",
              "washington outcome", "covert explanation", "note", "draws", "seed",
-             "override"}
+             "override", "every score", "every budget"}
+SCORES = {"every score"}  # public once a turn is committed
 EXPECTED = {
     ("orders", "facilitator"): {"beijing order", "washington order", "white cell order",
-                                "note", "seed"},
+                                "note", "seed", "every budget"},
     ("orders", "beijing"): {"beijing order"},
     ("orders", "washington"): {"washington order"},
     ("orders", "public"): set(),
     ("committed", "facilitator"): ALL_FACTS,
     ("committed", "beijing"): {"beijing order", "washington order", "white cell order",
                                "beijing outcome", "washington outcome", "covert explanation",
-                               "override"},
+                               "override"} | SCORES,
     ("committed", "washington"): {"washington order", "white cell order",
-                                  "washington outcome", "override"},
+                                  "washington outcome", "override"} | SCORES,
     ("committed", "public"): {"washington order", "white cell order", "washington outcome",
-                              "override"},
+                              "override"} | SCORES,
     ("ended", "washington"): {"beijing order", "washington order", "white cell order",
                               "beijing outcome", "washington outcome", "covert explanation",
-                              "override"},
+                              "override"} | SCORES,
     ("ended", "public"): {"beijing order", "washington order", "white cell order",
                           "beijing outcome", "washington outcome", "covert explanation",
-                          "override"},
+                          "override"} | SCORES,
 }
 
 
@@ -98,12 +101,32 @@ def facts(view) -> set[str]:
         elif isinstance(payload, TurnResolved):
             found |= _result_facts(payload.result.get("outcomes", []),
                                    payload.result.get("explanations", []))
+            scores = payload.result.get("scores") or payload.result.get(
+                "indicators", {}).get("scores", {})
+            if _every_score(scores):
+                found.add("every score")
+            if "indicators" in payload.result:
+                found.add("every budget")
     for result in view.results:
         found |= _result_facts([o.model_dump() for o in result.outcomes],
                                [e.model_dump() for e in result.explanations])
+        if _every_score({t: s.model_dump() for t, s in result.scores.items()}):
+            found.add("every score")
+        if result.indicators is not None and result.indicators.budget_usd_m:
+            found.add("every budget")
     if isinstance(view.state, FacilitatorState):
-        found.add("seed")  # the full state carries the RNG
+        found |= {"seed", "every budget"}  # the full state carries the RNG and the budgets
+    if isinstance(view.state, PublicState) and _every_score(
+            {t: s.model_dump() for t, s in view.state.scores.items()}):
+        found.add("every score")
     return found
+
+
+def _every_score(scores: dict[str, Any]) -> bool:
+    """Every team's score, with the breakdown by objective of the one that has objectives
+    in the rule fixture (Washington)."""
+    return {"beijing", "washington", "brussels", "jakarta"} <= set(scores) \
+        and bool(scores["washington"].get("terms"))
 
 
 def _result_facts(outcomes: list[dict[str, Any]], explanations: list[dict[str, Any]]) -> set[str]:
@@ -174,6 +197,9 @@ def test_state_follows_the_engines_fog_of_war(tmp_path, scenario):
     assert isinstance(facilitator, FacilitatorState) and facilitator.indicators is not None
     [result] = ex.view_for(PUBLIC).results
     assert result.indicators is None and result.own is None  # budgets are not public
+    # the scores are: every team's, with its breakdown, the same the facilitator reads
+    assert dict(result.scores) == facilitator.indicators.scores
+    assert public.scores == facilitator.indicators.scores
 
 
 def test_a_view_needs_its_pin(tmp_path, scenario):

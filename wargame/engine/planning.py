@@ -42,7 +42,7 @@ from wargame.engine.results import (
 )
 from wargame.engine.rules import CompiledRules
 from wargame.engine.state import GameState
-from wargame.engine.phrases import describe_order, measure_label
+from wargame.engine.phrases import describe_order, measure_label, move_phrase
 from wargame.engine.wording import team_label
 from wargame.scenario.model import Effect, Inject, MoveType, Quorum, Scenario
 from wargame.scenario.primitives import PERMANENT_PRIMITIVES
@@ -331,14 +331,17 @@ def _quorum_met(quorum: Quorum, teams: Sequence[str]) -> bool:
     return len(set(teams)) >= quorum.teams and all(t in teams for t in quorum.including)
 
 
-def _quorum_detail(sc: Scenario, move: MoveType, committed: Sequence[str]) -> str:
+def _quorum_detail(sc: Scenario, move: MoveType, order: Order,
+                   committed: Sequence[str]) -> str:
+    """Why a coalition move failed, with the move as the team would say it."""
     quorum = move.requires
     names = [team_label(sc, t) for t in committed]
     who = " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else "none"
-    need = f"needs {quorum.teams} teams committing it in the same turn"
+    need = f"needs {quorum.teams} teams committing to it in the same turn"
     if quorum.including:
         need += ", including " + " and ".join(team_label(sc, t) for t in quorum.including)
-    return f"did not take effect: '{move.name}' {need}; only {who} did (nothing was charged)"
+    what = move_phrase(sc, move, order.params, order.team)
+    return f"did not take effect: the {what} {need}; only {who} did (nothing was charged)"
 
 
 def _scaled(sc: Scenario, order: Order, ruling: Override | None) -> tuple[Order, str]:
@@ -353,7 +356,15 @@ def _scaled(sc: Scenario, order: Order, ruling: Override | None) -> tuple[Order,
     except ValueError as exc:
         return order, f"not scaled ({exc})"
     title = move.param(str(ruling.param)).title
-    return scaled, f"scaled by the facilitator ({title} {before:g} -> {after:g}): {ruling.reason}"
+    # read aloud: "new capacity (t/yr) from 3,000 to 1,500", not "3000 -> 1500"
+    return scaled, (f"scaled by the facilitator ({title} from {_plain(before)} to "
+                    f"{_plain(after)}): {ruling.reason}")
+
+
+def _plain(value: float) -> str:
+    """3000 -> '3,000', 0.25 -> '0.25', 1234567.5 -> '1,234,567.5' (never '1.2e+06')."""
+    return f"{value:,.0f}" if float(value).is_integer() else \
+        f"{value:,.3f}".rstrip("0").rstrip(".")
 
 
 def _take_once(rules: CompiledRules, state: GameState, orders: list[Order],
@@ -386,7 +397,8 @@ def _take_once(rules: CompiledRules, state: GameState, orders: list[Order],
         if order.move in short:
             outcomes.append(OrderOutcome(
                 order_id=oid, team=order.team, move=order.move, status=OUTCOME_NO_QUORUM,
-                detail=_quorum_detail(sc, move, short[order.move]), description=description))
+                detail=_quorum_detail(sc, move, order, short[order.move]),
+                description=description))
             continue
         params = with_defaults(move, order.params)
         budget, capital = order_cost(move, params)

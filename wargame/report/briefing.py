@@ -145,12 +145,15 @@ def score_breakdown_html(score: TeamScore) -> str:
     return f"<ul>{items}</ul>" if items else ""
 
 
-def _team_rows(scenario: Any, indicators: TurnIndicators, detail: bool) -> str:
-    scores, budget = indicators.scores, indicators.budget_usd_m
+def _team_rows(scenario: Any, indicators: TurnIndicators, detail: bool,
+               public: bool = False) -> str:
+    scores = indicators.scores
+    budget = {} if public else indicators.budget_usd_m  # budgets are each team's own
     if not (scores or budget):
         return ""
     rows = ["<h4>Teams</h4><table cellspacing='4'><tr><th align='left'>Team</th>"
-            "<th align='right'>Score</th><th align='right'>Budget (USD m)</th></tr>"]
+            "<th align='right'>Score</th>"
+            + ("" if public else "<th align='right'>Budget (USD m)</th>") + "</tr>"]
     for team in scenario.teams:
         score = scores.get(team.id)
         money = budget.get(team.id)
@@ -159,7 +162,7 @@ def _team_rows(scenario: Any, indicators: TurnIndicators, detail: bool) -> str:
             if money is not None else ""
         rows.append(f"<tr><td>{esc(team.name)}</td><td align='right'>"
                     f"{f'{score.total:.2f}' if score is not None else '–'}</td>"
-                    f"<td align='right'>{money_text}</td></tr>")
+                    + ("" if public else f"<td align='right'>{money_text}</td>") + "</tr>")
     rows.append("</table>")
     if scores and detail:
         for team in scenario.teams:
@@ -175,16 +178,17 @@ def _team_rows(scenario: Any, indicators: TurnIndicators, detail: bool) -> str:
 
 
 def world_html(scenario: Any, indicators: TurnIndicators | None, baseline: bool = False,
-               detail: bool = True) -> str:
+               detail: bool = True, public: bool = False) -> str:
     """The world as it stands: prices (the stage that moved most), sectors short of demand,
     teams (with each score's breakdown when ``detail``). ``baseline``: the indicators are
-    the baseline preview (no turn played yet)."""
+    the baseline preview (no turn played yet). ``public``: for the room (the projector):
+    the scores, without the teams' budgets."""
     if indicators is None:
         return "<p>No turn has been played yet: the world is at its baseline.</p>"
     intro = ("<p>No turn has been played yet. This is the baseline world: a quiet turn "
              "with no orders and no events.</p>") if baseline else ""
     return (intro + _price_rows(scenario, indicators) + _supply_rows(scenario, indicators)
-            + _team_rows(scenario, indicators, detail and not baseline))
+            + _team_rows(scenario, indicators, detail and not baseline, public))
 
 
 __all__ = ["SCORE_SCALE", "StagePrice", "change_text", "moved_most", "number",

@@ -168,8 +168,9 @@ class TurnRecord(_Frozen):
     notes: tuple[NoteEntry, ...] = ()
     explanations: tuple[ExplanationEntry, ...] = ()
     # the turn's indicators as the audience may see them: all of them for the facilitator;
-    # for a team the public ones and its own actors' (and its own score); for the public
-    # the public ones. Fields the audience may not see are empty.
+    # for a team the public ones and its own actors'; for the public the public ones; for
+    # everyone every team's score (public once committed). Fields the audience may not see
+    # are empty.
     indicators: TurnIndicators | None = None
 
 

@@ -55,7 +55,8 @@ def turn_calendar(start_date: str, turn_length_months: int, turn: int) -> str:
 def visible_indicators(result: ResultView, viewer: Viewer) -> TurnIndicators:
     """A committed turn's indicators as ``view_for`` gave them to ``viewer``, in the
     engine's one type: the facilitator's are the whole ``TurnIndicators``; a team's are the
-    public ones, its own actors' and its own score; the public's the public ones. What the
+    public ones, its own actors' and every team's score; the public's the public ones and
+    the scores (scores are public once a turn is committed). What the
     viewer was not given stays empty."""
     if result.indicators is not None:
         return result.indicators
@@ -64,8 +65,7 @@ def visible_indicators(result: ResultView, viewer: Viewer) -> TurnIndicators:
     fields["turn"] = result.turn
     if result.own is not None:
         fields.update(result.own.model_dump(exclude={"score"}))
-        if result.own.score is not None and viewer.team is not None:
-            fields["scores"] = {viewer.team: result.own.score}
+    fields["scores"] = {team: score.model_dump() for team, score in result.scores.items()}
     fields.update(result.public.model_dump(exclude={"turn"}))  # every actor's supply met
     return TurnIndicators.model_validate(fields)
 

@@ -1134,16 +1134,20 @@ class Exercise:
         self._reload_turn()
         return branch
 
-    def fork(self, turn: int, key: Access = None, *, name: str | None = None) -> "Exercise":
+    def fork(self, turn: int, key: Access = None, *, name: str | None = None,
+             owner: str | None = None) -> "Exercise":
         """A new session starting at the start of ``turn`` of this one (same scenario,
-        seed, teams and PINs); opened with the same lock owner as this one."""
+        seed, teams and PINs); opened with the same lock owner as this one, or held by
+        ``owner`` (a read-only window, which holds no lock, may fork: the fork is its
+        own)."""
         self._authorize(Command.FORK, FACILITATOR_VIEWER, key)
         try:
             record = self.store.fork(self.id, turn, phase=BRIEFING.value, name=name,
                                      forked_visibility="public")
         except StoreError as exc:
             raise ExerciseError(exc.problem) from None
-        owner = self.lock.holder.owner if self.lock is not None else None
+        if owner is None and self.lock is not None:
+            owner = self.lock.holder.owner
         return Exercise.open(self.store, record.id, owner=owner, explain=self.explain,
                              pin_guard=self.pin_guard)
 
@@ -1259,6 +1263,22 @@ class Exercise:
                 self.lock.heartbeat()
             except LockLost as exc:
                 raise self._stale(exc) from None
+
+    def holds_lock(self) -> bool:
+        """Whether this object still holds the session's lock (False without one, or once
+        another app took the session over)."""
+        if self.lock is None:
+            return False
+        holder = self.store.locks.holder(self.id)
+        return holder is not None and holder.token == self.lock.token
+
+    def become_read_only(self) -> None:
+        """After the session was taken over (``SessionChanged`` on a write or a heartbeat):
+        a read-only view from now on; the lost lock is forgotten (whoever took it over
+        closed it), and the orders clock reads the lock records again."""
+        self.lock = None
+        self.read_only = True
+        self._presence_cache = None
 
     def close(self) -> None:
         """Release the lock (if held) and this thread's connection."""

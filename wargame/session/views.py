@@ -13,11 +13,18 @@ The state follows the engine's fog of war: a team gets the engine's ``TeamView``
 public the public indicators and the public measures in force; the facilitator everything.
 Indicators in results: the facilitator gets the full ``TurnIndicators``, a team the public
 ones and its own actors', the public the public ones.
+
+Scores are public once the turn is committed (the exercise's rule: the projector shows the
+standings to the room): every viewer gets each team's score and its breakdown by objective
+(``ResultView.scores``, ``PublicState.scores``). Budgets and political capital stay with
+the team and the facilitator; a breakdown term on a budget or political-capital objective
+shows it as a share of its starting value, which the score itself reveals anyway.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
@@ -29,6 +36,7 @@ from wargame.engine import (
     GameState,
     Order,
     OrderOutcome,
+    TeamScore,
     TeamView,
     TurnIndicators,
     team_view,
@@ -57,6 +65,7 @@ class PublicState(BaseModel):
     turn: int
     public: PublicIndicators | None = None  # the last committed turn's public indicators
     measures: tuple[VisibleMeasure, ...] = ()  # public measures in force
+    scores: dict[str, TeamScore] = {}  # every team's, the last committed turn's (public)
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,7 @@ class ResultView:
     public: PublicIndicators
     own: OwnIndicators | None = None  # a team's own actors
     indicators: TurnIndicators | None = None  # the facilitator only
+    scores: Mapping[str, TeamScore] = field(default_factory=dict)  # every team's: public
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,11 @@ def public_indicators(ind: TurnIndicators) -> PublicIndicators:
     return PublicIndicators(turn=ind.turn, world_price_usd_per_kg=ind.world_price_usd_per_kg,
                             price_index_vs_baseline=ind.price_index_vs_baseline,
                             supply_met_share=ind.supply_met_share, flows=ind.flows)
+
+
+def public_scores(ind: TurnIndicators) -> Mapping[str, TeamScore]:
+    """Every team's score and its breakdown: public once the turn is committed."""
+    return MappingProxyType(dict(ind.scores))
 
 
 def own_indicators(ind: TurnIndicators, team: str, actors: tuple[str, ...]) -> OwnIndicators:
@@ -190,7 +205,8 @@ class _Rules:
             own = own_indicators(indicators, team, tuple(self.scenario.team_actors(team)))
         return ResultView(event.turn, outcomes, explanations, fired,
                           public_indicators(indicators), own,
-                          indicators if self.viewer.is_facilitator else None)
+                          indicators if self.viewer.is_facilitator else None,
+                          public_scores(indicators))
 
     def redacted(self, event: LoggedEvent) -> LoggedEvent | None:
         """The event as the viewer may see it (None: not at all)."""
@@ -214,6 +230,7 @@ class _Rules:
                 "explanations": [x.model_dump(mode="json") for x in view.explanations],
                 "injects_fired": [i.model_dump(mode="json") for i in view.injects_fired],
                 "public": view.public.model_dump(mode="json"),
+                "scores": {t: s.model_dump(mode="json") for t, s in view.scores.items()},
                 "own": view.own.model_dump(mode="json") if view.own else None}})
         if payload is event.payload:
             return event
@@ -267,7 +284,8 @@ def view_for(ex: "Exercise", viewer: Viewer) -> SessionView:
                            end_turn=m.end_turn, own=False, public=m.public)
             for m in ex.state.measures if m.public or ended)
         state = PublicState(turn=ex.state.turn, measures=measures,
-                            public=public_indicators(indicators) if indicators else None)
+                            public=public_indicators(indicators) if indicators else None,
+                            scores=dict(public_scores(indicators)) if indicators else {})
     ordered = {turn: {t: by_team[t] for t in [*ex.team_order, FACILITATOR] if t in by_team}
                for turn, by_team in orders.items()}
     return SessionView(viewer, ex.id, ex.name, ex.turn, ex.phase, ex.paused, state, log,

@@ -293,10 +293,14 @@ class _LineChart(_ChartBase):
         """(label, xs, ys) per line; subclasses compute from self._scenario/_history."""
         raise NotImplementedError
 
+    def _has_data(self) -> bool:
+        """Whether there is anything to draw (charts fed otherwise than by a history say)."""
+        return bool(self._history)
+
     def _redraw(self) -> None:
         pgm = pg()
         colours = palette.chart_colours(self._theme)
-        series = self._series_data() if self._history else []
+        series = self._series_data() if self._has_data() else []
         series = [sr for sr in series if any(y == y for y in sr[2])]  # drop all-NaN lines
         self._series = series
         # pyqtgraph's pens are cosmetic (device pixels): scale them on high-DPI screens
@@ -391,7 +395,7 @@ class PriceChart(_LineChart):
     """Price of each material at one stage over turns, as an index or in USD/kg."""
 
     title_text = "Prices by material"
-    MODES = (("index", "Index (baseline = 100)"), ("usd", "USD/kg"))
+    MODES = (("index", "Index"), ("usd", "USD/kg"))
     STAGES = (("last", "Final stage"), ("first", "First stage (mine)"))
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
@@ -892,16 +896,24 @@ class SupplyMetHeatmap(_ChartBase):
 
 
 class DebriefCharts(QtWidgets.QWidget):
-    """All debrief charts in one widget: a grid (default) or one chart per tab."""
+    """All debrief charts in one widget: a grid (default) or one chart per tab.
+    ``public=True`` (the projector): only what the room may see (``PublicState``: prices,
+    supply met, scores); each team's dependency and budget stay off the wall."""
 
-    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+    _TITLES = {"prices": "Prices", "supply_met": "Supply met", "dependency": "Dependency",
+               "scores": "Scores", "budgets": "Budgets"}
+    PUBLIC = ("prices", "supply_met", "scores")
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None, public: bool = False) -> None:
         super().__init__(parent)
         self.setAccessibleName("Debrief charts")
+        self.public = public
+        self._names = self.PUBLIC if public else tuple(self._TITLES)
         self.prices = PriceChart()
         self.supply_met = SupplyMetHeatmap()
-        self.dependency = DependencyChart()
         self.scores = ScoreChart()
-        self.budgets = BudgetChart()
+        self.dependency = None if public else DependencyChart()
+        self.budgets = None if public else BudgetChart()
         self._tabbed = False
         self._tabbed_explicit = False
         self._outer = QtWidgets.QVBoxLayout(self)
@@ -911,7 +923,7 @@ class DebriefCharts(QtWidgets.QWidget):
         self._build_grid()
 
     def charts(self) -> list[_ChartBase]:
-        return [self.prices, self.supply_met, self.dependency, self.scores, self.budgets]
+        return [getattr(self, name) for name in self._names]
 
     # placement: (row, col, rowspan, colspan) in a 2 x 6 grid
     _GRID = {"prices": (0, 0, 1, 3), "supply_met": (0, 3, 1, 3), "dependency": (1, 0, 1, 2),
@@ -935,7 +947,8 @@ class DebriefCharts(QtWidgets.QWidget):
         grid = QtWidgets.QGridLayout(host)
         grid.setContentsMargins(2, 2, 2, 2)
         grid.setSpacing(6)
-        for name, (r, c, rs, cs) in self._GRID.items():
+        for name in self._names:
+            r, c, rs, cs = self._GRID[name]
             grid.addWidget(getattr(self, name), r, c, rs, cs)
         for c in range(6):
             grid.setColumnStretch(c, 1)
@@ -950,9 +963,8 @@ class DebriefCharts(QtWidgets.QWidget):
         self._take_charts()
         tabs = QtWidgets.QTabWidget()
         tabs.setAccessibleName("Debrief chart tabs")
-        for chart, name in zip(self.charts(), ("Prices", "Supply met", "Dependency",
-                                              "Scores", "Budgets")):
-            tabs.addTab(chart, name)
+        for name in self._names:
+            tabs.addTab(getattr(self, name), self._TITLES[name])
         self._tabs = tabs
         self._outer.addWidget(tabs)
 

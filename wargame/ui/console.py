@@ -75,6 +75,8 @@ class Console(QWidget):
     retractInjectRequested = Signal(int)  # the event of an inject fired by hand
     editNoteRequested = Signal(int)  # a note's event
     deleteNoteRequested = Signal(int)
+    luckRequested = Signal()  # "was it luck?": the session's orders with other seeds
+    branchesRequested = Signal()  # the session and its forks side by side
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,6 +127,11 @@ class Console(QWidget):
         row = QHBoxLayout()
         self.inject_combo = QComboBox()
         self.inject_combo.setAccessibleName("Inject from the scenario's deck")
+        # as wide as the row gives, not as the longest title and its mark ("... — scheduled
+        # this turn"): that pushed the window past 1024 px (the list opens at full width)
+        self.inject_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.inject_combo.setMinimumContentsLength(16)
         row.addWidget(self.inject_combo, 1)
         self.fire_button = _button("&Fire inject", "Fire the chosen inject",
                                    "Fire the chosen inject from the deck this turn")
@@ -250,6 +257,19 @@ class Console(QWidget):
         dsplit.setSizes([260, 360])
         d.addWidget(dsplit, 1)
         self.charts = None
+        analysis_row = QHBoxLayout()
+        self.luck_button = _button(
+            "Was it l&uck?…", "Was it luck?",
+            "Re-run the session's orders with other seeds: where the real outcome sits among "
+            "them (the band and the real path)")
+        self.luck_button.clicked.connect(self.luckRequested)
+        self.branches_button = _button(
+            "Compare &branches…", "Compare branches",
+            "This session and its forks, turn by turn, side by side")
+        self.branches_button.clicked.connect(self.branchesRequested)
+        analysis_row.addWidget(self.luck_button, 1)
+        analysis_row.addWidget(self.branches_button, 1)
+        d.addLayout(analysis_row)
         self.next_turn_button = _button("&Next turn", "Start the next turn")
         prominent(self.next_turn_button)
         self.next_turn_button.clicked.connect(self.nextTurnRequested)
@@ -429,6 +449,11 @@ class Console(QWidget):
         self.explanations.setHtml(explanation_list_html(explanations))
         self.override_button.setEnabled(bool(outcomes))
         self.commit_button.setEnabled(True)
+
+    def set_analysis_enabled(self, luck: bool, branches: bool) -> None:
+        """"Was it luck?" once a turn is committed; branches when the session has forks."""
+        self.luck_button.setEnabled(luck)
+        self.branches_button.setEnabled(branches)
 
     def set_debrief(self, html_text: str) -> None:
         self.debrief_text.setHtml(html_text)

@@ -8,6 +8,14 @@ the console and the projector, and resolution off the UI thread: the engine runs
 thread, so the worker's writes go through its own connection; the UI does not touch the
 exercise while a job runs (``busy``), and the worker closes its connection when done.
 
+One session, one writer: the controller holds the session's lock while it is open
+(``owner=app_owner()``); ``open`` raises the store's ``LockHeld`` when another window or
+program holds it, and the window then offers a read-only view (``read_only=True``) or,
+when the holder seems gone, taking it over (``take_over=``). A write refused because the
+session changed elsewhere raises the session's ``SessionChanged`` (or, from a background
+job, emits ``sessionChanged``); ``reload`` then shows the session as it is, read-only if
+this window lost the lock.
+
 Secrecy: nothing here returns another team's orders for the turn in progress. The
 facilitator's proposal (outcomes of the resolved turn) exists only in adjudication.
 """
@@ -17,9 +25,24 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+
+from wargame.ui.background import BackgroundJob
 
 log = logging.getLogger("wargame.ui")
+
+
+def app_owner() -> str:
+    """Who holds a session this app has open, as another window or program reads it:
+    ``console (<user>@<host>)``."""
+    import getpass
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name on this system
+        user = "someone"
+    return f"console ({user}@{socket.gethostname()})"
 
 
 def list_sessions(db_path: str | Path) -> list[dict]:
@@ -48,35 +71,15 @@ def list_sessions(db_path: str | Path) -> list[dict]:
         store.close()
 
 
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(str)
+def session_holder(db_path: str | Path, session_id: str):
+    """Who holds a saved session now (the store's ``LockHolder``), or None: read without
+    opening the session (the start screen asks before offering a resume)."""
+    from wargame.store.store import SessionStore
 
-
-class _Job(QRunnable):
-    """Runs ``fn()`` on a pool thread; reports through queued signals."""
-
-    def __init__(self, fn, store) -> None:
-        super().__init__()
-        self.fn = fn
-        self.store = store
-        self.signals = _Signals()
-
-    def run(self) -> None:  # noqa: D401 - Qt name
-        try:
-            result = self.fn()
-        except Exception as exc:  # noqa: BLE001 - reported to the UI as a dialog
-            log.exception("background job failed")
-            from wargame.ui.dialogs import friendly_message
-
-            self.signals.failed.emit(friendly_message(exc))
-        else:
-            self.signals.done.emit(result)
-        finally:
-            try:
-                self.store.close()  # this thread's sqlite connection
-            except Exception:  # noqa: BLE001
-                pass
+    if not Path(db_path).exists():
+        return None
+    with SessionStore(db_path) as store:
+        return store.locks.holder(session_id)
 
 
 class ExerciseController(QObject):
@@ -87,25 +90,30 @@ class ExerciseController(QObject):
     busyChanged = Signal(bool)
     failed = Signal(str)
     changed = Signal()
+    sessionChanged = Signal(str)  # a background write was refused: the session changed
 
     def __init__(self, exercise, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.exercise = exercise
         self.busy = False
         self.auto_resolve = True
-        self._jobs: set[_Job] = set()
+        self._jobs: set[BackgroundJob] = set()
         self._on_done = None
         self._last_phase = exercise.phase
         # keys from Exercise.unlock, kept for the console session (never the PINs in clear)
         self._facilitator_key = None
         self._team_keys: dict[str, Any] = {}
         self._baseline = None  # the baseline preview, made on first use
+        # "now" for the orders clock (tests give a fake one; None: the wall clock)
+        self.clock = None
+        self._branches: list[str] | None = None  # this session and its branches
 
     # ---- making
 
     @classmethod
     def create(cls, db_path: str | Path, scenario, setup, scenario_path: str | None = None
                ) -> "ExerciseController":
+        """A new session, held by this app (its lock) while it is open."""
         from wargame.session.exercise import Exercise
 
         teams = {team: {"controller": kind, "pin": setup.pins.get(team)}
@@ -113,20 +121,55 @@ class ExerciseController(QObject):
         exercise = Exercise.create(str(db_path), scenario, setup.seed, teams,
                                    facilitator_pin=setup.facilitator_pin,
                                    turn_limit=setup.turn_limit,
-                                   timer_seconds=setup.timer_seconds or None)
+                                   timer_seconds=setup.timer_seconds or None,
+                                   owner=app_owner())
         controller = cls(exercise)
         controller._facilitator_key = exercise.unlock("facilitator", setup.facilitator_pin)
         return controller
 
     @classmethod
-    def open(cls, db_path: str | Path, session_id: str) -> "ExerciseController":
+    def open(cls, db_path: str | Path, session_id: str, *, take_over=None,
+             read_only: bool = False) -> "ExerciseController":
+        """Open a saved session holding its lock; ``LockHeld`` (``wargame.store``) when
+        another window or program holds it. ``take_over``: that error, after the user
+        agreed to take the session over; ``read_only``: look without the lock."""
         from wargame.session.exercise import Exercise
 
-        return cls(Exercise.open(str(db_path), session_id))
+        return cls(Exercise.open(str(db_path), session_id, owner=app_owner(),
+                                 take_over=take_over, read_only=read_only))
 
     def close(self) -> None:
         QThreadPool.globalInstance().waitForDone(10000)
         self.exercise.close()
+
+    # ---- one writer
+
+    @property
+    def read_only(self) -> bool:
+        """Opened read-only (another window or program holds the session), or the session
+        was taken over: nothing can be changed here."""
+        return bool(self.exercise.read_only)
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.exercise.store.path)
+
+    def holder(self):
+        """Who holds the session now (the store's ``LockHolder``), or None."""
+        return self.exercise.store.locks.holder(self.session_id)
+
+    def reload(self) -> bool:
+        """Read the session again after a write was refused (``SessionChanged``); when
+        this window's hold was taken over meanwhile, it becomes read-only. Returns True
+        when it lost the session."""
+        exercise = self.exercise
+        lost = exercise.lock is not None and not exercise.holds_lock()
+        if lost:
+            exercise.become_read_only()
+        exercise.reload()
+        self._branches = None
+        self._emit_phase()
+        return lost
 
     # ---- plain read-outs
 
@@ -169,27 +212,38 @@ class ExerciseController(QObject):
         return self.exercise.session.team(team).pin_hash is not None
 
     def check_pin(self, team: str, pin: str) -> bool:
-        from wargame.session.errors import PinRequired
-        from wargame.session.pin_guard import PinWait
-
-        try:
-            self._team_keys[team] = self.exercise.unlock(team, pin)
-        except (PinRequired, PinWait):
-            return False
-        return True
+        """Is ``pin`` the team's? False too while the team must wait after too many wrong
+        PINs (``pin_wait_seconds`` says how long); a right PIN's key is kept."""
+        return self._unlock(team, pin)
 
     def facilitator_has_pin(self) -> bool:
         return self.exercise.session.facilitator_pin_hash is not None
 
     def check_facilitator_pin(self, pin: str) -> bool:
+        """As ``check_pin``, for the facilitator."""
+        return self._unlock("facilitator", pin)
+
+    def _unlock(self, door: str, pin: str) -> bool:
         from wargame.session.errors import PinRequired
         from wargame.session.pin_guard import PinWait
 
         try:
-            self._facilitator_key = self.exercise.unlock("facilitator", pin)
+            key = self.exercise.unlock(door, pin)
         except (PinRequired, PinWait):
             return False
+        if door == "facilitator":
+            self._facilitator_key = key
+        else:
+            self._team_keys[door] = key
         return True
+
+    def pin_wait_seconds(self, door: str) -> float:
+        """Seconds until ``door`` (a team id or "facilitator") takes another PIN after
+        repeated wrong ones (0: now)."""
+        return self.exercise.pin_guard.wait_seconds(door)
+
+    def team_pin_known(self, team: str) -> bool:
+        return not self.team_has_pin(team) or team in self._team_keys
 
     def facilitator_pin_known(self) -> bool:
         return not self.facilitator_has_pin() or self._facilitator_key is not None
@@ -234,7 +288,7 @@ class ExerciseController(QObject):
         """Seconds left for orders (None: no timer, not the orders phase, or resolving)."""
         if self.busy:
             return None
-        return self.exercise.timer_remaining()
+        return self.exercise.timer_remaining(self.clock() if self.clock else None)
 
     @property
     def time_up(self) -> bool:
@@ -450,31 +504,38 @@ class ExerciseController(QObject):
         (which lives in the UI thread), so Qt queues them back to the UI thread."""
         self.busy = True
         self.busyChanged.emit(True)
-        job = _Job(fn, self.exercise.store)
-        job.setAutoDelete(False)
+        job = BackgroundJob(fn, self.exercise.store)
         self._jobs.add(job)
         self._on_done = on_done
         job.signals.done.connect(self._job_done)
         job.signals.failed.connect(self._job_failed)
+        job.signals.stale.connect(self._job_stale)
         QThreadPool.globalInstance().start(job)
 
-    @Slot(object)
-    def _job_done(self, result) -> None:
+    def _job_over(self) -> None:
         self._jobs.clear()
         self.busy = False
         self.busyChanged.emit(False)
+
+    @Slot(object)
+    def _job_done(self, result) -> None:
+        self._job_over()
         on_done, self._on_done = self._on_done, None
         if on_done is not None:
             on_done(result)
 
     @Slot(str)
     def _job_failed(self, message: str) -> None:
-        self._jobs.clear()
-        self.busy = False
-        self.busyChanged.emit(False)
+        self._job_over()
         self._on_done = None
         self.failed.emit(message)
         self._emit_phase()
+
+    @Slot(str)
+    def _job_stale(self, message: str) -> None:
+        self._job_over()
+        self._on_done = None
+        self.sessionChanged.emit(message)
 
     def resolve_async(self, force: bool = False) -> None:
         """Resolve the turn on a pool thread; ``resolved`` is emitted when the proposal is
@@ -583,7 +644,10 @@ class ExerciseController(QObject):
         return branch
 
     def fork(self, turn: int) -> "ExerciseController":
-        fork = ExerciseController(self.exercise.fork(turn, self._facilitator_key))
+        """A new session from the start of ``turn``, held by this app (a read-only window
+        may fork too: the fork is a session of its own)."""
+        fork = ExerciseController(self.exercise.fork(turn, self._facilitator_key,
+                                                     owner=app_owner()))
         fork._facilitator_key = self._facilitator_key  # a fork keeps its parent's PINs
         return fork
 
@@ -603,11 +667,83 @@ class ExerciseController(QObject):
 
         save_hot_wash(self.exercise, hot_wash, self._facilitator_key)
 
-    def after_action_report(self, audience: str = "facilitator"):
-        """The report of this session as it stands (``wargame.report``): reads only."""
+    def after_action_report(self, audience: str = "facilitator", team: str | None = None):
+        """The report of this session as it stands (``wargame.report``), in the edition of
+        ``audience`` ("facilitator", "public", or "team" with ``team``), with the key given
+        for its door in this window: reads only. ``PinRequired`` when that PIN was not
+        given yet."""
         from wargame.report.gather import exercise_report, viewer_of
 
-        return exercise_report(self.exercise, viewer_of(audience), key=self._facilitator_key)
+        key = self._facilitator_key if audience == "facilitator" else (
+            self._team_keys.get(team) if audience == "team" else None)
+        return exercise_report(self.exercise, viewer_of(audience, team), key=key)
+
+    def luck_sections(self, runs: int):
+        """What "Was it luck?" adds to the report (``wargame.report_analysis``, as
+        ``wargame report --luck N``): a function of ``on_progress`` for a background job,
+        which reads the store through its own connection."""
+        from wargame.report_analysis import luck_sections
+
+        db, session_id, scenario = self.db_path, self.session_id, self.scenario
+        return lambda on_progress: luck_sections(db, session_id, scenario, runs,
+                                                 on_progress=on_progress)
+
+    # ---- batch analysis in the debrief: "was it luck?" and branches
+
+    def luck_job(self, runs: int) -> BackgroundJob:
+        """A job (start it on the pool) that re-runs the session's committed turns with
+        ``runs`` other seeds: ``done`` gives the analysis' ``LuckReport``, ``progress`` the
+        re-runs finished per batch. Reads the store through its own connection."""
+        from wargame.analysis.luck import luck_report
+        from wargame.analysis.session_reader import read_session
+
+        db, session_id = self.db_path, self.session_id
+        return BackgroundJob(lambda on_progress: luck_report(
+            read_session(db, session_id), runs, on_progress=on_progress), with_progress=True)
+
+    def branch_sessions(self) -> list[str]:
+        """The session and its branches: its parent (when it is a fork) and the parent's
+        other forks, or its own forks; the first is the line the others branch from. Read
+        once (menus ask often); ``reload`` reads it again."""
+        if self._branches is None:
+            self._branches = self._read_branch_sessions()
+        return list(self._branches)
+
+    def _read_branch_sessions(self) -> list[str]:
+        store = self.exercise.store
+        record = self.exercise.session
+        root = record.parent_session or record.id
+        try:
+            store.session(root)
+        except Exception:  # noqa: BLE001 - the parent was deleted: this session's forks
+            root = record.id
+        forks = [s.id for s in store.list_sessions() if s.parent_session == root]
+        return [root, *forks]
+
+    def branches_job(self) -> BackgroundJob:
+        """A job whose ``done`` gives (``BranchComparison``, {session id: display name}) of
+        this session and its branches (``branch_sessions``, at most 7)."""
+        from wargame.analysis.compare import compare_sessions
+        from wargame.analysis.session_reader import read_session
+        from wargame.report_analysis import MAX_COMPARED_FORKS
+        from wargame.store.store import SessionStore
+
+        db = self.db_path
+        ids = self.branch_sessions()[:MAX_COMPARED_FORKS + 1]
+
+        from wargame.ui.branch_view import branch_label
+
+        title = self.scenario.title
+
+        def work():
+            with SessionStore(db) as store:
+                records = [store.session(session_id) for session_id in ids]
+            names = {r.id: branch_label(r.name, title, r.id,
+                                        r.parent_turn if r.parent_session else None)
+                     for r in records}
+            return compare_sessions([read_session(db, i) for i in ids]), names
+
+        return BackgroundJob(work)
 
     # ---- public debrief
 

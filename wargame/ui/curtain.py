@@ -2,9 +2,10 @@
 
 It names who should take the laptop next ("Pass the laptop to Washington") and shows
 nothing of any team. The named team unlocks it (with its PIN if one was set); a wrong PIN
-says so and the curtain stays down. The facilitator has a way in of their own (a small
-button; the window then asks for the facilitator PIN), for instance to close the orders
-once time is up.
+says so and the curtain stays down; after repeated wrong PINs the curtain says how long to
+wait ("Too many wrong PINs: try again in 8 s") and takes no PIN until then. The facilitator
+has a way in of their own (a small button; the window then asks for the facilitator PIN),
+for instance to close the orders once time is up.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from wargame.ui.fonts import prominent, set_type
+from wargame.ui.pin_dialog import WRONG_PIN, PinWaitNotice
 
 # white on vermillion, as on the team screen (kept here: the curtain loads nothing heavy)
 TIME_UP_STYLE = ("#curtainBanner { background: #B03A00; color: #FFFFFF; font-size: 14pt; "
@@ -87,6 +89,7 @@ class Curtain(QWidget):
         self.button.setShortcut(QKeySequence("Ctrl+U"))
         self.button.clicked.connect(self.try_unlock)
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.pin_wait = PinWaitNotice(self.message, [self.pin_edit, self.button], None, self)
         layout.addStretch(3)
         corner = QHBoxLayout()
         corner.addStretch(1)
@@ -104,9 +107,11 @@ class Curtain(QWidget):
         return self._who
 
     def lower_for(self, who: str, display_name: str,
-                  check_pin: Callable[[str], bool] | None = None, subtitle: str = "") -> None:
+                  check_pin: Callable[[str], bool] | None = None, subtitle: str = "",
+                  wait_seconds: Callable[[], float] | None = None) -> None:
         """Drop the curtain: the next to take the laptop is ``display_name``. When
-        ``check_pin`` is given, a PIN is asked for and must satisfy it."""
+        ``check_pin`` is given, a PIN is asked for and must satisfy it; ``wait_seconds``
+        says how long that door must wait after repeated wrong PINs."""
         self._who, self._check = who, check_pin
         self.title.setText(f"Pass the laptop to {display_name}")
         self.subtitle.setText(subtitle or "Everyone else, please look away from the screen.")
@@ -120,6 +125,7 @@ class Curtain(QWidget):
         self.message.clear()
         self.button.setText(f"I am {display_name} — open")
         self.button.setToolTip(f"Open the screen for {display_name} (Ctrl+U)")
+        self.pin_wait.set_wait(wait_seconds if check_pin is not None else None)
         (self.pin_edit if self._check else self.button).setFocus()
 
     def set_clock(self, time_up: bool, paused: bool = False) -> None:
@@ -132,9 +138,12 @@ class Curtain(QWidget):
         self.banner.setVisible(paused or time_up)
 
     def try_unlock(self) -> bool:
+        if self._check is not None and self.pin_wait.update():
+            return False  # too many wrong PINs: the wait is shown, the PIN not even read
         if self._check is not None and not self._check(self.pin_edit.text()):
-            self.message.setText("Wrong PIN. Try again.")
+            self.message.setText(WRONG_PIN)
             self.pin_edit.selectAll()
+            self.pin_wait.update()
             return False
         self.pin_edit.clear()
         self.message.clear()

@@ -113,7 +113,14 @@ def ask_text(parent: QWidget | None, title: str, label: str, multiline: bool = F
     return None
 
 
-def ask_pin(parent: QWidget | None, title: str, label: str) -> str | None:
-    """A PIN prompt whose input is masked; returns None when cancelled."""
+def ask_pin(parent: QWidget | None, title: str, label: str, check=None,
+            wait_seconds=None) -> str | None:
+    """A PIN prompt whose input is masked; returns None when cancelled. With ``check``
+    (``PinDialog``) it returns only a PIN that passed it, shows a wrong PIN and the wait
+    after repeated wrong ones (``wait_seconds``)."""
+    if check is not None:
+        from wargame.ui.pin_dialog import ask_checked_pin
+
+        return ask_checked_pin(parent, title, label, check, wait_seconds)
     value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
     return value if ok else None

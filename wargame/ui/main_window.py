@@ -7,6 +7,7 @@ while still driving the real widgets (``window.prompts = ScriptedPrompts(...)``)
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -27,6 +29,7 @@ from wargame.ui import settings
 from wargame.ui.console import Console
 from wargame.ui.curtain import Curtain
 from wargame.ui.dialogs import ask_pin, ask_text, show_error
+from wargame.ui.read_only_banner import ReadOnlyBanner
 from wargame.ui.start_screen import StartScreen
 from wargame.ui.team_screen import TeamScreen
 
@@ -77,9 +80,35 @@ class Prompts:
     def text(self, title: str, label: str, multiline: bool = False) -> str | None:
         return ask_text(self.window, title, label, multiline)
 
-    def pin(self, title: str, label: str) -> str | None:
-        """A PIN, typed masked (the laptop may be mirrored to the projector)."""
-        return ask_pin(self.window, title, label)
+    def pin(self, title: str, label: str, check=None, wait_seconds=None) -> str | None:
+        """A PIN, typed masked (the laptop may be mirrored to the projector). With
+        ``check``, only a right PIN (the dialog says "Wrong PIN" and, after repeated wrong
+        ones, how long to wait)."""
+        return ask_pin(self.window, title, label, check, wait_seconds)
+
+    def lock_held(self, text: str, can_take_over: bool) -> str | None:
+        """Another window or program holds the session: "read_only", "take_over" (offered
+        only when it seems to have stopped) or None."""
+        box = QMessageBox(QMessageBox.Icon.Information, "The session is open elsewhere", text,
+                          QMessageBox.StandardButton.Cancel, self.window)
+        read_only = box.addButton("Open &read-only", QMessageBox.ButtonRole.AcceptRole)
+        take_over = box.addButton("&Take over…", QMessageBox.ButtonRole.DestructiveRole) \
+            if can_take_over else None
+        box.setDefaultButton(read_only)
+        box.exec()
+        clicked = box.clickedButton()
+        return "read_only" if clicked is read_only else (
+            "take_over" if take_over is not None and clicked is take_over else None)
+
+    def report_options(self, scenario, luck_possible: bool):
+        """The report's edition and "Was it luck?" (``ReportOptionsDialog``), or None."""
+        from wargame.ui.report_export import ReportOptionsDialog
+
+        dialog = ReportOptionsDialog(scenario, luck_possible, self.window)
+        try:
+            return dialog.options() if dialog.exec() else None
+        finally:
+            dialog.deleteLater()
 
     def choose(self, title: str, label: str, items: list[str]) -> str | None:
         if not items:
@@ -164,7 +193,18 @@ class MainWindow(QMainWindow):
         self._pending_curtain_after_submit = True
 
         self.stack = QStackedWidget()
-        self.setCentralWidget(self.stack)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.read_only_banner = ReadOnlyBanner()
+        self.read_only_banner.reloadRequested.connect(self.reload_session)
+        self.read_only_banner.takeOverRequested.connect(self.take_over_session)
+        column.addWidget(self.read_only_banner)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        # "now" for the lock's ages and the orders clock (tests give a fake one)
+        self.now = lambda: datetime.now(timezone.utc)
         self.start = StartScreen()
         self.console = Console()
         self.curtain = Curtain()
@@ -178,6 +218,7 @@ class MainWindow(QMainWindow):
         self.start.newExerciseRequested.connect(self.new_exercise)
         self.start.openScenarioRequested.connect(self.open_scenario)
         self.start.resumeRequested.connect(self.resume_session)
+        self.start.replayRequested.connect(self.replay_saved)
         self.curtain.unlocked.connect(self._curtain_unlocked)
         self.curtain.facilitatorRequested.connect(self.facilitator_entry)
         self.team_screen.submitted.connect(self._team_submitted)
@@ -196,6 +237,8 @@ class MainWindow(QMainWindow):
         c.retractInjectRequested.connect(self.retract_inject)
         c.editNoteRequested.connect(self.edit_note)
         c.deleteNoteRequested.connect(self.delete_note)
+        c.luckRequested.connect(lambda: self.act_luck.trigger())
+        c.branchesRequested.connect(lambda: self.act_branches.trigger())
         self._debrief_turn: int | None = None  # None: the last committed turn
 
         self._build_menus()
@@ -300,6 +343,13 @@ class MainWindow(QMainWindow):
         self.act_full = self._action(v, "&Full screen", self.toggle_full_screen, "F11")
         self.act_replay = fa(v, "&Replay browser…", self.open_replay, "Ctrl+Shift+B",
                              "Step through the session's turns (reads only)")
+        self.act_luck = fa(v, "Was it &luck?…", self.open_luck, "Ctrl+Shift+L",
+                           "Re-run the session's orders with other seeds: where the real "
+                           "outcome sits among them")
+        self.act_branches = fa(v, "Compare &branches…", self.open_branches, "Ctrl+Shift+G",
+                               "This session and its forks, turn by turn, side by side")
+        self.act_reload = self._action(v, "Reloa&d the session", self.reload_session, "Ctrl+F5",
+                                       "Read the session again from its file")
 
         h = bar.addMenu("&Help")
         self.act_guide = self._action(h, "&How to run an exercise", self.show_guide, "F1",
@@ -339,8 +389,17 @@ class MainWindow(QMainWindow):
         for act in (self.act_new, self.act_open, self.act_home):
             act.setEnabled(not in_team and not (ctl is not None and ctl.busy))
         self.act_projector.setEnabled(ctl is not None)
-        for act in (self.act_export, self.act_hot_wash, self.act_replay):
+        for act in (self.act_export, self.act_replay):
             act.setEnabled(facilitator_here and may("export"))
+        self.act_hot_wash.setEnabled(facilitator_here and may("record_hot_wash"))
+        turns_played = ctl is not None and bool(ctl.committed_turns())
+        self.act_luck.setEnabled(facilitator_here and may("export") and turns_played)
+        self.act_branches.setEnabled(facilitator_here and may("export")
+                                     and len(ctl.branch_sessions()) > 1)
+        self.act_reload.setEnabled(ctl is not None and not in_team
+                                   and not (ctl is not None and ctl.busy))
+        self.console.set_analysis_enabled(self.act_luck.isEnabled(),
+                                          self.act_branches.isEnabled())
         self.act_pause.setText("Res&ume" if ctl is not None and ctl.paused else "&Pause")
 
     # ------------------------------------------------------------------ the facilitator
@@ -358,18 +417,32 @@ class MainWindow(QMainWindow):
             return True
         if current is self.team_screen:
             return False
-        if ctl.facilitator_has_pin():
-            pin = self.prompts.pin("Facilitator PIN",
-                                   f"{what}: enter the facilitator PIN.")
-            if pin is None:
-                return False
-            if not ctl.check_facilitator_pin(pin):
-                show_error(self, what, "Wrong facilitator PIN.")
-                return False
+        if not self.ask_facilitator_pin(ctl, what):
+            return False
         if to_console:
             self.show_console()
             self.refresh()
         return True
+
+    def ask_facilitator_pin(self, ctl, what: str) -> bool:
+        """The facilitator PIN for ``what`` (True at once when none is set): masked, checked
+        in the dialog, which shows the wait after repeated wrong PINs."""
+        if not ctl.facilitator_has_pin():
+            return True
+        return self.prompts.pin(
+            "Facilitator PIN", f"{what}: enter the facilitator PIN.",
+            check=ctl.check_facilitator_pin,
+            wait_seconds=lambda: ctl.pin_wait_seconds(FACILITATOR)) is not None
+
+    def ask_team_pin(self, ctl, team: str, what: str) -> bool:
+        """A team's PIN for ``what`` (True at once when it has none or gave it here)."""
+        if ctl.team_pin_known(team):
+            return True
+        name = ctl.scenario.team(team).name
+        return self.prompts.pin(
+            f"PIN of {name}", f"{what}: enter the PIN of {name}.",
+            check=lambda pin: ctl.check_pin(team, pin),
+            wait_seconds=lambda: ctl.pin_wait_seconds(team)) is not None
 
     def facilitator_entry(self) -> None:
         """The curtain's way in for the facilitator (with the PIN): to the console, where
@@ -381,17 +454,12 @@ class MainWindow(QMainWindow):
         """Quitting in the middle of a turn asks first; away from the console it is the
         facilitator's decision (PIN), and a team's unsubmitted draft is named."""
         ctl = self.controller
-        if ctl is None or ctl.ended:
-            return True
+        if ctl is None or ctl.ended or ctl.read_only:
+            return True  # a read-only window has nothing to lose
         current = self.stack.currentWidget()
         drafting = current is self.team_screen and self.team_screen.team_id is not None
-        if current is not self.console and ctl.facilitator_has_pin():
-            pin = self.prompts.pin("Facilitator PIN", "Quit: enter the facilitator PIN.")
-            if pin is None:
-                return False
-            if not ctl.check_facilitator_pin(pin):
-                show_error(self, "Quit", "Wrong facilitator PIN.")
-                return False
+        if current is not self.console and not self.ask_facilitator_pin(ctl, "Quit"):
+            return False
         if drafting and len(self.team_screen.draft):
             team = ctl.scenario.team(self.team_screen.team_id).name
             count = len(self.team_screen.draft)
@@ -450,6 +518,17 @@ class MainWindow(QMainWindow):
         self.start_ready = True
         self.offer_interrupted(data.sessions)
 
+    def _played_elsewhere(self, session_id: str) -> bool:
+        """Whether a running window or program holds the session (its heartbeat is fresh)."""
+        from wargame.session.lock import holder_seems_gone
+        from wargame.ui.controller import session_holder
+
+        try:
+            holder = session_holder(self.database_path(), session_id)
+        except Exception:  # noqa: BLE001 - the resume offer then asks as before
+            return False
+        return holder is not None and not holder_seems_gone(holder, self.now())
+
     def _show_sessions(self, rows: list[dict], error: str | None = None) -> None:
         self.start.set_sessions(rows)
         if error:
@@ -485,6 +564,8 @@ class MainWindow(QMainWindow):
         if row is None or row.get("status") == "ended":
             settings.put("session/open", "")
             return
+        if self._played_elsewhere(str(last)):
+            return  # not a crash: another window of this app plays it now
         if self.prompts.confirm("Resume the exercise?",
                                 f"The app stopped while '{row['scenario']}' was open at turn "
                                 f"{row['turn']} ({row['phase']}). Resume exactly there?"):
@@ -531,21 +612,96 @@ class MainWindow(QMainWindow):
         return True
 
     def resume_session(self, session_id: str) -> bool:
+        """Open a saved session (holding it; read-only or taken over when another window
+        or program has it, as the facilitator chooses), after the facilitator PIN."""
+        controller = self.open_session(session_id)
+        if controller is None:
+            return False
+        if not self.ask_facilitator_pin(controller, "Resume the session"):
+            controller.close()
+            return False
+        self.attach(controller)
+        return True
+
+    def open_session(self, session_id: str, *, read_only: bool = False):
+        """The session's controller holding its lock, or, when another window or program
+        holds it, what the facilitator chose: a read-only view, or taking it over (offered
+        when the holder seems to have stopped, after a clear question). None: cancelled or
+        refused (said in a dialog)."""
+        from wargame.store import LockHeld
         from wargame.ui.controller import ExerciseController
 
         try:
-            controller = ExerciseController.open(self.database_path(), session_id)
+            return ExerciseController.open(self.database_path(), session_id,
+                                           read_only=read_only)
+        except LockHeld as held:
+            return self._session_held(session_id, held)
         except Exception as exc:  # noqa: BLE001
-            show_error(self, "Cannot resume the session", exc)
-            return False
-        if controller.facilitator_has_pin():
-            pin = self.prompts.pin("Facilitator PIN", "Enter the facilitator PIN:")
-            if pin is None or not controller.check_facilitator_pin(pin):
-                show_error(self, "Cannot resume the session", "Wrong facilitator PIN.")
-                controller.close()
-                return False
-        self.attach(controller)
-        return True
+            show_error(self, "Cannot open the session", exc)
+            return None
+
+    def _session_held(self, session_id: str, held, asked: int = 0):
+        from wargame.session.lock import holder_seems_gone, take_over_question
+        from wargame.store import LockHeld
+        from wargame.ui.controller import ExerciseController
+        from wargame.ui.read_only_banner import holder_text
+
+        now = self.now()
+        gone = holder_seems_gone(held.holder, now)
+        state = ("It seems to have stopped (crashed, or closed without saying so): you may "
+                 "take it over." if gone else "It still seems to be running, so it keeps "
+                 "the session: one window plays a session at a time.")
+        choice = self.prompts.lock_held(
+            f"This session is open in another window or program: "
+            f"{holder_text(held.holder, now)}. {state}\n\nOpen it read-only to see "
+            f"everything as it stands, changing nothing.", gone)
+        try:
+            if choice == "read_only":
+                return ExerciseController.open(self.database_path(), session_id,
+                                               read_only=True)
+            if choice == "take_over" and self.prompts.confirm(
+                    "Take the session over?", take_over_question(held, now)):
+                return ExerciseController.open(self.database_path(), session_id,
+                                               take_over=held)
+        except LockHeld as again:  # yet another window took it meanwhile: ask again
+            return self._session_held(session_id, again, asked + 1) if asked < 3 else None
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "Cannot open the session", exc)
+        return None
+
+    def reload_session(self) -> None:
+        """Read the session again (a read-only window follows the window that plays it)."""
+        ctl = self.controller
+        if ctl is None or ctl.busy or self.stack.currentWidget() is self.team_screen:
+            return
+        try:
+            ctl.reload()
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The session could not be read again", exc)
+            return
+        self._after_reload()
+
+    def take_over_session(self) -> None:
+        """From a read-only window: play the session here, if the window that has it has
+        stopped (or closed it), after a clear question."""
+        ctl = self.controller
+        if ctl is None or not ctl.read_only:
+            return
+        session_id = ctl.session_id
+        new = self.open_session(session_id)
+        if new is None:
+            self._show_read_only()
+            return
+        if new.read_only:  # the facilitator chose to look on
+            new.close()
+            self.reload_session()
+            return
+        new._facilitator_key = ctl._facilitator_key  # the PIN was given in this window
+        if not new.facilitator_pin_known() and not self.ask_facilitator_pin(new, "Take over"):
+            new.close()
+            return
+        self.attach(new)
+        self.statusBar().showMessage("This window now plays the session.", 8000)
 
     # ------------------------------------------------------------------ session
 
@@ -556,11 +712,15 @@ class MainWindow(QMainWindow):
         self._debrief_turn = None
         from wargame.store.locks import HEARTBEAT_SECONDS  # a session is open: the store is
 
+        controller.clock = self.now
         self._heartbeat.setInterval(int(HEARTBEAT_SECONDS * 1000))
         self._heartbeat.start()
-        settings.put("session/open", controller.session_id)
-        settings.put("session/last", controller.session_id)
+        if not controller.read_only:  # a read-only window leaves the crash offer alone
+            settings.put("session/open", controller.session_id)
+            settings.put("session/last", controller.session_id)
         self.setWindowTitle(self.session_title())
+        self._show_read_only()
+        controller.sessionChanged.connect(self.session_changed)
         controller.changed.connect(self.refresh)
         controller.resolved.connect(self._resolved)
         controller.failed.connect(lambda msg: show_error(self, "The turn could not be resolved",
@@ -651,7 +811,8 @@ class MainWindow(QMainWindow):
         fork, name = ctl.fork_label(), ctl.session_name
         # a default name starts with the scenario's title: not twice
         title = name if ctl.scenario.title in name else f"{ctl.scenario.title} — {name}"
-        return title + (f" ({fork})" if fork else "")
+        return title + (f" ({fork})" if fork else "") + (" — read-only" if ctl.read_only
+                                                         else "")
 
     def show_console(self) -> None:
         self.team_screen.clear()
@@ -663,9 +824,11 @@ class MainWindow(QMainWindow):
             return  # a team is drafting: the facilitator must not jump in
         self.team_screen.clear()
         if self.controller is not None:
+            if not self.controller.read_only:
+                settings.put("session/open", "")
             self.controller.close()
             self.controller = None
-            settings.put("session/open", "")
+        self.read_only_banner.hide()
         if self.projector is not None:
             self.projector.close()
             self.projector = None
@@ -680,6 +843,8 @@ class MainWindow(QMainWindow):
             return ""
         limit = f" of {ctl.turn_limit}" if ctl.turn_limit else ""
         phase = "ended" if ctl.ended else ctl.phase
+        # read-only is said by the banner above and the window title: the header must not
+        # wrap at 1024 px
         extra = "  ·  PAUSED" if ctl.paused else ""
         return f"{ctl.scenario.title}  ·  Turn {ctl.turn}{limit}  ·  {phase.capitalize()}{extra}"
 
@@ -760,11 +925,13 @@ class MainWindow(QMainWindow):
             subtitle = ("Everyone else, please look away from the screen."
                         + (f" {count_of(left, 'more team').capitalize()} after this one."
                            if left else ""))
-            self.curtain.lower_for(team.id, team.name, check, subtitle)
+            self.curtain.lower_for(team.id, team.name, check, subtitle,
+                                   lambda t=team.id: ctl.pin_wait_seconds(t))
         else:
             check = ctl.check_facilitator_pin if ctl.facilitator_has_pin() else None
             self.curtain.lower_for(FACILITATOR, "the facilitator", check,
-                                   "Every team has submitted. The orders are sealed.")
+                                   "Every team has submitted. The orders are sealed.",
+                                   lambda: ctl.pin_wait_seconds(FACILITATOR))
         self.stack.setCurrentWidget(self.curtain)
         self._update_actions()
 
@@ -796,11 +963,15 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _team_submitted(self, team: str, entries: list) -> None:
+        from wargame.session.errors import SessionChanged
+
         ctl = self.controller
         try:
             ctl.submit(team, entries)
         except Exception as exc:  # noqa: BLE001
-            show_error(self, "The orders could not be submitted", exc)
+            self.refuse("The orders could not be submitted", exc)
+            if isinstance(exc, SessionChanged):
+                return  # the window now shows the session as it is (read-only if taken)
         self._lower_curtain_for_next()
 
     # ------------------------------------------------------------------ adjudication
@@ -811,9 +982,58 @@ class MainWindow(QMainWindow):
         try:
             result = command(*args)
         except Exception as exc:  # noqa: BLE001
-            show_error(self, title, exc)
+            self.refuse(title, exc)
             return None
         return True if result is None else result
+
+    def refuse(self, title: str, exc: BaseException) -> None:
+        """A command was refused: said in a dialog; when another window or program changed
+        the session meanwhile, the window then shows the session as it is now."""
+        from wargame.session.errors import SessionChanged
+
+        if isinstance(exc, SessionChanged):
+            self.session_changed(str(exc))
+        else:
+            show_error(self, title, exc)
+
+    def session_changed(self, message: str) -> None:
+        """A write was refused: another window or program changed the session, or took it
+        over. Nothing was saved here; say so clearly, then reload (read-only when the
+        session was taken over)."""
+        ctl = self.controller
+        if ctl is None:
+            return
+        try:
+            lost = ctl.reload()
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The session changed in another window", f"{message}\n\n{exc}")
+            return
+        then = ("Another window or program has taken the session over: this window now shows "
+                "it read-only." if lost else "This window now shows the session as it is; "
+                "do it again if it still makes sense.")
+        show_error(self, "The session changed in another window",
+                   f"{message}\n\nNothing was saved by this window. {then}")
+        self._after_reload()
+
+    def _after_reload(self) -> None:
+        self.team_screen.clear()
+        if self.stack.currentWidget() is not self.start:
+            self.show_console()
+        self.setWindowTitle(self.session_title())
+        self._show_read_only()
+        self.refresh()
+
+    def _show_read_only(self) -> None:
+        """The read-only banner, with who has the session and its last sign of life."""
+        ctl = self.controller
+        if ctl is None or not ctl.read_only:
+            self.read_only_banner.hide()
+            return
+        try:
+            holder = ctl.holder()
+        except Exception:  # noqa: BLE001 - the banner still says read-only
+            holder = None
+        self.read_only_banner.show_for(holder, self.now())
 
     def _refuse_if_paused(self) -> bool:
         ctl = self.controller
@@ -886,7 +1106,7 @@ class MainWindow(QMainWindow):
         try:
             ctl.override(order_id, choice.status, choice.reason, choice.param, choice.factor)
         except Exception as exc:  # noqa: BLE001
-            show_error(self, "The override failed", exc)
+            self.refuse("The override failed", exc)
 
     def commit(self) -> None:
         ctl = self.controller
@@ -896,7 +1116,7 @@ class MainWindow(QMainWindow):
         try:
             ctl.commit()
         except Exception as exc:  # noqa: BLE001
-            show_error(self, "The turn could not be committed", exc)
+            self.refuse("The turn could not be committed", exc)
             return
         self.console.tabs.setCurrentIndex(3)
 
@@ -930,9 +1150,10 @@ class MainWindow(QMainWindow):
                     "Fire it again?",
                     f"'{title}': {mark}. Firing it by hand as well applies it twice. "
                     "Fire it anyway?"):
-                ctl.fire_inject(inject_id, force=True)
+                self._attempt("The inject could not be fired", ctl.fire_inject, inject_id,
+                              True)
         except Exception as exc:  # noqa: BLE001
-            show_error(self, "The inject could not be fired", exc)
+            self.refuse("The inject could not be fired", exc)
 
     def retract_inject(self, fired_seq: int) -> None:
         """Take back an inject fired by hand this turn (before the orders open), with a
@@ -946,7 +1167,7 @@ class MainWindow(QMainWindow):
         try:
             ctl.retract_inject(fired_seq, reason)
         except Exception as exc:  # noqa: BLE001
-            show_error(self, "The inject could not be retracted", exc)
+            self.refuse("The inject could not be retracted", exc)
 
     def free_inject(self) -> None:
         ctl = self.controller
@@ -964,11 +1185,9 @@ class MainWindow(QMainWindow):
         if ctl is None or not ctl.may("submit_facilitator_orders") \
                 or self.stack.currentWidget() is not self.console:
             return
-        if not ctl.facilitator_pin_known():
-            pin = self.prompts.pin("Facilitator PIN", "Enter the facilitator PIN:")
-            if pin is None or not ctl.check_facilitator_pin(pin):
-                show_error(self, "White-cell order", "Wrong facilitator PIN.")
-                return
+        if not ctl.facilitator_pin_known() and not self.ask_facilitator_pin(
+                ctl, "White-cell order"):
+            return
         entries = self.prompts.white_cell(
             ctl.scenario, ctl.white_cell_entries(),
             lambda entry, already: ctl.validate(FACILITATOR, entry, already), ctl.turn)
@@ -977,7 +1196,7 @@ class MainWindow(QMainWindow):
         try:
             ctl.submit_white_cell(entries)
         except Exception as exc:  # noqa: BLE001
-            show_error(self, "The white-cell orders could not be sealed", exc)
+            self.refuse("The white-cell orders could not be sealed", exc)
             return
         self.statusBar().showMessage(f"{count_of(len(entries), 'white-cell order').capitalize()}"
                                      f" sealed for turn "
@@ -1016,7 +1235,7 @@ class MainWindow(QMainWindow):
         try:
             branch = ctl.rewind(int(choice), reason.strip())
         except Exception as exc:  # noqa: BLE001
-            show_error(self, "The session could not be rewound", exc)
+            self.refuse("The session could not be rewound", exc)
             return
         self.show_console()
         turns = (f"turn {branch.from_turn}" if branch.from_turn == branch.to_turn
@@ -1036,7 +1255,7 @@ class MainWindow(QMainWindow):
         try:
             ctl.rename(name.strip())
         except Exception as exc:  # noqa: BLE001
-            show_error(self, "The session could not be renamed", exc)
+            self.refuse("The session could not be renamed", exc)
             return
         self.setWindowTitle(self.session_title())
 
@@ -1050,7 +1269,7 @@ class MainWindow(QMainWindow):
         try:
             ctl.edit_note(seq, text.strip())
         except Exception as exc:  # noqa: BLE001
-            show_error(self, "The note could not be changed", exc)
+            self.refuse("The note could not be changed", exc)
 
     def delete_note(self, seq: int) -> None:
         ctl = self.controller
@@ -1060,7 +1279,7 @@ class MainWindow(QMainWindow):
         try:
             ctl.delete_note(seq)
         except Exception as exc:  # noqa: BLE001
-            show_error(self, "The note could not be deleted", exc)
+            self.refuse("The note could not be deleted", exc)
 
     def fork(self) -> None:
         ctl = self.controller
@@ -1111,20 +1330,32 @@ class MainWindow(QMainWindow):
         try:
             ctl.save_hot_wash(result)
         except Exception as exc:  # noqa: BLE001 - the store says what went wrong
-            show_error(self, "The hot wash could not be saved", exc)
+            self.refuse("The hot wash could not be saved", exc)
             return False
         self.statusBar().showMessage("Hot wash saved: it is the report's improvement plan",
                                      8000)
         return True
 
     def export_report(self) -> Path | None:
-        """File > Export report: the facilitator's edition, in the chosen format. The data
-        is read here; rendering and writing run in the background (``report_job``), the
-        status bar says when the file is there."""
+        """File > Export report: the edition (the facilitator's, the public one, a team's,
+        which needs that team's PIN) and "Was it luck?" (the facilitator's edition), then
+        the file and its format. The report's data is read here; the luck re-runs,
+        rendering and writing run in the background (``ReportExportJob``), the status bar
+        says how far they are and when the file is there."""
         ctl = self.controller
         if ctl is None:
             return None
-        target = self.prompts.report_target(f"after-action-report-{ctl.session_id}")
+        options = self.prompts.report_options(ctl.scenario, bool(ctl.committed_turns()))
+        if options is None:
+            return None
+        if options.audience == "facilitator" and not ctl.facilitator_pin_known() and \
+                not self.ask_facilitator_pin(ctl, "The facilitator's report"):
+            return None
+        if options.audience == "team" and not self.ask_team_pin(ctl, options.team,
+                                                                 "The team's report"):
+            return None
+        target = self.prompts.report_target(
+            f"after-action-report-{ctl.session_id[:8]}{options.file_stem}")
         if target is None:
             return None
         path, fmt = Path(target[0]), target[1]
@@ -1133,18 +1364,32 @@ class MainWindow(QMainWindow):
         from wargame.ui.report_export import ReportExportJob
 
         try:
-            report = ctl.after_action_report()
+            report = ctl.after_action_report(options.audience, options.team)
         except Exception as exc:  # noqa: BLE001 - shown, logged, nothing lost
             show_error(self, "The report could not be made", exc)
             return None
-        job = ReportExportJob(report, fmt, path)
+        analysis = ctl.luck_sections(options.luck_runs) if options.luck_runs else None
+        job = ReportExportJob(report, fmt, path, analysis)
         # bound methods: Qt drops the connection if the window is gone before the job ends
         job.signals.done.connect(self._report_written)
         job.signals.failed.connect(self._report_failed)
+        job.signals.progress.connect(self._report_progress)
         self.report_job = job  # kept alive until the next export
-        self.statusBar().showMessage(f"Writing the after-action report to {path}…")
+        self._luck_total, self._luck_done = options.luck_runs or 0, 0
+        self._report_path = path
+        self.statusBar().showMessage(
+            f"Was it luck? Re-running the orders with {options.luck_runs} other seeds, then "
+            f"writing the report to {path}…" if options.luck_runs else
+            f"Writing the after-action report to {path}…")
         QThreadPool.globalInstance().start(job)
         return path
+
+    def _report_progress(self, games: int) -> None:
+        self._luck_done += games
+        self.statusBar().showMessage(
+            f"Was it luck? {self._luck_done} of {self._luck_total} re-runs done"
+            + ("" if self._luck_done < self._luck_total else
+               f"; writing the report to {self._report_path}…"))
 
     def _report_written(self, where: str) -> None:
         self.statusBar().showMessage(f"After-action report written to {where}", 10000)
@@ -1158,6 +1403,9 @@ class MainWindow(QMainWindow):
         ctl = self.controller
         if ctl is None:
             return None
+        return self._show_replay(ctl)
+
+    def _show_replay(self, ctl):
         from wargame.ui.replay_browser import ReplayBrowser
 
         try:
@@ -1169,6 +1417,51 @@ class MainWindow(QMainWindow):
         browser.show()
         self.replay_browser = browser
         return browser
+
+    def replay_saved(self, session_id: str):
+        """The start screen's Replay: a saved session's turns in the replay browser, read
+        only (no lock: another window may be playing it), after the facilitator PIN."""
+        from wargame.ui.controller import ExerciseController
+
+        try:
+            ctl = ExerciseController.open(self.database_path(), session_id, read_only=True)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, "The replay browser could not open", exc)
+            return None
+        try:
+            if not self.ask_facilitator_pin(ctl, "Replay"):
+                return None
+            return self._show_replay(ctl)
+        finally:
+            ctl.close()  # the browser keeps what it read
+
+    def open_luck(self):
+        """View > Was it luck?: the debrief's re-runs with other seeds (facilitator only:
+        they re-run every team's orders, covert ones included)."""
+        ctl = self.controller
+        if ctl is None or not ctl.committed_turns():
+            return None
+        from wargame.ui.luck_view import LuckDialog
+
+        self.luck_dialog = self._show_analysis(LuckDialog(ctl, self))
+        return self.luck_dialog
+
+    def open_branches(self):
+        """View > Compare branches: this session and its forks side by side."""
+        ctl = self.controller
+        if ctl is None or len(ctl.branch_sessions()) < 2:
+            return None
+        from wargame.ui.branch_view import BranchDialog
+
+        self.branch_dialog = self._show_analysis(BranchDialog(ctl, self))
+        return self.branch_dialog
+
+    def _show_analysis(self, dialog):
+        """An analysis window beside the console: in its palette, no larger than it."""
+        dialog.apply_theme(self.theme())
+        dialog.resize(min(1100, self.width()), min(720, self.height()))
+        dialog.show()
+        return dialog
 
     # ------------------------------------------------------------------ view
 
@@ -1244,12 +1537,13 @@ class MainWindow(QMainWindow):
         ctl = self.controller
         if ctl is None or ctl.busy:
             return
+        if ctl.read_only:
+            self._show_read_only()  # the holder's last sign of life, brought up to date
+            return
         try:
             ctl.heartbeat()
-        except Exception as exc:  # noqa: BLE001 - SessionChanged and the like
-            show_error(self, "The session was taken over", exc)
-            self.controller = None
-            self.go_home()
+        except Exception as exc:  # noqa: BLE001 - SessionChanged (taken over) and the like
+            self.refuse("The session could not be kept open", exc)
 
     def _tick(self) -> None:
         """Every second: the clocks of the status bar, console, team screen and curtain."""
@@ -1288,10 +1582,11 @@ class MainWindow(QMainWindow):
         if self.projector is not None:
             self.projector.close()
         if self.controller is not None:
-            # a clean close is not a crash (no modal offer next time), but a session left
-            # in the middle is offered first on the start screen
-            settings.put("session/last", "" if self.controller.ended
-                         else self.controller.session_id)
+            if not self.controller.read_only:
+                # a clean close is not a crash (no modal offer next time), but a session
+                # left in the middle is offered first on the start screen
+                settings.put("session/last", "" if self.controller.ended
+                             else self.controller.session_id)
+                settings.put("session/open", "")
             self.controller.close()
-            settings.put("session/open", "")
         super().closeEvent(event)

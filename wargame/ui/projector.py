@@ -116,7 +116,7 @@ class ProjectorWindow(QWidget):
         try:
             from wargame.ui.charts import DebriefCharts
 
-            self.charts = DebriefCharts()
+            self.charts = DebriefCharts(public=True)  # no team's budget or dependency
             self.charts.set_tabbed(True)
             self.charts_layout.addWidget(self.charts)
         except Exception:  # noqa: BLE001
@@ -248,8 +248,9 @@ class ProjectorWindow(QWidget):
 
             fired = [t for t in ctl.injects_due() if t.startswith("Fired")]
             heading = f"<h3>The world at the start of turn {ctl.turn}</h3>"
-            world = world_html(ctl.scenario, history[-1], detail=False) if history else \
-                world_html(ctl.scenario, ctl.baseline_indicators(), baseline=True)
+            world = world_html(ctl.scenario, history[-1], detail=False, public=True) \
+                if history else world_html(ctl.scenario, ctl.baseline_indicators(),
+                                           baseline=True, public=True)
             self.main_text.set_fitted_html(
                 heading + world + (panels.events_html(fired) if fired else ""))
 

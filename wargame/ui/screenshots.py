@@ -1,6 +1,10 @@
 """``wargame --screenshot DIR``: play a scripted exercise offscreen (the facilitator and two
 human teams, four bots, on the default scenario) and save PNGs of every main view, at
-1024x640 and 1920x1080, in the light and the dark palette.
+1024x640 and 1920x1080, in the light and the dark palette: the start screen, the baseline
+briefing, the curtain, both teams' order screens, adjudication and the facilitator's
+override dialog, the debrief, the world view, the projector, "Was it luck?" (re-runs of the
+played turns), branches side by side (a fork of turn 2 with an inject fired by hand), and
+the guide.
 
 ``DIR`` gets the README's set (light, 1024x640; also the pictures of Help > How to run an
 exercise) and one sub-folder per other variant (``dark-1024x640``, ``light-1920x1080``,
@@ -35,7 +39,12 @@ VARIANTS = (README, Variant("dark", (1024, 640), (1280, 720)),
             Variant("dark", (1920, 1080), (1920, 1080)))
 SHOTS = ("01-start-screen.png", "02-curtain.png", "03-team-orders.png",
          "04-adjudication.png", "05-debrief.png", "06-world-view.png", "07-projector.png",
-         "08-projector-orders.png", "09-second-team-orders.png", "10-guide.png")
+         "08-projector-orders.png", "09-second-team-orders.png", "10-guide.png",
+         "11-baseline-briefing.png", "12-override-dialog.png", "13-was-it-luck.png",
+         "14-branches.png")
+# dialogs: their own size (the analysis windows are sized like the main window)
+DIALOG_SHOTS = ("10-guide.png", "12-override-dialog.png")
+LUCK_RUNS = 40  # the luck view's re-runs in the tour: enough for a band, a few seconds
 
 
 def _scenario_path() -> Path:
@@ -115,10 +124,11 @@ def take_screenshots(out_dir: str | Path, variant: Variant = README) -> list[Pat
         widget.grab().save(str(path))
         saved.append(path)
 
-    shoot(window, SHOTS[0])
     window.new_exercise(str(scenario_path))
     ctl = window.controller
     _settle(app, 15)
+    window.console.tabs.setCurrentIndex(0)  # turn 1's briefing: the baseline world
+    shoot(window, SHOTS[10])
 
     def play_turn(first: bool) -> None:
         window.console.handover_button.click()
@@ -154,9 +164,22 @@ def take_screenshots(out_dir: str | Path, variant: Variant = README) -> list[Pat
     play_turn(first=False)
     if window.console.outcomes.rowCount():
         window.console.outcomes.selectRow(0)
-        window.prompts.choices.append("rejected")
-        window.prompts.texts.append("White cell: the deal cannot close within one quarter.")
+
+        def rule(dialog) -> bool:
+            """The real override dialog, filled in as a facilitator would, then shot."""
+            if dialog.scale_option.isEnabled():
+                dialog.scale_option.setChecked(True)
+            else:
+                dialog.reject_option.setChecked(True)
+            dialog.reason.setPlainText("White cell: only half of the deal can close "
+                                       "within one quarter.")
+            dialog.show()
+            shoot(dialog, SHOTS[11])
+            return True
+
+        window.prompts.override_fn = rule
         window.console.override_button.click()
+        window.prompts.override_fn = None
         wait_until(lambda: not ctl.busy)
     window.console.outcomes.resizeRowsToContents()
     shoot(window, SHOTS[3])
@@ -168,6 +191,13 @@ def take_screenshots(out_dir: str | Path, variant: Variant = README) -> list[Pat
     projector.resize(*variant.projector)
     _settle(app, 10)
     shoot(projector, SHOTS[6])
+    luck = window.open_luck()  # "was it luck?" on the two turns played
+    luck.resize(*variant.window)
+    luck.runs.setValue(LUCK_RUNS)
+    luck.run_button.click()
+    wait_until(lambda: not luck.running, timeout=300)
+    shoot(luck, SHOTS[12])
+    luck.close()
     window.console.next_turn_button.click()  # briefing of turn 3: the world view
     window.console.tabs.setCurrentIndex(0)
     shoot(window, SHOTS[5])
@@ -182,6 +212,10 @@ def take_screenshots(out_dir: str | Path, variant: Variant = README) -> list[Pat
     projector.close()
     window.prompts.pins.append("")
     window.facilitator_entry()
+    shoot_branches(window, variant, shoot)
+    window.go_home()  # the start screen, with the session and its fork listed
+    window.start.sessions.selectRow(0)
+    shoot(window, SHOTS[0])
     window.show_guide()
     window.guide.resize(min(900, variant.window[0]), variant.window[1] - 40)
     _settle(app, 10)
@@ -191,3 +225,25 @@ def take_screenshots(out_dir: str | Path, variant: Variant = README) -> list[Pat
     settings.use_settings_dir(None)
     tmp.cleanup()
     return saved
+
+
+def shoot_branches(window, variant: Variant, shoot) -> None:
+    """A fork from the start of turn 2 in which the facilitator fires by hand the first
+    deck inject not due anyway, played to its debrief, then the branches side by side."""
+    from wargame.ui.scripted import play_hot_seat_turn, wait_until
+
+    window.prompts.choices.append("2")
+    window.act_fork.trigger()
+    console = window.console
+    due = window.controller.inject_marks()  # scheduled or drawn this turn: not those
+    combo = console.inject_combo
+    combo.setCurrentIndex(next((i for i in range(combo.count())
+                                if "this turn" not in due.get(combo.itemData(i), "")), 0))
+    console.fire_button.click()
+    play_hot_seat_turn(window)
+    console.commit_button.click()
+    branches = window.open_branches()
+    branches.resize(*variant.window)
+    wait_until(lambda: not branches.loading, timeout=120)
+    shoot(branches, SHOTS[13])
+    branches.close()

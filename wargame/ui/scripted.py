@@ -27,6 +27,10 @@ class ScriptedPrompts:
         # callable(HotWashDialog) -> bool: fills the real page; False = cancel
         self.hot_wash_fn = None
         self.report_targets: deque[tuple[str, str] | None] = deque()
+        self.pin_fn = None  # callable(PinDialog) -> bool: drives the real PIN dialog
+        self.pin_dialogs: list = []  # the PIN dialogs made (tests read what they said)
+        self.lock_answers: deque[str | None] = deque()
+        self.report_options_fn = None  # callable(ReportOptionsDialog) -> bool
 
     def setup(self, scenario):
         from wargame.ui.setup_dialog import SetupDialog
@@ -46,9 +50,49 @@ class ScriptedPrompts:
         self.asked.append(("text", title))
         return self.texts.popleft() if self.texts else None
 
-    def pin(self, title: str, label: str):
+    def pin(self, title: str, label: str, check=None, wait_seconds=None):
+        """The next of ``pins``; with ``check`` (a PIN prompt that checks), only a right
+        PIN comes back (a wrong one is like a person giving up after "Wrong PIN"), and
+        nothing while the door must wait. With ``pin_fn``, the real ``PinDialog`` is made
+        and driven by it instead."""
         self.asked.append(("pin", title))
-        return self.pins.popleft() if self.pins else None
+        if check is not None and self.pin_fn is not None:
+            from wargame.ui.pin_dialog import PinDialog
+
+            dialog = PinDialog(self.window, title, label, check, wait_seconds)
+            self.pin_dialogs.append(dialog)
+            try:
+                return None if self.pin_fn(dialog) is False else dialog.pin
+            finally:
+                dialog.deleteLater()
+        answer = self.pins.popleft() if self.pins else None
+        if answer is None or check is None:
+            return answer
+        if wait_seconds is not None and wait_seconds() > 0:
+            self.asked.append(("pin_wait", title))
+            return None
+        return answer if check(answer) else None
+
+    def lock_held(self, text: str, can_take_over: bool):
+        """Another window holds the session: the next of ``lock_answers`` ("read_only",
+        "take_over" - only when offered - or None: cancel)."""
+        self.asked.append(("lock_held", text))
+        answer = self.lock_answers.popleft() if self.lock_answers else None
+        return None if answer == "take_over" and not can_take_over else answer
+
+    def report_options(self, scenario, luck_possible: bool):
+        """The real ``ReportOptionsDialog``, driven by ``report_options_fn`` (default: the
+        facilitator's edition, no "was it luck?"); None when it returns False."""
+        from wargame.ui.report_export import ReportOptionsDialog
+
+        self.asked.append(("report_options", ""))
+        dialog = ReportOptionsDialog(scenario, luck_possible, self.window)
+        try:
+            if self.report_options_fn is not None and self.report_options_fn(dialog) is False:
+                return None
+            return dialog.options()
+        finally:
+            dialog.deleteLater()
 
     def choose(self, title: str, label: str, items: list[str]):
         self.asked.append(("choose", title))

@@ -77,6 +77,14 @@ class SetupDialog(QDialog):
         self.facilitator_pin.setPlaceholderText("none")
         self.facilitator_pin.setAccessibleName("Facilitator PIN")
         form.addRow("&Facilitator PIN:", self.facilitator_pin)
+        # the session layer's advice, beside the field (not only when it is too late)
+        self.pin_advice = QLabel()
+        self.pin_advice.setObjectName("pinAdvice")
+        self.pin_advice.setWordWrap(True)
+        self.pin_advice.setAccessibleName("Advice on the facilitator PIN")
+        self.facilitator_pin.textChanged.connect(self._advise_pin)
+        form.addRow("", self.pin_advice)
+        self._advise_pin("")
         seed_row = QHBoxLayout()
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
@@ -117,6 +125,19 @@ class SetupDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(620, 320 + 30 * len(scenario.teams))
+
+    def _advise_pin(self, pin: str) -> None:
+        """A facilitator PIN of 6 or more digits is recommended (``pin_advice``): said while
+        it is typed; without a PIN, what a PIN would guard."""
+        from wargame.session.pin_guard import pin_advice
+
+        if not pin:
+            self.pin_advice.setText("Without a facilitator PIN anyone at the laptop can act "
+                                    "as the facilitator; 6 or more digits are recommended.")
+            return
+        advice = pin_advice(pin, facilitator=True)
+        self.pin_advice.setText(advice[:1].upper() + advice[1:] + "." if advice
+                                else "A good length: it guards every facilitator action.")
 
     def set_controller(self, team_id: str, controller: str) -> None:
         combo = self.controller_boxes[team_id]

@@ -60,6 +60,7 @@ class StartScreen(QWidget):
     newExerciseRequested = Signal(str)  # scenario path
     openScenarioRequested = Signal()
     resumeRequested = Signal(str)  # session id
+    replayRequested = Signal(str)  # session id: step through it, read only
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -136,7 +137,15 @@ class StartScreen(QWidget):
         self.resume_button = QPushButton("&Resume session")
         self.resume_button.setAccessibleName("Resume the selected session")
         self.resume_button.clicked.connect(self._resume_clicked)
-        resume_layout.addWidget(self.resume_button)
+        self.replay_button = QPushButton("Re&play…")
+        self.replay_button.setAccessibleName("Replay the selected session")
+        self.replay_button.setToolTip("Step through the selected session's turns, reading "
+                                      "only (it may be open in another window)")
+        self.replay_button.clicked.connect(self._replay_clicked)
+        session_buttons = QHBoxLayout()
+        session_buttons.addWidget(self.resume_button, 2)
+        session_buttons.addWidget(self.replay_button, 1)
+        resume_layout.addLayout(session_buttons)
         right.addWidget(resume_box, 3)
         recent_box = QGroupBox("Recent scenario files")
         recent_layout = QVBoxLayout(recent_box)
@@ -282,3 +291,8 @@ class StartScreen(QWidget):
         session = self.selected_session()
         if session:
             self.resumeRequested.emit(session)
+
+    def _replay_clicked(self) -> None:
+        session = self.selected_session()
+        if session:
+            self.replayRequested.emit(session)
