@@ -116,7 +116,8 @@ class ExerciseController(QObject):
         """A new session, held by this app (its lock) while it is open."""
         from wargame.session.exercise import Exercise
 
-        teams = {team: {"controller": kind, "pin": setup.pins.get(team)}
+        teams = {team: {"controller": kind, "pin": setup.pins.get(team),
+                        "posture": setup.postures.get(team)}
                  for team, kind in setup.controllers.items()}
         exercise = Exercise.create(str(db_path), scenario, setup.seed, teams,
                                    facilitator_pin=setup.facilitator_pin,
@@ -207,6 +208,10 @@ class ExerciseController(QObject):
 
     def controllers(self) -> dict[str, str]:
         return {t.team: t.controller for t in self.exercise.teams}
+
+    def postures(self) -> dict[str, str]:
+        """Bot teams with a posture chosen at set-up (others play the scenario's style)."""
+        return {t.team: t.posture for t in self.exercise.teams if t.posture}
 
     def team_has_pin(self, team: str) -> bool:
         return self.exercise.session.team(team).pin_hash is not None

@@ -867,8 +867,9 @@ class MainWindow(QMainWindow):
         drafts = ctl.teams_with_drafts() if ctl.phase == "orders" else set()
         for team in ctl.scenario.teams:
             kind = ctl.controllers().get(team.id, "human")
-            played = "bot" if kind == "bot" else ("human, PIN" if ctl.team_has_pin(team.id)
-                                                  else "human")
+            posture = ctl.postures().get(team.id)
+            played = (f"bot, {posture}" if posture else "bot") if kind == "bot" else (
+                "human, PIN" if ctl.team_has_pin(team.id) else "human")
             status = "submitted ✓" if team.id in submitted else (
                 ("waiting (a draft is kept)" if team.id in drafts else "waiting")
                 if ctl.phase == "orders" else "—")

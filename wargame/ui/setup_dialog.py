@@ -1,10 +1,12 @@
-"""Set-up of a new exercise: who plays each team (human or bot), optional PINs, the seed
+"""Set-up of a new exercise: who plays each team (human, or a bot in the scenario's style or
+with a posture), optional PINs, the seed
 (random by default, and shown so it can be written down), the turn limit and the timer."""
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,15 +24,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wargame.store.records import BOT_POSTURES
+
 
 @dataclass
 class ExerciseSetup:
     controllers: dict[str, str]  # team id -> "human" | "bot"
+    postures: dict[str, str] = field(default_factory=dict)  # bot team id -> posture
     pins: dict[str, str] = field(default_factory=dict)  # team id -> PIN (only those set)
     facilitator_pin: str | None = None
     seed: int = 0
     turn_limit: int = 1
     timer_seconds: int = 0
+
+
+# what each bot does (wargame/engine/posture_bots.py), where the facilitator chooses it
+_STYLE_TIP = ("Plays the style the scenario gives this team: at most one order a turn, "
+              "from the moves the designer listed for it.")
+_POSTURE_TIPS = {
+    "hawkish": "Pursues the team's objectives with its leverage (export controls, tariffs) "
+               "and retaliates against a team whose coercive order hit it.",
+    "balanced": "Weighs leverage against resilience: coerces less than a hawk, answers a "
+                "rival's coercion, and builds supply where the team is short.",
+    "dovish": "Never coerces: builds resilience (investment, stockpiles, offtakes, "
+              "recycling) where the team is short.",
+}
 
 
 class SetupDialog(QDialog):
@@ -57,7 +75,12 @@ class SetupDialog(QDialog):
             self.table.setItem(row, 0, item)
             combo = QComboBox()
             combo.addItem("Human players", "human")
-            combo.addItem(f"Bot ({team.bot})", "bot")
+            combo.addItem(f"Bot, the scenario's {team.bot} style", "bot")
+            combo.setItemData(1, _STYLE_TIP, Qt.ItemDataRole.ToolTipRole)
+            for posture in BOT_POSTURES:
+                combo.addItem(f"Bot, {posture}", f"bot:{posture}")
+                combo.setItemData(combo.count() - 1, _POSTURE_TIPS[posture],
+                                  Qt.ItemDataRole.ToolTipRole)
             combo.setAccessibleName(f"{team.name} played by")
             self.table.setCellWidget(row, 1, combo)
             self.controller_boxes[team.id] = combo
@@ -144,8 +167,11 @@ class SetupDialog(QDialog):
         combo.setCurrentIndex(combo.findData(controller))
 
     def result_setup(self) -> ExerciseSetup:
+        chosen = {t: str(c.currentData()) for t, c in self.controller_boxes.items()}
         return ExerciseSetup(
-            controllers={t: c.currentData() for t, c in self.controller_boxes.items()},
+            controllers={t: kind.partition(":")[0] for t, kind in chosen.items()},
+            postures={t: kind.partition(":")[2] for t, kind in chosen.items()
+                      if kind.partition(":")[2]},
             pins={t: e.text() for t, e in self.pin_edits.items() if e.text()},
             facilitator_pin=self.facilitator_pin.text() or None,
             seed=int(self.seed.value()),
