@@ -234,6 +234,12 @@ def qpalette(theme: object = "light") -> QtGui.QPalette:
 
 
 def apply_app_palette(app, theme: object = "light") -> None:
-    """Set the Fusion style and the theme's palette on a ``QApplication``."""
-    app.setStyle("Fusion")
+    """Set the Fusion style (once) and the theme's palette on a ``QApplication``.
+
+    Setting a style deletes the one before it while widgets may still hold it: a palette
+    toggle that re-set Fusion crashed the screenshot tour once in a full run. So the style is
+    set only when it is not Fusion already, and a toggle changes the palette alone."""
+    style = app.style()
+    if style is None or style.name().lower() != "fusion":
+        app.setStyle("Fusion")
     app.setPalette(qpalette(theme))
