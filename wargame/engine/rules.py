@@ -99,6 +99,8 @@ class CompiledRules:
       so a repeated order (a standing order, a bot's) is worded once;
     - ``tiled(copies)``: the baseline repeated along the material axis (``explain.py``);
     - ``quiet_reference(build)``: the quiet turn-1 figures scores compare against;
+    - ``start_world(build)``: the world before turn 1 apart from its seed (settled origin
+      shares and licence queues do not depend on it), so a new game is a copy;
     - ``bot_interests``: baseline shares the bots reason with;
     - ``deck``: the inject deck's conditions, parsed (``conditions.CompiledDeck``).
     """
@@ -117,6 +119,7 @@ class CompiledRules:
         self.phrases: _BoundedCache[str] = _BoundedCache()
         self._tiles: _BoundedCache[Baseline] = _BoundedCache()
         self._quiet_reference: Any = None
+        self._start_world: Any = None
         self._bot_interests: BotInterests | None = None
         self._deck: CompiledDeck | None = None
 
@@ -148,6 +151,13 @@ class CompiledRules:
         if self._quiet_reference is None:
             self._quiet_reference = build()
         return self._quiet_reference
+
+    def start_world(self, build: Callable[[], T]) -> T:
+        """The seed-independent start of a game, built by ``build`` on first use (callers
+        copy it: ``setup.initial_state``)."""
+        if self._start_world is None:
+            self._start_world = build()
+        return self._start_world
 
     @property
     def bot_interests(self) -> BotInterests:
