@@ -156,15 +156,15 @@ def _origin_values(base: Baseline, state: GameState, flow: FlowResult,
     return contrib, totals, value / np.maximum(totals, EPS)[:, None]
 
 
-def _money(base: Baseline, state: GameState, flow: FlowResult,
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(import bill, export revenue, revenue, value added) per actor, USD m per turn
-    (tonnes x USD/kg / 1000)."""
+def _money(base: Baseline, state: GameState, flow: FlowResult, exports: bool = True,
+           ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
+    """(import bill, export revenue (None unless ``exports``), revenue, value added) per
+    actor, USD m per turn (tonnes x USD/kg / 1000)."""
     not_self = 1.0 - np.eye(base.n_actors)
     real = base.stage_mask[:, :, None]  # (M, S, 1)
     cross = flow.flows * not_self * real[..., None]  # (M, S, E, I)
     imports_value = np.einsum("msei,msi->i", cross, state.price) / 1000.0
-    export_value = np.einsum("msei,mse->e", cross, state.price) / 1000.0
+    export_value = np.einsum("msei,mse->e", cross, state.price) / 1000.0 if exports else None
     revenue = (flow.sold * state.price * real).sum(axis=(0, 1)) / 1000.0
     out_value = flow.production * state.price * real
     in_value = np.zeros_like(out_value)
@@ -354,8 +354,9 @@ def _crma_rows(sc: Scenario, base: Baseline, flow: FlowResult, contrib: np.ndarr
         recycling = flow.recycled[:, :, a].sum(axis=1) / safe
         own = contrib[:, a]  # (M, O)
         shares = own / np.maximum(own.sum(axis=1), EPS)[:, None]
-        others = np.delete(shares, a, axis=1)
-        third = others.max(axis=1) if others.shape[1] else np.zeros(M)
+        others = np.arange(shares.shape[1]) != a
+        third = np.where(others, shares, -np.inf).max(axis=1) if others.any() \
+            else np.zeros(M)
         met = (extraction >= CRMA_EXTRACTION).astype(int) \
             + (processing >= CRMA_PROCESSING) + (recycling >= CRMA_RECYCLING) \
             + (third <= CRMA_THIRD_COUNTRY)
@@ -463,7 +464,7 @@ def score_inputs(rules: CompiledRules, state: GameState, pol: Policy, flow: Flow
     met, has_any = _supply_met(pol, flow)
     _world, price_index = _world_prices(base, state.price)
     contrib, totals, dep = _origin_values(base, state, flow)
-    imports_value, _exports, revenue, value_added = _money(base, state, flow)
+    imports_value, _exports, revenue, value_added = _money(base, state, flow, exports=False)
     crma = _crma_rows(sc, base, flow, contrib, [m.id for m in sc.materials])
     return ScoreInputs(
         supply_met_share=_table(actors, [k.id for k in sc.sectors], met, has_any, 6),

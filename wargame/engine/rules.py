@@ -106,6 +106,7 @@ class CompiledRules:
       shares and licence queues do not depend on it), so a new game is a copy;
     - ``bot_interests``: baseline shares the bots reason with; ``bot_params``: the
       parameters a bot sets on a move, by (team, move, turn, style, target);
+      ``bot_moves``: a style bot's candidate moves, by (team, style);
     - ``deck``: the inject deck's conditions, parsed (``conditions.CompiledDeck``).
     """
 
@@ -124,6 +125,7 @@ class CompiledRules:
             _BoundedCache()
         self.phrases: _BoundedCache[str] = _BoundedCache()
         self.bot_params: _BoundedCache[dict[str, Any]] = _BoundedCache()
+        self.bot_moves: _BoundedCache[tuple] = _BoundedCache()
         self._tiles: _BoundedCache[Baseline] = _BoundedCache()
         self._quiet_reference: Any = None
         self._start_world: Any = None
