@@ -1,7 +1,9 @@
 """Sweep speed: ``wargame sweep`` of the default scenario with every team a bot, 12 turns,
 batched through the engine and spread over one process per CPU with joblib (the default);
 the issue's target is 10,000 games in under 60 s on a 2-core machine. Also the batched
-engine alone in this process, and the output written as Parquet.
+engine alone in this process (CPU per game-turn and game-turns per CPU second), the
+output written as Parquet, and the host's load average before the runs (other work on a
+shared host slows the wall-clock figures).
 
 ``--games N`` (or ``WARGAME_BENCH_SWEEP_GAMES``) for a shorter run; the default is the
 target's 10,000. Run: ``python -m benchmarks.bench_sweep``.
@@ -38,6 +40,7 @@ def bench(games: int | None = None) -> list[timing.Row]:
     scenario = load_scenario(default_scenario_path())
     bots = tuple(BotSpec(t.id) for t in scenario.teams)
     workers = os.cpu_count() or 1
+    load = os.getloadavg()[0]  # other work on the host slows the wall-clock figures
 
     small = plan_sweep(scenario, 64, 1, TURNS, bots)
     start = time.process_time()
@@ -49,10 +52,14 @@ def bench(games: int | None = None) -> list[timing.Row]:
     results = run_sweep(plan, JoblibRunner(workers), progress=False)
     wall = time.perf_counter() - start
     rows = [
+        ("sweep: host load average (1 min) before the runs, on "
+         f"{os.cpu_count() or 1} CPUs", load, ""),
         ("sweep: batched engine in one process, CPU per game-turn (64 games)", serial_us, "us"),
+        ("sweep: game-turns per CPU second in one process (serial)", 1e6 / serial_us, "/s"),
         (f"sweep: {games:,} games x {TURNS} turns, {workers} worker processes, wall time",
          wall, "s"),
-        ("sweep: game-turns per second", games * TURNS / wall, "/s"),
+        (f"sweep: game-turns per second, {workers} worker processes (joblib)",
+         games * TURNS / wall, "/s"),
     ]
     if games != TARGET_GAMES:
         rows.append((f"sweep: {TARGET_GAMES:,} games x {TURNS} turns at that rate (target < 60 s)",

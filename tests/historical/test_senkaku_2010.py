@@ -4,6 +4,10 @@ tolerance the research note states (scenarios/README.md, "Senkaku 2010", lists t
 with their sources). Turns are quarters: T1 = Q3 2010, T6 = Q4 2011, T10 = Q4 2012, T18 =
 Q4 2014.
 
+The facts are checked on the median path of five seeds (the scenario's default seed and
+the next four, ``senkaku_moves.median_episode``): the model's typical episode, so that one
+licence draw in the tail does not decide a fact.
+
 The scenario's parameters come from sources, not from fitting this run. Facts the model
 does not reproduce are marked ``xfail(strict=True)`` with what the model does instead, so
 a change that fixes one is noticed (the strict mark then fails) and the mark is removed.
@@ -13,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from senkaku_moves import (
-    DY_2008_09, LACE_END_2009, MATERIALS, ND_2009, NEW_NAMEPLATE, SCENARIO, Episode, play,
+    DY_2008_09, LACE_END_2009, MATERIALS, ND_2009, NEW_NAMEPLATE, SCENARIO, Episode,
+    median_episode,
 )
 
 from wargame.engine import initial_state, resolve_turn
@@ -37,9 +42,12 @@ def mean_over(series: np.ndarray, first: int, last: int) -> float:
     return float(np.nanmean(series[first - 1:last]))
 
 
+SEEDS = (2010, 2011, 2012, 2013, 2014)  # the scenario's default_seed and the next four
+
+
 @pytest.fixture(scope="module")
 def episode() -> Episode:
-    return play()
+    return median_episode(SEEDS)
 
 
 # ----------------------------------------------------------------- the baseline

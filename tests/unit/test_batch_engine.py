@@ -72,3 +72,43 @@ def test_score_inputs_read_as_the_full_indicators():
     for result in results:
         assert score_values(scenario, result.score_inputs, reference) == \
             score_values(scenario, result.indicators, reference)
+
+
+def test_policy_from_its_shared_drawless_part_equals_every_measure_applied_in_turn():
+    """Rule: the measures that draw nothing make a policy shared between games
+    (``policy.drawless_policy``); the licence draws are applied on a copy of it. That is
+    the policy of applying every measure in its order, and changing one game's policy
+    changes no other game's."""
+    import numpy as np
+
+    from wargame.engine.planning import plan_turn
+    from wargame.engine.policy import (
+        DRAWING, apply_compiled, build_policy, compiled, empty_policy,
+    )
+
+    scenario = load_scenario(MINI)
+    rules = rules_for(scenario)
+    state = play_games(scenario, [4], 1, MINI_ORDERS, [t.id for t in scenario.teams])
+    state = next(iter(state))[0].state
+    plan = plan_turn(rules, state, [o for turn, o in MINI_ORDERS if turn == 2])
+    kinds = {compiled(rules, m)[0] for m in plan.measures}
+    assert kinds & set(DRAWING) and kinds - set(DRAWING) - {"skip"}
+    reference = empty_policy(rules.baseline)
+    for measure in plan.measures:
+        apply_compiled(rules.baseline, reference, compiled(rules, measure), measure,
+                       plan.state.turn, plan.turn_seed, True)
+    first = build_policy(rules, list(plan.measures), plan.state.turn, plan.turn_seed,
+                         plan.state.origin)
+    first.allow[:, :, np.arange(first.allow.shape[2]), np.arange(first.allow.shape[2])] = 0.5
+    first.reserved += 1.0
+    first.quotas.clear()
+    again = build_policy(rules, list(plan.measures), plan.state.turn, plan.turn_seed,
+                         plan.state.origin)
+    A = rules.baseline.n_actors
+    reference.allow[:, :, np.arange(A), np.arange(A)] = 1.0
+    reference.status[:, :, np.arange(A), np.arange(A)] = 0
+    for name, value in vars(reference).items():
+        if isinstance(value, np.ndarray):
+            assert np.array_equal(getattr(again, name), value, equal_nan=True), name
+        elif name != "extraterritorial":
+            assert getattr(again, name) == value, name

@@ -164,14 +164,16 @@ def test_deck_rule_table(base, case):
 
 def test_random_follow_ups_are_seeded(base):
     """Rule: a follow-up's draw is keyed on its parent, itself and the turn: the same seed
-    gives the same chain, and across seeds a 50 % follow-up fires some times, not always."""
+    gives the same chain, and across seeds a 50 % follow-up fires about half the time
+    (the crisis fires every turn, so its follow-up has 5 chances in turns 2-6: 60 over 12
+    seeds; 30-70 % is more than 3 standard deviations either side of 50 %)."""
     scenario = with_deck(base, [
         inj("crisis", probability=1.0, follow_ups=[{"inject": "maybe", "probability": 0.5}]),
         inj("maybe")])
     runs = [fired(play(scenario, 6, seed=seed), "maybe") for seed in range(12)]
     assert runs == [fired(play(scenario, 6, seed=seed), "maybe") for seed in range(12)]
-    counts = {len(run) for run in runs}
-    assert len(counts) > 1 and max(counts) < 5
+    counts = [len(run) for run in runs]
+    assert len(set(counts)) > 1 and 0.3 <= sum(counts) / (5 * len(runs)) <= 0.7
 
 
 def test_the_deck_state_round_trips_and_changes_the_hash(base):

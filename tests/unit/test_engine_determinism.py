@@ -35,6 +35,25 @@ def test_resolve_does_not_mutate_its_input_state():
     assert state.content_hash() == before
 
 
+def test_new_games_share_nothing_with_the_settled_start():
+    """Rule: a new game's state is built once per scenario and copied (only the seed
+    differs); changing one game's state changes no other game's, and the start equals the
+    one built from scratch by fresh rules."""
+    from wargame.engine.rules import compile_rules
+
+    sc = load_scenario(MINI)
+    first = initial_state(sc, 1)
+    first.capacity *= 0.0
+    first.market.contract *= 0.0
+    first.budget[:] = -1.0
+    second = initial_state(sc, 1)
+    fresh = initial_state(sc, 1, compile_rules(sc))
+    assert second.content_hash() == fresh.content_hash()
+    assert second.capacity.any() and second.budget.min() >= 0.0
+    assert initial_state(sc, 2).rng_state != second.rng_state
+    assert initial_state(sc, 2).seed == 2
+
+
 def test_replaying_from_a_serialised_state_matches():
     from wargame.engine import GameState
 

@@ -97,7 +97,21 @@ def _choose(scenario: Scenario, team_id: str, spec: ParamSpec, params: dict[str,
 def fill_params(scenario: Scenario, team_id: str, move: MoveType, turn: int,
                 style: str | None = None, target: str | None = None) -> dict[str, Any]:
     """A move's parameters as a bot of ``style`` (default: the team's) would set them:
-    materials first (stages and targets depend on them), then stages, then the rest."""
+    materials first (stages and targets depend on them), then stages, then the rest.
+    They depend on the scenario and these arguments alone, so they are worked out once
+    (``CompiledRules.bot_params``: a sweep's games ask the same each turn); each caller
+    gets its own copy."""
+    rules = rules_for(scenario)
+    key = (team_id, move.id, turn, style, target)
+    params = rules.bot_params.get(key)
+    if params is None:
+        params = rules.bot_params.put(key, _fill(scenario, team_id, move, turn, style, target))
+    return {name: list(value) if isinstance(value, list) else value
+            for name, value in params.items()}
+
+
+def _fill(scenario: Scenario, team_id: str, move: MoveType, turn: int, style: str | None,
+          target: str | None) -> dict[str, Any]:
     rank = {"material": 0, "stage": 1}
     params: dict[str, Any] = {}
     for spec in sorted(move.params, key=lambda p: rank.get(p.type, 2)):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from wargame.engine.bot_params import fill_params
 from wargame.engine.orders import Order, validate_order
 from wargame.engine.posture_bots import posture_orders
+from wargame.engine.rules import rules_for
 from wargame.engine.state import GameState
 from wargame.scenario.model import MoveType, Scenario
 
@@ -57,6 +58,22 @@ def _coalition_order(scenario: Scenario, state: GameState, team_id: str) -> list
     return []
 
 
+def _style_moves(scenario: Scenario, team_id: str, style: str) -> tuple[MoveType, ...]:
+    """The team's moves that use the style's preferred primitives, most preferred first
+    (then by id); worked out once per scenario (``CompiledRules.bot_moves``)."""
+    rules = rules_for(scenario)
+    key = (team_id, style)
+    found = rules.bot_moves.get(key)
+    if found is None:
+        wanted = STYLE_PRIMITIVES.get(style, ())
+        candidates = [m for m in scenario.moves if m.allowed_for(team_id)
+                      and any(e.primitive in wanted for e in m.effects)]
+        candidates.sort(key=lambda m: (min(wanted.index(e.primitive) for e in m.effects
+                                           if e.primitive in wanted), m.id))
+        found = rules.bot_moves.put(key, tuple(candidates))
+    return found
+
+
 def bot_orders(scenario: Scenario, state: GameState, team_id: str,
                posture: str | None = None) -> list[Order]:
     """The bot's orders this turn. With a ``posture`` (hawkish, balanced, dovish: see
@@ -77,13 +94,9 @@ def bot_orders(scenario: Scenario, state: GameState, team_id: str,
     cadence = CADENCE.get(style, 0)
     if not cadence or state.turn % cadence != 1 % cadence:
         return []
-    wanted = STYLE_PRIMITIVES.get(style, ())
-    candidates = [m for m in scenario.moves if m.allowed_for(team_id)
-                  and any(e.primitive in wanted for e in m.effects)]
+    candidates = _style_moves(scenario, team_id, style)
     if not candidates:
         return []
-    candidates.sort(key=lambda m: (min(wanted.index(e.primitive) for e in m.effects
-                                       if e.primitive in wanted), m.id))
     start = (state.turn // max(cadence, 1)) % len(candidates)
     for pick in candidates[start:] + candidates[:start]:
         order = Order(team=team_id, move=pick.id,

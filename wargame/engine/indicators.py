@@ -156,15 +156,15 @@ def _origin_values(base: Baseline, state: GameState, flow: FlowResult,
     return contrib, totals, value / np.maximum(totals, EPS)[:, None]
 
 
-def _money(base: Baseline, state: GameState, flow: FlowResult,
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(import bill, export revenue, revenue, value added) per actor, USD m per turn
-    (tonnes x USD/kg / 1000)."""
+def _money(base: Baseline, state: GameState, flow: FlowResult, exports: bool = True,
+           ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
+    """(import bill, export revenue (None unless ``exports``), revenue, value added) per
+    actor, USD m per turn (tonnes x USD/kg / 1000)."""
     not_self = 1.0 - np.eye(base.n_actors)
     real = base.stage_mask[:, :, None]  # (M, S, 1)
     cross = flow.flows * not_self * real[..., None]  # (M, S, E, I)
     imports_value = np.einsum("msei,msi->i", cross, state.price) / 1000.0
-    export_value = np.einsum("msei,mse->e", cross, state.price) / 1000.0
+    export_value = np.einsum("msei,mse->e", cross, state.price) / 1000.0 if exports else None
     revenue = (flow.sold * state.price * real).sum(axis=(0, 1)) / 1000.0
     out_value = flow.production * state.price * real
     in_value = np.zeros_like(out_value)
@@ -182,13 +182,14 @@ def _by_id(ids: list[str], values: np.ndarray, digits: int) -> dict[str, float]:
 def _table(rows: list[str], cols: list[str], values: np.ndarray, keep: np.ndarray,
            digits: int) -> dict[str, dict[str, float]]:
     """{row: {col: value}} for the cells where ``keep``; rows with no cell are left out."""
-    rounded = np.round(values, digits).tolist()
-    keep_list = keep.tolist()
-    out = {}
-    for r, row in enumerate(rows):
-        cells = {col: rounded[r][c] for c, col in enumerate(cols) if keep_list[r][c]}
-        if cells:
-            out[row] = cells
+    where = np.nonzero(keep)
+    kept = np.round(values[where], digits).tolist()
+    out: dict[str, dict[str, float]] = {}
+    for r, c, value in zip(where[0].tolist(), where[1].tolist(), kept):
+        cells = out.get(rows[r])
+        if cells is None:
+            cells = out[rows[r]] = {}
+        cells[cols[c]] = value
     return out
 
 
@@ -333,27 +334,40 @@ def capacity_reader(rules: CompiledRules, state: GameState) -> Callable[[str, st
 
 def _crma_rows(sc: Scenario, base: Baseline, flow: FlowResult, contrib: np.ndarray,
                materials: list[str]) -> list[dict[str, Any]]:
-    """The EU's CRMA 2030 benchmarks, for every actor whose id or bloc is EU."""
+    """The EU's CRMA 2030 benchmarks, for every actor whose id or bloc is EU (each
+    material's shares computed for all materials at once: a sweep reads them every turn)."""
     rows = []
+    M = base.n_materials
+    every = np.arange(M)
+    last = base.stage_count - 1  # (M,)
+    second = np.minimum(1, last)
     for a, actor in enumerate(sc.actors):
         if actor.id.upper() != "EU" and (actor.bloc or "").upper() != "EU":
             continue
-        for m in range(base.n_materials):
-            n = int(base.stage_count[m])
-            consumption = float(flow.delivered_use[m, n - 1, a])
-            if consumption <= EPS:
-                continue
-            extraction = float(flow.production[m, 0, a]) / consumption
-            processing = float(flow.production[m, min(1, n - 1), a]) / consumption
-            recycling = float(flow.recycled[m, :, a].sum()) / consumption
-            shares = contrib[m, a] / max(float(contrib[m, a].sum()), EPS)
-            third = max((float(v) for o, v in enumerate(shares) if o != a), default=0.0)
-            met = int(extraction >= CRMA_EXTRACTION) + int(processing >= CRMA_PROCESSING) \
-                + int(recycling >= CRMA_RECYCLING) + int(third <= CRMA_THIRD_COUNTRY)
+        consumption = flow.delivered_use[every, last, a]  # (M,)
+        used = consumption > EPS
+        if not used.any():
+            continue
+        safe = np.where(used, consumption, 1.0)
+        extraction = flow.production[:, 0, a] / safe
+        processing = flow.production[every, second, a] / safe
+        recycling = flow.recycled[:, :, a].sum(axis=1) / safe
+        own = contrib[:, a]  # (M, O)
+        shares = own / np.maximum(own.sum(axis=1), EPS)[:, None]
+        others = np.arange(shares.shape[1]) != a
+        third = np.where(others, shares, -np.inf).max(axis=1) if others.any() \
+            else np.zeros(M)
+        met = (extraction >= CRMA_EXTRACTION).astype(int) \
+            + (processing >= CRMA_PROCESSING) + (recycling >= CRMA_RECYCLING) \
+            + (third <= CRMA_THIRD_COUNTRY)
+        for m in np.nonzero(used)[0].tolist():
             rows.append(dict(
-                actor=actor.id, material=materials[m], extraction_share=round(extraction, 6),
-                processing_share=round(processing, 6), recycling_share=round(recycling, 6),
-                largest_third_country_share=round(third, 6), benchmarks_met=met))
+                actor=actor.id, material=materials[m],
+                extraction_share=round(float(extraction[m]), 6),
+                processing_share=round(float(processing[m]), 6),
+                recycling_share=round(float(recycling[m]), 6),
+                largest_third_country_share=round(float(third[m]), 6),
+                benchmarks_met=int(met[m])))
     return rows
 
 
@@ -450,7 +464,7 @@ def score_inputs(rules: CompiledRules, state: GameState, pol: Policy, flow: Flow
     met, has_any = _supply_met(pol, flow)
     _world, price_index = _world_prices(base, state.price)
     contrib, totals, dep = _origin_values(base, state, flow)
-    imports_value, _exports, revenue, value_added = _money(base, state, flow)
+    imports_value, _exports, revenue, value_added = _money(base, state, flow, exports=False)
     crma = _crma_rows(sc, base, flow, contrib, [m.id for m in sc.materials])
     return ScoreInputs(
         supply_met_share=_table(actors, [k.id for k in sc.sectors], met, has_any, 6),

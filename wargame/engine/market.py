@@ -229,12 +229,14 @@ def held_back_exports(flow: FlowResult, mt: MarketTurn) -> np.ndarray:
 
 
 def settle_prices(mc: MarketConstants, base: Baseline, state: GameState, flow: FlowResult,
-                  mt: MarketTurn) -> None:
-    """This turn's prices into ``state.price`` (``pricing.py``)."""
+                  mt: MarketTurn, held_back: np.ndarray | None = None) -> None:
+    """This turn's prices into ``state.price`` (``pricing.py``); ``held_back``: the
+    turn's ``held_back_exports`` when the caller has them already."""
     need_before = flow.sector_demand.sum(axis=1).T  # (M, A): before price destruction
     link = export_link(state.price, state.market.contract if state.market is not None
                        else mc.contract, mt.severity, mt.leakage, mt.trade_cost, mc.imports)
-    held_back = held_back_exports(flow, mt)
+    if held_back is None:
+        held_back = held_back_exports(flow, mt)
     state.price, _ = clear_prices(mc, base, state.price, flow, state.stock, mt.normal_stock,
                                   mc.reference_price, need_before, mt.trade_cost, link,
                                   held_back, mt.severity, quota_room(mt, flow))
@@ -246,7 +248,8 @@ def settle_market(mc: MarketConstants, base: Baseline, response: PriceResponse,
     """After the flow: prices, budgets (unless ``budgets`` is False: a stacked state),
     run rates, demand level, contracts, sales."""
     del response  # price adjustment and flexibility are the market's and the flow's now
-    settle_prices(mc, base, state, flow, mt)
+    held_back = held_back_exports(flow, mt)
+    settle_prices(mc, base, state, flow, mt, held_back)
     if budgets:
         settle_budgets(base, state, pol, flow, mt)
     ms = state.market
@@ -267,7 +270,7 @@ def settle_market(mc: MarketConstants, base: Baseline, response: PriceResponse,
                                      mt.trade_cost, mc.imports, mc.contract_drift)
     # what traders at home took into stock counts as sold: the plants do not cut their
     # plans for it until those stocks stand above target (``supply.planned_output``)
-    ms.sales = flow.sold + np.minimum(held_back_exports(flow, mt),
+    ms.sales = flow.sold + np.minimum(held_back,
                                       np.maximum(flow.production - flow.sold, 0.0))
     ms.unsold = np.maximum(flow.production - flow.sold, 0.0)
     met = np.ones_like(ms.input_met)  # processors' input: last stage's use by the same actor

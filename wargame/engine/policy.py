@@ -53,6 +53,15 @@ class Policy:
         default_factory=list)  # (m, s, host, investor, share, measure id): stakes in new capacity
 
 
+def _copy_policy(pol: Policy) -> Policy:
+    """A policy sharing nothing mutable with ``pol`` (its tuples and pools are immutable)."""
+    def own(value: Any) -> Any:
+        if isinstance(value, np.ndarray):
+            return value.copy()
+        return list(value) if isinstance(value, list) else value
+    return Policy(**{name: own(value) for name, value in vars(pol).items()})
+
+
 def empty_policy(base: Baseline) -> Policy:
     M, S, A, K = base.n_materials, base.n_stages, base.n_actors, base.n_sectors
     return Policy(
@@ -91,14 +100,24 @@ def level_params(sc: Scenario, level: Any) -> tuple[float, float, int]:
 
 # ----------------------------------------------------------------- building the policy
 
+DRAWING = ("restrict", "rule")  # compiled kinds that draw: they write allow, status, leakage
+
+
 def build_policy(rules: CompiledRules, measures: list[Measure], turn: int, turn_seed: int,
                  origin: np.ndarray, record: bool = True) -> Policy:
     """The turn's policy arrays from its active measures; ``record`` keeps the licence
-    draws for the turn's record (what-if variants of a turn do not need them)."""
+    draws for the turn's record (what-if variants of a turn do not need them).
+
+    The measures that draw nothing are applied first, in their order, and that part is
+    shared (``drawless_policy``); the licence restrictions and extraterritorial rules then
+    apply their draws in their order. No other kind writes the arrays they write (allowed
+    shares, status, leakage), so this is the same policy as applying all in turn."""
     base = rules.baseline
-    pol = empty_policy(base)
-    for measure in measures:
-        apply_compiled(base, pol, compiled(rules, measure), measure, turn, turn_seed, record)
+    codes = [(compiled(rules, measure), measure) for measure in measures]
+    pol = drawless_policy(rules, codes, turn)
+    for code, measure in codes:
+        if code[0] in DRAWING:
+            apply_compiled(base, pol, code, measure, turn, turn_seed, record)
     # extraterritorial rules bite on other exporters whose output carries the author's origin
     for m, smask, author, importer_allow, threshold, status, _mid in pol.extraterritorial:
         content = origin[m, :, :, author]  # (S, E)
@@ -115,6 +134,24 @@ def build_policy(rules: CompiledRules, measures: list[Measure], turn: int, turn_
     pol.allow[:, :, np.arange(A), np.arange(A)] = 1.0
     pol.status[:, :, np.arange(A), np.arange(A)] = OPEN
     return pol
+
+
+def drawless_policy(rules: CompiledRules, codes: list[tuple[tuple, Measure]],
+                    turn: int) -> Policy:
+    """A fresh copy of the policy of the measures among ``codes`` that draw nothing. It
+    depends only on the turn and those measures' content, ids and start turns, so it is
+    kept in ``rules.drawless_policies``: games of a sweep (and what-if variants of a turn)
+    share most of their measures."""
+    key = (turn, tuple((measure.compile_key, measure.id, measure.start_turn)
+                       for code, measure in codes if code[0] not in DRAWING))
+    pol = rules.drawless_policies.get(key)
+    if pol is None:
+        pol = empty_policy(rules.baseline)
+        for code, measure in codes:
+            if code[0] not in DRAWING:
+                apply_compiled(rules.baseline, pol, code, measure, turn, 0, False)
+        rules.drawless_policies.put(key, pol)
+    return _copy_policy(pol)
 
 
 def stack_policies(policies: list[Policy]) -> Policy:

@@ -32,6 +32,7 @@ from wargame.scenario.model import Scenario
 T = TypeVar("T")
 CACHE_LIMIT = 4096  # entries per cache before it is emptied (bounded work and memory)
 RULES_CACHE_SIZE = 8  # scenarios kept by ``rules_for``
+DRAWLESS_POLICY_LIMIT = 256  # policies of the measures that draw nothing (``policy.py``)
 
 
 @dataclass(frozen=True)
@@ -64,18 +65,19 @@ def _bot_interests(base: Baseline) -> BotInterests:
 
 
 class _BoundedCache(Generic[T]):
-    """A dict that empties itself when it grows past ``CACHE_LIMIT`` entries."""
+    """A dict that empties itself when it grows past ``limit`` entries."""
 
-    __slots__ = ("_data",)
+    __slots__ = ("_data", "_limit")
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = CACHE_LIMIT) -> None:
         self._data: dict[Hashable, T] = {}
+        self._limit = limit
 
     def get(self, key: Hashable) -> T | None:
         return self._data.get(key)
 
     def put(self, key: Hashable, value: T) -> T:
-        if len(self._data) >= CACHE_LIMIT:
+        if len(self._data) >= self._limit:
             self._data.clear()
         self._data[key] = value
         return value
@@ -92,14 +94,19 @@ class CompiledRules:
     - ``market``: the market's constants (``market_constants.MarketConstants``), and
       ``tiled_market(copies)`` for stacked what-ifs;
     - ``compiled_measures``: a measure's compiled policy code by its content key
-      (``policy.compiled``);
+      (``policy.compiled``); ``drawless_policies``: the policy arrays of a turn's measures
+      that draw nothing (``policy.drawless_policy``);
     - ``order_args`` / ``inject_args``: effect arguments bound from an order's parameters or
       a deck inject (``planning.py``), so a repeated order shares them;
     - ``phrases``: an order's label and description read aloud (``phrases.py``), by content,
       so a repeated order (a standing order, a bot's) is worded once;
     - ``tiled(copies)``: the baseline repeated along the material axis (``explain.py``);
     - ``quiet_reference(build)``: the quiet turn-1 figures scores compare against;
-    - ``bot_interests``: baseline shares the bots reason with;
+    - ``start_world(build)``: the world before turn 1 apart from its seed (settled origin
+      shares and licence queues do not depend on it), so a new game is a copy;
+    - ``bot_interests``: baseline shares the bots reason with; ``bot_params``: the
+      parameters a bot sets on a move, by (team, move, turn, style, target);
+      ``bot_moves``: a style bot's candidate moves, by (team, style);
     - ``deck``: the inject deck's conditions, parsed (``conditions.CompiledDeck``).
     """
 
@@ -111,12 +118,17 @@ class CompiledRules:
         self._market_tiles: _BoundedCache[MarketConstants] = _BoundedCache()
         self._selections: _BoundedCache[tuple[Baseline, MarketConstants]] = _BoundedCache()
         self.compiled_measures: _BoundedCache[tuple] = _BoundedCache()
+        # ~100 kB each (four (M, S, A, A) arrays): fewer kept
+        self.drawless_policies: _BoundedCache[Any] = _BoundedCache(DRAWLESS_POLICY_LIMIT)
         self.order_args: _BoundedCache[dict[str, Any]] = _BoundedCache()
         self.inject_args: _BoundedCache[tuple[tuple[int, Any, str, dict[str, Any]], ...]] = \
             _BoundedCache()
         self.phrases: _BoundedCache[str] = _BoundedCache()
+        self.bot_params: _BoundedCache[dict[str, Any]] = _BoundedCache()
+        self.bot_moves: _BoundedCache[tuple] = _BoundedCache()
         self._tiles: _BoundedCache[Baseline] = _BoundedCache()
         self._quiet_reference: Any = None
+        self._start_world: Any = None
         self._bot_interests: BotInterests | None = None
         self._deck: CompiledDeck | None = None
 
@@ -148,6 +160,13 @@ class CompiledRules:
         if self._quiet_reference is None:
             self._quiet_reference = build()
         return self._quiet_reference
+
+    def start_world(self, build: Callable[[], T]) -> T:
+        """The seed-independent start of a game, built by ``build`` on first use (callers
+        copy it: ``setup.initial_state``)."""
+        if self._start_world is None:
+            self._start_world = build()
+        return self._start_world
 
     @property
     def bot_interests(self) -> BotInterests:

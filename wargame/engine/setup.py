@@ -27,10 +27,22 @@ def initial_state(scenario: Scenario, seed: int | None = None,
                   rules: CompiledRules | None = None) -> GameState:
     """The world at the start of turn 1 with the scenario's default seed or ``seed``.
     Standing measures (``in_force``) are applied by ``resolve_turn`` on turn 1, from the
-    scenario, so they need no orders."""
+    scenario, so they need no orders. Only the RNG depends on the seed: the settled world
+    is built once per ``CompiledRules`` and copied (a sweep starts thousands of games)."""
     rules = rules or rules_for(scenario)
-    base = rules.baseline
+    rules.check(scenario)
     seed = scenario.default_seed if seed is None else int(seed)
+    state = rules.start_world(lambda: _settled_world(rules)).copy()
+    state.rng_state = initial_rng_state(seed)
+    state.seed = seed
+    return state
+
+
+def _settled_world(rules: CompiledRules) -> GameState:
+    """The start of turn 1 before the seed is set: two quiet flows settle origin shares,
+    a few under the standing licences settle their queues (all without draws of the game's
+    own: queues are drawn with seed 0)."""
+    scenario, base = rules.scenario, rules.baseline
     M, S, A = base.capacity.shape
     origin = np.zeros((M, S, A, A))
     origin[:, :, np.arange(A), np.arange(A)] = 1.0  # before any flow, holdings are own origin
@@ -47,8 +59,6 @@ def initial_state(scenario: Scenario, seed: int | None = None,
         origin=origin,
         budget=np.array([float(t.budget.value) for t in scenario.teams]),
         political_capital=np.array([float(t.political_capital.value) for t in scenario.teams]),
-        rng_state=initial_rng_state(seed),
-        seed=seed,
     )
     # two quiet flows on a copy, so that origin shares (which country's material each
     # actor's output carries) start where trade puts them, not at 'all own origin'
