@@ -53,7 +53,10 @@ def test_magnet_freeze_on_washington_bites_builds_then_recedes(sc):
               for material in ("ndpr", "dytb")]
     results = _run(sc, freeze, 12)
     us = [r.indicators.supply_met_share["USA"] for r in results]
-    assert min(t["defence"] for t in us[:2]) < 0.9
+    # defence buys at almost any price and is rationed first, so it keeps nearly all it
+    # needs (it fell below 0.9 only while priced-out demand counted as unmet for defence
+    # too); EVs take the cut
+    assert min(t["defence"] for t in us[:2]) >= 0.95
     assert min(t["ev"] for t in us[:2]) < 0.5
     assert min(t["defence"] for t in us[:2]) > min(t["ev"] for t in us[:2])  # defence first
     us_magnet = [_price(r, "ndpr", "magnet", "USA") for r in results]

@@ -290,9 +290,10 @@ class Sector(_Model):
     # priority ** -strength, so 0 is not a priority
     priority: int = Field(5, ge=1, le=MAX_PRIORITY)
     colour: Colour = "#888888"
-    # price elasticities of this sector's demand (positive numbers); None = the material's
-    elasticity_short_run: ElasticityFigure | None = None
-    elasticity_long_run: ElasticityFigure | None = None
+    # price elasticities of this sector's demand; None = the material's; 0 = it buys at any
+    # price (defence: never priced out, only rationed)
+    elasticity_short_run: ResponseFigure | None = None
+    elasticity_long_run: ResponseFigure | None = None
 
 
 class CapacityEntry(_Model):
