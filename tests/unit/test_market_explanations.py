@@ -94,3 +94,17 @@ def test_an_oxide_spike_is_told_with_the_magnet_price():
     # stage)", "at the separation stage"
     assert "The NdPr price (magnet making stage)" in text
     assert "(at the separation stage: " in text
+
+
+def test_an_investment_after_a_shortened_exercise_says_the_exercises_last_turn(default):
+    """Rule: a session set to end before the scenario does (4 of 12 turns) hears that new
+    capacity arrives after *the exercise's* last turn, not after the scenario's; without a
+    limit, the scenario's last turn is named."""
+    invest = Order("washington", "dpa_capacity_investment",
+                   {"material": "dytb", "stage": "separate", "tonnes_per_year": 200})
+    said = {}
+    for limit in (None, 4):
+        result = resolve_turn(default, initial_state(default), [invest], deck=False, last_turn=limit)
+        said[limit] = next(e.text for e in result.explanations if e.kind == "order")
+    assert f"after the scenario's last turn ({default.turns})" in said[None]
+    assert "after the exercise's last turn (4)" in said[4]

@@ -363,17 +363,20 @@ def _licence_part(draws: list[LicenceDraw]) -> str | None:
 
 
 def _no_effect_reason(rules: CompiledRules, group: str, measures: list[Measure],
-                      plan_state: GameState, prepared: Prepared, flow: FlowResult,
+                      plan: TurnPlan, prepared: Prepared, flow: FlowResult,
                       full: Headlines, alternative: Headlines | None,
                       labels: dict[str, str]) -> str:
     """Why a group moved no headline figure this turn, as a clause after 'because'."""
     sc, base = rules.scenario, rules.baseline
+    plan_state = plan.state
     building = [e for e in prepared.state.pipeline if e.group == group]
     if building:
         entry = building[0]
         when = f"on turn {entry.due_turn}"
-        if entry.due_turn > sc.turns:
-            when += f", after the scenario's last turn ({sc.turns})"
+        last = plan.last_turn or sc.turns
+        if entry.due_turn > last:
+            whose = "scenario" if plan.last_turn in (None, sc.turns) else "exercise"
+            when += f", after the {whose}'s last turn ({last})"
         return f"the capacity is being built: it arrives {when}"
     first = measures[0] if measures else None
     if first is not None and first.primitive == "substitution":
@@ -515,7 +518,7 @@ def _effect_parts(rules: CompiledRules, group: str, plan: TurnPlan, prepared: Pr
     done = "; ".join(parts) if parts else None
     if moved:
         return done, None
-    return done, _no_effect_reason(rules, group, measures, plan.state, prepared, flow, full,
+    return done, _no_effect_reason(rules, group, measures, plan, prepared, flow, full,
                                    alternative, labels)
 
 

@@ -63,6 +63,9 @@ class TurnPlan:
     # (ender group, a measure it ended or amended as it stood before): the what-if without
     # the ender puts these back (``simulate.prepare_plan``), so its effect is measured
     undone: tuple[tuple[str, Measure], ...] = ()
+    # the exercise's last turn when a session ends before the scenario does (explanations
+    # say "after the exercise's last turn"); None: the scenario's
+    last_turn: int | None = None
 
 
 # ----------------------------------------------------------------- canonical orders

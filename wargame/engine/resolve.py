@@ -15,6 +15,7 @@ The turn, step by step (each step in its own module):
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -40,7 +41,8 @@ from wargame.scenario.model import Inject, Scenario
 def resolve_turn(scenario: Scenario, state: GameState, orders: Sequence[Order] = (),
                  injects: Iterable[str | Inject] = (), rng: Any = None, explain: bool = True,
                  overrides: Iterable[Override | Mapping[str, Any]] = (), deck: bool = True,
-                 rules: CompiledRules | None = None) -> TurnResult:
+                 rules: CompiledRules | None = None, last_turn: int | None = None
+                 ) -> TurnResult:
     """Resolve one turn of ``scenario`` from ``state`` (which is not changed).
 
     ``orders`` in any order (they are sorted canonically); ``injects`` fired by hand (deck
@@ -48,9 +50,10 @@ def resolve_turn(scenario: Scenario, state: GameState, orders: Sequence[Order] =
     leaves the scenario's scheduled and random injects out (a quiet baseline run);
     ``rng`` a seed replacing the state's RNG (for what-if runs; by default the state's own
     RNG is used, so a session replays exactly); ``rules`` the scenario's
-    ``CompiledRules`` (by default ``rules_for(scenario)``)."""
+    ``CompiledRules`` (by default ``rules_for(scenario)``); ``last_turn`` the exercise's
+    last turn when a session ends before the scenario does (only explanations read it)."""
     return _resolve(scenario, state, orders, injects, rng, explain, overrides, deck, rules,
-                    scored=True)
+                    scored=True, last_turn=last_turn)
 
 
 def quiet_reference(rules: CompiledRules) -> TurnIndicators:
@@ -73,13 +76,16 @@ def baseline_preview(scenario: Scenario, rules: CompiledRules | None = None) -> 
 def _resolve(scenario: Scenario, state: GameState, orders: Sequence[Order],
              injects: Iterable[str | Inject], rng: Any, explain: bool,
              overrides: Iterable[Override | Mapping[str, Any]], deck: bool,
-             rules: CompiledRules | None, scored: bool) -> TurnResult:
+             rules: CompiledRules | None, scored: bool, last_turn: int | None = None
+             ) -> TurnResult:
     rules = rules or rules_for(scenario)
     rules.check(scenario)
     if rng is not None:
         state = state.copy()
         state.rng_state = initial_rng_state(int(rng))
     plan = plan_turn(rules, state, list(orders), injects, overrides, deck)
+    if last_turn is not None:
+        plan = dataclasses.replace(plan, last_turn=int(last_turn))
     prepared, flow = simulate_plan(rules, plan)
     return finish_turn(rules, state, plan, prepared, flow, explain, scored)
 

@@ -855,7 +855,7 @@ class Exercise:
         inputs = self.current_inputs()
         return resolve_turn(self.scenario, self.state, list(inputs.orders),
                             injects=list(inputs.injects), explain=self.explain,
-                            overrides=inputs.overrides)
+                            overrides=inputs.overrides, last_turn=self.turn_limit)
 
     def _propose(self) -> TurnResult:
         self._proposed = self._compute()

@@ -185,7 +185,7 @@ def replay_events(scenario: Scenario, record: SessionRecord, events: list[Logged
         # the fold skips them by default: many times faster
         result = resolve_turn(scenario, state, list(inputs.orders),
                               injects=list(inputs.injects), explain=explain,
-                              overrides=inputs.overrides)
+                              overrides=inputs.overrides, last_turn=record.turn_limit)
         state = result.state
         check = _check(turn, len(inputs.orders), snapshots.get(state.turn),
                        state.content_hash(), scenario)
