@@ -84,3 +84,17 @@ def test_renders_its_briefing_books(shipped, tmp_path, capsys):
     assert loaded.scenario.title.split(":")[0] in index
     for team in loaded.scenario.teams:
         assert (tmp_path / f"team-{team.id}.html").exists()
+
+
+@pytest.mark.parametrize("posture", [None, "hawkish", "balanced", "dovish"])
+def test_bots_never_order_a_coalition_move_they_cannot_carry(shipped, posture):
+    """Rule: a bot orders a coalition move only together with the bots that can make its
+    quorum (the style bots' coalition cadence); a posture bot never does. So a bot-only game
+    never reads "needs 3 teams ..." to the room."""
+    _, loaded = shipped
+    scenario = loaded.scenario
+    postures = {t.id: posture for t in scenario.teams} if posture else None
+    results = run_game(scenario, bots=[t.id for t in scenario.teams], explain=False,
+                       postures=postures, turns=min(scenario.turns, 8))
+    assert not [(r.turn, o.description) for r in results for o in r.outcomes
+                if o.status == "no_quorum"]

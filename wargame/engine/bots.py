@@ -60,13 +60,16 @@ def _coalition_order(scenario: Scenario, state: GameState, team_id: str) -> list
 
 def _style_moves(scenario: Scenario, team_id: str, style: str) -> tuple[MoveType, ...]:
     """The team's moves that use the style's preferred primitives, most preferred first
-    (then by id); worked out once per scenario (``CompiledRules.bot_moves``)."""
+    (then by id); worked out once per scenario (``CompiledRules.bot_moves``). Coalition
+    moves are left out: a bot alone cannot make their quorum (``_coalition_order`` commits
+    them together with the other coalition bots)."""
     rules = rules_for(scenario)
     key = (team_id, style)
     found = rules.bot_moves.get(key)
     if found is None:
         wanted = STYLE_PRIMITIVES.get(style, ())
         candidates = [m for m in scenario.moves if m.allowed_for(team_id)
+                      and m.requires is None
                       and any(e.primitive in wanted for e in m.effects)]
         candidates.sort(key=lambda m: (min(wanted.index(e.primitive) for e in m.effects
                                            if e.primitive in wanted), m.id))

@@ -167,7 +167,9 @@ def _tie_break(move_id: str, turn: int) -> float:
 
 def posture_orders(scenario: Scenario, state: GameState, team_id: str,
                    posture: str) -> list[Order]:
-    """At most one order: the best-scoring legal move above the posture's threshold."""
+    """At most one order: the best-scoring legal move above the posture's threshold.
+    Coalition moves (``requires``) are not candidates: a bot alone cannot make a quorum, and
+    the room would hear "needs 3 teams" every turn."""
     if posture not in PROFILES:
         raise ValueError(f"unknown bot posture {posture!r} (postures: {', '.join(POSTURES)})")
     profile = PROFILES[posture]
@@ -177,7 +179,7 @@ def posture_orders(scenario: Scenario, state: GameState, team_id: str,
     recent = _recent_moves(scenario, state, team_id)
     scored: list[tuple[float, str, MoveType]] = []
     for move in scenario.moves:
-        if not move.allowed_for(team_id):
+        if not move.allowed_for(team_id) or move.requires is not None:
             continue
         kind = move_kind(move)
         if kind == "coercive":
