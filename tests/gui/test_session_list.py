@@ -20,9 +20,9 @@ def test_a_damaged_session_is_listed_and_the_others_still_are(db_path, mini_path
         conn.execute("update teams set controller = 'robot' where session_id = ?", [bad.id])
     from wargame.ui.controller import list_sessions
 
-    rows = {row["id"]: row for row in list_sessions(db_path)}
+    rows = {row.id: row for row in list_sessions(db_path)}
     assert set(rows) == {good.id, fork.id, bad.id}
-    assert rows[bad.id]["damaged"] and "unknown controller 'robot'" in rows[bad.id]["damaged"]
-    assert rows[good.id]["damaged"] is None and rows[good.id]["name"] == "Tuesday group"
-    assert rows[fork.id]["fork"] == "fork of Tuesday group at turn 2"
-    assert rows[good.id]["created"] and rows[good.id]["short_id"] == good.id[:8]
+    assert rows[bad.id].damaged and "unknown controller 'robot'" in rows[bad.id].damaged
+    assert rows[good.id].damaged is None and rows[good.id].name == "Tuesday group"
+    assert rows[fork.id].fork == "fork of Tuesday group at turn 2"
+    assert rows[good.id].created and rows[good.id].short_id == good.id[:8]

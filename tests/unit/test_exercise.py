@@ -260,10 +260,10 @@ def test_injects_deck_and_free_text_are_logged_and_replayed(db, scenario):
     fired_ids = [i.inject_id for i in result.injects_fired]
     assert "typhoon" in fired_ids
     # each inject once (the hand-fired ones were listed again as the deck's before)
-    assert [(t, i["id"], src) for t, i, src in ex.injects()] == [
+    assert [(t, i.inject_id, src) for t, i, src in ex.injects()] == [
         (1, "typhoon", "facilitator"), (1, "free_t1_2", "facilitator")]
     play(ex, 3)
-    assert [(t, i["id"], src) for t, i, src in ex.injects() if t == 3] == [
+    assert [(t, i.inject_id, src) for t, i, src in ex.injects() if t == 3] == [
         (3, "typhoon", "deck")]
     report = replay_session(ex.store, ex.id)
     assert report.ok, report.summary()

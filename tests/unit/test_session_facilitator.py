@@ -129,7 +129,7 @@ def test_an_inject_due_this_turn_is_not_fired_twice_unless_confirmed(db, scenari
     result = ex.play_turn()
     assert [i.inject_id for i in result.injects_fired].count("typhoon") == 2
     # (a random inject of the deck may fire that turn too)
-    assert [(t, i["id"]) for t, i, _ in ex.injects() if t == 3 and i["id"] == "typhoon"] \
+    assert [(t, i.inject_id) for t, i, _ in ex.injects() if t == 3 and i.inject_id == "typhoon"] \
         == [(3, "typhoon"), (3, "typhoon")]
 
 

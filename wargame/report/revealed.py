@@ -58,7 +58,7 @@ class CommittedRecord(Protocol):
     def committed_turns(self) -> list[int]: ...
     def results(self) -> list[tuple[int, dict]]: ...
     def revealed_orders(self) -> dict[int, list[dict]]: ...
-    def injects(self) -> list[tuple[int, Any, str]]: ...
+    def injects(self) -> list[tuple[int, Any, str]]: ...  # (turn, InjectStatus, source)
     def overrides_log(self) -> list[Any]: ...
 
 
@@ -67,12 +67,6 @@ def team_name(scenario: Any, team: str) -> str:
         return scenario.team(team).name
     return "White cell" if team == FACILITATOR else team
 
-
-def _inject_title(scenario: Any, inject: Any) -> str:
-    if isinstance(inject, dict):
-        return str(inject.get("title") or inject.get("id") or inject)
-    found = next((item for item in scenario.injects if item.id == inject), None)
-    return found.title if found is not None else str(inject)
 
 
 def revealed_turn(record: CommittedRecord, turn: int | None = None) -> RevealedTurn | None:
@@ -104,8 +98,7 @@ def revealed_turn(record: CommittedRecord, turn: int | None = None) -> RevealedT
         for o in record.overrides_log() if o.turn == turn)
     explanations = tuple(e for e in (Explanation.model_validate(raw)
                                      for raw in result.get("explanations", [])) if e.public)
-    events = tuple(_inject_title(scenario, item) for t, item, _source in record.injects()
-                   if t == turn)
+    events = tuple(status.title for t, status, _source in record.injects() if t == turn)
     return RevealedTurn(turn=turn, orders=tuple(orders), explanations=explanations,
                         events=events, overrides=overrides)
 

@@ -1220,10 +1220,10 @@ class Exercise:
             out[turn] = rows
         return out
 
-    def injects(self) -> list[tuple[int, Any, str]]:
+    def injects(self) -> list[tuple[int, inject_board.InjectStatus, str]]:
         """(turn, inject, source) for injects of the live line, each fired inject once:
         by hand this or any turn (not retracted), or by the deck in committed turns."""
-        return [(s.turn, inject_board.as_payload(s),
+        return [(s.turn, s,
                  "facilitator" if s.how == "by hand" else "deck")
                 for s in inject_board.fired_once(self)]
 

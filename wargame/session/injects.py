@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from wargame.engine import upcoming_deck
 from wargame.engine.conditions import fire_deck
@@ -190,7 +190,3 @@ def board(ex: "Exercise") -> list[InjectStatus]:
                                 item.probability, condition=item.condition, after=item.after,
                                 from_turn=item.from_turn, until_turn=item.until_turn))
     return out
-
-
-def as_payload(status: InjectStatus) -> dict[str, Any]:
-    return {"id": status.inject_id, "title": status.title, "text": status.text}

@@ -28,8 +28,11 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from wargame.ui.background import BackgroundJob
+from wargame.ui.session_rows import SessionRow, list_sessions
 
 log = logging.getLogger("wargame.ui")
+
+__all__ = ["ExerciseController", "SessionRow", "app_owner", "list_sessions", "session_holder"]
 
 
 def app_owner() -> str:
@@ -43,32 +46,6 @@ def app_owner() -> str:
     except Exception:  # noqa: BLE001 - no user name on this system
         user = "someone"
     return f"console ({user}@{socket.gethostname()})"
-
-
-def list_sessions(db_path: str | Path) -> list[dict]:
-    """Saved sessions for the start screen, most recently played first, from the store's
-    ``summaries()``: id, name, scenario title, turn, phase, status, last played, created,
-    "fork of ... at turn N", teams; a damaged session is listed too (``damaged``: what is
-    wrong), so one bad row never hides the others."""
-    from wargame.store.store import SessionStore
-    from wargame.store.text import printable
-
-    path = Path(db_path)
-    if not path.exists():
-        return []
-    store = SessionStore(path)
-    try:
-        return [{"id": s.id, "short_id": printable(s.short_id), "name": printable(s.name),
-                 "scenario": printable(s.scenario_title or s.scenario_id),
-                 "turn": s.turn if s.turn is not None else "?",
-                 "phase": "damaged" if s.damaged else s.phase, "status": s.status,
-                 "last_played": s.last_played_at[:16].replace("T", " "),
-                 "created": s.created_at[:16].replace("T", " "),
-                 "fork": printable(s.fork_label), "damaged": s.problem,
-                 "teams": [(t.team, t.controller) for t in s.teams]}
-                for s in store.summaries()]
-    finally:
-        store.close()
 
 
 def session_holder(db_path: str | Path, session_id: str):
@@ -425,8 +402,9 @@ class ExerciseController(QObject):
         return now + later
 
     def _inject_title(self, inject: Any) -> str:
-        if isinstance(inject, dict):
-            return str(inject.get("title") or inject.get("id") or inject)
+        """A deck inject's id, or an inject fired by hand (an engine ``Inject``)."""
+        if not isinstance(inject, str):
+            return inject.title
         for item in self.scenario.injects:
             if item.id == inject:
                 return item.title

@@ -30,6 +30,7 @@ from wargame.ui.console import Console
 from wargame.ui.curtain import Curtain
 from wargame.ui.dialogs import ask_pin, ask_text, show_error
 from wargame.ui.read_only_banner import ReadOnlyBanner
+from wargame.ui.session_rows import SessionRow
 from wargame.ui.start_screen import StartScreen
 from wargame.ui.team_screen import TeamScreen
 
@@ -529,15 +530,14 @@ class MainWindow(QMainWindow):
             return False
         return holder is not None and not holder_seems_gone(holder, self.now())
 
-    def _show_sessions(self, rows: list[dict], error: str | None = None) -> None:
+    def _show_sessions(self, rows: list[SessionRow], error: str | None = None) -> None:
         self.start.set_sessions(rows)
         if error:
             self.start.status.setText(f"Saved sessions could not be read: {error}")
         last = settings.get("session/last")
-        known = {row["id"]: row for row in rows}
+        known = {row.id: row for row in rows}
         row = known.get(str(last)) if last else None
-        self.start.offer_resume(row if row is not None and row.get("status") != "ended"
-                                else None)
+        self.start.offer_resume(row if row is not None and row.status != "ended" else None)
 
     def refresh_sessions(self) -> None:
         from wargame.ui.controller import list_sessions
@@ -547,7 +547,7 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001
             self._show_sessions([], str(exc))
 
-    def offer_interrupted(self, rows: list[dict] | None = None) -> None:
+    def offer_interrupted(self, rows: list[SessionRow] | None = None) -> None:
         """After a crash (a session was open when the app last stopped), offer to resume."""
         last = settings.get("session/open")
         if not last:
@@ -559,16 +559,16 @@ class MainWindow(QMainWindow):
                 rows = list_sessions(self.database_path())
             except Exception:  # noqa: BLE001
                 return
-        known = {row["id"]: row for row in rows}
+        known = {row.id: row for row in rows}
         row = known.get(str(last))
-        if row is None or row.get("status") == "ended":
+        if row is None or row.status == "ended":
             settings.put("session/open", "")
             return
         if self._played_elsewhere(str(last)):
             return  # not a crash: another window of this app plays it now
         if self.prompts.confirm("Resume the exercise?",
-                                f"The app stopped while '{row['scenario']}' was open at turn "
-                                f"{row['turn']} ({row['phase']}). Resume exactly there?"):
+                                f"The app stopped while '{row.scenario}' was open at turn "
+                                f"{row.turn} ({row.phase}). Resume exactly there?"):
             self.resume_session(str(last))
 
     def _new_from_start(self) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
+from wargame.ui.session_rows import SessionRow
+
 log = logging.getLogger("wargame.ui")
 
 # a scenario file bigger than this is refused before it is read (the loader has its own
@@ -79,7 +81,7 @@ class StartData:
     """Everything the start screen shows, read in one background job."""
 
     scenarios: list[LoadedScenario] = field(default_factory=list)
-    sessions: list[dict] = field(default_factory=list)
+    sessions: list[SessionRow] = field(default_factory=list)
     sessions_error: str | None = None
 
 
@@ -105,7 +107,7 @@ def read_start_data(extra_scenario: str | None, db_path: Path) -> StartData:
             data.scenarios.append(LoadedScenario(Path(path), digest, load_scenario(path)))
         except Exception as exc:  # noqa: BLE001 - listed with its problems
             data.scenarios.append(LoadedScenario(Path(path), None, None, str(exc)))
-    from wargame.ui.controller import list_sessions
+    from wargame.ui.session_rows import list_sessions
 
     try:
         data.sessions = list_sessions(db_path)

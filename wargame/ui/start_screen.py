@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from wargame.ui.fonts import prominent, set_type
+from wargame.ui.session_rows import SessionRow
 
 ROLE = Qt.ItemDataRole.UserRole
 
@@ -182,16 +183,16 @@ class StartScreen(QWidget):
             self.scenario_list.setEnabled(True)
             self.new_button.setEnabled(self.scenario_list.count() > 0)
 
-    def offer_resume(self, row: dict | None) -> None:
+    def offer_resume(self, row: SessionRow | None) -> None:
         """Offer first the session that was open at the last clean quit (None: no offer)."""
-        self._offered_session = row["id"] if row else None
+        self._offered_session = row.id if row else None
         if row is None:
             self.resume_offer.hide()
             return
         self.resume_offer_text.setText(
-            f"<b>{html.escape(str(row.get('scenario', '')))}</b> was open when the app was "
-            f"last closed: turn {row.get('turn', '')}, {html.escape(str(row.get('phase', '')))}"
-            f" (last played {html.escape(str(row.get('last_played', '')))}).")
+            f"<b>{html.escape(row.scenario)}</b> was open when the app was "
+            f"last closed: turn {row.turn if row.turn is not None else '?'}, "
+            f"{html.escape(row.phase)} (last played {html.escape(row.last_played)}).")
         self.resume_offer.show()
         self.resume_offer_button.setDefault(True)
         self.resume_offer_button.setFocus()
@@ -216,33 +217,33 @@ class StartScreen(QWidget):
         if self.scenario_list.currentRow() < 0:
             self.scenario_list.setCurrentRow(0)
 
-    def set_sessions(self, rows: list[dict]) -> None:
+    def set_sessions(self, rows: list[SessionRow]) -> None:
         self.sessions.setRowCount(0)
         for row in rows:
             r = self.sessions.rowCount()
             self.sessions.insertRow(r)
             # a name, or the short id; a fork says of what (a session and its fork never
             # read as two identical rows)
-            session = row.get("name") or row.get("short_id") or str(row["id"])[:8]
-            scenario = str(row.get("scenario", ""))
+            session = row.label
+            scenario = row.scenario
             if scenario and session.startswith(scenario):  # a default name: its date
                 session = session[len(scenario):].lstrip(" ,·—-") or session
-            if row.get("fork") and "fork" not in session.lower():
-                session += f" · {row['fork']}"
-            values = [session, f"{row.get('turn', '')}, {row.get('phase', '')}",
-                      str(row.get("last_played", ""))[5:]]  # '11-30 14:25': this year's
-            teams = row.get("teams") or []
+            if row.fork and "fork" not in session.lower():
+                session += f" · {row.fork}"
+            turn = row.turn if row.turn is not None else "?"
+            values = [session, f"{turn}, {row.phase}",
+                      row.last_played[5:]]  # '11-30 14:25': this year's
+            teams = row.teams
             humans = sum(1 for _team, kind in teams if kind != "bot")
             tip = "\n".join(x for x in (
-                f"{row.get('name') or 'Session'} ({row['id']})", f"Scenario: {scenario}",
-                row.get("fork") or "",
-                f"Created {row.get('created', '')}, last played {row.get('last_played', '')}",
+                f"{row.name or 'Session'} ({row.id})", f"Scenario: {scenario}", row.fork,
+                f"Created {row.created}, last played {row.last_played}",
                 f"Teams: {', '.join(team for team, _ in teams)} ({humans} human, "
                 f"{len(teams) - humans} bot)" if teams else "",
-                f"Damaged: {row['damaged']}" if row.get("damaged") else "") if x)
+                f"Damaged: {row.damaged}" if row.damaged else "") if x)
             for c, value in enumerate(values):
                 item = QTableWidgetItem(str(value))
-                item.setData(ROLE, row["id"])
+                item.setData(ROLE, row.id)
                 item.setToolTip(tip)
                 self.sessions.setItem(r, c, item)
 
