@@ -39,7 +39,7 @@ from pydantic import TypeAdapter
 from wargame.engine.results import FLOW_STATUS_BY_CODE, TeamScore, TurnIndicators
 from wargame.engine.rules import CompiledRules
 from wargame.engine.state import GameState
-from wargame.scenario.model import Objective, Scenario
+from wargame.scenario.model import Actor, Objective, Scenario
 
 CRMA_EXTRACTION, CRMA_PROCESSING, CRMA_RECYCLING, CRMA_THIRD_COUNTRY = 0.10, 0.40, 0.25, 0.65
 
@@ -332,6 +332,11 @@ def capacity_reader(rules: CompiledRules, state: GameState) -> Callable[[str, st
     return capacity
 
 
+def is_crma_actor(actor: Actor) -> bool:
+    """The CRMA's benchmarks are the EU's: they apply to an actor whose id or bloc is EU."""
+    return actor.id.upper() == "EU" or (actor.bloc or "").upper() == "EU"
+
+
 def _crma_rows(sc: Scenario, base: Baseline, flow: FlowResult, contrib: np.ndarray,
                materials: list[str]) -> list[dict[str, Any]]:
     """The EU's CRMA 2030 benchmarks, for every actor whose id or bloc is EU (each
@@ -342,7 +347,7 @@ def _crma_rows(sc: Scenario, base: Baseline, flow: FlowResult, contrib: np.ndarr
     last = base.stage_count - 1  # (M,)
     second = np.minimum(1, last)
     for a, actor in enumerate(sc.actors):
-        if actor.id.upper() != "EU" and (actor.bloc or "").upper() != "EU":
+        if not is_crma_actor(actor):
             continue
         consumption = flow.delivered_use[every, last, a]  # (M,)
         used = consumption > EPS

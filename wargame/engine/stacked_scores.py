@@ -1,0 +1,192 @@
+"""The figures scores read (``indicators.ScoreInputs``) for every game of a batch at once,
+straight from the stacked pass (``batch.py``), as arrays with a leading game axis.
+
+A sweep reads these every turn of every game; built one game at a time (dicts per game,
+then ``objective_value`` per objective) they cost about as much as the game's part of the
+flow. Here every step works on all games together, and each number is computed by the
+same operations in the same order as ``indicators.score_inputs`` and rounded the same
+way, so ``stacked_score_values`` gives exactly the numbers of ``score_values``
+(``tests/unit/test_stacked_scores.py``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from wargame.engine.baseline import Baseline
+from wargame.engine.flow import EPS, FlowResult
+from wargame.engine.indicators import (
+    CRMA_EXTRACTION, CRMA_PROCESSING, CRMA_RECYCLING, CRMA_THIRD_COUNTRY, is_crma_actor,
+)
+from wargame.engine.market import market_price
+from wargame.engine.results import TurnIndicators
+from wargame.engine.rules import CompiledRules
+from wargame.engine.state import GameState
+from wargame.scenario.model import Objective, Scenario
+
+# objective kind -> its field, in StackedScoreInputs and in the quiet reference alike
+_MONEY = {"revenue": "revenue_usd_m_per_turn", "value_added": "value_added_usd_m_per_turn",
+          "import_bill": "import_bill_usd_m_per_turn"}
+
+
+@dataclass(frozen=True)
+class StackedScoreInputs:
+    """``ScoreInputs`` of G games as arrays (game first), rounded as ``ScoreInputs`` rounds
+    them. Where ``ScoreInputs`` leaves an entry out, the array holds what its readers take
+    for a missing entry, and ``sector_has_demand`` says which supply figures exist."""
+
+    supply_met_share: np.ndarray  # (G, A, K) share 0..1 (1.0 where there is no demand)
+    sector_has_demand: np.ndarray  # (G, A, K) bool: the entry exists in ScoreInputs
+    dependency_share: np.ndarray  # (G, I, O) value share 0..1 of I's supply from O (0: left out)
+    price_index_vs_baseline: np.ndarray  # (G, M) headline-stage world price / baseline
+    budget_usd_m: np.ndarray  # (G, T)
+    political_capital: np.ndarray  # (G, T) points
+    revenue_usd_m_per_turn: np.ndarray  # (G, A)
+    value_added_usd_m_per_turn: np.ndarray  # (G, A)
+    import_bill_usd_m_per_turn: np.ndarray  # (G, A)
+    crma_share_met: np.ndarray  # (G, A) share 0..1 of the CRMA benchmarks met (0: no rows)
+
+
+def stacked_score_inputs(rules: CompiledRules, stacked: GameState, flow: FlowResult,
+                         states: Sequence[GameState], sector_caps: Sequence[np.ndarray],
+                         ) -> StackedScoreInputs:
+    """Score inputs of the ``states`` (each game's state at the end of the turn) from the
+    stacked state and flow they were cut from; ``sector_caps`` each game's technology
+    caps on supply met (``Policy.sector_cap``, (A, K))."""
+    base, tiled = rules.baseline, rules.tiled(len(states))
+    G, M, A = len(states), base.n_materials, base.n_actors
+    # supply met: the worst material per actor and sector, capped by technology controls
+    K = flow.sector_demand.shape[1]
+    demand = flow.sector_demand.reshape(A, K, G, M).transpose(2, 0, 1, 3)
+    met_by_material = flow.sector_met.reshape(A, K, G, M).transpose(2, 0, 1, 3)
+    has = demand > EPS
+    worst = np.where(has, met_by_material, np.inf).min(axis=3)
+    met = np.minimum(np.where(np.isfinite(worst), worst, 1.0), np.stack(sector_caps))
+    has_any = has.any(axis=3)
+    # headline-stage world price against the baseline
+    rows = np.arange(tiled.n_materials)
+    head = tiled.headline_stage
+    world = market_price(tiled, stacked.price)
+    price_index = world[rows, head] / np.maximum(tiled.base_price[rows, head], EPS)
+    # value of final-stage supply by origin, at baseline prices
+    last = tiled.stage_count - 1
+    contrib = np.einsum("mei,meo->mio", flow.flows[rows, last], stacked.origin[rows, last]) \
+        * tiled.base_price[rows, last][:, None, None]  # (G x M, I, O)
+    contrib = contrib.reshape(G, M, A, -1)
+    value = contrib.sum(axis=1)
+    totals = value.sum(axis=2)
+    dep = value / np.maximum(totals, EPS)[:, :, None]
+    kept = (dep > 1e-4) & (totals > EPS)[:, :, None]
+    imports, revenue, value_added = _money(tiled, stacked, flow, G)
+    return StackedScoreInputs(
+        supply_met_share=np.where(has_any, np.round(met, 6), 1.0),
+        sector_has_demand=has_any,
+        dependency_share=np.where(kept, np.round(dep, 6), 0.0),
+        price_index_vs_baseline=np.round(price_index, 6).reshape(G, M),
+        budget_usd_m=np.round(np.stack([s.budget for s in states]), 3),
+        political_capital=np.round(np.stack([s.political_capital for s in states]), 3),
+        revenue_usd_m_per_turn=np.round(revenue, 3),
+        value_added_usd_m_per_turn=np.round(value_added, 3),
+        import_bill_usd_m_per_turn=np.round(imports, 3),
+        crma_share_met=_crma_share_met(rules.scenario, tiled, flow, contrib, G, M))
+
+
+def _money(tiled: Baseline, stacked: GameState, flow: FlowResult, games: int,
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(import bill, revenue, value added) per game and actor (G, A), USD m per turn, as
+    ``indicators._money`` works them out for one game."""
+    A = tiled.n_actors
+    not_self = 1.0 - np.eye(A)
+    real = tiled.stage_mask[:, :, None]  # (G x M, S, 1)
+    cross = flow.flows * not_self * real[..., None]  # (G x M, S, E, I)
+    by_game = lambda a: a.reshape(games, -1, *a.shape[1:])  # noqa: E731  (G, M, ...)
+    imports = np.einsum("gmsei,gmsi->gi", by_game(cross), by_game(stacked.price)) / 1000.0
+    revenue = by_game(flow.sold * stacked.price * real).sum(axis=(1, 2)) / 1000.0
+    out_value = flow.production * stacked.price * real
+    in_value = np.zeros_like(out_value)
+    in_value[:, 1:] = flow.delivered_use[:, :-1] * stacked.price[:, :-1]
+    value_added = by_game(out_value - in_value * real).sum(axis=(1, 2)) / 1000.0
+    return imports, revenue, value_added
+
+
+def _crma_share_met(sc: Scenario, tiled: Baseline, flow: FlowResult, contrib: np.ndarray, G: int,
+                    M: int) -> np.ndarray:
+    """Per game and actor, the ``crma`` objective's value: the share of the four CRMA
+    benchmarks met over the materials the actor uses (``indicators._crma_rows``)."""
+    out = np.zeros((G, len(sc.actors)))
+    every = np.arange(tiled.n_materials)
+    last = tiled.stage_count - 1
+    second = np.minimum(1, last)
+    for a, actor in enumerate(sc.actors):
+        if not is_crma_actor(actor):
+            continue
+        consumption = flow.delivered_use[every, last, a]  # (G x M,)
+        used = consumption > EPS
+        safe = np.where(used, consumption, 1.0)
+        extraction = flow.production[:, 0, a] / safe
+        processing = flow.production[every, second, a] / safe
+        recycling = flow.recycled[:, :, a].sum(axis=1) / safe
+        own = contrib[:, :, a].reshape(G * M, -1)  # (G x M, O)
+        shares = own / np.maximum(own.sum(axis=1), EPS)[:, None]
+        others = np.arange(shares.shape[1]) != a
+        third = np.where(others, shares, -np.inf).max(axis=1) if others.any() \
+            else np.zeros(G * M)
+        met = (extraction >= CRMA_EXTRACTION).astype(int) \
+            + (processing >= CRMA_PROCESSING) + (recycling >= CRMA_RECYCLING) \
+            + (third <= CRMA_THIRD_COUNTRY)
+        met_sum = np.where(used, met, 0).reshape(G, M).sum(axis=1)
+        rows = used.reshape(G, M).sum(axis=1)
+        out[:, a] = met_sum / (4.0 * np.maximum(rows, 1))
+    return out
+
+
+def stacked_score_values(sc: Scenario, inputs: StackedScoreInputs,
+                         reference: TurnIndicators,
+                         ) -> dict[str, tuple[np.ndarray, tuple[np.ndarray, ...]]]:
+    """Per team: (each game's total score (G,), rounded as ``TeamScore.total``; each
+    objective's raw value (G,)): ``indicators.score_values`` for every game at once."""
+    out = {}
+    for team in sc.teams:
+        raws = tuple(_objective_values(sc, team.id, obj, inputs, reference)
+                     for obj in team.objectives)
+        total = np.zeros(inputs.budget_usd_m.shape[0])
+        for obj, raw in zip(team.objectives, raws):
+            total = total + obj.weight * raw
+        out[team.id] = (np.array([round(x, 6) for x in total.tolist()]), raws)
+    return out
+
+
+def _objective_values(sc: Scenario, team_id: str, obj: Objective, inputs: StackedScoreInputs,
+                      reference: TurnIndicators) -> np.ndarray:
+    """One objective's raw value in every game (G,): ``indicators.objective_value``, with
+    the same fallbacks where the scenario does not know a named actor, sector or origin."""
+    games = inputs.budget_usd_m.shape[0]
+    actor = obj.actor or (sc.team_actors(team_id) or (None,))[0]
+    a = sc.actor_index.get(actor) if actor is not None else None
+    kind = obj.indicator
+    if kind == "supply_met":
+        k = sc.sector_index.get(obj.sector) if obj.sector is not None else None
+        return inputs.supply_met_share[:, a, k] if a is not None and k is not None \
+            else np.ones(games)
+    if kind == "dependency":
+        o = sc.actor_index.get(obj.origin) if obj.origin is not None else None
+        return inputs.dependency_share[:, a, o] if a is not None and o is not None \
+            else np.zeros(games)
+    if kind == "price":
+        m = sc.material_index.get(obj.material) if obj.material is not None else None
+        return inputs.price_index_vs_baseline[:, m] if m is not None else np.ones(games)
+    team, t = sc.team(team_id), sc.team_index[team_id]
+    if kind == "budget":
+        return inputs.budget_usd_m[:, t] / max(float(team.budget.value), 1.0)
+    if kind == "political_capital":
+        return inputs.political_capital[:, t] / max(float(team.political_capital.value), 1.0)
+    if kind in _MONEY:
+        field = _MONEY[kind]
+        ref = getattr(reference, field).get(actor) or 1.0
+        value = getattr(inputs, field)[:, a] if a is not None else np.zeros(games)
+        return value / max(abs(ref), 1e-6)
+    if kind == "crma":
+        return inputs.crma_share_met[:, a] if a is not None else np.zeros(games)
+    return np.zeros(games)
