@@ -23,6 +23,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any, Callable, Mapping, Sequence
 
+import numpy as np
+
+from wargame.engine.indicators import stacked_headlines
 from wargame.engine.market import settle_budgets, stack_market_turns
 from wargame.engine.orders import Order, Override
 from wargame.engine.planning import plan_turn
@@ -84,6 +87,9 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
     market = stack_market_turns([p.market for p in prepared], [M] * copies)
     flow = move_and_clear(sc, rules.tiled(copies), rules.tiled_market(copies), stacked,
                           policy, market, budgets=False)
+    # the headlines every game keeps for its next turn, and its scores read, for all at once
+    headlines = stacked_headlines(rules.tiled(copies), stacked.price,
+                                  np.stack([p.policy.sector_cap for p in prepared]), flow, copies)
     results = []
     first_pool = 0
     for n, (state, plan, game) in enumerate(zip(states, plans, prepared)):
@@ -101,6 +107,7 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
         if game.policy.floors or game.policy.tariff.any() or game.market.duty is not None:
             settle_budgets(base, game.state, game.policy, game_flow, game.market)
         carry_measures(game)
-        results.append(finish_turn(rules, state, plan, game, game_flow, explain=False))
+        results.append(finish_turn(rules, state, plan, game, game_flow, explain=False,
+                                   headlines=headlines.of_game(n)))
     return BatchTurn(results, lambda: stacked_score_inputs(
-        rules, stacked, flow, [r.state for r in results], [p.policy.sector_cap for p in prepared]))
+        rules, stacked, flow, [r.state for r in results], headlines))

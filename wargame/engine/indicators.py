@@ -50,15 +50,47 @@ def headline_values(base: Baseline, price: np.ndarray, sector_cap: np.ndarray,
                     demand: np.ndarray, sector_met: np.ndarray,
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(supply met (A, K), which sectors have demand (A, K), price index (M,)), straight
-    from the arrays without the full indicator set: explanations need them per variant."""
+    from the arrays without the full indicator set: explanations need them per variant.
+    (``demand`` and ``sector_met`` are (A, K, M), or (G, A, K, M) for G stacked games
+    with ``sector_cap`` (G, A, K): ``stacked_headlines``.)"""
     has3 = demand > EPS
-    met = np.where(has3, sector_met, np.inf).min(axis=2)
+    met = np.where(has3, sector_met, np.inf).min(axis=-1)
     met = np.minimum(np.where(np.isfinite(met), met, 1.0), sector_cap)
     mean_price = market_price(base, price)
     rows = np.arange(base.n_materials)
     head = base.headline_stage
     index = mean_price[rows, head] / np.maximum(base.base_price[rows, head], EPS)
-    return met, has3.any(axis=2), index
+    return met, has3.any(axis=-1), index
+
+
+@dataclass(frozen=True)
+class StackedHeadlines:
+    """``headline_values`` and ``stage_price_index`` of G games stacked along the material
+    axis, worked out once for the whole stack and split by game (``batch.py``)."""
+
+    supply_met_share: np.ndarray  # (G, A, K) share 0..1, capped by technology controls
+    has_demand: np.ndarray  # (G, A, K) bool
+    price_index: np.ndarray  # (G, M) headline-stage world price / baseline
+    stage_price_index: np.ndarray  # (G, M, S) world price / baseline per stage
+
+    def of_game(self, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """One game's (met, has, price index, stage price index), as ``finish_turn`` takes
+        them."""
+        return (self.supply_met_share[g], self.has_demand[g], self.price_index[g],
+                self.stage_price_index[g])
+
+
+def stacked_headlines(tiled: Baseline, price: np.ndarray, sector_caps: np.ndarray,
+                      flow: FlowResult, games: int) -> StackedHeadlines:
+    """Headlines of ``games`` games from their stacked prices (G x M, S, A) and flow, with
+    ``tiled`` the baseline tiled as many times and ``sector_caps`` (G, A, K) each game's
+    ``Policy.sector_cap``: every number as ``headline_values`` gives it for one game."""
+    A, K = flow.sector_demand.shape[:2]
+    by_game = lambda a: a.reshape(A, K, games, -1).transpose(2, 0, 1, 3)  # noqa: E731
+    met, has, index = headline_values(tiled, price, sector_caps, by_game(flow.sector_demand),
+                                      by_game(flow.sector_met))
+    return StackedHeadlines(met, has, index.reshape(games, -1),
+                            stage_price_index(tiled, price).reshape(games, -1, price.shape[1]))
 
 
 # ("supply", actor, sector); ("price", material, "") at the headline stage; ("price",

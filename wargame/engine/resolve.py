@@ -85,17 +85,22 @@ def _resolve(scenario: Scenario, state: GameState, orders: Sequence[Order],
 
 
 def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared: Prepared,
-                flow: FlowResult, explain: bool = False, scored: bool = True) -> TurnResult:
+                flow: FlowResult, explain: bool = False, scored: bool = True,
+                headlines: tuple[np.ndarray, ...] | None = None) -> TurnResult:
     """Everything after the flow: political capital, explanations, the headlines kept for
     next turn, and the result (indicators built when first read). ``state`` is the turn's
     starting state; ``prepared.state`` becomes the next one. ``batch.py`` calls this for
-    each game of a stacked pass."""
+    each game of a stacked pass, with the game's ``headlines`` (met, has, price index,
+    stage price index) worked out for the whole stack (``indicators.stacked_headlines``)."""
     scenario, base = rules.scenario, rules.baseline
     new_state, pol = prepared.state, prepared.policy
     turn = state.turn
-    met, has, price_index = headline_values(base, new_state.price, pol.sector_cap,
-                                            flow.sector_demand, flow.sector_met)
-    stage_index = stage_price_index(base, new_state.price)
+    if headlines is None:
+        met, has, price_index = headline_values(base, new_state.price, pol.sector_cap,
+                                                flow.sector_demand, flow.sector_met)
+        stage_index = stage_price_index(base, new_state.price)
+    else:
+        met, has, price_index, stage_index = headlines
     update_political_capital(rules, new_state, met, has)
     if explain:
         explanations = explain_turn(rules, plan, prepared, flow,

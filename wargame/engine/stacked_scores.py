@@ -18,9 +18,9 @@ import numpy as np
 from wargame.engine.baseline import Baseline
 from wargame.engine.flow import EPS, FlowResult
 from wargame.engine.indicators import (
-    CRMA_EXTRACTION, CRMA_PROCESSING, CRMA_RECYCLING, CRMA_THIRD_COUNTRY, is_crma_actor,
+    CRMA_EXTRACTION, CRMA_PROCESSING, CRMA_RECYCLING, CRMA_THIRD_COUNTRY, StackedHeadlines,
+    is_crma_actor,
 )
-from wargame.engine.market import market_price
 from wargame.engine.results import TurnIndicators
 from wargame.engine.rules import CompiledRules
 from wargame.engine.state import GameState
@@ -50,26 +50,14 @@ class StackedScoreInputs:
 
 
 def stacked_score_inputs(rules: CompiledRules, stacked: GameState, flow: FlowResult,
-                         states: Sequence[GameState], sector_caps: Sequence[np.ndarray],
+                         states: Sequence[GameState], headlines: StackedHeadlines,
                          ) -> StackedScoreInputs:
     """Score inputs of the ``states`` (each game's state at the end of the turn) from the
-    stacked state and flow they were cut from; ``sector_caps`` each game's technology
-    caps on supply met (``Policy.sector_cap``, (A, K))."""
+    stacked state and flow they were cut from, and the stack's ``headlines`` (supply met
+    and price indices are the same figures)."""
     base, tiled = rules.baseline, rules.tiled(len(states))
     G, M, A = len(states), base.n_materials, base.n_actors
-    # supply met: the worst material per actor and sector, capped by technology controls
-    K = flow.sector_demand.shape[1]
-    demand = flow.sector_demand.reshape(A, K, G, M).transpose(2, 0, 1, 3)
-    met_by_material = flow.sector_met.reshape(A, K, G, M).transpose(2, 0, 1, 3)
-    has = demand > EPS
-    worst = np.where(has, met_by_material, np.inf).min(axis=3)
-    met = np.minimum(np.where(np.isfinite(worst), worst, 1.0), np.stack(sector_caps))
-    has_any = has.any(axis=3)
-    # headline-stage world price against the baseline
     rows = np.arange(tiled.n_materials)
-    head = tiled.headline_stage
-    world = market_price(tiled, stacked.price)
-    price_index = world[rows, head] / np.maximum(tiled.base_price[rows, head], EPS)
     # value of final-stage supply by origin, at baseline prices
     last = tiled.stage_count - 1
     contrib = np.einsum("mei,meo->mio", flow.flows[rows, last], stacked.origin[rows, last]) \
@@ -81,10 +69,11 @@ def stacked_score_inputs(rules: CompiledRules, stacked: GameState, flow: FlowRes
     kept = (dep > 1e-4) & (totals > EPS)[:, :, None]
     imports, revenue, value_added = _money(tiled, stacked, flow, G)
     return StackedScoreInputs(
-        supply_met_share=np.where(has_any, np.round(met, 6), 1.0),
-        sector_has_demand=has_any,
+        supply_met_share=np.where(headlines.has_demand,
+                                  np.round(headlines.supply_met_share, 6), 1.0),
+        sector_has_demand=headlines.has_demand,
         dependency_share=np.where(kept, np.round(dep, 6), 0.0),
-        price_index_vs_baseline=np.round(price_index, 6).reshape(G, M),
+        price_index_vs_baseline=np.round(headlines.price_index, 6),
         budget_usd_m=np.round(np.stack([s.budget for s in states]), 3),
         political_capital=np.round(np.stack([s.political_capital for s in states]), 3),
         revenue_usd_m_per_turn=np.round(revenue, 3),
