@@ -15,7 +15,8 @@ The turn, step by step (each step in its own module):
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from functools import partial
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -29,7 +30,7 @@ from wargame.engine.indicators import (
 )
 from wargame.engine.orders import Order, Override
 from wargame.engine.planning import TurnPlan, plan_turn
-from wargame.engine.results import TurnIndicators, TurnResult
+from wargame.engine.results import Explanation, TurnIndicators, TurnResult
 from wargame.engine.rules import CompiledRules, rules_for
 from wargame.engine.setup import initial_state
 from wargame.engine.simulate import Prepared, simulate_plan, update_political_capital
@@ -84,6 +85,12 @@ def _resolve(scenario: Scenario, state: GameState, orders: Sequence[Order],
     return finish_turn(rules, state, plan, prepared, flow, explain, scored)
 
 
+def _narration(rules: CompiledRules, plan: TurnPlan, draws: list, arrivals: list,
+               ) -> list[Explanation]:
+    """A turn's lines without explanations of the headlines: injects, draws, arrivals."""
+    return inject_lines(plan.fired) + narrate(rules, plan, draws, arrivals)
+
+
 def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared: Prepared,
                 flow: FlowResult, explain: bool = False, scored: bool = True,
                 headlines: tuple[np.ndarray, ...] | None = None) -> TurnResult:
@@ -102,13 +109,13 @@ def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared
     else:
         met, has, price_index, stage_index = headlines
     update_political_capital(rules, new_state, met, has)
+    explanations: list[Explanation] | Callable[[], list[Explanation]]
     if explain:
         explanations = explain_turn(rules, plan, prepared, flow,
                                     headline_dict(scenario, met, has, price_index,
                                                   stage_index, base), state)
-    else:
-        explanations = inject_lines(plan.fired) + narrate(rules, plan, pol.draws,
-                                                          prepared.arrivals)
+    else:  # narrated when first read (sweeps never read it)
+        explanations = partial(_narration, rules, plan, pol.draws, prepared.arrivals)
     new_state.last = {**last_headlines(scenario, met, has, price_index, stage_index),
                       "lapsed": new_state.last.get("lapsed", []),
                       "lapsed_groups": new_state.last.get("lapsed_groups", [])}
