@@ -179,30 +179,46 @@ def _origin_values(base: Baseline, state: GameState, flow: FlowResult,
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(value of each actor's final-stage supply by material and origin (M, I, O) at
     baseline prices, its total over materials (I,), the origin shares (I, O))."""
-    rows = np.arange(base.n_materials)
-    last = base.stage_count - 1
-    contrib = np.einsum("mei,meo->mio", flow.flows[rows, last], state.origin[rows, last]) \
-        * base.base_price[rows, last][:, None, None]  # (M, I, O)
+    contrib = origin_contributions(base, state.origin, flow)
     value = contrib.sum(axis=0)
     totals = value.sum(axis=1)
     return contrib, totals, value / np.maximum(totals, EPS)[:, None]
+
+
+def origin_contributions(base: Baseline, origin: np.ndarray, flow: FlowResult) -> np.ndarray:
+    """(M, I, O) value of each actor's final-stage supply by material and origin, at
+    baseline prices (materials of stacked games alike: ``stacked_scores``)."""
+    rows = np.arange(base.n_materials)
+    last = base.stage_count - 1
+    return np.einsum("mei,meo->mio", flow.flows[rows, last], origin[rows, last]) \
+        * base.base_price[rows, last][:, None, None]
 
 
 def _money(base: Baseline, state: GameState, flow: FlowResult, exports: bool = True,
            ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
     """(import bill, export revenue (None unless ``exports``), revenue, value added) per
     actor, USD m per turn (tonnes x USD/kg / 1000)."""
+    cross, sold, added = money_cells(base, state.price, flow)
+    imports_value = np.einsum("msei,msi->i", cross, state.price) / 1000.0
+    export_value = np.einsum("msei,mse->e", cross, state.price) / 1000.0 if exports else None
+    revenue = sold.sum(axis=(0, 1)) / 1000.0
+    value_added = added.sum(axis=(0, 1)) / 1000.0
+    return imports_value, export_value, revenue, value_added
+
+
+def money_cells(base: Baseline, price: np.ndarray, flow: FlowResult,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(cross-border flows (M, S, E, I) t, sales (M, S, A) USD k, value added (M, S, A)
+    USD k) per turn, before they are summed per actor: ``_money`` sums them for one game,
+    ``stacked_scores`` per game of a stack."""
     not_self = 1.0 - np.eye(base.n_actors)
     real = base.stage_mask[:, :, None]  # (M, S, 1)
     cross = flow.flows * not_self * real[..., None]  # (M, S, E, I)
-    imports_value = np.einsum("msei,msi->i", cross, state.price) / 1000.0
-    export_value = np.einsum("msei,mse->e", cross, state.price) / 1000.0 if exports else None
-    revenue = (flow.sold * state.price * real).sum(axis=(0, 1)) / 1000.0
-    out_value = flow.production * state.price * real
+    sold = flow.sold * price * real
+    out_value = flow.production * price * real
     in_value = np.zeros_like(out_value)
-    in_value[:, 1:] = flow.delivered_use[:, :-1] * state.price[:, :-1]
-    value_added = (out_value - in_value * real).sum(axis=(0, 1)) / 1000.0
-    return imports_value, export_value, revenue, value_added
+    in_value[:, 1:] = flow.delivered_use[:, :-1] * price[:, :-1]
+    return cross, sold, out_value - in_value * real
 
 
 # ----------------------------------------------------------------- the indicator set
@@ -374,29 +390,11 @@ def _crma_rows(sc: Scenario, base: Baseline, flow: FlowResult, contrib: np.ndarr
     """The EU's CRMA 2030 benchmarks, for every actor whose id or bloc is EU (each
     material's shares computed for all materials at once: a sweep reads them every turn)."""
     rows = []
-    M = base.n_materials
-    every = np.arange(M)
-    last = base.stage_count - 1  # (M,)
-    second = np.minimum(1, last)
     for a, actor in enumerate(sc.actors):
         if not is_crma_actor(actor):
             continue
-        consumption = flow.delivered_use[every, last, a]  # (M,)
-        used = consumption > EPS
-        if not used.any():
-            continue
-        safe = np.where(used, consumption, 1.0)
-        extraction = flow.production[:, 0, a] / safe
-        processing = flow.production[every, second, a] / safe
-        recycling = flow.recycled[:, :, a].sum(axis=1) / safe
-        own = contrib[:, a]  # (M, O)
-        shares = own / np.maximum(own.sum(axis=1), EPS)[:, None]
-        others = np.arange(shares.shape[1]) != a
-        third = np.where(others, shares, -np.inf).max(axis=1) if others.any() \
-            else np.zeros(M)
-        met = (extraction >= CRMA_EXTRACTION).astype(int) \
-            + (processing >= CRMA_PROCESSING) + (recycling >= CRMA_RECYCLING) \
-            + (third <= CRMA_THIRD_COUNTRY)
+        used, extraction, processing, recycling, third, met = crma_shares(base, flow,
+                                                                          contrib, a)
         for m in np.nonzero(used)[0].tolist():
             rows.append(dict(
                 actor=actor.id, material=materials[m],
@@ -406,6 +404,34 @@ def _crma_rows(sc: Scenario, base: Baseline, flow: FlowResult, contrib: np.ndarr
                 largest_third_country_share=round(float(third[m]), 6),
                 benchmarks_met=int(met[m])))
     return rows
+
+
+def crma_shares(base: Baseline, flow: FlowResult, contrib: np.ndarray, a: int,
+                ) -> tuple[np.ndarray, ...]:
+    """Actor ``a``'s CRMA figures per material (M,): (whether it uses the material at the
+    last stage, extraction, processing and recycling shares of that use, the largest
+    third-country share of its supply by value, how many of the four benchmarks it meets).
+    ``contrib`` (M, I, O): value of final-stage supply by origin. Materials of several
+    stacked games work alike (``stacked_scores``)."""
+    M = base.n_materials
+    every = np.arange(M)
+    last = base.stage_count - 1  # (M,)
+    second = np.minimum(1, last)
+    consumption = flow.delivered_use[every, last, a]  # (M,)
+    used = consumption > EPS
+    safe = np.where(used, consumption, 1.0)
+    extraction = flow.production[:, 0, a] / safe
+    processing = flow.production[every, second, a] / safe
+    recycling = flow.recycled[:, :, a].sum(axis=1) / safe
+    own = contrib[:, a]  # (M, O)
+    shares = own / np.maximum(own.sum(axis=1), EPS)[:, None]
+    others = np.arange(shares.shape[1]) != a
+    third = np.where(others, shares, -np.inf).max(axis=1) if others.any() \
+        else np.zeros(M)
+    met = (extraction >= CRMA_EXTRACTION).astype(int) \
+        + (processing >= CRMA_PROCESSING) + (recycling >= CRMA_RECYCLING) \
+        + (third <= CRMA_THIRD_COUNTRY)
+    return used, extraction, processing, recycling, third, met
 
 
 # ----------------------------------------------------------------- scores

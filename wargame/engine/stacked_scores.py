@@ -3,10 +3,10 @@ straight from the stacked pass (``batch.py``), as arrays with a leading game axi
 
 A sweep reads these every turn of every game; built one game at a time (dicts per game,
 then ``objective_value`` per objective) they cost about as much as the game's part of the
-flow. Here every step works on all games together, and each number is computed by the
-same operations in the same order as ``indicators.score_inputs`` and rounded the same
-way, so ``stacked_score_values`` gives exactly the numbers of ``score_values``
-(``tests/unit/test_stacked_scores.py``).
+flow. Here every step works on all games together: the per-material figures by the very
+functions ``indicators.score_inputs`` uses, the sums over materials per game, then rounded
+the same way, so ``stacked_score_values`` gives exactly the numbers of ``score_values``
+(``tests/unit/test_stacked_scores.py`` checks every shipped scenario, to the last bit).
 """
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ import numpy as np
 from wargame.engine.baseline import Baseline
 from wargame.engine.flow import EPS, FlowResult
 from wargame.engine.indicators import (
-    CRMA_EXTRACTION, CRMA_PROCESSING, CRMA_RECYCLING, CRMA_THIRD_COUNTRY, StackedHeadlines,
-    is_crma_actor,
+    StackedHeadlines, crma_shares, is_crma_actor, money_cells, origin_contributions,
 )
 from wargame.engine.results import TurnIndicators
 from wargame.engine.rules import CompiledRules
@@ -57,12 +56,7 @@ def stacked_score_inputs(rules: CompiledRules, stacked: GameState, flow: FlowRes
     and price indices are the same figures)."""
     base, tiled = rules.baseline, rules.tiled(len(states))
     G, M, A = len(states), base.n_materials, base.n_actors
-    rows = np.arange(tiled.n_materials)
-    # value of final-stage supply by origin, at baseline prices
-    last = tiled.stage_count - 1
-    contrib = np.einsum("mei,meo->mio", flow.flows[rows, last], stacked.origin[rows, last]) \
-        * tiled.base_price[rows, last][:, None, None]  # (G x M, I, O)
-    contrib = contrib.reshape(G, M, A, -1)
+    contrib = origin_contributions(tiled, stacked.origin, flow).reshape(G, M, A, -1)
     value = contrib.sum(axis=1)
     totals = value.sum(axis=2)
     dep = value / np.maximum(totals, EPS)[:, :, None]
@@ -85,46 +79,25 @@ def stacked_score_inputs(rules: CompiledRules, stacked: GameState, flow: FlowRes
 def _money(tiled: Baseline, stacked: GameState, flow: FlowResult, games: int,
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(import bill, revenue, value added) per game and actor (G, A), USD m per turn, as
-    ``indicators._money`` works them out for one game."""
-    A = tiled.n_actors
-    not_self = 1.0 - np.eye(A)
-    real = tiled.stage_mask[:, :, None]  # (G x M, S, 1)
-    cross = flow.flows * not_self * real[..., None]  # (G x M, S, E, I)
+    ``indicators._money`` sums them for one game."""
+    cross, sold, added = money_cells(tiled, stacked.price, flow)
     by_game = lambda a: a.reshape(games, -1, *a.shape[1:])  # noqa: E731  (G, M, ...)
     imports = np.einsum("gmsei,gmsi->gi", by_game(cross), by_game(stacked.price)) / 1000.0
-    revenue = by_game(flow.sold * stacked.price * real).sum(axis=(1, 2)) / 1000.0
-    out_value = flow.production * stacked.price * real
-    in_value = np.zeros_like(out_value)
-    in_value[:, 1:] = flow.delivered_use[:, :-1] * stacked.price[:, :-1]
-    value_added = by_game(out_value - in_value * real).sum(axis=(1, 2)) / 1000.0
+    revenue = by_game(sold).sum(axis=(1, 2)) / 1000.0
+    value_added = by_game(added).sum(axis=(1, 2)) / 1000.0
     return imports, revenue, value_added
 
 
-def _crma_share_met(sc: Scenario, tiled: Baseline, flow: FlowResult, contrib: np.ndarray, G: int,
-                    M: int) -> np.ndarray:
+def _crma_share_met(sc: Scenario, tiled: Baseline, flow: FlowResult, contrib: np.ndarray,
+                    G: int, M: int) -> np.ndarray:
     """Per game and actor, the ``crma`` objective's value: the share of the four CRMA
     benchmarks met over the materials the actor uses (``indicators._crma_rows``)."""
     out = np.zeros((G, len(sc.actors)))
-    every = np.arange(tiled.n_materials)
-    last = tiled.stage_count - 1
-    second = np.minimum(1, last)
+    stacked_contrib = contrib.reshape(G * M, *contrib.shape[2:])  # (G x M, I, O)
     for a, actor in enumerate(sc.actors):
         if not is_crma_actor(actor):
             continue
-        consumption = flow.delivered_use[every, last, a]  # (G x M,)
-        used = consumption > EPS
-        safe = np.where(used, consumption, 1.0)
-        extraction = flow.production[:, 0, a] / safe
-        processing = flow.production[every, second, a] / safe
-        recycling = flow.recycled[:, :, a].sum(axis=1) / safe
-        own = contrib[:, :, a].reshape(G * M, -1)  # (G x M, O)
-        shares = own / np.maximum(own.sum(axis=1), EPS)[:, None]
-        others = np.arange(shares.shape[1]) != a
-        third = np.where(others, shares, -np.inf).max(axis=1) if others.any() \
-            else np.zeros(G * M)
-        met = (extraction >= CRMA_EXTRACTION).astype(int) \
-            + (processing >= CRMA_PROCESSING) + (recycling >= CRMA_RECYCLING) \
-            + (third <= CRMA_THIRD_COUNTRY)
+        used, *_shares, met = crma_shares(tiled, flow, stacked_contrib, a)
         met_sum = np.where(used, met, 0).reshape(G, M).sum(axis=1)
         rows = used.reshape(G, M).sum(axis=1)
         out[:, a] = met_sum / (4.0 * np.maximum(rows, 1))
