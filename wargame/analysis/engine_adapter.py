@@ -8,9 +8,9 @@ array in the order of a ``metric_catalog``, so the engine's internals can change
 (typed results, batched games) by changing this file alone.
 
 It plays a batch of games in lockstep through the batched engine
-(``wargame.engine.game.play_games``: every turn of every game of the batch in one NumPy
-pass) and reads what the engine's scores read (``TurnResult.score_inputs``), not the full
-indicator set. The sweep, luck and balance modules never import ``wargame.engine``.
+(``wargame.engine.game.play_batches``: every turn of every game of the batch in one NumPy
+pass) and reads what the engine's scores read, for the whole batch at once
+(``BatchTurn.score_inputs``), not the full indicator set. The sweep, luck and balance modules never import ``wargame.engine``.
 """
 from __future__ import annotations
 
