@@ -112,3 +112,17 @@ def test_policy_from_its_shared_drawless_part_equals_every_measure_applied_in_tu
             assert np.array_equal(getattr(again, name), value, equal_nan=True), name
         elif name != "extraterritorial":
             assert getattr(again, name) == value, name
+
+
+def test_a_turn_resolved_without_explaining_narrates_it_when_read():
+    """Rule: without explanations a turn still tells its news (each licence draw, each
+    inject fired), narrated when first read (sweeps never read it), from the turn as it
+    was even after later turns were resolved."""
+    scenario = load_scenario(MINI)
+    results = run_game(scenario, seed=3, turns=3, orders=MINI_ORDERS, explain=False)
+    for result in results:
+        news = [e for e in result.explanations if e.kind == "news"]
+        assert len(news) == len(result.draws)
+        assert [e.groups for e in news][:1] == [("standing:0",)]
+        assert sum(e.kind == "event" for e in result.explanations) == len(result.injects_fired)
+    assert ("order:freeze",) in [e.groups for e in results[1].explanations]

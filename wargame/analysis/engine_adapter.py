@@ -8,9 +8,9 @@ array in the order of a ``metric_catalog``, so the engine's internals can change
 (typed results, batched games) by changing this file alone.
 
 It plays a batch of games in lockstep through the batched engine
-(``wargame.engine.game.play_games``: every turn of every game of the batch in one NumPy
-pass) and reads what the engine's scores read (``TurnResult.score_inputs``), not the full
-indicator set. The sweep, luck and balance modules never import ``wargame.engine``.
+(``wargame.engine.game.play_batches``: every turn of every game of the batch in one NumPy
+pass) and reads what the engine's scores read, for the whole batch at once
+(``BatchTurn.score_inputs``), not the full indicator set. The sweep, luck and balance modules never import ``wargame.engine``.
 """
 from __future__ import annotations
 
@@ -157,21 +157,22 @@ def play_games(scenario: Scenario, games: Sequence[GameSpec], turns: int,
     """Play the games in lockstep for ``turns`` turns, each turn of all of them in one
     batched engine pass (scripted orders plus bots, no explanations), and read their
     headline numbers in ``catalog`` order."""
-    from wargame.engine.game import play_games as play_batched
+    from wargame.engine.game import play_batches
 
     reader = _MetricReader(scenario, catalog)
     values = np.full((len(games), turns, len(catalog)), np.nan)
     played: list[PlayedOrder] = []
     last: list = []
-    stream = play_batched(scenario, [g.seed for g in games], turns,
+    stream = play_batches(scenario, [g.seed for g in games], turns,
                           _engine_orders(scenario, orders), [b.team for b in bots],
                           postures={b.team: b.posture for b in bots if b.posture})
-    for t, results in enumerate(stream):
-        for g, (spec, result) in enumerate(zip(games, results)):
-            values[g, t] = reader.read(result)
+    for t, batch in enumerate(stream):
+        if batch.results:
+            values[:, t] = reader.read_batch(batch)
+        for spec, result in zip(games, batch.results):
             played += [PlayedOrder(spec.game, result.turn, o.team, o.move, str(o.status))
                        for o in result.outcomes]
-        last = results
+        last = batch.results
     hashes = tuple(r.state.content_hash() for r in last) if last else ("",) * len(games)
     return PlayedGames(tuple(g.game for g in games), values, tuple(played), hashes)
 
@@ -181,7 +182,7 @@ def replay_games(scenario: Scenario, seeds: Sequence[int], session_turns: Sequen
     """A played session's inputs (``session_reader.SessionTurn``: orders, injects fired by
     hand, overrides, per turn) re-run with other ``seeds``, all games in lockstep through
     the batched engine; returns values (G, T, K) in ``catalog`` order."""
-    from wargame.engine.game import play_games as play_batched
+    from wargame.engine.game import play_batches
 
     orders = [(t.turn, o) for t in session_turns for o in t.orders]  # type: ignore[attr-defined]
     injects = [(t.turn, i) for t in session_turns for i in t.injects]  # type: ignore[attr-defined]
@@ -190,11 +191,10 @@ def replay_games(scenario: Scenario, seeds: Sequence[int], session_turns: Sequen
     values = np.full((len(seeds), len(session_turns), len(catalog)), np.nan)
     if not seeds or not session_turns:
         return values
-    stream = play_batched(scenario, list(seeds), len(session_turns), orders, (),
+    stream = play_batches(scenario, list(seeds), len(session_turns), orders, (),
                           injects=injects, overrides=overrides)
-    for t, results in enumerate(stream):
-        for g, result in enumerate(results):
-            values[g, t] = reader.read(result)
+    for t, batch in enumerate(stream):
+        values[:, t] = reader.read_batch(batch)
     return values
 
 
@@ -209,9 +209,10 @@ def read_results(scenario: Scenario, results: Sequence[object],
 
 
 class _MetricReader:
-    """Reads one turn's catalog values from what the engine's scores read
-    (``TurnResult.score_inputs``) and the state's prices. Where each metric comes from is
-    worked out once, so a read is a few dict look-ups per metric."""
+    """Reads one turn's catalog values from what the engine's scores read and the state's
+    prices: of one game (``read``: ``TurnResult.score_inputs``) or of a batch of games at
+    once (``read_batch``: ``BatchTurn.score_inputs``, arrays with a game axis, the same
+    numbers). Where each metric comes from is worked out once."""
 
     def __init__(self, scenario: Scenario, catalog: Sequence[MetricKey]):
         from wargame.engine import rules_for
@@ -231,6 +232,9 @@ class _MetricReader:
         self.by_id: list[tuple[int, str, str]] = []  # (k, ScoreInputs field, id)
         self.supply: list[tuple[int, str, str]] = []
         self.caps: list[tuple[int, int]] = []
+        # the same sources as indices into the arrays of a batch's score inputs
+        self.by_index: list[tuple[int, str, int]] = []  # (k, StackedScoreInputs field, index)
+        self.supply_index: list[tuple[int, int, int]] = []  # (k, actor, sector)
         fields = {"budget_usd_m": "budget_usd_m", "political_capital": "political_capital",
                   "price_index_vs_baseline": "price_index_vs_baseline"}
         for k, key in enumerate(catalog):
@@ -241,12 +245,19 @@ class _MetricReader:
                 self.objectives.append((k, team_id, int(n) - 1))
             elif key.indicator in fields:
                 self.by_id.append((k, fields[key.indicator], key.subject))
+                ids = scenario.material_index if key.indicator == "price_index_vs_baseline" \
+                    else scenario.team_index
+                if key.subject in ids:
+                    self.by_index.append((k, fields[key.indicator], ids[key.subject]))
             elif key.indicator == "price_at_cap_share":
                 if key.subject in scenario.material_index:
                     self.caps.append((k, scenario.material_index[key.subject]))
             elif key.indicator == "supply_met_share":
                 actor, sector = key.subject.split("/", 1)
                 self.supply.append((k, actor, sector))
+                if actor in scenario.actor_index and sector in scenario.sector_index:
+                    self.supply_index.append((k, scenario.actor_index[actor],
+                                              scenario.sector_index[sector]))
 
     def read(self, result: object) -> np.ndarray:
         from wargame.engine.indicators import score_values
@@ -276,6 +287,35 @@ class _MetricReader:
             share = at_cap / self.cells
             for k, m in self.caps:
                 out[k] = share[m]
+        return out
+
+    def read_batch(self, batch: object) -> np.ndarray:
+        """The catalog values (G, K) of every game of a ``BatchTurn``: ``read`` of each
+        game's result, read from arrays over all games at once."""
+        from wargame.engine.stacked_scores import stacked_score_values
+
+        inputs = batch.score_inputs  # type: ignore[attr-defined]
+        states = [r.state for r in batch.results]  # type: ignore[attr-defined]
+        out = np.full((len(states), self.size), np.nan)
+        scores = stacked_score_values(self.scenario, inputs, self.reference)
+        for k, team in self.scores:
+            if team in scores:
+                out[:, k] = scores[team][0]
+        for k, team, n in self.objectives:
+            raws = scores[team][1] if team in scores else ()
+            if n < len(raws):
+                out[:, k] = raws[n]
+        for k, field, index in self.by_index:
+            out[:, k] = getattr(inputs, field)[:, index]
+        has = inputs.sector_has_demand
+        for k, a, s in self.supply_index:
+            out[:, k] = np.where(has[:, a, s], inputs.supply_met_share[:, a, s], np.nan)
+        if self.caps:
+            price = np.stack([state.price for state in states])  # (G, M, S, A)
+            at_cap = ((price >= self.price_max) & self.stage_mask).sum(axis=(2, 3))
+            share = at_cap / self.cells
+            for k, m in self.caps:
+                out[:, k] = share[:, m]
         return out
 
 

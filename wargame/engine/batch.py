@@ -13,11 +13,19 @@ Budgets: a stacked state has no budgets of its own, so the stacked market pass l
 alone, and a game whose policy moves money at the market (tariff and export-duty revenue,
 price-floor payments) settles it with ``market.settle_budgets`` on its own part of the
 stack. The market's memory (``MarketState``) is stacked and split like the arrays.
+
+``resolve_batch`` also keeps the stacked pass for the figures scores read
+(``stacked_scores.py``): a sweep reads them for all games at once instead of building
+each game's ``ScoreInputs``.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from functools import cached_property
+from typing import Any, Callable, Mapping, Sequence
 
+import numpy as np
+
+from wargame.engine.indicators import stacked_headlines
 from wargame.engine.market import settle_budgets, stack_market_turns
 from wargame.engine.orders import Order, Override
 from wargame.engine.planning import plan_turn
@@ -26,8 +34,24 @@ from wargame.engine.resolve import finish_turn
 from wargame.engine.results import TurnResult
 from wargame.engine.rules import CompiledRules
 from wargame.engine.simulate import carry_measures, move_and_clear, prepare_plan
+from wargame.engine.stacked_scores import StackedScoreInputs, stacked_score_inputs
 from wargame.engine.state import ARRAY_FIELDS, GameState, stack_states
 from wargame.scenario.model import Inject
+
+
+class BatchTurn:
+    """One turn of a batch of games: each game's result (in the order of its state) and the
+    score inputs of all of them, read from the stacked pass when first asked for."""
+
+    def __init__(self, results: list[TurnResult],
+                 build_scores: Callable[[], StackedScoreInputs] | None):
+        self.results = results
+        self._build_scores = build_scores
+
+    @cached_property
+    def score_inputs(self) -> StackedScoreInputs | None:
+        """What scores read, for every game at once (None for an empty batch)."""
+        return self._build_scores() if self._build_scores is not None else None
 
 
 def resolve_turns(rules: CompiledRules, states: Sequence[GameState],
@@ -36,11 +60,19 @@ def resolve_turns(rules: CompiledRules, states: Sequence[GameState],
                   overrides: Sequence[Override | Mapping[str, Any]] = ()) -> list[TurnResult]:
     """One turn of each game (``states[n]`` with ``orders[n]``; ``injects`` fired by hand
     and the facilitator's ``overrides`` in every game), without explanations."""
+    return resolve_batch(rules, states, orders, deck, injects, overrides).results
+
+
+def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
+                  orders: Sequence[Sequence[Order]], deck: bool = True,
+                  injects: Sequence[str | Inject] = (),
+                  overrides: Sequence[Override | Mapping[str, Any]] = ()) -> BatchTurn:
+    """``resolve_turns``, keeping the stacked pass for ``BatchTurn.score_inputs``."""
     sc, base = rules.scenario, rules.baseline
     if len(states) != len(orders):
         raise ValueError("resolve_turns: one list of orders per state")
     if not states:
-        return []
+        return BatchTurn([], None)
     plans = [plan_turn(rules, state, list(given), injects, overrides, deck)
              for state, given in zip(states, orders)]
     prepared = [prepare_plan(rules, plan) for plan in plans]
@@ -55,6 +87,9 @@ def resolve_turns(rules: CompiledRules, states: Sequence[GameState],
     market = stack_market_turns([p.market for p in prepared], [M] * copies)
     flow = move_and_clear(sc, rules.tiled(copies), rules.tiled_market(copies), stacked,
                           policy, market, budgets=False)
+    # the headlines every game keeps for its next turn, and its scores read, for all at once
+    headlines = stacked_headlines(rules.tiled(copies), stacked.price,
+                                  np.stack([p.policy.sector_cap for p in prepared]), flow, copies)
     results = []
     first_pool = 0
     for n, (state, plan, game) in enumerate(zip(states, plans, prepared)):
@@ -72,5 +107,7 @@ def resolve_turns(rules: CompiledRules, states: Sequence[GameState],
         if game.policy.floors or game.policy.tariff.any() or game.market.duty is not None:
             settle_budgets(base, game.state, game.policy, game_flow, game.market)
         carry_measures(game)
-        results.append(finish_turn(rules, state, plan, game, game_flow, explain=False))
-    return results
+        results.append(finish_turn(rules, state, plan, game, game_flow, explain=False,
+                                   headlines=headlines.of_game(n)))
+    return BatchTurn(results, lambda: stacked_score_inputs(
+        rules, stacked, flow, [r.state for r in results], headlines))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from wargame.engine.batch import resolve_turns
+from wargame.engine.batch import BatchTurn, resolve_batch
 from wargame.engine.bots import bot_orders
 from wargame.engine.orders import Order, Override
 from wargame.engine.resolve import resolve_turn
@@ -52,6 +52,18 @@ def play_games(scenario: Scenario, seeds: Sequence[int], turns: int | None = Non
     ``bots`` (with ``postures``, as in ``run_game``) in every game, each turn of all of them resolved in one batched pass
     (``batch.resolve_turns``; no explanations). Yields each turn's results, one per game,
     in the order of ``seeds``: the same results ``run_game(..., explain=False)`` gives."""
+    for batch in play_batches(scenario, seeds, turns, orders, bots, deck, injects, overrides,
+                              postures):
+        yield batch.results
+
+
+def play_batches(scenario: Scenario, seeds: Sequence[int], turns: int | None = None,
+                 orders: Iterable[tuple[int, Order]] = (), bots: Sequence[str] = (),
+                 deck: bool = True, injects: Iterable[tuple[int, str | Inject]] = (),
+                 overrides: Iterable[tuple[int, Override | Mapping[str, Any]]] = (),
+                 postures: Mapping[str, str] | None = None) -> Iterator[BatchTurn]:
+    """``play_games``, yielding each turn as a ``batch.BatchTurn``: the results and the
+    score inputs of every game at once (what sweeps read)."""
     rules = rules_for(scenario)
     states = [initial_state(scenario, seed, rules) for seed in seeds]
     by_turn: dict[int, list[Order]] = {}
@@ -71,7 +83,7 @@ def play_games(scenario: Scenario, seeds: Sequence[int], turns: int | None = Non
             for team in bots:
                 turn_orders += bot_orders(scenario, state, team, (postures or {}).get(team))
             given.append(turn_orders)
-        results = resolve_turns(rules, states, given, deck, fired.get(turn, ()),
-                                rulings.get(turn, ()))
-        yield results
-        states = [r.state for r in results]
+        batch = resolve_batch(rules, states, given, deck, fired.get(turn, ()),
+                              rulings.get(turn, ()))
+        yield batch
+        states = [r.state for r in batch.results]

@@ -39,7 +39,7 @@ from pydantic import TypeAdapter
 from wargame.engine.results import FLOW_STATUS_BY_CODE, TeamScore, TurnIndicators
 from wargame.engine.rules import CompiledRules
 from wargame.engine.state import GameState
-from wargame.scenario.model import Objective, Scenario
+from wargame.scenario.model import Actor, Objective, Scenario
 
 CRMA_EXTRACTION, CRMA_PROCESSING, CRMA_RECYCLING, CRMA_THIRD_COUNTRY = 0.10, 0.40, 0.25, 0.65
 
@@ -50,15 +50,47 @@ def headline_values(base: Baseline, price: np.ndarray, sector_cap: np.ndarray,
                     demand: np.ndarray, sector_met: np.ndarray,
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(supply met (A, K), which sectors have demand (A, K), price index (M,)), straight
-    from the arrays without the full indicator set: explanations need them per variant."""
+    from the arrays without the full indicator set: explanations need them per variant.
+    (``demand`` and ``sector_met`` are (A, K, M), or (G, A, K, M) for G stacked games
+    with ``sector_cap`` (G, A, K): ``stacked_headlines``.)"""
     has3 = demand > EPS
-    met = np.where(has3, sector_met, np.inf).min(axis=2)
+    met = np.where(has3, sector_met, np.inf).min(axis=-1)
     met = np.minimum(np.where(np.isfinite(met), met, 1.0), sector_cap)
     mean_price = market_price(base, price)
     rows = np.arange(base.n_materials)
     head = base.headline_stage
     index = mean_price[rows, head] / np.maximum(base.base_price[rows, head], EPS)
-    return met, has3.any(axis=2), index
+    return met, has3.any(axis=-1), index
+
+
+@dataclass(frozen=True)
+class StackedHeadlines:
+    """``headline_values`` and ``stage_price_index`` of G games stacked along the material
+    axis, worked out once for the whole stack and split by game (``batch.py``)."""
+
+    supply_met_share: np.ndarray  # (G, A, K) share 0..1, capped by technology controls
+    has_demand: np.ndarray  # (G, A, K) bool
+    price_index: np.ndarray  # (G, M) headline-stage world price / baseline
+    stage_price_index: np.ndarray  # (G, M, S) world price / baseline per stage
+
+    def of_game(self, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """One game's (met, has, price index, stage price index), as ``finish_turn`` takes
+        them."""
+        return (self.supply_met_share[g], self.has_demand[g], self.price_index[g],
+                self.stage_price_index[g])
+
+
+def stacked_headlines(tiled: Baseline, price: np.ndarray, sector_caps: np.ndarray,
+                      flow: FlowResult, games: int) -> StackedHeadlines:
+    """Headlines of ``games`` games from their stacked prices (G x M, S, A) and flow, with
+    ``tiled`` the baseline tiled as many times and ``sector_caps`` (G, A, K) each game's
+    ``Policy.sector_cap``: every number as ``headline_values`` gives it for one game."""
+    A, K = flow.sector_demand.shape[:2]
+    by_game = lambda a: a.reshape(A, K, games, -1).transpose(2, 0, 1, 3)  # noqa: E731
+    met, has, index = headline_values(tiled, price, sector_caps, by_game(flow.sector_demand),
+                                      by_game(flow.sector_met))
+    return StackedHeadlines(met, has, index.reshape(games, -1),
+                            stage_price_index(tiled, price).reshape(games, -1, price.shape[1]))
 
 
 # ("supply", actor, sector); ("price", material, "") at the headline stage; ("price",
@@ -147,30 +179,46 @@ def _origin_values(base: Baseline, state: GameState, flow: FlowResult,
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(value of each actor's final-stage supply by material and origin (M, I, O) at
     baseline prices, its total over materials (I,), the origin shares (I, O))."""
-    rows = np.arange(base.n_materials)
-    last = base.stage_count - 1
-    contrib = np.einsum("mei,meo->mio", flow.flows[rows, last], state.origin[rows, last]) \
-        * base.base_price[rows, last][:, None, None]  # (M, I, O)
+    contrib = origin_contributions(base, state.origin, flow)
     value = contrib.sum(axis=0)
     totals = value.sum(axis=1)
     return contrib, totals, value / np.maximum(totals, EPS)[:, None]
+
+
+def origin_contributions(base: Baseline, origin: np.ndarray, flow: FlowResult) -> np.ndarray:
+    """(M, I, O) value of each actor's final-stage supply by material and origin, at
+    baseline prices (materials of stacked games alike: ``stacked_scores``)."""
+    rows = np.arange(base.n_materials)
+    last = base.stage_count - 1
+    return np.einsum("mei,meo->mio", flow.flows[rows, last], origin[rows, last]) \
+        * base.base_price[rows, last][:, None, None]
 
 
 def _money(base: Baseline, state: GameState, flow: FlowResult, exports: bool = True,
            ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
     """(import bill, export revenue (None unless ``exports``), revenue, value added) per
     actor, USD m per turn (tonnes x USD/kg / 1000)."""
+    cross, sold, added = money_cells(base, state.price, flow)
+    imports_value = np.einsum("msei,msi->i", cross, state.price) / 1000.0
+    export_value = np.einsum("msei,mse->e", cross, state.price) / 1000.0 if exports else None
+    revenue = sold.sum(axis=(0, 1)) / 1000.0
+    value_added = added.sum(axis=(0, 1)) / 1000.0
+    return imports_value, export_value, revenue, value_added
+
+
+def money_cells(base: Baseline, price: np.ndarray, flow: FlowResult,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(cross-border flows (M, S, E, I) t, sales (M, S, A) USD k, value added (M, S, A)
+    USD k) per turn, before they are summed per actor: ``_money`` sums them for one game,
+    ``stacked_scores`` per game of a stack."""
     not_self = 1.0 - np.eye(base.n_actors)
     real = base.stage_mask[:, :, None]  # (M, S, 1)
     cross = flow.flows * not_self * real[..., None]  # (M, S, E, I)
-    imports_value = np.einsum("msei,msi->i", cross, state.price) / 1000.0
-    export_value = np.einsum("msei,mse->e", cross, state.price) / 1000.0 if exports else None
-    revenue = (flow.sold * state.price * real).sum(axis=(0, 1)) / 1000.0
-    out_value = flow.production * state.price * real
+    sold = flow.sold * price * real
+    out_value = flow.production * price * real
     in_value = np.zeros_like(out_value)
-    in_value[:, 1:] = flow.delivered_use[:, :-1] * state.price[:, :-1]
-    value_added = (out_value - in_value * real).sum(axis=(0, 1)) / 1000.0
-    return imports_value, export_value, revenue, value_added
+    in_value[:, 1:] = flow.delivered_use[:, :-1] * price[:, :-1]
+    return cross, sold, out_value - in_value * real
 
 
 # ----------------------------------------------------------------- the indicator set
@@ -332,34 +380,21 @@ def capacity_reader(rules: CompiledRules, state: GameState) -> Callable[[str, st
     return capacity
 
 
+def is_crma_actor(actor: Actor) -> bool:
+    """The CRMA's benchmarks are the EU's: they apply to an actor whose id or bloc is EU."""
+    return actor.id.upper() == "EU" or (actor.bloc or "").upper() == "EU"
+
+
 def _crma_rows(sc: Scenario, base: Baseline, flow: FlowResult, contrib: np.ndarray,
                materials: list[str]) -> list[dict[str, Any]]:
     """The EU's CRMA 2030 benchmarks, for every actor whose id or bloc is EU (each
     material's shares computed for all materials at once: a sweep reads them every turn)."""
     rows = []
-    M = base.n_materials
-    every = np.arange(M)
-    last = base.stage_count - 1  # (M,)
-    second = np.minimum(1, last)
     for a, actor in enumerate(sc.actors):
-        if actor.id.upper() != "EU" and (actor.bloc or "").upper() != "EU":
+        if not is_crma_actor(actor):
             continue
-        consumption = flow.delivered_use[every, last, a]  # (M,)
-        used = consumption > EPS
-        if not used.any():
-            continue
-        safe = np.where(used, consumption, 1.0)
-        extraction = flow.production[:, 0, a] / safe
-        processing = flow.production[every, second, a] / safe
-        recycling = flow.recycled[:, :, a].sum(axis=1) / safe
-        own = contrib[:, a]  # (M, O)
-        shares = own / np.maximum(own.sum(axis=1), EPS)[:, None]
-        others = np.arange(shares.shape[1]) != a
-        third = np.where(others, shares, -np.inf).max(axis=1) if others.any() \
-            else np.zeros(M)
-        met = (extraction >= CRMA_EXTRACTION).astype(int) \
-            + (processing >= CRMA_PROCESSING) + (recycling >= CRMA_RECYCLING) \
-            + (third <= CRMA_THIRD_COUNTRY)
+        used, extraction, processing, recycling, third, met = crma_shares(base, flow,
+                                                                          contrib, a)
         for m in np.nonzero(used)[0].tolist():
             rows.append(dict(
                 actor=actor.id, material=materials[m],
@@ -369,6 +404,34 @@ def _crma_rows(sc: Scenario, base: Baseline, flow: FlowResult, contrib: np.ndarr
                 largest_third_country_share=round(float(third[m]), 6),
                 benchmarks_met=int(met[m])))
     return rows
+
+
+def crma_shares(base: Baseline, flow: FlowResult, contrib: np.ndarray, a: int,
+                ) -> tuple[np.ndarray, ...]:
+    """Actor ``a``'s CRMA figures per material (M,): (whether it uses the material at the
+    last stage, extraction, processing and recycling shares of that use, the largest
+    third-country share of its supply by value, how many of the four benchmarks it meets).
+    ``contrib`` (M, I, O): value of final-stage supply by origin. Materials of several
+    stacked games work alike (``stacked_scores``)."""
+    M = base.n_materials
+    every = np.arange(M)
+    last = base.stage_count - 1  # (M,)
+    second = np.minimum(1, last)
+    consumption = flow.delivered_use[every, last, a]  # (M,)
+    used = consumption > EPS
+    safe = np.where(used, consumption, 1.0)
+    extraction = flow.production[:, 0, a] / safe
+    processing = flow.production[every, second, a] / safe
+    recycling = flow.recycled[:, :, a].sum(axis=1) / safe
+    own = contrib[:, a]  # (M, O)
+    shares = own / np.maximum(own.sum(axis=1), EPS)[:, None]
+    others = np.arange(shares.shape[1]) != a
+    third = np.where(others, shares, -np.inf).max(axis=1) if others.any() \
+        else np.zeros(M)
+    met = (extraction >= CRMA_EXTRACTION).astype(int) \
+        + (processing >= CRMA_PROCESSING) + (recycling >= CRMA_RECYCLING) \
+        + (third <= CRMA_THIRD_COUNTRY)
+    return used, extraction, processing, recycling, third, met
 
 
 # ----------------------------------------------------------------- scores

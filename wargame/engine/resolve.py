@@ -16,7 +16,8 @@ The turn, step by step (each step in its own module):
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable, Mapping, Sequence
+from functools import partial
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -30,7 +31,7 @@ from wargame.engine.indicators import (
 )
 from wargame.engine.orders import Order, Override
 from wargame.engine.planning import TurnPlan, plan_turn
-from wargame.engine.results import TurnIndicators, TurnResult
+from wargame.engine.results import Explanation, TurnIndicators, TurnResult
 from wargame.engine.rules import CompiledRules, rules_for
 from wargame.engine.setup import initial_state
 from wargame.engine.simulate import Prepared, simulate_plan, update_political_capital
@@ -90,26 +91,37 @@ def _resolve(scenario: Scenario, state: GameState, orders: Sequence[Order],
     return finish_turn(rules, state, plan, prepared, flow, explain, scored)
 
 
+def _narration(rules: CompiledRules, plan: TurnPlan, draws: list, arrivals: list,
+               ) -> list[Explanation]:
+    """A turn's lines without explanations of the headlines: injects, draws, arrivals."""
+    return inject_lines(plan.fired) + narrate(rules, plan, draws, arrivals)
+
+
 def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared: Prepared,
-                flow: FlowResult, explain: bool = False, scored: bool = True) -> TurnResult:
+                flow: FlowResult, explain: bool = False, scored: bool = True,
+                headlines: tuple[np.ndarray, ...] | None = None) -> TurnResult:
     """Everything after the flow: political capital, explanations, the headlines kept for
     next turn, and the result (indicators built when first read). ``state`` is the turn's
     starting state; ``prepared.state`` becomes the next one. ``batch.py`` calls this for
-    each game of a stacked pass."""
+    each game of a stacked pass, with the game's ``headlines`` (met, has, price index,
+    stage price index) worked out for the whole stack (``indicators.stacked_headlines``)."""
     scenario, base = rules.scenario, rules.baseline
     new_state, pol = prepared.state, prepared.policy
     turn = state.turn
-    met, has, price_index = headline_values(base, new_state.price, pol.sector_cap,
-                                            flow.sector_demand, flow.sector_met)
-    stage_index = stage_price_index(base, new_state.price)
+    if headlines is None:
+        met, has, price_index = headline_values(base, new_state.price, pol.sector_cap,
+                                                flow.sector_demand, flow.sector_met)
+        stage_index = stage_price_index(base, new_state.price)
+    else:
+        met, has, price_index, stage_index = headlines
     update_political_capital(rules, new_state, met, has)
+    explanations: list[Explanation] | Callable[[], list[Explanation]]
     if explain:
         explanations = explain_turn(rules, plan, prepared, flow,
                                     headline_dict(scenario, met, has, price_index,
                                                   stage_index, base), state)
-    else:
-        explanations = inject_lines(plan.fired) + narrate(rules, plan, pol.draws,
-                                                          prepared.arrivals)
+    else:  # narrated when first read (sweeps never read it)
+        explanations = partial(_narration, rules, plan, pol.draws, prepared.arrivals)
     new_state.last = {**last_headlines(scenario, met, has, price_index, stage_index),
                       "lapsed": new_state.last.get("lapsed", []),
                       "lapsed_groups": new_state.last.get("lapsed_groups", [])}

@@ -263,10 +263,12 @@ class TurnResult:
     """A resolved turn: the new state, an outcome per order (in the canonical order:
     team rank, then order id), the injects that fired, the explanations, the random draws
     and the indicators. ``indicators`` is built on first access (resolving and explaining
-    need only the arrays), as the app and ``simulate`` always do."""
+    need only the arrays), as the app and ``simulate`` always do; so may ``explanations``
+    be (a turn resolved without explaining narrates it when first read: sweeps never do)."""
 
     def __init__(self, turn: int, state: GameState, outcomes: list[OrderOutcome],
-                 explanations: list[Explanation], injects_fired: list[FiredInject] = (),
+                 explanations: list[Explanation] | Callable[[], list[Explanation]],
+                 injects_fired: list[FiredInject] = (),
                  draws: list[LicenceDraw | DelayDraw] = (),
                  indicators: TurnIndicators | Callable[[], TurnIndicators] | None = None,
                  ledger_gap: float | Callable[[], float] = 0.0,
@@ -274,12 +276,18 @@ class TurnResult:
         self.turn = turn
         self.state = state
         self.outcomes = list(outcomes)
-        self.explanations = list(explanations)
+        self._explanations = explanations if callable(explanations) else list(explanations)
         self.injects_fired = list(injects_fired)
         self.draws = list(draws)
         self._indicators = indicators
         self._ledger_gap = ledger_gap
         self._score_inputs = score_inputs
+
+    @property
+    def explanations(self) -> list[Explanation]:
+        if callable(self._explanations):
+            self._explanations = list(self._explanations())
+        return self._explanations
 
     @property
     def indicators(self) -> TurnIndicators:
