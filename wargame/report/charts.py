@@ -108,8 +108,8 @@ def price_chart(report: AfterActionReport) -> Chart | None:
     _turn_axis(ax, turns)
     _legend_right(ax)
     return Chart("prices", "World prices against the baseline",
-                 "Final-stage world price of each material divided by its baseline price "
-                 "(dashed line: the baseline).", _svg(fig))
+                 "Final-stage world price of each material (the average importers pay) divided "
+                 "by its baseline price (dashed line: the baseline).", _svg(fig))
 
 
 def supply_chart(report: AfterActionReport) -> Chart | None:

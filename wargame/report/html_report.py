@@ -50,7 +50,7 @@ def turn_tables(report: AfterActionReport) -> list[TurnTable]:
         return list(by_stage.values())[-1] if by_stage else None
 
     tables = [
-        TurnTable("World prices", "USD/kg, final stage",
+        TurnTable("World prices", "USD/kg, final stage, the average importers pay",
                   tuple(report.name("material", m) for m in materials),
                   tuple((i.turn, tuple(final_price(i, m) for m in materials)) for i in rows),
                   "price"),

@@ -106,7 +106,8 @@ def _prices(scenario: Any, public: Any) -> list[str]:
                                  f"Baseline {number(base)} USD/kg — {cite(scenario, st.price)}"))
         if cells:
             rows.append(f"<li>{esc(material.name)}: {', '.join(cells)}</li>")
-    return ["<p><b>World prices</b> (public, USD/kg, every stage)</p><ul>"
+    return ["<p><b>World prices</b> (public, USD/kg, every stage: the average importers "
+            "at that stage pay, so two stages are averaged over different buyers)</p><ul>"
             + "".join(rows) + "</ul>"] if rows else []
 
 
