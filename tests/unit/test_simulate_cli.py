@@ -106,3 +106,16 @@ def test_user_errors_are_clean_under_python_dash_m(tmp_path):
                          timeout=120)
     assert out.returncode == 2
     assert "no such orders file" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_shipped_scenario_is_named_by_its_id(capsys, tmp_path):
+    """Rule: SCENARIO is a file, or else a shipped scenario's id (as `wargame scenarios`
+    lists them); a name that is neither is refused as a missing file."""
+    assert main(["simulate", "managed-rivalry", "--turns", "1", "--bots", "all",
+                 "--quiet", "--no-explain"]) == 0
+    assert "1 turn(s) played" in capsys.readouterr().out
+    assert main(["scenario-doc", "senkaku-2010", "--out", str(tmp_path / "book")]) == 0
+    assert (tmp_path / "book" / "index.html").exists()
+    capsys.readouterr()
+    assert main(["simulate", "no-such-scenario", "--turns", "1"]) == 2
+    assert "no-such-scenario" in capsys.readouterr().err

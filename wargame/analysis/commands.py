@@ -93,13 +93,13 @@ def simulate_command(args: argparse.Namespace) -> int:
     """One game loop for both ``simulate`` and ``simulate --db``
     (``wargame.session.headless``): the same turns for the same inputs."""
     from wargame.analysis.sweep_cli import parse_bots
-    from wargame.scenario.loader import ScenarioError, load_scenario
+    from wargame.scenario.loader import ScenarioError, load_scenario, scenario_argument
     from wargame.session.errors import ExerciseError
     from wargame.session.headless import simulate
     from wargame.store.errors import StoreError
 
     try:
-        scenario = load_scenario(args.scenario)
+        scenario = load_scenario(scenario_argument(args.scenario))
     except ScenarioError as exc:
         raise UserError(f"invalid scenario:\n{exc}") from None
     if args.turns is not None and not 1 <= args.turns <= MAX_TURNS:

@@ -94,10 +94,10 @@ def sweep_command(args: argparse.Namespace) -> int:
     from wargame.analysis.sweep_plan import plan_sweep
     from wargame.analysis.sweep_summary import summarise
     from wargame.analysis.vary import check_path, parse_vary
-    from wargame.scenario.loader import ScenarioError, load_scenario
+    from wargame.scenario.loader import ScenarioError, load_scenario, scenario_argument
 
     try:
-        scenario = load_scenario(args.scenario)
+        scenario = load_scenario(scenario_argument(args.scenario))
     except ScenarioError as exc:
         raise UserError(f"invalid scenario:\n{exc}") from None
     turns = _check_numbers(args, scenario)

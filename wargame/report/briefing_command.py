@@ -22,10 +22,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def scenario_doc_command(args: argparse.Namespace) -> int:
     from wargame.report.briefing_book import write_books
-    from wargame.scenario.loader import ScenarioError, load_scenario
+    from wargame.scenario.loader import ScenarioError, load_scenario, scenario_argument
 
     try:
-        scenario = load_scenario(args.path)
+        scenario = load_scenario(scenario_argument(args.path))
     except ScenarioError as exc:
         for problem in exc.problems:
             print(printable(str(problem)))

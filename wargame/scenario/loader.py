@@ -39,6 +39,7 @@ __all__ = [
     "load_scenario_text",
     "scenario_from_dict",
     "find_scenarios",
+    "scenario_argument",
     "default_scenario_path",
 ]
 
@@ -471,6 +472,19 @@ def scenario_from_dict(data: dict[str, Any], name: str = "<stored scenario>") ->
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def scenario_argument(text: str | Path) -> Path:
+    """What a command line's SCENARIO names: a file, or else a shipped scenario's id
+    (``wargame simulate managed-rivalry``). A name that is neither comes back unchanged, so
+    loading it says "no such file"."""
+    path = Path(text)
+    if path.exists() or path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
+        return path
+    for shipped in find_scenarios(default_scenario_path().parent):
+        if shipped.stem == str(text):
+            return shipped
+    return path
 
 
 def find_scenarios(directory: str | Path) -> list[Path]:

@@ -62,14 +62,11 @@ def _target(name: str) -> tuple[Path, str]:
 
 
 def _source_path(source: str) -> Path:
-    path = Path(source)
+    from wargame.scenario.loader import scenario_argument
+
+    path = scenario_argument(source)
     if path.exists():
         return path
-    from wargame.scenario.loader import default_scenario_path, find_scenarios
-
-    for shipped in find_scenarios(default_scenario_path().parent):
-        if shipped.stem == source:
-            return shipped
     raise UserError(f"{source}: no such file, nor a shipped scenario of that name "
                     "(`wargame scenarios` lists them)")
 

@@ -23,8 +23,13 @@ def _user_error(message: str) -> int:
 
 
 def app_command(args) -> int:
+    if args.scenario:
+        from wargame.scenario.loader import scenario_argument
+
+        args.scenario = str(scenario_argument(args.scenario))
     if args.scenario and not Path(args.scenario).is_file():
-        return _user_error(f"no scenario file {args.scenario!r}")
+        return _user_error(f"no scenario file {args.scenario!r} (nor a shipped scenario of "
+                           "that name: `wargame scenarios` lists them)")
     if args.db and Path(args.db).is_dir():
         return _user_error(f"--db {args.db!r} is a directory, not a database file")
     from wargame.ui.app import run
