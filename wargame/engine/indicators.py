@@ -53,14 +53,17 @@ def headline_values(base: Baseline, price: np.ndarray, sector_cap: np.ndarray,
     from the arrays without the full indicator set: explanations need them per variant.
     (``demand`` and ``sector_met`` are (A, K, M), or (G, A, K, M) for G stacked games
     with ``sector_cap`` (G, A, K): ``stacked_headlines``.)"""
+    met, has = _met_and_has(demand, sector_met, sector_cap)
+    return met, has, _world_prices(base, price)[1]
+
+
+def _met_and_has(demand: np.ndarray, sector_met: np.ndarray, sector_cap: np.ndarray,
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """(supply met per actor and sector: the worst material, capped by technology
+    controls; which of them have demand), over the last (material) axis."""
     has3 = demand > EPS
     met = np.where(has3, sector_met, np.inf).min(axis=-1)
-    met = np.minimum(np.where(np.isfinite(met), met, 1.0), sector_cap)
-    mean_price = market_price(base, price)
-    rows = np.arange(base.n_materials)
-    head = base.headline_stage
-    index = mean_price[rows, head] / np.maximum(base.base_price[rows, head], EPS)
-    return met, has3.any(axis=-1), index
+    return np.minimum(np.where(np.isfinite(met), met, 1.0), sector_cap), has3.any(axis=-1)
 
 
 @dataclass(frozen=True)
@@ -162,9 +165,7 @@ def before_headlines(sc: Scenario, last: dict[str, Any]) -> Headlines:
 def _supply_met(pol: Policy, flow: FlowResult) -> tuple[np.ndarray, np.ndarray]:
     """(supply met per actor and sector (A, K): the worst material, capped by technology
     controls; which of them have demand (A, K))."""
-    has = flow.sector_demand > EPS
-    met = np.where(has, flow.sector_met, np.inf).min(axis=2)
-    return np.minimum(np.where(np.isfinite(met), met, 1.0), pol.sector_cap), has.any(axis=2)
+    return _met_and_has(flow.sector_demand, flow.sector_met, pol.sector_cap)
 
 
 def _world_prices(base: Baseline, price: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
