@@ -167,10 +167,11 @@ def effect_in_words(sc: Scenario, effect: Effect, move: MoveType | None = None,
                 f"duty on {mat} ({w.stage(a['stages'], material)}) to "
                 f"{w.actor(a['importers'])}; the revenue goes to it")
     if p == "end_measure":
-        source = a.get("move") or a.get("inject")
+        kind = "move" if a.get("move") else "inject"  # validated: one of the two is given
+        source = a.get(kind)
         named = w.param(source[1:]) if isinstance(source, str) and source.startswith("$") \
             else f"'{source}'"
-        what = f"the measures of {'move' if a.get('move') else 'inject'} {named}"
+        what = f"the measures of {kind} {named}"
         if a.get("team"):
             what += f" ordered by {w.team(a['team'])}"
         if a.get("material"):
