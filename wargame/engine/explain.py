@@ -367,7 +367,7 @@ def _no_effect_reason(rules: CompiledRules, group: str, measures: list[Measure],
                       full: Headlines, alternative: Headlines | None,
                       labels: dict[str, str]) -> str:
     """Why a group moved no headline figure this turn, as a clause after 'because'."""
-    sc, base = rules.scenario, rules.baseline
+    sc = rules.scenario
     plan_state = plan.state
     building = [e for e in prepared.state.pipeline if e.group == group]
     if building:
@@ -496,7 +496,6 @@ def _effect_parts(rules: CompiledRules, group: str, plan: TurnPlan, prepared: Pr
     """(what the group did, why nothing measurable): ('52 % of licence requests approved;
     the EU's wind power supply 92 % (100 % without it)', None), or with no figure moved
     the reason ('the capacity is being built: it arrives on turn 9')."""
-    sc = rules.scenario
     measures = [m for m in plan.measures if m.group == group]
     parts = []
     licences = _licence_part(draws)

@@ -272,6 +272,9 @@ def _self_actor(sc: Scenario, team: str | None) -> str | None:
     return actors[0] if actors else None
 
 
+MAX_PHRASES = 3  # more effects than this: a move is told by its name
+
+
 def move_phrase(sc: Scenario, move: MoveType, params: Mapping[str, Any],
                 team: str | None) -> str:
     """What an order of ``move`` with ``params`` does, as ``team`` would say it (without
@@ -292,8 +295,6 @@ def move_phrase(sc: Scenario, move: MoveType, params: Mapping[str, Any],
         return name[:1].lower() + name[1:] if name[1:2].islower() else name
     return join(phrases)
 
-
-MAX_PHRASES = 3
 
 
 def _gathered(parts: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ from wargame.bounded_files import FileRefused, is_regular_file, read_text_bounde
 from wargame.limits import MAX_PROBLEMS_SHOWN, MAX_SCENARIO_BYTES
 from wargame.scenario.model import Scenario
 from wargame.scenario.upgrade import upgrade, version_problem
-from wargame.scenario.yaml_reader import Positions, Problem, parse_yaml
+from wargame.scenario.yaml_reader import Problem, parse_yaml
 
 MAX_ERRORS_EXAMINED = 5 * MAX_PROBLEMS_SHOWN
 Path_ = tuple[Any, ...]
