@@ -78,6 +78,25 @@ def initial_market(mc: MarketConstants, base: Baseline) -> MarketState:
                        input_met=np.ones((M, S, A)), licence_queue=np.zeros((M, S, A, A)))
 
 
+_BROADCASTS: dict[tuple[float, tuple[int, ...]], np.ndarray] = {}
+
+
+def _everywhere(leakage: np.ndarray | float, shape: tuple[int, ...]) -> np.ndarray:
+    """Leakage shares as an array of ``shape``: a per-pair array as it is, one share for
+    every pair as a read-only broadcast, kept per (share, shape) since every game of a
+    sweep asks for the same few (``np.broadcast_to`` costs more than the rest of a
+    game's market measures)."""
+    if not np.isscalar(leakage):
+        return leakage
+    key = (float(leakage), tuple(shape))
+    found = _BROADCASTS.get(key)
+    if found is None:
+        if len(_BROADCASTS) >= 64:  # bounded: scenarios and stack sizes come and go
+            _BROADCASTS.clear()
+        found = _BROADCASTS[key] = np.broadcast_to(float(leakage), shape)
+    return found
+
+
 def _market_of(mc: MarketConstants, base: Baseline, state: GameState) -> MarketState:
     if state.market is None:  # a state stored before the market remembered anything
         state.market = initial_market(mc, base)
@@ -173,7 +192,7 @@ def market_measures(mc: MarketConstants, base: Baseline, state: GameState, pol: 
     terms = TradeTerms(
         contract=ms.contract, duty=deterring,
         leakage=None if np.isscalar(leakage) and not (severity > EPS).any()
-        else np.broadcast_to(leakage, severity.shape),
+        else _everywhere(leakage, severity.shape),
         home_share=mc.home_share,
         licence_queue=ms.licence_queue if ms.licence_queue.any() else None,
         quotas=pools)
@@ -224,7 +243,7 @@ def stack_market_turns(turns: list[MarketTurn], sizes: list[int]) -> MarketTurn:
         terms=stack_terms([t.terms for t in turns], sizes),
         demand_response=cat("demand_response", 2), demand_level=cat("demand_level", 2),
         normal_stock=cat("normal_stock"), severity=cat("severity"),
-        leakage=np.concatenate([np.broadcast_to(t.leakage, t.severity.shape) for t in turns]),
+        leakage=np.concatenate([_everywhere(t.leakage, t.severity.shape) for t in turns]),
         trade_cost=cat_optional("trade_cost"), duty=cat_optional("duty"))
 
 
