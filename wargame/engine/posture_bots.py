@@ -39,7 +39,8 @@ import numpy as np
 
 from wargame.engine.bot_params import fill_params
 from wargame.engine.measures import ORDER_GROUP
-from wargame.engine.orders import Order, validate_order
+from wargame.engine.orders import Order
+from wargame.engine.planning import order_problems
 from wargame.engine.rules import rules_for
 from wargame.engine.state import GameState
 from wargame.scenario.model import MoveType, Scenario
@@ -205,6 +206,6 @@ def posture_orders(scenario: Scenario, state: GameState, team_id: str,
                              target=target if coercive else None)
         order = Order(team=team_id, move=move.id, params=params,
                       id=f"t{state.turn}-{team_id}{BOT_ORDER_MARK}{move.id}")
-        if not validate_order(scenario, state, order):
+        if not order_problems(rules_for(scenario), state, order):
             return [order]
     return []
