@@ -44,10 +44,12 @@ def _bots_can_form(scenario: Scenario, move: MoveType) -> bool:
 
 
 def _coalition_order(scenario: Scenario, state: GameState, team_id: str) -> list[Order]:
+    if state.turn % COALITION_CADENCE != 1 % COALITION_CADENCE:
+        return []
     moves = sorted((m for m in scenario.moves if m.requires is not None
                     and m.allowed_for(team_id) and _bots_can_form(scenario, m)),
                    key=lambda m: m.id)
-    if not moves or state.turn % COALITION_CADENCE != 1 % COALITION_CADENCE:
+    if not moves:
         return []
     start = (state.turn // COALITION_CADENCE) % len(moves)
     for pick in moves[start:] + moves[:start]:

@@ -250,6 +250,7 @@ class KnownOrder:
     description: str
     charge: tuple[float, float]  # (USD m, political capital)
     cost_detail: str
+    key: tuple | None  # the content's key (``_content_key``); None: not cached
 
 
 @dataclass(frozen=True)
@@ -288,22 +289,23 @@ def _content_key(order: Order) -> tuple | None:
     return None if given is None else (order.team, order.move, given)
 
 
-def _know(rules: CompiledRules, order: Order) -> KnownOrder:
+def _know(rules: CompiledRules, order: Order, key: tuple | None) -> KnownOrder:
     sc = rules.scenario
     checked = check_order(sc, order)
     charge = (checked.budget_usd_m, checked.political_capital) \
         if order.team in sc.team_index else (0.0, 0.0)  # the white cell pays nothing
-    return KnownOrder(checked, describe_order(sc, order), charge, _outcome_detail(*charge))
+    return KnownOrder(checked, describe_order(sc, order), charge, _outcome_detail(*charge),
+                      key)
 
 
 def known_order(rules: CompiledRules, order: Order) -> KnownOrder:
     """The order's ``KnownOrder``, worked out once per content."""
     key = _content_key(order)
     if key is None:
-        return _know(rules, order)
+        return _know(rules, order, key)
     cache = _order_caches(rules).known
     found = cache.get(key)
-    return found if found is not None else cache.put(key, _know(rules, order))
+    return found if found is not None else cache.put(key, _know(rules, order, key))
 
 
 def order_problems(rules: CompiledRules, state: Any, order: Order,
@@ -311,16 +313,20 @@ def order_problems(rules: CompiledRules, state: Any, order: Order,
     """``orders.validate_order(rules.scenario, state, order, already)`` with ``charged``
     the (team, ``KnownOrder``) of ``already``: the same problems, the content's part
     looked up. Costs add up in the same order, so the sums are the same floats."""
-    known = known_order(rules, order)
+    return _problems(rules, state, order.team, known_order(rules, order), charged)
+
+
+def _problems(rules: CompiledRules, state: Any, team: str, known: KnownOrder,
+              charged: Sequence[tuple[str, KnownOrder]]) -> list[str]:
     checked = known.checked
-    if checked.problems or order.team == FACILITATOR:
+    if checked.problems or team == FACILITATOR:
         return list(checked.problems)  # the white cell spends no team's budget
     budget, capital = checked.budget_usd_m, checked.political_capital
-    for team, other in charged:
-        if team == order.team and other.checked.move is not None:
+    for other_team, other in charged:
+        if other_team == team and other.checked.move is not None:
             budget += other.checked.budget_usd_m
             capital += other.checked.political_capital
-    return unaffordable(rules.scenario, state, order.team, budget, capital)
+    return unaffordable(rules.scenario, state, team, budget, capital)
 
 
 def _bind(rules: CompiledRules, order: Order, known: KnownOrder) -> _BoundOrder:
@@ -332,7 +338,7 @@ def _bind(rules: CompiledRules, order: Order, known: KnownOrder) -> _BoundOrder:
 
 
 def _bound_order(rules: CompiledRules, order: Order, known: KnownOrder) -> _BoundOrder:
-    key = _content_key(order)
+    key = known.key  # the order's content is the known one's
     if key is None:
         return _bind(rules, order, known)
     cache = _order_caches(rules).bound
@@ -511,7 +517,7 @@ def _take_once(rules: CompiledRules, state: GameState, orders: list[Order],
                 description=description))
             continue
         # against the budgets the turn started with: ``charged`` are this turn's orders
-        problems = order_problems(rules, state, order, charged)
+        problems = _problems(rules, state, order.team, known, charged)
         if problems and not (ruling is not None and ruling.status == OUTCOME_ACCEPTED):
             outcomes.append(OrderOutcome(
                 order_id=oid, team=order.team, move=order.move, status=OUTCOME_REJECTED,
