@@ -11,6 +11,7 @@ baseline on the next turn. The new game's state is made by ``setup.initial_state
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -35,6 +36,20 @@ def _copy_rng_state(rng_state: dict[str, Any]) -> dict[str, Any]:
     (deepcopy is the slowest part of copying a state)."""
     return {key: dict(value) if isinstance(value, dict) else value
             for key, value in rng_state.items()}
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _entry_json(entry: PipelineEntry) -> dict[str, Any]:
+    """``entry.to_json()`` (``dataclasses.asdict``) without asdict's recursion and deep
+    copies, which cost most of a state's hash: an entry's fields are plain values, kept as
+    they are (anything else goes through ``to_json``)."""
+    out = {f.name: getattr(entry, f.name) for f in _PIPELINE_FIELDS}
+    return out if all(isinstance(v, _PLAIN) for v in out.values()) else entry.to_json()
+
+
+_PIPELINE_FIELDS = dataclasses.fields(PipelineEntry)
 
 
 def _array_to_json(array: np.ndarray) -> dict[str, Any]:
@@ -109,7 +124,7 @@ class GameState:
 
     def _rest(self) -> dict[str, Any]:
         rest = {"measures": [m.to_json() for m in self.measures],
-                "pipeline": [e.to_json() for e in self.pipeline],
+                "pipeline": [_entry_json(e) for e in self.pipeline],
                 "rng_state": self.rng_state, "last": self.last}
         if not self.deck.empty:  # absent when the deck keeps nothing: older states hash alike
             rest["deck"] = self.deck.to_json()
