@@ -263,7 +263,7 @@ def params_key(params: dict[str, Any]) -> tuple | None:
     None when a value is not a plain one (str, number, bool, None, list or tuple of those):
     then the caller works without the cache."""
     try:
-        return tuple(sorted((name, _value_key(value)) for name, value in params.items()))
+        return tuple(sorted([(name, _value_key(value)) for name, value in params.items()]))
     except TypeError:
         return None
 

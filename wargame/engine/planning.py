@@ -21,6 +21,7 @@ random, conditional, follow-ups) is ``conditions.fire_deck``. A coalition move
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import json
@@ -199,7 +200,7 @@ def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: st
     sc = rules.scenario
     team = sc.actor(inject.by).team if inject.by in sc.actor_index else None
     deck = next((i for i in sc.injects if i.id == inject.id), None)
-    from_deck = deck is not None and deck == inject
+    from_deck = deck is not None and (deck is inject or deck == inject)  # the deck's own
     bound = rules.inject_args.get(inject.id) if from_deck else None
     if bound is None:
         bound = tuple((k, effect, suffix, args) for k, effect in enumerate(inject.effects)
@@ -361,8 +362,8 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
     """The turn's measures, outcomes and fired injects (see the module docstring)."""
     sc = rules.scenario
     # only the budgets change here; the arrays are copied before the flow touches them
-    st = dataclasses.replace(state, budget=state.budget.copy(),
-                             political_capital=state.political_capital.copy())
+    st = copy.copy(state)
+    st.budget, st.political_capital = state.budget.copy(), state.political_capital.copy()
     turn = st.turn
     seed, st.rng_state = next_turn_seed(st.rng_state)
     measures = list(st.measures)
@@ -393,9 +394,11 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
         add(_effect_measures(bound.effects, order.move, order.team, order.id,
                              f"{ORDER_GROUP}{order.id}", bound.label, turn, bound.duration,
                              move.public))
-    by_id = {i.id: i for i in sc.injects}
-    by_hand = [item if isinstance(item, Inject) else by_id[item] for item in injects
-               if isinstance(item, Inject) or item in by_id]
+    by_hand = list(injects)
+    if by_hand:
+        by_id = {i.id: i for i in sc.injects}
+        by_hand = [item if isinstance(item, Inject) else by_id[item] for item in by_hand
+                   if isinstance(item, Inject) or item in by_id]
     firing, st.deck = fire_deck(rules.deck, sc, st.deck, turn, seed, by_hand, deck)
     fired: list[FiredInject] = []
     times: dict[str, int] = {}
