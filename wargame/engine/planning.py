@@ -198,9 +198,27 @@ def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: st
     """An inject's effects bind the same way every time it fires: a deck inject's bound
     arguments are kept (by id: the deck is part of the scenario's content)."""
     sc = rules.scenario
-    team = sc.actor(inject.by).team if inject.by in sc.actor_index else None
+    from_deck = _from_deck(sc, inject)
+    key = ("inject", inject.id, turn, base_id, group)
+    made = _plan_caches(rules).measures.get(key) if from_deck else None
+    if made is None:
+        made = tuple(_inject_measures(rules, inject, turn, base_id, group, from_deck))
+        if from_deck:
+            _plan_caches(rules).measures.put(key, made)
+    return list(made)
+
+
+def _from_deck(sc: Scenario, inject: Inject) -> bool:
+    """Whether ``inject`` is the scenario's deck inject of its id (content, not a copy
+    changed by hand)."""
     deck = next((i for i in sc.injects if i.id == inject.id), None)
-    from_deck = deck is not None and (deck is inject or deck == inject)  # the deck's own
+    return deck is not None and (deck is inject or deck == inject)
+
+
+def _inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: str,
+                     group: str, from_deck: bool) -> list[Measure]:
+    sc = rules.scenario
+    team = sc.actor(inject.by).team if inject.by in sc.actor_index else None
     bound = rules.inject_args.get(inject.id) if from_deck else None
     if bound is None:
         bound = tuple((k, effect, suffix, args) for k, effect in enumerate(inject.effects)
@@ -219,7 +237,16 @@ def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: st
 
 
 def standing_measures(rules: CompiledRules, turn: int) -> list[Measure]:
-    """The measures of the scenario's standing orders (``in_force``), as of ``turn``."""
+    """The measures of the scenario's standing orders (``in_force``), as of ``turn``
+    (made once per turn: every game starts with the same)."""
+    cache = _plan_caches(rules).measures
+    made = cache.get(("standing", turn))
+    if made is None:
+        made = cache.put(("standing", turn), tuple(_standing_measures(rules, turn)))
+    return list(made)
+
+
+def _standing_measures(rules: CompiledRules, turn: int) -> list[Measure]:
     sc = rules.scenario
     out: list[Measure] = []
     for n, standing in enumerate(sc.in_force):
@@ -263,25 +290,31 @@ class _BoundOrder:
     effects: BoundEffects
 
 
-class _OrderCaches:
-    """``KnownOrder`` and ``_BoundOrder`` records of one ``CompiledRules``, by content
-    (bounded like its own caches)."""
+class _PlanCaches:
+    """What planning works out once per ``CompiledRules`` and content, bounded like its own
+    caches: ``known`` and ``bound`` orders by content; the immutable records a turn makes
+    (measures, outcomes, fired injects) by everything they are made of, so the games of a
+    sweep share them instead of building equal ones (``Measure`` and the pydantic records
+    are frozen, and no code tells equal ones apart by identity)."""
 
-    __slots__ = ("known", "bound", "__weakref__")
+    __slots__ = ("known", "bound", "measures", "outcomes", "fired", "__weakref__")
 
     def __init__(self) -> None:
         self.known: _BoundedCache[KnownOrder] = _BoundedCache()
         self.bound: _BoundedCache[_BoundOrder] = _BoundedCache()
+        self.measures: _BoundedCache[tuple[Measure, ...]] = _BoundedCache()
+        self.outcomes: _BoundedCache[OrderOutcome] = _BoundedCache()
+        self.fired: _BoundedCache[FiredInject] = _BoundedCache()
 
 
 # per CompiledRules (dropped with it): kept here, beside the code that fills them
-_ORDER_CACHES: weakref.WeakKeyDictionary[CompiledRules, _OrderCaches] = \
+_PLAN_CACHES: weakref.WeakKeyDictionary[CompiledRules, _PlanCaches] = \
     weakref.WeakKeyDictionary()
 
 
-def _order_caches(rules: CompiledRules) -> _OrderCaches:
-    found = _ORDER_CACHES.get(rules)
-    return found if found is not None else _ORDER_CACHES.setdefault(rules, _OrderCaches())
+def _plan_caches(rules: CompiledRules) -> _PlanCaches:
+    found = _PLAN_CACHES.get(rules)
+    return found if found is not None else _PLAN_CACHES.setdefault(rules, _PlanCaches())
 
 
 def _content_key(order: Order) -> tuple | None:
@@ -304,7 +337,7 @@ def known_order(rules: CompiledRules, order: Order) -> KnownOrder:
     key = _content_key(order)
     if key is None:
         return _know(rules, order, key)
-    cache = _order_caches(rules).known
+    cache = _plan_caches(rules).known
     found = cache.get(key)
     return found if found is not None else cache.put(key, _know(rules, order, key))
 
@@ -338,13 +371,42 @@ def _bind(rules: CompiledRules, order: Order, known: KnownOrder) -> _BoundOrder:
                        _bind_effects(rules, order.move, params, order.team))
 
 
+def _accepted_measures(rules: CompiledRules, order: Order, known: KnownOrder, turn: int,
+                       ) -> list[Measure]:
+    """An accepted order's measures; the same order (id and content) on the same turn
+    makes the same measures, so they are made once (``_PlanCaches``)."""
+    key = None if known.key is None else ("order", order.id, known.key, turn)
+    cache = _plan_caches(rules).measures
+    found = cache.get(key) if key is not None else None
+    if found is None:
+        bound = _bound_order(rules, order, known)
+        move = rules.scenario.move_index[order.move]
+        found = tuple(_effect_measures(bound.effects, order.move, order.team, order.id,
+                                       f"{ORDER_GROUP}{order.id}", bound.label, turn,
+                                       bound.duration, move.public))
+        if key is not None:
+            cache.put(key, found)
+    return list(found)
+
+
 def _bound_order(rules: CompiledRules, order: Order, known: KnownOrder) -> _BoundOrder:
     key = known.key  # the order's content is the known one's
     if key is None:
         return _bind(rules, order, known)
-    cache = _order_caches(rules).bound
+    cache = _plan_caches(rules).bound
     found = cache.get(key)
     return found if found is not None else cache.put(key, _bind(rules, order, known))
+
+
+def _fired(rules: CompiledRules, inject: Inject, how: str) -> FiredInject:
+    """The record of an inject firing (a deck inject's, made once per way it fires)."""
+    if not _from_deck(rules.scenario, inject):
+        return FiredInject(inject_id=inject.id, title=inject.title, text=inject.text,
+                           how=how)
+    cache = _plan_caches(rules).fired
+    found = cache.get((inject.id, how))
+    return found if found is not None else cache.put((inject.id, how), FiredInject(
+        inject_id=inject.id, title=inject.title, text=inject.text, how=how))
 
 
 # ----------------------------------------------------------------- the plan
@@ -384,16 +446,12 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
                                        for item in overrides)}
     taking = _take_orders(rules, state, canonical_orders(sc, orders, turn), rulings)
     for order, known in taking.accepted:
-        move = sc.move_index[order.move]
         if order.team in sc.team_index:
             budget, capital = known.charge
             t = sc.team_index[order.team]
             st.budget[t] -= budget
             st.political_capital[t] = max(0.0, st.political_capital[t] - capital)
-        bound = _bound_order(rules, order, known)
-        add(_effect_measures(bound.effects, order.move, order.team, order.id,
-                             f"{ORDER_GROUP}{order.id}", bound.label, turn, bound.duration,
-                             move.public))
+        add(_accepted_measures(rules, order, known, turn))
     by_hand = list(injects)
     if by_hand:
         by_id = {i.id: i for i in sc.injects}
@@ -407,8 +465,7 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
         name = inject.id if times[inject.id] == 1 else f"{inject.id}#{times[inject.id]}"
         add(inject_measures(rules, inject, turn, f"{INJECT_GROUP}{name}@{turn}",
                             f"{INJECT_GROUP}{name}"))
-        fired.append(FiredInject(inject_id=inject.id, title=inject.title, text=inject.text,
-                                 how=how))
+        fired.append(_fired(rules, inject, how))
     outcomes = taking.outcomes
     active, endings = end_measures(measures + new, turn)
     said: dict[str, list[str]] = {m.group: [] for m in new if m.primitive == "end_measure"}
@@ -500,6 +557,22 @@ def _plain(value: float) -> str:
         f"{value:,.3f}".rstrip("0").rstrip(".")
 
 
+def _plain_outcome(rules: CompiledRules, oid: str, order: Order, known: KnownOrder,
+                   ) -> OrderOutcome:
+    """An order accepted without a ruling or a coalition: its outcome depends on its id
+    and content alone (made once for them)."""
+    def make() -> OrderOutcome:
+        return OrderOutcome(order_id=oid, team=order.team, move=order.move,
+                            status=OUTCOME_ACCEPTED, detail=known.cost_detail,
+                            description=known.description)
+
+    if known.key is None:
+        return make()
+    cache = _plan_caches(rules).outcomes
+    found = cache.get((oid, known.key))
+    return found if found is not None else cache.put((oid, known.key), make())
+
+
 def _take_once(rules: CompiledRules, state: GameState, orders: list[Order],
                rulings: Mapping[str, Override], short: Mapping[str, tuple[str, ...]],
                ) -> _Taken:
@@ -536,6 +609,9 @@ def _take_once(rules: CompiledRules, state: GameState, orders: list[Order],
             continue
         charged.append((order.team, known))
         accepted.append((order, known))
+        if ruling is None and move.requires is None:  # the plain case, as every game has it
+            outcomes.append(_plain_outcome(rules, oid, order, known))
+            continue
         detail = (scaled_note if scaled_note else
                   f"admitted by the facilitator: {ruling.reason}" if ruling is not None
                   else known.cost_detail)
