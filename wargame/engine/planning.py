@@ -15,7 +15,12 @@ inject ``i``       ``inject:i@<turn>/<effect>``   ``inject:i``
 =================  =============================  ==========================
 
 Every random draw is keyed on those ids (``draws.py``), so leaving an order out, or giving
-the orders in another order, changes no other draw. Which deck injects fire (scheduled,
+the orders in another order, changes no other draw.
+
+What an order's content decides (its legality, wording, cost and bound effects) is worked
+out once per content and kept (``KnownOrder``), and the immutable records a turn makes
+(measures, plain outcomes, fired injects) are kept by all they are made of: the games of a
+sweep give the same orders and fire the same deck, so they share them (``_PlanCaches``). Which deck injects fire (scheduled,
 random, conditional, follow-ups) is ``conditions.fire_deck``. A coalition move
 (``MoveType.requires``) takes effect only with its quorum of teams (``_take_orders``).
 """
@@ -364,8 +369,7 @@ def _problems(rules: CompiledRules, state: Any, team: str, known: KnownOrder,
 
 
 def _bind(rules: CompiledRules, order: Order, known: KnownOrder) -> _BoundOrder:
-    move, params = known.checked.move, known.checked.params
-    assert move is not None  # an accepted order's move exists (``_take_once``)
+    move, params = rules.scenario.move_index[order.move], known.checked.params
     return _BoundOrder(measure_label(rules.scenario, move, params, order.team),
                        order_duration(move, params),
                        _bind_effects(rules, order.move, params, order.team))
