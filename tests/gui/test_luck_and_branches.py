@@ -76,6 +76,11 @@ def test_was_it_luck_runs_in_the_background_and_shows_the_band(make_window, qtbo
     assert same(low, mine.p05_by_turn) and same(high, mine.p95_by_turn)
     legend = [label.text for _sample, label in chart.legend.items]
     assert legend == ["Real game", "Median of the re-runs", "5-95 % of the re-runs"]
+    # the y-axis holds the band and the real path, and a small gap is not zoomed up
+    (_x0, _x1), (y0, y1) = chart.plot.viewRange()
+    drawn = [v for v in list(real) + low + high if not math.isnan(v)]
+    assert y0 <= min(drawn) and max(drawn) <= y1
+    assert y1 - y0 >= 0.2
     assert dialog.table.item(0, 3).text() == \
         f"{mine.p05_by_turn[-1]:.3f}–{mine.p95_by_turn[-1]:.3f}"  # the band at the last turn
     percentile = dialog.table.item(0, 4).text()
@@ -168,3 +173,27 @@ def test_a_branch_is_named_shortly(name, parent_turn, label):
     from wargame.ui.branch_view import branch_label
 
     assert branch_label(name, "Rare-earth shock 2025", "3f2a9c1e77", parent_turn) == label
+
+
+@pytest.mark.parametrize("indicator,values,expected", [
+    # a gap of 0.005 in a price index stays small: the axis spans at least 0.2
+    ("price_index_vs_baseline", [1.300, 1.305], (1.2025, 1.4025)),
+    # shares in per cent: at least 20 points, never above 100 %
+    ("supply_met_share", [97.0, 99.5], (80.0, 100.0)),
+    ("supply_met_share", [40.0, 90.0], (40.0, 90.0)),  # wide data: the data
+    # budgets: 10 % of their size; never below zero when the data is not
+    ("budget_usd_m", [18_466.0, 18_470.0], (17_544.5, 19_391.5)),
+    ("political_capital", [2.0, 3.0], (0.0, 10.0)),
+    ("score", [0.61, 0.62], (0.515, 0.715)),
+    ("score", [-0.02, -0.01], (-0.115, 0.085)),  # a score may be negative
+    ("price_index_vs_baseline", [math.nan], None),
+])
+def test_a_chart_axis_spans_at_least_the_measures_least_span(indicator, values, expected):
+    """Rule: the luck and branch charts do not zoom a small gap up to fill the plot."""
+    from wargame.ui.analysis_charts import y_axis_range
+
+    got = y_axis_range(indicator, values)
+    if expected is None:
+        assert got is None
+    else:
+        assert got == pytest.approx(expected)

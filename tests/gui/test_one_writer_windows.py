@@ -86,14 +86,21 @@ def test_a_second_window_is_refused_or_read_only_and_the_stale_writer_is_refused
     with pytest.raises(ReadOnlySession):
         viewer.add_note("from the second window")
 
-    # ---- taking over is not offered while the first window lives
+    # ---- taking over is not offered while the first window lives: the button is off,
+    # and its tooltip says when it will be possible
+    button = second.read_only_banner.take_over_button
+    assert not button.isEnabled() and "still running" in button.toolTip()
     second.prompts.lock_answers.append("take_over")
-    second.read_only_banner.take_over_button.click()
+    button.click()
+    second.take_over_session()  # even asked directly, the live window keeps the session
     assert second.controller is viewer and viewer.read_only
 
-    # ---- the first window stops showing signs of life: now it may be taken over
+    # ---- the first window stops showing signs of life: at the next heartbeat the button
+    # wakes, and the session may be taken over
     later = datetime.now(timezone.utc) + timedelta(seconds=STALE_AFTER_SECONDS + 30)
     second.now = lambda: later
+    second._heartbeat.timeout.emit()
+    assert button.isEnabled() and "stopped or closed" in button.toolTip()
     second.prompts.lock_answers.append("take_over")
     second.read_only_banner.take_over_button.click()
     assert ("confirm", "Take the session over?") in second.prompts.asked

@@ -9,7 +9,8 @@ little. Parameters are filled with each parameter's default or a sensible in-ran
 from __future__ import annotations
 
 from wargame.engine.bot_params import fill_params
-from wargame.engine.orders import Order, validate_order
+from wargame.engine.orders import Order
+from wargame.engine.planning import order_problems
 from wargame.engine.posture_bots import posture_orders
 from wargame.engine.rules import rules_for
 from wargame.engine.state import GameState
@@ -43,17 +44,19 @@ def _bots_can_form(scenario: Scenario, move: MoveType) -> bool:
 
 
 def _coalition_order(scenario: Scenario, state: GameState, team_id: str) -> list[Order]:
+    if state.turn % COALITION_CADENCE != 1 % COALITION_CADENCE:
+        return []
     moves = sorted((m for m in scenario.moves if m.requires is not None
                     and m.allowed_for(team_id) and _bots_can_form(scenario, m)),
                    key=lambda m: m.id)
-    if not moves or state.turn % COALITION_CADENCE != 1 % COALITION_CADENCE:
+    if not moves:
         return []
     start = (state.turn // COALITION_CADENCE) % len(moves)
     for pick in moves[start:] + moves[:start]:
         order = Order(team=team_id, move=pick.id,
                       params=fill_params(scenario, team_id, pick, state.turn),
                       id=f"t{state.turn}-{team_id}-bot")
-        if not validate_order(scenario, state, order):
+        if not order_problems(rules_for(scenario), state, order):
             return [order]
     return []
 
@@ -105,6 +108,6 @@ def bot_orders(scenario: Scenario, state: GameState, team_id: str,
         order = Order(team=team_id, move=pick.id,
                       params=fill_params(scenario, team_id, pick, state.turn),
                       id=f"t{state.turn}-{team_id}-bot")
-        if not validate_order(scenario, state, order):
+        if not order_problems(rules_for(scenario), state, order):
             return [order]
     return []

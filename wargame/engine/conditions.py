@@ -184,15 +184,15 @@ def fire_deck(deck: CompiledDeck, scenario: Scenario, state: DeckState, turn: in
     hand-fired ones (a quiet run); their follow-ups are still scheduled."""
     fired: list[tuple[Inject, FiringHow]] = []
     armed = dict(state.armed)
-    by_id = {inject.id: inject for inject in scenario.injects}
     if automatic:
         for inject in scenario.injects:
-            holds = condition_holds(deck, state, inject.id, turn)
+            holds = condition_holds(deck, state, inject.id, turn) if deck.conditions else None
             how = _automatic(inject, holds, state, turn, turn_seed)
             if inject.condition is not None and inject.repeat:
                 armed[inject.id] = not holds
             if how is not None:
                 fired.append((inject, how))
+        by_id = {inject.id: inject for inject in scenario.injects} if state.pending else {}
         for due in state.pending:
             child = by_id.get(due.inject)
             if due.due_turn != turn or child is None:

@@ -132,11 +132,10 @@ def last_headlines(sc: Scenario, met: np.ndarray, has: np.ndarray,
     kept = {"supply_table": np.round(met, 6).tolist(), "has_demand": has.tolist(),
             "price_index": dict(zip((m.id for m in sc.materials),
                                     np.round(price_index, 6).tolist()))}
-    if stage_index is not None:
+    if stage_index is not None:  # Python's round, as stored states always had it
         kept["stage_price_index"] = {
-            mat.id: {stage.id: round(float(stage_index[m, s]), 6)
-                     for s, stage in enumerate(mat.stages)}
-            for m, mat in enumerate(sc.materials)}
+            mat.id: {stage.id: round(value, 6) for stage, value in zip(mat.stages, row)}
+            for mat, row in zip(sc.materials, stage_index.tolist())}
     return kept
 
 

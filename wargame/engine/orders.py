@@ -165,10 +165,9 @@ def _check_param(scenario: Scenario, team: str, spec: ParamSpec, value: Any,
     return f"parameter type '{kind}' is not supported"
 
 
-def validate_order(scenario: Scenario, state: Any, order: Order,
-                   already: Iterable[Order] = ()) -> list[str]:
-    """Reasons the order is illegal or unaffordable; empty when it may be submitted.
-    ``already`` are the team's other orders this turn (their costs count)."""
+def _legality(scenario: Scenario, order: Order) -> list[str]:
+    """Why the order is illegal whatever the state (team, move, parameters); empty when
+    it is legal. Depends on the scenario and the order's team, move and parameters only."""
     white_cell = order.team == FACILITATOR
     if order.team not in scenario.team_index and not white_cell:
         return [f"unknown team '{order.team}'"]
@@ -187,24 +186,86 @@ def validate_order(scenario: Scenario, state: Any, order: Order,
         problem = _check_param(scenario, order.team, spec, params.get(spec.name), params)
         if problem:
             problems.append(problem)
-    if problems or white_cell:
+    return problems
+
+
+def unaffordable(scenario: Scenario, state: Any, team: str, budget: float,
+                 capital: float) -> list[str]:
+    """Why a team cannot pay ``budget`` (USD m) and ``capital`` in all this turn from what
+    ``state`` leaves it; empty when it can (or when there is no state)."""
+    if state is None:
+        return []
+    problems: list[str] = []
+    team_idx = scenario.team_index[team]
+    if budget > float(state.budget[team_idx]) + 1e-9:
+        problems.append(f"not affordable: costs USD {budget:,.0f} m in all this turn, "
+                        f"budget left USD {float(state.budget[team_idx]):,.0f} m")
+    if capital > float(state.political_capital[team_idx]) + 1e-9:
+        problems.append(f"not enough political capital: needs {capital:g} in all this turn, "
+                        f"has {float(state.political_capital[team_idx]):g}")
+    return problems
+
+
+def validate_order(scenario: Scenario, state: Any, order: Order,
+                   already: Iterable[Order] = ()) -> list[str]:
+    """Reasons the order is illegal or unaffordable; empty when it may be submitted.
+    ``already`` are the team's other orders this turn (their costs count)."""
+    problems = _legality(scenario, order)
+    if problems or order.team == FACILITATOR:
         return problems  # the white cell spends no team's budget
-    team_idx = scenario.team_index[order.team]
-    budget, capital = order_cost(move, params)
+    move = scenario.move_index[order.move]
+    budget, capital = order_cost(move, with_defaults(move, order.params))
     for other in already:
         if other.team == order.team and other.move in scenario.move_index:
             b, c = order_cost(scenario.move_index[other.move],
                               with_defaults(scenario.move_index[other.move], other.params))
             budget += b
             capital += c
-    if state is not None:
-        if budget > float(state.budget[team_idx]) + 1e-9:
-            problems.append(f"not affordable: costs USD {budget:,.0f} m in all this turn, "
-                            f"budget left USD {float(state.budget[team_idx]):,.0f} m")
-        if capital > float(state.political_capital[team_idx]) + 1e-9:
-            problems.append(f"not enough political capital: needs {capital:g} in all this turn, "
-                            f"has {float(state.political_capital[team_idx]):g}")
-    return problems
+    return unaffordable(scenario, state, order.team, budget, capital)
+
+
+@dataclass(frozen=True)
+class CheckedOrder:
+    """What the rules say about an order's content alone (team, move, parameters): its
+    legality problems, and, when its move exists, its parameters with defaults and its
+    cost. Affordability depends on the state and is checked apart (``unaffordable``)."""
+
+    problems: tuple[str, ...]  # empty: legal
+    move: MoveType | None
+    params: dict[str, Any]  # with defaults (shared by every order of this content: read only)
+    budget_usd_m: float
+    political_capital: float
+
+
+def check_order(scenario: Scenario, order: Order) -> CheckedOrder:
+    """The order's ``CheckedOrder`` (``validate_order`` without the state)."""
+    move = scenario.move_index.get(order.move)
+    params = with_defaults(move, order.params) if move is not None else {}
+    budget, capital = order_cost(move, params) if move is not None else (0.0, 0.0)
+    return CheckedOrder(tuple(_legality(scenario, order)), move, params, budget, capital)
+
+
+def _value_key(value: Any) -> tuple:
+    """A parameter value as a hashable tuple telling apart what the rules tell apart: the
+    type (1, 1.0 and True; a list and a tuple) and a float's sign of zero (its hex)."""
+    kind = value.__class__
+    if kind is str or kind is int or kind is bool or value is None:
+        return (kind, value)
+    if isinstance(value, float):
+        return (kind, value.hex())
+    if kind is list or kind is tuple:
+        return (kind, tuple(_value_key(item) for item in value))
+    raise TypeError(f"no content key for a {kind.__name__}")
+
+
+def params_key(params: dict[str, Any]) -> tuple | None:
+    """Parameters as a canonical hashable tuple, for caches keyed by an order's content;
+    None when a value is not a plain one (str, number, bool, None, list or tuple of those):
+    then the caller works without the cache."""
+    try:
+        return tuple(sorted([(name, _value_key(value)) for name, value in params.items()]))
+    except TypeError:
+        return None
 
 
 def _resolve_value(value: Any, kind: str, scenario: Scenario, params: dict[str, Any],

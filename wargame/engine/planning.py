@@ -15,17 +15,25 @@ inject ``i``       ``inject:i@<turn>/<effect>``   ``inject:i``
 =================  =============================  ==========================
 
 Every random draw is keyed on those ids (``draws.py``), so leaving an order out, or giving
-the orders in another order, changes no other draw. Which deck injects fire (scheduled,
+the orders in another order, changes no other draw.
+
+What an order's content decides (its legality, wording, cost and bound effects) is worked
+out once per content and kept (``KnownOrder``), and the immutable records a turn makes
+(measures, plain outcomes, fired injects) are kept by all they are made of: the games of a
+sweep give the same orders and fire the same deck, so they share them (``_PlanCaches``). Which deck injects fire (scheduled,
 random, conditional, follow-ups) is ``conditions.fire_deck``. A coalition move
 (``MoveType.requires``) takes effect only with its quorum of teams (``_take_orders``).
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import json
 import re
+import weakref
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from wargame.engine.conditions import fire_deck
@@ -33,14 +41,14 @@ from wargame.engine.draws import turn_seed as next_turn_seed
 from wargame.engine.lifecycle import end_measures
 from wargame.engine.measures import INJECT_GROUP, ORDER_GROUP, STANDING_GROUP, Measure
 from wargame.engine.orders import (
-    FACILITATOR, Order, Override, bind_effect_args, order_cost,
-    order_duration, scaled_order, spread_effect, validate_order, with_defaults,
+    FACILITATOR, CheckedOrder, Order, Override, bind_effect_args, check_order, order_duration,
+    params_key, scaled_order, spread_effect, unaffordable, with_defaults,
 )
 from wargame.engine.results import (
     OUTCOME_ACCEPTED, OUTCOME_NO_QUORUM, OUTCOME_OVERRIDDEN, OUTCOME_REJECTED, FiredInject,
     OrderOutcome,
 )
-from wargame.engine.rules import CompiledRules
+from wargame.engine.rules import CompiledRules, _BoundedCache
 from wargame.engine.state import GameState
 from wargame.engine.phrases import describe_order, measure_label, move_phrase
 from wargame.engine.wording import team_label
@@ -70,6 +78,7 @@ class TurnPlan:
 
 # ----------------------------------------------------------------- canonical orders
 
+@lru_cache(maxsize=4096)  # a sweep sorts the same bot order ids in every game
 def _natural(text: str) -> tuple:
     """'t1-x-10' after 't1-x-2': digit runs compare as numbers."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
@@ -110,22 +119,13 @@ def canonical_orders(sc: Scenario, orders: Iterable[Order], turn: int) -> list[O
 
 # ----------------------------------------------------------------- binding measures
 
-def _params_key(params: Mapping[str, Any]) -> tuple | None:
-    try:
-        key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-        hash(key)
-        return key
-    except TypeError:  # an unhashable parameter: bind without sharing
-        return None
-
-
 def _bound_args(rules: CompiledRules, move_id: str, index: int, effect: Effect,
                 params: dict[str, Any], self_actor: str | None, team: str | None,
                 ) -> dict[str, Any]:
     """An order's effect arguments; the same order bound again shares them (and so their
     compiled form). Keyed by content: move id, effect index, parameters, actor, team."""
-    given = _params_key(params)
-    if given is None:
+    given = params_key(params)
+    if given is None:  # a parameter that is not a plain value: bind without sharing
         return bind_effect_args(rules.scenario, effect.primitive, effect.args, params,
                                 self_actor, team)
     key = (move_id, index, given, self_actor, team)
@@ -147,7 +147,7 @@ def _said(rules: CompiledRules, move_id: str, params: dict[str, Any], team: str,
         return measure_label(sc, sc.move_index[move_id], params, team) if label \
             else describe_order(sc, order)
 
-    given = _params_key(params)
+    given = params_key(params)
     if given is None:
         return word()
     key = (label, move_id, given, team)
@@ -160,23 +160,42 @@ def _end_turn(primitive: str, turn: int, duration: int) -> int | None:
     return None if duration == 0 or primitive in PERMANENT_PRIMITIVES else turn + duration
 
 
+# a move's effects bound for one order: (measure id tail ``<effect index>[:<material>]``,
+# primitive, arguments)
+BoundEffects = tuple[tuple[str, str, dict[str, Any]], ...]
+
+
+def _bind_effects(rules: CompiledRules, move_id: str, params: dict[str, Any],
+                  team: str | None) -> BoundEffects:
+    sc = rules.scenario
+    actors = sc.team_actors(team) if team in sc.team_index else ()
+    self_actor = actors[0] if actors else None
+    move = sc.move_index[move_id]
+    return tuple((f"{k}{suffix}", effect.primitive, args)
+                 for k, effect in enumerate(move.effects)
+                 for suffix, args in spread_effect(
+                     sc, effect, _bound_args(rules, move_id, k, effect, params, self_actor,
+                                             team),
+                     params, self_actor, team))
+
+
+def _effect_measures(effects: BoundEffects, move_id: str, team: str | None, base_id: str,
+                     group: str, label: str, turn: int, duration: int, public: bool,
+                     ) -> list[Measure]:
+    return [Measure(id=f"{base_id}/{tail}", group=group, label=label, team=team,
+                    primitive=primitive, args=args,
+                    start_turn=turn, end_turn=_end_turn(primitive, turn, duration),
+                    public=public, source=f"move:{move_id}")
+            for tail, primitive, args in effects]
+
+
 def order_measures(rules: CompiledRules, move_id: str, params: dict[str, Any],
                    team: str | None, base_id: str, group: str, label: str, turn: int,
                    duration: int, public: bool) -> list[Measure]:
     """One measure per effect of a move, arguments bound, ids ``<base_id>/<effect index>``
     (an effect over several materials or sectors: one per material, ``...:<material>``)."""
-    sc = rules.scenario
-    actors = sc.team_actors(team) if team in sc.team_index else ()
-    self_actor = actors[0] if actors else None
-    move = sc.move_index[move_id]
-    return [Measure(id=f"{base_id}/{k}{suffix}", group=group, label=label, team=team,
-                    primitive=effect.primitive, args=args,
-                    start_turn=turn, end_turn=_end_turn(effect.primitive, turn, duration),
-                    public=public, source=f"move:{move_id}")
-            for k, effect in enumerate(move.effects)
-            for suffix, args in spread_effect(
-                sc, effect, _bound_args(rules, move_id, k, effect, params, self_actor, team),
-                params, self_actor, team)]
+    return _effect_measures(_bind_effects(rules, move_id, params, team), move_id, team,
+                            base_id, group, label, turn, duration, public)
 
 
 def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: str,
@@ -184,9 +203,27 @@ def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: st
     """An inject's effects bind the same way every time it fires: a deck inject's bound
     arguments are kept (by id: the deck is part of the scenario's content)."""
     sc = rules.scenario
-    team = sc.actor(inject.by).team if inject.by in sc.actor_index else None
+    from_deck = _from_deck(sc, inject)
+    key = ("inject", inject.id, turn, base_id, group)
+    made = _plan_caches(rules).measures.get(key) if from_deck else None
+    if made is None:
+        made = tuple(_inject_measures(rules, inject, turn, base_id, group, from_deck))
+        if from_deck:
+            _plan_caches(rules).measures.put(key, made)
+    return list(made)
+
+
+def _from_deck(sc: Scenario, inject: Inject) -> bool:
+    """Whether ``inject`` is the scenario's deck inject of its id (content, not a copy
+    changed by hand)."""
     deck = next((i for i in sc.injects if i.id == inject.id), None)
-    from_deck = deck is not None and deck == inject
+    return deck is not None and (deck is inject or deck == inject)
+
+
+def _inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: str,
+                     group: str, from_deck: bool) -> list[Measure]:
+    sc = rules.scenario
+    team = sc.actor(inject.by).team if inject.by in sc.actor_index else None
     bound = rules.inject_args.get(inject.id) if from_deck else None
     if bound is None:
         bound = tuple((k, effect, suffix, args) for k, effect in enumerate(inject.effects)
@@ -205,7 +242,16 @@ def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: st
 
 
 def standing_measures(rules: CompiledRules, turn: int) -> list[Measure]:
-    """The measures of the scenario's standing orders (``in_force``), as of ``turn``."""
+    """The measures of the scenario's standing orders (``in_force``), as of ``turn``
+    (made once per turn: every game starts with the same)."""
+    cache = _plan_caches(rules).measures
+    made = cache.get(("standing", turn))
+    if made is None:
+        made = cache.put(("standing", turn), tuple(_standing_measures(rules, turn)))
+    return list(made)
+
+
+def _standing_measures(rules: CompiledRules, turn: int) -> list[Measure]:
     sc = rules.scenario
     out: list[Measure] = []
     for n, standing in enumerate(sc.in_force):
@@ -218,6 +264,153 @@ def standing_measures(rules: CompiledRules, turn: int) -> list[Measure]:
             f"{_said(rules, standing.move, standing.params, standing.team, True)} (in force)",
             turn, 0, move.public)
     return out
+
+
+# ----------------------------------------------------------------- orders by content
+# What the rules say about an order depends on its content (team, move, parameters) and the
+# scenario alone, except whether the team can pay (the state's budgets): bots check the
+# same few orders in every game of a sweep, and planning checks them again, so the
+# content's part is worked out once per ``CompiledRules`` and content, the budgets' part
+# every time.
+
+@dataclass(frozen=True)
+class KnownOrder:
+    """An order's content as the rules see it: checked (``orders.CheckedOrder``), worded
+    for its outcome, and what it charges (nothing for the white cell) with the outcome's
+    wording of that cost."""
+
+    checked: CheckedOrder
+    description: str
+    charge: tuple[float, float]  # (USD m, political capital)
+    cost_detail: str
+    key: tuple | None  # the content's key (``_content_key``); None: not cached
+
+
+@dataclass(frozen=True)
+class _BoundOrder:
+    """An accepted order's measures before its id and turn are known."""
+
+    label: str
+    duration: int
+    effects: BoundEffects
+
+
+class _PlanCaches:
+    """What planning works out once per ``CompiledRules`` and content, bounded like its own
+    caches: ``known`` and ``bound`` orders by content; the immutable records a turn makes
+    (measures, outcomes, fired injects) by everything they are made of, so the games of a
+    sweep share them instead of building equal ones (``Measure`` and the pydantic records
+    are frozen, and no code tells equal ones apart by identity)."""
+
+    __slots__ = ("known", "bound", "measures", "outcomes", "fired", "__weakref__")
+
+    def __init__(self) -> None:
+        self.known: _BoundedCache[KnownOrder] = _BoundedCache()
+        self.bound: _BoundedCache[_BoundOrder] = _BoundedCache()
+        self.measures: _BoundedCache[tuple[Measure, ...]] = _BoundedCache()
+        self.outcomes: _BoundedCache[OrderOutcome] = _BoundedCache()
+        self.fired: _BoundedCache[FiredInject] = _BoundedCache()
+
+
+# per CompiledRules (dropped with it): kept here, beside the code that fills them
+_PLAN_CACHES: weakref.WeakKeyDictionary[CompiledRules, _PlanCaches] = \
+    weakref.WeakKeyDictionary()
+
+
+def _plan_caches(rules: CompiledRules) -> _PlanCaches:
+    found = _PLAN_CACHES.get(rules)
+    return found if found is not None else _PLAN_CACHES.setdefault(rules, _PlanCaches())
+
+
+def _content_key(order: Order) -> tuple | None:
+    """Everything about an order that decides what the rules say of it, bar the id."""
+    given = params_key(order.params)
+    return None if given is None else (order.team, order.move, given)
+
+
+def _know(rules: CompiledRules, order: Order, key: tuple | None) -> KnownOrder:
+    sc = rules.scenario
+    checked = check_order(sc, order)
+    charge = (checked.budget_usd_m, checked.political_capital) \
+        if order.team in sc.team_index else (0.0, 0.0)  # the white cell pays nothing
+    return KnownOrder(checked, describe_order(sc, order), charge, _outcome_detail(*charge),
+                      key)
+
+
+def known_order(rules: CompiledRules, order: Order) -> KnownOrder:
+    """The order's ``KnownOrder``, worked out once per content."""
+    key = _content_key(order)
+    if key is None:
+        return _know(rules, order, key)
+    cache = _plan_caches(rules).known
+    found = cache.get(key)
+    return found if found is not None else cache.put(key, _know(rules, order, key))
+
+
+def order_problems(rules: CompiledRules, state: Any, order: Order,
+                   charged: Sequence[tuple[str, KnownOrder]] = ()) -> list[str]:
+    """``orders.validate_order(rules.scenario, state, order, already)`` with ``charged``
+    the (team, ``KnownOrder``) of ``already``: the same problems, the content's part
+    looked up. Costs add up in the same order, so the sums are the same floats."""
+    return _problems(rules, state, order.team, known_order(rules, order), charged)
+
+
+def _problems(rules: CompiledRules, state: Any, team: str, known: KnownOrder,
+              charged: Sequence[tuple[str, KnownOrder]]) -> list[str]:
+    checked = known.checked
+    if checked.problems or team == FACILITATOR:
+        return list(checked.problems)  # the white cell spends no team's budget
+    budget, capital = checked.budget_usd_m, checked.political_capital
+    for other_team, other in charged:
+        if other_team == team and other.checked.move is not None:
+            budget += other.checked.budget_usd_m
+            capital += other.checked.political_capital
+    return unaffordable(rules.scenario, state, team, budget, capital)
+
+
+def _bind(rules: CompiledRules, order: Order, known: KnownOrder) -> _BoundOrder:
+    move, params = rules.scenario.move_index[order.move], known.checked.params
+    return _BoundOrder(measure_label(rules.scenario, move, params, order.team),
+                       order_duration(move, params),
+                       _bind_effects(rules, order.move, params, order.team))
+
+
+def _accepted_measures(rules: CompiledRules, order: Order, known: KnownOrder, turn: int,
+                       ) -> list[Measure]:
+    """An accepted order's measures; the same order (id and content) on the same turn
+    makes the same measures, so they are made once (``_PlanCaches``)."""
+    key = None if known.key is None else ("order", order.id, known.key, turn)
+    cache = _plan_caches(rules).measures
+    found = cache.get(key) if key is not None else None
+    if found is None:
+        bound = _bound_order(rules, order, known)
+        move = rules.scenario.move_index[order.move]
+        found = tuple(_effect_measures(bound.effects, order.move, order.team, order.id,
+                                       f"{ORDER_GROUP}{order.id}", bound.label, turn,
+                                       bound.duration, move.public))
+        if key is not None:
+            cache.put(key, found)
+    return list(found)
+
+
+def _bound_order(rules: CompiledRules, order: Order, known: KnownOrder) -> _BoundOrder:
+    key = known.key  # the order's content is the known one's
+    if key is None:
+        return _bind(rules, order, known)
+    cache = _plan_caches(rules).bound
+    found = cache.get(key)
+    return found if found is not None else cache.put(key, _bind(rules, order, known))
+
+
+def _fired(rules: CompiledRules, inject: Inject, how: str) -> FiredInject:
+    """The record of an inject firing (a deck inject's, made once per way it fires)."""
+    if not _from_deck(rules.scenario, inject):
+        return FiredInject(inject_id=inject.id, title=inject.title, text=inject.text,
+                           how=how)
+    cache = _plan_caches(rules).fired
+    found = cache.get((inject.id, how))
+    return found if found is not None else cache.put((inject.id, how), FiredInject(
+        inject_id=inject.id, title=inject.title, text=inject.text, how=how))
 
 
 # ----------------------------------------------------------------- the plan
@@ -235,8 +428,8 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
     """The turn's measures, outcomes and fired injects (see the module docstring)."""
     sc = rules.scenario
     # only the budgets change here; the arrays are copied before the flow touches them
-    st = dataclasses.replace(state, budget=state.budget.copy(),
-                             political_capital=state.political_capital.copy())
+    st = copy.copy(state)
+    st.budget, st.political_capital = state.budget.copy(), state.political_capital.copy()
     turn = st.turn
     seed, st.rng_state = next_turn_seed(st.rng_state)
     measures = list(st.measures)
@@ -256,19 +449,18 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
                                        else Override.model_validate(item)
                                        for item in overrides)}
     taking = _take_orders(rules, state, canonical_orders(sc, orders, turn), rulings)
-    for order, params, budget, capital in taking.accepted:
-        move = sc.move_index[order.move]
+    for order, known in taking.accepted:
         if order.team in sc.team_index:
+            budget, capital = known.charge
             t = sc.team_index[order.team]
             st.budget[t] -= budget
             st.political_capital[t] = max(0.0, st.political_capital[t] - capital)
-        add(order_measures(
-            rules, order.move, params, order.team, order.id, f"{ORDER_GROUP}{order.id}",
-            _said(rules, order.move, params, order.team, True), turn,
-            order_duration(move, params), move.public))
-    by_id = {i.id: i for i in sc.injects}
-    by_hand = [item if isinstance(item, Inject) else by_id[item] for item in injects
-               if isinstance(item, Inject) or item in by_id]
+        add(_accepted_measures(rules, order, known, turn))
+    by_hand = list(injects)
+    if by_hand:
+        by_id = {i.id: i for i in sc.injects}
+        by_hand = [item if isinstance(item, Inject) else by_id[item] for item in by_hand
+                   if isinstance(item, Inject) or item in by_id]
     firing, st.deck = fire_deck(rules.deck, sc, st.deck, turn, seed, by_hand, deck)
     fired: list[FiredInject] = []
     times: dict[str, int] = {}
@@ -277,8 +469,7 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
         name = inject.id if times[inject.id] == 1 else f"{inject.id}#{times[inject.id]}"
         add(inject_measures(rules, inject, turn, f"{INJECT_GROUP}{name}@{turn}",
                             f"{INJECT_GROUP}{name}"))
-        fired.append(FiredInject(inject_id=inject.id, title=inject.title, text=inject.text,
-                                 how=how))
+        fired.append(_fired(rules, inject, how))
     outcomes = taking.outcomes
     active, endings = end_measures(measures + new, turn)
     said: dict[str, list[str]] = {m.group: [] for m in new if m.primitive == "end_measure"}
@@ -303,7 +494,7 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
 @dataclass(frozen=True)
 class _Taken:
     outcomes: tuple[OrderOutcome, ...]  # one per order, canonical order
-    accepted: tuple[tuple[Order, dict[str, Any], float, float], ...]  # order, params, costs
+    accepted: tuple[tuple[Order, KnownOrder], ...]
 
 
 def _take_orders(rules: CompiledRules, state: GameState, orders: list[Order],
@@ -318,7 +509,7 @@ def _take_orders(rules: CompiledRules, state: GameState, orders: list[Order],
     while True:
         taken = _take_once(rules, state, orders, rulings, short)
         committed: dict[str, list[str]] = {}
-        for order, *_ in taken.accepted:
+        for order, _ in taken.accepted:
             if sc.move_index[order.move].requires is not None:
                 teams = committed.setdefault(order.move, [])
                 if order.team not in teams:
@@ -370,18 +561,35 @@ def _plain(value: float) -> str:
         f"{value:,.3f}".rstrip("0").rstrip(".")
 
 
+def _plain_outcome(rules: CompiledRules, oid: str, order: Order, known: KnownOrder,
+                   ) -> OrderOutcome:
+    """An order accepted without a ruling or a coalition: its outcome depends on its id
+    and content alone (made once for them)."""
+    def make() -> OrderOutcome:
+        return OrderOutcome(order_id=oid, team=order.team, move=order.move,
+                            status=OUTCOME_ACCEPTED, detail=known.cost_detail,
+                            description=known.description)
+
+    if known.key is None:
+        return make()
+    cache = _plan_caches(rules).outcomes
+    found = cache.get((oid, known.key))
+    return found if found is not None else cache.put((oid, known.key), make())
+
+
 def _take_once(rules: CompiledRules, state: GameState, orders: list[Order],
                rulings: Mapping[str, Override], short: Mapping[str, tuple[str, ...]],
                ) -> _Taken:
     sc = rules.scenario
     outcomes: list[OrderOutcome] = []
-    accepted: list[tuple[Order, dict[str, Any], float, float]] = []
-    charged: list[Order] = []
+    accepted: list[tuple[Order, KnownOrder]] = []
+    charged: list[tuple[str, KnownOrder]] = []
     for order in orders:
         oid = order.id
         ruling = rulings.get(oid)
         order, scaled_note = _scaled(sc, order, ruling)
-        description = _said(rules, order.move, order.params, order.team, False)
+        known = known_order(rules, order)
+        description = known.description
         if ruling is not None and ruling.status == OUTCOME_REJECTED:
             outcomes.append(OrderOutcome(
                 order_id=oid, team=order.team, move=order.move, status=OUTCOME_OVERRIDDEN,
@@ -389,7 +597,7 @@ def _take_once(rules: CompiledRules, state: GameState, orders: list[Order],
                 description=description))
             continue
         # against the budgets the turn started with: ``charged`` are this turn's orders
-        problems = validate_order(sc, state, order, charged)
+        problems = _problems(rules, state, order.team, known, charged)
         if problems and not (ruling is not None and ruling.status == OUTCOME_ACCEPTED):
             outcomes.append(OrderOutcome(
                 order_id=oid, team=order.team, move=order.move, status=OUTCOME_REJECTED,
@@ -403,15 +611,14 @@ def _take_once(rules: CompiledRules, state: GameState, orders: list[Order],
                 detail=_quorum_detail(sc, move, order, short[order.move]),
                 description=description))
             continue
-        params = with_defaults(move, order.params)
-        budget, capital = order_cost(move, params)
-        if order.team not in sc.team_index:  # the white cell pays nothing
-            budget, capital = 0.0, 0.0
-        charged.append(order)
-        accepted.append((order, params, budget, capital))
+        charged.append((order.team, known))
+        accepted.append((order, known))
+        if ruling is None and move.requires is None:  # the plain case, as every game has it
+            outcomes.append(_plain_outcome(rules, oid, order, known))
+            continue
         detail = (scaled_note if scaled_note else
                   f"admitted by the facilitator: {ruling.reason}" if ruling is not None
-                  else _outcome_detail(budget, capital))
+                  else known.cost_detail)
         if move.requires is not None and ruling is None:
             detail = "; ".join(filter(None, ["took effect with its coalition", detail]))
         outcomes.append(OrderOutcome(

@@ -39,7 +39,8 @@ import numpy as np
 
 from wargame.engine.bot_params import fill_params
 from wargame.engine.measures import ORDER_GROUP
-from wargame.engine.orders import Order, validate_order
+from wargame.engine.orders import Order
+from wargame.engine.planning import order_problems
 from wargame.engine.rules import rules_for
 from wargame.engine.state import GameState
 from wargame.scenario.model import MoveType, Scenario
@@ -126,43 +127,72 @@ def _recent_moves(scenario: Scenario, state: GameState, team_id: str) -> set[str
     return recent
 
 
-def _need(scenario: Scenario, state: GameState, team_id: str) -> float:
+@dataclass(frozen=True)
+class _TeamView:
+    """What a posture bot reads of its team that the scenario alone decides, worked out
+    once per team (``CompiledRules.bot_moves``, under the key ``(team, POSTURE_VIEW)``)."""
+
+    candidates: tuple[tuple[MoveType, str, int], ...]  # (move, kind, crc32 of its id)
+    own: tuple[int, ...]  # the team's actors (indices)
+    import_weights: tuple[float, ...]  # per material, its share of the import need
+    supply_factor: float  # 0.5 + its objectives' share of weight on supply met
+    leverage: float  # its largest share of world output of a material past the mine
+
+
+POSTURE_VIEW = "posture view"  # no bot style is named so (``Team.bot``)
+
+
+def _team_view(scenario: Scenario, team_id: str) -> _TeamView:
+    rules = rules_for(scenario)
+    key = (team_id, POSTURE_VIEW)
+    found = rules.bot_moves.get(key)
+    if found is None:
+        found = rules.bot_moves.put(key, _build_team_view(scenario, team_id))
+    return found
+
+
+def _build_team_view(scenario: Scenario, team_id: str) -> _TeamView:
+    """Coalition moves (``requires``) are not candidates: a bot alone cannot make a quorum,
+    and the room would hear "needs 3 teams" every turn."""
+    own = tuple(scenario.actor_index[a] for a in scenario.team_actors(team_id))
+    info = rules_for(scenario).bot_interests
+    deficit = info.deficit[:, list(own)].sum(axis=1) if own \
+        else np.zeros(len(scenario.materials))
+    weights = deficit / deficit.sum() if deficit.sum() > 0 else deficit
+    team = scenario.team(team_id)
+    supply_weight = sum(abs(o.weight) for o in team.objectives if o.indicator == "supply_met")
+    total_weight = sum(abs(o.weight) for o in team.objectives) or 1.0
+    leverage = 0.0
+    if own:  # past the mine: the second stage (the only one of a one-stage material)
+        share = info.share  # (M, S, A)
+        leverage = float(share[:, min(1, share.shape[1] - 1), list(own)].sum(axis=1).max())
+    candidates = tuple((move, move_kind(move), zlib.crc32(move.id.encode()))
+                       for move in scenario.moves
+                       if move.allowed_for(team_id) and move.requires is None)
+    return _TeamView(candidates, own, tuple(weights.tolist()),
+                     0.5 + supply_weight / total_weight, leverage)
+
+
+def _need(scenario: Scenario, state: GameState, view: _TeamView) -> float:
     """What the team lacks, 0..~2: its worst sector's shortfall last turn, the rise of the
     world prices of the materials it imports most, weighted by how much of its objectives
     is about supply."""
-    own = [scenario.actor_index[a] for a in scenario.team_actors(team_id)]
     last = state.last or {}
     table, has = last.get("supply_table"), last.get("has_demand")
     shortfall = 0.0
     if table is not None and has is not None:
-        met = [table[a][k] for a in own for k in range(len(scenario.sectors)) if has[a][k]]
+        met = [table[a][k] for a in view.own for k in range(len(scenario.sectors)) if has[a][k]]
         shortfall = 1.0 - min(met) if met else 0.0
-    info = rules_for(scenario).bot_interests
-    deficit = info.deficit[:, own].sum(axis=1) if own else np.zeros(len(scenario.materials))
     prices = last.get("price_index") or {}
-    weights = deficit / deficit.sum() if deficit.sum() > 0 else deficit
     scarcity = sum(w * max(0.0, float(prices.get(m.id, 1.0)) - 1.0)
-                   for w, m in zip(weights, scenario.materials))
-    team = scenario.team(team_id)
-    supply_weight = sum(abs(o.weight) for o in team.objectives if o.indicator == "supply_met")
-    total_weight = sum(abs(o.weight) for o in team.objectives) or 1.0
-    return (shortfall + min(scarcity, 1.0)) * (0.5 + supply_weight / total_weight)
+                   for w, m in zip(view.import_weights, scenario.materials))
+    return (shortfall + min(scarcity, 1.0)) * view.supply_factor
 
 
-def _leverage(scenario: Scenario, team_id: str) -> float:
-    """The team's largest share of world output of a material past the mine (0..1)."""
-    own = [scenario.actor_index[a] for a in scenario.team_actors(team_id)]
-    if not own:
-        return 0.0
-    share = rules_for(scenario).bot_interests.share  # (M, S, A)
-    stage = min(1, share.shape[1] - 1)
-    return float(share[:, stage, own].sum(axis=1).max())
-
-
-def _tie_break(move_id: str, turn: int) -> float:
+def _tie_break(crc: int, turn: int) -> float:
     """A tiny, deterministic, turn-varying nudge so equal scores do not always pick the
-    same move."""
-    return ((zlib.crc32(move_id.encode()) + 7919 * turn) % 97) * 1e-5
+    same move (``crc`` the crc32 of the move's id)."""
+    return ((crc + 7919 * turn) % 97) * 1e-5
 
 
 def posture_orders(scenario: Scenario, state: GameState, team_id: str,
@@ -173,15 +203,13 @@ def posture_orders(scenario: Scenario, state: GameState, team_id: str,
     if posture not in PROFILES:
         raise ValueError(f"unknown bot posture {posture!r} (postures: {', '.join(POSTURES)})")
     profile = PROFILES[posture]
+    view = _team_view(scenario, team_id)
     provoked = provokers(scenario, state, team_id)
-    need = _need(scenario, state, team_id)
-    leverage = _leverage(scenario, team_id)
+    need = _need(scenario, state, view)
+    leverage = view.leverage
     recent = _recent_moves(scenario, state, team_id)
-    scored: list[tuple[float, str, MoveType]] = []
-    for move in scenario.moves:
-        if not move.allowed_for(team_id) or move.requires is not None:
-            continue
-        kind = move_kind(move)
+    scored: list[tuple[float, str, MoveType, str]] = []
+    for move, kind, crc in view.candidates:
         if kind == "coercive":
             value = profile.coercion * leverage + (profile.retaliation if provoked else 0.0)
         elif kind == "resilient":
@@ -190,21 +218,21 @@ def posture_orders(scenario: Scenario, state: GameState, team_id: str,
             value = 0.3 * profile.resilience * need
         if move.id in recent:
             value -= REPEAT_PENALTY
-        value += _tie_break(move.id, state.turn)
+        value += _tie_break(crc, state.turn)
         if value > profile.threshold:
-            scored.append((value, move.id, move))
+            scored.append((value, move.id, move, kind))
     scored.sort(key=lambda item: (-item[0], item[1]))
     target = None
     if provoked:
         actors = scenario.team_actors(provoked[0])
         target = actors[0] if actors else None
-    for _value, _id, move in scored:
-        coercive = move_kind(move) == "coercive"
+    for _value, _id, move, kind in scored:
+        coercive = kind == "coercive"
         params = fill_params(scenario, team_id, move, state.turn,
                              style="hawk" if coercive else "builder",
                              target=target if coercive else None)
         order = Order(team=team_id, move=move.id, params=params,
                       id=f"t{state.turn}-{team_id}{BOT_ORDER_MARK}{move.id}")
-        if not validate_order(scenario, state, order):
+        if not order_problems(rules_for(scenario), state, order):
             return [order]
     return []

@@ -11,6 +11,7 @@ baseline on the next turn. The new game's state is made by ``setup.initial_state
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -35,6 +36,44 @@ def _copy_rng_state(rng_state: dict[str, Any]) -> dict[str, Any]:
     (deepcopy is the slowest part of copying a state)."""
     return {key: dict(value) if isinstance(value, dict) else value
             for key, value in rng_state.items()}
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _entry_json(entry: PipelineEntry) -> dict[str, Any]:
+    """``entry.to_json()`` (``dataclasses.asdict``) without asdict's recursion and deep
+    copies, which cost most of a state's hash: an entry's fields are plain values, kept as
+    they are (anything else goes through ``to_json``)."""
+    out = {f.name: getattr(entry, f.name) for f in _PIPELINE_FIELDS}
+    return out if all(isinstance(v, _PLAIN) for v in out.values()) else entry.to_json()
+
+
+_PIPELINE_FIELDS = dataclasses.fields(PipelineEntry)
+
+
+def _canonical(value: Any) -> str:
+    """The canonical JSON a state's hash reads: sorted keys, no spaces."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+# the canonical JSON of measures, by the measure object itself: a measure is immutable
+# (frozen, its arguments never changed in place) and the games of a sweep share their
+# measures (``planning._PlanCaches``), so each is written once. Keyed by id() with the
+# measure held in the entry, so an id is never reused while its entry is kept. Bounded.
+_MEASURE_JSON: dict[int, tuple[Measure, str]] = {}
+_MEASURE_JSON_LIMIT = 4096
+
+
+def _measure_json(measure: Measure) -> str:
+    kept = _MEASURE_JSON.get(id(measure))
+    if kept is not None and kept[0] is measure:
+        return kept[1]
+    text = _canonical(measure.to_json())
+    if len(_MEASURE_JSON) >= _MEASURE_JSON_LIMIT:
+        _MEASURE_JSON.clear()
+    _MEASURE_JSON[id(measure)] = (measure, text)
+    return text
 
 
 def _array_to_json(array: np.ndarray) -> dict[str, Any]:
@@ -109,11 +148,23 @@ class GameState:
 
     def _rest(self) -> dict[str, Any]:
         rest = {"measures": [m.to_json() for m in self.measures],
-                "pipeline": [e.to_json() for e in self.pipeline],
+                "pipeline": [_entry_json(e) for e in self.pipeline],
                 "rng_state": self.rng_state, "last": self.last}
         if not self.deck.empty:  # absent when the deck keeps nothing: older states hash alike
             rest["deck"] = self.deck.to_json()
         return rest
+
+    def _rest_json(self) -> str:
+        """``_canonical({"turn": ..., "seed": ..., **self._rest()})``, written part by part
+        (the same text: a dict is its sorted ``"key":value`` pairs) so that each measure's
+        part is written once (``_measure_json``)."""
+        parts = {"turn": _canonical(self.turn), "seed": _canonical(self.seed),
+                 "measures": "[" + ",".join(map(_measure_json, self.measures)) + "]",
+                 "pipeline": _canonical([_entry_json(e) for e in self.pipeline]),
+                 "rng_state": _canonical(self.rng_state), "last": _canonical(self.last)}
+        if not self.deck.empty:
+            parts["deck"] = _canonical(self.deck.to_json())
+        return "{" + ",".join(f"{_canonical(key)}:{parts[key]}" for key in sorted(parts)) + "}"
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any], turn_length_years: float | None = None,
@@ -141,9 +192,8 @@ class GameState:
             array = np.ascontiguousarray(getattr(self, name), dtype="<f8")
             digest.update(name.encode())
             digest.update(repr(array.shape).encode())
-            digest.update(array.tobytes())
-        rest = {"turn": self.turn, "seed": self.seed, **self._rest()}
-        digest.update(json.dumps(rest, sort_keys=True, separators=(",", ":")).encode())
+            digest.update(array)  # its bytes, read in place
+        digest.update(self._rest_json().encode())
         if self.market is not None:
             digest.update(b"market")
             digest.update(self.market.hash_bytes())

@@ -26,6 +26,15 @@ AXIS_TITLES = {
     "political_capital": "Political capital (points)",
 }
 PER_CENT = {"supply_met_share", "price_at_cap_share"}
+# The least height of the y-axis, in plotted units, per kind of measure. A chart that zooms to
+# its data makes a gap of 0.005 fill the plot and look as large as a crisis; with a floor, a
+# small gap looks small. Shares: 20 percentage points; indices (1 = baseline): 0.2; points:
+# 10; money and scores: 10 % of their size (at least 1 USD m, 0.2 points of score).
+MIN_SPAN = {"supply_met_share": 20.0, "price_at_cap_share": 20.0,
+            "price_index_vs_baseline": 0.2, "objective_value": 0.2, "political_capital": 10.0}
+RELATIVE_SPAN = {"budget_usd_m": (0.1, 1.0), "score": (0.1, 0.2)}
+NOT_NEGATIVE = {"supply_met_share", "price_at_cap_share", "price_index_vs_baseline",
+                "budget_usd_m", "political_capital"}
 REAL, MEDIAN, BAND = "Real game", "Median of the re-runs", "5-95 % of the re-runs"
 
 
@@ -34,6 +43,30 @@ def shown(indicator: str, value: float | None) -> float:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return math.nan
     return float(value) * (100.0 if indicator in PER_CENT else 1.0)
+
+
+def y_axis_range(indicator: str, values: Sequence[float]) -> tuple[float, float] | None:
+    """(low, high) of the y-axis for ``values`` as plotted: the data, widened about its
+    middle to the measure's least span, kept within 0..100 % for shares and above zero for
+    measures that cannot be negative. None when there is no finite value."""
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
+        return None
+    low, high = min(finite), max(finite)
+    relative = RELATIVE_SPAN.get(indicator)
+    if relative is not None:
+        share, floor = relative
+        need = max(floor, share * max(abs(low), abs(high)))
+    else:
+        need = MIN_SPAN.get(indicator, 0.0)
+    if high - low < need:
+        middle = (low + high) / 2.0
+        low, high = middle - need / 2.0, middle + need / 2.0
+    if indicator in PER_CENT and high > 100.0 >= max(finite):
+        low, high = low - (high - 100.0), 100.0
+    if indicator in NOT_NEGATIVE and low < 0.0 <= min(finite):
+        low, high = 0.0, high - low
+    return low, high
 
 
 def value_text(indicator: str, value: float | None) -> str:
@@ -68,6 +101,16 @@ class _MetricChart(_LineChart):
             return ("Value",)
         return (AXIS_TITLES.get(self._metric.indicator, "Value"), "Value")
 
+    def _plotted_values(self) -> list[float]:
+        """Every value the chart draws (lines, and a band where there is one)."""
+        return [y for _label, _xs, ys in self._series_data() for y in ys]
+
+    def _set_ranges(self, series: list[tuple[str, list[float], list[float]]]) -> None:
+        super()._set_ranges(series)
+        span = y_axis_range(self._metric.indicator, self._plotted_values())
+        if span is not None:
+            self.plot.setYRange(*span, padding=0.05)
+
 
 class LuckChart(_MetricChart):
     """One measure of a ``LuckReport``: the re-runs' 5-95 % band (shaded), their median
@@ -99,6 +142,10 @@ class LuckChart(_MetricChart):
         """(5 %, 95 %) per turn as plotted."""
         m = self._metric
         return self._values(m.p05_by_turn), self._values(m.p95_by_turn)
+
+    def _plotted_values(self) -> list[float]:
+        lows, highs = self.band()
+        return super()._plotted_values() + lows + highs
 
     def _redraw(self) -> None:
         super()._redraw()
@@ -140,7 +187,6 @@ class LuckChart(_MetricChart):
         self._band_swatch.setOpts(brush=pgm.mkBrush(band_colour))
         if not any(label.text == BAND for _sample, label in self.legend.items):
             self.legend.addItem(self._band_swatch, BAND)
-        self.plot.enableAutoRange(axis="y")
 
 
 class BranchChart(_MetricChart):

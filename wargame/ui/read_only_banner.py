@@ -1,6 +1,6 @@
 """The banner across a window that shows a session read-only: who has the session and how
 long ago it last showed signs of life, with Reload (see what the other window did since)
-and Take over (when that window has stopped)."""
+and Take over (enabled once that window has stopped or closed the session)."""
 from __future__ import annotations
 
 import html
@@ -52,13 +52,25 @@ class ReadOnlyBanner(QFrame):
         row.addWidget(self.reload_button)
         self.take_over_button = QPushButton("&Take over…")
         self.take_over_button.setAccessibleName("Take the session over")
-        self.take_over_button.setToolTip("Play the session in this window: possible once "
-                                         "the other window has stopped or closed it")
         self.take_over_button.clicked.connect(self.takeOverRequested)
         row.addWidget(self.take_over_button)
         self.hide()
 
     def show_for(self, holder, now: datetime) -> None:
+        """Say who has the session; Take over is enabled only once that window seems gone
+        (no sign of life for ``STALE_AFTER_SECONDS``) or has closed the session. The window
+        calls this again every heartbeat, so the button wakes when the holder stops."""
+        from wargame.session.lock import STALE_AFTER_SECONDS, holder_seems_gone
+
+        gone = holder is None or holder_seems_gone(holder, now)
+        self.take_over_button.setEnabled(gone)
+        if gone:
+            tip = "Play the session in this window: the other window has stopped or closed it"
+        else:
+            tip = (f"The other window is still running, so it keeps the session. Taking over "
+                   f"becomes possible when it closes the session or shows no sign of life "
+                   f"for {STALE_AFTER_SECONDS:.0f} seconds.")
+        self.take_over_button.setToolTip(tip)
         self.text.setText(f"<b>Read-only.</b> This session is open in another window or "
                           f"program: {html.escape(holder_text(holder, now))}. You see "
                           f"everything and can change nothing here.")

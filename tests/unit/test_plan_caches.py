@@ -1,0 +1,129 @@
+"""What planning, the bots and the state hash work out once and share (by content, or by
+the very immutable object) gives the same answers as working it out afresh: the same
+problems for an order, the same plan, the same records, the same hash text."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from engine_rule_cases import FIXTURE
+from wargame.engine import FACILITATOR, Order, initial_state, validate_order
+from wargame.engine.game import play_batches
+from wargame.engine.indicators import last_headlines
+from wargame.engine.orders import params_key
+from wargame.engine.bots import bot_orders
+from wargame.engine.planning import known_order, order_problems, plan_turn
+from wargame.engine.rules import compile_rules
+from wargame.engine.state import _entry_json
+from wargame.resources import shipped_scenarios_dir
+from wargame.scenario.loader import load_scenario
+
+
+@pytest.fixture(scope="module")
+def sc():
+    return load_scenario(FIXTURE)
+
+
+# (team, move, params, already given this turn by the same team): legal, illegal in every
+# way validate_order knows, unaffordable alone and with the team's other orders, white cell
+ORDER_CASES = [
+    ("beijing", "restrict", {"target": "USA", "stage": "magnet", "level": "freeze"}, []),
+    ("washington", "restrict", {}, []),
+    ("beijing", "restrict", {"target": "ZZZ", "stage": "magnet", "level": "freeze"}, []),
+    ("beijing", "restrict", {"target": "USA", "stage": "magnet", "level": "freeze",
+                             "extra": 1}, []),
+    ("washington", "invest", {"stage": "magnet", "tonnes": 5000}, []),
+    ("washington", "invest", {"stage": "magnet", "tonnes": 1000}, []),
+    ("washington", "invest", {"stage": "magnet", "tonnes": 300},
+     [("invest", {"stage": "magnet", "tonnes": 300}), ("stake", {"host": "AUS", "share": 0.5})]),
+    ("washington", "invest", {"stage": "magnet", "tonnes": True}, []),
+    ("washington", "nope", {}, []),
+    ("nobody", "invest", {}, []),
+    (FACILITATOR, "restrict", {"target": "USA", "stage": "magnet", "level": "freeze"}, []),
+]
+
+
+@pytest.mark.parametrize("team, move, params, already", ORDER_CASES)
+def test_an_order_checked_by_content_has_the_problems_validate_order_gives(
+        sc, team, move, params, already):
+    """Rule: the bots and planning look up what an order's content decides and check the
+    budgets each time; the problems are validate_order's, asked once or twice."""
+    rules = compile_rules(sc)
+    state = initial_state(sc, 1, rules)
+    order = Order(team, move, params)
+    others = [Order(team, m, p) for m, p in already]
+    expected = validate_order(sc, state, order, others)
+    charged = [(o.team, known_order(rules, o)) for o in others]
+    assert order_problems(rules, state, order, charged) == expected
+    assert order_problems(rules, state, order, charged) == expected  # from the cache
+
+
+def test_content_keys_tell_apart_what_the_rules_tell_apart():
+    """Rule: parameters equal to Python but not to the rules (1, 1.0 and True; 0.0 and
+    -0.0; a list and a tuple) have different keys; a value that is not plain has none."""
+    values = [1, 1.0, True, 0.0, -0.0, [1, 2], (1, 2), "1", None]
+    keys = [params_key({"x": v}) for v in values]
+    assert len(set(keys)) == len(values)
+    assert params_key({"b": 1, "a": 2}) == params_key({"a": 2, "b": 1})
+    assert params_key({"x": {"nested": 1}}) is None
+
+
+def _plan_content(plan):
+    return (plan.measures, plan.fired, plan.outcomes, plan.turn_seed, plan.endings,
+            plan.undone, plan.state.content_hash())
+
+
+def test_a_plan_from_shared_records_equals_one_made_afresh():
+    """Rule: a plan made with every record already kept (another game made them) equals
+    the plan fresh rules make, for a turn with orders, injects and standing orders."""
+    sc = load_scenario(shipped_scenarios_dir() / "rare-earth-shock-2025.yaml")
+    teams = [t.id for t in sc.teams]
+    states = []
+    for batch in play_batches(sc, [3], 5, bots=teams):
+        states.append(batch.results[0].state)
+    warm = compile_rules(sc)
+    for state in [initial_state(sc, 3, warm)] + states:
+        orders = [o for t in teams for o in bot_orders(sc, state, t)]
+        plan_turn(warm, state, orders)  # fills the caches
+        kept = plan_turn(warm, state, orders)
+        fresh = plan_turn(compile_rules(sc), state, orders)
+        assert _plan_content(kept) == _plan_content(fresh)
+
+
+@pytest.mark.parametrize("name", ["rare-earth-shock-2025", "resource-states-gambit"])
+def test_the_hash_text_is_the_canonical_json_of_the_state(name):
+    """Rule: the state hash reads the canonical JSON of the state's rest (measures written
+    once per measure object, pipeline entries without deep copies): the same text as
+    dumping ``_rest()`` whole, and pipeline entries as ``to_json`` gives them."""
+    sc = load_scenario(shipped_scenarios_dir() / f"{name}.yaml")
+    teams = [t.id for t in sc.teams]
+    pipelines = 0
+    for batch in play_batches(sc, [5, 6], 8, bots=teams):
+        for result in batch.results:
+            state = result.state
+            rest = {"turn": state.turn, "seed": state.seed, **state._rest()}
+            text = json.dumps(rest, sort_keys=True, separators=(",", ":"))
+            assert state._rest_json() == text
+            assert state._rest_json() == text  # measures' JSON kept
+            assert [_entry_json(e) for e in state.pipeline] == \
+                [e.to_json() for e in state.pipeline]
+            pipelines += len(state.pipeline)
+    assert pipelines  # the games built capacity: entries were written
+
+
+def test_stage_prices_kept_are_rounded_as_python_rounds_each_float():
+    """Rule: the stage price indices a state keeps are Python's ``round(x, 6)`` of each
+    figure (not NumPy's, which differs in the last digit now and then)."""
+    sc = load_scenario(FIXTURE)
+    rng = np.random.default_rng(7)
+    M = len(sc.materials)
+    S = max(len(m.stages) for m in sc.materials)
+    stage_index = rng.random((M, S)) * 3
+    kept = last_headlines(sc, np.ones((len(sc.actors), len(sc.sectors))),
+                          np.ones((len(sc.actors), len(sc.sectors)), bool), np.ones(M),
+                          stage_index)["stage_price_index"]
+    assert kept == {mat.id: {stage.id: round(float(stage_index[m, s]), 6)
+                             for s, stage in enumerate(mat.stages)}
+                    for m, mat in enumerate(sc.materials)}
