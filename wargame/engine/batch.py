@@ -25,15 +25,16 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
+from wargame.engine.baseline import Baseline
 from wargame.engine.indicators import stacked_headlines
-from wargame.engine.market import settle_budgets, stack_market_turns
+from wargame.engine.market import complete_market_turn, settle_budgets, stack_market_turns
 from wargame.engine.orders import Order, Override
 from wargame.engine.planning import plan_turn
 from wargame.engine.policy import stack_policies
 from wargame.engine.resolve import finish_turn
 from wargame.engine.results import TurnResult
 from wargame.engine.rules import CompiledRules
-from wargame.engine.simulate import carry_measures, move_and_clear, prepare_plan
+from wargame.engine.simulate import Prepared, carry_measures, move_and_clear, prepare_plan
 from wargame.engine.stacked_scores import StackedScoreInputs, stacked_score_inputs
 from wargame.engine.state import ARRAY_FIELDS, GameState, stack_states
 from wargame.scenario.model import Inject
@@ -75,20 +76,22 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
         return BatchTurn([], None)
     plans = [plan_turn(rules, state, list(given), injects, overrides, deck)
              for state, given in zip(states, orders)]
-    prepared = [prepare_plan(rules, plan) for plan in plans]
+    prepared = [prepare_plan(rules, plan, complete_market=False) for plan in plans]
     M = base.n_materials
     copies = len(prepared)
+    tiled, tiled_market = rules.tiled(copies), rules.tiled_market(copies)
     stacked = stack_states([p.state for p in prepared])
     policy = stack_policies([p.policy for p in prepared])
     # price floors keep their producers running: shift them to their game's materials
     policy.floors = [(payer, producer, m + n * M, s, floor, mid)
                      for n, p in enumerate(prepared)
                      for payer, producer, m, s, floor, mid in p.policy.floors]
-    market = stack_market_turns([p.market for p in prepared], [M] * copies)
-    flow = move_and_clear(sc, rules.tiled(copies), rules.tiled_market(copies), stacked,
-                          policy, market, budgets=False)
+    market = complete_market_turn(
+        tiled_market, tiled, stacked, _stacked_cover_days(prepared, base),
+        stack_market_turns([p.market for p in prepared], [M] * copies))
+    flow = move_and_clear(sc, tiled, tiled_market, stacked, policy, market, budgets=False)
     # the headlines every game keeps for its next turn, and its scores read, for all at once
-    headlines = stacked_headlines(rules.tiled(copies), stacked.price,
+    headlines = stacked_headlines(tiled, stacked.price,
                                   np.stack([p.policy.sector_cap for p in prepared]), flow, copies)
     results = []
     first_pool = 0
@@ -97,13 +100,15 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
         pools = len(game.market.terms.quotas)
         game_flow = flow.part(part, slice(first_pool, first_pool + pools))
         first_pool += pools
+        # each game's part of the stacked arrays (contiguous views, no copy: the stack is
+        # this turn's own, and the next turn copies a state before changing it)
         for name in ARRAY_FIELDS:
-            setattr(game.state, name, getattr(stacked, name)[part].copy())
+            setattr(game.state, name, getattr(stacked, name)[part])
         if game.state.market is not None and stacked.market is not None:
             own, ms = game.state.market, stacked.market
             own.demand_level = ms.demand_level[:, :, part].copy()
             for name in ("contract", "sales", "unsold", "input_met", "licence_queue"):
-                setattr(own, name, getattr(ms, name)[part].copy())
+                setattr(own, name, getattr(ms, name)[part])
         if game.policy.floors or game.policy.tariff.any() or game.market.duty is not None:
             settle_budgets(base, game.state, game.policy, game_flow, game.market)
         carry_measures(game)
@@ -111,3 +116,13 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
                                    headlines=headlines.of_game(n)))
     return BatchTurn(results, lambda: stacked_score_inputs(
         rules, stacked, flow, [r.state for r in results], headlines))
+
+
+def _stacked_cover_days(prepared: list[Prepared], base: Baseline) -> np.ndarray | None:
+    """The games' extra stock cover (``set_parameter stock_cover_days``) stacked; a game
+    without any adds zero days, which leaves its normal stock exactly as it was."""
+    if all(p.policy.cover_days is None for p in prepared):
+        return None
+    none = np.zeros((base.n_materials, base.n_stages, base.n_actors))
+    return np.concatenate([none if p.policy.cover_days is None else p.policy.cover_days
+                           for p in prepared])

@@ -58,9 +58,11 @@ class MarketTurn:
     """The market's inputs to one turn's flow and price clearing."""
 
     terms: TradeTerms
-    demand_response: np.ndarray  # (A, K, M) share of sector demand asked for at last prices
+    # (A, K, M) share of sector demand asked for at last prices (None until
+    # ``complete_market_turn``, like ``normal_stock`` and the terms' planned output)
+    demand_response: np.ndarray | None
     demand_level: np.ndarray  # (A, K, M) long-run position of sector demand
-    normal_stock: np.ndarray  # (M, S, A) baseline stock + precautionary cover, tonnes
+    normal_stock: np.ndarray | None  # (M, S, A) baseline stock + precautionary cover, tonnes
     severity: np.ndarray  # (M, S, E, I) share of each pair's trade a measure holds back
     leakage: np.ndarray | float  # (M, S, E, I) leakage shares (or the default for all)
     trade_cost: np.ndarray | None  # (M, S, E, I) (1 + duty)(1 + tariff); None = none
@@ -74,6 +76,25 @@ def initial_market(mc: MarketConstants, base: Baseline) -> MarketState:
     return MarketState(demand_level=np.ones((A, K, M)), contract=mc.contract.copy(),
                        sales=output.copy(), unsold=np.zeros((M, S, A)),
                        input_met=np.ones((M, S, A)), licence_queue=np.zeros((M, S, A, A)))
+
+
+_BROADCASTS: dict[tuple[float, tuple[int, ...]], np.ndarray] = {}
+
+
+def _everywhere(leakage: np.ndarray | float, shape: tuple[int, ...]) -> np.ndarray:
+    """Leakage shares as an array of ``shape``: a per-pair array as it is, one share for
+    every pair as a read-only broadcast, kept per (share, shape) since every game of a
+    sweep asks for the same few (``np.broadcast_to`` costs more than the rest of a
+    game's market measures)."""
+    if not np.isscalar(leakage):
+        return leakage
+    key = (float(leakage), tuple(shape))
+    found = _BROADCASTS.get(key)
+    if found is None:
+        if len(_BROADCASTS) >= 64:  # bounded: scenarios and stack sizes come and go
+            _BROADCASTS.clear()
+        found = _BROADCASTS[key] = np.broadcast_to(float(leakage), shape)
+    return found
 
 
 def _market_of(mc: MarketConstants, base: Baseline, state: GameState) -> MarketState:
@@ -127,6 +148,17 @@ def prepare_market(mc: MarketConstants, base: Baseline, state: GameState, pol: P
     """Everything the market feeds this turn's flow (see the module docstring). Changes
     ``state`` (stock targets, ramping plants) and ``pol`` (capacity available, reserved
     shares of new capacity), both the turn's own copies."""
+    return complete_market_turn(mc, base, state, pol.cover_days,
+                                market_measures(mc, base, state, pol, arrivals))
+
+
+def market_measures(mc: MarketConstants, base: Baseline, state: GameState, pol: Policy,
+                    arrivals: list) -> MarketTurn:
+    """The part of ``prepare_market`` that reads the game's own measures and plants (ramps,
+    stakes in new capacity, duties, quota pools, leakage). Its turn lacks what
+    ``complete_market_turn`` adds: stock targets, normal stocks, plans and the demand
+    response, which read only arrays, so a batch of games completes them all at once on
+    its stacked state (``batch.py``)."""
     ms = _market_of(mc, base, state)
     _ramp(mc, state, pol, arrivals, ms)
     _reserve_new(mc, state, pol, ms)
@@ -157,31 +189,47 @@ def prepare_market(mc: MarketConstants, base: Baseline, state: GameState, pol: P
     leakage: np.ndarray | float = mc.leakage_share
     if pol.leakage is not None:
         leakage = np.where(np.isnan(pol.leakage), mc.leakage_share, pol.leakage)
-    # importers fear the cut; the restricting exporter's traders stock up too, after its
-    # export contracts are served (the flow's spot tier)
-    exposure, restricted = restriction_exposure(ms.contract, severity, mc.imports)
-    target, normal = stock_targets(mc, base, state.price, state.stock, exposure, restricted,
-                                   pol.cover_days, mc.reference_price)
-    state.stock_target = target
     terms = TradeTerms(
         contract=ms.contract, duty=deterring,
         leakage=None if np.isscalar(leakage) and not (severity > EPS).any()
-        else np.broadcast_to(leakage, severity.shape),
+        else _everywhere(leakage, severity.shape),
         home_share=mc.home_share,
-        planned_output=planned_output(ms.sales, ms.input_met, state.stock, target),
         licence_queue=ms.licence_queue if ms.licence_queue.any() else None,
         quotas=pools)
-    return MarketTurn(terms=terms,
-                      demand_response=demand_response(mc, base, state.price, mc.reference_price),
-                      demand_level=ms.demand_level, normal_stock=normal, severity=severity,
-                      leakage=leakage, trade_cost=trade_cost, duty=duty)
+    return MarketTurn(terms=terms, demand_response=None, demand_level=ms.demand_level,
+                      normal_stock=None, severity=severity, leakage=leakage,
+                      trade_cost=trade_cost, duty=duty)
+
+
+def complete_market_turn(mc: MarketConstants, base: Baseline, state: GameState,
+                         cover_days: np.ndarray | None, turn: MarketTurn) -> MarketTurn:
+    """``turn`` (from ``market_measures``) with the inputs that read only arrays: importers
+    fear the cut and the restricting exporter's traders stock up too, after its export
+    contracts are served (the flow's spot tier); processors plan; sector demand answers
+    last turn's prices. Sets ``state.stock_target``. Every step is elementwise or sums
+    within a material, so a stacked state (with the tiled constants) gets each game's
+    numbers exactly."""
+    ms = _market_of(mc, base, state)
+    exposure, restricted = restriction_exposure(ms.contract, turn.severity, mc.imports)
+    target, normal = stock_targets(mc, base, state.price, state.stock, exposure, restricted,
+                                   cover_days, mc.reference_price)
+    state.stock_target = target
+    terms = dataclasses.replace(
+        turn.terms, planned_output=planned_output(ms.sales, ms.input_met, state.stock, target))
+    return dataclasses.replace(
+        turn, terms=terms, normal_stock=normal,
+        demand_response=demand_response(mc, base, state.price, mc.reference_price))
 
 
 def stack_market_turns(turns: list[MarketTurn], sizes: list[int]) -> MarketTurn:
     """Several variants' market inputs along the material axis (stacked what-ifs);
-    ``sizes`` are the parts' numbers of materials."""
-    def cat(name: str, axis: int = 0) -> np.ndarray:
-        return np.concatenate([getattr(t, name) for t in turns], axis=axis)
+    ``sizes`` are the parts' numbers of materials. Turns from ``market_measures`` stack
+    uncompleted, for one ``complete_market_turn`` of the stack."""
+    def cat(name: str, axis: int = 0) -> np.ndarray | None:
+        arrays = [getattr(t, name) for t in turns]
+        if all(a is None for a in arrays):  # turns not yet completed: complete the stack
+            return None
+        return np.concatenate(arrays, axis=axis)
 
     def cat_optional(name: str) -> np.ndarray | None:
         arrays = [getattr(t, name) for t in turns]
@@ -195,7 +243,7 @@ def stack_market_turns(turns: list[MarketTurn], sizes: list[int]) -> MarketTurn:
         terms=stack_terms([t.terms for t in turns], sizes),
         demand_response=cat("demand_response", 2), demand_level=cat("demand_level", 2),
         normal_stock=cat("normal_stock"), severity=cat("severity"),
-        leakage=np.concatenate([np.broadcast_to(t.leakage, t.severity.shape) for t in turns]),
+        leakage=np.concatenate([_everywhere(t.leakage, t.severity.shape) for t in turns]),
         trade_cost=cat_optional("trade_cost"), duty=cat_optional("duty"))
 
 
@@ -310,5 +358,6 @@ def market_price(base: Baseline, price: np.ndarray) -> np.ndarray:
     return np.einsum("msa,msa->ms", price, weight) / weight.sum(axis=2)
 
 
-__all__ = ["MarketTurn", "QuotaPool", "initial_market", "market_price", "prepare_market",
+__all__ = ["MarketTurn", "QuotaPool", "complete_market_turn", "initial_market",
+           "market_measures", "market_price", "prepare_market",
            "settle_market", "settle_prices", "stack_market_turns"]

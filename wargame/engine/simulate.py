@@ -15,7 +15,7 @@ from wargame.engine.baseline import Baseline
 from wargame.engine.flow import FlowResult, run_flow
 from wargame.engine.lifecycle import advance_pipeline, carry_over, start_measure
 from wargame.engine.measures import Measure, PipelineEntry
-from wargame.engine.market import MarketTurn, prepare_market, settle_market
+from wargame.engine.market import MarketTurn, market_measures, prepare_market, settle_market
 from wargame.engine.market_constants import MarketConstants
 from wargame.engine.planning import TurnPlan
 from wargame.engine.policy import Policy, build_policy
@@ -39,8 +39,11 @@ class Prepared:
 
 
 def prepare_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = None,
-                 ) -> Prepared:
-    """Everything before the flow: measures start, policy arrays, pipeline arrivals."""
+                 complete_market: bool = True) -> Prepared:
+    """Everything before the flow: measures start, policy arrays, pipeline arrivals.
+    ``complete_market`` False leaves the market's array-wide inputs (stock targets, plans,
+    demand response) to the caller, which completes many games' at once
+    (``market.complete_market_turn`` on a stacked state: ``batch.py``)."""
     sc, base = rules.scenario, rules.baseline
     state = plan.state.copy()
     measures = [m for m in plan.measures if m.group != exclude]
@@ -61,7 +64,10 @@ def prepare_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = Non
     arrivals, delays = advance_pipeline(sc, state, plan.turn_seed, delay)
     if exclude is None:
         pol.draws.extend(delays)
-    market = prepare_market(rules.market, rules.baseline, state, pol, arrivals)
+    if complete_market:
+        market = prepare_market(rules.market, rules.baseline, state, pol, arrivals)
+    else:
+        market = market_measures(rules.market, rules.baseline, state, pol, arrivals)
     return Prepared(state, pol, arrivals, measures, market)
 
 
