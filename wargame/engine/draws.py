@@ -63,11 +63,14 @@ def _keyed_hash(turn_seed: int, key: str, size: int) -> int:
 
 
 class _ThreadGenerator(threading.local):
-    """One PCG64 per thread, reset from a keyed hash before every keyed draw."""
+    """One PCG64 per thread, reset from a keyed hash before every keyed draw; and the rows
+    of approvals drawn on this thread for its latest turn seed (``approval_row``)."""
 
     def __init__(self) -> None:
         self.bits = np.random.PCG64(0)
         self.generator = np.random.Generator(self.bits)
+        self.rows_seed: int | None = None
+        self.rows: dict[tuple, np.ndarray] = {}
 
 
 _THREAD = _ThreadGenerator()
@@ -108,16 +111,42 @@ def keyed_approvals(turn_seed: int, key: str, mean: float, concentration: float,
     return tuple(draw_approvals(_keyed_generator(turn_seed, key), mean, concentration, size))
 
 
-@lru_cache(maxsize=8192)
+def certain_row(mean: float, importers: tuple[int, ...], n_actors: int) -> np.ndarray | None:
+    """The row of a restriction whose approvals are certain (a ban approves nothing, a mean
+    of 1 everything), read-only; None when they are drawn. It depends on no turn, so a
+    compiled measure keeps it (``policy.py``)."""
+    if 0.0 < mean < 1.0:
+        return None
+    row = np.ones(n_actors)
+    row[list(importers)] = draw_approvals(None, mean, 0.0, len(importers))  # type: ignore[arg-type]
+    row.setflags(write=False)
+    return row
+
+
 def approval_row(turn_seed: int, key: str, mean: float, concentration: float,
                  importers: tuple[int, ...], n_actors: int) -> np.ndarray:
     """The approvals as a row over every actor (1 where the measure does not restrict),
-    read-only, so a restriction is one ``minimum`` on a slice."""
-    row = np.ones(n_actors)
-    if importers:
-        row[list(importers)] = keyed_approvals(turn_seed, key, mean, concentration,
-                                               len(importers))
-    row.setflags(write=False)
+    read-only, so a restriction is one ``minimum`` on a slice.
+
+    The rows of the latest turn seed drawn on this thread are kept: what-if variants of a
+    turn (``explain.py``) draw the same rows again, one after another. A sweep draws for a
+    new turn seed on every policy it builds, and a cache over all seeds (an LRU cache of
+    rows) cost more to fill than it saved there."""
+    certain = certain_row(mean, importers, n_actors)
+    if certain is not None:
+        return certain
+    memo = _THREAD
+    if memo.rows_seed != turn_seed:
+        memo.rows_seed, memo.rows = turn_seed, {}
+    args = (key, mean, concentration, importers, n_actors)
+    row = memo.rows.get(args)
+    if row is None:
+        row = np.ones(n_actors)
+        if importers:  # the draws as ``keyed_approvals`` makes them, kept as an array
+            row[list(importers)] = draw_approvals(_keyed_generator(turn_seed, key), mean,
+                                                  concentration, len(importers))
+        row.setflags(write=False)
+        memo.rows[args] = row
     return row
 
 

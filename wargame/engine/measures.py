@@ -46,16 +46,14 @@ class Measure:
     source: str = ""
 
     @cached_property
-    def compile_key(self) -> tuple:
+    def compile_key(self) -> str:
         """The content that decides the measure's compiled form (``policy.compiled``):
-        primitive, permanence and the arguments as a canonical tuple."""
-        try:
-            args = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
-                                for k, v in self.args.items()))
-            hash(args)
-        except TypeError:  # an unhashable argument: its repr is canonical enough
-            args = (repr(sorted(self.args.items())),)
-        return (self.primitive, self.end_turn is None, args)
+        primitive, permanence and the arguments, sorted by name, written out once as a
+        string. A string keeps its hash, so the lookups every turn makes with it (and
+        ``policy.drawless_policy``'s key) do not walk the arguments again; equal reprs
+        mean equal content, and the rare equal content written differently (``1`` and
+        ``1.0``) only compiles twice."""
+        return repr((self.primitive, self.end_turn is None, sorted(self.args.items())))
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "group": self.group, "label": self.label, "team": self.team,

@@ -6,6 +6,11 @@ its bound arguments into indices once (cached in ``CompiledRules`` by the measur
 key, since explanations re-apply every measure once per what-if variant), and
 ``apply_compiled`` writes the indices into the policy arrays with this turn's keyed draws
 (``draws.py``): a measure's draws depend only on the turn seed and the measure's id.
+
+``build_policy`` gives the same arrays as applying every measure in turn, with less work
+per game and turn (a sweep builds one policy per game and turn): what does not depend on
+the turn's draws is worked out once and shared (``drawless_policy``, ``restriction_plan``),
+and the licence approvals are written into the allowed shares in one pass.
 """
 from __future__ import annotations
 
@@ -53,13 +58,22 @@ class Policy:
         default_factory=list)  # (m, s, host, investor, share, measure id): stakes in new capacity
 
 
-def _copy_policy(pol: Policy) -> Policy:
-    """A policy sharing nothing mutable with ``pol`` (its tuples and pools are immutable)."""
-    def own(value: Any) -> Any:
-        if isinstance(value, np.ndarray):
-            return value.copy()
-        return list(value) if isinstance(value, list) else value
-    return Policy(**{name: own(value) for name, value in vars(pol).items()})
+def _own_policy(shared: Policy, allow: np.ndarray, status: np.ndarray) -> Policy:
+    """The turn's own policy from a shared one (``drawless_policy``), sharing nothing
+    mutable with it (its tuples and pools are immutable), with the given allowed shares
+    and status (the shared policy's own are untouched ones and zeros)."""
+    def own(value: np.ndarray | None) -> np.ndarray | None:
+        return None if value is None else value.copy()
+    return Policy(
+        allow=allow, status=status, reserved=shared.reserved.copy(),
+        tariff=shared.tariff.copy(), cap_mult=shared.cap_mult.copy(),
+        util_set=shared.util_set.copy(), demand_mult=shared.demand_mult.copy(),
+        sector_cap=shared.sector_cap.copy(), build=shared.build.copy(),
+        release=shared.release.copy(), extraterritorial=list(shared.extraterritorial),
+        floors=list(shared.floors), delay_probability=shared.delay_probability,
+        draws=list(shared.draws), duty=own(shared.duty), leakage=own(shared.leakage),
+        quotas=list(shared.quotas), cover_days=own(shared.cover_days),
+        reserve_new=list(shared.reserve_new))
 
 
 def empty_policy(base: Baseline) -> Policy:
@@ -110,48 +124,145 @@ def build_policy(rules: CompiledRules, measures: list[Measure], turn: int, turn_
 
     The measures that draw nothing are applied first, in their order, and that part is
     shared (``drawless_policy``); the licence restrictions and extraterritorial rules then
-    apply their draws in their order. No other kind writes the arrays they write (allowed
-    shares, status, leakage), so this is the same policy as applying all in turn."""
+    draw in their order. No other kind writes the arrays they write (allowed shares,
+    status, leakage), so this is the same policy as applying all in turn. Their status
+    does not depend on the draws (``restriction_plan``), and each caps the allowed shares
+    of its pairs by its row of approvals: the minimum over the rows, taken in one pass."""
     base = rules.baseline
-    codes = [(compiled(rules, measure), measure) for measure in measures]
-    pol = drawless_policy(rules, codes, turn)
-    for code, measure in codes:
-        if code[0] in DRAWING:
-            apply_compiled(base, pol, code, measure, turn, turn_seed, record)
+    drawing: list[tuple[tuple, Measure]] = []
+    drawless: list[tuple[tuple, Measure]] = []
+    for measure in measures:
+        code = compiled(rules, measure)
+        (drawing if code[0] in DRAWING else drawless).append((code, measure))
+    restrictions = restriction_plan(rules, drawing)
+    allow = np.ones(restrictions.status.shape)
+    pol = _own_policy(drawless_policy(rules, drawless, turn), allow,
+                      restrictions.status.copy())
+    if drawing:
+        rows = [_draw(base, pol, code, measure, turn_seed, record) for code, measure in drawing]
+        restrictions.cap(allow, np.stack(rows))
     # extraterritorial rules bite on other exporters whose output carries the author's origin
     for m, smask, author, importer_allow, threshold, status, _mid in pol.extraterritorial:
         content = origin[m, :, :, author]  # (S, E)
         hit = (content >= threshold) & smask[:, None]
         hit[:, author] = False
-        for s in np.nonzero(hit.any(axis=1))[0]:
-            exporters = np.nonzero(hit[s])[0]
-            pol.allow[m, s, exporters] = np.minimum(pol.allow[m, s, exporters], importer_allow[None, :])
-            st = pol.status[m, s, exporters]
-            affected = importer_allow < 1.0
-            st[:, affected] = np.maximum(st[:, affected], status)
-            pol.status[m, s, exporters] = st
-    A = base.n_actors
-    pol.allow[:, :, np.arange(A), np.arange(A)] = 1.0
-    pol.status[:, :, np.arange(A), np.arange(A)] = OPEN
+        stages, exporters = np.nonzero(hit)
+        if len(stages):
+            allow[m, stages, exporters] = np.minimum(allow[m, stages, exporters], importer_allow)
+            affected = np.where(importer_allow < 1.0, status, OPEN)  # statuses are >= OPEN
+            pol.status[m, stages, exporters] = np.maximum(pol.status[m, stages, exporters],
+                                                          affected)
+    diagonal = restrictions.diagonal
+    allow[:, :, diagonal, diagonal] = 1.0
+    pol.status[:, :, diagonal, diagonal] = OPEN
     return pol
 
 
 def drawless_policy(rules: CompiledRules, codes: list[tuple[tuple, Measure]],
                     turn: int) -> Policy:
-    """A fresh copy of the policy of the measures among ``codes`` that draw nothing. It
-    depends only on the turn and those measures' content, ids and start turns, so it is
-    kept in ``rules.drawless_policies``: games of a sweep (and what-if variants of a turn)
-    share most of their measures."""
+    """The policy of ``codes``, measures that draw nothing, SHARED: ``build_policy``
+    copies it before the turn's draws (nothing may write into it). It depends only on the
+    turn and those measures' content, ids and start turns, so it is kept in
+    ``rules.drawless_policies``: games of a sweep (and what-if variants of a turn) share
+    most of their measures. (A measure's content key is a string that keeps its hash:
+    ``Measure.compile_key``.)"""
     key = (turn, tuple((measure.compile_key, measure.id, measure.start_turn)
-                       for code, measure in codes if code[0] not in DRAWING))
+                       for _code, measure in codes))
     pol = rules.drawless_policies.get(key)
     if pol is None:
         pol = empty_policy(rules.baseline)
         for code, measure in codes:
-            if code[0] not in DRAWING:
-                apply_compiled(rules.baseline, pol, code, measure, turn, 0, False)
+            apply_compiled(rules.baseline, pol, code, measure, turn, 0, False)
         rules.drawless_policies.put(key, pol)
-    return _copy_policy(pol)
+    return pol
+
+
+# ----------------------------------------------------------------- licence restrictions
+
+@dataclass(frozen=True)
+class RestrictionPlan:
+    """What a turn's drawing measures (licence restrictions and extraterritorial rules, in
+    their order) do that their draws do not decide: the status of every pair they cover
+    (the worst wins, a country's own pairs open), and which of their rows of approvals cap
+    which exporter's allowed shares. Kept in ``rules.restriction_plans`` by the measures'
+    content keys: most games of a sweep hold the same restrictions."""
+
+    status: np.ndarray  # (M, S, E, I) int, read-only: copied into each turn's policy
+    cells: np.ndarray  # (C,) the (m, s, e) capped, as rows of allow seen as (M*S*E, I)
+    owners: np.ndarray  # (N,) the measure whose row caps each, grouped by cell
+    starts: np.ndarray | None  # (C,) where each cell's group starts; None: one row each
+    diagonal: np.ndarray  # (A,) 0..A-1: a country's own pairs
+
+    def cap(self, allow: np.ndarray, rows: np.ndarray) -> None:
+        """Cap ``allow`` (fresh ones, (M, S, E, I)) by ``rows`` ((R, I), the measures'
+        approvals in their order), each on the cells it covers. Approvals are shares in
+        0..1, so the minimum with the fresh 1.0 is the smallest row of the cell."""
+        capped = rows[self.owners]
+        if self.starts is not None:
+            capped = np.minimum.reduceat(capped, self.starts, axis=0)
+        allow.reshape(-1, allow.shape[-1])[self.cells] = capped  # a view: allow is fresh
+
+
+def restriction_plan(rules: CompiledRules, codes: list[tuple[tuple, Measure]],
+                     ) -> RestrictionPlan:
+    """The ``RestrictionPlan`` of ``codes`` (drawing measures, in their order), cached."""
+    key = tuple(measure.compile_key for _code, measure in codes)
+    plan = rules.restriction_plans.get(key)
+    if plan is None:
+        plan = rules.restriction_plans.put(key, _restriction_plan(rules.baseline, codes))
+    return plan
+
+
+def _restriction_plan(base: Baseline, codes: list[tuple[tuple, Measure]]) -> RestrictionPlan:
+    M, S, A = base.n_materials, base.n_stages, base.n_actors
+    status = np.zeros((M, S, A, A), dtype=int)
+    covered: list[tuple[int, int]] = []  # (cell, owner)
+    for owner, (code, _measure) in enumerate(codes):
+        m, block, exporter, _importers, status_row = code[1]
+        status[m, block, exporter] = np.maximum(status[m, block, exporter], status_row)
+        covered += [((m * S + int(s)) * A + exporter, owner) for s in np.arange(S)[block]]
+    diagonal = np.arange(A)
+    status[:, :, diagonal, diagonal] = OPEN
+    status.setflags(write=False)
+    covered.sort()
+    cells = np.array([cell for cell, _owner in covered], dtype=int)
+    owners = np.array([owner for _cell, owner in covered], dtype=int)
+    unique, starts = np.unique(cells, return_index=True)
+    return RestrictionPlan(status=status, cells=unique, owners=owners,
+                           starts=None if len(unique) == len(cells) else starts,
+                           diagonal=diagonal)
+
+
+def _draw(base: Baseline, pol: Policy, code: tuple, measure: Measure, turn_seed: int,
+          record: bool) -> np.ndarray:
+    """One drawing measure's row of approvals over every importer (``draws.approval_row``),
+    with what else it writes into ``pol``: its record of the draw, its leakage share, and
+    for an extraterritorial rule the rule itself (``build_policy`` applies it to the
+    other exporters)."""
+    kind = code[0]
+    if kind == "restrict":
+        _, target, mean, conc, key, draws, ids, (exporter, material, level), leak = code
+        extraterritorial = False
+    else:
+        _, target, mean, conc, key, smask, threshold, draws, ids, \
+            (exporter, material, level) = code
+        leak, extraterritorial = None, True
+    mid = measure.id
+    importers = target[3]
+    row = approval_row(turn_seed, mid + key, mean, conc, importers, base.n_actors)
+    if draws and record:  # a rule is narrated like a licence (``wording.licence_sentence``)
+        shares = row.tolist()
+        approved = [round(shares[i], 6) for i in importers]
+        pol.draws.append(LicenceDraw(
+            measure_id=mid, exporter=exporter, material=material, level=level,
+            approved_share_by_importer=dict(zip(ids, approved)),
+            extraterritorial=extraterritorial))
+    if leak is not None:
+        _leak_row(pol, base, target, row, leak)
+    if extraterritorial:  # the author's own exports are covered by its row too
+        pol.extraterritorial.append((target[0], smask, target[2], row, threshold,
+                                     int(target[4].max(initial=0)), mid))
+    return row
 
 
 def stack_policies(policies: list[Policy]) -> Policy:
