@@ -48,12 +48,12 @@ class Measure:
     @cached_property
     def compile_key(self) -> str:
         """The content that decides the measure's compiled form (``policy.compiled``):
-        primitive, permanence and the arguments, sorted by name, written out once as a
-        string. A string keeps its hash, so the lookups every turn makes with it (and
-        ``policy.drawless_policy``'s key) do not walk the arguments again; equal reprs
-        mean equal content, and the rare equal content written differently (``1`` and
-        ``1.0``) only compiles twice."""
-        return repr((self.primitive, self.end_turn is None, sorted(self.args.items())))
+        primitive, permanence and the arguments, written out once as a string. A string
+        keeps its hash, so the lookups every turn makes with it (and
+        ``policy.drawless_policy``'s key) do not walk the arguments again. Equal reprs mean
+        equal content; the rare equal content written differently (arguments bound in
+        another order, ``1`` and ``1.0``) only compiles twice."""
+        return repr((self.primitive, self.end_turn is None, self.args))
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "group": self.group, "label": self.label, "team": self.team,

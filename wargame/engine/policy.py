@@ -20,7 +20,9 @@ from typing import Any
 import numpy as np
 
 from wargame.engine.baseline import Baseline
-from wargame.engine.draws import DelayDraw, LicenceDraw, approval_row
+from wargame.engine.draws import (
+    DelayDraw, LicenceDraw, approval_row, certain_row, rounded_shares,
+)
 from wargame.engine.trade_terms import QuotaPool
 from wargame.engine.lookups import actor_indices, selection, stage_index, stage_mask
 from wargame.engine.measures import Measure
@@ -56,6 +58,28 @@ class Policy:
     cover_days: np.ndarray | None = None  # (M, S, A) days of use added to the normal stock
     reserve_new: list[tuple[int, int, int, int, float, str]] = field(
         default_factory=list)  # (m, s, host, investor, share, measure id): stakes in new capacity
+
+
+@dataclass(frozen=True, slots=True)
+class Licence:
+    """A compiled licence restriction or extraterritorial rule (the kinds in ``DRAWING``):
+    the pairs it covers, how its approvals are drawn and how the draw is recorded."""
+
+    material: int
+    block: slice | np.ndarray  # the stages covered: a run of stages is a slice
+    exporter: int  # the restricting exporter (a rule's author)
+    importers: tuple[int, ...]
+    status_row: np.ndarray  # (A,) int: the status it gives the exporter's pairs
+    mean: float  # of the approved share (``level_params``)
+    concentration: float
+    key: str  # the draw key after the measure's id (``draws.py``)
+    recorded: bool  # its draws are recorded: it neither bans nor leaves open
+    importer_ids: list[str]
+    about: tuple[str, str, str]  # (exporter id, material id, level) for the record
+    leakage: float | None  # its own leakage share (None: the scenario's)
+    fixed_row: np.ndarray | None  # its approvals when certain (``draws.certain_row``)
+    stage_mask: np.ndarray | None  # (S,) a rule's stages (None: a restriction)
+    threshold: float  # a rule's origin share that brings other exporters under it
 
 
 def _own_policy(shared: Policy, allow: np.ndarray, status: np.ndarray) -> Policy:
@@ -139,23 +163,33 @@ def build_policy(rules: CompiledRules, measures: list[Measure], turn: int, turn_
     pol = _own_policy(drawless_policy(rules, drawless, turn), allow,
                       restrictions.status.copy())
     if drawing:
-        rows = [_draw(base, pol, code, measure, turn_seed, record) for code, measure in drawing]
-        restrictions.cap(allow, np.stack(rows))
+        rows = np.array([_draw(pol, code[1], measure, turn_seed) for code, measure in drawing])
+        restrictions.cap(allow, rows)
+        if record:
+            pol.draws += _licence_draws(drawing, rows)
     # extraterritorial rules bite on other exporters whose output carries the author's origin
     for m, smask, author, importer_allow, threshold, status, _mid in pol.extraterritorial:
         content = origin[m, :, :, author]  # (S, E)
         hit = (content >= threshold) & smask[:, None]
         hit[:, author] = False
-        stages, exporters = np.nonzero(hit)
-        if len(stages):
-            allow[m, stages, exporters] = np.minimum(allow[m, stages, exporters], importer_allow)
+        if hit.any():
+            where = hit[:, :, None]  # on the (S, E, I) block of the material, in place
+            np.minimum(allow[m], importer_allow, out=allow[m], where=where)
             affected = np.where(importer_allow < 1.0, status, OPEN)  # statuses are >= OPEN
-            pol.status[m, stages, exporters] = np.maximum(pol.status[m, stages, exporters],
-                                                          affected)
-    diagonal = restrictions.diagonal
-    allow[:, :, diagonal, diagonal] = 1.0
-    pol.status[:, :, diagonal, diagonal] = OPEN
+            np.maximum(pol.status[m], affected, out=pol.status[m], where=where)
+    _set_own_pairs(allow, 1.0)
+    _set_own_pairs(pol.status, OPEN)
     return pol
+
+
+def _set_own_pairs(array: np.ndarray, value: float) -> None:
+    """Set a country's pairs with itself (every [.., e, e]) of a fresh (C-ordered) policy
+    array: every (A+1)-th item of its last two axes flattened (a view)."""
+    A = array.shape[-1]
+    if not array.flags.c_contiguous:  # then a reshape would copy: index the pairs
+        array[..., np.arange(A), np.arange(A)] = value
+        return
+    array.reshape(-1, A * A)[:, ::A + 1] = value
 
 
 def drawless_policy(rules: CompiledRules, codes: list[tuple[tuple, Measure]],
@@ -218,8 +252,9 @@ def _restriction_plan(base: Baseline, codes: list[tuple[tuple, Measure]]) -> Res
     status = np.zeros((M, S, A, A), dtype=int)
     covered: list[tuple[int, int]] = []  # (cell, owner)
     for owner, (code, _measure) in enumerate(codes):
-        m, block, exporter, _importers, status_row = code[1]
-        status[m, block, exporter] = np.maximum(status[m, block, exporter], status_row)
+        licence: Licence = code[1]
+        m, block, exporter = licence.material, licence.block, licence.exporter
+        status[m, block, exporter] = np.maximum(status[m, block, exporter], licence.status_row)
         covered += [((m * S + int(s)) * A + exporter, owner) for s in np.arange(S)[block]]
     diagonal = np.arange(A)
     status[:, :, diagonal, diagonal] = OPEN
@@ -233,36 +268,43 @@ def _restriction_plan(base: Baseline, codes: list[tuple[tuple, Measure]]) -> Res
                            diagonal=diagonal)
 
 
-def _draw(base: Baseline, pol: Policy, code: tuple, measure: Measure, turn_seed: int,
-          record: bool) -> np.ndarray:
-    """One drawing measure's row of approvals over every importer (``draws.approval_row``),
-    with what else it writes into ``pol``: its record of the draw, its leakage share, and
-    for an extraterritorial rule the rule itself (``build_policy`` applies it to the
-    other exporters)."""
-    kind = code[0]
-    if kind == "restrict":
-        _, target, mean, conc, key, draws, ids, (exporter, material, level), leak = code
-        extraterritorial = False
-    else:
-        _, target, mean, conc, key, smask, threshold, draws, ids, \
-            (exporter, material, level) = code
-        leak, extraterritorial = None, True
-    mid = measure.id
-    importers = target[3]
-    row = approval_row(turn_seed, mid + key, mean, conc, importers, base.n_actors)
-    if draws and record:  # a rule is narrated like a licence (``wording.licence_sentence``)
-        shares = row.tolist()
-        approved = [round(shares[i], 6) for i in importers]
-        pol.draws.append(LicenceDraw(
-            measure_id=mid, exporter=exporter, material=material, level=level,
-            approved_share_by_importer=dict(zip(ids, approved)),
-            extraterritorial=extraterritorial))
-    if leak is not None:
-        _leak_row(pol, base, target, row, leak)
-    if extraterritorial:  # the author's own exports are covered by its row too
-        pol.extraterritorial.append((target[0], smask, target[2], row, threshold,
-                                     int(target[4].max(initial=0)), mid))
+def _draw(pol: Policy, licence: Licence, measure: Measure, turn_seed: int) -> np.ndarray:
+    """A drawing measure's row of approvals over every importer (``draws.approval_row``),
+    with what else it writes into ``pol`` but its record (``_licence_draws``): its leakage
+    share, and for an extraterritorial rule the rule itself (``build_policy`` applies it
+    to the other exporters). It does not cap the allowed shares (``_restrict_row``)."""
+    row = licence.fixed_row
+    if row is None:
+        row = approval_row(turn_seed, measure.id + licence.key, licence.mean,
+                           licence.concentration, licence.importers, len(licence.status_row))
+    if licence.leakage is not None:
+        _leak_row(pol, licence, row)
+    if licence.stage_mask is not None:  # the author's own exports are covered by its row too
+        pol.extraterritorial.append((licence.material, licence.stage_mask, licence.exporter,
+                                     row, licence.threshold,
+                                     int(licence.status_row.max(initial=0)), measure.id))
     return row
+
+
+def _licence_draws(drawing: list[tuple[tuple, Measure]], rows: np.ndarray,
+                   ) -> list[LicenceDraw]:
+    """The records of the draws of ``drawing`` (the measures whose rows of approvals
+    ``rows`` are, in order) that are recorded: shares rounded to six decimals, by
+    importer. An extraterritorial rule is narrated like a licence."""
+    recorded = [i for i, (code, _measure) in enumerate(drawing) if code[1].recorded]
+    if not recorded:
+        return []
+    shares = rounded_shares(rows[recorded]).tolist()
+    records = []
+    for i, row in zip(recorded, shares):
+        licence, measure = drawing[i][0][1], drawing[i][1]
+        exporter, material, level = licence.about
+        records.append(LicenceDraw(
+            measure_id=measure.id, exporter=exporter, material=material, level=level,
+            approved_share_by_importer=dict(zip(licence.importer_ids,
+                                                [row[j] for j in licence.importers])),
+            extraterritorial=licence.stage_mask is not None))
+    return records
 
 
 def stack_policies(policies: list[Policy]) -> Policy:
@@ -304,28 +346,30 @@ def _compile(sc: Scenario, base: Baseline, measure: Measure) -> tuple:
             return ("skip",)
         importers = np.asarray(actor_indices(sc, args.get("importers"), exclude=exporter), dtype=int)
         smask = stage_mask(sc, base, mat, args.get("stages"))
-        stages = np.nonzero(smask)[0][:, None]
         if prim == "export_ban":
             mean, conc, status = 0.0, 1.0, BANNED
         else:
             mean, conc, status = level_params(sc, args.get("level"))
-        key = ":extraterritorial" if prim == "extraterritorial_rule" else ":licence"
-        record = prim in ("export_restriction", "extraterritorial_rule") and 0.0 < mean < 1.0
+        rule = prim == "extraterritorial_rule"
         leak = args.get("leakage_share")
-        leak = None if leak in (None, "") else float(leak)
-        ids = [sc.actors[i].id for i in importers]
         covered = np.nonzero(smask)[0]
         # a run of stages is a slice (fast to update in place); anything else an index array
         block = slice(int(covered[0]), int(covered[-1]) + 1) \
             if len(covered) and covered[-1] - covered[0] + 1 == len(covered) else covered
         status_row = np.zeros(base.n_actors, dtype=int)
         status_row[importers] = status
-        target = (mat, block, exporter, tuple(int(i) for i in importers), status_row)
-        about = (sc.actors[exporter].id, sc.materials[mat].id, str(args.get("level")))
-        if prim == "extraterritorial_rule":
-            return ("rule", target, mean, conc, key, smask, float(args.get("threshold") or 0.001),
-                    record, ids, about)
-        return ("restrict", target, mean, conc, key, record, ids, about, leak)
+        importer_tuple = tuple(int(i) for i in importers)
+        return ("rule" if rule else "restrict", Licence(
+            material=mat, block=block, exporter=exporter, importers=importer_tuple,
+            status_row=status_row, mean=mean, concentration=conc,
+            key=":extraterritorial" if rule else ":licence",
+            recorded=prim in ("export_restriction", "extraterritorial_rule") and 0.0 < mean < 1.0,
+            importer_ids=[sc.actors[i].id for i in importers],
+            about=(sc.actors[exporter].id, sc.materials[mat].id, str(args.get("level"))),
+            leakage=None if rule or leak in (None, "") else float(leak),
+            fixed_row=certain_row(mean, importer_tuple, base.n_actors),
+            stage_mask=smask if rule else None,
+            threshold=float(args.get("threshold") or 0.001) if rule else 0.0))
     if prim in ("offtake", "equity_stake"):
         buyer = sc.actor_index.get(args.get("buyer") if prim == "offtake" else args.get("investor"))
         seller = sc.actor_index.get(args.get("seller") if prim == "offtake" else args.get("host"))
@@ -457,59 +501,40 @@ def _compile_set_parameter(sc: Scenario, base: Baseline, args: dict[str, Any]) -
     return ("modify", target, index, "set" if op == "set" else "add", amount)
 
 
-def _leak_row(pol: Policy, base: Baseline, target: tuple, row: np.ndarray,
-              leak: float) -> None:
+def _leak_row(pol: Policy, licence: Licence, row: np.ndarray) -> None:
     """A restriction's own leakage share on the pairs it holds back (the smallest of the
     measures that restrict a pair; unset pairs take the scenario's default)."""
-    m, block, exporter, _importers, _status = target
+    m, block, exporter = licence.material, licence.block, licence.exporter
     if pol.leakage is None:
         pol.leakage = np.full_like(pol.allow, np.nan)
     held = row < 1.0
     current = pol.leakage[m, block, exporter]
-    pol.leakage[m, block, exporter] = np.where(held, np.fmin(current, leak), current)
+    pol.leakage[m, block, exporter] = np.where(held, np.fmin(current, licence.leakage), current)
 
 
-def _restrict_row(pol: Policy, target: tuple, row: np.ndarray) -> None:
-    """Cap one exporter's allowances towards every importer by ``row`` on the covered stages."""
-    m, block, exporter, _importers, status_row = target
+def _restrict_row(pol: Policy, licence: Licence, row: np.ndarray) -> None:
+    """Cap one exporter's allowances towards every importer by ``row`` on the covered
+    stages (``build_policy`` does this for all its drawing measures at once)."""
+    m, block, exporter = licence.material, licence.block, licence.exporter
     allow = pol.allow[m, block, exporter]
     stat = pol.status[m, block, exporter]
     if isinstance(block, slice):  # views: update in place
         np.minimum(allow, row, out=allow)
-        np.maximum(stat, status_row, out=stat)
+        np.maximum(stat, licence.status_row, out=stat)
     else:
         pol.allow[m, block, exporter] = np.minimum(allow, row)
-        pol.status[m, block, exporter] = np.maximum(stat, status_row)
+        pol.status[m, block, exporter] = np.maximum(stat, licence.status_row)
 
 
 def apply_compiled(base: Baseline, pol: Policy, code: tuple, measure: Measure, turn: int,
                    turn_seed: int, record: bool) -> None:
     """Write one compiled measure into the policy arrays, with its keyed draws."""
     kind = code[0]
-    if kind == "restrict":
-        _, target, mean, conc, key, draws, ids, (exporter, material, level), leak = code
-        mid = measure.id
-        row = approval_row(turn_seed, mid + key, mean, conc, target[3], base.n_actors)
-        if draws and record:
-            approved = [round(float(row[i]), 6) for i in target[3]]
-            pol.draws.append(LicenceDraw(
-                measure_id=mid, exporter=exporter, material=material, level=level,
-                approved_share_by_importer=dict(zip(ids, approved))))
-        _restrict_row(pol, target, row)
-        if leak is not None:
-            _leak_row(pol, base, target, row, leak)
-    elif kind == "rule":
-        _, target, mean, conc, key, smask, threshold, draws, ids, (author, material, level) = code
-        mid = measure.id
-        row = approval_row(turn_seed, mid + key, mean, conc, target[3], base.n_actors)
-        if draws and record:  # narrated like licence draws (``wording.licence_sentence``)
-            approved = [round(float(row[i]), 6) for i in target[3]]
-            pol.draws.append(LicenceDraw(
-                measure_id=mid, exporter=author, material=material, level=level,
-                approved_share_by_importer=dict(zip(ids, approved)), extraterritorial=True))
-        _restrict_row(pol, target, row)  # the author's own exports are covered too
-        pol.extraterritorial.append((target[0], smask, target[2], row, threshold,
-                                     int(target[4].max(initial=0)), mid))
+    if kind in DRAWING:
+        row = _draw(pol, code[1], measure, turn_seed)
+        _restrict_row(pol, code[1], row)
+        if record:
+            pol.draws += _licence_draws([(code, measure)], row[None, :])
     elif kind == "reserve_new":
         pol.reserve_new.append((*code[1:], measure.id))
     elif kind == "duty":
