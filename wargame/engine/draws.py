@@ -25,13 +25,13 @@ draws per game and turn, and building a NumPy generator from a seed (``SeedSeque
 
 Nothing here holds a generator shared between threads: a thread's own PCG64 is reset
 entirely from the hash before each keyed draw and read at once, so no draw depends on
-another and turns may be resolved on any thread.
+another and turns may be resolved on any thread. (Each thread also keeps the rows of
+approvals it drew for its latest turn seed: what-if variants of a turn ask for them again.)
 """
 from __future__ import annotations
 
 import hashlib
 import threading
-from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 
 import numpy as np
@@ -86,10 +86,9 @@ def _keyed_generator(turn_seed: int, key: str) -> np.random.Generator:
     return _THREAD.generator
 
 
-@lru_cache(maxsize=8192)
 def keyed_uniform(turn_seed: int, key: str) -> float:
-    """One uniform draw in [0, 1) for (turn, key); cached, since explanations re-run a turn
-    many times."""
+    """One uniform draw in [0, 1) for (turn, key). Not cached: one keyed hash costs about
+    what a cache lookup does, and a sweep never asks twice (a new turn seed every turn)."""
     return (_keyed_hash(turn_seed, key, 8) >> 11) * _UNIT
 
 
