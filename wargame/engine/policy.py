@@ -177,19 +177,18 @@ def build_policy(rules: CompiledRules, measures: list[Measure], turn: int, turn_
             np.minimum(allow[m], importer_allow, out=allow[m], where=where)
             affected = np.where(importer_allow < 1.0, status, OPEN)  # statuses are >= OPEN
             np.maximum(pol.status[m], affected, out=pol.status[m], where=where)
-    _set_own_pairs(allow, 1.0)
-    _set_own_pairs(pol.status, OPEN)
+    A = base.n_actors
+    _flat_view(allow, A * A)[:, ::A + 1] = 1.0  # a country's pairs with itself: open
+    _flat_view(pol.status, A * A)[:, ::A + 1] = OPEN
     return pol
 
 
-def _set_own_pairs(array: np.ndarray, value: float) -> None:
-    """Set a country's pairs with itself (every [.., e, e]) of a fresh (C-ordered) policy
-    array: every (A+1)-th item of its last two axes flattened (a view)."""
-    A = array.shape[-1]
-    if not array.flags.c_contiguous:  # then a reshape would copy: index the pairs
-        array[..., np.arange(A), np.arange(A)] = value
-        return
-    array.reshape(-1, A * A)[:, ::A + 1] = value
+def _flat_view(array: np.ndarray, width: int) -> np.ndarray:
+    """``array`` seen as rows of ``width`` items, to write through: a view, as the arrays
+    ``build_policy`` writes this way are fresh (C-ordered)."""
+    if not array.flags.c_contiguous:  # a reshape would copy, and writes would be lost
+        raise ValueError("a policy array written through a flat view must be C-ordered")
+    return array.reshape(-1, width)
 
 
 def drawless_policy(rules: CompiledRules, codes: list[tuple[tuple, Measure]],
@@ -225,7 +224,6 @@ class RestrictionPlan:
     cells: np.ndarray  # (C,) the (m, s, e) capped, as rows of allow seen as (M*S*E, I)
     owners: np.ndarray  # (N,) the measure whose row caps each, grouped by cell
     starts: np.ndarray | None  # (C,) where each cell's group starts; None: one row each
-    diagonal: np.ndarray  # (A,) 0..A-1: a country's own pairs
 
     def cap(self, allow: np.ndarray, rows: np.ndarray) -> None:
         """Cap ``allow`` (fresh ones, (M, S, E, I)) by ``rows`` ((R, I), the measures'
@@ -234,7 +232,7 @@ class RestrictionPlan:
         capped = rows[self.owners]
         if self.starts is not None:
             capped = np.minimum.reduceat(capped, self.starts, axis=0)
-        allow.reshape(-1, allow.shape[-1])[self.cells] = capped  # a view: allow is fresh
+        _flat_view(allow, allow.shape[-1])[self.cells] = capped
 
 
 def restriction_plan(rules: CompiledRules, codes: list[tuple[tuple, Measure]],
@@ -264,8 +262,7 @@ def _restriction_plan(base: Baseline, codes: list[tuple[tuple, Measure]]) -> Res
     owners = np.array([owner for _cell, owner in covered], dtype=int)
     unique, starts = np.unique(cells, return_index=True)
     return RestrictionPlan(status=status, cells=unique, owners=owners,
-                           starts=None if len(unique) == len(cells) else starts,
-                           diagonal=diagonal)
+                           starts=None if len(unique) == len(cells) else starts)
 
 
 def _draw(pol: Policy, licence: Licence, measure: Measure, turn_seed: int) -> np.ndarray:
@@ -276,7 +273,8 @@ def _draw(pol: Policy, licence: Licence, measure: Measure, turn_seed: int) -> np
     row = licence.fixed_row
     if row is None:
         row = approval_row(turn_seed, measure.id + licence.key, licence.mean,
-                           licence.concentration, licence.importers, len(licence.status_row))
+                           licence.concentration, licence.importers,
+                           len(licence.status_row))  # a row over every actor
     if licence.leakage is not None:
         _leak_row(pol, licence, row)
     if licence.stage_mask is not None:  # the author's own exports are covered by its row too
