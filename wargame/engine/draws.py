@@ -25,13 +25,13 @@ draws per game and turn, and building a NumPy generator from a seed (``SeedSeque
 
 Nothing here holds a generator shared between threads: a thread's own PCG64 is reset
 entirely from the hash before each keyed draw and read at once, so no draw depends on
-another and turns may be resolved on any thread.
+another and turns may be resolved on any thread. (Each thread also keeps the rows of
+approvals it drew for its latest turn seed: what-if variants of a turn ask for them again.)
 """
 from __future__ import annotations
 
 import hashlib
 import threading
-from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 
 import numpy as np
@@ -63,11 +63,14 @@ def _keyed_hash(turn_seed: int, key: str, size: int) -> int:
 
 
 class _ThreadGenerator(threading.local):
-    """One PCG64 per thread, reset from a keyed hash before every keyed draw."""
+    """One PCG64 per thread, reset from a keyed hash before every keyed draw; and the rows
+    of approvals drawn on this thread for its latest turn seed (``approval_row``)."""
 
     def __init__(self) -> None:
         self.bits = np.random.PCG64(0)
         self.generator = np.random.Generator(self.bits)
+        self.rows_seed: int | None = None
+        self.rows: dict[tuple, np.ndarray] = {}
 
 
 _THREAD = _ThreadGenerator()
@@ -83,10 +86,9 @@ def _keyed_generator(turn_seed: int, key: str) -> np.random.Generator:
     return _THREAD.generator
 
 
-@lru_cache(maxsize=8192)
 def keyed_uniform(turn_seed: int, key: str) -> float:
-    """One uniform draw in [0, 1) for (turn, key); cached, since explanations re-run a turn
-    many times."""
+    """One uniform draw in [0, 1) for (turn, key). Not cached: one keyed hash costs about
+    what a cache lookup does, and a sweep never asks twice (a new turn seed every turn)."""
     return (_keyed_hash(turn_seed, key, 8) >> 11) * _UNIT
 
 
@@ -108,17 +110,63 @@ def keyed_approvals(turn_seed: int, key: str, mean: float, concentration: float,
     return tuple(draw_approvals(_keyed_generator(turn_seed, key), mean, concentration, size))
 
 
-@lru_cache(maxsize=8192)
+def certain_row(mean: float, importers: tuple[int, ...], n_actors: int) -> np.ndarray | None:
+    """The row of a restriction whose approvals are certain (a ban approves nothing, a mean
+    of 1 everything), read-only; None when they are drawn. It depends on no turn, so a
+    compiled measure keeps it (``policy.py``)."""
+    if 0.0 < mean < 1.0:
+        return None
+    row = np.ones(n_actors)
+    row[list(importers)] = draw_approvals(None, mean, 0.0, len(importers))  # type: ignore[arg-type]
+    row.setflags(write=False)
+    return row
+
+
 def approval_row(turn_seed: int, key: str, mean: float, concentration: float,
                  importers: tuple[int, ...], n_actors: int) -> np.ndarray:
     """The approvals as a row over every actor (1 where the measure does not restrict),
-    read-only, so a restriction is one ``minimum`` on a slice."""
-    row = np.ones(n_actors)
-    if importers:
-        row[list(importers)] = keyed_approvals(turn_seed, key, mean, concentration,
-                                               len(importers))
-    row.setflags(write=False)
+    read-only, so a restriction is one ``minimum`` on a slice.
+
+    The rows of the latest turn seed drawn on this thread are kept: what-if variants of a
+    turn (``explain.py``) draw the same rows again, one after another. A sweep draws for a
+    new turn seed on every policy it builds, and a cache over all seeds (an LRU cache of
+    rows) cost more to fill than it saved there."""
+    certain = certain_row(mean, importers, n_actors)
+    if certain is not None:
+        return certain
+    memo = _THREAD
+    if memo.rows_seed != turn_seed:
+        memo.rows_seed, memo.rows = turn_seed, {}
+    args = (key, mean, concentration, importers, n_actors)
+    row = memo.rows.get(args)
+    if row is None:
+        row = np.ones(n_actors)
+        if importers:  # the draws as ``keyed_approvals`` makes them, kept as an array
+            row[list(importers)] = draw_approvals(_keyed_generator(turn_seed, key), mean,
+                                                  concentration, len(importers))
+        row.setflags(write=False)
+        memo.rows[args] = row
     return row
+
+
+def rounded_shares(shares: np.ndarray) -> np.ndarray:
+    """``round(share, 6)`` of every share (0..1) of an array, equal to Python's ``round``
+    of each, in one pass: the records keep approvals to six decimals.
+
+    Python rounds the exact binary value to the nearest sixth decimal (halves to even) and
+    returns the double nearest that decimal. ``rint(share * 1e6) / 1e6`` gives the same:
+    the product, rounded once, is within 1.2e-10 of the exact one, so its nearest integer
+    is the exact one's unless the product lies within that of a half; the division of two
+    exact integers is rounded to the nearest double. Shares whose product is within 1e-6
+    of a half are rounded one by one."""
+    scaled = shares * 1e6
+    nearest = np.rint(scaled)
+    out = nearest / 1e6
+    near_half = np.abs(scaled - nearest) > 0.5 - 1e-6
+    if near_half.any():
+        for index in zip(*np.nonzero(near_half)):
+            out[index] = round(float(shares[index]), 6)
+    return out
 
 
 # ----------------------------------------------------------------- records of the draws

@@ -13,8 +13,7 @@ its seeded delay draw makes it slip a turn.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from pydantic import TypeAdapter
@@ -24,7 +23,7 @@ INJECT_GROUP = "inject:"
 STANDING_GROUP = "standing:"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Measure:
     """One active effect. ``group`` names what made it (``order:<order id>``,
     ``inject:<inject id>``, ``standing:<index>``): explanations leave a whole group out.
@@ -45,17 +44,17 @@ class Measure:
     public: bool = True
     source: str = ""
 
-    @cached_property
-    def compile_key(self) -> tuple:
-        """The content that decides the measure's compiled form (``policy.compiled``):
-        primitive, permanence and the arguments as a canonical tuple."""
-        try:
-            args = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
-                                for k, v in self.args.items()))
-            hash(args)
-        except TypeError:  # an unhashable argument: its repr is canonical enough
-            args = (repr(sorted(self.args.items())),)
-        return (self.primitive, self.end_turn is None, args)
+    # The content that decides the measure's compiled form (``policy.compiled``):
+    # primitive, permanence and the arguments, written out once, when the measure is made
+    # (every measure in force is compiled every turn). A string keeps its hash, so the
+    # lookups every turn makes with it (and ``policy.drawless_policy``'s key) do not walk
+    # the arguments again. Equal reprs mean equal content; the rare equal content written
+    # differently (arguments bound in another order, ``1`` and ``1.0``) compiles twice.
+    compile_key: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "compile_key",
+                           repr((self.primitive, self.end_turn is None, self.args)))
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "group": self.group, "label": self.label, "team": self.team,

@@ -6,6 +6,11 @@ its bound arguments into indices once (cached in ``CompiledRules`` by the measur
 key, since explanations re-apply every measure once per what-if variant), and
 ``apply_compiled`` writes the indices into the policy arrays with this turn's keyed draws
 (``draws.py``): a measure's draws depend only on the turn seed and the measure's id.
+
+``build_policy`` gives the same arrays as applying every measure in turn, with less work
+per game and turn (a sweep builds one policy per game and turn): what does not depend on
+the turn's draws is worked out once and shared (``drawless_policy``, ``restriction_plan``),
+and the licence approvals are written into the allowed shares in one pass.
 """
 from __future__ import annotations
 
@@ -15,7 +20,9 @@ from typing import Any
 import numpy as np
 
 from wargame.engine.baseline import Baseline
-from wargame.engine.draws import DelayDraw, LicenceDraw, approval_row
+from wargame.engine.draws import (
+    DelayDraw, LicenceDraw, approval_row, certain_row, rounded_shares,
+)
 from wargame.engine.trade_terms import QuotaPool
 from wargame.engine.lookups import actor_indices, selection, stage_index, stage_mask
 from wargame.engine.measures import Measure
@@ -53,13 +60,44 @@ class Policy:
         default_factory=list)  # (m, s, host, investor, share, measure id): stakes in new capacity
 
 
-def _copy_policy(pol: Policy) -> Policy:
-    """A policy sharing nothing mutable with ``pol`` (its tuples and pools are immutable)."""
-    def own(value: Any) -> Any:
-        if isinstance(value, np.ndarray):
-            return value.copy()
-        return list(value) if isinstance(value, list) else value
-    return Policy(**{name: own(value) for name, value in vars(pol).items()})
+@dataclass(frozen=True, slots=True)
+class Licence:
+    """A compiled licence restriction or extraterritorial rule (the kinds in ``DRAWING``):
+    the pairs it covers, how its approvals are drawn and how the draw is recorded."""
+
+    material: int
+    block: slice | np.ndarray  # the stages covered: a run of stages is a slice
+    exporter: int  # the restricting exporter (a rule's author)
+    importers: tuple[int, ...]
+    status_row: np.ndarray  # (A,) int: the status it gives the exporter's pairs
+    mean: float  # of the approved share (``level_params``)
+    concentration: float
+    key: str  # the draw key after the measure's id (``draws.py``)
+    recorded: bool  # its draws are recorded: it neither bans nor leaves open
+    importer_ids: list[str]
+    about: tuple[str, str, str]  # (exporter id, material id, level) for the record
+    leakage: float | None  # its own leakage share (None: the scenario's)
+    fixed_row: np.ndarray | None  # its approvals when certain (``draws.certain_row``)
+    stage_mask: np.ndarray | None  # (S,) a rule's stages (None: a restriction)
+    threshold: float  # a rule's origin share that brings other exporters under it
+
+
+def _own_policy(shared: Policy, allow: np.ndarray, status: np.ndarray) -> Policy:
+    """The turn's own policy from a shared one (``drawless_policy``), sharing nothing
+    mutable with it (its tuples and pools are immutable), with the given allowed shares
+    and status (the shared policy's own are untouched ones and zeros)."""
+    def own(value: np.ndarray | None) -> np.ndarray | None:
+        return None if value is None else value.copy()
+    return Policy(
+        allow=allow, status=status, reserved=shared.reserved.copy(),
+        tariff=shared.tariff.copy(), cap_mult=shared.cap_mult.copy(),
+        util_set=shared.util_set.copy(), demand_mult=shared.demand_mult.copy(),
+        sector_cap=shared.sector_cap.copy(), build=shared.build.copy(),
+        release=shared.release.copy(), extraterritorial=list(shared.extraterritorial),
+        floors=list(shared.floors), delay_probability=shared.delay_probability,
+        draws=list(shared.draws), duty=own(shared.duty), leakage=own(shared.leakage),
+        quotas=list(shared.quotas), cover_days=own(shared.cover_days),
+        reserve_new=list(shared.reserve_new))
 
 
 def empty_policy(base: Baseline) -> Policy:
@@ -110,48 +148,161 @@ def build_policy(rules: CompiledRules, measures: list[Measure], turn: int, turn_
 
     The measures that draw nothing are applied first, in their order, and that part is
     shared (``drawless_policy``); the licence restrictions and extraterritorial rules then
-    apply their draws in their order. No other kind writes the arrays they write (allowed
-    shares, status, leakage), so this is the same policy as applying all in turn."""
+    draw in their order. No other kind writes the arrays they write (allowed shares,
+    status, leakage), so this is the same policy as applying all in turn. Their status
+    does not depend on the draws (``restriction_plan``), and each caps the allowed shares
+    of its pairs by its row of approvals: the minimum over the rows, taken in one pass."""
     base = rules.baseline
-    codes = [(compiled(rules, measure), measure) for measure in measures]
-    pol = drawless_policy(rules, codes, turn)
-    for code, measure in codes:
-        if code[0] in DRAWING:
-            apply_compiled(base, pol, code, measure, turn, turn_seed, record)
+    drawing: list[tuple[tuple, Measure]] = []
+    drawless: list[tuple[tuple, Measure]] = []
+    for measure in measures:
+        code = compiled(rules, measure)
+        (drawing if code[0] in DRAWING else drawless).append((code, measure))
+    restrictions = restriction_plan(rules, drawing)
+    allow = np.ones(restrictions.status.shape)
+    pol = _own_policy(drawless_policy(rules, drawless, turn), allow,
+                      restrictions.status.copy())
+    if drawing:
+        rows = np.array([_draw(pol, code[1], measure, turn_seed) for code, measure in drawing])
+        restrictions.cap(allow, rows)
+        if record:
+            pol.draws += _licence_draws(drawing, rows)
     # extraterritorial rules bite on other exporters whose output carries the author's origin
     for m, smask, author, importer_allow, threshold, status, _mid in pol.extraterritorial:
         content = origin[m, :, :, author]  # (S, E)
         hit = (content >= threshold) & smask[:, None]
         hit[:, author] = False
-        for s in np.nonzero(hit.any(axis=1))[0]:
-            exporters = np.nonzero(hit[s])[0]
-            pol.allow[m, s, exporters] = np.minimum(pol.allow[m, s, exporters], importer_allow[None, :])
-            st = pol.status[m, s, exporters]
-            affected = importer_allow < 1.0
-            st[:, affected] = np.maximum(st[:, affected], status)
-            pol.status[m, s, exporters] = st
+        if hit.any():
+            where = hit[:, :, None]  # on the (S, E, I) block of the material, in place
+            np.minimum(allow[m], importer_allow, out=allow[m], where=where)
+            affected = np.where(importer_allow < 1.0, status, OPEN)  # statuses are >= OPEN
+            np.maximum(pol.status[m], affected, out=pol.status[m], where=where)
     A = base.n_actors
-    pol.allow[:, :, np.arange(A), np.arange(A)] = 1.0
-    pol.status[:, :, np.arange(A), np.arange(A)] = OPEN
+    _flat_view(allow, A * A)[:, ::A + 1] = 1.0  # a country's pairs with itself: open
+    _flat_view(pol.status, A * A)[:, ::A + 1] = OPEN
     return pol
+
+
+def _flat_view(array: np.ndarray, width: int) -> np.ndarray:
+    """``array`` seen as rows of ``width`` items, to write through: a view, as the arrays
+    ``build_policy`` writes this way are fresh (C-ordered)."""
+    if not array.flags.c_contiguous:  # a reshape would copy, and writes would be lost
+        raise ValueError("a policy array written through a flat view must be C-ordered")
+    return array.reshape(-1, width)
 
 
 def drawless_policy(rules: CompiledRules, codes: list[tuple[tuple, Measure]],
                     turn: int) -> Policy:
-    """A fresh copy of the policy of the measures among ``codes`` that draw nothing. It
-    depends only on the turn and those measures' content, ids and start turns, so it is
-    kept in ``rules.drawless_policies``: games of a sweep (and what-if variants of a turn)
-    share most of their measures."""
+    """The policy of ``codes``, measures that draw nothing, SHARED: ``build_policy``
+    copies it before the turn's draws (nothing may write into it). It depends only on the
+    turn and those measures' content, ids and start turns, so it is kept in
+    ``rules.drawless_policies``: games of a sweep (and what-if variants of a turn) share
+    most of their measures. (A measure's content key is a string that keeps its hash:
+    ``Measure.compile_key``.)"""
     key = (turn, tuple((measure.compile_key, measure.id, measure.start_turn)
-                       for code, measure in codes if code[0] not in DRAWING))
+                       for _code, measure in codes))
     pol = rules.drawless_policies.get(key)
     if pol is None:
         pol = empty_policy(rules.baseline)
         for code, measure in codes:
-            if code[0] not in DRAWING:
-                apply_compiled(rules.baseline, pol, code, measure, turn, 0, False)
+            apply_compiled(rules.baseline, pol, code, measure, turn, 0, False)
         rules.drawless_policies.put(key, pol)
-    return _copy_policy(pol)
+    return pol
+
+
+# ----------------------------------------------------------------- licence restrictions
+
+@dataclass(frozen=True)
+class RestrictionPlan:
+    """What a turn's drawing measures (licence restrictions and extraterritorial rules, in
+    their order) do that their draws do not decide: the status of every pair they cover
+    (the worst wins, a country's own pairs open), and which of their rows of approvals cap
+    which exporter's allowed shares. Kept in ``rules.restriction_plans`` by the measures'
+    content keys: most games of a sweep hold the same restrictions."""
+
+    status: np.ndarray  # (M, S, E, I) int, read-only: copied into each turn's policy
+    cells: np.ndarray  # (C,) the (m, s, e) capped, as rows of allow seen as (M*S*E, I)
+    owners: np.ndarray  # (N,) the measure whose row caps each, grouped by cell
+    starts: np.ndarray | None  # (C,) where each cell's group starts; None: one row each
+
+    def cap(self, allow: np.ndarray, rows: np.ndarray) -> None:
+        """Cap ``allow`` (fresh ones, (M, S, E, I)) by ``rows`` ((R, I), the measures'
+        approvals in their order), each on the cells it covers. Approvals are shares in
+        0..1, so the minimum with the fresh 1.0 is the smallest row of the cell."""
+        capped = rows[self.owners]
+        if self.starts is not None:
+            capped = np.minimum.reduceat(capped, self.starts, axis=0)
+        _flat_view(allow, allow.shape[-1])[self.cells] = capped
+
+
+def restriction_plan(rules: CompiledRules, codes: list[tuple[tuple, Measure]],
+                     ) -> RestrictionPlan:
+    """The ``RestrictionPlan`` of ``codes`` (drawing measures, in their order), cached."""
+    key = tuple(measure.compile_key for _code, measure in codes)
+    plan = rules.restriction_plans.get(key)
+    if plan is None:
+        plan = rules.restriction_plans.put(key, _restriction_plan(rules.baseline, codes))
+    return plan
+
+
+def _restriction_plan(base: Baseline, codes: list[tuple[tuple, Measure]]) -> RestrictionPlan:
+    M, S, A = base.n_materials, base.n_stages, base.n_actors
+    status = np.zeros((M, S, A, A), dtype=int)
+    covered: list[tuple[int, int]] = []  # (cell, owner)
+    for owner, (code, _measure) in enumerate(codes):
+        licence: Licence = code[1]
+        m, block, exporter = licence.material, licence.block, licence.exporter
+        status[m, block, exporter] = np.maximum(status[m, block, exporter], licence.status_row)
+        covered += [((m * S + int(s)) * A + exporter, owner) for s in np.arange(S)[block]]
+    diagonal = np.arange(A)
+    status[:, :, diagonal, diagonal] = OPEN
+    status.setflags(write=False)
+    covered.sort()
+    cells = np.array([cell for cell, _owner in covered], dtype=int)
+    owners = np.array([owner for _cell, owner in covered], dtype=int)
+    unique, starts = np.unique(cells, return_index=True)
+    return RestrictionPlan(status=status, cells=unique, owners=owners,
+                           starts=None if len(unique) == len(cells) else starts)
+
+
+def _draw(pol: Policy, licence: Licence, measure: Measure, turn_seed: int) -> np.ndarray:
+    """A drawing measure's row of approvals over every importer (``draws.approval_row``),
+    with what else it writes into ``pol`` but its record (``_licence_draws``): its leakage
+    share, and for an extraterritorial rule the rule itself (``build_policy`` applies it
+    to the other exporters). It does not cap the allowed shares (``_restrict_row``)."""
+    row = licence.fixed_row
+    if row is None:
+        row = approval_row(turn_seed, measure.id + licence.key, licence.mean,
+                           licence.concentration, licence.importers,
+                           len(licence.status_row))  # a row over every actor
+    if licence.leakage is not None:
+        _leak_row(pol, licence, row)
+    if licence.stage_mask is not None:  # the author's own exports are covered by its row too
+        pol.extraterritorial.append((licence.material, licence.stage_mask, licence.exporter,
+                                     row, licence.threshold,
+                                     int(licence.status_row.max(initial=0)), measure.id))
+    return row
+
+
+def _licence_draws(drawing: list[tuple[tuple, Measure]], rows: np.ndarray,
+                   ) -> list[LicenceDraw]:
+    """The records of the draws of ``drawing`` (the measures whose rows of approvals
+    ``rows`` are, in order) that are recorded: shares rounded to six decimals, by
+    importer. An extraterritorial rule is narrated like a licence."""
+    recorded = [i for i, (code, _measure) in enumerate(drawing) if code[1].recorded]
+    if not recorded:
+        return []
+    shares = rounded_shares(rows[recorded]).tolist()
+    records = []
+    for i, row in zip(recorded, shares):
+        licence, measure = drawing[i][0][1], drawing[i][1]
+        exporter, material, level = licence.about
+        records.append(LicenceDraw(
+            measure_id=measure.id, exporter=exporter, material=material, level=level,
+            approved_share_by_importer=dict(zip(licence.importer_ids,
+                                                [row[j] for j in licence.importers])),
+            extraterritorial=licence.stage_mask is not None))
+    return records
 
 
 def stack_policies(policies: list[Policy]) -> Policy:
@@ -193,28 +344,30 @@ def _compile(sc: Scenario, base: Baseline, measure: Measure) -> tuple:
             return ("skip",)
         importers = np.asarray(actor_indices(sc, args.get("importers"), exclude=exporter), dtype=int)
         smask = stage_mask(sc, base, mat, args.get("stages"))
-        stages = np.nonzero(smask)[0][:, None]
         if prim == "export_ban":
             mean, conc, status = 0.0, 1.0, BANNED
         else:
             mean, conc, status = level_params(sc, args.get("level"))
-        key = ":extraterritorial" if prim == "extraterritorial_rule" else ":licence"
-        record = prim in ("export_restriction", "extraterritorial_rule") and 0.0 < mean < 1.0
+        rule = prim == "extraterritorial_rule"
         leak = args.get("leakage_share")
-        leak = None if leak in (None, "") else float(leak)
-        ids = [sc.actors[i].id for i in importers]
         covered = np.nonzero(smask)[0]
         # a run of stages is a slice (fast to update in place); anything else an index array
         block = slice(int(covered[0]), int(covered[-1]) + 1) \
             if len(covered) and covered[-1] - covered[0] + 1 == len(covered) else covered
         status_row = np.zeros(base.n_actors, dtype=int)
         status_row[importers] = status
-        target = (mat, block, exporter, tuple(int(i) for i in importers), status_row)
-        about = (sc.actors[exporter].id, sc.materials[mat].id, str(args.get("level")))
-        if prim == "extraterritorial_rule":
-            return ("rule", target, mean, conc, key, smask, float(args.get("threshold") or 0.001),
-                    record, ids, about)
-        return ("restrict", target, mean, conc, key, record, ids, about, leak)
+        importer_tuple = tuple(int(i) for i in importers)
+        return ("rule" if rule else "restrict", Licence(
+            material=mat, block=block, exporter=exporter, importers=importer_tuple,
+            status_row=status_row, mean=mean, concentration=conc,
+            key=":extraterritorial" if rule else ":licence",
+            recorded=prim in ("export_restriction", "extraterritorial_rule") and 0.0 < mean < 1.0,
+            importer_ids=[sc.actors[i].id for i in importers],
+            about=(sc.actors[exporter].id, sc.materials[mat].id, str(args.get("level"))),
+            leakage=None if rule or leak in (None, "") else float(leak),
+            fixed_row=certain_row(mean, importer_tuple, base.n_actors),
+            stage_mask=smask if rule else None,
+            threshold=float(args.get("threshold") or 0.001) if rule else 0.0))
     if prim in ("offtake", "equity_stake"):
         buyer = sc.actor_index.get(args.get("buyer") if prim == "offtake" else args.get("investor"))
         seller = sc.actor_index.get(args.get("seller") if prim == "offtake" else args.get("host"))
@@ -346,59 +499,40 @@ def _compile_set_parameter(sc: Scenario, base: Baseline, args: dict[str, Any]) -
     return ("modify", target, index, "set" if op == "set" else "add", amount)
 
 
-def _leak_row(pol: Policy, base: Baseline, target: tuple, row: np.ndarray,
-              leak: float) -> None:
+def _leak_row(pol: Policy, licence: Licence, row: np.ndarray) -> None:
     """A restriction's own leakage share on the pairs it holds back (the smallest of the
     measures that restrict a pair; unset pairs take the scenario's default)."""
-    m, block, exporter, _importers, _status = target
+    m, block, exporter = licence.material, licence.block, licence.exporter
     if pol.leakage is None:
         pol.leakage = np.full_like(pol.allow, np.nan)
     held = row < 1.0
     current = pol.leakage[m, block, exporter]
-    pol.leakage[m, block, exporter] = np.where(held, np.fmin(current, leak), current)
+    pol.leakage[m, block, exporter] = np.where(held, np.fmin(current, licence.leakage), current)
 
 
-def _restrict_row(pol: Policy, target: tuple, row: np.ndarray) -> None:
-    """Cap one exporter's allowances towards every importer by ``row`` on the covered stages."""
-    m, block, exporter, _importers, status_row = target
+def _restrict_row(pol: Policy, licence: Licence, row: np.ndarray) -> None:
+    """Cap one exporter's allowances towards every importer by ``row`` on the covered
+    stages (``build_policy`` does this for all its drawing measures at once)."""
+    m, block, exporter = licence.material, licence.block, licence.exporter
     allow = pol.allow[m, block, exporter]
     stat = pol.status[m, block, exporter]
     if isinstance(block, slice):  # views: update in place
         np.minimum(allow, row, out=allow)
-        np.maximum(stat, status_row, out=stat)
+        np.maximum(stat, licence.status_row, out=stat)
     else:
         pol.allow[m, block, exporter] = np.minimum(allow, row)
-        pol.status[m, block, exporter] = np.maximum(stat, status_row)
+        pol.status[m, block, exporter] = np.maximum(stat, licence.status_row)
 
 
 def apply_compiled(base: Baseline, pol: Policy, code: tuple, measure: Measure, turn: int,
                    turn_seed: int, record: bool) -> None:
     """Write one compiled measure into the policy arrays, with its keyed draws."""
     kind = code[0]
-    if kind == "restrict":
-        _, target, mean, conc, key, draws, ids, (exporter, material, level), leak = code
-        mid = measure.id
-        row = approval_row(turn_seed, mid + key, mean, conc, target[3], base.n_actors)
-        if draws and record:
-            approved = [round(float(row[i]), 6) for i in target[3]]
-            pol.draws.append(LicenceDraw(
-                measure_id=mid, exporter=exporter, material=material, level=level,
-                approved_share_by_importer=dict(zip(ids, approved))))
-        _restrict_row(pol, target, row)
-        if leak is not None:
-            _leak_row(pol, base, target, row, leak)
-    elif kind == "rule":
-        _, target, mean, conc, key, smask, threshold, draws, ids, (author, material, level) = code
-        mid = measure.id
-        row = approval_row(turn_seed, mid + key, mean, conc, target[3], base.n_actors)
-        if draws and record:  # narrated like licence draws (``wording.licence_sentence``)
-            approved = [round(float(row[i]), 6) for i in target[3]]
-            pol.draws.append(LicenceDraw(
-                measure_id=mid, exporter=author, material=material, level=level,
-                approved_share_by_importer=dict(zip(ids, approved)), extraterritorial=True))
-        _restrict_row(pol, target, row)  # the author's own exports are covered too
-        pol.extraterritorial.append((target[0], smask, target[2], row, threshold,
-                                     int(target[4].max(initial=0)), mid))
+    if kind in DRAWING:
+        row = _draw(pol, code[1], measure, turn_seed)
+        _restrict_row(pol, code[1], row)
+        if record:
+            pol.draws += _licence_draws([(code, measure)], row[None, :])
     elif kind == "reserve_new":
         pol.reserve_new.append((*code[1:], measure.id))
     elif kind == "duty":

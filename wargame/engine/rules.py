@@ -33,6 +33,7 @@ T = TypeVar("T")
 CACHE_LIMIT = 4096  # entries per cache before it is emptied (bounded work and memory)
 RULES_CACHE_SIZE = 8  # scenarios kept by ``rules_for``
 DRAWLESS_POLICY_LIMIT = 256  # policies of the measures that draw nothing (``policy.py``)
+RESTRICTION_PLAN_LIMIT = 256  # status arrays and caps of the drawing measures (``policy.py``)
 
 
 @dataclass(frozen=True)
@@ -67,14 +68,14 @@ def _bot_interests(base: Baseline) -> BotInterests:
 class _BoundedCache(Generic[T]):
     """A dict that empties itself when it grows past ``limit`` entries."""
 
-    __slots__ = ("_data", "_limit")
+    __slots__ = ("_data", "_limit", "get")
 
     def __init__(self, limit: int = CACHE_LIMIT) -> None:
         self._data: dict[Hashable, T] = {}
         self._limit = limit
-
-    def get(self, key: Hashable) -> T | None:
-        return self._data.get(key)
+        # the entry of a key, or None: the dict's own ``get`` (the hot path, a sweep makes
+        # dozens of lookups per game and turn), valid for good as the dict is only cleared
+        self.get: Callable[[Hashable], T | None] = self._data.get
 
     def put(self, key: Hashable, value: T) -> T:
         if len(self._data) >= self._limit:
@@ -95,7 +96,8 @@ class CompiledRules:
       ``tiled_market(copies)`` for stacked what-ifs;
     - ``compiled_measures``: a measure's compiled policy code by its content key
       (``policy.compiled``); ``drawless_policies``: the policy arrays of a turn's measures
-      that draw nothing (``policy.drawless_policy``);
+      that draw nothing (``policy.drawless_policy``); ``restriction_plans``: what the
+      measures that draw do whatever they draw (``policy.restriction_plan``);
     - ``order_args`` / ``inject_args``: effect arguments bound from an order's parameters or
       a deck inject (``planning.py``), so a repeated order shares them;
     - ``phrases``: an order's label and description read aloud (``phrases.py``), by content,
@@ -120,6 +122,8 @@ class CompiledRules:
         self.compiled_measures: _BoundedCache[tuple] = _BoundedCache()
         # ~100 kB each (four (M, S, A, A) arrays): fewer kept
         self.drawless_policies: _BoundedCache[Any] = _BoundedCache(DRAWLESS_POLICY_LIMIT)
+        # ~30 kB each (an (M, S, A, A) status array)
+        self.restriction_plans: _BoundedCache[Any] = _BoundedCache(RESTRICTION_PLAN_LIMIT)
         self.order_args: _BoundedCache[dict[str, Any]] = _BoundedCache()
         self.inject_args: _BoundedCache[tuple[tuple[int, Any, str, dict[str, Any]], ...]] = \
             _BoundedCache()
