@@ -34,6 +34,7 @@ from wargame.engine.planning import TurnPlan, plan_turn
 from wargame.engine.results import Explanation, TurnIndicators, TurnResult
 from wargame.engine.rules import CompiledRules, rules_for
 from wargame.engine.setup import initial_state
+from wargame.engine.policy import Policy, turn_draws
 from wargame.engine.simulate import Prepared, simulate_plan, update_political_capital
 from wargame.engine.state import GameState
 from wargame.scenario.model import Inject, Scenario
@@ -91,10 +92,10 @@ def _resolve(scenario: Scenario, state: GameState, orders: Sequence[Order],
     return finish_turn(rules, state, plan, prepared, flow, explain, scored)
 
 
-def _narration(rules: CompiledRules, plan: TurnPlan, draws: list, arrivals: list,
+def _narration(rules: CompiledRules, plan: TurnPlan, pol: Policy, arrivals: list,
                ) -> list[Explanation]:
     """A turn's lines without explanations of the headlines: injects, draws, arrivals."""
-    return inject_lines(plan.fired) + narrate(rules, plan, draws, arrivals)
+    return inject_lines(plan.fired) + narrate(rules, plan, turn_draws(pol), arrivals)
 
 
 def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared: Prepared,
@@ -121,7 +122,7 @@ def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared
                                     headline_dict(scenario, met, has, price_index,
                                                   stage_index, base), state)
     else:  # narrated when first read (sweeps never read it)
-        explanations = partial(_narration, rules, plan, pol.draws, prepared.arrivals)
+        explanations = partial(_narration, rules, plan, pol, prepared.arrivals)
     new_state.last = {**last_headlines(scenario, met, has, price_index, stage_index),
                       "lapsed": new_state.last.get("lapsed", []),
                       "lapsed_groups": new_state.last.get("lapsed_groups", [])}
@@ -141,6 +142,6 @@ def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared
 
     return TurnResult(turn=turn, state=new_state, outcomes=list(plan.outcomes),
                       explanations=explanations, injects_fired=list(plan.fired),
-                      draws=list(pol.draws), indicators=build,
+                      draws=partial(turn_draws, pol), indicators=build,
                       ledger_gap=lambda: float(np.abs(ledger_gap(base, flow)).max()),
                       score_inputs=lambda: score_inputs(rules, new_state, pol, flow))
