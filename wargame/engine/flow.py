@@ -75,6 +75,8 @@ class FlowResult:
     # licence or quota only by leakage (None: nothing leaked)
     quota_used: list[float] = field(default_factory=list)  # t per turn drawn on each pool
     licence_queue: np.ndarray | None = None  # (M, S, E, I) applications left on file
+    received: np.ndarray | None = None  # (M, S, I) flows summed over exporters (prices
+    # read it again: ``pricing.clear_prices``)
 
     def part(self, materials: slice, pools: slice = slice(0, 0)) -> "FlowResult":
         """The flow of some materials only (views): one state's part of a stacked pass;
@@ -449,6 +451,7 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
     losses = np.zeros((M, S, A))
     flows = np.zeros((M, S, A, A))
     requested = np.zeros((M, S, A, A))
+    received_all = np.zeros((M, S, A))
     stock_start = (state.stock + state.strategic).sum(axis=2)
     input_in = np.zeros((M, A))  # what each actor feeds into the current stage
     identity = _identity(M, A)
@@ -520,7 +523,7 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
             leaked_all[:, s] = leaked
         flows[:, s] = f
         requested[:, s] = req
-        received = f.sum(axis=1)
+        received_all[:, s] = received = f.sum(axis=1)
         sold_now = f.sum(axis=2)
         use_got = np.minimum(received, use)
         extra = received - use_got
@@ -534,14 +537,18 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
         offered[:, s] = offer
         sold[:, s] = sold_now
         if s + 1 < S:
-            # origin of what each actor makes at the next stage: what it received here
-            recv_origin = np.einsum("mei,meo->mio", f, state.origin[:, s])
-            total_recv = recv_origin.sum(axis=2, keepdims=True)
-            mixed = np.where(total_recv > EPS, recv_origin / np.maximum(total_recv, EPS),
-                             state.origin[:, s + 1])
+            # origin of what each actor makes at the next stage: what it received here,
+            # unless the next stage transforms it substantially (its origin starts afresh)
             resets = base.refining_stage == s + 1  # (M,)
-            state.origin[:, s + 1] = np.where(resets[:, None, None], identity, mixed) \
-                if base.refines_at[s + 1] else mixed
+            if resets.all():
+                state.origin[:, s + 1] = identity
+            else:
+                recv_origin = np.einsum("mei,meo->mio", f, state.origin[:, s])
+                total_recv = recv_origin.sum(axis=2, keepdims=True)
+                mixed = np.where(total_recv > EPS, recv_origin / np.maximum(total_recv, EPS),
+                                 state.origin[:, s + 1])
+                state.origin[:, s + 1] = np.where(resets[:, None, None], identity, mixed) \
+                    if base.refines_at[s + 1] else mixed
     state.origin[:, 0] = identity
 
     # sectors: last-stage supply rationed by priority
@@ -559,7 +566,7 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
                       leaked=leaked_all,
                       quota_used=[pool.tonnes_per_turn - left
                                   for pool, left in zip(pools, quota_left)],
-                      licence_queue=queue_all)
+                      licence_queue=queue_all, received=received_all)
 
 
 def ledger_gap(base: Baseline, flow: FlowResult) -> np.ndarray:

@@ -59,10 +59,13 @@ from wargame.engine.market_constants import EPS, MarketConstants
 LANDED_SHARE = 0.05  # an actor importing at least this share of what it receives pays landed cost
 
 
-def _source_weights(flows: np.ndarray) -> np.ndarray:
+def _source_weights(flows: np.ndarray, received: np.ndarray | None = None) -> np.ndarray:
     """(M, E, I) share of what each actor received that came from each source (own
-    output on the diagonal); uniform zero where it received nothing."""
-    received = flows.sum(axis=1, keepdims=True)
+    output on the diagonal); uniform zero where it received nothing. ``received`` (M, I):
+    ``flows`` summed over sources, when the caller has it (the flow keeps it)."""
+    if received is None:
+        received = flows.sum(axis=1)
+    received = received[:, None, :]
     return np.where(received > EPS, flows / np.maximum(received, EPS), 0.0)
 
 
@@ -101,8 +104,9 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
     new = np.empty_like(price)
     refs = np.empty_like(price)
     eye = np.eye(A, dtype=bool)
-    rows = np.arange(M)
+    diagonal = np.arange(A)
     last = base.stage_count - 1
+    open_routes = None if severity is None else severity < OPEN_ROUTE  # (M, S, E, I)
     for s in range(S):
         need = flow.need[:, s]
         if need_before is not None:
@@ -110,7 +114,8 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
             if ends.any():
                 need = np.where(ends[:, None], need_before, need)
         got = flow.delivered_use[:, s]
-        received = flow.flows[:, s].sum(axis=1)
+        received = flow.flows[:, s].sum(axis=1) if flow.received is None \
+            else flow.received[:, s]
         asked = flow.need[:, s] if flow.asked is None else flow.asked[:, s]
         unmet = got < flow.need[:, s] * (1.0 - SHORT) - EPS
         under = received < asked * (1.0 - SHORT) - EPS
@@ -121,7 +126,7 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
         # what buyers could still have had: sellers' unsold output, shared among the
         # buyers they can reach (an open route, or their own home market) by need
         spare = np.maximum(made - flow.sold[:, s], 0.0)  # (M, E)
-        reach = eye[None] if severity is None else (severity[:, s] < OPEN_ROUTE) | eye[None]
+        reach = eye[None] if open_routes is None else open_routes[:, s] | eye[None]
         wants = reach * flow.need[:, s][:, None, :]
         outlets = wants / np.maximum(wants.sum(axis=2, keepdims=True), EPS)
         slack = np.einsum("mei,me->mi", outlets, spare)
@@ -144,13 +149,13 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
         # on its demand curve)
         short = unmet | (under & (cover < 1.0 - SHORT))
         scarcity = short | (buyer_ratio > 1.0 + SHORT)
-        weights = _source_weights(flow.flows[:, s])  # (M, E, I)
+        weights = _source_weights(flow.flows[:, s], received)  # (M, E, I)
         ref = reference[:, s]
         chain_floor = None
         if s > 0:
             yield_ = base.yields[:, s][:, None]
             own_in = new[:, s - 1]
-            has_sources = weights.sum(axis=1) > EPS
+            has_sources = received > EPS  # (the weights add up to 1 where it holds)
             cost_now = np.where(has_sources, np.einsum("mei,me->mi", weights, own_in), own_in)
             ref = ref + mc.pass_through * (cost_now - reference[:, s - 1]) / yield_
             ref = np.maximum(ref, EPS)
@@ -168,14 +173,15 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
         if severity is not None:  # open routes: traders bring the price to landed cost
             deep = flow.production[:, s][:, :, None] >= ARBITRAGE_DEPTH * flow.need[:, s][:, None, :]
             target = np.minimum(target, _arbitrage_cap(mc, s, price[:, s], trade_cost,
-                                                       severity[:, s], deep))
+                                                       open_routes[:, s], deep))
         target = np.clip(target, low[:, s], high[:, s])
         log_p = np.log(np.maximum(price[:, s], EPS))
         moved = np.exp(log_p + mc.price_adjustment * (np.log(target) - log_p))
         if chain_floor is not None:
             moved = np.maximum(moved, chain_floor)
         # landed cost: importers pay at least their suppliers' price plus duty and tariff
-        imports = np.where(eye[None], 0.0, weights)
+        imports = weights  # (not read again: its diagonal, own output, is set aside)
+        imports[:, diagonal, diagonal] = 0.0
         import_share = imports.sum(axis=1)
         if (import_share > LANDED_SHARE).any():
             cost = moved[:, :, None] if trade_cost is None else \
@@ -183,7 +189,6 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
             landed = np.einsum("mei,mei->mi", imports, cost) / np.maximum(import_share, EPS)
             moved = np.where(import_share > LANDED_SHARE, np.maximum(moved, landed), moved)
         new[:, s] = moved
-    del rows
     return np.maximum(new, 0.0), refs
 
 
@@ -192,7 +197,7 @@ ARBITRAGE_DEPTH = 3.0  # a supplier caps an importer's price if it makes 3x its 
 
 
 def _arbitrage_cap(mc: MarketConstants, s: int, price: np.ndarray,
-                   trade_cost: np.ndarray | None, severity: np.ndarray,
+                   trade_cost: np.ndarray | None, open_routes: np.ndarray,
                    deep: np.ndarray) -> np.ndarray:
     """(M, A) the most an importer pays where it can buy from a supplier on an open route
     that makes at least ``ARBITRAGE_DEPTH`` of the importer's need (``deep`` (M, E, I)):
@@ -201,16 +206,11 @@ def _arbitrage_cap(mc: MarketConstants, s: int, price: np.ndarray,
     prices differ by no more than that; a restricted or quota-bound route, a supplier too
     small to matter, or an actor that imports nothing in the baseline, sets no cap."""
     M, A = price.shape
-    importer = mc.imports[:, s] > EPS  # (M, I) only who imports in the baseline buys abroad
-    open_ = (severity < OPEN_ROUTE) & deep & importer[:, None, :]
-    open_[:, np.arange(A), np.arange(A)] = False
+    # only who imports in the baseline buys abroad (``MarketConstants.buys_abroad``)
+    open_ = open_routes & deep & mc.buys_abroad[:, s]
     if not open_.any():
         return np.full((M, A), np.inf)
-    ref = np.maximum(mc.reference_price[:, s], EPS)  # (M, A)
-    base = ref[:, :, None] if mc.base_trade_cost is None else \
-        ref[:, :, None] * mc.base_trade_cost[:, s]
-    ratio = np.maximum(ref[:, None, :] / base, 1.0)  # (M, E, I)
-    landed = price[:, :, None] * ratio
+    landed = price[:, :, None] * mc.arbitrage_ratio[:, s]
     if trade_cost is not None:
         landed = landed * trade_cost[:, s]
     capped = np.where(open_, landed, np.inf).min(axis=1)  # (M, I)
