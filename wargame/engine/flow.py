@@ -71,8 +71,6 @@ class FlowResult:
     stock_end: np.ndarray  # (M, S)
     asked: np.ndarray | None = None  # (M, S, A) what each buyer asked for: use + stock
     # rebuilding + strategic purchases
-    leaked: np.ndarray | None = None  # (M, S, E, I) part of the flows that passed a
-    # licence or quota only by leakage (None: nothing leaked)
     quota_used: list[float] = field(default_factory=list)  # t per turn drawn on each pool
     licence_queue: np.ndarray | None = None  # (M, S, E, I) applications left on file
     received: np.ndarray | None = None  # (M, S, I) flows summed over exporters (prices
@@ -107,12 +105,15 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
               leakage: np.ndarray | None = None, home_share: np.ndarray | None = None,
               pools: list[tuple[int, QuotaPool]] = (), quota_left: np.ndarray | None = None,
               queue: np.ndarray | None = None, use: np.ndarray | None = None,
+              record_leaks: bool = True,
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Flows (M, E, I) from offers (M, E) to demands (M, I); returns (flows, requested,
     leaked, licence queue). ``pools`` are the quota pools covering this stage (index,
     pool) and ``quota_left`` what each pool has left (updated in place). ``queue`` (M, E,
-    I): applications refused on earlier turns, still on file. Every step respects every
-    offer and demand."""
+    I): applications refused on earlier turns, still on file. ``record_leaks``: keep the
+    part of the flows that passed only by leakage (else leaked is None: ``run_flow``
+    keeps no such record, nothing reads it). Every step respects every offer and
+    demand."""
     M, A = offer.shape
     # (the flags may come precomputed for the whole turn: see ``run_flow``)
     if restricted is None:
@@ -174,6 +175,8 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
         if any_restricted:
             passed, leaked, new_queue = _license(requested, allow, restricted, queue,
                                                  leakage if leaking else None)
+            if not record_leaks:
+                leaked = None
             if queue is not None:  # catching up never ships more than the exporter has;
                 capped = _scale_rows(passed, offer_left)  # what it cannot stays on file
                 if leaked is not None:
@@ -218,7 +221,7 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
             if pools:  # material under a tonnage quota does not move on by bidding
                 movable = movable * ~_covered(pools, M, A)
             flows = _rebalance(flows, demand, movable, flexibility, received)
-    return flows, requested, leaked, new_queue
+    return flows, requested, leaked if record_leaks else None, new_queue
 
 
 QUEUE_TURNS = 4.0  # applications on file are capped at this many turns of requests
@@ -234,7 +237,7 @@ def _license(requested: np.ndarray, allow: np.ndarray, restricted: np.ndarray,
     some trade by a turn, while a freeze holds it back for as long as it lasts. A leakage
     share of what is refused this turn leaves anyway. The caller keeps shipments within
     each exporter's offer."""
-    on_file = requested if queue is None else requested + queue * restricted
+    on_file = requested if queue is None else requested + queue  # (read where restricted)
     approved = np.where(restricted, on_file * allow, requested)
     refused = np.where(restricted, np.maximum(on_file - approved, 0.0), 0.0)
     queue_out = np.minimum(refused, QUEUE_TURNS * requested)
@@ -439,7 +442,6 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
     final_need = asked.sum(axis=1).T  # (M, A)
     pools = terms.quotas
     quota_left = np.array([pool.tonnes_per_turn for pool in pools], dtype=float)
-    leaked_all = None
     queue_all = None
 
     production = np.zeros((M, S, A))
@@ -501,7 +503,7 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
             build = pol.build[:, s] * active
             demand = demand + build
         asked_all[:, s] = demand
-        f, req, leaked, queue = _allocate(
+        f, req, _leaked, queue = _allocate(
             offer, demand, pol.reserved[:, s], pol.allow[:, s], pol.tariff[:, s], flexibility,
             restricted_all[:, s], bool(restricted_at[s]), bool(reserved_at[s]),
             bool(tariff_at[s]),
@@ -512,15 +514,11 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
             pools=[(n, pool) for n, pool in enumerate(pools) if pool.stages[s]],
             quota_left=quota_left,
             queue=None if terms.licence_queue is None else terms.licence_queue[:, s],
-            use=use)
+            use=use, record_leaks=False)
         if queue is not None:
             if queue_all is None:
                 queue_all = np.zeros((M, S, A, A))
             queue_all[:, s] = queue
-        if leaked is not None:
-            if leaked_all is None:
-                leaked_all = np.zeros((M, S, A, A))
-            leaked_all[:, s] = leaked
         flows[:, s] = f
         requested[:, s] = req
         received_all[:, s] = received = f.sum(axis=1)
@@ -563,7 +561,6 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
                       flows=flows, requested=requested, losses=losses,
                       sector_demand=sector_demand, sector_met=sector_met,
                       stock_start=stock_start, stock_end=stock_end, asked=asked_all,
-                      leaked=leaked_all,
                       quota_used=[pool.tonnes_per_turn - left
                                   for pool, left in zip(pools, quota_left)],
                       licence_queue=queue_all, received=received_all)

@@ -219,7 +219,7 @@ def _arbitrage_cap(mc: MarketConstants, s: int, price: np.ndarray,
 
 def export_link(price: np.ndarray, contract: np.ndarray, severity: np.ndarray,
                 leakage: np.ndarray | float, trade_cost: np.ndarray | None,
-                imports: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+                foreign_imports: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """(link share (M, S, E), export price (M, S, E)) for exporters that hold back some of
     their contracted exports, or None when none does. What a measure holds back
     (``severity`` (M, S, E, I): 1 - approval, 1 for a ban or quota) leaks out at the
@@ -228,9 +228,10 @@ def export_link(price: np.ndarray, contract: np.ndarray, severity: np.ndarray,
     (contract share x the customer's baseline imports), and the export price what those
     customers pay, net of duty and tariff. Open trade is not linked here: idle capacity
     answers importers' prices through the supply response (``supply.py``), and importers
-    pay at least the landed cost of their imports."""
-    A = price.shape[-1]
-    tonnes = contract * imports[:, :, None, :] * (1.0 - np.eye(A))  # (M, S, E, I)
+    pay at least the landed cost of their imports. ``foreign_imports`` (M, S, E, I): each
+    importer's baseline imports, zero on the diagonal (``MarketConstants.
+    foreign_imports``)."""
+    tonnes = contract * foreign_imports  # (M, S, E, I)
     leaking = tonnes * severity * leakage
     if not (leaking > EPS).any():
         return None

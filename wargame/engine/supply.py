@@ -34,13 +34,16 @@ STARVED = 0.01  # a plant that got less than this share below the input it asked
 SELL_DOWN_PLAN = 0.5  # share of its surplus stock a plant plans to sell instead of making
 
 
-def netback(price: np.ndarray, flows: np.ndarray, trade_cost: np.ndarray | None) -> np.ndarray:
+def netback(price: np.ndarray, flows: np.ndarray, trade_cost: np.ndarray | None,
+            volume: np.ndarray | None = None) -> np.ndarray:
     """(M, S, E) volume-weighted price each producer's buyers pay (domestic buyers at its
-    own price), net of duties and tariffs; its own price where it sold nothing."""
+    own price), net of duties and tariffs; its own price where it sold nothing.
+    ``volume`` (M, S, E): ``flows`` summed over buyers (the flow's ``sold``), if known."""
     paid = flows * price[:, :, None, :]
     if trade_cost is not None:
         paid = paid / trade_cost
-    volume = flows.sum(axis=3)
+    if volume is None:
+        volume = flows.sum(axis=3)
     return np.where(volume > EPS, paid.sum(axis=3) / np.maximum(volume, EPS), price)
 
 

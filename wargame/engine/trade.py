@@ -23,35 +23,41 @@ from wargame.engine.market_constants import EPS
 
 
 def drift_contracts(contract: np.ndarray, flows: np.ndarray, requested: np.ndarray,
-                    drift: float) -> np.ndarray:
+                    drift: float, shortfall: np.ndarray | None = None) -> np.ndarray:
     """New contract shares (M, S, E, I) after a turn's ``flows`` and ``requested``
-    (contract requests before licences; (M, S, E, I))."""
+    (contract requests before licences; (M, S, E, I)). ``shortfall``: max(requested -
+    flows, 0), if the caller has it (on the diagonal, own use, it is not read)."""
     A = flows.shape[-1]
     foreign = 1.0 - np.eye(A)
     imports = flows * foreign
     total = imports.sum(axis=2, keepdims=True)
     mix = np.where(total > EPS, imports / np.maximum(total, EPS), contract)
     asked = (requested * foreign).sum(axis=2, keepdims=True)
-    missing = (np.maximum(requested - imports, 0.0) * foreign).sum(axis=2, keepdims=True)
+    if shortfall is None:
+        shortfall = np.maximum(requested - flows, 0.0)
+    missing = (shortfall * foreign).sum(axis=2, keepdims=True)
     failed = np.where(asked > EPS, np.minimum(missing / np.maximum(asked, EPS), 1.0), 0.0)
     return contract + drift * failed * (mix - contract)
 
 
 def drift_to_spare(contract: np.ndarray, spare: np.ndarray, open_routes: np.ndarray,
                    price: np.ndarray, trade_cost: np.ndarray | None, imports: np.ndarray,
-                   drift: float) -> np.ndarray:
+                   drift: float, buys_abroad: np.ndarray | None = None) -> np.ndarray:
     """New contract shares (M, S, E, I) after a turn in which exporters had ``spare``
     (M, S, E) t unsold; ``open_routes`` (M, S, E, I) bool; ``price`` (M, S, A) this turn's
-    prices; ``imports`` (M, S, I) baseline imports, t per turn."""
+    prices; ``imports`` (M, S, I) baseline imports, t per turn; ``buys_abroad`` (M, S,
+    E, I) the pairs whose importer imports in the baseline, from another actor
+    (``MarketConstants.buys_abroad``; derived from ``imports`` if not given)."""
     if not (spare > EPS).any():
         return contract
-    A = contract.shape[-1]
+    if buys_abroad is None:
+        A = contract.shape[-1]
+        buys_abroad = (imports > EPS)[:, :, None, :] & ~np.eye(A, dtype=bool)
     landed = price[:, :, :, None] * (1.0 if trade_cost is None else trade_cost)
     cheaper = landed < price[:, :, None, :] * (1.0 - 1e-6)
-    reach = open_routes & cheaper & ~np.eye(A, dtype=bool)
+    reach = open_routes & cheaper & buys_abroad  # nothing offered to who imports nothing
     offered = spare[:, :, :, None] * reach
     share = np.minimum(offered / np.maximum(imports[:, :, None, :], EPS), 1.0)
-    share = np.where(imports[:, :, None, :] > EPS, share, 0.0)
     if not (share > EPS).any():
         return contract
     moved = contract + drift * share
