@@ -90,6 +90,22 @@ class FlowResult:
         return FlowResult(**{name: cut(name, value) for name, value in vars(self).items()})
 
 
+def ordered_sum(a: np.ndarray, axis: int) -> np.ndarray:
+    """``a.sum(axis)`` bit for bit, for an ``axis`` that is not the last (exporters in an
+    (M, E, I) or (M, S, E, I) array). Along such an axis NumPy adds the slices one after
+    another, in order (pairwise summation is only along a contiguous last axis); adding
+    them here does the same additions without NumPy's reduction loop, which walks rows
+    as short as the actor axis one at a time and costs several times as much
+    (``tests/unit/test_ordered_sum.py`` holds it to ``np.sum``)."""
+    if axis in (-1, a.ndim - 1):
+        raise ValueError("ordered_sum: use np.sum along the last axis (pairwise there)")
+    slices = np.moveaxis(a, axis, 0)
+    total = slices[0].copy()
+    for part in slices[1:]:
+        total += part
+    return total
+
+
 def _scale_rows(flows: np.ndarray, cap: np.ndarray) -> np.ndarray:
     """Scale each exporter's row (M, E, I) so its total is at most ``cap`` (M, E)."""
     total = flows.sum(axis=2)
@@ -138,11 +154,11 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
         promised = reserved.sum(axis=2, keepdims=True)
         shares = np.where(promised > 1.0, reserved / np.maximum(promised, EPS), reserved)
         tier1 = shares * offer[:, :, None] * passing  # nobody reserves its own output
-        taken = tier1.sum(axis=1)
+        taken = ordered_sum(tier1, 1)
         scale = np.where(taken > demand, demand / np.maximum(taken, EPS), 1.0)
         tier1 *= scale[:, None, :]
         offer_left = offer - tier1.sum(axis=2)
-        demand_left = demand - tier1.sum(axis=1)
+        demand_left = demand - ordered_sum(tier1, 1)
     else:
         tier1 = np.zeros((M, A, A))
         offer_left, demand_left = offer, demand
@@ -190,7 +206,7 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
             passed, leaked = _apply_quotas(passed, leaked, pools, quota_left, count=True)
         flows += passed
         offer_left = np.maximum(offer_left - passed.sum(axis=2), 0.0)
-        demand_left = np.maximum(demand_left - passed.sum(axis=1), 0.0)
+        demand_left = np.maximum(demand_left - ordered_sum(passed, 1), 0.0)
         # tier 4, spot: what is left (blocked volume too) goes to open destinations that
         # still want it; a restricted importer cannot take it, and finds little else:
         # others' offers went to their own customers first
@@ -210,11 +226,11 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
         flows += requested
         if contract is not None:  # contract suppliers may have run out: spot from the rest
             offer_left = np.maximum(offer_left - requested.sum(axis=2), 0.0)
-            demand_left = np.maximum(demand_left - requested.sum(axis=1), 0.0)
+            demand_left = np.maximum(demand_left - ordered_sum(requested, 1), 0.0)
             if (offer_left.sum(axis=1) > EPS).any() and (demand_left.sum(axis=1) > EPS).any():
                 flows += _fill(offer_left, demand_left, np.ones((1, A, A)) - np.eye(A), None)
     if flexibility > 0.0:
-        received = flows.sum(axis=1)
+        received = ordered_sum(flows, 1)
         if (received < demand * (1 - 1e-9) - EPS).any():
             # material moves on to a short importer as far as its licence lets it
             movable = passing if any_restricted else ~restricted
@@ -332,7 +348,7 @@ def _rebalance(flows: np.ndarray, demand: np.ndarray, open_pairs: np.ndarray,
     the approval share under a licence, 0 banned), so a target can buy another country's
     own output but little of China's re-exported material under a freeze."""
     if received is None:
-        received = flows.sum(axis=1)  # (M, I)
+        received = ordered_sum(flows, 1)  # (M, I)
     world_fill = received.sum(axis=1) / np.maximum(demand.sum(axis=1), EPS)  # (M,)
     target = np.minimum(world_fill, 1.0)[:, None] * demand
     want = flexibility * np.maximum(target - received, 0.0)  # (M, I)
@@ -362,7 +378,7 @@ def _fill(offer: np.ndarray, demand: np.ndarray, preference: np.ndarray,
     weight = preference * (demand if bid is None else demand * bid)[:, None, :]
     share = weight / np.maximum(weight.sum(axis=2, keepdims=True), EPS)
     proposal = offer[:, :, None] * share
-    received = proposal.sum(axis=1)
+    received = ordered_sum(proposal, 1)
     cap = np.where(received > demand, demand / np.maximum(received, EPS), 1.0)
     return proposal * cap[:, None, :]
 
@@ -521,7 +537,7 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
             queue_all[:, s] = queue
         flows[:, s] = f
         requested[:, s] = req
-        received_all[:, s] = received = f.sum(axis=1)
+        received_all[:, s] = received = ordered_sum(f, 1)
         sold_now = f.sum(axis=2)
         use_got = np.minimum(received, use)
         extra = received - use_got

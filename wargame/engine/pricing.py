@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from wargame.engine.flow import ordered_sum
 from wargame.engine.market_constants import EPS, MarketConstants
 
 LANDED_SHARE = 0.05  # an actor importing at least this share of what it receives pays landed cost
@@ -64,7 +65,7 @@ def _source_weights(flows: np.ndarray, received: np.ndarray | None = None) -> np
     output on the diagonal); uniform zero where it received nothing. ``received`` (M, I):
     ``flows`` summed over sources, when the caller has it (the flow keeps it)."""
     if received is None:
-        received = flows.sum(axis=1)
+        received = ordered_sum(flows, 1)
     received = received[:, None, :]
     return np.where(received > EPS, flows / np.maximum(received, EPS), 0.0)
 
@@ -114,7 +115,7 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
             if ends.any():
                 need = np.where(ends[:, None], need_before, need)
         got = flow.delivered_use[:, s]
-        received = flow.flows[:, s].sum(axis=1) if flow.received is None \
+        received = ordered_sum(flow.flows[:, s], 1) if flow.received is None \
             else flow.received[:, s]
         asked = flow.need[:, s] if flow.asked is None else flow.asked[:, s]
         unmet = got < flow.need[:, s] * (1.0 - SHORT) - EPS
@@ -182,7 +183,7 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
         # landed cost: importers pay at least their suppliers' price plus duty and tariff
         imports = weights  # (not read again: its diagonal, own output, is set aside)
         imports[:, diagonal, diagonal] = 0.0
-        import_share = imports.sum(axis=1)
+        import_share = ordered_sum(imports, 1)
         if (import_share > LANDED_SHARE).any():
             cost = moved[:, :, None] if trade_cost is None else \
                 moved[:, :, None] * trade_cost[:, s]

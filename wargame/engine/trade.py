@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from wargame.engine.flow import ordered_sum
 from wargame.engine.market_constants import EPS
 
 
@@ -30,12 +31,12 @@ def drift_contracts(contract: np.ndarray, flows: np.ndarray, requested: np.ndarr
     A = flows.shape[-1]
     foreign = 1.0 - np.eye(A)
     imports = flows * foreign
-    total = imports.sum(axis=2, keepdims=True)
+    total = ordered_sum(imports, 2)[:, :, None, :]  # (M, S, 1, I) over exporters
     mix = np.where(total > EPS, imports / np.maximum(total, EPS), contract)
-    asked = (requested * foreign).sum(axis=2, keepdims=True)
+    asked = ordered_sum(requested * foreign, 2)[:, :, None, :]
     if shortfall is None:
         shortfall = np.maximum(requested - flows, 0.0)
-    missing = (shortfall * foreign).sum(axis=2, keepdims=True)
+    missing = ordered_sum(shortfall * foreign, 2)[:, :, None, :]
     failed = np.where(asked > EPS, np.minimum(missing / np.maximum(asked, EPS), 1.0), 0.0)
     return contract + drift * failed * (mix - contract)
 
@@ -61,5 +62,5 @@ def drift_to_spare(contract: np.ndarray, spare: np.ndarray, open_routes: np.ndar
     if not (share > EPS).any():
         return contract
     moved = contract + drift * share
-    totals = moved.sum(axis=2, keepdims=True)
+    totals = ordered_sum(moved, 2)[:, :, None, :]
     return np.where(totals > EPS, moved / np.maximum(totals, EPS), contract)
