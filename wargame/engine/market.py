@@ -229,7 +229,12 @@ def held_back_exports(flow: FlowResult, mt: MarketTurn,
     (M, S, E, I): requests not shipped, max(requested - flows, 0), if the caller has it."""
     if shortfall is None:
         shortfall = np.maximum(flow.requested - flow.flows, 0.0)
-    return (shortfall * (mt.severity > EPS)).sum(axis=3)
+    # only the few exporters with a measure on some pair hold anything back: their rows
+    held = mt.severity > EPS
+    rows = np.nonzero(held.any(axis=3))
+    held_back = np.zeros(shortfall.shape[:3])
+    held_back[rows] = (shortfall[rows] * held[rows]).sum(axis=1)
+    return held_back
 
 
 def settle_prices(mc: MarketConstants, base: Baseline, state: GameState, flow: FlowResult,

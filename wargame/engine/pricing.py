@@ -66,8 +66,10 @@ def _source_weights(flows: np.ndarray, received: np.ndarray | None = None) -> np
     ``flows`` summed over sources, when the caller has it (the flow keeps it)."""
     if received is None:
         received = ordered_sum(flows, 1)
-    received = received[:, None, :]
-    return np.where(received > EPS, flows / np.maximum(received, EPS), 0.0)
+    weights = flows / np.maximum(received, EPS)[:, None, :]
+    idle_m, idle_i = np.nonzero(received <= EPS)  # (fewer than the pairs: no np.where)
+    weights[idle_m, :, idle_i] = 0.0
+    return weights
 
 
 SHORT = 1e-3  # buyers who got less than this share below what they asked for are short
@@ -209,12 +211,15 @@ def _arbitrage_cap(mc: MarketConstants, s: int, price: np.ndarray,
     M, A = price.shape
     # only who imports in the baseline buys abroad (``MarketConstants.buys_abroad``)
     open_ = open_routes & deep & mc.buys_abroad[:, s]
-    if not open_.any():
-        return np.full((M, A), np.inf)
-    landed = price[:, :, None] * mc.arbitrage_ratio[:, s]
+    # few pairs are deep and open (a few %): the landed prices of those only
+    m, e, i = np.nonzero(open_)
+    capped = np.full((M, A), np.inf)
+    if not len(m):
+        return capped
+    landed = price[m, e] * mc.arbitrage_ratio[m, s, e, i]
     if trade_cost is not None:
-        landed = landed * trade_cost[:, s]
-    capped = np.where(open_, landed, np.inf).min(axis=1)  # (M, I)
+        landed = landed * trade_cost[m, s, e, i]
+    np.minimum.at(capped, (m, i), landed)  # (M, I) the cheapest open supplier's
     return np.where(np.isfinite(capped), np.maximum(capped, EPS), np.inf)
 
 
@@ -236,12 +241,19 @@ def export_link(price: np.ndarray, contract: np.ndarray, severity: np.ndarray,
     leaking = tonnes * severity * leakage
     if not (leaking > EPS).any():
         return None
-    total = tonnes.sum(axis=3)
-    moved = leaking.sum(axis=3)
-    customers = price[:, :, None, :]
+    # a few exporters leak (a few % of the rows): their rows alone; elsewhere nothing
+    # moved (link 0, export price the home price)
+    rows = np.nonzero((leaking > 0.0).any(axis=3))  # (m, s, e) of each leaking row
+    leaks = leaking[rows]  # (P, I)
+    moved = leaks.sum(axis=1)
+    total = tonnes[rows].sum(axis=1)
+    customers = price[rows[0], rows[1]]  # (P, I) what the exporter's customers pay
     if trade_cost is not None:
-        customers = customers / trade_cost
-    export_price = np.where(moved > EPS, (leaking * customers).sum(axis=3) / np.maximum(moved, EPS),
-                            price)
-    link = np.where(total > EPS, moved / np.maximum(total, EPS), 0.0)
+        customers = customers / trade_cost[rows]
+    export_price = price.copy()
+    export_price[rows] = np.where(moved > EPS,
+                                  (leaks * customers).sum(axis=1) / np.maximum(moved, EPS),
+                                  price[rows])
+    link = np.zeros_like(price)
+    link[rows] = np.where(total > EPS, moved / np.maximum(total, EPS), 0.0)
     return link, export_price
