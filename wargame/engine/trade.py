@@ -30,15 +30,22 @@ def drift_contracts(contract: np.ndarray, flows: np.ndarray, requested: np.ndarr
     flows, 0), if the caller has it (on the diagonal, own use, it is not read)."""
     A = flows.shape[-1]
     foreign = 1.0 - np.eye(A)
-    imports = flows * foreign
-    total = ordered_sum(imports, 2)[:, :, None, :]  # (M, S, 1, I) over exporters
-    mix = np.where(total > EPS, imports / np.maximum(total, EPS), contract)
-    asked = ordered_sum(requested * foreign, 2)[:, :, None, :]
+    asked = ordered_sum(requested * foreign, 2)  # (M, S, I) requested from abroad
     if shortfall is None:
         shortfall = np.maximum(requested - flows, 0.0)
-    missing = ordered_sum(shortfall * foreign, 2)[:, :, None, :]
+    missing = ordered_sum(shortfall * foreign, 2)
     failed = np.where(asked > EPS, np.minimum(missing / np.maximum(asked, EPS), 1.0), 0.0)
-    return contract + drift * failed * (mix - contract)
+    # an importer whose contracts were all honoured keeps them: only the importers (a
+    # column each) with a failure move, towards the mix they received from abroad
+    m, s, i = np.nonzero(failed > 0.0)
+    new = contract.copy()
+    if len(m):
+        held = contract[m, s, :, i]  # (P, E)
+        imports = flows[m, s, :, i] * foreign[:, i].T
+        total = ordered_sum(imports.T, 0)[:, None]  # (P, 1) over exporters
+        mix = np.where(total > EPS, imports / np.maximum(total, EPS), held)
+        new[m, s, :, i] = held + (drift * failed[m, s, i])[:, None] * (mix - held)
+    return new
 
 
 def drift_to_spare(contract: np.ndarray, spare: np.ndarray, open_routes: np.ndarray,
