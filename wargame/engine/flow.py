@@ -106,6 +106,22 @@ def ordered_sum(a: np.ndarray, axis: int) -> np.ndarray:
     return total
 
 
+def nonzero(mask: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``np.nonzero(mask)``, the same indices in the same order, from the flat positions
+    of the True entries (``np.nonzero`` itself is several times slower on a 3-D array)."""
+    return np.unravel_index(np.flatnonzero(mask), mask.shape)
+
+
+def rows_with_any(mask: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``np.nonzero(mask.any(axis=-1))``: the rows (every axis but the last) holding a
+    True entry, in order, from the flat positions of the True entries (a reduction over a
+    row as short as the actor axis is slow; engine masks hold few True entries)."""
+    rows = np.flatnonzero(mask) // mask.shape[-1]  # ascending, with repeats
+    if len(rows):
+        rows = rows[np.concatenate(([True], rows[1:] != rows[:-1]))]
+    return np.unravel_index(rows, mask.shape[:-1])
+
+
 def _scale_rows(flows: np.ndarray, cap: np.ndarray) -> np.ndarray:
     """Scale each exporter's row (M, E, I) so its total is at most ``cap`` (M, E)."""
     total = flows.sum(axis=2)
@@ -189,16 +205,18 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     leaked = None
     if any_restricted or cost is not None or pools:
         if any_restricted:
+            licensed = nonzero(restricted)  # the pairs under a licence: a few %
             passed, leaked, new_queue = _license(requested, allow, restricted, queue,
-                                                 leakage if leaking else None)
+                                                 leakage if leaking else None, licensed)
             if not record_leaks:
                 leaked = None
             if queue is not None:  # catching up never ships more than the exporter has;
                 capped = _scale_rows(passed, offer_left)  # what it cannot stays on file
                 if leaked is not None:
                     leaked = leaked * np.where(passed > EPS, capped / np.maximum(passed, EPS), 0.0)
-                new_queue = np.minimum(new_queue + np.where(restricted, passed - capped, 0.0),
-                                       QUEUE_TURNS * np.maximum(requested, EPS))
+                new_queue[licensed] = np.minimum(
+                    new_queue[licensed] + (passed[licensed] - capped[licensed]),
+                    QUEUE_TURNS * np.maximum(requested[licensed], EPS))
                 passed = capped
         else:
             passed = requested.copy()
@@ -218,7 +236,7 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
         preference = open_pairs / cost if cost is not None else open_pairs
         spot = _fill(offer_left, demand_left, preference, None)
         if any_restricted:
-            spot = spot * np.where(restricted, allow, 1.0)
+            spot[licensed] *= allow[licensed]
         if pools:
             spot, _ = _apply_quotas(spot, None, pools, quota_left, count=True)
         flows += spot
@@ -245,6 +263,7 @@ QUEUE_TURNS = 4.0  # applications on file are capped at this many turns of reque
 
 def _license(requested: np.ndarray, allow: np.ndarray, restricted: np.ndarray,
              queue: np.ndarray | None, leakage: np.ndarray | None,
+             licensed: tuple[np.ndarray, ...] | None = None,
              ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """(shipped, leaked, applications still on file) for a licensed stage. Each turn the
     licence approves ``allow`` of the applications on file: this turn's requests plus those
@@ -252,15 +271,23 @@ def _license(requested: np.ndarray, allow: np.ndarray, restricted: np.ndarray,
     (a catch-up, as in December 2010). So routine licensing (approvals near 1) only delays
     some trade by a turn, while a freeze holds it back for as long as it lasts. A leakage
     share of what is refused this turn leaves anyway. The caller keeps shipments within
-    each exporter's offer."""
-    on_file = requested if queue is None else requested + queue  # (read where restricted)
-    approved = np.where(restricted, on_file * allow, requested)
-    refused = np.where(restricted, np.maximum(on_file - approved, 0.0), 0.0)
-    queue_out = np.minimum(refused, QUEUE_TURNS * requested)
+    each exporter's offer. Only the ``restricted`` pairs (``licensed``: their indices, if
+    the caller has them) have anything refused, on file or leaked; the rest ships."""
+    if licensed is None:
+        licensed = nonzero(restricted)
+    asked = requested[licensed]
+    on_file = asked if queue is None else asked + queue[licensed]
+    shipped = on_file * allow[licensed]
+    queue_out = np.zeros_like(requested)
+    queue_out[licensed] = np.minimum(np.maximum(on_file - shipped, 0.0), QUEUE_TURNS * asked)
     leaked = None
     if leakage is not None:
-        leaked = np.maximum(requested - approved, 0.0) * leakage
-        approved = approved + leaked
+        leaks = np.maximum(asked - shipped, 0.0) * np.broadcast_to(leakage, requested.shape)[licensed]
+        leaked = np.zeros_like(requested)
+        leaked[licensed] = leaks
+        shipped = shipped + leaks
+    approved = requested.copy()
+    approved[licensed] = shipped
     return approved, leaked, queue_out
 
 

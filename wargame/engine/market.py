@@ -39,7 +39,7 @@ from wargame.engine.baseline import Baseline
 from wargame.engine.demand import (
     demand_response, restriction_exposure, stock_targets, update_demand_level,
 )
-from wargame.engine.flow import EPS, FlowResult
+from wargame.engine.flow import EPS, FlowResult, rows_with_any
 from wargame.engine.market_constants import MarketConstants
 from wargame.engine.market_state import MarketState, RampEntry
 from wargame.engine.policy import Policy
@@ -231,7 +231,7 @@ def held_back_exports(flow: FlowResult, mt: MarketTurn,
         shortfall = np.maximum(flow.requested - flow.flows, 0.0)
     # only the few exporters with a measure on some pair hold anything back: their rows
     held = mt.severity > EPS
-    rows = np.nonzero(held.any(axis=3))
+    rows = rows_with_any(held)
     held_back = np.zeros(shortfall.shape[:3])
     held_back[rows] = (shortfall[rows] * held[rows]).sum(axis=1)
     return held_back

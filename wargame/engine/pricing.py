@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wargame.engine.flow import ordered_sum
+from wargame.engine.flow import nonzero, ordered_sum, rows_with_any
 from wargame.engine.market_constants import EPS, MarketConstants
 
 LANDED_SHARE = 0.05  # an actor importing at least this share of what it receives pays landed cost
@@ -67,7 +67,7 @@ def _source_weights(flows: np.ndarray, received: np.ndarray | None = None) -> np
     if received is None:
         received = ordered_sum(flows, 1)
     weights = flows / np.maximum(received, EPS)[:, None, :]
-    idle_m, idle_i = np.nonzero(received <= EPS)  # (fewer than the pairs: no np.where)
+    idle_m, idle_i = nonzero(received <= EPS)  # (fewer than the pairs: no np.where)
     weights[idle_m, :, idle_i] = 0.0
     return weights
 
@@ -212,7 +212,7 @@ def _arbitrage_cap(mc: MarketConstants, s: int, price: np.ndarray,
     # only who imports in the baseline buys abroad (``MarketConstants.buys_abroad``)
     open_ = open_routes & deep & mc.buys_abroad[:, s]
     # few pairs are deep and open (a few %): the landed prices of those only
-    m, e, i = np.nonzero(open_)
+    m, e, i = nonzero(open_)
     capped = np.full((M, A), np.inf)
     if not len(m):
         return capped
@@ -243,7 +243,7 @@ def export_link(price: np.ndarray, contract: np.ndarray, severity: np.ndarray,
         return None
     # a few exporters leak (a few % of the rows): their rows alone; elsewhere nothing
     # moved (link 0, export price the home price)
-    rows = np.nonzero((leaking > 0.0).any(axis=3))  # (m, s, e) of each leaking row
+    rows = rows_with_any(leaking > 0.0)  # (m, s, e) of each leaking row
     leaks = leaking[rows]  # (P, I)
     moved = leaks.sum(axis=1)
     total = tonnes[rows].sum(axis=1)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wargame.engine.flow import ordered_sum
+from wargame.engine.flow import nonzero, ordered_sum
 from wargame.engine.market_constants import EPS
 
 
@@ -37,7 +37,7 @@ def drift_contracts(contract: np.ndarray, flows: np.ndarray, requested: np.ndarr
     failed = np.where(asked > EPS, np.minimum(missing / np.maximum(asked, EPS), 1.0), 0.0)
     # an importer whose contracts were all honoured keeps them: only the importers (a
     # column each) with a failure move, towards the mix they received from abroad
-    m, s, i = np.nonzero(failed > 0.0)
+    m, s, i = nonzero(failed > 0.0)
     new = contract.copy()
     if len(m):
         held = contract[m, s, :, i]  # (P, E)
