@@ -63,11 +63,15 @@ def drift_to_spare(contract: np.ndarray, spare: np.ndarray, open_routes: np.ndar
         buys_abroad = (imports > EPS)[:, :, None, :] & ~np.eye(A, dtype=bool)
     landed = price[:, :, :, None] * (1.0 if trade_cost is None else trade_cost)
     cheaper = landed < price[:, :, None, :] * (1.0 - 1e-6)
-    reach = open_routes & cheaper & buys_abroad  # nothing offered to who imports nothing
-    offered = spare[:, :, :, None] * reach
-    share = np.minimum(offered / np.maximum(imports[:, :, None, :], EPS), 1.0)
+    # nothing is offered to who imports nothing, nor by who has nothing to spare: the
+    # few pairs left move (elsewhere the shares stay as they were until normalised)
+    reach = open_routes & cheaper & buys_abroad & (spare > 0.0)[:, :, :, None]
+    pairs = nonzero(reach)
+    m, s, _e, i = pairs
+    share = np.minimum(spare[pairs[:3]] / np.maximum(imports[m, s, i], EPS), 1.0)
     if not (share > EPS).any():
         return contract
-    moved = contract + drift * share
+    moved = contract.copy()
+    moved[pairs] += drift * share
     totals = ordered_sum(moved, 2)[:, :, None, :]
     return np.where(totals > EPS, moved / np.maximum(totals, EPS), contract)
