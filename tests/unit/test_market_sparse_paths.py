@@ -12,7 +12,9 @@ import numpy as np
 import pytest
 
 from wargame.engine import rules_for
-from wargame.engine.flow import EPS, QUEUE_TURNS, _license, nonzero, rows_with_any
+from wargame.engine.flow import (
+    EPS, QUEUE_TURNS, _fill, _license, _scale_rows, nonzero, rows_with_any,
+)
 from wargame.engine.market import held_back_exports
 from wargame.engine.pricing import (
     OPEN_ROUTE, _arbitrage_cap, _source_weights, export_link,
@@ -202,3 +204,36 @@ def test_source_weights_zero_only_idle_buyers_as_the_dense_rule(seed):
         _same(got, want)
     for got, want in zip(rows_with_any(mask & False), np.nonzero((mask & False).any(axis=-1))):
         _same(got, want)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("preference_kind", ["bool", "float", "broadcast"])
+def test_spot_fill_over_offering_rows_as_the_dense_rule(seed, preference_kind):
+    """Rule: the spot tier built from the rows of exporters with something on offer
+    equals the dense formula (importers' receipts summed over exporters in order)."""
+    rng = np.random.default_rng(seed)
+    offer = _tonnes(rng, (M, A))
+    offer[_few(rng, (M, A), 0.7)] = 0.0
+    demand = _tonnes(rng, (M, A))
+    preference = {"bool": _few(rng, (M, A, A), 0.8),
+                  "float": rng.random((M, A, A)),
+                  "broadcast": np.ones((1, A, A)) - np.eye(A)}[preference_kind]
+    weight = preference * demand[:, None, :]
+    share = weight / np.maximum(weight.sum(axis=2, keepdims=True), EPS)
+    proposal = offer[:, :, None] * share
+    received = proposal.sum(axis=1)
+    cap = np.where(received > demand, demand / np.maximum(received, EPS), 1.0)
+    _same(_fill(offer, demand, preference, None), proposal * cap[:, None, :])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_rows_scaled_to_offers_as_the_dense_rule(seed):
+    """Rule: scaling only the rows with an offer equals the dense formula (a row capped
+    at 0 is empty)."""
+    rng = np.random.default_rng(seed)
+    flows = _tonnes(rng, (M, A, A))
+    cap = _tonnes(rng, (M, A))
+    cap[_few(rng, (M, A), 0.6)] = 0.0
+    total = flows.sum(axis=2)
+    scale = np.where(total > cap, cap / np.maximum(total, EPS), 1.0)
+    _same(_scale_rows(flows, cap), flows * scale[:, :, None])

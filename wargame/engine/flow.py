@@ -123,10 +123,16 @@ def rows_with_any(mask: np.ndarray) -> tuple[np.ndarray, ...]:
 
 
 def _scale_rows(flows: np.ndarray, cap: np.ndarray) -> np.ndarray:
-    """Scale each exporter's row (M, E, I) so its total is at most ``cap`` (M, E)."""
-    total = flows.sum(axis=2)
-    scale = np.where(total > cap, cap / np.maximum(total, EPS), 1.0)
-    return flows * scale[:, :, None]
+    """Scale each exporter's row (M, E, I) of non-negative ``flows`` so its total is at
+    most ``cap`` (M, E). A row capped at 0 is empty: only the rows of the few actors with
+    something to offer are summed and scaled."""
+    rows = nonzero(cap != 0.0)
+    part = flows[rows]  # (P, I)
+    total = part.sum(axis=1)
+    scale = np.where(total > cap[rows], cap[rows] / np.maximum(total, EPS), 1.0)
+    scaled = np.zeros(flows.shape)
+    scaled[rows] = part * scale[:, None]
+    return scaled
 
 
 def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
@@ -401,13 +407,20 @@ def _rebalance(flows: np.ndarray, demand: np.ndarray, open_pairs: np.ndarray,
 def _fill(offer: np.ndarray, demand: np.ndarray, preference: np.ndarray,
           bid: np.ndarray | None) -> np.ndarray:
     """Each exporter splits its offer over importers by preference x demand x bid; no
-    importer receives more than its demand."""
-    weight = preference * (demand if bid is None else demand * bid)[:, None, :]
-    share = weight / np.maximum(weight.sum(axis=2, keepdims=True), EPS)
-    proposal = offer[:, :, None] * share
-    received = ordered_sum(proposal, 1)
+    importer receives more than its demand. Only the rows of exporters with something on
+    offer (a few %) are built: the others propose nothing."""
+    M, A = offer.shape
+    m, e = nonzero(offer != 0.0)
+    wanted = demand if bid is None else demand * bid
+    weight = np.broadcast_to(preference, (M, A, A))[m, e] * wanted[m]  # (P, I)
+    share = weight / np.maximum(weight.sum(axis=1, keepdims=True), EPS)
+    proposal = offer[m, e][:, None] * share
+    received = np.zeros((M, A))
+    np.add.at(received, m, proposal)  # exporters in order, as a sum over them would
     cap = np.where(received > demand, demand / np.maximum(received, EPS), 1.0)
-    return proposal * cap[:, None, :]
+    filled = np.zeros((M, A, A))
+    filled[m, e] = proposal * cap[m]
+    return filled
 
 
 def ration_by_priority(supply: np.ndarray, demand: np.ndarray, priority: np.ndarray,

@@ -129,10 +129,12 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
         # what buyers could still have had: sellers' unsold output, shared among the
         # buyers they can reach (an open route, or their own home market) by need
         spare = np.maximum(made - flow.sold[:, s], 0.0)  # (M, E)
-        reach = eye[None] if open_routes is None else open_routes[:, s] | eye[None]
-        wants = reach * flow.need[:, s][:, None, :]
-        outlets = wants / np.maximum(wants.sum(axis=2, keepdims=True), EPS)
-        slack = np.einsum("mei,me->mi", outlets, spare)
+        m, e = nonzero(spare != 0.0)  # the few sellers with output left: their rows
+        reach = eye[e] if open_routes is None else open_routes[m, s, e] | eye[e]  # (P, I)
+        wants = reach * flow.need[m, s]
+        outlets = wants / np.maximum(wants.sum(axis=1, keepdims=True), EPS)
+        slack = np.zeros((M, A))
+        np.add.at(slack, m, outlets * spare[m, e][:, None])  # sellers in order (an einsum's)
         if room is not None:
             slack = slack + room[:, s]
         buyer = np.where(need > EPS, need / np.maximum(got + slack, 1e-3 * need + EPS), 1.0)
