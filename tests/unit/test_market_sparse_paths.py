@@ -19,6 +19,7 @@ from wargame.engine.market import held_back_exports
 from wargame.engine.pricing import (
     OPEN_ROUTE, _arbitrage_cap, _source_weights, export_link,
 )
+from wargame.engine.supply import netback
 from wargame.engine.trade import drift_contracts, drift_to_spare
 from wargame.resources import default_scenario_path
 from wargame.scenario.loader import load_scenario
@@ -237,3 +238,22 @@ def test_rows_scaled_to_offers_as_the_dense_rule(seed):
     total = flows.sum(axis=2)
     scale = np.where(total > cap, cap / np.maximum(total, EPS), 1.0)
     _same(_scale_rows(flows, cap), flows * scale[:, :, None])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("with_cost", [False, True])
+def test_netback_over_selling_producers_as_the_dense_rule(seed, with_cost):
+    """Rule: netbacks read from the rows of producers that sold equal the dense formula
+    (own price where nothing was sold)."""
+    rng = np.random.default_rng(seed)
+    flows = _tonnes(rng, (M, S, A, A))
+    flows[_few(rng, (M, S, A), 0.5)] = 0.0
+    price = 1.0 + rng.random((M, S, A))
+    trade_cost = 1.0 + 0.2 * rng.random((M, S, A, A)) if with_cost else None
+    paid = flows * price[:, :, None, :]
+    if trade_cost is not None:
+        paid = paid / trade_cost
+    volume = flows.sum(axis=3)
+    expected = np.where(volume > EPS, paid.sum(axis=3) / np.maximum(volume, EPS), price)
+    _same(netback(price, flows, trade_cost), expected)
+    _same(netback(price, flows, trade_cost, volume), expected)

@@ -23,6 +23,7 @@ from typing import Iterable
 
 import numpy as np
 
+from wargame.engine.flow import nonzero
 from wargame.engine.market_constants import EPS, MarketConstants
 from wargame.engine.market_state import RampEntry
 from wargame.scenario.model import STABLE_SUPPLY
@@ -39,12 +40,16 @@ def netback(price: np.ndarray, flows: np.ndarray, trade_cost: np.ndarray | None,
     """(M, S, E) volume-weighted price each producer's buyers pay (domestic buyers at its
     own price), net of duties and tariffs; its own price where it sold nothing.
     ``volume`` (M, S, E): ``flows`` summed over buyers (the flow's ``sold``), if known."""
-    paid = flows * price[:, :, None, :]
-    if trade_cost is not None:
-        paid = paid / trade_cost
     if volume is None:
         volume = flows.sum(axis=3)
-    return np.where(volume > EPS, paid.sum(axis=3) / np.maximum(volume, EPS), price)
+    # the producers that sold something (under half the rows): their buyers' prices
+    rows = nonzero(volume > EPS)
+    paid = flows[rows] * price[rows[0], rows[1]]  # (P, I)
+    if trade_cost is not None:
+        paid = paid / trade_cost[rows]
+    received = price.copy()
+    received[rows] = paid.sum(axis=1) / volume[rows]
+    return received
 
 
 def update_utilisation(mc: MarketConstants, base: object, utilisation: np.ndarray,
