@@ -288,7 +288,8 @@ def _license(requested: np.ndarray, allow: np.ndarray, restricted: np.ndarray,
     queue_out[licensed] = np.minimum(np.maximum(on_file - shipped, 0.0), QUEUE_TURNS * asked)
     leaked = None
     if leakage is not None:
-        leaks = np.maximum(asked - shipped, 0.0) * np.broadcast_to(leakage, requested.shape)[licensed]
+        share = np.broadcast_to(leakage, requested.shape)[licensed]
+        leaks = np.maximum(asked - shipped, 0.0) * share
         leaked = np.zeros_like(requested)
         leaked[licensed] = leaks
         shipped = shipped + leaks
@@ -495,7 +496,7 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
     if demand_level is not None:
         sector_demand = sector_demand * demand_level
     asked = sector_demand if demand_response is None else sector_demand * demand_response
-    final_need = asked.sum(axis=1).T  # (M, A)
+    final_need = ordered_sum(asked, 1).T  # (M, A)
     pools = terms.quotas
     quota_left = np.array([pool.tonnes_per_turn for pool in pools], dtype=float)
     queue_all = None
@@ -518,9 +519,10 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
     any_release = bool(pol.release.any())
     any_build = bool(pol.build.any())
     restricted_all = pol.allow < OPEN_ALLOWANCE  # (M, S, E, I); home markets never are
-    restricted_at = restricted_all.any(axis=(0, 2, 3))
-    reserved_at = pol.reserved.any(axis=(0, 2, 3))
-    tariff_at = pol.tariff.any(axis=(0, 2, 3))
+    # per stage (each stage's block at once: an any() over three axes is several times slower)
+    restricted_at = [bool(restricted_all[:, s].any()) for s in range(S)]
+    reserved_at = [bool(pol.reserved[:, s].any()) for s in range(S)]
+    tariff_at = [bool(pol.tariff[:, s].any()) for s in range(S)]
     yields = base.yields
     for s in range(S):
         partial = base.partial_stage[s]  # some materials have fewer stages
@@ -561,8 +563,7 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
         asked_all[:, s] = demand
         f, req, _leaked, queue = _allocate(
             offer, demand, pol.reserved[:, s], pol.allow[:, s], pol.tariff[:, s], flexibility,
-            restricted_all[:, s], bool(restricted_at[s]), bool(reserved_at[s]),
-            bool(tariff_at[s]),
+            restricted_all[:, s], restricted_at[s], reserved_at[s], tariff_at[s],
             contract=None if terms.contract is None else terms.contract[:, s],
             duty=None if terms.duty is None else terms.duty[:, s],
             leakage=None if terms.leakage is None else terms.leakage[:, s],

@@ -39,7 +39,7 @@ from wargame.engine.baseline import Baseline
 from wargame.engine.demand import (
     demand_response, restriction_exposure, stock_targets, update_demand_level,
 )
-from wargame.engine.flow import EPS, FlowResult, rows_with_any
+from wargame.engine.flow import EPS, FlowResult, ordered_sum, rows_with_any
 from wargame.engine.market_constants import MarketConstants
 from wargame.engine.market_state import MarketState, RampEntry
 from wargame.engine.policy import Policy
@@ -241,7 +241,7 @@ def settle_prices(mc: MarketConstants, base: Baseline, state: GameState, flow: F
                   mt: MarketTurn, held_back: np.ndarray | None = None) -> None:
     """This turn's prices into ``state.price`` (``pricing.py``); ``held_back``: the
     turn's ``held_back_exports`` when the caller has them already."""
-    need_before = flow.sector_demand.sum(axis=1).T  # (M, A): before price destruction
+    need_before = ordered_sum(flow.sector_demand, 1).T  # (M, A): before price destruction
     link = export_link(state.price, state.market.contract if state.market is not None
                        else mc.contract, mt.severity, mt.leakage, mt.trade_cost,
                        mc.foreign_imports)
