@@ -106,6 +106,7 @@ def test_contracts_drift_to_spare_output_as_the_dense_rule(seed, with_cost):
     price = 1.0 + rng.random((M, S, A))
     trade_cost = 1.0 + 0.2 * rng.random((M, S, A, A)) if with_cost else None
     imports = _tonnes(rng, (M, S, A))
+    contract[:, :, :, 0], imports[:, :, 0] = 0.0, 0.0  # an importer with no contracts
     landed = price[:, :, :, None] * (1.0 if trade_cost is None else trade_cost)
     cheaper = landed < price[:, :, None, :] * (1.0 - 1e-6)
     reach = open_routes & cheaper & ~np.eye(A, dtype=bool)

@@ -239,16 +239,15 @@ def export_link(price: np.ndarray, contract: np.ndarray, severity: np.ndarray,
     pay at least the landed cost of their imports. ``foreign_imports`` (M, S, E, I): each
     importer's baseline imports, zero on the diagonal (``MarketConstants.
     foreign_imports``)."""
-    tonnes = contract * foreign_imports  # (M, S, E, I)
-    leaking = tonnes * severity * leakage
-    if not (leaking > EPS).any():
+    # only exporters under a measure (a few % of the rows) can leak: their rows alone;
+    # elsewhere nothing moved (link 0, export price the home price)
+    rows = rows_with_any(severity != 0.0)  # (m, s, e) of each such exporter
+    tonnes = contract[rows] * foreign_imports[rows]  # (P, I) contracted tonnes
+    leaks = tonnes * severity[rows] * np.broadcast_to(leakage, severity.shape)[rows]
+    if not (leaks > EPS).any():
         return None
-    # a few exporters leak (a few % of the rows): their rows alone; elsewhere nothing
-    # moved (link 0, export price the home price)
-    rows = rows_with_any(leaking > 0.0)  # (m, s, e) of each leaking row
-    leaks = leaking[rows]  # (P, I)
     moved = leaks.sum(axis=1)
-    total = tonnes[rows].sum(axis=1)
+    total = tonnes.sum(axis=1)
     customers = price[rows[0], rows[1]]  # (P, I) what the exporter's customers pay
     if trade_cost is not None:
         customers = customers / trade_cost[rows]

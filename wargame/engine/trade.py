@@ -73,5 +73,8 @@ def drift_to_spare(contract: np.ndarray, spare: np.ndarray, open_routes: np.ndar
         return contract
     moved = contract.copy()
     moved[pairs] += drift * share
-    totals = ordered_sum(moved, 2)[:, :, None, :]
-    return np.where(totals > EPS, moved / np.maximum(totals, EPS), contract)
+    totals = ordered_sum(moved, 2)  # (M, S, I)
+    normalised = moved / np.maximum(totals, EPS)[:, :, None, :]
+    m, s, i = nonzero(totals <= EPS)  # (rare) importers with no contracts keep theirs
+    normalised[m, s, :, i] = contract[m, s, :, i]
+    return normalised
