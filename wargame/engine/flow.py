@@ -211,18 +211,16 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     leaked = None
     if any_restricted or cost is not None or pools:
         if any_restricted:
-            licensed = nonzero(restricted)  # the pairs under a licence: a few %
             passed, leaked, new_queue = _license(requested, allow, restricted, queue,
-                                                 leakage if leaking else None, licensed)
+                                                 leakage if leaking else None)
             if not record_leaks:
                 leaked = None
             if queue is not None:  # catching up never ships more than the exporter has;
                 capped = _scale_rows(passed, offer_left)  # what it cannot stays on file
                 if leaked is not None:
                     leaked = leaked * np.where(passed > EPS, capped / np.maximum(passed, EPS), 0.0)
-                new_queue[licensed] = np.minimum(
-                    new_queue[licensed] + (passed[licensed] - capped[licensed]),
-                    QUEUE_TURNS * np.maximum(requested[licensed], EPS))
+                new_queue = np.minimum(new_queue + np.where(restricted, passed - capped, 0.0),
+                                       QUEUE_TURNS * np.maximum(requested, EPS))
                 passed = capped
         else:
             passed = requested.copy()
@@ -242,7 +240,7 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
         preference = open_pairs / cost if cost is not None else open_pairs
         spot = _fill(offer_left, demand_left, preference, None)
         if any_restricted:
-            spot[licensed] *= allow[licensed]
+            spot = spot * np.where(restricted, allow, 1.0)
         if pools:
             spot, _ = _apply_quotas(spot, None, pools, quota_left, count=True)
         flows += spot
@@ -269,7 +267,6 @@ QUEUE_TURNS = 4.0  # applications on file are capped at this many turns of reque
 
 def _license(requested: np.ndarray, allow: np.ndarray, restricted: np.ndarray,
              queue: np.ndarray | None, leakage: np.ndarray | None,
-             licensed: tuple[np.ndarray, ...] | None = None,
              ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """(shipped, leaked, applications still on file) for a licensed stage. Each turn the
     licence approves ``allow`` of the applications on file: this turn's requests plus those
@@ -277,10 +274,9 @@ def _license(requested: np.ndarray, allow: np.ndarray, restricted: np.ndarray,
     (a catch-up, as in December 2010). So routine licensing (approvals near 1) only delays
     some trade by a turn, while a freeze holds it back for as long as it lasts. A leakage
     share of what is refused this turn leaves anyway. The caller keeps shipments within
-    each exporter's offer. Only the ``restricted`` pairs (``licensed``: their indices, if
-    the caller has them) have anything refused, on file or leaked; the rest ships."""
-    if licensed is None:
-        licensed = nonzero(restricted)
+    each exporter's offer. Only the ``restricted`` pairs (a few %) have anything refused,
+    on file or leaked: the rest ships, and only those pairs are computed."""
+    licensed = nonzero(restricted)
     asked = requested[licensed]
     on_file = asked if queue is None else asked + queue[licensed]
     shipped = on_file * allow[licensed]
