@@ -91,12 +91,12 @@ class FlowResult:
 
 
 def ordered_sum(a: np.ndarray, axis: int) -> np.ndarray:
-    """``a.sum(axis)`` bit for bit, for an ``axis`` that is not the last (exporters in an
-    (M, E, I) or (M, S, E, I) array). Along such an axis NumPy adds the slices one after
-    another, in order (pairwise summation is only along a contiguous last axis); adding
-    them here does the same additions without NumPy's reduction loop, which walks rows
-    as short as the actor axis one at a time and costs several times as much
-    (``tests/unit/test_ordered_sum.py`` holds it to ``np.sum``)."""
+    """The slices of ``a`` along ``axis`` added one after another, in order: bit for bit
+    ``a.sum(axis)`` for an axis that is not the last of an array whose last axis is
+    contiguous (exporters in an (M, E, I) or (M, S, E, I) array), since NumPy sums
+    pairwise only along that last axis. The same additions without NumPy's reduction
+    loop, which walks rows as short as the actor axis one at a time and costs several
+    times as much (``tests/unit/test_ordered_sum.py`` holds it to ``np.sum``)."""
     if axis in (-1, a.ndim - 1):
         raise ValueError("ordered_sum: use np.sum along the last axis (pairwise there)")
     slices = np.moveaxis(a, axis, 0)

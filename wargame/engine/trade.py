@@ -42,7 +42,7 @@ def drift_contracts(contract: np.ndarray, flows: np.ndarray, requested: np.ndarr
     if len(m):
         held = contract[m, s, :, i]  # (P, E)
         imports = flows[m, s, :, i] * foreign[:, i].T
-        total = ordered_sum(imports.T, 0)[:, None]  # (P, 1) over exporters
+        total = ordered_sum(imports.T, 0)[:, None]  # (P, 1) over exporters, in order
         mix = np.where(total > EPS, imports / np.maximum(total, EPS), held)
         new[m, s, :, i] = held + (drift * failed[m, s, i])[:, None] * (mix - held)
     return new
