@@ -240,7 +240,7 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
         preference = open_pairs / cost if cost is not None else open_pairs
         spot = _fill(offer_left, demand_left, preference, None)
         if any_restricted:
-            spot = spot * np.where(restricted, allow, 1.0)
+            spot *= np.where(restricted, allow, 1.0)
         if pools:
             spot, _ = _apply_quotas(spot, None, pools, quota_left, count=True)
         flows += spot
@@ -389,16 +389,21 @@ def _rebalance(flows: np.ndarray, demand: np.ndarray, open_pairs: np.ndarray,
         return flows
     scale = np.minimum(1.0, total_want / np.maximum(total_spare, EPS))
     give = spare * scale  # (M, J) what each donor gives up
-    share_of_receipts = flows / np.maximum(received[:, None, :], EPS)  # (M, E, J)
     to_share = want / np.maximum(total_want, EPS)  # (M, I)
     # donor j passes on material from exporter e to importer i (never to itself):
     #   t[m, e, j, i] = share[m, e, j] give[m, j] to_share[m, i] open[m, e, i] (j != i)
     # summed over i (what leaves j) and over j (what reaches i) without the 4-D array
-    given = share_of_receipts * give[:, None, :]  # (M, E, J)
+    # (in place where the operations stay the same: fewer whole-array temporaries)
+    given = flows / np.maximum(received[:, None, :], EPS)  # (M, E, J) share of receipts
+    given *= give[:, None, :]
     reach = to_share[:, None, :] * open_pairs  # (M, E, I)
-    out = given * (reach.sum(axis=2, keepdims=True) - reach)
-    into = reach * (given.sum(axis=2, keepdims=True) - given)
-    return flows - out + into
+    out = reach.sum(axis=2, keepdims=True) - reach
+    out *= given
+    into = given.sum(axis=2, keepdims=True) - given
+    into *= reach
+    moved = np.subtract(flows, out, out=out)
+    moved += into
+    return moved
 
 
 def _fill(offer: np.ndarray, demand: np.ndarray, preference: np.ndarray,

@@ -258,7 +258,8 @@ def settle_market(mc: MarketConstants, base: Baseline, response: PriceResponse,
     """After the flow: prices, budgets (unless ``budgets`` is False: a stacked state),
     run rates, demand level, contracts, sales."""
     del response  # price adjustment and flexibility are the market's and the flow's now
-    shortfall = np.maximum(flow.requested - flow.flows, 0.0)  # requests not shipped
+    shortfall = flow.requested - flow.flows  # requests not shipped
+    np.maximum(shortfall, 0.0, out=shortfall)
     held_back = held_back_exports(flow, mt, shortfall)
     settle_prices(mc, base, state, flow, mt, held_back)
     if budgets:
