@@ -71,10 +71,10 @@ class FlowResult:
     stock_end: np.ndarray  # (M, S)
     asked: np.ndarray | None = None  # (M, S, A) what each buyer asked for: use + stock
     # rebuilding + strategic purchases
-    leaked: np.ndarray | None = None  # (M, S, E, I) part of the flows that passed a
-    # licence or quota only by leakage (None: nothing leaked)
     quota_used: list[float] = field(default_factory=list)  # t per turn drawn on each pool
     licence_queue: np.ndarray | None = None  # (M, S, E, I) applications left on file
+    received: np.ndarray | None = None  # (M, S, I) flows summed over exporters (prices
+    # read it again: ``pricing.clear_prices``)
 
     def part(self, materials: slice, pools: slice = slice(0, 0)) -> "FlowResult":
         """The flow of some materials only (views): one state's part of a stacked pass;
@@ -90,11 +90,49 @@ class FlowResult:
         return FlowResult(**{name: cut(name, value) for name, value in vars(self).items()})
 
 
+def ordered_sum(a: np.ndarray, axis: int) -> np.ndarray:
+    """The slices of ``a`` along ``axis`` added one after another, in order: bit for bit
+    ``a.sum(axis)`` for an axis that is not the last of an array whose last axis is
+    contiguous (exporters in an (M, E, I) or (M, S, E, I) array), since NumPy sums
+    pairwise only along that last axis. The same additions without NumPy's reduction
+    loop, which walks rows as short as the actor axis one at a time and costs several
+    times as much (``tests/unit/test_ordered_sum.py`` holds it to ``np.sum``)."""
+    if axis in (-1, a.ndim - 1):
+        raise ValueError("ordered_sum: use np.sum along the last axis (pairwise there)")
+    slices = np.moveaxis(a, axis, 0)
+    total = slices[0].copy()
+    for part in slices[1:]:
+        total += part
+    return total
+
+
+def nonzero(mask: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``np.nonzero(mask)``, the same indices in the same order, from the flat positions
+    of the True entries (``np.nonzero`` itself is several times slower on a 3-D array)."""
+    return np.unravel_index(np.flatnonzero(mask), mask.shape)
+
+
+def rows_with_any(mask: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``np.nonzero(mask.any(axis=-1))``: the rows (every axis but the last) holding a
+    True entry, in order, from the flat positions of the True entries (a reduction over a
+    row as short as the actor axis is slow; engine masks hold few True entries)."""
+    rows = np.flatnonzero(mask) // mask.shape[-1]  # ascending, with repeats
+    if len(rows):
+        rows = rows[np.concatenate(([True], rows[1:] != rows[:-1]))]
+    return np.unravel_index(rows, mask.shape[:-1])
+
+
 def _scale_rows(flows: np.ndarray, cap: np.ndarray) -> np.ndarray:
-    """Scale each exporter's row (M, E, I) so its total is at most ``cap`` (M, E)."""
-    total = flows.sum(axis=2)
-    scale = np.where(total > cap, cap / np.maximum(total, EPS), 1.0)
-    return flows * scale[:, :, None]
+    """Scale each exporter's row (M, E, I) of non-negative ``flows`` so its total is at
+    most ``cap`` (M, E). A row capped at 0 is empty: only the rows of the few actors with
+    something to offer are summed and scaled."""
+    rows = nonzero(cap != 0.0)
+    part = flows[rows]  # (P, I)
+    total = part.sum(axis=1)
+    scale = np.where(total > cap[rows], cap[rows] / np.maximum(total, EPS), 1.0)
+    scaled = np.zeros(flows.shape)
+    scaled[rows] = part * scale[:, None]
+    return scaled
 
 
 def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
@@ -105,12 +143,15 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
               leakage: np.ndarray | None = None, home_share: np.ndarray | None = None,
               pools: list[tuple[int, QuotaPool]] = (), quota_left: np.ndarray | None = None,
               queue: np.ndarray | None = None, use: np.ndarray | None = None,
+              record_leaks: bool = True,
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Flows (M, E, I) from offers (M, E) to demands (M, I); returns (flows, requested,
     leaked, licence queue). ``pools`` are the quota pools covering this stage (index,
     pool) and ``quota_left`` what each pool has left (updated in place). ``queue`` (M, E,
-    I): applications refused on earlier turns, still on file. Every step respects every
-    offer and demand."""
+    I): applications refused on earlier turns, still on file. ``record_leaks``: keep the
+    part of the flows that passed only by leakage (else leaked is None: ``run_flow``
+    keeps no such record, nothing reads it). Every step respects every offer and
+    demand."""
     M, A = offer.shape
     # (the flags may come precomputed for the whole turn: see ``run_flow``)
     if restricted is None:
@@ -135,11 +176,11 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
         promised = reserved.sum(axis=2, keepdims=True)
         shares = np.where(promised > 1.0, reserved / np.maximum(promised, EPS), reserved)
         tier1 = shares * offer[:, :, None] * passing  # nobody reserves its own output
-        taken = tier1.sum(axis=1)
+        taken = ordered_sum(tier1, 1)
         scale = np.where(taken > demand, demand / np.maximum(taken, EPS), 1.0)
         tier1 *= scale[:, None, :]
         offer_left = offer - tier1.sum(axis=2)
-        demand_left = demand - tier1.sum(axis=1)
+        demand_left = demand - ordered_sum(tier1, 1)
     else:
         tier1 = np.zeros((M, A, A))
         offer_left, demand_left = offer, demand
@@ -172,6 +213,8 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
         if any_restricted:
             passed, leaked, new_queue = _license(requested, allow, restricted, queue,
                                                  leakage if leaking else None)
+            if not record_leaks:
+                leaked = None
             if queue is not None:  # catching up never ships more than the exporter has;
                 capped = _scale_rows(passed, offer_left)  # what it cannot stays on file
                 if leaked is not None:
@@ -185,7 +228,7 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
             passed, leaked = _apply_quotas(passed, leaked, pools, quota_left, count=True)
         flows += passed
         offer_left = np.maximum(offer_left - passed.sum(axis=2), 0.0)
-        demand_left = np.maximum(demand_left - passed.sum(axis=1), 0.0)
+        demand_left = np.maximum(demand_left - ordered_sum(passed, 1), 0.0)
         # tier 4, spot: what is left (blocked volume too) goes to open destinations that
         # still want it; a restricted importer cannot take it, and finds little else:
         # others' offers went to their own customers first
@@ -197,7 +240,7 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
         preference = open_pairs / cost if cost is not None else open_pairs
         spot = _fill(offer_left, demand_left, preference, None)
         if any_restricted:
-            spot = spot * np.where(restricted, allow, 1.0)
+            spot *= np.where(restricted, allow, 1.0)
         if pools:
             spot, _ = _apply_quotas(spot, None, pools, quota_left, count=True)
         flows += spot
@@ -205,18 +248,18 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
         flows += requested
         if contract is not None:  # contract suppliers may have run out: spot from the rest
             offer_left = np.maximum(offer_left - requested.sum(axis=2), 0.0)
-            demand_left = np.maximum(demand_left - requested.sum(axis=1), 0.0)
+            demand_left = np.maximum(demand_left - ordered_sum(requested, 1), 0.0)
             if (offer_left.sum(axis=1) > EPS).any() and (demand_left.sum(axis=1) > EPS).any():
                 flows += _fill(offer_left, demand_left, np.ones((1, A, A)) - np.eye(A), None)
     if flexibility > 0.0:
-        received = flows.sum(axis=1)
+        received = ordered_sum(flows, 1)
         if (received < demand * (1 - 1e-9) - EPS).any():
             # material moves on to a short importer as far as its licence lets it
             movable = passing if any_restricted else ~restricted
             if pools:  # material under a tonnage quota does not move on by bidding
                 movable = movable * ~_covered(pools, M, A)
             flows = _rebalance(flows, demand, movable, flexibility, received)
-    return flows, requested, leaked, new_queue
+    return flows, requested, leaked if record_leaks else None, new_queue
 
 
 QUEUE_TURNS = 4.0  # applications on file are capped at this many turns of requests
@@ -231,15 +274,23 @@ def _license(requested: np.ndarray, allow: np.ndarray, restricted: np.ndarray,
     (a catch-up, as in December 2010). So routine licensing (approvals near 1) only delays
     some trade by a turn, while a freeze holds it back for as long as it lasts. A leakage
     share of what is refused this turn leaves anyway. The caller keeps shipments within
-    each exporter's offer."""
-    on_file = requested if queue is None else requested + queue * restricted
-    approved = np.where(restricted, on_file * allow, requested)
-    refused = np.where(restricted, np.maximum(on_file - approved, 0.0), 0.0)
-    queue_out = np.minimum(refused, QUEUE_TURNS * requested)
+    each exporter's offer. Only the ``restricted`` pairs (a few %) have anything refused,
+    on file or leaked: the rest ships, and only those pairs are computed."""
+    licensed = nonzero(restricted)
+    asked = requested[licensed]
+    on_file = asked if queue is None else asked + queue[licensed]
+    shipped = on_file * allow[licensed]
+    queue_out = np.zeros_like(requested)
+    queue_out[licensed] = np.minimum(np.maximum(on_file - shipped, 0.0), QUEUE_TURNS * asked)
     leaked = None
     if leakage is not None:
-        leaked = np.maximum(requested - approved, 0.0) * leakage
-        approved = approved + leaked
+        share = np.broadcast_to(leakage, requested.shape)[licensed]
+        leaks = np.maximum(asked - shipped, 0.0) * share
+        leaked = np.zeros_like(requested)
+        leaked[licensed] = leaks
+        shipped = shipped + leaks
+    approved = requested.copy()
+    approved[licensed] = shipped
     return approved, leaked, queue_out
 
 
@@ -327,7 +378,7 @@ def _rebalance(flows: np.ndarray, demand: np.ndarray, open_pairs: np.ndarray,
     the approval share under a licence, 0 banned), so a target can buy another country's
     own output but little of China's re-exported material under a freeze."""
     if received is None:
-        received = flows.sum(axis=1)  # (M, I)
+        received = ordered_sum(flows, 1)  # (M, I)
     world_fill = received.sum(axis=1) / np.maximum(demand.sum(axis=1), EPS)  # (M,)
     target = np.minimum(world_fill, 1.0)[:, None] * demand
     want = flexibility * np.maximum(target - received, 0.0)  # (M, I)
@@ -338,28 +389,40 @@ def _rebalance(flows: np.ndarray, demand: np.ndarray, open_pairs: np.ndarray,
         return flows
     scale = np.minimum(1.0, total_want / np.maximum(total_spare, EPS))
     give = spare * scale  # (M, J) what each donor gives up
-    share_of_receipts = flows / np.maximum(received[:, None, :], EPS)  # (M, E, J)
     to_share = want / np.maximum(total_want, EPS)  # (M, I)
     # donor j passes on material from exporter e to importer i (never to itself):
     #   t[m, e, j, i] = share[m, e, j] give[m, j] to_share[m, i] open[m, e, i] (j != i)
     # summed over i (what leaves j) and over j (what reaches i) without the 4-D array
-    given = share_of_receipts * give[:, None, :]  # (M, E, J)
+    # (in place where the operations stay the same: fewer whole-array temporaries)
+    given = flows / np.maximum(received[:, None, :], EPS)  # (M, E, J) share of receipts
+    given *= give[:, None, :]
     reach = to_share[:, None, :] * open_pairs  # (M, E, I)
-    out = given * (reach.sum(axis=2, keepdims=True) - reach)
-    into = reach * (given.sum(axis=2, keepdims=True) - given)
-    return flows - out + into
+    out = reach.sum(axis=2, keepdims=True) - reach
+    out *= given
+    into = given.sum(axis=2, keepdims=True) - given
+    into *= reach
+    moved = np.subtract(flows, out, out=out)
+    moved += into
+    return moved
 
 
 def _fill(offer: np.ndarray, demand: np.ndarray, preference: np.ndarray,
           bid: np.ndarray | None) -> np.ndarray:
     """Each exporter splits its offer over importers by preference x demand x bid; no
-    importer receives more than its demand."""
-    weight = preference * (demand if bid is None else demand * bid)[:, None, :]
-    share = weight / np.maximum(weight.sum(axis=2, keepdims=True), EPS)
-    proposal = offer[:, :, None] * share
-    received = proposal.sum(axis=1)
+    importer receives more than its demand. Only the rows of exporters with something on
+    offer (a few %) are built: the others propose nothing."""
+    M, A = offer.shape
+    m, e = nonzero(offer != 0.0)
+    wanted = demand if bid is None else demand * bid
+    weight = np.broadcast_to(preference, (M, A, A))[m, e] * wanted[m]  # (P, I)
+    share = weight / np.maximum(weight.sum(axis=1, keepdims=True), EPS)
+    proposal = offer[m, e][:, None] * share
+    received = np.zeros((M, A))
+    np.add.at(received, m, proposal)  # exporters in order, as a sum over them would
     cap = np.where(received > demand, demand / np.maximum(received, EPS), 1.0)
-    return proposal * cap[:, None, :]
+    filled = np.zeros((M, A, A))
+    filled[m, e] = proposal * cap[m]
+    return filled
 
 
 def ration_by_priority(supply: np.ndarray, demand: np.ndarray, priority: np.ndarray,
@@ -434,10 +497,9 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
     if demand_level is not None:
         sector_demand = sector_demand * demand_level
     asked = sector_demand if demand_response is None else sector_demand * demand_response
-    final_need = asked.sum(axis=1).T  # (M, A)
+    final_need = ordered_sum(asked, 1).T  # (M, A)
     pools = terms.quotas
     quota_left = np.array([pool.tonnes_per_turn for pool in pools], dtype=float)
-    leaked_all = None
     queue_all = None
 
     production = np.zeros((M, S, A))
@@ -449,6 +511,7 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
     losses = np.zeros((M, S, A))
     flows = np.zeros((M, S, A, A))
     requested = np.zeros((M, S, A, A))
+    received_all = np.zeros((M, S, A))
     stock_start = (state.stock + state.strategic).sum(axis=2)
     input_in = np.zeros((M, A))  # what each actor feeds into the current stage
     identity = _identity(M, A)
@@ -457,9 +520,10 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
     any_release = bool(pol.release.any())
     any_build = bool(pol.build.any())
     restricted_all = pol.allow < OPEN_ALLOWANCE  # (M, S, E, I); home markets never are
-    restricted_at = restricted_all.any(axis=(0, 2, 3))
-    reserved_at = pol.reserved.any(axis=(0, 2, 3))
-    tariff_at = pol.tariff.any(axis=(0, 2, 3))
+    # per stage (each stage's block at once: an any() over three axes is several times slower)
+    restricted_at = [bool(restricted_all[:, s].any()) for s in range(S)]
+    reserved_at = [bool(pol.reserved[:, s].any()) for s in range(S)]
+    tariff_at = [bool(pol.tariff[:, s].any()) for s in range(S)]
     yields = base.yields
     for s in range(S):
         partial = base.partial_stage[s]  # some materials have fewer stages
@@ -498,10 +562,9 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
             build = pol.build[:, s] * active
             demand = demand + build
         asked_all[:, s] = demand
-        f, req, leaked, queue = _allocate(
+        f, req, _leaked, queue = _allocate(
             offer, demand, pol.reserved[:, s], pol.allow[:, s], pol.tariff[:, s], flexibility,
-            restricted_all[:, s], bool(restricted_at[s]), bool(reserved_at[s]),
-            bool(tariff_at[s]),
+            restricted_all[:, s], restricted_at[s], reserved_at[s], tariff_at[s],
             contract=None if terms.contract is None else terms.contract[:, s],
             duty=None if terms.duty is None else terms.duty[:, s],
             leakage=None if terms.leakage is None else terms.leakage[:, s],
@@ -509,18 +572,14 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
             pools=[(n, pool) for n, pool in enumerate(pools) if pool.stages[s]],
             quota_left=quota_left,
             queue=None if terms.licence_queue is None else terms.licence_queue[:, s],
-            use=use)
+            use=use, record_leaks=False)
         if queue is not None:
             if queue_all is None:
                 queue_all = np.zeros((M, S, A, A))
             queue_all[:, s] = queue
-        if leaked is not None:
-            if leaked_all is None:
-                leaked_all = np.zeros((M, S, A, A))
-            leaked_all[:, s] = leaked
         flows[:, s] = f
         requested[:, s] = req
-        received = f.sum(axis=1)
+        received_all[:, s] = received = ordered_sum(f, 1)
         sold_now = f.sum(axis=2)
         use_got = np.minimum(received, use)
         extra = received - use_got
@@ -534,14 +593,18 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
         offered[:, s] = offer
         sold[:, s] = sold_now
         if s + 1 < S:
-            # origin of what each actor makes at the next stage: what it received here
-            recv_origin = np.einsum("mei,meo->mio", f, state.origin[:, s])
-            total_recv = recv_origin.sum(axis=2, keepdims=True)
-            mixed = np.where(total_recv > EPS, recv_origin / np.maximum(total_recv, EPS),
-                             state.origin[:, s + 1])
+            # origin of what each actor makes at the next stage: what it received here,
+            # unless the next stage transforms it substantially (its origin starts afresh)
             resets = base.refining_stage == s + 1  # (M,)
-            state.origin[:, s + 1] = np.where(resets[:, None, None], identity, mixed) \
-                if base.refines_at[s + 1] else mixed
+            if resets.all():
+                state.origin[:, s + 1] = identity
+            else:
+                recv_origin = np.einsum("mei,meo->mio", f, state.origin[:, s])
+                total_recv = recv_origin.sum(axis=2, keepdims=True)
+                mixed = np.where(total_recv > EPS, recv_origin / np.maximum(total_recv, EPS),
+                                 state.origin[:, s + 1])
+                state.origin[:, s + 1] = np.where(resets[:, None, None], identity, mixed) \
+                    if base.refines_at[s + 1] else mixed
     state.origin[:, 0] = identity
 
     # sectors: last-stage supply rationed by priority
@@ -556,10 +619,9 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
                       flows=flows, requested=requested, losses=losses,
                       sector_demand=sector_demand, sector_met=sector_met,
                       stock_start=stock_start, stock_end=stock_end, asked=asked_all,
-                      leaked=leaked_all,
                       quota_used=[pool.tonnes_per_turn - left
                                   for pool, left in zip(pools, quota_left)],
-                      licence_queue=queue_all)
+                      licence_queue=queue_all, received=received_all)
 
 
 def ledger_gap(base: Baseline, flow: FlowResult) -> np.ndarray:

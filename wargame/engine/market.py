@@ -39,7 +39,7 @@ from wargame.engine.baseline import Baseline
 from wargame.engine.demand import (
     demand_response, restriction_exposure, stock_targets, update_demand_level,
 )
-from wargame.engine.flow import EPS, FlowResult
+from wargame.engine.flow import EPS, FlowResult, ordered_sum, rows_with_any
 from wargame.engine.market_constants import MarketConstants
 from wargame.engine.market_state import MarketState, RampEntry
 from wargame.engine.policy import Policy
@@ -270,19 +270,29 @@ def quota_room(mt: MarketTurn, flow: FlowResult) -> np.ndarray | None:
     return room_at
 
 
-def held_back_exports(flow: FlowResult, mt: MarketTurn) -> np.ndarray:
+def held_back_exports(flow: FlowResult, mt: MarketTurn,
+                      shortfall: np.ndarray | None = None) -> np.ndarray:
     """(M, S, E) t this turn that measures held back from exporters' contract customers:
-    traders at home take them into stock, hoping for the export price."""
-    return (np.maximum(flow.requested - flow.flows, 0.0) * (mt.severity > EPS)).sum(axis=3)
+    traders at home take them into stock, hoping for the export price. ``shortfall``
+    (M, S, E, I): requests not shipped, max(requested - flows, 0), if the caller has it."""
+    if shortfall is None:
+        shortfall = np.maximum(flow.requested - flow.flows, 0.0)
+    # only the few exporters with a measure on some pair hold anything back: their rows
+    held = mt.severity > EPS
+    rows = rows_with_any(held)
+    held_back = np.zeros(shortfall.shape[:3])
+    held_back[rows] = (shortfall[rows] * held[rows]).sum(axis=1)
+    return held_back
 
 
 def settle_prices(mc: MarketConstants, base: Baseline, state: GameState, flow: FlowResult,
                   mt: MarketTurn, held_back: np.ndarray | None = None) -> None:
     """This turn's prices into ``state.price`` (``pricing.py``); ``held_back``: the
     turn's ``held_back_exports`` when the caller has them already."""
-    need_before = flow.sector_demand.sum(axis=1).T  # (M, A): before price destruction
+    need_before = ordered_sum(flow.sector_demand, 1).T  # (M, A): before price destruction
     link = export_link(state.price, state.market.contract if state.market is not None
-                       else mc.contract, mt.severity, mt.leakage, mt.trade_cost, mc.imports)
+                       else mc.contract, mt.severity, mt.leakage, mt.trade_cost,
+                       mc.foreign_imports)
     if held_back is None:
         held_back = held_back_exports(flow, mt)
     state.price, _ = clear_prices(mc, base, state.price, flow, state.stock, mt.normal_stock,
@@ -296,12 +306,14 @@ def settle_market(mc: MarketConstants, base: Baseline, response: PriceResponse,
     """After the flow: prices, budgets (unless ``budgets`` is False: a stacked state),
     run rates, demand level, contracts, sales."""
     del response  # price adjustment and flexibility are the market's and the flow's now
-    held_back = held_back_exports(flow, mt)
+    shortfall = flow.requested - flow.flows  # requests not shipped
+    np.maximum(shortfall, 0.0, out=shortfall)
+    held_back = held_back_exports(flow, mt, shortfall)
     settle_prices(mc, base, state, flow, mt, held_back)
     if budgets:
         settle_budgets(base, state, pol, flow, mt)
     ms = state.market
-    received = netback(state.price, flow.flows, mt.trade_cost)
+    received = netback(state.price, flow.flows, mt.trade_cost, flow.sold)
     reference = mc.reference_price.copy()
     reference[:, 1:] = mc.reference_price[:, 1:] + mc.pass_through * (
         state.price[:, :-1] - mc.reference_price[:, :-1]) / base.yields[:, 1:, None]
@@ -311,11 +323,13 @@ def settle_market(mc: MarketConstants, base: Baseline, response: PriceResponse,
         np.maximum(reference, EPS), pol.floors)
     ms.demand_level = update_demand_level(mc, base, ms.demand_level, state.price,
                                           mc.reference_price)
-    ms.contract = drift_contracts(ms.contract, flow.flows, flow.requested, mc.contract_drift)
+    ms.contract = drift_contracts(ms.contract, flow.flows, flow.requested, mc.contract_drift,
+                                  shortfall)
     spare = np.maximum(flow.production - flow.sold, 0.0)
     if (spare > EPS).any():
         ms.contract = drift_to_spare(ms.contract, spare, mt.severity < OPEN_ROUTE, state.price,
-                                     mt.trade_cost, mc.imports, mc.contract_drift)
+                                     mt.trade_cost, mc.imports, mc.contract_drift,
+                                     mc.buys_abroad)
     # what traders at home took into stock counts as sold: the plants do not cut their
     # plans for it until those stocks stand above target (``supply.planned_output``)
     ms.sales = flow.sold + np.minimum(held_back,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -96,6 +97,33 @@ class MarketConstants:
             imports=cat(self.imports),
             base_duty=None if self.base_duty is None else cat(self.base_duty),
             base_trade_cost=None if self.base_trade_cost is None else cat(self.base_trade_cost))
+
+    # Derived once per constants object (the prices and trade of every turn read them; a
+    # stacked pass reads the tiled object's, which ``CompiledRules.tiled_market`` keeps)
+
+    @cached_property
+    def buys_abroad(self) -> np.ndarray:
+        """(M, S, E, I) bool: importer I imports in the baseline and E is another actor:
+        the pairs along which traders arbitrage prices or move contracts."""
+        A = self.imports.shape[-1]
+        return (self.imports > EPS)[:, :, None, :] & ~np.eye(A, dtype=bool)
+
+    @cached_property
+    def arbitrage_ratio(self) -> np.ndarray:
+        """(M, S, E, I) importer's baseline price over exporter's baseline landed price
+        (x the standing trade cost), at least 1: an open route caps an importer's price
+        at the supplier's price times this, so the baseline is not moved."""
+        ref = np.maximum(self.reference_price, EPS)  # (M, S, A)
+        landed = ref[:, :, :, None] if self.base_trade_cost is None else \
+            ref[:, :, :, None] * self.base_trade_cost
+        return np.maximum(ref[:, :, None, :] / landed, 1.0)
+
+    @cached_property
+    def foreign_imports(self) -> np.ndarray:
+        """(M, S, E, I) each importer's baseline imports, zero on the diagonal (its own
+        output): what turns contract shares into contracted tonnes."""
+        A = self.imports.shape[-1]
+        return self.imports[:, :, None, :] * (1.0 - np.eye(A))
 
 
 def build_market_constants(sc: Scenario, base: object) -> MarketConstants:

@@ -54,16 +54,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from wargame.engine.flow import nonzero, ordered_sum, rows_with_any
 from wargame.engine.market_constants import EPS, MarketConstants
 
 LANDED_SHARE = 0.05  # an actor importing at least this share of what it receives pays landed cost
 
 
-def _source_weights(flows: np.ndarray) -> np.ndarray:
+def _source_weights(flows: np.ndarray, received: np.ndarray | None = None) -> np.ndarray:
     """(M, E, I) share of what each actor received that came from each source (own
-    output on the diagonal); uniform zero where it received nothing."""
-    received = flows.sum(axis=1, keepdims=True)
-    return np.where(received > EPS, flows / np.maximum(received, EPS), 0.0)
+    output on the diagonal); uniform zero where it received nothing. ``received`` (M, I):
+    ``flows`` summed over sources, when the caller has it (the flow keeps it)."""
+    if received is None:
+        received = ordered_sum(flows, 1)
+    weights = flows / np.maximum(received, EPS)[:, None, :]
+    idle_m, idle_i = nonzero(received <= EPS)  # (fewer than the pairs: no np.where)
+    weights[idle_m, :, idle_i] = 0.0
+    return weights
 
 
 SHORT = 1e-3  # buyers who got less than this share below what they asked for are short
@@ -101,8 +107,9 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
     new = np.empty_like(price)
     refs = np.empty_like(price)
     eye = np.eye(A, dtype=bool)
-    rows = np.arange(M)
+    diagonal = np.arange(A)
     last = base.stage_count - 1
+    open_routes = None if severity is None else severity < OPEN_ROUTE  # (M, S, E, I)
     for s in range(S):
         need = flow.need[:, s]
         if need_before is not None:
@@ -110,7 +117,8 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
             if ends.any():
                 need = np.where(ends[:, None], need_before, need)
         got = flow.delivered_use[:, s]
-        received = flow.flows[:, s].sum(axis=1)
+        received = ordered_sum(flow.flows[:, s], 1) if flow.received is None \
+            else flow.received[:, s]
         asked = flow.need[:, s] if flow.asked is None else flow.asked[:, s]
         unmet = got < flow.need[:, s] * (1.0 - SHORT) - EPS
         under = received < asked * (1.0 - SHORT) - EPS
@@ -121,10 +129,12 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
         # what buyers could still have had: sellers' unsold output, shared among the
         # buyers they can reach (an open route, or their own home market) by need
         spare = np.maximum(made - flow.sold[:, s], 0.0)  # (M, E)
-        reach = eye[None] if severity is None else (severity[:, s] < OPEN_ROUTE) | eye[None]
-        wants = reach * flow.need[:, s][:, None, :]
-        outlets = wants / np.maximum(wants.sum(axis=2, keepdims=True), EPS)
-        slack = np.einsum("mei,me->mi", outlets, spare)
+        m, e = nonzero(spare != 0.0)  # the few sellers with output left: their rows
+        reach = eye[e] if open_routes is None else open_routes[m, s, e] | eye[e]  # (P, I)
+        wants = reach * flow.need[m, s]
+        outlets = wants / np.maximum(wants.sum(axis=1, keepdims=True), EPS)
+        slack = np.zeros((M, A))
+        np.add.at(slack, m, outlets * spare[m, e][:, None])  # sellers in order (an einsum's)
         if room is not None:
             slack = slack + room[:, s]
         buyer = np.where(need > EPS, need / np.maximum(got + slack, 1e-3 * need + EPS), 1.0)
@@ -144,13 +154,13 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
         # on its demand curve)
         short = unmet | (under & (cover < 1.0 - SHORT))
         scarcity = short | (buyer_ratio > 1.0 + SHORT)
-        weights = _source_weights(flow.flows[:, s])  # (M, E, I)
+        weights = _source_weights(flow.flows[:, s], received)  # (M, E, I)
         ref = reference[:, s]
         chain_floor = None
         if s > 0:
             yield_ = base.yields[:, s][:, None]
             own_in = new[:, s - 1]
-            has_sources = weights.sum(axis=1) > EPS
+            has_sources = received > EPS  # (the weights add up to 1 where it holds)
             cost_now = np.where(has_sources, np.einsum("mei,me->mi", weights, own_in), own_in)
             ref = ref + mc.pass_through * (cost_now - reference[:, s - 1]) / yield_
             ref = np.maximum(ref, EPS)
@@ -168,22 +178,22 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
         if severity is not None:  # open routes: traders bring the price to landed cost
             deep = flow.production[:, s][:, :, None] >= ARBITRAGE_DEPTH * flow.need[:, s][:, None, :]
             target = np.minimum(target, _arbitrage_cap(mc, s, price[:, s], trade_cost,
-                                                       severity[:, s], deep))
+                                                       open_routes[:, s], deep))
         target = np.clip(target, low[:, s], high[:, s])
         log_p = np.log(np.maximum(price[:, s], EPS))
         moved = np.exp(log_p + mc.price_adjustment * (np.log(target) - log_p))
         if chain_floor is not None:
             moved = np.maximum(moved, chain_floor)
         # landed cost: importers pay at least their suppliers' price plus duty and tariff
-        imports = np.where(eye[None], 0.0, weights)
-        import_share = imports.sum(axis=1)
+        imports = weights  # (not read again: its diagonal, own output, is set aside)
+        imports[:, diagonal, diagonal] = 0.0
+        import_share = ordered_sum(imports, 1)
         if (import_share > LANDED_SHARE).any():
             cost = moved[:, :, None] if trade_cost is None else \
                 moved[:, :, None] * trade_cost[:, s]
             landed = np.einsum("mei,mei->mi", imports, cost) / np.maximum(import_share, EPS)
             moved = np.where(import_share > LANDED_SHARE, np.maximum(moved, landed), moved)
         new[:, s] = moved
-    del rows
     return np.maximum(new, 0.0), refs
 
 
@@ -192,7 +202,7 @@ ARBITRAGE_DEPTH = 3.0  # a supplier caps an importer's price if it makes 3x its 
 
 
 def _arbitrage_cap(mc: MarketConstants, s: int, price: np.ndarray,
-                   trade_cost: np.ndarray | None, severity: np.ndarray,
+                   trade_cost: np.ndarray | None, open_routes: np.ndarray,
                    deep: np.ndarray) -> np.ndarray:
     """(M, A) the most an importer pays where it can buy from a supplier on an open route
     that makes at least ``ARBITRAGE_DEPTH`` of the importer's need (``deep`` (M, E, I)):
@@ -201,25 +211,23 @@ def _arbitrage_cap(mc: MarketConstants, s: int, price: np.ndarray,
     prices differ by no more than that; a restricted or quota-bound route, a supplier too
     small to matter, or an actor that imports nothing in the baseline, sets no cap."""
     M, A = price.shape
-    importer = mc.imports[:, s] > EPS  # (M, I) only who imports in the baseline buys abroad
-    open_ = (severity < OPEN_ROUTE) & deep & importer[:, None, :]
-    open_[:, np.arange(A), np.arange(A)] = False
-    if not open_.any():
-        return np.full((M, A), np.inf)
-    ref = np.maximum(mc.reference_price[:, s], EPS)  # (M, A)
-    base = ref[:, :, None] if mc.base_trade_cost is None else \
-        ref[:, :, None] * mc.base_trade_cost[:, s]
-    ratio = np.maximum(ref[:, None, :] / base, 1.0)  # (M, E, I)
-    landed = price[:, :, None] * ratio
+    # only who imports in the baseline buys abroad (``MarketConstants.buys_abroad``)
+    open_ = open_routes & deep & mc.buys_abroad[:, s]
+    # few pairs are deep and open (a few %): the landed prices of those only
+    m, e, i = nonzero(open_)
+    capped = np.full((M, A), np.inf)
+    if not len(m):
+        return capped
+    landed = price[m, e] * mc.arbitrage_ratio[m, s, e, i]
     if trade_cost is not None:
-        landed = landed * trade_cost[:, s]
-    capped = np.where(open_, landed, np.inf).min(axis=1)  # (M, I)
+        landed = landed * trade_cost[m, s, e, i]
+    np.minimum.at(capped, (m, i), landed)  # (M, I) the cheapest open supplier's
     return np.where(np.isfinite(capped), np.maximum(capped, EPS), np.inf)
 
 
 def export_link(price: np.ndarray, contract: np.ndarray, severity: np.ndarray,
                 leakage: np.ndarray | float, trade_cost: np.ndarray | None,
-                imports: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+                foreign_imports: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """(link share (M, S, E), export price (M, S, E)) for exporters that hold back some of
     their contracted exports, or None when none does. What a measure holds back
     (``severity`` (M, S, E, I): 1 - approval, 1 for a ban or quota) leaks out at the
@@ -228,18 +236,25 @@ def export_link(price: np.ndarray, contract: np.ndarray, severity: np.ndarray,
     (contract share x the customer's baseline imports), and the export price what those
     customers pay, net of duty and tariff. Open trade is not linked here: idle capacity
     answers importers' prices through the supply response (``supply.py``), and importers
-    pay at least the landed cost of their imports."""
-    A = price.shape[-1]
-    tonnes = contract * imports[:, :, None, :] * (1.0 - np.eye(A))  # (M, S, E, I)
-    leaking = tonnes * severity * leakage
-    if not (leaking > EPS).any():
+    pay at least the landed cost of their imports. ``foreign_imports`` (M, S, E, I): each
+    importer's baseline imports, zero on the diagonal (``MarketConstants.
+    foreign_imports``)."""
+    # only exporters under a measure (a few % of the rows) can leak: their rows alone;
+    # elsewhere nothing moved (link 0, export price the home price)
+    rows = rows_with_any(severity != 0.0)  # (m, s, e) of each such exporter
+    tonnes = contract[rows] * foreign_imports[rows]  # (P, I) contracted tonnes
+    leaks = tonnes * severity[rows] * np.broadcast_to(leakage, severity.shape)[rows]
+    if not (leaks > EPS).any():
         return None
-    total = tonnes.sum(axis=3)
-    moved = leaking.sum(axis=3)
-    customers = price[:, :, None, :]
+    moved = leaks.sum(axis=1)
+    total = tonnes.sum(axis=1)
+    customers = price[rows[0], rows[1]]  # (P, I) what the exporter's customers pay
     if trade_cost is not None:
-        customers = customers / trade_cost
-    export_price = np.where(moved > EPS, (leaking * customers).sum(axis=3) / np.maximum(moved, EPS),
-                            price)
-    link = np.where(total > EPS, moved / np.maximum(total, EPS), 0.0)
+        customers = customers / trade_cost[rows]
+    export_price = price.copy()
+    export_price[rows] = np.where(moved > EPS,
+                                  (leaks * customers).sum(axis=1) / np.maximum(moved, EPS),
+                                  price[rows])
+    link = np.zeros_like(price)
+    link[rows] = np.where(total > EPS, moved / np.maximum(total, EPS), 0.0)
     return link, export_price

@@ -23,6 +23,7 @@ from typing import Iterable
 
 import numpy as np
 
+from wargame.engine.flow import nonzero
 from wargame.engine.market_constants import EPS, MarketConstants
 from wargame.engine.market_state import RampEntry
 from wargame.scenario.model import STABLE_SUPPLY
@@ -34,14 +35,21 @@ STARVED = 0.01  # a plant that got less than this share below the input it asked
 SELL_DOWN_PLAN = 0.5  # share of its surplus stock a plant plans to sell instead of making
 
 
-def netback(price: np.ndarray, flows: np.ndarray, trade_cost: np.ndarray | None) -> np.ndarray:
+def netback(price: np.ndarray, flows: np.ndarray, trade_cost: np.ndarray | None,
+            volume: np.ndarray | None = None) -> np.ndarray:
     """(M, S, E) volume-weighted price each producer's buyers pay (domestic buyers at its
-    own price), net of duties and tariffs; its own price where it sold nothing."""
-    paid = flows * price[:, :, None, :]
+    own price), net of duties and tariffs; its own price where it sold nothing.
+    ``volume`` (M, S, E): ``flows`` summed over buyers (the flow's ``sold``), if known."""
+    if volume is None:
+        volume = flows.sum(axis=3)
+    # the producers that sold something (under half the rows): their buyers' prices
+    rows = nonzero(volume > EPS)
+    paid = flows[rows] * price[rows[0], rows[1]]  # (P, I)
     if trade_cost is not None:
-        paid = paid / trade_cost
-    volume = flows.sum(axis=3)
-    return np.where(volume > EPS, paid.sum(axis=3) / np.maximum(volume, EPS), price)
+        paid = paid / trade_cost[rows]
+    received = price.copy()
+    received[rows] = paid.sum(axis=1) / volume[rows]
+    return received
 
 
 def update_utilisation(mc: MarketConstants, base: object, utilisation: np.ndarray,

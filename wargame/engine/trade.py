@@ -19,41 +19,62 @@ from __future__ import annotations
 
 import numpy as np
 
+from wargame.engine.flow import nonzero, ordered_sum
 from wargame.engine.market_constants import EPS
 
 
 def drift_contracts(contract: np.ndarray, flows: np.ndarray, requested: np.ndarray,
-                    drift: float) -> np.ndarray:
+                    drift: float, shortfall: np.ndarray | None = None) -> np.ndarray:
     """New contract shares (M, S, E, I) after a turn's ``flows`` and ``requested``
-    (contract requests before licences; (M, S, E, I))."""
+    (contract requests before licences; (M, S, E, I)). ``shortfall``: max(requested -
+    flows, 0), if the caller has it (on the diagonal, own use, it is not read)."""
     A = flows.shape[-1]
     foreign = 1.0 - np.eye(A)
-    imports = flows * foreign
-    total = imports.sum(axis=2, keepdims=True)
-    mix = np.where(total > EPS, imports / np.maximum(total, EPS), contract)
-    asked = (requested * foreign).sum(axis=2, keepdims=True)
-    missing = (np.maximum(requested - imports, 0.0) * foreign).sum(axis=2, keepdims=True)
+    asked = ordered_sum(requested * foreign, 2)  # (M, S, I) requested from abroad
+    if shortfall is None:
+        shortfall = np.maximum(requested - flows, 0.0)
+    missing = ordered_sum(shortfall * foreign, 2)
     failed = np.where(asked > EPS, np.minimum(missing / np.maximum(asked, EPS), 1.0), 0.0)
-    return contract + drift * failed * (mix - contract)
+    # an importer whose contracts were all honoured keeps them: only the importers (a
+    # column each) with a failure move, towards the mix they received from abroad
+    m, s, i = nonzero(failed > 0.0)
+    new = contract.copy()
+    if len(m):
+        held = contract[m, s, :, i]  # (P, E)
+        imports = flows[m, s, :, i] * foreign[:, i].T
+        total = ordered_sum(imports.T, 0)[:, None]  # (P, 1) over exporters, in order
+        mix = np.where(total > EPS, imports / np.maximum(total, EPS), held)
+        new[m, s, :, i] = held + (drift * failed[m, s, i])[:, None] * (mix - held)
+    return new
 
 
 def drift_to_spare(contract: np.ndarray, spare: np.ndarray, open_routes: np.ndarray,
                    price: np.ndarray, trade_cost: np.ndarray | None, imports: np.ndarray,
-                   drift: float) -> np.ndarray:
+                   drift: float, buys_abroad: np.ndarray | None = None) -> np.ndarray:
     """New contract shares (M, S, E, I) after a turn in which exporters had ``spare``
     (M, S, E) t unsold; ``open_routes`` (M, S, E, I) bool; ``price`` (M, S, A) this turn's
-    prices; ``imports`` (M, S, I) baseline imports, t per turn."""
+    prices; ``imports`` (M, S, I) baseline imports, t per turn; ``buys_abroad`` (M, S,
+    E, I) the pairs whose importer imports in the baseline, from another actor
+    (``MarketConstants.buys_abroad``; derived from ``imports`` if not given)."""
     if not (spare > EPS).any():
         return contract
-    A = contract.shape[-1]
+    if buys_abroad is None:
+        A = contract.shape[-1]
+        buys_abroad = (imports > EPS)[:, :, None, :] & ~np.eye(A, dtype=bool)
     landed = price[:, :, :, None] * (1.0 if trade_cost is None else trade_cost)
     cheaper = landed < price[:, :, None, :] * (1.0 - 1e-6)
-    reach = open_routes & cheaper & ~np.eye(A, dtype=bool)
-    offered = spare[:, :, :, None] * reach
-    share = np.minimum(offered / np.maximum(imports[:, :, None, :], EPS), 1.0)
-    share = np.where(imports[:, :, None, :] > EPS, share, 0.0)
+    # nothing is offered to who imports nothing, nor by who has nothing to spare: the
+    # few pairs left move (elsewhere the shares stay as they were until normalised)
+    reach = open_routes & cheaper & buys_abroad & (spare > 0.0)[:, :, :, None]
+    pairs = nonzero(reach)
+    m, s, _e, i = pairs
+    share = np.minimum(spare[pairs[:3]] / np.maximum(imports[m, s, i], EPS), 1.0)
     if not (share > EPS).any():
         return contract
-    moved = contract + drift * share
-    totals = moved.sum(axis=2, keepdims=True)
-    return np.where(totals > EPS, moved / np.maximum(totals, EPS), contract)
+    moved = contract.copy()
+    moved[pairs] += drift * share
+    totals = ordered_sum(moved, 2)  # (M, S, I)
+    normalised = moved / np.maximum(totals, EPS)[:, :, None, :]
+    m, s, i = nonzero(totals <= EPS)  # (rare) importers with no contracts keep theirs
+    normalised[m, s, :, i] = contract[m, s, :, i]
+    return normalised
