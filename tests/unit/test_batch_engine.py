@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from wargame.engine import Order, rules_for, run_game
@@ -127,3 +128,68 @@ def test_a_turn_resolved_without_explaining_narrates_it_when_read():
         assert [e.groups for e in news][:1] == [("standing:0",)]
         assert sum(e.kind == "event" for e in result.explanations) == len(result.injects_fired)
     assert ("order:freeze",) in [e.groups for e in results[1].explanations]
+
+
+def test_a_batch_mixing_games_with_and_without_extra_stock_cover_equals_each_alone():
+    """Rule: a batch completes every game's market inputs in one stacked pass; a game with
+    a ``stock_cover_days`` measure (stockpile transparency: 15 days less cover) and games
+    without any (zero days added) each get exactly what they get alone."""
+    from wargame.engine.batch import resolve_turns
+    from wargame.engine.resolve import resolve_turn
+    from wargame.engine.setup import initial_state
+
+    scenario = load_scenario(REPO / "scenarios" / "reluctant-multilateralism.yaml")
+    rules = rules_for(scenario)
+    members = ("washington", "brussels", "tokyo", "canberra")
+    transparency = [Order(team, "stockpile_transparency", {}, id=f"t-{team}")
+                    for team in members]
+    states = [initial_state(scenario, seed, rules) for seed in (5, 6, 7)]
+    orders = [[], transparency, []]
+    for _turn in range(3):
+        batched = resolve_turns(rules, states, orders)
+        alone = [resolve_turn(scenario, state, given, explain=False, rules=rules)
+                 for state, given in zip(states, orders)]
+        for fast, single in zip(batched, alone):
+            assert _record(fast) == _record(single)
+        states, orders = [r.state for r in batched], [[], [], []]
+    first = resolve_turns(rules, [initial_state(scenario, 6, rules)], [transparency])[0]
+    assert [str(o.status) for o in first.outcomes] == ["accepted"] * len(members)
+    # the measure did change the stock target: the game with it differs from its seed alone
+    quiet = resolve_turns(rules, [initial_state(scenario, 6, rules)], [[]])[0]
+    assert not np.array_equal(first.state.stock_target, quiet.state.stock_target)
+
+
+# A stacked flow takes each stage's branch (licensed trade, or plain contracts and spot)
+# for the whole stack: a game with no licence, tariff or quota on a stage follows the
+# licensed branch when another game of its batch has one, which can differ from the game
+# alone in the last bits (seen in one case below). Deciding the branch per game is left
+# for a later engine model.
+_BRANCH_SHARED = pytest.mark.xfail(strict=True, reason=(
+    "seed 101 turn 8: nickel refining takes the licensed branch because another game "
+    "of the batch restricts it; alone it takes the plain branch (last bits of stocks)"))
+
+
+def _bot_batch_cases():
+    for path in sorted((REPO / "scenarios").glob("*.yaml")):
+        for posture in (None, "hawkish", "dovish"):
+            marks = _BRANCH_SHARED if (path.stem, posture) == ("resource-states-gambit",
+                                                                 None) else ()
+            yield pytest.param(path, posture, marks=marks, id=f"{path.stem}-{posture}")
+
+
+@pytest.mark.parametrize("path,posture", list(_bot_batch_cases()))
+def test_every_game_of_a_bot_batch_equals_the_game_played_alone(path, posture):
+    """Rule: a game's numbers never depend on which other games share its batch. Bots give
+    each game its own orders, so the games of a batch differ (one has unsold output that
+    moves contracts, another none); each must still equal the game alone, to the hash."""
+    scenario = load_scenario(path)
+    bots = [t.id for t in scenario.teams]
+    postures = {team: posture for team in bots} if posture else None
+    seeds, turns = (100, 101, 102, 103), 8
+    batched = list(play_games(scenario, seeds, turns, (), bots, postures=postures))
+    for g, seed in enumerate(seeds):
+        alone = run_game(scenario, seed=seed, turns=turns, bots=bots, explain=False,
+                         postures=postures)
+        for t in range(turns):
+            assert batched[t][g].state.content_hash() == alone[t].state.content_hash(), \
+                (seed, t + 1)
