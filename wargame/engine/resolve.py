@@ -100,12 +100,14 @@ def _narration(rules: CompiledRules, plan: TurnPlan, pol: Policy, arrivals: list
 
 def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared: Prepared,
                 flow: FlowResult, explain: bool = False, scored: bool = True,
-                headlines: tuple[np.ndarray, ...] | None = None) -> TurnResult:
+                headlines: tuple[np.ndarray, ...] | None = None,
+                political_capital: np.ndarray | None = None) -> TurnResult:
     """Everything after the flow: political capital, explanations, the headlines kept for
     next turn, and the result (indicators built when first read). ``state`` is the turn's
     starting state; ``prepared.state`` becomes the next one. ``batch.py`` calls this for
     each game of a stacked pass, with the game's ``headlines`` (met, has, price index,
-    stage price index) worked out for the whole stack (``indicators.stacked_headlines``)."""
+    stage price index) worked out for the whole stack (``indicators.stacked_headlines``),
+    and its political capital after the turn (``political_capital``)."""
     scenario, base = rules.scenario, rules.baseline
     new_state, pol = prepared.state, prepared.policy
     turn = state.turn
@@ -115,7 +117,10 @@ def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared
         stage_index = stage_price_index(base, new_state.price)
     else:
         met, has, price_index, stage_index = headlines
-    update_political_capital(rules, new_state, met, has)
+    if political_capital is None:
+        update_political_capital(rules, new_state, met, has)
+    else:  # worked out for the whole batch (``simulate.political_capital_after``)
+        new_state.political_capital = political_capital
     explanations: list[Explanation] | Callable[[], list[Explanation]]
     if explain:
         explanations = explain_turn(rules, plan, prepared, flow,
