@@ -125,9 +125,13 @@ HALVES = [k / 128 for k in range(1, 128, 2)]  # share * 1e6 is exactly an intege
     np.array(HALVES),  # exactly half-way between two sixth decimals: to even
     np.array([np.nextafter(h, 0.0) for h in HALVES] + [np.nextafter(h, 1.0) for h in HALVES]),
     np.array([0.0, 1.0, 1e-9, 0.9999995, 0.0000005, 0.1234565, 0.3]),
+    # price indices (stage prices kept in the state): up to the cap, halves included
+    15.0 * np.random.default_rng(2).random((30, 8)),
+    np.array([h + n for h in HALVES[:8] for n in (1.0, 7.0, 14.0)]),
+    np.array([999.9999995, 1000.0000005, 123456.7890125, 1e6 - 1e-7]),  # beyond 1,000
 ])
 def test_shares_rounded_in_one_pass_equal_python_round(shares):
-    """Rule: ``rounded_shares`` rounds every share as Python's ``round(share, 6)`` does."""
+    """Rule: ``rounded_shares`` rounds every number as Python's ``round(x, 6)`` does."""
     expected = [round(float(v), 6) for v in shares.ravel()]
     assert rounded_shares(shares).ravel().tolist() == expected
 

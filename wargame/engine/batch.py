@@ -26,7 +26,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from wargame.engine.baseline import Baseline
-from wargame.engine.indicators import stacked_headlines
+from wargame.engine.indicators import stacked_headlines, stacked_last_headlines
 from wargame.engine.market import complete_market_turn, settle_budgets, stack_market_turns
 from wargame.engine.orders import Order, Override
 from wargame.engine.planning import plan_turn
@@ -99,6 +99,7 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
     capital = political_capital_after(
         rules, np.stack([p.state.political_capital for p in prepared]),
         headlines.supply_met_share, headlines.has_demand)
+    kept = stacked_last_headlines(sc, headlines)
     results = []
     first_pool = 0
     for n, (state, plan, game) in enumerate(zip(states, plans, prepared)):
@@ -120,7 +121,7 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
         carry_measures(game)
         results.append(finish_turn(rules, state, plan, game, game_flow, explain=False,
                                    headlines=headlines.of_game(n),
-                                   political_capital=capital[n]))
+                                   political_capital=capital[n], kept=kept[n]))
     return BatchTurn(results, lambda: stacked_score_inputs(
         rules, stacked, flow, [r.state for r in results], headlines))
 

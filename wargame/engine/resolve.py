@@ -101,13 +101,15 @@ def _narration(rules: CompiledRules, plan: TurnPlan, pol: Policy, arrivals: list
 def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared: Prepared,
                 flow: FlowResult, explain: bool = False, scored: bool = True,
                 headlines: tuple[np.ndarray, ...] | None = None,
-                political_capital: np.ndarray | None = None) -> TurnResult:
+                political_capital: np.ndarray | None = None,
+                kept: dict[str, Any] | None = None) -> TurnResult:
     """Everything after the flow: political capital, explanations, the headlines kept for
     next turn, and the result (indicators built when first read). ``state`` is the turn's
     starting state; ``prepared.state`` becomes the next one. ``batch.py`` calls this for
     each game of a stacked pass, with the game's ``headlines`` (met, has, price index,
     stage price index) worked out for the whole stack (``indicators.stacked_headlines``),
-    and its political capital after the turn (``political_capital``)."""
+    its political capital after the turn (``political_capital``) and the headlines it keeps
+    for the next turn (``kept``: ``indicators.stacked_last_headlines``)."""
     scenario, base = rules.scenario, rules.baseline
     new_state, pol = prepared.state, prepared.policy
     turn = state.turn
@@ -128,7 +130,9 @@ def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared
                                                   stage_index, base), state)
     else:  # narrated when first read (sweeps never read it)
         explanations = partial(_narration, rules, plan, pol, prepared.arrivals)
-    new_state.last = {**last_headlines(scenario, met, has, price_index, stage_index),
+    if kept is None:
+        kept = last_headlines(scenario, met, has, price_index, stage_index)
+    new_state.last = {**kept,
                       "lapsed": new_state.last.get("lapsed", []),
                       "lapsed_groups": new_state.last.get("lapsed_groups", [])}
     # the figures the deck's conditions read, recorded now (built once, scored later)
