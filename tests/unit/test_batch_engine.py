@@ -193,3 +193,48 @@ def test_every_game_of_a_bot_batch_equals_the_game_played_alone(path, posture):
         for t in range(turns):
             assert batched[t][g].state.content_hash() == alone[t].state.content_hash(), \
                 (seed, t + 1)
+
+
+def test_a_batch_changes_no_state_it_was_given_and_copies_what_a_turn_changes():
+    """Rule: a batch prepares each game on read-only views of its state and copies an array
+    only when the turn changes it (a price shock, capacity arriving or ordered): each game
+    equals the game alone, and the states the batch was given are unchanged."""
+    from wargame.engine.batch import resolve_turns
+    from wargame.engine.resolve import resolve_turn
+    from wargame.engine.setup import initial_state
+
+    scenario = load_scenario(DEFAULT)
+    rules = rules_for(scenario)
+    shocks = [
+        [Order("facilitator", "white_cell_price",
+               {"material": "lithium", "stage": "chemical", "factor": 1.5}, id="shock")],
+        [Order("facilitator", "white_cell_capacity",
+               {"actor": "MMR", "material": "dytb", "stage": "mine", "factor": 0.5,
+                "duration": 0}, id="cut")],
+        [],
+    ]
+    states = [initial_state(scenario, seed, rules) for seed in (3, 4, 5)]
+    for _turn in range(2):
+        before = [s.content_hash() for s in states]
+        given = [[Order(o.team, o.move, o.params, id=f"{o.id}-{s.turn}") for o in orders]
+                 for s, orders in zip(states, shocks)]
+        batched = resolve_turns(rules, states, given)
+        alone = [resolve_turn(scenario, s, o, explain=False, rules=rules)
+                 for s, o in zip(states, given)]
+        assert [s.content_hash() for s in states] == before
+        for fast, single in zip(batched, alone):
+            assert _record(fast) == _record(single)
+        assert all(str(o.status) == "accepted" for r in batched for o in r.outcomes)
+        states = [r.state for r in batched]
+    # a permanent capacity change (an inject fired by hand: MP's magnet plant commissioned)
+    scenario = load_scenario(REPO / "scenarios" / "confrontation-overshoots.yaml")
+    rules = rules_for(scenario)
+    states = [initial_state(scenario, seed, rules) for seed in (3, 4)]
+    before = [s.content_hash() for s in states]
+    batched = resolve_turns(rules, states, [[], []], injects=["mp_10x_commissioned"])
+    alone = [resolve_turn(scenario, s, (), injects=["mp_10x_commissioned"], explain=False,
+                          rules=rules) for s in states]
+    assert [s.content_hash() for s in states] == before
+    assert [_record(r) for r in batched] == [_record(r) for r in alone]
+    usa, ndpr = scenario.actor_index["USA"], scenario.material_index["ndpr"]
+    assert (batched[0].state.capacity[ndpr, :, usa] > states[0].capacity[ndpr, :, usa]).any()

@@ -78,7 +78,8 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
         return BatchTurn([], None)
     plans = [plan_turn(rules, state, list(given), injects, overrides, deck)
              for state, given in zip(states, orders)]
-    prepared = [prepare_plan(rules, plan, complete_market=False) for plan in plans]
+    prepared = [prepare_plan(rules, plan, complete_market=False, share_arrays=True)
+                for plan in plans]
     M = base.n_materials
     copies = len(prepared)
     tiled, tiled_market = rules.tiled(copies), rules.tiled_market(copies)

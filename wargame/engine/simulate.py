@@ -39,13 +39,15 @@ class Prepared:
 
 
 def prepare_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = None,
-                 complete_market: bool = True) -> Prepared:
+                 complete_market: bool = True, share_arrays: bool = False) -> Prepared:
     """Everything before the flow: measures start, policy arrays, pipeline arrivals.
     ``complete_market`` False leaves the market's array-wide inputs (stock targets, plans,
     demand response) to the caller, which completes many games' at once
-    (``market.complete_market_turn`` on a stacked state: ``batch.py``)."""
+    (``market.complete_market_turn`` on a stacked state: ``batch.py``). ``share_arrays``:
+    the prepared state's arrays are read-only views of the plan's, copied only where the
+    turn changes them (a batch stacks them at once: ``GameState.copy``)."""
     sc, base = rules.scenario, rules.baseline
-    state = plan.state.copy()
+    state = plan.state.copy(share_arrays)
     measures = [m for m in plan.measures if m.group != exclude]
     restored = list({before.id: before for group, before in plan.undone
                      if group == exclude}.values())
