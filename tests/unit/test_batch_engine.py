@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from wargame.engine import Order, rules_for, run_game
@@ -83,7 +84,7 @@ def test_policy_from_its_shared_drawless_part_equals_every_measure_applied_in_tu
 
     from wargame.engine.planning import plan_turn
     from wargame.engine.policy import (
-        DRAWING, apply_compiled, build_policy, compiled, empty_policy,
+        DRAWING, apply_compiled, build_policy, compiled, empty_policy, turn_draws,
     )
 
     scenario = load_scenario(MINI)
@@ -107,10 +108,11 @@ def test_policy_from_its_shared_drawless_part_equals_every_measure_applied_in_tu
     A = rules.baseline.n_actors
     reference.allow[:, :, np.arange(A), np.arange(A)] = 1.0
     reference.status[:, :, np.arange(A), np.arange(A)] = 0
+    assert turn_draws(again) == reference.draws  # the licence records, made when read
     for name, value in vars(reference).items():
         if isinstance(value, np.ndarray):
             assert np.array_equal(getattr(again, name), value, equal_nan=True), name
-        elif name != "extraterritorial":
+        elif name not in ("extraterritorial", "licence_draws"):
             assert getattr(again, name) == value, name
 
 
@@ -126,3 +128,113 @@ def test_a_turn_resolved_without_explaining_narrates_it_when_read():
         assert [e.groups for e in news][:1] == [("standing:0",)]
         assert sum(e.kind == "event" for e in result.explanations) == len(result.injects_fired)
     assert ("order:freeze",) in [e.groups for e in results[1].explanations]
+
+
+def test_a_batch_mixing_games_with_and_without_extra_stock_cover_equals_each_alone():
+    """Rule: a batch completes every game's market inputs in one stacked pass; a game with
+    a ``stock_cover_days`` measure (stockpile transparency: 15 days less cover) and games
+    without any (zero days added) each get exactly what they get alone."""
+    from wargame.engine.batch import resolve_turns
+    from wargame.engine.resolve import resolve_turn
+    from wargame.engine.setup import initial_state
+
+    scenario = load_scenario(REPO / "scenarios" / "reluctant-multilateralism.yaml")
+    rules = rules_for(scenario)
+    members = ("washington", "brussels", "tokyo", "canberra")
+    transparency = [Order(team, "stockpile_transparency", {}, id=f"t-{team}")
+                    for team in members]
+    states = [initial_state(scenario, seed, rules) for seed in (5, 6, 7)]
+    orders = [[], transparency, []]
+    for _turn in range(3):
+        batched = resolve_turns(rules, states, orders)
+        alone = [resolve_turn(scenario, state, given, explain=False, rules=rules)
+                 for state, given in zip(states, orders)]
+        for fast, single in zip(batched, alone):
+            assert _record(fast) == _record(single)
+        states, orders = [r.state for r in batched], [[], [], []]
+    first = resolve_turns(rules, [initial_state(scenario, 6, rules)], [transparency])[0]
+    assert [str(o.status) for o in first.outcomes] == ["accepted"] * len(members)
+    # the measure did change the stock target: the game with it differs from its seed alone
+    quiet = resolve_turns(rules, [initial_state(scenario, 6, rules)], [[]])[0]
+    assert not np.array_equal(first.state.stock_target, quiet.state.stock_target)
+
+
+# A stacked flow takes each stage's branch (licensed trade, or plain contracts and spot)
+# for the whole stack: a game with no licence, tariff or quota on a stage follows the
+# licensed branch when another game of its batch has one, which can differ from the game
+# alone in the last bits (seen in one case below). Deciding the branch per game is left
+# for a later engine model.
+_BRANCH_SHARED = pytest.mark.xfail(strict=True, reason=(
+    "seed 101 turn 8: nickel refining takes the licensed branch because another game "
+    "of the batch restricts it; alone it takes the plain branch (last bits of stocks)"))
+
+
+def _bot_batch_cases():
+    for path in sorted((REPO / "scenarios").glob("*.yaml")):
+        for posture in (None, "hawkish", "dovish"):
+            marks = _BRANCH_SHARED if (path.stem, posture) == ("resource-states-gambit",
+                                                                 None) else ()
+            yield pytest.param(path, posture, marks=marks, id=f"{path.stem}-{posture}")
+
+
+@pytest.mark.parametrize("path,posture", list(_bot_batch_cases()))
+def test_every_game_of_a_bot_batch_equals_the_game_played_alone(path, posture):
+    """Rule: a game's numbers never depend on which other games share its batch. Bots give
+    each game its own orders, so the games of a batch differ (one has unsold output that
+    moves contracts, another none); each must still equal the game alone, to the hash."""
+    scenario = load_scenario(path)
+    bots = [t.id for t in scenario.teams]
+    postures = {team: posture for team in bots} if posture else None
+    seeds, turns = (100, 101, 102, 103), 8
+    batched = list(play_games(scenario, seeds, turns, (), bots, postures=postures))
+    for g, seed in enumerate(seeds):
+        alone = run_game(scenario, seed=seed, turns=turns, bots=bots, explain=False,
+                         postures=postures)
+        for t in range(turns):
+            assert batched[t][g].state.content_hash() == alone[t].state.content_hash(), \
+                (seed, t + 1)
+
+
+def test_a_batch_changes_no_state_it_was_given_and_copies_what_a_turn_changes():
+    """Rule: a batch prepares each game on read-only views of its state and copies an array
+    only when the turn changes it (a price shock, capacity arriving or ordered): each game
+    equals the game alone, and the states the batch was given are unchanged."""
+    from wargame.engine.batch import resolve_turns
+    from wargame.engine.resolve import resolve_turn
+    from wargame.engine.setup import initial_state
+
+    scenario = load_scenario(DEFAULT)
+    rules = rules_for(scenario)
+    shocks = [
+        [Order("facilitator", "white_cell_price",
+               {"material": "lithium", "stage": "chemical", "factor": 1.5}, id="shock")],
+        [Order("facilitator", "white_cell_capacity",
+               {"actor": "MMR", "material": "dytb", "stage": "mine", "factor": 0.5,
+                "duration": 0}, id="cut")],
+        [],
+    ]
+    states = [initial_state(scenario, seed, rules) for seed in (3, 4, 5)]
+    for _turn in range(2):
+        before = [s.content_hash() for s in states]
+        given = [[Order(o.team, o.move, o.params, id=f"{o.id}-{s.turn}") for o in orders]
+                 for s, orders in zip(states, shocks)]
+        batched = resolve_turns(rules, states, given)
+        alone = [resolve_turn(scenario, s, o, explain=False, rules=rules)
+                 for s, o in zip(states, given)]
+        assert [s.content_hash() for s in states] == before
+        for fast, single in zip(batched, alone):
+            assert _record(fast) == _record(single)
+        assert all(str(o.status) == "accepted" for r in batched for o in r.outcomes)
+        states = [r.state for r in batched]
+    # a permanent capacity change (an inject fired by hand: MP's magnet plant commissioned)
+    scenario = load_scenario(REPO / "scenarios" / "confrontation-overshoots.yaml")
+    rules = rules_for(scenario)
+    states = [initial_state(scenario, seed, rules) for seed in (3, 4)]
+    before = [s.content_hash() for s in states]
+    batched = resolve_turns(rules, states, [[], []], injects=["mp_10x_commissioned"])
+    alone = [resolve_turn(scenario, s, (), injects=["mp_10x_commissioned"], explain=False,
+                          rules=rules) for s in states]
+    assert [s.content_hash() for s in states] == before
+    assert [_record(r) for r in batched] == [_record(r) for r in alone]
+    usa, ndpr = scenario.actor_index["USA"], scenario.material_index["ndpr"]
+    assert (batched[0].state.capacity[ndpr, :, usa] > states[0].capacity[ndpr, :, usa]).any()

@@ -97,7 +97,8 @@ def test_contracts_drift_only_where_they_failed_as_the_dense_rule(seed):
 @pytest.mark.parametrize("with_cost", [False, True])
 def test_contracts_drift_to_spare_output_as_the_dense_rule(seed, with_cost):
     """Rule: moving shares only along the pairs that reach spare output equals the
-    dense formula."""
+    dense formula: the importers offered something move and are normalised, the others
+    keep their shares exactly (engine model 7)."""
     rng = np.random.default_rng(seed)
     contract = rng.random((M, S, A, A))
     contract /= contract.sum(axis=2, keepdims=True)
@@ -115,7 +116,9 @@ def test_contracts_drift_to_spare_output_as_the_dense_rule(seed, with_cost):
     share = np.where(imports[:, :, None, :] > EPS, share, 0.0)
     moved = contract + 0.25 * share
     totals = moved.sum(axis=2, keepdims=True)
-    expected = np.where(totals > EPS, moved / np.maximum(totals, EPS), contract)
+    offered = (share > EPS).any(axis=2, keepdims=True)
+    expected = np.where(offered & (totals > EPS), moved / np.maximum(totals, EPS), contract)
+    assert offered.any() and not offered.all()  # the cases have both kinds of importer
     _same(drift_to_spare(contract, spare, open_routes, price, trade_cost, imports, 0.25),
           expected)
 

@@ -12,12 +12,15 @@ import numpy as np
 import pytest
 
 from wargame.engine import LicenceDraw, bot_orders, rules_for
-from wargame.engine.draws import approval_row, certain_row, keyed_approvals, rounded_shares
+from wargame.engine.draws import (
+    DelayDraw, approval_row, certain_row, keyed_approvals, rounded_shares,
+)
 from wargame.engine.game import play_games
 from wargame.engine.measures import Measure
 from wargame.engine.planning import plan_turn
 from wargame.engine.policy import (
     DRAWING, OPEN, apply_compiled, build_policy, compiled, empty_policy, restriction_plan,
+    turn_draws,
 )
 from wargame.engine.rules import _BoundedCache
 from wargame.scenario.loader import load_scenario
@@ -76,11 +79,12 @@ def test_a_policy_built_in_one_pass_equals_every_measure_applied_in_turn(plans):
         fast = build_policy(rules, list(plan.measures), plan.state.turn, plan.turn_seed,
                             plan.state.origin)
         slow = _one_measure_at_a_time(rules, plan)
+        assert turn_draws(fast) == slow.draws  # the records, made when first read
         for name, value in vars(slow).items():
             if isinstance(value, np.ndarray):
                 got = getattr(fast, name)
                 assert got.dtype == value.dtype and np.array_equal(got, value, equal_nan=True), name
-            elif name != "extraterritorial":
+            elif name not in ("extraterritorial", "licence_draws"):
                 assert getattr(fast, name) == value, name
         drawing = [(compiled(rules, m), m) for m in plan.measures
                    if compiled(rules, m)[0] in DRAWING]
@@ -99,7 +103,7 @@ def test_licence_records_keep_each_draw_to_six_decimals(plans):
         pol = build_policy(rules, list(plan.measures), plan.state.turn, plan.turn_seed,
                            plan.state.origin)
         by_id = {m.id: m for m in plan.measures}
-        for draw in pol.draws:
+        for draw in turn_draws(pol):
             if not isinstance(draw, LicenceDraw):
                 continue
             licence = compiled(rules, by_id[draw.measure_id])[1]
@@ -121,9 +125,13 @@ HALVES = [k / 128 for k in range(1, 128, 2)]  # share * 1e6 is exactly an intege
     np.array(HALVES),  # exactly half-way between two sixth decimals: to even
     np.array([np.nextafter(h, 0.0) for h in HALVES] + [np.nextafter(h, 1.0) for h in HALVES]),
     np.array([0.0, 1.0, 1e-9, 0.9999995, 0.0000005, 0.1234565, 0.3]),
+    # price indices (stage prices kept in the state): up to the cap, halves included
+    15.0 * np.random.default_rng(2).random((30, 8)),
+    np.array([h + n for h in HALVES[:8] for n in (1.0, 7.0, 14.0)]),
+    np.array([999.9999995, 1000.0000005, 123456.7890125, 1e6 - 1e-7]),  # beyond 1,000
 ])
 def test_shares_rounded_in_one_pass_equal_python_round(shares):
-    """Rule: ``rounded_shares`` rounds every share as Python's ``round(share, 6)`` does."""
+    """Rule: ``rounded_shares`` rounds every number as Python's ``round(x, 6)`` does."""
     expected = [round(float(v), 6) for v in shares.ravel()]
     assert rounded_shares(shares).ravel().tolist() == expected
 
@@ -174,3 +182,22 @@ def test_a_bounded_cache_finds_what_it_holds_after_emptying_itself():
         assert cache.put(key, key * 10) == key * 10
         assert cache.get(key) == key * 10
     assert len(cache) <= 2 and cache.get(0) is None
+
+
+def test_licence_records_are_made_once_when_first_read(plans):
+    """Rule: ``build_policy`` leaves the licence records for later (sweeps never read them);
+    ``turn_draws`` makes them once, before the turn's other draws, and reading again adds
+    nothing. A policy built without a record has none to make."""
+    rules, found = plans
+    plan = next(p for p in found if _one_measure_at_a_time(rules, p).draws)
+    pol = build_policy(rules, list(plan.measures), plan.state.turn, plan.turn_seed,
+                       plan.state.origin)
+    assert pol.draws == [] and pol.licence_draws is not None
+    delay = DelayDraw(pipeline_id="p", probability=0.1, slipped=False)
+    pol.draws.append(delay)  # as ``simulate.prepare_plan`` adds the turn's delays
+    first = list(turn_draws(pol))
+    assert first[-1] is delay and first[:-1] == _one_measure_at_a_time(rules, plan).draws
+    assert turn_draws(pol) == first and pol.licence_draws is None
+    quiet = build_policy(rules, list(plan.measures), plan.state.turn, plan.turn_seed,
+                         plan.state.origin, record=False)
+    assert quiet.licence_draws is None and turn_draws(quiet) == []

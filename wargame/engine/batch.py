@@ -26,7 +26,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from wargame.engine.baseline import Baseline
-from wargame.engine.indicators import stacked_headlines
+from wargame.engine.indicators import stacked_headlines, stacked_last_headlines
 from wargame.engine.market import complete_market_turn, settle_budgets, stack_market_turns
 from wargame.engine.orders import Order, Override
 from wargame.engine.planning import plan_turn
@@ -34,7 +34,9 @@ from wargame.engine.policy import stack_policies
 from wargame.engine.resolve import finish_turn
 from wargame.engine.results import TurnResult
 from wargame.engine.rules import CompiledRules
-from wargame.engine.simulate import Prepared, carry_measures, move_and_clear, prepare_plan
+from wargame.engine.simulate import (
+    Prepared, carry_measures, move_and_clear, political_capital_after, prepare_plan,
+)
 from wargame.engine.stacked_scores import StackedScoreInputs, stacked_score_inputs
 from wargame.engine.state import ARRAY_FIELDS, GameState, stack_states
 from wargame.scenario.model import Inject
@@ -76,7 +78,8 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
         return BatchTurn([], None)
     plans = [plan_turn(rules, state, list(given), injects, overrides, deck)
              for state, given in zip(states, orders)]
-    prepared = [prepare_plan(rules, plan, complete_market=False) for plan in plans]
+    prepared = [prepare_plan(rules, plan, complete_market=False, share_arrays=True)
+                for plan in plans]
     M = base.n_materials
     copies = len(prepared)
     tiled, tiled_market = rules.tiled(copies), rules.tiled_market(copies)
@@ -93,6 +96,11 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
     # the headlines every game keeps for its next turn, and its scores read, for all at once
     headlines = stacked_headlines(tiled, stacked.price,
                                   np.stack([p.policy.sector_cap for p in prepared]), flow, copies)
+    # every game's political capital after the turn, from the stack's headlines
+    capital = political_capital_after(
+        rules, np.stack([p.state.political_capital for p in prepared]),
+        headlines.supply_met_share, headlines.has_demand)
+    kept = stacked_last_headlines(sc, headlines)
     results = []
     first_pool = 0
     for n, (state, plan, game) in enumerate(zip(states, plans, prepared)):
@@ -113,7 +121,8 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
             settle_budgets(base, game.state, game.policy, game_flow, game.market)
         carry_measures(game)
         results.append(finish_turn(rules, state, plan, game, game_flow, explain=False,
-                                   headlines=headlines.of_game(n)))
+                                   headlines=headlines.of_game(n),
+                                   political_capital=capital[n], kept=kept[n]))
     return BatchTurn(results, lambda: stacked_score_inputs(
         rules, stacked, flow, [r.state for r in results], headlines))
 

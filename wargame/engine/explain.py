@@ -32,7 +32,7 @@ from wargame.engine.market import settle_prices, stack_market_turns
 from wargame.engine.measures import INJECT_GROUP, ORDER_GROUP, Measure, PipelineEntry
 from wargame.engine.phrases import tonnes
 from wargame.engine.planning import TurnPlan
-from wargame.engine.policy import stack_policies
+from wargame.engine.policy import stack_policies, turn_draws
 from wargame.engine.results import Explanation, FiredInject
 from wargame.engine.rules import CompiledRules
 from wargame.engine.simulate import Prepared, prepare_plan, simulate_plan
@@ -567,7 +567,7 @@ def ledger(rules: CompiledRules, plan: TurnPlan, prepared: Prepared, flow: FlowR
     measure_ids: dict[str, set[str]] = {}
     for measure in plan.measures:
         measure_ids.setdefault(measure.group, set()).add(measure.id)
-    licence_draws = [d for d in prepared.policy.draws if isinstance(d, LicenceDraw)]
+    licence_draws = [d for d in turn_draws(prepared.policy) if isinstance(d, LicenceDraw)]
 
     def draws_of(group: str) -> list[LicenceDraw]:
         ids = measure_ids.get(group, set())
@@ -643,7 +643,7 @@ def explain_turn(rules: CompiledRules, plan: TurnPlan, prepared: Prepared, flow:
     lines = ledger(rules, plan, prepared, flow, full, alternatives)
     told = {group for line in lines for group in line.groups}
     lines += explain_changes(rules, plan, full, previous, limit, alternatives, flow)
-    lines += narrate(rules, plan, prepared.policy.draws, prepared.arrivals, skip=told)
+    lines += narrate(rules, plan, turn_draws(prepared.policy), prepared.arrivals, skip=told)
     return lines
 
 

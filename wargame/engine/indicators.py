@@ -31,6 +31,7 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 from wargame.engine.baseline import Baseline
+from wargame.engine.draws import rounded_shares
 from wargame.engine.flow import EPS, FlowResult
 from wargame.engine.market import market_price
 from wargame.engine.policy import Policy
@@ -137,6 +138,24 @@ def last_headlines(sc: Scenario, met: np.ndarray, has: np.ndarray,
             mat.id: {stage.id: round(value, 6) for stage, value in zip(mat.stages, row)}
             for mat, row in zip(sc.materials, stage_index.tolist())}
     return kept
+
+
+def stacked_last_headlines(sc: Scenario, heads: StackedHeadlines) -> list[dict[str, Any]]:
+    """``last_headlines`` of every game of a batch, rounded for all at once: ``np.round``
+    elementwise as each game's, and the stage prices to six decimals as Python's ``round``
+    gives them (``draws.rounded_shares``: indices of at most the price cap, far below
+    where one rounding of the scaled value could cross a half)."""
+    tables = np.round(heads.supply_met_share, 6).tolist()
+    has = heads.has_demand.tolist()
+    prices = np.round(heads.price_index, 6).tolist()
+    stages = rounded_shares(heads.stage_price_index).tolist()
+    ids = [m.id for m in sc.materials]
+    stage_ids = [[stage.id for stage in m.stages] for m in sc.materials]
+    return [{"supply_table": table, "has_demand": game_has,
+             "price_index": dict(zip(ids, price_row)),
+             "stage_price_index": {mid: dict(zip(sids, row))
+                                   for mid, sids, row in zip(ids, stage_ids, stage_rows)}}
+            for table, game_has, price_row, stage_rows in zip(tables, has, prices, stages)]
 
 
 def before_headlines(sc: Scenario, last: dict[str, Any]) -> Headlines:

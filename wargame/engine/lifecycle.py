@@ -72,7 +72,7 @@ def start_measure(sc: Scenario, base: Baseline, state: GameState, measure: Measu
                 list(range(base.stage_count[m]))
             actors = [sc.actor_index[args["actor"]]] if args.get("actor") in sc.actor_index \
                 else list(range(base.n_actors))
-            arr = state.stock if parameter == "stock" else state.price
+            arr = state.writable("stock" if parameter == "stock" else "price")
             for s in stages:
                 for a in actors:
                     scale = years if (parameter == "stock" and op != "scale") else 1.0
@@ -97,15 +97,16 @@ def _permanent_capacity_change(sc: Scenario, base: Baseline, state: GameState,
                       else value * base.turn_fraction)
             if new > old:
                 _blend_new_capacity(state, m, s, a, old, new - old)
-            state.capacity[m, s, a] = new
+            state.writable("capacity")[m, s, a] = new
 
 
 def _blend_new_capacity(state: GameState, m: int, s: int, a: int, old: float,
                         added: float) -> None:
     """New plant runs at full rate: blend the actor's utilisation accordingly."""
     new = old + added
-    state.base_utilisation[m, s, a] = (state.base_utilisation[m, s, a] * old + added) / new
-    state.utilisation[m, s, a] = (state.utilisation[m, s, a] * old + added) / new
+    state.writable("base_utilisation")[m, s, a] = \
+        (state.base_utilisation[m, s, a] * old + added) / new
+    state.writable("utilisation")[m, s, a] = (state.utilisation[m, s, a] * old + added) / new
 
 
 def _one_off(current: float, op: str, value: float) -> float:
@@ -141,11 +142,11 @@ def advance_pipeline(sc: Scenario, state: GameState, turn_seed: int,
         s = sc.materials[m].stage_index(entry.stage)
         a = sc.actor_index[entry.actor]
         if entry.recycled:
-            state.recycle_capacity[m, s, a] += entry.tonnes_per_turn
+            state.writable("recycle_capacity")[m, s, a] += entry.tonnes_per_turn
         else:
             old = state.capacity[m, s, a]
             _blend_new_capacity(state, m, s, a, old, entry.tonnes_per_turn)
-            state.capacity[m, s, a] = old + entry.tonnes_per_turn
+            state.writable("capacity")[m, s, a] = old + entry.tonnes_per_turn
         arrivals.append(entry)
     state.pipeline = keep
     return arrivals, draws

@@ -70,8 +70,18 @@ class MarketState:
     licence_queue: np.ndarray  # (M, S, E, I) t
     ramping: list[RampEntry] = field(default_factory=list)
 
-    def copy(self) -> "MarketState":
-        return MarketState(**{name: getattr(self, name).copy() for name in MARKET_ARRAYS},
+    def copy(self, share_arrays: bool = False) -> "MarketState":
+        """A copy with its own list of ramping plants; its arrays are copies, or with
+        ``share_arrays`` read-only views (``GameState.copy``: nothing changes the market's
+        arrays in place before a batch stacks them)."""
+        def own(array: np.ndarray) -> np.ndarray:
+            if not share_arrays:
+                return array.copy()
+            view = array.view()
+            view.flags.writeable = False
+            return view
+
+        return MarketState(**{name: own(getattr(self, name)) for name in MARKET_ARRAYS},
                            ramping=list(self.ramping))
 
     def to_json(self) -> dict[str, Any]:

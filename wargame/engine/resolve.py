@@ -34,6 +34,7 @@ from wargame.engine.planning import TurnPlan, plan_turn
 from wargame.engine.results import Explanation, TurnIndicators, TurnResult
 from wargame.engine.rules import CompiledRules, rules_for
 from wargame.engine.setup import initial_state
+from wargame.engine.policy import Policy, turn_draws
 from wargame.engine.simulate import Prepared, simulate_plan, update_political_capital
 from wargame.engine.state import GameState
 from wargame.scenario.model import Inject, Scenario
@@ -91,20 +92,24 @@ def _resolve(scenario: Scenario, state: GameState, orders: Sequence[Order],
     return finish_turn(rules, state, plan, prepared, flow, explain, scored)
 
 
-def _narration(rules: CompiledRules, plan: TurnPlan, draws: list, arrivals: list,
+def _narration(rules: CompiledRules, plan: TurnPlan, pol: Policy, arrivals: list,
                ) -> list[Explanation]:
     """A turn's lines without explanations of the headlines: injects, draws, arrivals."""
-    return inject_lines(plan.fired) + narrate(rules, plan, draws, arrivals)
+    return inject_lines(plan.fired) + narrate(rules, plan, turn_draws(pol), arrivals)
 
 
 def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared: Prepared,
                 flow: FlowResult, explain: bool = False, scored: bool = True,
-                headlines: tuple[np.ndarray, ...] | None = None) -> TurnResult:
+                headlines: tuple[np.ndarray, ...] | None = None,
+                political_capital: np.ndarray | None = None,
+                kept: dict[str, Any] | None = None) -> TurnResult:
     """Everything after the flow: political capital, explanations, the headlines kept for
     next turn, and the result (indicators built when first read). ``state`` is the turn's
     starting state; ``prepared.state`` becomes the next one. ``batch.py`` calls this for
     each game of a stacked pass, with the game's ``headlines`` (met, has, price index,
-    stage price index) worked out for the whole stack (``indicators.stacked_headlines``)."""
+    stage price index) worked out for the whole stack (``indicators.stacked_headlines``),
+    its political capital after the turn (``political_capital``) and the headlines it keeps
+    for the next turn (``kept``: ``indicators.stacked_last_headlines``)."""
     scenario, base = rules.scenario, rules.baseline
     new_state, pol = prepared.state, prepared.policy
     turn = state.turn
@@ -114,15 +119,20 @@ def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared
         stage_index = stage_price_index(base, new_state.price)
     else:
         met, has, price_index, stage_index = headlines
-    update_political_capital(rules, new_state, met, has)
+    if political_capital is None:
+        update_political_capital(rules, new_state, met, has)
+    else:  # worked out for the whole batch (``simulate.political_capital_after``)
+        new_state.political_capital = political_capital
     explanations: list[Explanation] | Callable[[], list[Explanation]]
     if explain:
         explanations = explain_turn(rules, plan, prepared, flow,
                                     headline_dict(scenario, met, has, price_index,
                                                   stage_index, base), state)
     else:  # narrated when first read (sweeps never read it)
-        explanations = partial(_narration, rules, plan, pol.draws, prepared.arrivals)
-    new_state.last = {**last_headlines(scenario, met, has, price_index, stage_index),
+        explanations = partial(_narration, rules, plan, pol, prepared.arrivals)
+    if kept is None:
+        kept = last_headlines(scenario, met, has, price_index, stage_index)
+    new_state.last = {**kept,
                       "lapsed": new_state.last.get("lapsed", []),
                       "lapsed_groups": new_state.last.get("lapsed_groups", [])}
     # the figures the deck's conditions read, recorded now (built once, scored later)
@@ -141,6 +151,6 @@ def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared
 
     return TurnResult(turn=turn, state=new_state, outcomes=list(plan.outcomes),
                       explanations=explanations, injects_fired=list(plan.fired),
-                      draws=list(pol.draws), indicators=build,
+                      draws=partial(turn_draws, pol), indicators=build,
                       ledger_gap=lambda: float(np.abs(ledger_gap(base, flow)).max()),
                       score_inputs=lambda: score_inputs(rules, new_state, pol, flow))

@@ -262,14 +262,15 @@ class TurnIndicators(ActorIndicators):
 class TurnResult:
     """A resolved turn: the new state, an outcome per order (in the canonical order:
     team rank, then order id), the injects that fired, the explanations, the random draws
-    and the indicators. ``indicators`` is built on first access (resolving and explaining
+    and the indicators. ``indicators`` (and the draws' records) are built on first access (resolving and explaining
     need only the arrays), as the app and ``simulate`` always do; so may ``explanations``
     be (a turn resolved without explaining narrates it when first read: sweeps never do)."""
 
     def __init__(self, turn: int, state: GameState, outcomes: list[OrderOutcome],
                  explanations: list[Explanation] | Callable[[], list[Explanation]],
                  injects_fired: list[FiredInject] = (),
-                 draws: list[LicenceDraw | DelayDraw] = (),
+                 draws: list[LicenceDraw | DelayDraw]
+                 | Callable[[], list[LicenceDraw | DelayDraw]] = (),
                  indicators: TurnIndicators | Callable[[], TurnIndicators] | None = None,
                  ledger_gap: float | Callable[[], float] = 0.0,
                  score_inputs: Callable[[], Any] | None = None):
@@ -278,10 +279,17 @@ class TurnResult:
         self.outcomes = list(outcomes)
         self._explanations = explanations if callable(explanations) else list(explanations)
         self.injects_fired = list(injects_fired)
-        self.draws = list(draws)
+        self._draws = draws if callable(draws) else list(draws)
         self._indicators = indicators
         self._ledger_gap = ledger_gap
         self._score_inputs = score_inputs
+
+    @property
+    def draws(self) -> list[LicenceDraw | DelayDraw]:
+        """The turn's random draws (records made when first read, as sweeps never do)."""
+        if callable(self._draws):
+            self._draws = list(self._draws())
+        return self._draws
 
     @property
     def explanations(self) -> list[Explanation]:

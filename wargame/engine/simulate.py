@@ -39,13 +39,15 @@ class Prepared:
 
 
 def prepare_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = None,
-                 complete_market: bool = True) -> Prepared:
+                 complete_market: bool = True, share_arrays: bool = False) -> Prepared:
     """Everything before the flow: measures start, policy arrays, pipeline arrivals.
     ``complete_market`` False leaves the market's array-wide inputs (stock targets, plans,
     demand response) to the caller, which completes many games' at once
-    (``market.complete_market_turn`` on a stacked state: ``batch.py``)."""
+    (``market.complete_market_turn`` on a stacked state: ``batch.py``). ``share_arrays``:
+    the prepared state's arrays are read-only views of the plan's, copied only where the
+    turn changes them (a batch stacks them at once: ``GameState.copy``)."""
     sc, base = rules.scenario, rules.baseline
-    state = plan.state.copy()
+    state = plan.state.copy(share_arrays)
     measures = [m for m in plan.measures if m.group != exclude]
     restored = list({before.id: before for group, before in plan.undone
                      if group == exclude}.values())
@@ -109,11 +111,19 @@ def update_political_capital(rules: CompiledRules, state: GameState, met: np.nda
                              has: np.ndarray) -> None:
     """Political capital regenerates slowly and drains with shortfalls in the team's
     sectors (``met``: supply met (A, K); ``has``: which of them have demand)."""
+    state.political_capital = political_capital_after(
+        rules, state.political_capital[None], met[None], has[None])[0]
+
+
+def political_capital_after(rules: CompiledRules, political_capital: np.ndarray,
+                            met: np.ndarray, has: np.ndarray) -> np.ndarray:
+    """``update_political_capital`` of G games at once: political capital (G, T) after a
+    turn with supply met (G, A, K) where ``has`` (G, A, K) demand. Each game's figures
+    are summed alone, in the same order (a batch sets every game's at once)."""
     base = rules.baseline
     members = base.team_members  # (T, A)
-    count = np.einsum("ta,a->t", members, has.sum(axis=1))  # no BLAS: see flow.py
-    total = np.einsum("ta,a->t", members, np.where(has, met, 0.0).sum(axis=1))
+    count = np.einsum("ta,ga->gt", members, has.sum(axis=2))  # no BLAS: see flow.py
+    total = np.einsum("ta,ga->gt", members, np.where(has, met, 0.0).sum(axis=2))
     shortfall = np.where(count > 0, 1.0 - total / np.maximum(count, 1), 0.0)
-    state.political_capital = np.clip(
-        state.political_capital + PC_REGEN - PC_SHORTFALL_PENALTY * shortfall, 0.0,
-        base.pc_limit)
+    return np.clip(political_capital + PC_REGEN - PC_SHORTFALL_PENALTY * shortfall, 0.0,
+                   base.pc_limit)

@@ -114,10 +114,17 @@ class GameState:
     # what the inject deck remembers (conditions' figures, firings, follow-ups): immutable
     deck: DeckState = field(default_factory=DeckState)
 
-    def copy(self) -> "GameState":
+    def copy(self, share_arrays: bool = False) -> "GameState":
+        """A copy that owns its budgets and lists; its arrays are copies too, or with
+        ``share_arrays`` read-only views of this state's (a batch copies each game's
+        state only to stack it: the few arrays a turn changes before that are copied when
+        changed, ``writable``)."""
+        def own(array: np.ndarray) -> np.ndarray:
+            return _read_only_view(array) if share_arrays else array.copy()
+
         return GameState(
             turn=self.turn,
-            **{name: getattr(self, name).copy() for name in ARRAY_FIELDS},
+            **{name: own(getattr(self, name)) for name in ARRAY_FIELDS},
             budget=self.budget.copy(),
             political_capital=self.political_capital.copy(),
             # measures, pipeline entries and headlines are never mutated in place
@@ -127,9 +134,18 @@ class GameState:
             rng_state=_copy_rng_state(self.rng_state),
             seed=self.seed,
             last=self.last,
-            market=None if self.market is None else self.market.copy(),
+            market=None if self.market is None else self.market.copy(share_arrays),
             deck=self.deck,
         )
+
+    def writable(self, name: str) -> np.ndarray:
+        """The array ``name`` (one of ``ARRAY_FIELDS``), copied first if it is a read-only
+        view of another state's (``copy(share_arrays=True)``): write through this."""
+        array = getattr(self, name)
+        if not array.flags.writeable:
+            array = array.copy()
+            setattr(self, name, array)
+        return array
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types only, finite numbers only (a non-finite array is a bug: it
@@ -201,6 +217,12 @@ class GameState:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, GameState) and self.content_hash() == other.content_hash()
+
+
+def _read_only_view(array: np.ndarray) -> np.ndarray:
+    view = array.view()
+    view.flags.writeable = False
+    return view
 
 
 def stack_states(states: list[GameState]) -> GameState:

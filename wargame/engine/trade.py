@@ -69,12 +69,18 @@ def drift_to_spare(contract: np.ndarray, spare: np.ndarray, open_routes: np.ndar
     pairs = nonzero(reach)
     m, s, _e, i = pairs
     share = np.minimum(spare[pairs[:3]] / np.maximum(imports[m, s, i], EPS), 1.0)
-    if not (share > EPS).any():
+    offered = share > EPS
+    if not offered.any():
         return contract
+    # only the importers (a column each) offered something move and are normalised; the
+    # others keep their shares exactly. (Normalising every column whenever one moved made a
+    # game's shares depend on other games stacked with it: engine model 7.)
+    moving = np.zeros(contract.shape[:2] + contract.shape[3:], dtype=bool)  # (M, S, I)
+    moving[m[offered], s[offered], i[offered]] = True
     moved = contract.copy()
     moved[pairs] += drift * share
     totals = ordered_sum(moved, 2)  # (M, S, I)
-    normalised = moved / np.maximum(totals, EPS)[:, :, None, :]
-    m, s, i = nonzero(totals <= EPS)  # (rare) importers with no contracts keep theirs
-    normalised[m, s, :, i] = contract[m, s, :, i]
-    return normalised
+    new = contract.copy()
+    m, s, i = nonzero(moving & (totals > EPS))  # (rare) importers with no contracts keep theirs
+    new[m, s, :, i] = moved[m, s, :, i] / totals[m, s, i][:, None]
+    return new

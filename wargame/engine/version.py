@@ -30,5 +30,9 @@ History:
      generator per pair (``draws.py``): the same contract (same pair, same draw; order and
      leave-one-out independent), other numbers; a sweep's dozen draws per game-turn cost
      a few microseconds each instead of 15-25.
+  7: contracts drifting towards spare output are normalised only for the importers that
+     were offered something; before, one importer's move renormalised every importer's
+     shares (sums of 1 up to rounding moved in their last bits), so a game's numbers could
+     depend on the other games stacked with it in a batch.
 """
-ENGINE_MODEL_VERSION = 6
+ENGINE_MODEL_VERSION = 7
