@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from wargame.cli import main
-from wargame.engine import Order
+from wargame.engine import ENGINE_MODEL_VERSION, Order
 from wargame.scenario.loader import load_scenario
 from wargame.session.exercise import Exercise
 from wargame.store import SessionStore
@@ -195,6 +195,33 @@ def test_a_tampered_export_is_refused_and_nothing_is_inserted(capsys, tmp_path, 
     assert str(path) in err and says in err, err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert counts(target) == before
+
+
+def test_a_file_from_another_engine_model_is_refused_saying_why(capsys, tmp_path, genuine,
+                                                                target):
+    """Rule: a file whose turns do not replay is refused; when it was recorded under another
+    engine model, the message says so and what would import it (the check cannot tell the
+    engine's change from tampering). A file of this model gets no such hint."""
+    data = copy.deepcopy(genuine)
+    _orders_changed(data)  # its turns no longer replay, as an older model's would not
+    older = ENGINE_MODEL_VERSION - 1
+    live(data, "session_created", 0)["payload"]["engine_model_version"] = older
+    path = tmp_path / "older.json"
+    path.write_text(json.dumps(data))
+    before = counts(target)
+    assert main(["import", str(path), "--db", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "the log replays to the snapshot" in err
+    assert f"recorded by engine model {older}" in err
+    assert f"runs engine model {ENGINE_MODEL_VERSION}" in err
+    assert f"a wargame that runs engine model {older}" in err
+    assert len(err.strip().splitlines()) == 1
+    assert counts(target) == before
+    same = copy.deepcopy(genuine)
+    _orders_changed(same)
+    path.write_text(json.dumps(same))
+    assert main(["import", str(path), "--db", str(target)]) == 2
+    assert "engine model" not in capsys.readouterr().err
 
 
 def test_the_genuine_export_round_trips(capsys, tmp_path, genuine, target):

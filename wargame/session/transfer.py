@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wargame.engine import GameState
+from wargame.engine import ENGINE_MODEL_VERSION, GameState
 from wargame.scenario.model import Scenario
-from wargame.session.events import DamagedEvent, LoggedEvent, TurnResolved
+from wargame.session.events import DamagedEvent, LoggedEvent, SessionCreated, TurnResolved
 from wargame.session.replay import replay_events
 from wargame.session.visibility import Visibility
 from wargame.store import LIVE, Event, SessionRecord, SessionStore, Snapshot, TeamSetup
@@ -82,6 +82,23 @@ def export_session(store: SessionStore, session_id: str, *, facilitator: bool,
 
 def _refuse(problem: str) -> ImportRefused:
     return ImportRefused(problem)
+
+
+def _model_hint(live: list[LoggedEvent]) -> str:
+    """Why a replay may differ when the file was recorded under another engine model: the
+    check cannot tell the engine's change from tampering, so the file is refused, and the
+    user is told what would import it."""
+    created = next((e.payload for e in live if isinstance(e.payload, SessionCreated)), None)
+    recorded = created.engine_model_version if created is not None else None
+    if recorded == ENGINE_MODEL_VERSION:
+        return ""
+    what = "before engine model versions were kept" if recorded is None else \
+        f"by engine model {recorded}"
+    return (f". The file was recorded {what} and this wargame runs engine model "
+            f"{ENGINE_MODEL_VERSION}, whose turns come out differently, so the file cannot "
+            f"be verified by replaying it here: import it with a wargame that runs engine "
+            f"model {recorded if recorded is not None else 'it was recorded by'} "
+            f"('wargame --version' says which)")
 
 
 def _record(export: SessionExport) -> SessionRecord:
@@ -153,7 +170,7 @@ def verify_export(data: Any) -> SessionExport:
     live = [e for e in typed if e.branch == LIVE]
     report = replay_events(scenario, _record(export), live, snapshots)
     if not report.ok:
-        raise _refuse(report.problems()[0])
+        raise _refuse(report.problems()[0] + _model_hint(live))
     for event in live:
         if isinstance(event.payload, TurnResolved):
             after = snapshots.get(event.turn + 1)
