@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from orders_by_turn import orders_by_turn
 
 from wargame.engine import Order, initial_state, resolve_turn
 from wargame.scenario.loader import load_scenario
-from wargame.scenario.orders_file import load_orders_file
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 SCENARIO = SCENARIOS / "drc-cobalt-2025.yaml"
@@ -24,12 +24,7 @@ MATERIAL = "cobalt"
 
 def historical_moves() -> dict[int, list[Order]]:
     """The orders file's moves by turn."""
-    sc = load_scenario(SCENARIO)
-    moves: dict[int, list[Order]] = {}
-    for item in load_orders_file(ORDERS, sc, TURNS):
-        moves.setdefault(item.turn, []).append(
-            Order(item.team, item.move, dict(item.params), id=item.id))
-    return moves
+    return orders_by_turn(SCENARIO, ORDERS, TURNS)
 
 
 @dataclass
