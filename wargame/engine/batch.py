@@ -5,9 +5,14 @@ axis exactly as ``explain.py`` stacks what-if variants (materials never interact
 turn), and each game's turn is finished on its own part of the stack (``finish_turn``).
 
 Every step is the engine's own function (``plan_turn``, ``prepare_plan``,
-``move_and_clear``, ``carry_measures``, ``finish_turn``): a change to the rules changes
-batches alike. ``resolve_turns`` equals ``resolve_turn(..., explain=False)`` game for game,
-to the state hash (``tests/unit/test_batch_engine.py``).
+``complete_market_turn``, ``move_and_clear``, ``political_capital_after``,
+``carry_measures``, ``finish_turn``): a change to the rules changes batches alike. What
+reads only arrays is done once for the stack: the market's inputs (stock targets, plans,
+demand response), the headlines each game keeps, political capital. Each game is prepared
+on read-only views of its state (copied where its turn changes them) and keeps views of
+its part of the stack. ``resolve_turns`` equals ``resolve_turn(..., explain=False)`` game
+for game, to the state hash (``tests/unit/test_batch_engine.py``; one known exception,
+a strict xfail there: a stage of the flow takes the licensed branch for the whole stack).
 
 Budgets: a stacked state has no budgets of its own, so the stacked market pass leaves them
 alone, and a game whose policy moves money at the market (tariff and export-duty revenue,
