@@ -31,10 +31,10 @@ from wargame.engine.indicators import (
 )
 from wargame.engine.orders import Order, Override
 from wargame.engine.planning import TurnPlan, plan_turn
+from wargame.engine.policy import Policy, turn_draws
 from wargame.engine.results import Explanation, TurnIndicators, TurnResult
 from wargame.engine.rules import CompiledRules, rules_for
 from wargame.engine.setup import initial_state
-from wargame.engine.policy import Policy, turn_draws
 from wargame.engine.simulate import Prepared, simulate_plan, update_political_capital
 from wargame.engine.state import GameState
 from wargame.scenario.model import Inject, Scenario
