@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wargame.engine import OUTCOME_ACCEPTED, OUTCOME_NO_QUORUM, Order, initial_state, resolve_turn
+from wargame.engine import OUTCOME_ACCEPTED, OUTCOME_NO_QUORUM, Order, run_game
 from wargame.scenario.loader import load_scenario
 
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "reluctant-multilateralism.yaml"
@@ -29,13 +29,8 @@ def sc():
 
 
 def _play(sc, seed: int, first_turn: list[Order], turns: int):
-    state = initial_state(sc, seed=seed)
-    results = []
-    for turn in range(turns):
-        result = resolve_turn(sc, state, first_turn if turn == 0 else [], explain=False, deck=False)
-        results.append(result)
-        state = result.state
-    return results
+    return run_game(sc, seed=seed, turns=turns, orders=[(1, o) for o in first_turn],
+                    explain=False, deck=False)
 
 
 def _financing(teams):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from wargame.engine import OUTCOME_ACCEPTED, Order, initial_state, resolve_turn
+from wargame.engine import OUTCOME_ACCEPTED, Order, run_game
 from wargame.scenario.loader import load_scenario
 
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "resource-states-gambit.yaml"
@@ -32,13 +32,8 @@ def _play(sc, seed: int, ban: bool):
     orders = [Order("kinshasa", "adjust_quota", {"material": "cobalt", "scale": 3.0})]
     if ban:
         orders.append(Order("kinshasa", "ore_export_ban", {"material": "cobalt", "duration": 0}))
-    state = initial_state(sc, seed=seed)
-    results = []
-    for turn in range(TURNS):
-        result = resolve_turn(sc, state, orders if turn == 0 else [], explain=False, deck=False)
-        results.append(result)
-        state = result.state
-    return results
+    return run_game(sc, seed=seed, turns=TURNS, orders=[(1, o) for o in orders],
+                    explain=False, deck=False)
 
 
 def _refined_tonnes_per_turn(sc, result, actor: str) -> float:
