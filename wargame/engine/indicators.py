@@ -130,32 +130,34 @@ def last_headlines(sc: Scenario, met: np.ndarray, has: np.ndarray,
                    ) -> dict[str, Any]:
     """Headlines kept in the state so the next turn can say what changed (JSON-safe,
     compact: supply met as an actor x sector table with the pairs that have demand)."""
-    kept = {"supply_table": np.round(met, 6).tolist(), "has_demand": has.tolist(),
-            "price_index": dict(zip((m.id for m in sc.materials),
-                                    np.round(price_index, 6).tolist()))}
-    if stage_index is not None:  # Python's round, as stored states always had it
-        kept["stage_price_index"] = {
-            mat.id: {stage.id: round(value, 6) for stage, value in zip(mat.stages, row)}
-            for mat, row in zip(sc.materials, stage_index.tolist())}
-    return kept
+    return _kept_headlines(sc, met[None], has[None], price_index[None],
+                           None if stage_index is None else stage_index[None])[0]
 
 
 def stacked_last_headlines(sc: Scenario, heads: StackedHeadlines) -> list[dict[str, Any]]:
-    """``last_headlines`` of every game of a batch, rounded for all at once: ``np.round``
-    elementwise as each game's, and the stage prices to six decimals as Python's ``round``
-    gives them (``draws.rounded_shares``: indices of at most the price cap, far below
-    where one rounding of the scaled value could cross a half)."""
-    tables = np.round(heads.supply_met_share, 6).tolist()
-    has = heads.has_demand.tolist()
-    prices = np.round(heads.price_index, 6).tolist()
-    stages = rounded_shares(heads.stage_price_index).tolist()
+    """``last_headlines`` of every game of a batch, rounded for all at once."""
+    return _kept_headlines(sc, heads.supply_met_share, heads.has_demand, heads.price_index,
+                           heads.stage_price_index)
+
+
+def _kept_headlines(sc: Scenario, met: np.ndarray, has: np.ndarray, price_index: np.ndarray,
+                    stage_index: np.ndarray | None) -> list[dict[str, Any]]:
+    """The kept headlines of G games (arrays with a game axis first): supply met and price
+    indices by ``np.round``, stage prices to six decimals as Python's ``round`` gives them
+    (``draws.rounded_shares``), as stored states always had them."""
+    tables = np.round(met, 6).tolist()
+    has_lists = has.tolist()
+    prices = np.round(price_index, 6).tolist()
     ids = [m.id for m in sc.materials]
-    stage_ids = [[stage.id for stage in m.stages] for m in sc.materials]
-    return [{"supply_table": table, "has_demand": game_has,
-             "price_index": dict(zip(ids, price_row)),
-             "stage_price_index": {mid: dict(zip(sids, row))
-                                   for mid, sids, row in zip(ids, stage_ids, stage_rows)}}
-            for table, game_has, price_row, stage_rows in zip(tables, has, prices, stages)]
+    kept = [{"supply_table": table, "has_demand": game_has,
+             "price_index": dict(zip(ids, price_row))}
+            for table, game_has, price_row in zip(tables, has_lists, prices)]
+    if stage_index is not None:
+        stage_ids = [[stage.id for stage in m.stages] for m in sc.materials]
+        for game, stage_rows in zip(kept, rounded_shares(stage_index).tolist()):
+            game["stage_price_index"] = {mid: dict(zip(sids, row))
+                                         for mid, sids, row in zip(ids, stage_ids, stage_rows)}
+    return kept
 
 
 def before_headlines(sc: Scenario, last: dict[str, Any]) -> Headlines:
