@@ -74,13 +74,7 @@ class MarketState:
         """A copy with its own list of ramping plants; its arrays are copies, or with
         ``share_arrays`` read-only views (``GameState.copy``: nothing changes the market's
         arrays in place before a batch stacks them)."""
-        def own(array: np.ndarray) -> np.ndarray:
-            if not share_arrays:
-                return array.copy()
-            view = array.view()
-            view.flags.writeable = False
-            return view
-
+        own = read_only_view if share_arrays else np.ndarray.copy
         return MarketState(**{name: own(getattr(self, name)) for name in MARKET_ARRAYS},
                            ramping=list(self.ramping))
 
@@ -111,6 +105,14 @@ class MarketState:
         ramping = json.dumps([e.to_json() for e in self.ramping], sort_keys=True,
                              separators=(",", ":"))
         return b"".join(parts) + ramping.encode()
+
+
+def read_only_view(array: np.ndarray) -> np.ndarray:
+    """``array``'s data seen through a view that refuses writes (the array itself stays
+    writable): a copy-on-write share (``GameState.copy``, ``MarketState.copy``)."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
 
 
 def stack_market(parts: list[MarketState]) -> MarketState:

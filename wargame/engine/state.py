@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from wargame.engine.conditions import DeckState
-from wargame.engine.market_state import MarketState, stack_market
+from wargame.engine.market_state import MarketState, read_only_view, stack_market
 from wargame.engine.measures import (
     Measure, PipelineEntry, measures_from_json, pipeline_from_json,
 )
@@ -119,9 +119,7 @@ class GameState:
         ``share_arrays`` read-only views of this state's (a batch copies each game's
         state only to stack it: the few arrays a turn changes before that are copied when
         changed, ``writable``)."""
-        def own(array: np.ndarray) -> np.ndarray:
-            return _read_only_view(array) if share_arrays else array.copy()
-
+        own = read_only_view if share_arrays else np.ndarray.copy
         return GameState(
             turn=self.turn,
             **{name: own(getattr(self, name)) for name in ARRAY_FIELDS},
@@ -217,12 +215,6 @@ class GameState:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, GameState) and self.content_hash() == other.content_hash()
-
-
-def _read_only_view(array: np.ndarray) -> np.ndarray:
-    view = array.view()
-    view.flags.writeable = False
-    return view
 
 
 def stack_states(states: list[GameState]) -> GameState:
