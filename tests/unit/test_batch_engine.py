@@ -159,22 +159,56 @@ def test_a_batch_mixing_games_with_and_without_extra_stock_cover_equals_each_alo
     assert not np.array_equal(first.state.stock_target, quiet.state.stock_target)
 
 
-# A stacked flow takes each stage's branch (licensed trade, or plain contracts and spot)
-# for the whole stack: a game with no licence, tariff or quota on a stage follows the
-# licensed branch when another game of its batch has one, which can differ from the game
-# alone in the last bits (seen in one case below). Deciding the branch per game is left
-# for a later engine model.
-_BRANCH_SHARED = pytest.mark.xfail(strict=True, reason=(
-    "seed 101 turn 8: nickel refining takes the licensed branch because another game "
-    "of the batch restricts it; alone it takes the plain branch (last bits of stocks)"))
+def test_a_batch_mixing_licensed_taxed_and_plain_games_gives_each_its_own_branches(
+        monkeypatch):
+    """Rule: a stacked flow takes each game's own branches, as the game alone takes them:
+    licensed trade (with leakage and a queue of refused applications), trade deterred by
+    a tariff, or plain contracts and spot. A game with no licence or tariff on a stage is
+    not allocated as licensed because another game of its batch is (it once was, and
+    differed from the game alone in the last bits)."""
+    import wargame.engine.flow as flow_module
+    from wargame.engine.batch import resolve_turns
+    from wargame.engine.resolve import resolve_turn
+    from wargame.engine.setup import initial_state
+
+    keys: list[list[tuple]] = []
+    allocate_group = flow_module._allocate_group
+
+    def spy(key, *args):
+        if keys:  # (setting up the games resolves a quiet turn first)
+            keys[-1].append(tuple(bool(k) for k in key[:2]))  # (branch, licensed)
+        return allocate_group(key, *args)
+
+    monkeypatch.setattr(flow_module, "_allocate_group", spy)
+    scenario = load_scenario(MINI).model_copy(update={"in_force": ()})  # no standing licence
+    rules = rules_for(scenario)
+    states = [initial_state(scenario, seed, rules) for seed in (1, 2, 3)]
+    given = [
+        [],
+        [Order("washington", "chip_controls", {}, id="tariff")],
+        [Order("beijing", "export_licences",
+               {"material": "ga", "targets": "USA", "level": "freeze", "turns": 3},
+               id="freeze")],
+    ]
+    for turn in range(1, 9):
+        orders = given if turn == 2 else [[], [], []]
+        keys.append([])
+        batched = resolve_turns(rules, states, orders)
+        alone = [resolve_turn(scenario, state, given, explain=False, rules=rules)
+                 for state, given in zip(states, orders)]
+        for fast, single in zip(batched, alone):
+            assert _record(fast) == _record(single), turn
+        states = [r.state for r in batched]
+    # the batch did mix branches within one stacked pass: plain next to licensed or taxed
+    mixed = [turn_keys for turn_keys in keys if len(set(turn_keys)) > 1]
+    assert mixed and any((False, False) in k and (True, True) in k for k in mixed)
+    assert any((True, False) in k for k in mixed)  # taxed only
 
 
 def _bot_batch_cases():
     for path in sorted((REPO / "scenarios").glob("*.yaml")):
         for posture in (None, "hawkish", "dovish"):
-            marks = _BRANCH_SHARED if (path.stem, posture) == ("resource-states-gambit",
-                                                                 None) else ()
-            yield pytest.param(path, posture, marks=marks, id=f"{path.stem}-{posture}")
+            yield pytest.param(path, posture, id=f"{path.stem}-{posture}")
 
 
 @pytest.mark.parametrize("path,posture", list(_bot_batch_cases()))

@@ -26,8 +26,11 @@ capacity. Sectors share the last stage by priority rationing. Every tonne is in 
 sources (production, recycling) = sinks (sector use, processing losses) + stock change.
 
 Arrays are (material, actor) per stage; materials never interact within a turn, which is
-what lets ``explain.what_if_headlines`` stack explanation variants along that axis (quota
-pools name their material, so a stacked run offsets them: ``stack_terms``).
+what lets ``explain.what_if_headlines`` stack explanation variants, and ``batch.py`` games,
+along that axis (quota pools name their material, so a stacked run offsets them:
+``stack_terms``). Where a step branches on a whole game (is any pair of this stage
+licensed? is any importer short?), each stacked part decides for itself
+(``_allocate_parts``), so a game's numbers never depend on the games stacked with it.
 
 Products are written with ``np.einsum`` rather than ``@``: matrix products go to BLAS,
 whose kernels (and so the last bits of a sum) vary with the CPU, and the golden master
@@ -122,6 +125,24 @@ def rows_with_any(mask: np.ndarray) -> tuple[np.ndarray, ...]:
     return np.unravel_index(rows, mask.shape[:-1])
 
 
+def part_any(mask: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:
+    """(P,) whether each part's rows hold a True entry: the parts are runs of ``sizes``
+    rows along the first axis of ``mask`` (stacked games or what-if variants). From the
+    flat positions of the True entries, as ``rows_with_any`` (engine masks are sparse)."""
+    if len(sizes) == 1:
+        return np.array([mask.any()])
+    rows = np.flatnonzero(mask) // (mask.size // len(mask))  # ascending, with repeats
+    ends = np.cumsum(sizes)
+    found = np.zeros(len(sizes), dtype=bool)
+    found[np.searchsorted(ends, rows, side="right")] = True
+    return found
+
+
+def part_rows(flags: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:
+    """(M,) each row's part's flag."""
+    return np.repeat(flags, sizes)
+
+
 def _scale_rows(flows: np.ndarray, cap: np.ndarray) -> np.ndarray:
     """Scale each exporter's row (M, E, I) of non-negative ``flows`` so its total is at
     most ``cap`` (M, E). A row capped at 0 is empty: only the rows of the few actors with
@@ -143,16 +164,20 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
               leakage: np.ndarray | None = None, home_share: np.ndarray | None = None,
               pools: list[tuple[int, QuotaPool]] = (), quota_left: np.ndarray | None = None,
               queue: np.ndarray | None = None, use: np.ndarray | None = None,
-              record_leaks: bool = True,
+              record_leaks: bool = True, parts: tuple[int, ...] = (),
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Flows (M, E, I) from offers (M, E) to demands (M, I); returns (flows, requested,
     leaked, licence queue). ``pools`` are the quota pools covering this stage (index,
     pool) and ``quota_left`` what each pool has left (updated in place). ``queue`` (M, E,
     I): applications refused on earlier turns, still on file. ``record_leaks``: keep the
     part of the flows that passed only by leakage (else leaked is None: ``run_flow``
-    keeps no such record, nothing reads it). Every step respects every offer and
-    demand."""
+    keeps no such record, nothing reads it). ``parts``: the sizes of the stacked parts
+    (games) the rows hold (empty: one): whether importers bid material away, and whether
+    contract buyers turn to spot, is decided per part, as each part alone decides it (the
+    caller gives each part its own branch, ``_allocate_parts``). Every step respects
+    every offer and demand."""
     M, A = offer.shape
+    parts = parts or (M,)
     # (the flags may come precomputed for the whole turn: see ``run_flow``)
     if restricted is None:
         restricted = allow < OPEN_ALLOWANCE  # the diagonal (home market) is always 1
@@ -249,16 +274,27 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
         if contract is not None:  # contract suppliers may have run out: spot from the rest
             offer_left = np.maximum(offer_left - requested.sum(axis=2), 0.0)
             demand_left = np.maximum(demand_left - ordered_sum(requested, 1), 0.0)
-            if (offer_left.sum(axis=1) > EPS).any() and (demand_left.sum(axis=1) > EPS).any():
-                flows += _fill(offer_left, demand_left, np.ones((1, A, A)) - np.eye(A), None)
+            spot = part_any(offer_left.sum(axis=1) > EPS, parts) \
+                & part_any(demand_left.sum(axis=1) > EPS, parts)
+            if spot.all():
+                flows += _fill(offer_left, demand_left, _OTHERS[A], None)
+            elif spot.any():
+                rows = part_rows(spot, parts)
+                flows[rows] += _fill(offer_left[rows], demand_left[rows], _OTHERS[A], None)
     if flexibility > 0.0:
         received = ordered_sum(flows, 1)
-        if (received < demand * (1 - 1e-9) - EPS).any():
+        short = part_any(received < demand * (1 - 1e-9) - EPS, parts)
+        if short.any():
             # material moves on to a short importer as far as its licence lets it
             movable = passing if any_restricted else ~restricted
             if pools:  # material under a tonnage quota does not move on by bidding
                 movable = movable * ~_covered(pools, M, A)
-            flows = _rebalance(flows, demand, movable, flexibility, received)
+            if short.all():
+                flows = _rebalance(flows, demand, movable, flexibility, received)
+            else:  # only the parts with a short importer bid (each row on its own)
+                rows = part_rows(short, parts)
+                flows[rows] = _rebalance(flows[rows], demand[rows], movable[rows],
+                                         flexibility, received[rows])
     return flows, requested, leaked if record_leaks else None, new_queue
 
 
@@ -351,6 +387,17 @@ def _apply_quotas(passed: np.ndarray, leaked: np.ndarray | None,
     return passed, leaked
 
 
+class _Others(dict):
+    """(1, A, A) read-only: 1 between two actors, 0 on the diagonal, by A."""
+
+    def __missing__(self, n: int) -> np.ndarray:
+        others = np.ones((1, n, n)) - np.eye(n)
+        others.setflags(write=False)
+        self[n] = others
+        return others
+
+
+_OTHERS = _Others()
 _IDENTITIES: dict[tuple[int, int], np.ndarray] = {}
 
 
@@ -474,6 +521,83 @@ def _rationing_curve(priority: tuple, strength: float) -> tuple[np.ndarray, ...]
     return _CURVES[key]
 
 
+def _stage(array: np.ndarray | None, s: int) -> np.ndarray | None:
+    return None if array is None else array[:, s]
+
+
+def _allocate_parts(terms: TradeTerms, s: int, offer: np.ndarray, demand: np.ndarray,
+                    use: np.ndarray, reserved: np.ndarray, allow: np.ndarray,
+                    tariff: np.ndarray, restricted: np.ndarray, flexibility: float,
+                    quota_left: np.ndarray,
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``_allocate`` of stage ``s`` (flows, requested, licence queue or None), each stacked
+    part (``TradeTerms.part_sizes``: games of a batch, what-if variants) taking the branches
+    it would take alone: licensed or plain trade, leakage, a licence queue. The parts
+    that take the same branches are allocated together (usually all of them: the games of
+    a sweep hold the same standing measures); the others on their own rows. Every step of
+    the allocation works row by row, so a part's rows come out as they would alone."""
+    M = len(offer)
+    sizes = terms.part_sizes or (M,)
+    pools = [(n, pool) for n, pool in enumerate(terms.quotas) if pool.stages[s]]
+    giving = {name: np.array(terms.giving(name))
+              for name in ("contract", "duty", "leakage", "home_share", "licence_queue")}
+    licensed = part_any(restricted, sizes)
+    with_pools = np.zeros(len(sizes), dtype=bool)
+    if pools:
+        ends = np.cumsum(sizes)
+        with_pools[[int(np.searchsorted(ends, pool.material, side="right"))
+                    for _n, pool in pools]] = True
+    branch = licensed | giving["duty"] | part_any(tariff, sizes) | with_pools
+    # what each part's branches hang on (a licence queue and leakage only where licensed)
+    keys = list(zip(branch, licensed, licensed & giving["leakage"],
+                    licensed & giving["licence_queue"], giving["contract"],
+                    giving["home_share"]))
+    groups: dict[tuple, list[int]] = {}
+    for part, key in enumerate(keys):
+        groups.setdefault(key, []).append(part)
+    args = (offer, demand, reserved, allow, tariff, restricted, use,
+            _stage(terms.contract, s), _stage(terms.duty, s), _stage(terms.leakage, s),
+            _stage(terms.home_share, s), _stage(terms.licence_queue, s))
+    if len(groups) == 1:
+        return _allocate_group(next(iter(groups)), args, sizes, pools, flexibility,
+                               quota_left)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    flows = np.zeros(reserved.shape)
+    requested = np.zeros(reserved.shape)
+    queue_out = None
+    for key, members in groups.items():
+        rows = np.concatenate([np.arange(starts[p], starts[p] + sizes[p]) for p in members])
+        where = {int(row): n for n, row in enumerate(rows.tolist())}
+        own_pools = [(n, pool.moved(where)) for n, pool in pools if pool.material in where]
+        f, req, queue = _allocate_group(
+            key, tuple(None if a is None else a[rows] for a in args),
+            tuple(sizes[p] for p in members), own_pools, flexibility, quota_left)
+        flows[rows] = f
+        requested[rows] = req
+        if queue is not None:
+            if queue_out is None:
+                queue_out = np.zeros(reserved.shape)
+            queue_out[rows] = queue
+    return flows, requested, queue_out
+
+
+def _allocate_group(key: tuple, args: tuple, sizes: tuple[int, ...], pools: list,
+                    flexibility: float, quota_left: np.ndarray,
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``_allocate`` of parts sharing their branches (``key``, see ``_allocate_parts``)."""
+    branch, licensed, leaking, queued, contracted, home = key
+    (offer, demand, reserved, allow, tariff, restricted, use, contract, duty, leakage,
+     home_share, queue) = args
+    f, req, _leaked, queue = _allocate(
+        offer, demand, reserved, allow, tariff, flexibility, restricted, bool(licensed),
+        bool(reserved.any()), bool(tariff.any()),
+        contract=contract if contracted else None, duty=duty if branch else None,
+        leakage=leakage if leaking else None,
+        home_share=home_share if home else None, pools=pools, quota_left=quota_left,
+        queue=queue if queued else None, use=use, record_leaks=False, parts=sizes)
+    return f, req, queue
+
+
 def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float = 0.5,
              rationing_strength: float = 1.0, terms: TradeTerms | None = None,
              demand_response: np.ndarray | None = None,
@@ -517,13 +641,10 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
     identity = _identity(M, A)
     active_all = base.stage_mask
 
+    # (these two only add zeros where a part has none: no branch hangs on them)
     any_release = bool(pol.release.any())
     any_build = bool(pol.build.any())
     restricted_all = pol.allow < OPEN_ALLOWANCE  # (M, S, E, I); home markets never are
-    # per stage (each stage's block at once: an any() over three axes is several times slower)
-    restricted_at = [bool(restricted_all[:, s].any()) for s in range(S)]
-    reserved_at = [bool(pol.reserved[:, s].any()) for s in range(S)]
-    tariff_at = [bool(pol.tariff[:, s].any()) for s in range(S)]
     yields = base.yields
     for s in range(S):
         partial = base.partial_stage[s]  # some materials have fewer stages
@@ -562,17 +683,9 @@ def run_flow(base: Baseline, state: GameState, pol: Policy, flexibility: float =
             build = pol.build[:, s] * active
             demand = demand + build
         asked_all[:, s] = demand
-        f, req, _leaked, queue = _allocate(
-            offer, demand, pol.reserved[:, s], pol.allow[:, s], pol.tariff[:, s], flexibility,
-            restricted_all[:, s], restricted_at[s], reserved_at[s], tariff_at[s],
-            contract=None if terms.contract is None else terms.contract[:, s],
-            duty=None if terms.duty is None else terms.duty[:, s],
-            leakage=None if terms.leakage is None else terms.leakage[:, s],
-            home_share=None if terms.home_share is None else terms.home_share[:, s],
-            pools=[(n, pool) for n, pool in enumerate(pools) if pool.stages[s]],
-            quota_left=quota_left,
-            queue=None if terms.licence_queue is None else terms.licence_queue[:, s],
-            use=use, record_leaks=False)
+        f, req, queue = _allocate_parts(
+            terms, s, offer, demand, use, pol.reserved[:, s], pol.allow[:, s],
+            pol.tariff[:, s], restricted_all[:, s], flexibility, quota_left)
         if queue is not None:
             if queue_all is None:
                 queue_all = np.zeros((M, S, A, A))

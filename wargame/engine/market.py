@@ -292,7 +292,7 @@ def settle_prices(mc: MarketConstants, base: Baseline, state: GameState, flow: F
     need_before = ordered_sum(flow.sector_demand, 1).T  # (M, A): before price destruction
     link = export_link(state.price, state.market.contract if state.market is not None
                        else mc.contract, mt.severity, mt.leakage, mt.trade_cost,
-                       mc.foreign_imports)
+                       mc.foreign_imports, mt.terms.part_sizes)
     if held_back is None:
         held_back = held_back_exports(flow, mt)
     state.price, _ = clear_prices(mc, base, state.price, flow, state.stock, mt.normal_stock,
@@ -329,7 +329,7 @@ def settle_market(mc: MarketConstants, base: Baseline, response: PriceResponse,
     if (spare > EPS).any():
         ms.contract = drift_to_spare(ms.contract, spare, mt.severity < OPEN_ROUTE, state.price,
                                      mt.trade_cost, mc.imports, mc.contract_drift,
-                                     mc.buys_abroad)
+                                     mc.buys_abroad, mt.terms.part_sizes)
     # what traders at home took into stock counts as sold: the plants do not cut their
     # plans for it until those stocks stand above target (``supply.planned_output``)
     ms.sales = flow.sold + np.minimum(held_back,

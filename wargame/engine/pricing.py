@@ -227,7 +227,8 @@ def _arbitrage_cap(mc: MarketConstants, s: int, price: np.ndarray,
 
 def export_link(price: np.ndarray, contract: np.ndarray, severity: np.ndarray,
                 leakage: np.ndarray | float, trade_cost: np.ndarray | None,
-                foreign_imports: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+                foreign_imports: np.ndarray, part_sizes: tuple[int, ...] = (),
+                ) -> tuple[np.ndarray, np.ndarray] | None:
     """(link share (M, S, E), export price (M, S, E)) for exporters that hold back some of
     their contracted exports, or None when none does. What a measure holds back
     (``severity`` (M, S, E, I): 1 - approval, 1 for a ban or quota) leaks out at the
@@ -238,14 +239,23 @@ def export_link(price: np.ndarray, contract: np.ndarray, severity: np.ndarray,
     answers importers' prices through the supply response (``supply.py``), and importers
     pay at least the landed cost of their imports. ``foreign_imports`` (M, S, E, I): each
     importer's baseline imports, zero on the diagonal (``MarketConstants.
-    foreign_imports``)."""
+    foreign_imports``). ``part_sizes``: stacked games' numbers of materials; a game none
+    of whose exporters leaks is not linked, as alone."""
     # only exporters under a measure (a few % of the rows) can leak: their rows alone;
     # elsewhere nothing moved (link 0, export price the home price)
     rows = rows_with_any(severity != 0.0)  # (m, s, e) of each such exporter
     tonnes = contract[rows] * foreign_imports[rows]  # (P, I) contracted tonnes
     leaks = tonnes * severity[rows] * np.broadcast_to(leakage, severity.shape)[rows]
-    if not (leaks > EPS).any():
+    leaking = leaks > EPS
+    if not leaking.any():
         return None
+    if len(part_sizes) > 1:  # only the rows of the games with a leak
+        part_of_row = np.searchsorted(np.cumsum(part_sizes), rows[0], side="right")
+        leaking_parts = np.zeros(len(part_sizes), dtype=bool)
+        leaking_parts[part_of_row[leaking.any(axis=1)]] = True
+        kept = leaking_parts[part_of_row]
+        rows = tuple(axis[kept] for axis in rows)
+        tonnes, leaks = tonnes[kept], leaks[kept]
     moved = leaks.sum(axis=1)
     total = tonnes.sum(axis=1)
     customers = price[rows[0], rows[1]]  # (P, I) what the exporter's customers pay

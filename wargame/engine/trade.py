@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wargame.engine.flow import nonzero, ordered_sum
+from wargame.engine.flow import nonzero, ordered_sum, part_any, part_rows
 from wargame.engine.market_constants import EPS
 
 
@@ -50,14 +50,21 @@ def drift_contracts(contract: np.ndarray, flows: np.ndarray, requested: np.ndarr
 
 def drift_to_spare(contract: np.ndarray, spare: np.ndarray, open_routes: np.ndarray,
                    price: np.ndarray, trade_cost: np.ndarray | None, imports: np.ndarray,
-                   drift: float, buys_abroad: np.ndarray | None = None) -> np.ndarray:
+                   drift: float, buys_abroad: np.ndarray | None = None,
+                   part_sizes: tuple[int, ...] = ()) -> np.ndarray:
     """New contract shares (M, S, E, I) after a turn in which exporters had ``spare``
     (M, S, E) t unsold; ``open_routes`` (M, S, E, I) bool; ``price`` (M, S, A) this turn's
     prices; ``imports`` (M, S, I) baseline imports, t per turn; ``buys_abroad`` (M, S,
     E, I) the pairs whose importer imports in the baseline, from another actor
-    (``MarketConstants.buys_abroad``; derived from ``imports`` if not given)."""
-    if not (spare > EPS).any():
+    (``MarketConstants.buys_abroad``; derived from ``imports`` if not given);
+    ``part_sizes``: stacked games' numbers of materials (a game with nothing spare keeps
+    its shares, as alone)."""
+    spare_somewhere = spare > EPS
+    if not spare_somewhere.any():
         return contract
+    has_spare = spare > 0.0
+    if len(part_sizes) > 1:
+        has_spare &= part_rows(part_any(spare_somewhere, part_sizes), part_sizes)[:, None, None]
     if buys_abroad is None:
         A = contract.shape[-1]
         buys_abroad = (imports > EPS)[:, :, None, :] & ~np.eye(A, dtype=bool)
@@ -65,7 +72,7 @@ def drift_to_spare(contract: np.ndarray, spare: np.ndarray, open_routes: np.ndar
     cheaper = landed < price[:, :, None, :] * (1.0 - 1e-6)
     # nothing is offered to who imports nothing, nor by who has nothing to spare: the
     # few pairs left move (elsewhere the shares stay as they were until normalised)
-    reach = open_routes & cheaper & buys_abroad & (spare > 0.0)[:, :, :, None]
+    reach = open_routes & cheaper & buys_abroad & has_spare[:, :, :, None]
     pairs = nonzero(reach)
     m, s, _e, i = pairs
     share = np.minimum(spare[pairs[:3]] / np.maximum(imports[m, s, i], EPS), 1.0)

@@ -63,9 +63,23 @@ class TradeTerms:
     # (M, S, E, I) t of export applications a licence refused so far, still on file
     licence_queue: np.ndarray | None = None
     quotas: list[QuotaPool] = field(default_factory=list)
+    # terms of several games (or what-if variants) stacked along the material axis
+    # (``stack_terms``): each part's number of materials, in order, and which parts gave
+    # each optional field (the others hold its neutral value). The flow takes its
+    # branches per part, as each part alone would. Empty: one part, unstacked.
+    part_sizes: tuple[int, ...] = ()
+    parts_giving: dict[str, tuple[bool, ...]] = field(default_factory=dict)
+
+    def giving(self, name: str) -> tuple[bool, ...]:
+        """Which parts gave the optional field ``name`` (one part when not stacked)."""
+        if not self.part_sizes:
+            return (getattr(self, name) is not None,)
+        return self.parts_giving[name]
 
 
 NEUTRAL_TERMS = TradeTerms()
+_STACKED_FIELDS = ("contract", "duty", "leakage", "home_share", "planned_output",
+                   "licence_queue")
 
 
 def _neutral(name: str, shape: tuple[int, ...]) -> np.ndarray:
@@ -86,9 +100,12 @@ def stack_terms(parts: list[TradeTerms], sizes: list[int]) -> TradeTerms:
         return np.concatenate([a if a is not None else _neutral(name, (size,) + rest)
                                for a, size in zip(arrays, sizes)])
 
+    if any(t.part_sizes for t in parts):
+        raise ValueError("stack_terms: the parts are already stacked terms")
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int).tolist()
     pools = [pool.moved(int(offset)) for offset, part in zip(offsets, parts)
              for pool in part.quotas]
-    return TradeTerms(contract=cat("contract"), duty=cat("duty"), leakage=cat("leakage"),
-                      home_share=cat("home_share"), planned_output=cat("planned_output"),
-                      licence_queue=cat("licence_queue"), quotas=pools)
+    return TradeTerms(**{name: cat(name) for name in _STACKED_FIELDS}, quotas=pools,
+                      part_sizes=tuple(int(size) for size in sizes),
+                      parts_giving={name: tuple(getattr(t, name) is not None for t in parts)
+                                    for name in _STACKED_FIELDS})
