@@ -126,16 +126,14 @@ def rows_with_any(mask: np.ndarray) -> tuple[np.ndarray, ...]:
 
 
 def part_any(mask: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:
-    """(P,) whether each part's rows hold a True entry: the parts are runs of ``sizes``
-    rows along the first axis of ``mask`` (stacked games or what-if variants). From the
-    flat positions of the True entries, as ``rows_with_any`` (engine masks are sparse)."""
+    """(P,) whether each part's rows hold a nonzero entry: the parts are runs of ``sizes``
+    rows along the first axis of ``mask`` (stacked games or what-if variants)."""
     if len(sizes) == 1:
         return np.array([mask.any()])
-    rows = np.flatnonzero(mask) // (mask.size // len(mask))  # ascending, with repeats
-    ends = np.cumsum(sizes)
-    found = np.zeros(len(sizes), dtype=bool)
-    found[np.searchsorted(ends, rows, side="right")] = True
-    return found
+    if min(sizes) == max(sizes):  # games of a batch: one contiguous block each
+        return mask.reshape(len(sizes), -1).any(axis=1)
+    rows = mask.reshape(len(mask), -1).any(axis=1)
+    return np.logical_or.reduceat(rows, np.concatenate(([0], np.cumsum(sizes)[:-1])))
 
 
 def part_rows(flags: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:

@@ -1,0 +1,26 @@
+"""``flow.part_any`` tells, for stacked parts (games of a batch, what-if variants of
+unequal sizes), whether each part's rows hold a nonzero entry: the flow branches on it per
+part, so it must equal the part taken alone."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from wargame.engine.flow import part_any, part_rows
+
+
+@pytest.mark.parametrize("sizes", [(5,), (2, 2, 2), (3, 1, 4, 2), (1, 1)])
+def test_part_any_equals_each_part_alone(sizes):
+    rng = np.random.default_rng(len(sizes))
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    for _trial in range(50):
+        mask = rng.random((sum(sizes), 3, 4)) < 0.04
+        alone = [bool(mask[start:start + size].any()) for start, size in zip(starts, sizes)]
+        assert part_any(mask, sizes).tolist() == alone
+        values = np.where(mask, rng.random(mask.shape), 0.0)  # a float array: nonzero
+        assert part_any(values, sizes).tolist() == alone
+
+
+def test_part_rows_gives_each_row_its_parts_flag():
+    assert part_rows(np.array([True, False, True]), (2, 1, 3)).tolist() == \
+        [True, True, False, True, True, True]
