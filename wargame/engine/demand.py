@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from wargame.engine.flow import last_axis_sum, ordered_sum
 from wargame.engine.market_constants import EPS, MarketConstants
 
 
@@ -66,10 +67,10 @@ def restriction_exposure(contract: np.ndarray, severity: np.ndarray, imports: np
     exporter's share is the severity-weighted share of its contracted export tonnes.
     Routine licensing (below ``FEAR_THRESHOLD``) counts for nothing, so standing, routinely
     approved licences leave the baseline in equilibrium."""
-    exposure = (contract * severity).sum(axis=2)
+    exposure = ordered_sum(contract * severity, 2)  # over exporters, as .sum(axis=2)
     tonnes = contract * imports[:, :, None, :]
-    exports = tonnes.sum(axis=3)
-    held = (tonnes * severity).sum(axis=3)
+    exports = last_axis_sum(tonnes)
+    held = last_axis_sum(tonnes * severity)
     restricted = np.where(exports > EPS, held / np.maximum(exports, EPS), 0.0)
 
     def feared(share: np.ndarray) -> np.ndarray:
