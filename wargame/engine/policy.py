@@ -87,21 +87,29 @@ class Licence:
 
 
 def _own_policy(shared: Policy, allow: np.ndarray, status: np.ndarray) -> Policy:
-    """The turn's own policy from a shared one (``drawless_policy``), sharing nothing
-    mutable with it (its tuples and pools are immutable), with the given allowed shares
-    and status (the shared policy's own are untouched ones and zeros)."""
-    def own(value: np.ndarray | None) -> np.ndarray | None:
-        return None if value is None else value.copy()
+    """The turn's own policy from a shared one (``drawless_policy``), with the given
+    allowed shares and status (the shared policy's own are untouched ones and zeros).
+    Its lists are its own; its arrays are the shared policy's, read-only (a batch stacks
+    them at once: copies per game cost it more than building the rest of the policy),
+    but for the two a turn writes in place: the leakage shares, which its restrictions
+    set (``_leak_row``; the shared policy has none), and the reserved shares when it holds
+    stakes in new capacity (``market._reserve_new`` adds to them). Anything else written
+    in place raises (the shared arrays refuse writes); replacing an array is fine."""
     return Policy(
-        allow=allow, status=status, reserved=shared.reserved.copy(),
-        tariff=shared.tariff.copy(), cap_mult=shared.cap_mult.copy(),
-        util_set=shared.util_set.copy(), demand_mult=shared.demand_mult.copy(),
-        sector_cap=shared.sector_cap.copy(), build=shared.build.copy(),
-        release=shared.release.copy(), extraterritorial=list(shared.extraterritorial),
+        allow=allow, status=status,
+        reserved=shared.reserved.copy() if shared.reserve_new else shared.reserved,
+        tariff=shared.tariff, cap_mult=shared.cap_mult, util_set=shared.util_set,
+        demand_mult=shared.demand_mult, sector_cap=shared.sector_cap, build=shared.build,
+        release=shared.release, extraterritorial=list(shared.extraterritorial),
         floors=list(shared.floors), delay_probability=shared.delay_probability,
-        draws=list(shared.draws), duty=own(shared.duty), leakage=own(shared.leakage),
-        quotas=list(shared.quotas), cover_days=own(shared.cover_days),
+        draws=list(shared.draws), duty=shared.duty,
+        leakage=None if shared.leakage is None else shared.leakage.copy(),
+        quotas=list(shared.quotas), cover_days=shared.cover_days,
         reserve_new=list(shared.reserve_new))
+
+
+SHARED_ARRAYS = ("reserved", "tariff", "cap_mult", "util_set", "demand_mult", "sector_cap",
+                 "build", "release", "duty", "cover_days")  # read-only in a drawless policy
 
 
 def empty_policy(base: Baseline) -> Policy:
@@ -197,8 +205,8 @@ def _flat_view(array: np.ndarray, width: int) -> np.ndarray:
 
 def drawless_policy(rules: CompiledRules, codes: list[tuple[tuple, Measure]],
                     turn: int) -> Policy:
-    """The policy of ``codes``, measures that draw nothing, SHARED: ``build_policy``
-    copies it before the turn's draws (nothing may write into it). It depends only on the
+    """The policy of ``codes``, measures that draw nothing, SHARED: its arrays are
+    read-only, and every turn's own policy shares them (``_own_policy``). It depends on the
     turn and those measures' content, ids and start turns, so it is kept in
     ``rules.drawless_policies``: games of a sweep (and what-if variants of a turn) share
     most of their measures. (A measure's content key is a string that keeps its hash:
@@ -210,6 +218,10 @@ def drawless_policy(rules: CompiledRules, codes: list[tuple[tuple, Measure]],
         pol = empty_policy(rules.baseline)
         for code, measure in codes:
             apply_compiled(rules.baseline, pol, code, measure, turn, 0, False)
+        for name in SHARED_ARRAYS:  # every turn's policy shares them (``_own_policy``)
+            array = getattr(pol, name)
+            if array is not None:
+                array.setflags(write=False)
         rules.drawless_policies.put(key, pol)
     return pol
 
