@@ -74,6 +74,7 @@ class Licence:
     exporter: int  # the restricting exporter (a rule's author)
     importers: tuple[int, ...]
     status_row: np.ndarray  # (A,) int: the status it gives the exporter's pairs
+    worst_status: int  # the worst of them (a rule gives it to the other exporters' pairs)
     mean: float  # of the approved share (``level_params``)
     concentration: float
     key: str  # the draw key after the measure's id (``draws.py``)
@@ -295,8 +296,8 @@ def _draw(pol: Policy, licence: Licence, measure: Measure, turn_seed: int) -> np
         _leak_row(pol, licence, row)
     if licence.stage_mask is not None:  # the author's own exports are covered by its row too
         pol.extraterritorial.append((licence.material, licence.stage_mask, licence.exporter,
-                                     row, licence.threshold,
-                                     int(licence.status_row.max(initial=0)), measure.id))
+                                     row, licence.threshold, licence.worst_status,
+                                     measure.id))
     return row
 
 
@@ -385,7 +386,8 @@ def _compile(sc: Scenario, base: Baseline, measure: Measure) -> tuple:
         importer_tuple = tuple(int(i) for i in importers)
         return ("rule" if rule else "restrict", Licence(
             material=mat, block=block, exporter=exporter, importers=importer_tuple,
-            status_row=status_row, mean=mean, concentration=conc,
+            status_row=status_row, worst_status=int(status_row.max(initial=0)),
+            mean=mean, concentration=conc,
             key=":extraterritorial" if rule else ":licence",
             recorded=prim in ("export_restriction", "extraterritorial_rule") and 0.0 < mean < 1.0,
             importer_ids=[sc.actors[i].id for i in importers],
