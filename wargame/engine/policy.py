@@ -168,8 +168,9 @@ def build_policy(rules: CompiledRules, measures: list[Measure], turn: int, turn_
     base = rules.baseline
     drawing: list[tuple[tuple, Measure]] = []
     drawless: list[tuple[tuple, Measure]] = []
-    for measure in measures:
-        code = compiled(rules, measure)
+    known = rules.compiled_measures.get  # ``compiled``'s lookup, made here: a turn holds
+    for measure in measures:  # a few dozen measures, nearly all compiled before
+        code = known(measure.compile_key) or compiled(rules, measure)
         (drawing if code[0] in DRAWING else drawless).append((code, measure))
     restrictions = restriction_plan(rules, drawing)
     allow = np.ones(restrictions.status.shape)
