@@ -79,7 +79,8 @@ def test_policy_from_its_shared_drawless_part_equals_every_measure_applied_in_tu
     """Rule: the measures that draw nothing make a policy shared between games
     (``policy.drawless_policy``); the licence draws are applied on a copy of it. That is
     the policy of applying every measure in its order, and changing one game's policy
-    changes no other game's."""
+    changes no other game's: what it owns it may change, the arrays it shares refuse
+    writes."""
     import numpy as np
 
     from wargame.engine.planning import plan_turn
@@ -101,7 +102,8 @@ def test_policy_from_its_shared_drawless_part_equals_every_measure_applied_in_tu
     first = build_policy(rules, list(plan.measures), plan.state.turn, plan.turn_seed,
                          plan.state.origin)
     first.allow[:, :, np.arange(first.allow.shape[2]), np.arange(first.allow.shape[2])] = 0.5
-    first.reserved += 1.0
+    with pytest.raises(ValueError, match="read-only"):
+        first.reserved += 1.0
     first.quotas.clear()
     again = build_policy(rules, list(plan.measures), plan.state.turn, plan.turn_seed,
                          plan.state.origin)

@@ -9,7 +9,8 @@ import pytest
 
 from wargame.engine.demand import restriction_exposure
 from wargame.engine.flow import QuotaPool, _allocate, _license
-from wargame.engine.supply import planned_output, ramp_share
+from wargame.engine import supply
+from wargame.engine.supply import planned_output, plant_ramp_share, ramp_share
 from wargame.engine.trade import drift_contracts
 
 
@@ -73,6 +74,21 @@ def test_ramp_up_profile_is_read_at_mid_turn():
     assert first_year == sorted(first_year) and first_year[0] < 0.35 < first_year[-1]
     assert np.mean(first_year) == pytest.approx(0.31, abs=0.03)
     assert float(ramp_share(profile, 20, 0.25)) == pytest.approx(1.0)
+
+
+def test_a_plants_kept_ramp_share_is_the_share_worked_out():
+    """Rule: a plant's ramp share found among the kept ones is the share worked out, for
+    any profile, age and turn length, and the kept shares are bounded."""
+    profiles = [np.array([0.4, 0.8, 1.0]), np.array([0.6, 1.0]), np.array([0.4, 0.8, 0.95])]
+    for _ in range(2):  # worked out, then kept
+        for profile in profiles:
+            for age in range(12):
+                for years in (0.25, 0.5):
+                    assert plant_ramp_share(profile, age, years) == \
+                        float(ramp_share(profile, age, years))
+    for age in range(supply._RAMP_SHARES_LIMIT + 3):
+        plant_ramp_share(profiles[0], age, 0.25)
+    assert len(supply._RAMP_SHARES) <= supply._RAMP_SHARES_LIMIT
 
 
 def test_processors_plan_on_sales_but_starved_plants_keep_asking():

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wargame.engine import LicenceDraw, bot_orders, rules_for
+from wargame.engine import LicenceDraw, bot_orders, draws, rules_for
 from wargame.engine.draws import (
     DelayDraw, approval_row, certain_row, keyed_approvals, rounded_shares,
 )
@@ -153,6 +153,22 @@ def test_a_row_of_approvals_is_its_keyed_draw_whatever_was_drawn_before():
     assert np.array_equal(approval_row(11, "b/0:licence", 0.0, 1.0, importers, 5),
                           certain_row(0.0, importers, 5))
     assert certain_row(1.0, importers, 5).tolist() == [1.0] * 5
+
+
+def test_rows_of_approvals_built_from_kept_parts_equal_fresh_ones_and_stay_bounded():
+    """Rule: the kept row of ones and index arrays ``approval_row`` builds from change no
+    row: rows drawn with them kept equal rows drawn after they were dropped, the kept
+    ones stay ones, and the keeps are bounded."""
+    rows = [approval_row(21, f"m/{n}:licence", 0.3, 10.0, (n % 4, 4), 6) for n in range(8)]
+    draws._ONES.clear()
+    draws._INDEX.clear()
+    draws._THREAD.rows_seed = None  # draw them again, from nothing kept
+    again = [approval_row(21, f"m/{n}:licence", 0.3, 10.0, (n % 4, 4), 6) for n in range(8)]
+    assert all(np.array_equal(a, b) and a is not b for a, b in zip(rows, again))
+    assert draws._ONES[6].tolist() == [1.0] * 6 and not draws._ONES[6].flags.writeable
+    for n in range(draws._KEPT_LIMIT + 5):
+        draws._index((n, n + 1))
+    assert len(draws._INDEX) <= draws._KEPT_LIMIT
 
 
 def _measure(primitive="export_restriction", end_turn=None, **args):

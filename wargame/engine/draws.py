@@ -65,23 +65,31 @@ def _keyed_hash(turn_seed: int, key: str, size: int) -> int:
 
 class _ThreadGenerator(threading.local):
     """One PCG64 per thread, reset from a keyed hash before every keyed draw; and the rows
-    of approvals drawn on this thread for its latest turn seed (``approval_row``)."""
+    of approvals drawn on this thread for its latest turn seed (``approval_row``), with
+    that seed as the hash key."""
 
     def __init__(self) -> None:
         self.bits = np.random.PCG64(0)
         self.generator = np.random.Generator(self.bits)
         self.stream = np.random.PCG64(0)  # for ``turn_seed``: set, read once, left
         self.rows_seed: int | None = None
+        self.rows_key = b""
         self.rows: dict[tuple, np.ndarray] = {}
 
 
 _THREAD = _ThreadGenerator()
 
 
-def _keyed_generator(turn_seed: int, key: str) -> np.random.Generator:
+def _keyed_generator(turn_seed: int, key: str, hash_key: bytes | None = None,
+                     ) -> np.random.Generator:
     """This thread's generator, its whole state set from (turn seed, key); read it before
-    the next keyed draw on this thread."""
-    bits = _keyed_hash(turn_seed, key, 32)
+    the next keyed draw on this thread. ``hash_key``: the turn seed as ``_keyed_hash``
+    keys the hash, if the caller has it."""
+    if hash_key is None:
+        bits = _keyed_hash(turn_seed, key, 32)
+    else:
+        bits = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=32,
+                                              key=hash_key).digest(), "little")
     _THREAD.bits.state = {"bit_generator": "PCG64",
                           "state": {"state": bits & _MASK128, "inc": (bits >> 128) | 1},
                           "has_uint32": 0, "uinteger": 0}
@@ -132,23 +140,55 @@ def approval_row(turn_seed: int, key: str, mean: float, concentration: float,
     The rows of the latest turn seed drawn on this thread are kept: what-if variants of a
     turn (``explain.py``) draw the same rows again, one after another. A sweep draws for a
     new turn seed on every policy it builds, and a cache over all seeds (an LRU cache of
-    rows) cost more to fill than it saved there."""
-    certain = certain_row(mean, importers, n_actors)
-    if certain is not None:
-        return certain
+    rows) cost more to fill than it saved there. A sweep draws about six rows per game
+    and turn, so what is not the draw itself is kept small: the row starts as a copy of a
+    kept row of ones (``np.ones`` costs five times that) and the importers are a kept
+    index array."""
+    if not 0.0 < mean < 1.0:  # certain: no draw
+        return certain_row(mean, importers, n_actors)  # type: ignore[return-value]
     memo = _THREAD
     if memo.rows_seed != turn_seed:
         memo.rows_seed, memo.rows = turn_seed, {}
+        memo.rows_key = int(turn_seed).to_bytes(8, "little")
     args = (key, mean, concentration, importers, n_actors)
     row = memo.rows.get(args)
     if row is None:
-        row = np.ones(n_actors)
+        row = _ones(n_actors).copy()
         if importers:  # the draws as ``keyed_approvals`` makes them, kept as an array
-            row[list(importers)] = draw_approvals(_keyed_generator(turn_seed, key), mean,
-                                                  concentration, len(importers))
+            row[_index(importers)] = draw_approvals(
+                _keyed_generator(turn_seed, key, memo.rows_key), mean, concentration,
+                len(importers))
         row.setflags(write=False)
         memo.rows[args] = row
     return row
+
+
+_ONES: dict[int, np.ndarray] = {}
+_INDEX: dict[tuple[int, ...], np.ndarray] = {}
+_KEPT_LIMIT = 1024  # bounded: scenarios and their importer lists come and go
+
+
+def _ones(n: int) -> np.ndarray:
+    """A read-only row of ``n`` ones, kept (copy it to write)."""
+    row = _ONES.get(n)
+    if row is None:
+        if len(_ONES) >= _KEPT_LIMIT:
+            _ONES.clear()
+        row = _ONES[n] = np.ones(n)
+        row.setflags(write=False)
+    return row
+
+
+def _index(importers: tuple[int, ...]) -> np.ndarray:
+    """``importers`` as a read-only index array, kept (an index array is faster to write
+    through than a list, which NumPy turns into one on every use)."""
+    index = _INDEX.get(importers)
+    if index is None:
+        if len(_INDEX) >= _KEPT_LIMIT:
+            _INDEX.clear()
+        index = _INDEX[importers] = np.array(importers, dtype=np.intp)
+        index.setflags(write=False)
+    return index
 
 
 def rounded_shares(shares: np.ndarray) -> np.ndarray:

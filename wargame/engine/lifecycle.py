@@ -47,13 +47,34 @@ def capacity_entry(sc: Scenario, base: Baseline, measure: Measure) -> PipelineEn
         delay_probability=None if delay in (None, "") else float(delay))
 
 
+# the pipeline entry of a starting capacity measure, by the measure itself: the games of a
+# sweep share their measures (``planning._PlanCaches``) and an entry is immutable, so each
+# is made once. Keyed by id() with the measure, scenario and baseline held in the entry,
+# so an id is never reused while its entry is kept. Bounded.
+_ENTRIES: dict[int, tuple[Measure, Scenario, Baseline, PipelineEntry | None]] = {}
+_ENTRIES_LIMIT = 4096
+
+
+def _kept_capacity_entry(sc: Scenario, base: Baseline, measure: Measure,
+                         ) -> PipelineEntry | None:
+    """``capacity_entry``, kept (see ``_ENTRIES``)."""
+    kept = _ENTRIES.get(id(measure))
+    if kept is not None and kept[0] is measure and kept[1] is sc and kept[2] is base:
+        return kept[3]
+    entry = capacity_entry(sc, base, measure)
+    if len(_ENTRIES) >= _ENTRIES_LIMIT:
+        _ENTRIES.clear()
+    _ENTRIES[id(measure)] = (measure, sc, base, entry)
+    return entry
+
+
 def start_measure(sc: Scenario, base: Baseline, state: GameState, measure: Measure) -> None:
     """One-off consequences when a measure starts: capacity into the pipeline, stock, price,
     budget or political capital changes."""
     prim, args = measure.primitive, measure.args
     years = base.turn_fraction
     if prim in ("invest_capacity", "equity_stake", "recycling"):
-        entry = capacity_entry(sc, base, measure)
+        entry = _kept_capacity_entry(sc, base, measure)
         if entry is not None:
             state.pipeline.append(entry)
     elif prim == "set_parameter":

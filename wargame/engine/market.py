@@ -179,9 +179,9 @@ def market_measures(mc: MarketConstants, base: Baseline, state: GameState, pol: 
     pools = [pool if pool.leakage_share >= 0 else
              dataclasses.replace(pool, leakage_share=mc.leakage_share) for pool in pol.quotas]
     for n, pool in enumerate(pools):
+        covered = pool.stages[:, None] & pool.importers  # (S, I): its exporter's pairs
         for m in pool.materials:
-            cover = severity[m]
-            cover[np.ix_(pool.stages, [pool.exporter], pool.importers)] = 1.0
+            severity[m, :, pool.exporter][covered] = 1.0  # through a view of the exporter
         if pool.shared:  # a shared tonnage goes to the dearest material first
             value = [float(state.price[m, pool.stages, pool.exporter].max()) for m in pool.materials]
             order = tuple(m for _v, m in sorted(zip(value, pool.materials), key=lambda x: -x[0]))

@@ -74,6 +74,7 @@ class Licence:
     exporter: int  # the restricting exporter (a rule's author)
     importers: tuple[int, ...]
     status_row: np.ndarray  # (A,) int: the status it gives the exporter's pairs
+    worst_status: int  # the worst of them (a rule gives it to the other exporters' pairs)
     mean: float  # of the approved share (``level_params``)
     concentration: float
     key: str  # the draw key after the measure's id (``draws.py``)
@@ -87,21 +88,29 @@ class Licence:
 
 
 def _own_policy(shared: Policy, allow: np.ndarray, status: np.ndarray) -> Policy:
-    """The turn's own policy from a shared one (``drawless_policy``), sharing nothing
-    mutable with it (its tuples and pools are immutable), with the given allowed shares
-    and status (the shared policy's own are untouched ones and zeros)."""
-    def own(value: np.ndarray | None) -> np.ndarray | None:
-        return None if value is None else value.copy()
+    """The turn's own policy from a shared one (``drawless_policy``), with the given
+    allowed shares and status (the shared policy's own are untouched ones and zeros).
+    Its lists are its own; its arrays are the shared policy's, read-only (a batch stacks
+    them at once: copies per game cost it more than building the rest of the policy),
+    but for the two a turn writes in place: the leakage shares, which its restrictions
+    set (``_leak_row``; the shared policy has none), and the reserved shares when it holds
+    stakes in new capacity (``market._reserve_new`` adds to them). Anything else written
+    in place raises (the shared arrays refuse writes); replacing an array is fine."""
     return Policy(
-        allow=allow, status=status, reserved=shared.reserved.copy(),
-        tariff=shared.tariff.copy(), cap_mult=shared.cap_mult.copy(),
-        util_set=shared.util_set.copy(), demand_mult=shared.demand_mult.copy(),
-        sector_cap=shared.sector_cap.copy(), build=shared.build.copy(),
-        release=shared.release.copy(), extraterritorial=list(shared.extraterritorial),
+        allow=allow, status=status,
+        reserved=shared.reserved.copy() if shared.reserve_new else shared.reserved,
+        tariff=shared.tariff, cap_mult=shared.cap_mult, util_set=shared.util_set,
+        demand_mult=shared.demand_mult, sector_cap=shared.sector_cap, build=shared.build,
+        release=shared.release, extraterritorial=list(shared.extraterritorial),
         floors=list(shared.floors), delay_probability=shared.delay_probability,
-        draws=list(shared.draws), duty=own(shared.duty), leakage=own(shared.leakage),
-        quotas=list(shared.quotas), cover_days=own(shared.cover_days),
+        draws=list(shared.draws), duty=shared.duty,
+        leakage=None if shared.leakage is None else shared.leakage.copy(),
+        quotas=list(shared.quotas), cover_days=shared.cover_days,
         reserve_new=list(shared.reserve_new))
+
+
+SHARED_ARRAYS = ("reserved", "tariff", "cap_mult", "util_set", "demand_mult", "sector_cap",
+                 "build", "release", "duty", "cover_days")  # read-only in a drawless policy
 
 
 def empty_policy(base: Baseline) -> Policy:
@@ -159,8 +168,9 @@ def build_policy(rules: CompiledRules, measures: list[Measure], turn: int, turn_
     base = rules.baseline
     drawing: list[tuple[tuple, Measure]] = []
     drawless: list[tuple[tuple, Measure]] = []
-    for measure in measures:
-        code = compiled(rules, measure)
+    known = rules.compiled_measures.get  # ``compiled``'s lookup, made here: a turn holds
+    for measure in measures:  # a few dozen measures, nearly all compiled before
+        code = known(measure.compile_key) or compiled(rules, measure)
         (drawing if code[0] in DRAWING else drawless).append((code, measure))
     restrictions = restriction_plan(rules, drawing)
     allow = np.ones(restrictions.status.shape)
@@ -197,8 +207,8 @@ def _flat_view(array: np.ndarray, width: int) -> np.ndarray:
 
 def drawless_policy(rules: CompiledRules, codes: list[tuple[tuple, Measure]],
                     turn: int) -> Policy:
-    """The policy of ``codes``, measures that draw nothing, SHARED: ``build_policy``
-    copies it before the turn's draws (nothing may write into it). It depends only on the
+    """The policy of ``codes``, measures that draw nothing, SHARED: its arrays are
+    read-only, and every turn's own policy shares them (``_own_policy``). It depends on the
     turn and those measures' content, ids and start turns, so it is kept in
     ``rules.drawless_policies``: games of a sweep (and what-if variants of a turn) share
     most of their measures. (A measure's content key is a string that keeps its hash:
@@ -210,6 +220,10 @@ def drawless_policy(rules: CompiledRules, codes: list[tuple[tuple, Measure]],
         pol = empty_policy(rules.baseline)
         for code, measure in codes:
             apply_compiled(rules.baseline, pol, code, measure, turn, 0, False)
+        for name in SHARED_ARRAYS:  # every turn's policy shares them (``_own_policy``)
+            array = getattr(pol, name)
+            if array is not None:
+                array.setflags(write=False)
         rules.drawless_policies.put(key, pol)
     return pol
 
@@ -283,8 +297,8 @@ def _draw(pol: Policy, licence: Licence, measure: Measure, turn_seed: int) -> np
         _leak_row(pol, licence, row)
     if licence.stage_mask is not None:  # the author's own exports are covered by its row too
         pol.extraterritorial.append((licence.material, licence.stage_mask, licence.exporter,
-                                     row, licence.threshold,
-                                     int(licence.status_row.max(initial=0)), measure.id))
+                                     row, licence.threshold, licence.worst_status,
+                                     measure.id))
     return row
 
 
@@ -373,7 +387,8 @@ def _compile(sc: Scenario, base: Baseline, measure: Measure) -> tuple:
         importer_tuple = tuple(int(i) for i in importers)
         return ("rule" if rule else "restrict", Licence(
             material=mat, block=block, exporter=exporter, importers=importer_tuple,
-            status_row=status_row, mean=mean, concentration=conc,
+            status_row=status_row, worst_status=int(status_row.max(initial=0)),
+            mean=mean, concentration=conc,
             key=":extraterritorial" if rule else ":licence",
             recorded=prim in ("export_restriction", "extraterritorial_rule") and 0.0 < mean < 1.0,
             importer_ids=[sc.actors[i].id for i in importers],

@@ -48,12 +48,14 @@ def prepare_plan(rules: CompiledRules, plan: TurnPlan, exclude: str | None = Non
     turn changes them (a batch stacks them at once: ``GameState.copy``)."""
     sc, base = rules.scenario, rules.baseline
     state = plan.state.copy(share_arrays)
-    measures = [m for m in plan.measures if m.group != exclude]
-    restored = list({before.id: before for group, before in plan.undone
-                     if group == exclude}.values())
-    if restored:  # without an end_measure, what it ended or amended stands as it was
-        ids = {m.id for m in restored}
-        measures = [m for m in measures if m.id not in ids] + restored
+    measures = list(plan.measures)  # the turn itself: all (every measure has a group)
+    if exclude is not None:  # a what-if variant: without one group
+        measures = [m for m in measures if m.group != exclude]
+        restored = list({before.id: before for group, before in plan.undone
+                         if group == exclude}.values())
+        if restored:  # without an end_measure, what it ended or amended stands as it was
+            ids = {m.id for m in restored}
+            measures = [m for m in measures if m.id not in ids] + restored
     for measure in measures:
         if measure.start_turn == state.turn:
             start_measure(sc, base, state, measure)

@@ -103,6 +103,23 @@ def ramp_share(profile: np.ndarray, age_turns: np.ndarray, turn_fraction: float)
     return np.where(age_years < 0.5, first, later)
 
 
+_RAMP_SHARES: dict[tuple[bytes, int, float], float] = {}
+_RAMP_SHARES_LIMIT = 4096  # bounded: profiles and ages come and go
+
+
+def plant_ramp_share(profile: np.ndarray, age_turns: int, turn_fraction: float) -> float:
+    """``ramp_share`` of one plant (a profile of one stage, a whole number of turns), kept
+    by the profile's values: a sweep asks for the same few shares for every game and turn,
+    and working one out (an interpolation) costs ten times finding it."""
+    key = (profile.tobytes(), int(age_turns), float(turn_fraction))
+    share = _RAMP_SHARES.get(key)
+    if share is None:
+        if len(_RAMP_SHARES) >= _RAMP_SHARES_LIMIT:
+            _RAMP_SHARES.clear()
+        share = _RAMP_SHARES[key] = float(ramp_share(profile, age_turns, turn_fraction))
+    return share
+
+
 def ramp_shortfall(mc: MarketConstants, index: dict[tuple[str, str, str], tuple[int, int, int]],
                    ramping: list[RampEntry], turn: int, shape: tuple[int, int, int],
                    ) -> tuple[np.ndarray, list[RampEntry]]:
@@ -117,10 +134,10 @@ def ramp_shortfall(mc: MarketConstants, index: dict[tuple[str, str, str], tuple[
         m, s, a = where
         profile = mc.ramp_profile[m, s]
         age = turn - entry.online_turn
-        share = float(ramp_share(profile, age, mc.turn_fraction))
+        share = plant_ramp_share(profile, age, mc.turn_fraction)
         shortfall[m, s, a] += entry.tonnes_per_turn * (1.0 - share)
         # a plant whose output a stake reserves stays listed (``market._reserve_new``)
-        if float(ramp_share(profile, age + 1, mc.turn_fraction)) < 1.0 - 1e-9 \
+        if plant_ramp_share(profile, age + 1, mc.turn_fraction) < 1.0 - 1e-9 \
                 or entry.reserved_for is not None:
             keep.append(entry)
     return shortfall, keep
