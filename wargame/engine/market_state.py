@@ -111,7 +111,7 @@ def read_only_view(array: np.ndarray) -> np.ndarray:
     """``array``'s data seen through a view that refuses writes (the array itself stays
     writable): a copy-on-write share (``GameState.copy``, ``MarketState.copy``)."""
     view = array.view()
-    view.flags.writeable = False
+    view.setflags(write=False)
     return view
 
 
