@@ -13,8 +13,8 @@ from wargame.engine import FACILITATOR, Order, initial_state, validate_order
 from wargame.engine.game import play_batches
 from wargame.engine.indicators import last_headlines
 from wargame.engine.orders import params_key
-from wargame.engine.bots import bot_orders
-from wargame.engine.planning import known_order, order_problems, plan_turn
+from wargame.engine.bots import _BOT_ORDERS, bot_orders, shared_bot_orders
+from wargame.engine.planning import KnownOrders, known_order, order_problems, plan_turn
 from wargame.engine.rules import compile_rules
 from wargame.engine.state import _entry_json
 from wargame.resources import shipped_scenarios_dir
@@ -90,6 +90,63 @@ def test_a_plan_from_shared_records_equals_one_made_afresh():
         kept = plan_turn(warm, state, orders)
         fresh = plan_turn(compile_rules(sc), state, orders)
         assert _plan_content(kept) == _plan_content(fresh)
+
+
+def _bot_states(sc, seed, turns):
+    """Each turn's starting state of a bot game, and each again with no money left (a bot
+    then gives a cheaper move, or none)."""
+    teams = [t.id for t in sc.teams]
+    states = [initial_state(sc, seed, compile_rules(sc))]
+    for batch in play_batches(sc, [seed], turns, bots=teams):
+        states.append(batch.results[0].state)
+    broke = []
+    for state in states:
+        poor = state.copy()
+        poor.budget = np.zeros_like(state.budget)
+        broke.append(poor)
+    return states + broke
+
+
+@pytest.mark.parametrize("name", ["rare-earth-shock-2025", "resource-states-gambit"])
+def test_a_bot_gives_the_same_orders_from_its_kept_candidates(name):
+    """Rule: a bot's candidate orders of a turn are made once (shared by every game that
+    gives them); the orders it gives are those fresh rules give, rich or broke, and
+    ``bot_orders`` hands out copies whose parameters are the caller's own."""
+    sc = load_scenario(shipped_scenarios_dir() / f"{name}.yaml")
+    rules = compile_rules(sc)
+    states = _bot_states(sc, 4, 6)
+    # the rich states fill the cache, the broke ones read the candidates the rich made
+    kept = [shared_bot_orders(sc, state, team.id) for state in states for team in sc.teams]
+    given = 0
+    for (state, team), from_cache in zip([(s, t) for s in states for t in sc.teams], kept):
+        _BOT_ORDERS.clear()
+        shared = shared_bot_orders(sc, state, team.id)  # worked out afresh
+        assert from_cache == shared
+        own = bot_orders(sc, state, team.id)
+        assert own == shared
+        for mine, theirs in zip(own, shared):
+            assert mine.params is not theirs.params
+            assert order_problems(rules, state, mine) == []
+        given += len(own)
+    assert given  # the bots gave orders
+    # broke, some bot gives a cheaper move or none: the kept candidates were checked again
+    rich, broke = kept[:len(kept) // 2], kept[len(kept) // 2:]
+    assert rich != broke
+
+
+def test_orders_known_by_object_are_known_as_by_content():
+    """Rule: a batch looks each order object up once (``KnownOrders``); the plans of its
+    games equal the plans made looking every order up by content."""
+    sc = load_scenario(shipped_scenarios_dir() / "rare-earth-shock-2025.yaml")
+    teams = [t.id for t in sc.teams]
+    rules = compile_rules(sc)
+    known = KnownOrders()
+    for state in _bot_states(sc, 8, 5):
+        orders = [o for t in teams for o in shared_bot_orders(sc, state, t)]
+        for order in orders:
+            assert known.of(rules, order) == known_order(rules, order)
+        assert _plan_content(plan_turn(rules, state, orders, known=known)) == \
+            _plan_content(plan_turn(compile_rules(sc), state, orders))
 
 
 @pytest.mark.parametrize("name", ["rare-earth-shock-2025", "resource-states-gambit"])

@@ -34,7 +34,7 @@ from wargame.engine.baseline import Baseline
 from wargame.engine.indicators import stacked_headlines, stacked_last_headlines
 from wargame.engine.market import complete_market_turn, settle_budgets, stack_market_turns
 from wargame.engine.orders import Order, Override
-from wargame.engine.planning import plan_turn
+from wargame.engine.planning import KnownOrders, plan_turn
 from wargame.engine.policy import stack_policies
 from wargame.engine.resolve import finish_turn
 from wargame.engine.results import TurnResult
@@ -81,7 +81,8 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
         raise ValueError("resolve_turns: one list of orders per state")
     if not states:
         return BatchTurn([], None)
-    plans = [plan_turn(rules, state, list(given), injects, overrides, deck)
+    known = KnownOrders()  # the games mostly give the same order objects: looked up once
+    plans = [plan_turn(rules, state, list(given), injects, overrides, deck, known)
              for state, given in zip(states, orders)]
     prepared = [prepare_plan(rules, plan, complete_market=False, share_arrays=True)
                 for plan in plans]

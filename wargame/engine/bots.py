@@ -8,11 +8,15 @@ little. Parameters are filled with each parameter's default or a sensible in-ran
 """
 from __future__ import annotations
 
+import dataclasses
+import weakref
+from typing import Sequence
+
 from wargame.engine.bot_params import fill_params
 from wargame.engine.orders import Order
-from wargame.engine.planning import order_problems
+from wargame.engine.planning import KnownOrder, known_order, order_problems
 from wargame.engine.posture_bots import posture_orders
-from wargame.engine.rules import rules_for
+from wargame.engine.rules import CompiledRules, _BoundedCache, rules_for
 from wargame.engine.state import GameState
 from wargame.scenario.model import MoveType, Scenario
 
@@ -46,17 +50,49 @@ def _bots_can_form(scenario: Scenario, move: MoveType) -> bool:
 def _coalition_order(scenario: Scenario, state: GameState, team_id: str) -> list[Order]:
     if state.turn % COALITION_CADENCE != 1 % COALITION_CADENCE:
         return []
-    moves = sorted((m for m in scenario.moves if m.requires is not None
-                    and m.allowed_for(team_id) and _bots_can_form(scenario, m)),
-                   key=lambda m: m.id)
-    if not moves:
-        return []
-    start = (state.turn // COALITION_CADENCE) % len(moves)
-    for pick in moves[start:] + moves[:start]:
+    rules = rules_for(scenario)
+    key = ("coalition", team_id, state.turn)
+    candidates = _bot_orders(rules).get(key)
+    if candidates is None:
+        moves = sorted((m for m in scenario.moves if m.requires is not None
+                        and m.allowed_for(team_id) and _bots_can_form(scenario, m)),
+                       key=lambda m: m.id)
+        start = (state.turn // COALITION_CADENCE) % len(moves) if moves else 0
+        candidates = _bot_orders(rules).put(key, _known_orders(
+            rules, team_id, moves[start:] + moves[:start], state.turn))
+    return _first_affordable(rules, state, candidates)
+
+
+# a bot's orders of a turn, in the order it tries them, per ``CompiledRules`` (bounded)
+_BOT_ORDERS: weakref.WeakKeyDictionary[
+    CompiledRules, _BoundedCache[tuple[tuple[Order, KnownOrder], ...]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _bot_orders(rules: CompiledRules) -> _BoundedCache[tuple[tuple[Order, KnownOrder], ...]]:
+    found = _BOT_ORDERS.get(rules)
+    return found if found is not None else _BOT_ORDERS.setdefault(rules, _BoundedCache())
+
+
+def _known_orders(rules: CompiledRules, team_id: str, moves: Sequence[MoveType], turn: int,
+                  ) -> tuple[tuple[Order, KnownOrder], ...]:
+    """The bot's order of each move this turn, in the order it tries them, with what the
+    rules say of each: they depend on the scenario, team, move and turn alone, so the
+    games of a sweep share them (``_BOT_ORDERS``)."""
+    out = []
+    for pick in moves:
         order = Order(team=team_id, move=pick.id,
-                      params=fill_params(scenario, team_id, pick, state.turn),
-                      id=f"t{state.turn}-{team_id}-bot")
-        if not order_problems(rules_for(scenario), state, order):
+                      params=fill_params(rules.scenario, team_id, pick, turn),
+                      id=f"t{turn}-{team_id}-bot")
+        out.append((order, known_order(rules, order)))
+    return tuple(out)
+
+
+def _first_affordable(rules: CompiledRules, state: GameState,
+                      candidates: Sequence[tuple[Order, KnownOrder]]) -> list[Order]:
+    """The first of the candidates that is legal and that the team can pay for."""
+    for order, known in candidates:
+        if not order_problems(rules, state, order, known=known):
             return [order]
     return []
 
@@ -82,13 +118,24 @@ def _style_moves(scenario: Scenario, team_id: str, style: str) -> tuple[MoveType
 
 def bot_orders(scenario: Scenario, state: GameState, team_id: str,
                posture: str | None = None) -> list[Order]:
+    """``shared_bot_orders``, each order the caller's own (its parameters a copy)."""
+    return [dataclasses.replace(order, params={
+        name: list(value) if isinstance(value, list) else value
+        for name, value in order.params.items()})
+        for order in shared_bot_orders(scenario, state, team_id, posture)]
+
+
+def shared_bot_orders(scenario: Scenario, state: GameState, team_id: str,
+                      posture: str | None = None) -> list[Order]:
     """The bot's orders this turn. With a ``posture`` (hawkish, balanced, dovish: see
     ``posture_bots.py``) the bot pursues its team's objectives and reacts to last turn;
     without one it plays the scenario's style for the team: at most one order a turn, on
     the style's cadence, the first legal one among the style's preferred moves (rotating
     with the turn); builders and diplomats first commit a coalition move on the coalition
     cadence when bots of those styles can make its quorum together. A bot never submits an
-    illegal or unaffordable order."""
+    illegal or unaffordable order. A style bot's orders are the same objects in every game
+    that gives them (``_known_orders``): read only (``bot_orders`` gives copies); a batch
+    of games checks each once (``planning.plan_turn``'s ``known``)."""
     if posture is not None:
         return posture_orders(scenario, state, team_id, posture)
     team = scenario.team(team_id)
@@ -100,14 +147,12 @@ def bot_orders(scenario: Scenario, state: GameState, team_id: str,
     cadence = CADENCE.get(style, 0)
     if not cadence or state.turn % cadence != 1 % cadence:
         return []
-    candidates = _style_moves(scenario, team_id, style)
-    if not candidates:
-        return []
-    start = (state.turn // max(cadence, 1)) % len(candidates)
-    for pick in candidates[start:] + candidates[:start]:
-        order = Order(team=team_id, move=pick.id,
-                      params=fill_params(scenario, team_id, pick, state.turn),
-                      id=f"t{state.turn}-{team_id}-bot")
-        if not order_problems(rules_for(scenario), state, order):
-            return [order]
-    return []
+    rules = rules_for(scenario)
+    key = ("style", team_id, style, state.turn)
+    candidates = _bot_orders(rules).get(key)
+    if candidates is None:
+        moves = _style_moves(scenario, team_id, style)
+        start = (state.turn // max(cadence, 1)) % len(moves) if moves else 0
+        candidates = _bot_orders(rules).put(key, _known_orders(
+            rules, team_id, moves[start:] + moves[:start], state.turn))
+    return _first_affordable(rules, state, candidates)

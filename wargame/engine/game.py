@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from wargame.engine.batch import BatchTurn, resolve_batch
-from wargame.engine.bots import bot_orders
+from wargame.engine.bots import bot_orders, shared_bot_orders
 from wargame.engine.orders import Order, Override
 from wargame.engine.resolve import resolve_turn
 from wargame.engine.results import TurnResult
@@ -80,8 +80,9 @@ def play_batches(scenario: Scenario, seeds: Sequence[int], turns: int | None = N
         given = []
         for state in states:
             turn_orders = list(by_turn.get(state.turn, []))
-            for team in bots:
-                turn_orders += bot_orders(scenario, state, team, (postures or {}).get(team))
+            for team in bots:  # the same order objects in every game: read only
+                turn_orders += shared_bot_orders(scenario, state, team,
+                                                 (postures or {}).get(team))
             given.append(turn_orders)
         batch = resolve_batch(rules, states, given, deck, fired.get(turn, ()),
                               rulings.get(turn, ()))
