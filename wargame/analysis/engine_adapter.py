@@ -295,8 +295,7 @@ class _MetricReader:
         from wargame.engine.stacked_scores import stacked_score_values
 
         inputs = batch.score_inputs  # type: ignore[attr-defined]
-        states = [r.state for r in batch.results]  # type: ignore[attr-defined]
-        out = np.full((len(states), self.size), np.nan)
+        out = np.full((len(batch.results), self.size), np.nan)  # type: ignore[attr-defined]
         scores = stacked_score_values(self.scenario, inputs, self.reference)
         for k, team in self.scores:
             if team in scores:
@@ -311,7 +310,7 @@ class _MetricReader:
         for k, a, s in self.supply_index:
             out[:, k] = np.where(has[:, a, s], inputs.supply_met_share[:, a, s], np.nan)
         if self.caps:
-            price = np.stack([state.price for state in states])  # (G, M, S, A)
+            price = inputs.price_usd_per_kg  # (G, M, S, A)
             at_cap = ((price >= self.price_max) & self.stage_mask).sum(axis=(2, 3))
             share = at_cap / self.cells
             for k, m in self.caps:

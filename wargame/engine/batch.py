@@ -130,7 +130,7 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
                                    headlines=headlines.of_game(n),
                                    political_capital=capital[n], kept=kept[n]))
     return BatchTurn(results, lambda: stacked_score_inputs(
-        rules, stacked, flow, [r.state for r in results], headlines))
+        rules, stacked, flow, [r.state for r in results], headlines, capital))
 
 
 def _stacked_cover_days(prepared: list[Prepared], base: Baseline) -> np.ndarray | None:
