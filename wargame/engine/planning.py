@@ -317,9 +317,21 @@ _PLAN_CACHES: weakref.WeakKeyDictionary[CompiledRules, _PlanCaches] = \
     weakref.WeakKeyDictionary()
 
 
+# the last rules asked for and their caches (a sweep asks for the same a dozen times per
+# game and turn; ``WeakKeyDictionary.get`` makes a new weak reference each time)
+_LAST_CACHES: tuple[weakref.ref, _PlanCaches] | None = None
+
+
 def _plan_caches(rules: CompiledRules) -> _PlanCaches:
+    global _LAST_CACHES
+    last = _LAST_CACHES
+    if last is not None and last[0]() is rules:
+        return last[1]
     found = _PLAN_CACHES.get(rules)
-    return found if found is not None else _PLAN_CACHES.setdefault(rules, _PlanCaches())
+    if found is None:
+        found = _PLAN_CACHES.setdefault(rules, _PlanCaches())
+    _LAST_CACHES = (weakref.ref(rules), found)
+    return found
 
 
 def _content_key(order: Order) -> tuple | None:
