@@ -47,10 +47,10 @@ def _bots_can_form(scenario: Scenario, move: MoveType) -> bool:
     return len(joiners) >= quorum.teams and all(t in joiners for t in quorum.including)
 
 
-def _coalition_order(scenario: Scenario, state: GameState, team_id: str) -> list[Order]:
+def _coalition_order(rules: CompiledRules, state: GameState, team_id: str) -> list[Order]:
     if state.turn % COALITION_CADENCE != 1 % COALITION_CADENCE:
         return []
-    rules = rules_for(scenario)
+    scenario = rules.scenario
     key = ("coalition", team_id, state.turn)
     candidates = _bot_orders(rules).get(key)
     if candidates is None:
@@ -126,7 +126,8 @@ def bot_orders(scenario: Scenario, state: GameState, team_id: str,
 
 
 def shared_bot_orders(scenario: Scenario, state: GameState, team_id: str,
-                      posture: str | None = None) -> list[Order]:
+                      posture: str | None = None, rules: CompiledRules | None = None,
+                      ) -> list[Order]:
     """The bot's orders this turn. With a ``posture`` (hawkish, balanced, dovish: see
     ``posture_bots.py``) the bot pursues its team's objectives and reacts to last turn;
     without one it plays the scenario's style for the team: at most one order a turn, on
@@ -135,19 +136,19 @@ def shared_bot_orders(scenario: Scenario, state: GameState, team_id: str,
     cadence when bots of those styles can make its quorum together. A bot never submits an
     illegal or unaffordable order. A style bot's orders are the same objects in every game
     that gives them (``_known_orders``): read only (``bot_orders`` gives copies); a batch
-    of games checks each once (``planning.plan_turn``'s ``known``)."""
+    of games checks each once (``planning.plan_turn``'s ``known``). ``rules``: the
+    scenario's (``rules_for(scenario)`` when not given)."""
     if posture is not None:
         return posture_orders(scenario, state, team_id, posture)
-    team = scenario.team(team_id)
-    style = team.bot
+    style = scenario.team(team_id).bot
+    rules = rules or rules_for(scenario)
     if style in COALITION_STYLES:
-        joined = _coalition_order(scenario, state, team_id)
+        joined = _coalition_order(rules, state, team_id)
         if joined:
             return joined
     cadence = CADENCE.get(style, 0)
     if not cadence or state.turn % cadence != 1 % cadence:
         return []
-    rules = rules_for(scenario)
     key = ("style", team_id, style, state.turn)
     candidates = _bot_orders(rules).get(key)
     if candidates is None:

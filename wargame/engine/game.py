@@ -82,7 +82,7 @@ def play_batches(scenario: Scenario, seeds: Sequence[int], turns: int | None = N
             turn_orders = list(by_turn.get(state.turn, []))
             for team in bots:  # the same order objects in every game: read only
                 turn_orders += shared_bot_orders(scenario, state, team,
-                                                 (postures or {}).get(team))
+                                                 (postures or {}).get(team), rules)
             given.append(turn_orders)
         batch = resolve_batch(rules, states, given, deck, fired.get(turn, ()),
                               rulings.get(turn, ()))
