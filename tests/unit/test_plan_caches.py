@@ -184,3 +184,25 @@ def test_stage_prices_kept_are_rounded_as_python_rounds_each_float():
     assert kept == {mat.id: {stage.id: round(float(stage_index[m, s]), 6)
                              for s, stage in enumerate(mat.stages)}
                     for m, mat in enumerate(sc.materials)}
+
+
+def test_orders_sorted_by_object_are_sorted_as_canonical_orders_sorts_them():
+    """Rule: a batch sorts each list of order objects once (``KnownOrders.canonical``):
+    the same orders as ``canonical_orders``, ids given to id-less and repeated orders
+    alike, the same objects for the same objects given, in a list of the caller's own."""
+    from wargame.engine.planning import canonical_orders
+
+    sc = load_scenario(FIXTURE)
+    given = [Order("washington", "invest", {"stage": "magnet", "tonnes": 300}),
+             Order("beijing", "restrict", {"target": "USA", "stage": "magnet",
+                                           "level": "freeze"}, id="x"),
+             Order("beijing", "restrict", {"target": "USA", "stage": "magnet",
+                                           "level": "quota"}, id="x")]
+    known = KnownOrders()
+    first = known.canonical(sc, given, 3)
+    assert first == canonical_orders(sc, given, 3)
+    again = known.canonical(sc, list(given), 3)
+    assert again == first and again is not first
+    assert all(a is b for a, b in zip(again, first))  # id-less one named once
+    assert known.canonical(sc, given[::-1], 3) == first  # another list: sorted again
+    assert known.canonical(sc, given, 4) == canonical_orders(sc, given, 4)

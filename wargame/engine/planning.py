@@ -361,15 +361,27 @@ def known_order(rules: CompiledRules, order: Order) -> KnownOrder:
 
 class KnownOrders:
     """What the rules say of the orders one call plans (``batch.resolve_batch``: a batch of
-    games), by the order object: the games of a batch give the same scripted orders and
-    their bots the same order objects (``bots.shared_bot_orders``), so each is looked up
-    once (``known_order`` keys its cache by the parameters' content). Holds each order,
+    games), and their canonical order, by the order objects: the games of a batch give
+    the same scripted orders and their bots the same order objects
+    (``bots.shared_bot_orders``), so each is looked up once (``known_order`` keys its
+    cache by the parameters' content) and each list of them sorted once. Holds the orders,
     so an id is never reused while kept; meant for one call, in which no order changes."""
 
-    __slots__ = ("_by_object",)
+    __slots__ = ("_by_object", "_sorted")
 
     def __init__(self) -> None:
         self._by_object: dict[int, tuple[Order, KnownOrder]] = {}
+        self._sorted: dict[tuple[int, ...], tuple[tuple[Order, ...], list[Order]]] = {}
+
+    def canonical(self, sc: Scenario, orders: Sequence[Order], turn: int) -> list[Order]:
+        """``canonical_orders(sc, orders, turn)``: a new list, of the same objects for the
+        same objects given (the orders made for id-less or repeated ids included)."""
+        given = tuple(orders)
+        key = (turn, *map(id, given))
+        kept = self._sorted.get(key)
+        if kept is None:  # the key's ids are those of the kept orders, alive while kept
+            kept = self._sorted[key] = (given, canonical_orders(sc, given, turn))
+        return list(kept[1])
 
     def of(self, rules: CompiledRules, order: Order) -> KnownOrder:
         kept = self._by_object.get(id(order))
@@ -485,8 +497,8 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
     rulings = {o.order_id: o for o in (item if isinstance(item, Override)
                                        else Override.model_validate(item)
                                        for item in overrides)}
-    taking = _take_orders(rules, state, canonical_orders(sc, orders, turn), rulings,
-                          known or KnownOrders())
+    known = known or KnownOrders()
+    taking = _take_orders(rules, state, known.canonical(sc, orders, turn), rulings, known)
     for order, known in taking.accepted:
         if order.team in sc.team_index:
             budget, capital = known.charge
