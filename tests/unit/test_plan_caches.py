@@ -206,3 +206,25 @@ def test_orders_sorted_by_object_are_sorted_as_canonical_orders_sorts_them():
     assert all(a is b for a, b in zip(again, first))  # id-less one named once
     assert known.canonical(sc, given[::-1], 3) == first  # another list: sorted again
     assert known.canonical(sc, given, 4) == canonical_orders(sc, given, 4)
+
+
+def test_kept_demand_tables_are_shared_and_equal_to_each_games_own():
+    """Rule: the states keep which sectors have demand as a table shared by every game
+    with the same one (one object for the collector to scan), equal to the game's own
+    ``tolist``; another table is its own; the shared tables are bounded."""
+    from wargame.engine import indicators
+
+    sc = load_scenario(FIXTURE)
+    A, K, M = len(sc.actors), len(sc.sectors), len(sc.materials)
+    rng = np.random.default_rng(3)
+    has = rng.random((4, A, K)) > 0.3
+    has[1] = has[0]
+    met = rng.random((4, A, K))
+    kept = indicators._kept_headlines(sc, met, has, np.ones((4, M)), None)
+    for game, own in zip(kept, has):
+        assert game["has_demand"] == own.tolist()
+    assert kept[1]["has_demand"] is kept[0]["has_demand"]
+    assert kept[2]["has_demand"] is not kept[0]["has_demand"]
+    for n in range(indicators._HAS_TABLES_LIMIT + 5):
+        indicators._has_table(np.array([[n % 2 == 0] * (n + 1)]))
+    assert len(indicators._HAS_TABLES) <= indicators._HAS_TABLES_LIMIT

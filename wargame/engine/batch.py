@@ -92,6 +92,7 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
     tiled, tiled_market = rules.tiled(copies), rules.tiled_market(copies)
     stacked = stack_states([p.state for p in prepared])
     policy = stack_policies([p.policy for p in prepared])
+    tariffs = policy.tariff.reshape(copies, -1).any(axis=1)  # which games levy any
     # price floors keep their producers running: shift them to their game's materials
     policy.floors = [(payer, producer, m + n * M, s, floor, mid)
                      for n, p in enumerate(prepared)
@@ -124,7 +125,7 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
             own.demand_level = ms.demand_level[:, :, part].copy()
             for name in ("contract", "sales", "unsold", "input_met", "licence_queue"):
                 setattr(own, name, getattr(ms, name)[part])
-        if game.policy.floors or game.policy.tariff.any() or game.market.duty is not None:
+        if game.policy.floors or tariffs[n] or game.market.duty is not None:
             settle_budgets(base, game.state, game.policy, game_flow(), game.market)
         carry_measures(game)
         results.append(finish_turn(rules, state, plan, game, game_flow, explain=False,

@@ -146,7 +146,7 @@ def _kept_headlines(sc: Scenario, met: np.ndarray, has: np.ndarray, price_index:
     indices by ``np.round``, stage prices to six decimals as Python's ``round`` gives them
     (``draws.rounded_shares``), as stored states always had them."""
     tables = np.round(met, 6).tolist()
-    has_lists = has.tolist()
+    has_lists = [_has_table(game_has) for game_has in has]
     prices = np.round(price_index, 6).tolist()
     ids = [m.id for m in sc.materials]
     kept = [{"supply_table": table, "has_demand": game_has,
@@ -158,6 +158,24 @@ def _kept_headlines(sc: Scenario, met: np.ndarray, has: np.ndarray, price_index:
             game["stage_price_index"] = {mid: dict(zip(sids, row))
                                          for mid, sids, row in zip(ids, stage_ids, stage_rows)}
     return kept
+
+
+# which sectors have demand, as kept in states: the same table in nearly every game and
+# turn, so one list serves them all (headlines kept are never changed in place, as states
+# share them already: ``GameState.copy``); each one fewer long-lived object for the
+# garbage collector to scan. By the table's bytes and shape; bounded.
+_HAS_TABLES: dict[tuple[bytes, tuple[int, ...]], list[list[bool]]] = {}
+_HAS_TABLES_LIMIT = 256
+
+
+def _has_table(has: np.ndarray) -> list[list[bool]]:
+    key = (has.tobytes(), has.shape)
+    table = _HAS_TABLES.get(key)
+    if table is None:
+        if len(_HAS_TABLES) >= _HAS_TABLES_LIMIT:
+            _HAS_TABLES.clear()
+        table = _HAS_TABLES[key] = has.tolist()
+    return table
 
 
 def before_headlines(sc: Scenario, last: dict[str, Any]) -> Headlines:
