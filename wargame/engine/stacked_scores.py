@@ -115,15 +115,18 @@ def stacked_score_values(sc: Scenario, inputs: StackedScoreInputs,
                          ) -> dict[str, tuple[np.ndarray, tuple[np.ndarray, ...]]]:
     """Per team: (each game's total score (G,), rounded as ``TeamScore.total``; each
     objective's raw value (G,)): ``indicators.score_values`` for every game at once."""
-    out = {}
+    all_raws, totals = [], []
     for team in sc.teams:
         raws = tuple(_objective_values(sc, team.id, obj, inputs, reference)
                      for obj in team.objectives)
         total = np.zeros(inputs.budget_usd_m.shape[0])
         for obj, raw in zip(team.objectives, raws):
             total = total + obj.weight * raw
-        out[team.id] = (rounded_shares(total), raws)  # Python's round(x, 6) of each
-    return out
+        all_raws.append(raws)
+        totals.append(total)
+    # Python's round(x, 6) of each total, all teams' in one pass
+    rounded = rounded_shares(np.array(totals)) if totals else ()
+    return {team.id: (total, raws) for team, total, raws in zip(sc.teams, rounded, all_raws)}
 
 
 def _objective_values(sc: Scenario, team_id: str, obj: Objective, inputs: StackedScoreInputs,
