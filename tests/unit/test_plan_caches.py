@@ -228,3 +228,22 @@ def test_kept_demand_tables_are_shared_and_equal_to_each_games_own():
     for n in range(indicators._HAS_TABLES_LIMIT + 5):
         indicators._has_table(np.array([[n % 2 == 0] * (n + 1)]))
     assert len(indicators._HAS_TABLES) <= indicators._HAS_TABLES_LIMIT
+
+
+@pytest.mark.parametrize("posture", [None, "hawkish"])
+def test_a_batchs_bots_give_each_game_what_its_bot_gives_alone(posture):
+    """Rule: a batch asks each team's bot for every game at once (what a style bot tries
+    worked out once per turn); each game gets the orders its bot gives it alone, rich or
+    broke, on turns of different cadences."""
+    from wargame.engine.bots import batch_bot_orders
+
+    sc = load_scenario(shipped_scenarios_dir() / "rare-earth-shock-2025.yaml")
+    rules = compile_rules(sc)
+    states = _bot_states(sc, 9, 5)
+    given = 0
+    for team in sc.teams:
+        together = batch_bot_orders(rules, states, team.id, posture)
+        alone = [shared_bot_orders(sc, state, team.id, posture) for state in states]
+        assert together == alone
+        given += sum(map(len, together))
+    assert given
