@@ -291,3 +291,27 @@ def test_bots_of_builders_and_diplomats_make_a_coalition_together(base):
             if o.move == "pact"]
     assert pact == [(1, "washington", OUTCOME_ACCEPTED), (1, "brussels", OUTCOME_ACCEPTED),
                     (5, "washington", OUTCOME_ACCEPTED), (5, "brussels", OUTCOME_ACCEPTED)]
+
+
+@pytest.mark.parametrize("path", sorted((FIXTURE.parents[2] / "scenarios").glob("*.yaml")),
+                         ids=lambda p: p.stem)
+def test_a_deck_without_conditions_fires_what_each_inject_alone_would(path):
+    """Rule: a deck without conditions works out once per turn which injects may fire on
+    their own; what fires is what ``_automatic`` says of each inject with no condition,
+    turn after turn and seed after seed (scheduled, drawn within the window, or not)."""
+    from wargame.engine.conditions import DeckState, _automatic, compile_deck, fire_deck
+
+    scenario = load_scenario(path)
+    deck = compile_deck(scenario)
+    if deck.conditions:
+        pytest.skip("a deck with conditions checks them inject by inject")
+    fired_any = set()
+    for turn in range(1, scenario.turns + 3):
+        for seed in (1, 2, 3, 2 ** 40 + 7):
+            fired, _ = fire_deck(deck, scenario, DeckState(), turn, seed)
+            expected = [(i, how) for i in scenario.injects
+                        if (how := _automatic(i, None, DeckState(), turn, seed)) is not None]
+            assert fired == expected, (turn, seed)
+            fired_any.update(how for _, how in fired)
+    assert deck.by_turn  # kept per turn
+    assert fired_any <= {"scheduled", "drawn"}

@@ -13,8 +13,8 @@ from wargame.engine import FACILITATOR, Order, initial_state, validate_order
 from wargame.engine.game import play_batches
 from wargame.engine.indicators import last_headlines
 from wargame.engine.orders import params_key
-from wargame.engine.bots import bot_orders
-from wargame.engine.planning import known_order, order_problems, plan_turn
+from wargame.engine.bots import _BOT_ORDERS, bot_orders, shared_bot_orders
+from wargame.engine.planning import KnownOrders, known_order, order_problems, plan_turn
 from wargame.engine.rules import compile_rules
 from wargame.engine.state import _entry_json
 from wargame.resources import shipped_scenarios_dir
@@ -92,6 +92,63 @@ def test_a_plan_from_shared_records_equals_one_made_afresh():
         assert _plan_content(kept) == _plan_content(fresh)
 
 
+def _bot_states(sc, seed, turns):
+    """Each turn's starting state of a bot game, and each again with no money left (a bot
+    then gives a cheaper move, or none)."""
+    teams = [t.id for t in sc.teams]
+    states = [initial_state(sc, seed, compile_rules(sc))]
+    for batch in play_batches(sc, [seed], turns, bots=teams):
+        states.append(batch.results[0].state)
+    broke = []
+    for state in states:
+        poor = state.copy()
+        poor.budget = np.zeros_like(state.budget)
+        broke.append(poor)
+    return states + broke
+
+
+@pytest.mark.parametrize("name", ["rare-earth-shock-2025", "resource-states-gambit"])
+def test_a_bot_gives_the_same_orders_from_its_kept_candidates(name):
+    """Rule: a bot's candidate orders of a turn are made once (shared by every game that
+    gives them); the orders it gives are those fresh rules give, rich or broke, and
+    ``bot_orders`` hands out copies whose parameters are the caller's own."""
+    sc = load_scenario(shipped_scenarios_dir() / f"{name}.yaml")
+    rules = compile_rules(sc)
+    states = _bot_states(sc, 4, 6)
+    # the rich states fill the cache, the broke ones read the candidates the rich made
+    kept = [shared_bot_orders(sc, state, team.id) for state in states for team in sc.teams]
+    given = 0
+    for (state, team), from_cache in zip([(s, t) for s in states for t in sc.teams], kept):
+        _BOT_ORDERS.clear()
+        shared = shared_bot_orders(sc, state, team.id)  # worked out afresh
+        assert from_cache == shared
+        own = bot_orders(sc, state, team.id)
+        assert own == shared
+        for mine, theirs in zip(own, shared):
+            assert mine.params is not theirs.params
+            assert order_problems(rules, state, mine) == []
+        given += len(own)
+    assert given  # the bots gave orders
+    # broke, some bot gives a cheaper move or none: the kept candidates were checked again
+    rich, broke = kept[:len(kept) // 2], kept[len(kept) // 2:]
+    assert rich != broke
+
+
+def test_orders_known_by_object_are_known_as_by_content():
+    """Rule: a batch looks each order object up once (``KnownOrders``); the plans of its
+    games equal the plans made looking every order up by content."""
+    sc = load_scenario(shipped_scenarios_dir() / "rare-earth-shock-2025.yaml")
+    teams = [t.id for t in sc.teams]
+    rules = compile_rules(sc)
+    known = KnownOrders()
+    for state in _bot_states(sc, 8, 5):
+        orders = [o for t in teams for o in shared_bot_orders(sc, state, t)]
+        for order in orders:
+            assert known.of(rules, order) == known_order(rules, order)
+        assert _plan_content(plan_turn(rules, state, orders, known=known)) == \
+            _plan_content(plan_turn(compile_rules(sc), state, orders))
+
+
 @pytest.mark.parametrize("name", ["rare-earth-shock-2025", "resource-states-gambit"])
 def test_the_hash_text_is_the_canonical_json_of_the_state(name):
     """Rule: the state hash reads the canonical JSON of the state's rest (measures written
@@ -127,3 +184,66 @@ def test_stage_prices_kept_are_rounded_as_python_rounds_each_float():
     assert kept == {mat.id: {stage.id: round(float(stage_index[m, s]), 6)
                              for s, stage in enumerate(mat.stages)}
                     for m, mat in enumerate(sc.materials)}
+
+
+def test_orders_sorted_by_object_are_sorted_as_canonical_orders_sorts_them():
+    """Rule: a batch sorts each list of order objects once (``KnownOrders.canonical``):
+    the same orders as ``canonical_orders``, ids given to id-less and repeated orders
+    alike, the same objects for the same objects given, in a list of the caller's own."""
+    from wargame.engine.planning import canonical_orders
+
+    sc = load_scenario(FIXTURE)
+    given = [Order("washington", "invest", {"stage": "magnet", "tonnes": 300}),
+             Order("beijing", "restrict", {"target": "USA", "stage": "magnet",
+                                           "level": "freeze"}, id="x"),
+             Order("beijing", "restrict", {"target": "USA", "stage": "magnet",
+                                           "level": "quota"}, id="x")]
+    known = KnownOrders()
+    first = known.canonical(sc, given, 3)
+    assert first == canonical_orders(sc, given, 3)
+    again = known.canonical(sc, list(given), 3)
+    assert again == first and again is not first
+    assert all(a is b for a, b in zip(again, first))  # id-less one named once
+    assert known.canonical(sc, given[::-1], 3) == first  # another list: sorted again
+    assert known.canonical(sc, given, 4) == canonical_orders(sc, given, 4)
+
+
+def test_kept_demand_tables_are_shared_and_equal_to_each_games_own():
+    """Rule: the states keep which sectors have demand as a table shared by every game
+    with the same one (one object for the collector to scan), equal to the game's own
+    ``tolist``; another table is its own; the shared tables are bounded."""
+    from wargame.engine import indicators
+
+    sc = load_scenario(FIXTURE)
+    A, K, M = len(sc.actors), len(sc.sectors), len(sc.materials)
+    rng = np.random.default_rng(3)
+    has = rng.random((4, A, K)) > 0.3
+    has[1] = has[0]
+    met = rng.random((4, A, K))
+    kept = indicators._kept_headlines(sc, met, has, np.ones((4, M)), None)
+    for game, own in zip(kept, has):
+        assert game["has_demand"] == own.tolist()
+    assert kept[1]["has_demand"] is kept[0]["has_demand"]
+    assert kept[2]["has_demand"] is not kept[0]["has_demand"]
+    for n in range(indicators._HAS_TABLES_LIMIT + 5):
+        indicators._has_table(np.array([[n % 2 == 0] * (n + 1)]))
+    assert len(indicators._HAS_TABLES) <= indicators._HAS_TABLES_LIMIT
+
+
+@pytest.mark.parametrize("posture", [None, "hawkish"])
+def test_a_batchs_bots_give_each_game_what_its_bot_gives_alone(posture):
+    """Rule: a batch asks each team's bot for every game at once (what a style bot tries
+    worked out once per turn); each game gets the orders its bot gives it alone, rich or
+    broke, on turns of different cadences."""
+    from wargame.engine.bots import batch_bot_orders
+
+    sc = load_scenario(shipped_scenarios_dir() / "rare-earth-shock-2025.yaml")
+    rules = compile_rules(sc)
+    states = _bot_states(sc, 9, 5)
+    given = 0
+    for team in sc.teams:
+        together = batch_bot_orders(rules, states, team.id, posture)
+        alone = [shared_bot_orders(sc, state, team.id, posture) for state in states]
+        assert together == alone
+        given += sum(map(len, together))
+    assert given

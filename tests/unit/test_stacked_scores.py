@@ -68,3 +68,31 @@ def test_sweep_metrics_of_a_batch_equal_each_games_own(path):
                          explain=False)
         expected = read_results(scenario, alone, catalog)
         assert np.array_equal(played.values[g], expected, equal_nan=True), seed
+
+
+@pytest.mark.parametrize("shipping", ["all", "some", "none"])
+def test_origin_contributions_are_einsums_sums_to_the_bit(shipping):
+    """Rule: the value of final-stage supply by origin adds the exporters one by one and
+    skips those shipping nothing at the last stage: bit for bit the einsum it replaced,
+    including exporters whose flows are all zero and shares that are zero."""
+    from types import SimpleNamespace
+
+    from wargame.engine.indicators import origin_contributions
+
+    rng = np.random.default_rng(11)
+    M, S, A = 6, 3, 5
+    flows = rng.random((M, S, A, A)) * 1e4 * (rng.random((M, S, A, A)) > 0.3)
+    if shipping == "some":
+        flows[:, :, [1, 3]] = 0.0
+    elif shipping == "none":
+        flows[:] = 0.0
+    origin = rng.random((M, S, A, A))
+    origin[rng.random(origin.shape) > 0.7] = 0.0
+    stage_count = np.array([3, 2, 3, 1, 3, 2])
+    base = SimpleNamespace(n_materials=M, stage_count=stage_count,
+                           base_price=rng.random((M, S)) * 100)
+    rows, last = np.arange(M), stage_count - 1
+    expected = np.einsum("mei,meo->mio", flows[rows, last], origin[rows, last]) \
+        * base.base_price[rows, last][:, None, None]
+    got = origin_contributions(base, origin, SimpleNamespace(flows=flows))
+    assert got.tobytes() == expected.tobytes()

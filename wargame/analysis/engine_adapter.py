@@ -258,6 +258,9 @@ class _MetricReader:
                 if actor in scenario.actor_index and sector in scenario.sector_index:
                     self.supply_index.append((k, scenario.actor_index[actor],
                                               scenario.sector_index[sector]))
+        # the supply sources as (catalog columns, actors, sectors) index arrays
+        self.supply_columns = tuple(np.array(column, dtype=int)
+                                    for column in zip(*self.supply_index))
 
     def read(self, result: object) -> np.ndarray:
         from wargame.engine.indicators import score_values
@@ -295,8 +298,7 @@ class _MetricReader:
         from wargame.engine.stacked_scores import stacked_score_values
 
         inputs = batch.score_inputs  # type: ignore[attr-defined]
-        states = [r.state for r in batch.results]  # type: ignore[attr-defined]
-        out = np.full((len(states), self.size), np.nan)
+        out = np.full((len(batch.results), self.size), np.nan)  # type: ignore[attr-defined]
         scores = stacked_score_values(self.scenario, inputs, self.reference)
         for k, team in self.scores:
             if team in scores:
@@ -307,11 +309,12 @@ class _MetricReader:
                 out[:, k] = raws[n]
         for k, field, index in self.by_index:
             out[:, k] = getattr(inputs, field)[:, index]
-        has = inputs.sector_has_demand
-        for k, a, s in self.supply_index:
-            out[:, k] = np.where(has[:, a, s], inputs.supply_met_share[:, a, s], np.nan)
+        if self.supply_index:  # every (actor, sector) column at once
+            ks, actors, sectors = self.supply_columns
+            out[:, ks] = np.where(inputs.sector_has_demand[:, actors, sectors],
+                                  inputs.supply_met_share[:, actors, sectors], np.nan)
         if self.caps:
-            price = np.stack([state.price for state in states])  # (G, M, S, A)
+            price = inputs.price_usd_per_kg  # (G, M, S, A)
             at_cap = ((price >= self.price_max) & self.stage_mask).sum(axis=(2, 3))
             share = at_cap / self.cells
             for k, m in self.caps:

@@ -31,10 +31,11 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from wargame.engine.baseline import Baseline
+from wargame.engine.flow import FlowResult
 from wargame.engine.indicators import stacked_headlines, stacked_last_headlines
 from wargame.engine.market import complete_market_turn, settle_budgets, stack_market_turns
 from wargame.engine.orders import Order, Override
-from wargame.engine.planning import plan_turn
+from wargame.engine.planning import KnownOrders, plan_turn
 from wargame.engine.policy import stack_policies
 from wargame.engine.resolve import finish_turn
 from wargame.engine.results import TurnResult
@@ -81,7 +82,8 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
         raise ValueError("resolve_turns: one list of orders per state")
     if not states:
         return BatchTurn([], None)
-    plans = [plan_turn(rules, state, list(given), injects, overrides, deck)
+    known = KnownOrders()  # the games mostly give the same order objects: looked up once
+    plans = [plan_turn(rules, state, list(given), injects, overrides, deck, known)
              for state, given in zip(states, orders)]
     prepared = [prepare_plan(rules, plan, complete_market=False, share_arrays=True)
                 for plan in plans]
@@ -90,6 +92,7 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
     tiled, tiled_market = rules.tiled(copies), rules.tiled_market(copies)
     stacked = stack_states([p.state for p in prepared])
     policy = stack_policies([p.policy for p in prepared])
+    tariffs = policy.tariff.reshape(copies, -1).any(axis=1)  # which games levy any
     # price floors keep their producers running: shift them to their game's materials
     policy.floors = [(payer, producer, m + n * M, s, floor, mid)
                      for n, p in enumerate(prepared)
@@ -111,7 +114,7 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
     for n, (state, plan, game) in enumerate(zip(states, plans, prepared)):
         part = slice(n * M, (n + 1) * M)
         pools = len(game.market.terms.quotas)
-        game_flow = flow.part(part, slice(first_pool, first_pool + pools))
+        game_flow = _FlowPart(flow, part, slice(first_pool, first_pool + pools))
         first_pool += pools
         # each game's part of the stacked arrays (contiguous views, no copy: the stack is
         # this turn's own, and the next turn copies a state before changing it)
@@ -122,14 +125,30 @@ def resolve_batch(rules: CompiledRules, states: Sequence[GameState],
             own.demand_level = ms.demand_level[:, :, part].copy()
             for name in ("contract", "sales", "unsold", "input_met", "licence_queue"):
                 setattr(own, name, getattr(ms, name)[part])
-        if game.policy.floors or game.policy.tariff.any() or game.market.duty is not None:
-            settle_budgets(base, game.state, game.policy, game_flow, game.market)
+        if game.policy.floors or tariffs[n] or game.market.duty is not None:
+            settle_budgets(base, game.state, game.policy, game_flow(), game.market)
         carry_measures(game)
         results.append(finish_turn(rules, state, plan, game, game_flow, explain=False,
                                    headlines=headlines.of_game(n),
                                    political_capital=capital[n], kept=kept[n]))
     return BatchTurn(results, lambda: stacked_score_inputs(
-        rules, stacked, flow, [r.state for r in results], headlines))
+        rules, stacked, flow, [r.state for r in results], headlines, capital))
+
+
+class _FlowPart:
+    """A game's part of the stacked flow (``FlowResult.part``), cut when first read: a
+    sweep reads it only to settle the market money of the games that move some."""
+
+    __slots__ = ("_flow", "_materials", "_pools", "_part")
+
+    def __init__(self, flow: FlowResult, materials: slice, pools: slice):
+        self._flow, self._materials, self._pools = flow, materials, pools
+        self._part: FlowResult | None = None
+
+    def __call__(self) -> FlowResult:
+        if self._part is None:
+            self._part = self._flow.part(self._materials, self._pools)
+        return self._part
 
 
 def _stacked_cover_days(prepared: list[Prepared], base: Baseline) -> np.ndarray | None:

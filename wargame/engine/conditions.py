@@ -128,6 +128,9 @@ class CompiledDeck:
     readings: tuple[Call, ...]  # every recorded indicator reading, once each
     history_turns: int  # turns of history kept
     active: bool  # any condition or follow-up: the deck keeps a state at all
+    # without conditions, the injects that may fire on their own by turn (``_on_their_own``)
+    by_turn: dict[int, tuple[tuple[Inject, bool], ...]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     @property
     def records(self) -> bool:
@@ -184,14 +187,21 @@ def fire_deck(deck: CompiledDeck, scenario: Scenario, state: DeckState, turn: in
     hand-fired ones (a quiet run); their follow-ups are still scheduled."""
     fired: list[tuple[Inject, FiringHow]] = []
     armed = dict(state.armed)
-    if automatic:
+    if automatic and not deck.conditions:  # what fires reads the turn and the draws alone
+        for inject, drawn in _on_their_own(deck, scenario, turn):
+            if not drawn:
+                fired.append((inject, "scheduled"))
+            elif keyed_uniform(turn_seed, f"inject:{inject.id}") < inject.probability:
+                fired.append((inject, "drawn"))
+    elif automatic:
         for inject in scenario.injects:
-            holds = condition_holds(deck, state, inject.id, turn) if deck.conditions else None
+            holds = condition_holds(deck, state, inject.id, turn)
             how = _automatic(inject, holds, state, turn, turn_seed)
             if inject.condition is not None and inject.repeat:
                 armed[inject.id] = not holds
             if how is not None:
                 fired.append((inject, how))
+    if automatic:
         by_id = {inject.id: inject for inject in scenario.injects} if state.pending else {}
         for due in state.pending:
             child = by_id.get(due.inject)
@@ -216,6 +226,34 @@ def fire_deck(deck: CompiledDeck, scenario: Scenario, state: DeckState, turn: in
                                                inject.id, follow_up.probability))
     return fired, DeckState(history=state.history, fired=counts, armed=armed,
                             pending=tuple(pending))
+
+
+_BY_TURN_LIMIT = 1024  # turns kept per deck (a game has a few dozen)
+
+
+def _on_their_own(deck: CompiledDeck, scenario: Scenario, turn: int,
+                  ) -> tuple[tuple[Inject, bool], ...]:
+    """In a deck without conditions, the injects that may fire on their own at ``turn``, in
+    deck order, each with whether its draw decides (``_automatic`` where no condition
+    holds or fails: scheduled ones fire, random ones within their window draw), worked
+    out once per turn: the games of a sweep fire the same deck."""
+    found = deck.by_turn.get(turn)
+    if found is None:
+        found = tuple((inject, inject.turn is None) for inject in scenario.injects
+                      if _may_fire_alone(inject, turn))
+        if len(deck.by_turn) >= _BY_TURN_LIMIT:
+            deck.by_turn.clear()
+        deck.by_turn[turn] = found
+    return found
+
+
+def _may_fire_alone(inject: Inject, turn: int) -> bool:
+    """``_automatic`` of an inject without a condition, before its draw: scheduled for
+    this turn, or drawn for within its window."""
+    if inject.turn is not None:
+        return inject.turn == turn
+    return inject.probability is not None and inject.from_turn <= turn \
+        and (inject.until_turn is None or turn <= inject.until_turn)
 
 
 def _automatic(inject: Inject, holds: bool | None, state: DeckState, turn: int,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from wargame.engine.batch import BatchTurn, resolve_batch
-from wargame.engine.bots import bot_orders
+from wargame.engine.bots import batch_bot_orders, bot_orders
 from wargame.engine.orders import Order, Override
 from wargame.engine.resolve import resolve_turn
 from wargame.engine.results import TurnResult
@@ -77,12 +77,11 @@ def play_batches(scenario: Scenario, seeds: Sequence[int], turns: int | None = N
         rulings.setdefault(turn, []).append(ruling)
     for _ in range(turns if turns is not None else scenario.turns):
         turn = states[0].turn if states else 0
-        given = []
-        for state in states:
-            turn_orders = list(by_turn.get(state.turn, []))
-            for team in bots:
-                turn_orders += bot_orders(scenario, state, team, (postures or {}).get(team))
-            given.append(turn_orders)
+        given = [list(by_turn.get(state.turn, [])) for state in states]
+        for team in bots:  # the same order objects in every game: read only
+            for turn_orders, more in zip(given, batch_bot_orders(
+                    rules, states, team, (postures or {}).get(team))):
+                turn_orders += more
         batch = resolve_batch(rules, states, given, deck, fired.get(turn, ()),
                               rulings.get(turn, ()))
         yield batch

@@ -146,7 +146,7 @@ def _kept_headlines(sc: Scenario, met: np.ndarray, has: np.ndarray, price_index:
     indices by ``np.round``, stage prices to six decimals as Python's ``round`` gives them
     (``draws.rounded_shares``), as stored states always had them."""
     tables = np.round(met, 6).tolist()
-    has_lists = has.tolist()
+    has_lists = [_has_table(game_has) for game_has in has]
     prices = np.round(price_index, 6).tolist()
     ids = [m.id for m in sc.materials]
     kept = [{"supply_table": table, "has_demand": game_has,
@@ -158,6 +158,24 @@ def _kept_headlines(sc: Scenario, met: np.ndarray, has: np.ndarray, price_index:
             game["stage_price_index"] = {mid: dict(zip(sids, row))
                                          for mid, sids, row in zip(ids, stage_ids, stage_rows)}
     return kept
+
+
+# which sectors have demand, as kept in states: the same table in nearly every game and
+# turn, so one list serves them all (headlines kept are never changed in place, as states
+# share them already: ``GameState.copy``); each one fewer long-lived object for the
+# garbage collector to scan. By the table's bytes and shape; bounded.
+_HAS_TABLES: dict[tuple[bytes, tuple[int, ...]], list[list[bool]]] = {}
+_HAS_TABLES_LIMIT = 256
+
+
+def _has_table(has: np.ndarray) -> list[list[bool]]:
+    key = (has.tobytes(), has.shape)
+    table = _HAS_TABLES.get(key)
+    if table is None:
+        if len(_HAS_TABLES) >= _HAS_TABLES_LIMIT:
+            _HAS_TABLES.clear()
+        table = _HAS_TABLES[key] = has.tolist()
+    return table
 
 
 def before_headlines(sc: Scenario, last: dict[str, Any]) -> Headlines:
@@ -208,11 +226,23 @@ def _origin_values(base: Baseline, state: GameState, flow: FlowResult,
 
 def origin_contributions(base: Baseline, origin: np.ndarray, flow: FlowResult) -> np.ndarray:
     """(M, I, O) value of each actor's final-stage supply by material and origin, at
-    baseline prices (materials of stacked games alike: ``stacked_scores``)."""
+    baseline prices (materials of stacked games alike: ``stacked_scores``).
+
+    The sum over exporters of flow x the exporter's origin shares, exporter by exporter
+    from zero: the very additions of ``np.einsum("mei,meo->mio", ...)``, which adds the
+    exporters in this order too (they are never its innermost axis). An exporter that
+    ships nothing at the last stage adds only zeros (flows and shares are finite), which
+    change no sum: it is skipped (most actors export no finished goods; a sweep reads
+    this every turn)."""
     rows = np.arange(base.n_materials)
     last = base.stage_count - 1
-    return np.einsum("mei,meo->mio", flow.flows[rows, last], origin[rows, last]) \
-        * base.base_price[rows, last][:, None, None]
+    flows, shares = flow.flows[rows, last], origin[rows, last]  # (M, E, I), (M, E, O)
+    total = np.zeros((flows.shape[0], flows.shape[2], shares.shape[2]))
+    for e in range(flows.shape[1]):
+        shipped = flows[:, e]
+        if shipped.any():
+            total += shipped[:, :, None] * shares[:, e, None, :]
+    return total * base.base_price[rows, last][:, None, None]
 
 
 def _money(base: Baseline, state: GameState, flow: FlowResult, exports: bool = True,
@@ -234,12 +264,18 @@ def money_cells(base: Baseline, price: np.ndarray, flow: FlowResult,
     ``stacked_scores`` per game of a stack."""
     not_self = 1.0 - np.eye(base.n_actors)
     real = base.stage_mask[:, :, None]  # (M, S, 1)
-    cross = flow.flows * not_self * real[..., None]  # (M, S, E, I)
-    sold = flow.sold * price * real
-    out_value = flow.production * price * real
+    # the products left to right, the later factors applied in place (no temporaries)
+    cross = flow.flows * not_self
+    cross *= real[..., None]  # (M, S, E, I)
+    sold = flow.sold * price
+    sold *= real
+    out_value = flow.production * price
+    out_value *= real
     in_value = np.zeros_like(out_value)
-    in_value[:, 1:] = flow.delivered_use[:, :-1] * price[:, :-1]
-    return cross, sold, out_value - in_value * real
+    np.multiply(flow.delivered_use[:, :-1], price[:, :-1], out=in_value[:, 1:])
+    in_value *= real
+    out_value -= in_value
+    return cross, sold, out_value
 
 
 # ----------------------------------------------------------------- the indicator set

@@ -317,9 +317,21 @@ _PLAN_CACHES: weakref.WeakKeyDictionary[CompiledRules, _PlanCaches] = \
     weakref.WeakKeyDictionary()
 
 
+# the last rules asked for and their caches (a sweep asks for the same a dozen times per
+# game and turn; ``WeakKeyDictionary.get`` makes a new weak reference each time)
+_LAST_CACHES: tuple[weakref.ref, _PlanCaches] | None = None
+
+
 def _plan_caches(rules: CompiledRules) -> _PlanCaches:
+    global _LAST_CACHES
+    last = _LAST_CACHES
+    if last is not None and last[0]() is rules:
+        return last[1]
     found = _PLAN_CACHES.get(rules)
-    return found if found is not None else _PLAN_CACHES.setdefault(rules, _PlanCaches())
+    if found is None:
+        found = _PLAN_CACHES.setdefault(rules, _PlanCaches())
+    _LAST_CACHES = (weakref.ref(rules), found)
+    return found
 
 
 def _content_key(order: Order) -> tuple | None:
@@ -347,12 +359,48 @@ def known_order(rules: CompiledRules, order: Order) -> KnownOrder:
     return found if found is not None else cache.put(key, _know(rules, order, key))
 
 
+class KnownOrders:
+    """What the rules say of the orders one call plans (``batch.resolve_batch``: a batch of
+    games), and their canonical order, by the order objects: the games of a batch give
+    the same scripted orders and their bots the same order objects
+    (``bots.shared_bot_orders``), so each is looked up once (``known_order`` keys its
+    cache by the parameters' content) and each list of them sorted once. Holds the orders,
+    so an id is never reused while kept; meant for one call, in which no order changes."""
+
+    __slots__ = ("_by_object", "_sorted")
+
+    def __init__(self) -> None:
+        self._by_object: dict[int, tuple[Order, KnownOrder]] = {}
+        self._sorted: dict[tuple[int, ...], tuple[tuple[Order, ...], list[Order]]] = {}
+
+    def canonical(self, sc: Scenario, orders: Sequence[Order], turn: int) -> list[Order]:
+        """``canonical_orders(sc, orders, turn)``: a new list, of the same objects for the
+        same objects given (the orders made for id-less or repeated ids included)."""
+        given = tuple(orders)
+        key = (turn, *map(id, given))
+        kept = self._sorted.get(key)
+        if kept is None:  # the key's ids are those of the kept orders, alive while kept
+            kept = self._sorted[key] = (given, canonical_orders(sc, given, turn))
+        return list(kept[1])
+
+    def of(self, rules: CompiledRules, order: Order) -> KnownOrder:
+        kept = self._by_object.get(id(order))
+        if kept is not None and kept[0] is order:
+            return kept[1]
+        known = known_order(rules, order)
+        self._by_object[id(order)] = (order, known)
+        return known
+
+
 def order_problems(rules: CompiledRules, state: Any, order: Order,
-                   charged: Sequence[tuple[str, KnownOrder]] = ()) -> list[str]:
+                   charged: Sequence[tuple[str, KnownOrder]] = (),
+                   known: KnownOrder | None = None) -> list[str]:
     """``orders.validate_order(rules.scenario, state, order, already)`` with ``charged``
     the (team, ``KnownOrder``) of ``already``: the same problems, the content's part
-    looked up. Costs add up in the same order, so the sums are the same floats."""
-    return _problems(rules, state, order.team, known_order(rules, order), charged)
+    looked up (or given: ``known``, the order's ``known_order``). Costs add up in the same
+    order, so the sums are the same floats."""
+    return _problems(rules, state, order.team,
+                     known if known is not None else known_order(rules, order), charged)
 
 
 def _problems(rules: CompiledRules, state: Any, team: str, known: KnownOrder,
@@ -424,8 +472,9 @@ def _outcome_detail(budget: float, capital: float) -> str:
 def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = (),
               injects: Iterable[str | Inject] = (),
               overrides: Iterable[Override | Mapping[str, Any]] = (),
-              deck: bool = True) -> TurnPlan:
-    """The turn's measures, outcomes and fired injects (see the module docstring)."""
+              deck: bool = True, known: KnownOrders | None = None) -> TurnPlan:
+    """The turn's measures, outcomes and fired injects (see the module docstring).
+    ``known``: the orders already looked up in this batch of games (``KnownOrders``)."""
     sc = rules.scenario
     # only the budgets change here; the arrays are copied before the flow touches them
     st = copy.copy(state)
@@ -448,7 +497,8 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
     rulings = {o.order_id: o for o in (item if isinstance(item, Override)
                                        else Override.model_validate(item)
                                        for item in overrides)}
-    taking = _take_orders(rules, state, canonical_orders(sc, orders, turn), rulings)
+    known = known or KnownOrders()
+    taking = _take_orders(rules, state, known.canonical(sc, orders, turn), rulings, known)
     for order, known in taking.accepted:
         if order.team in sc.team_index:
             budget, capital = known.charge
@@ -498,7 +548,7 @@ class _Taken:
 
 
 def _take_orders(rules: CompiledRules, state: GameState, orders: list[Order],
-                 rulings: Mapping[str, Override]) -> _Taken:
+                 rulings: Mapping[str, Override], known: KnownOrders) -> _Taken:
     """Which orders take effect, and each one's outcome. A coalition move (``requires``)
     takes effect only when enough teams' orders of it are accepted in the same turn: the
     orders are taken again with the coalition moves short of their quorum set aside (not
@@ -507,7 +557,7 @@ def _take_orders(rules: CompiledRules, state: GameState, orders: list[Order],
     sc = rules.scenario
     short: dict[str, tuple[str, ...]] = {}  # move id -> teams that committed it
     while True:
-        taken = _take_once(rules, state, orders, rulings, short)
+        taken = _take_once(rules, state, orders, rulings, short, known)
         committed: dict[str, list[str]] = {}
         for order, _ in taken.accepted:
             if sc.move_index[order.move].requires is not None:
@@ -579,7 +629,7 @@ def _plain_outcome(rules: CompiledRules, oid: str, order: Order, known: KnownOrd
 
 def _take_once(rules: CompiledRules, state: GameState, orders: list[Order],
                rulings: Mapping[str, Override], short: Mapping[str, tuple[str, ...]],
-               ) -> _Taken:
+               knowing: KnownOrders) -> _Taken:
     sc = rules.scenario
     outcomes: list[OrderOutcome] = []
     accepted: list[tuple[Order, KnownOrder]] = []
@@ -588,7 +638,7 @@ def _take_once(rules: CompiledRules, state: GameState, orders: list[Order],
         oid = order.id
         ruling = rulings.get(oid)
         order, scaled_note = _scaled(sc, order, ruling)
-        known = known_order(rules, order)
+        known = knowing.of(rules, order)
         description = known.description
         if ruling is not None and ruling.status == OUTCOME_REJECTED:
             outcomes.append(OrderOutcome(

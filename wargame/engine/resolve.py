@@ -99,7 +99,8 @@ def _narration(rules: CompiledRules, plan: TurnPlan, pol: Policy, arrivals: list
 
 
 def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared: Prepared,
-                flow: FlowResult, explain: bool = False, scored: bool = True,
+                flow: FlowResult | Callable[[], FlowResult], explain: bool = False,
+                scored: bool = True,
                 headlines: tuple[np.ndarray, ...] | None = None,
                 political_capital: np.ndarray | None = None,
                 kept: dict[str, Any] | None = None) -> TurnResult:
@@ -109,11 +110,15 @@ def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared
     each game of a stacked pass, with the game's ``headlines`` (met, has, price index,
     stage price index) worked out for the whole stack (``indicators.stacked_headlines``),
     its political capital after the turn (``political_capital``) and the headlines it keeps
-    for the next turn (``kept``: ``indicators.stacked_last_headlines``)."""
+    for the next turn (``kept``: ``indicators.stacked_last_headlines``). Its ``flow`` may
+    come as a function giving it, called when the flow is first read (a batch cuts a
+    game's part of the stacked flow only for the readers of more than its headlines)."""
     scenario, base = rules.scenario, rules.baseline
+    flow_of: Callable[[], FlowResult] = flow if callable(flow) else partial(_same, flow)
     new_state, pol = prepared.state, prepared.policy
     turn = state.turn
     if headlines is None:
+        flow = flow_of()
         met, has, price_index = headline_values(base, new_state.price, pol.sector_cap,
                                                 flow.sector_demand, flow.sector_met)
         stage_index = stage_price_index(base, new_state.price)
@@ -125,7 +130,7 @@ def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared
         new_state.political_capital = political_capital
     explanations: list[Explanation] | Callable[[], list[Explanation]]
     if explain:
-        explanations = explain_turn(rules, plan, prepared, flow,
+        explanations = explain_turn(rules, plan, prepared, flow_of(),
                                     headline_dict(scenario, met, has, price_index,
                                                   stage_index, base), state)
     else:  # narrated when first read (sweeps never read it)
@@ -136,7 +141,7 @@ def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared
                       "lapsed": new_state.last.get("lapsed", []),
                       "lapsed_groups": new_state.last.get("lapsed_groups", [])}
     # the figures the deck's conditions read, recorded now (built once, scored later)
-    plain = build_indicators(rules, new_state, pol, flow, turn) if rules.deck.records \
+    plain = build_indicators(rules, new_state, pol, flow_of(), turn) if rules.deck.records \
         else None
     if plain is not None:
         new_state.deck = record_turn(rules.deck, scenario, new_state.deck, plain,
@@ -146,11 +151,15 @@ def finish_turn(rules: CompiledRules, state: GameState, plan: TurnPlan, prepared
     def build() -> TurnIndicators:  # the state is never changed after the turn
         reference = quiet_reference(rules) if scored else None
         if plain is None:
-            return build_indicators(rules, new_state, pol, flow, turn, reference)
+            return build_indicators(rules, new_state, pol, flow_of(), turn, reference)
         return with_scores(scenario, plain, reference)
 
     return TurnResult(turn=turn, state=new_state, outcomes=list(plan.outcomes),
                       explanations=explanations, injects_fired=list(plan.fired),
                       draws=partial(turn_draws, pol), indicators=build,
-                      ledger_gap=lambda: float(np.abs(ledger_gap(base, flow)).max()),
-                      score_inputs=lambda: score_inputs(rules, new_state, pol, flow))
+                      ledger_gap=lambda: float(np.abs(ledger_gap(base, flow_of())).max()),
+                      score_inputs=lambda: score_inputs(rules, new_state, pol, flow_of()))
+
+
+def _same(flow: FlowResult) -> FlowResult:
+    return flow

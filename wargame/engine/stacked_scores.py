@@ -16,6 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from wargame.engine.baseline import Baseline
+from wargame.engine.draws import rounded_shares
 from wargame.engine.flow import EPS, FlowResult
 from wargame.engine.indicators import (
     StackedHeadlines, crma_shares, is_crma_actor, money_cells, origin_contributions,
@@ -46,14 +47,18 @@ class StackedScoreInputs:
     value_added_usd_m_per_turn: np.ndarray  # (G, A)
     import_bill_usd_m_per_turn: np.ndarray  # (G, A)
     crma_share_met: np.ndarray  # (G, A) share 0..1 of the CRMA benchmarks met (0: no rows)
+    # (G, M, S, A) USD/kg: each game's prices after the turn (a view of the stacked state's,
+    # which the games' states are views of too), for readers of more than the scores
+    price_usd_per_kg: np.ndarray
 
 
 def stacked_score_inputs(rules: CompiledRules, stacked: GameState, flow: FlowResult,
                          states: Sequence[GameState], headlines: StackedHeadlines,
-                         ) -> StackedScoreInputs:
+                         political_capital: np.ndarray) -> StackedScoreInputs:
     """Score inputs of the ``states`` (each game's state at the end of the turn) from the
-    stacked state and flow they were cut from, and the stack's ``headlines`` (supply met
-    and price indices are the same figures)."""
+    stacked state and flow they were cut from, the stack's ``headlines`` (supply met and
+    price indices are the same figures) and ``political_capital`` (G, T), the games'
+    political capital after the turn (the rows their states hold)."""
     base, tiled = rules.baseline, rules.tiled(len(states))
     G, M, A = len(states), base.n_materials, base.n_actors
     contrib = origin_contributions(tiled, stacked.origin, flow).reshape(G, M, A, -1)
@@ -69,11 +74,12 @@ def stacked_score_inputs(rules: CompiledRules, stacked: GameState, flow: FlowRes
         dependency_share=np.where(kept, np.round(dep, 6), 0.0),
         price_index_vs_baseline=np.round(headlines.price_index, 6),
         budget_usd_m=np.round(np.stack([s.budget for s in states]), 3),
-        political_capital=np.round(np.stack([s.political_capital for s in states]), 3),
+        political_capital=np.round(political_capital, 3),
         revenue_usd_m_per_turn=np.round(revenue, 3),
         value_added_usd_m_per_turn=np.round(value_added, 3),
         import_bill_usd_m_per_turn=np.round(imports, 3),
-        crma_share_met=_crma_share_met(rules.scenario, tiled, flow, contrib, G, M))
+        crma_share_met=_crma_share_met(rules.scenario, tiled, flow, contrib, G, M),
+        price_usd_per_kg=stacked.price.reshape(G, M, *stacked.price.shape[1:]))
 
 
 def _money(tiled: Baseline, stacked: GameState, flow: FlowResult, games: int,
@@ -109,15 +115,18 @@ def stacked_score_values(sc: Scenario, inputs: StackedScoreInputs,
                          ) -> dict[str, tuple[np.ndarray, tuple[np.ndarray, ...]]]:
     """Per team: (each game's total score (G,), rounded as ``TeamScore.total``; each
     objective's raw value (G,)): ``indicators.score_values`` for every game at once."""
-    out = {}
+    all_raws, totals = [], []
     for team in sc.teams:
         raws = tuple(_objective_values(sc, team.id, obj, inputs, reference)
                      for obj in team.objectives)
         total = np.zeros(inputs.budget_usd_m.shape[0])
         for obj, raw in zip(team.objectives, raws):
             total = total + obj.weight * raw
-        out[team.id] = (np.array([round(x, 6) for x in total.tolist()]), raws)
-    return out
+        all_raws.append(raws)
+        totals.append(total)
+    # Python's round(x, 6) of each total, all teams' in one pass
+    rounded = rounded_shares(np.array(totals)) if totals else ()
+    return {team.id: (total, raws) for team, total, raws in zip(sc.teams, rounded, all_raws)}
 
 
 def _objective_values(sc: Scenario, team_id: str, obj: Objective, inputs: StackedScoreInputs,

@@ -52,9 +52,13 @@ def _entry_json(entry: PipelineEntry) -> dict[str, Any]:
 _PIPELINE_FIELDS = dataclasses.fields(PipelineEntry)
 
 
+# ``json.dumps(value, sort_keys=True, separators=(",", ":"))``'s encoder, made once
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
 def _canonical(value: Any) -> str:
     """The canonical JSON a state's hash reads: sorted keys, no spaces."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(value)
 
 
 # the canonical JSON of measures, by the measure object itself: a measure is immutable
@@ -74,6 +78,11 @@ def _measure_json(measure: Measure) -> str:
         _MEASURE_JSON.clear()
     _MEASURE_JSON[id(measure)] = (measure, text)
     return text
+
+
+# the rest's keys as canonical JSON
+_KEY_JSON = {key: _canonical(key)
+             for key in ("turn", "seed", "measures", "pipeline", "rng_state", "last", "deck")}
 
 
 def _array_to_json(array: np.ndarray) -> dict[str, Any]:
@@ -178,7 +187,7 @@ class GameState:
                  "rng_state": _canonical(self.rng_state), "last": _canonical(self.last)}
         if not self.deck.empty:
             parts["deck"] = _canonical(self.deck.to_json())
-        return "{" + ",".join(f"{_canonical(key)}:{parts[key]}" for key in sorted(parts)) + "}"
+        return "{" + ",".join(f"{_KEY_JSON[key]}:{parts[key]}" for key in sorted(parts)) + "}"
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any], turn_length_years: float | None = None,
