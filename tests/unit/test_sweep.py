@@ -315,3 +315,27 @@ def test_scripted_orders_are_given_in_every_game(tmp_path):
         (str(g), "1", "export_licences", "accepted") for g in range(3)]
     assert {r[3] for r in rows} <= {"beijing", "washington"}
     assert "bots: washington=dovish; scripted orders: 1" in (out / "report.md").read_text()
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_a_coded_text_column_is_written_as_its_texts(tmp_path, fmt):
+    """Rule: the indicator table writes its indicator and subject columns as codes into
+    their few distinct texts; read back, each row holds the text of its catalog entry, as
+    when the texts themselves were written."""
+    from wargame.analysis.sweep_output import Coded, _Table
+
+    if fmt == "parquet":
+        pq = pytest.importorskip("pyarrow.parquet")
+    texts = ["score", "price", "score", "met"]
+    rows = np.array([3, 0, 0, 2, 1, 3])
+    for name, column in (("coded", Coded.of(texts, rows)), ("plain", [texts[r] for r in rows])):
+        table = _Table(tmp_path / f"{name}.{fmt}", fmt, ["n", "indicator"],
+                       dictionary=("indicator",))
+        table.write([np.arange(len(rows)), column])
+        table.close()
+    if fmt == "parquet":
+        coded, plain = (pq.read_table(tmp_path / f"{n}.parquet") for n in ("coded", "plain"))
+        assert coded.column("indicator").to_pylist() == [texts[r] for r in rows]
+        assert coded.to_pylist() == plain.to_pylist() and coded.schema == plain.schema
+    else:
+        assert (tmp_path / "coded.csv").read_text() == (tmp_path / "plain.csv").read_text()

@@ -82,11 +82,14 @@ class _Table:
         self._file: Any = None
 
     def write(self, columns: Sequence[Any]) -> None:
+        """One block of rows. A column may come as ``Coded`` (the codes of a few distinct
+        texts): the indicator table's 120 rows per game-turn are not made into strings."""
         if self.fmt == "parquet":
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            arrays = [pa.array(c).dictionary_encode() if n in self.dictionary
+            arrays = [c.arrow() if isinstance(c, Coded)
+                      else pa.array(c).dictionary_encode() if n in self.dictionary
                       else pa.array(c) for n, c in zip(self.names, columns)]
             table = pa.Table.from_arrays(arrays, names=self.names)
             if self._writer is None:
@@ -97,7 +100,8 @@ class _Table:
             self._file = open(self.path, "w", newline="", encoding="utf-8")
             self._csv = csv.writer(self._file)
             self._csv.writerow(self.names)
-        cells = [c.tolist() if isinstance(c, np.ndarray) else list(c) for c in columns]
+        cells = [c.texts() if isinstance(c, Coded) else
+                 c.tolist() if isinstance(c, np.ndarray) else list(c) for c in columns]
         self._csv.writerows(zip(*cells))
 
     def close(self) -> None:
@@ -110,10 +114,35 @@ class _Table:
             self.close()
 
 
+@dataclasses.dataclass(frozen=True)
+class Coded:
+    """A text column as codes into its few distinct values (a Parquet dictionary)."""
+
+    codes: np.ndarray  # int32, one per row
+    values: tuple[str, ...]
+
+    @classmethod
+    def of(cls, texts: Sequence[str], rows: np.ndarray) -> "Coded":
+        """The column ``texts[rows]`` (``texts`` one per catalog entry, say)."""
+        values = tuple(dict.fromkeys(texts))
+        code = {value: n for n, value in enumerate(values)}
+        per_entry = np.array([code[t] for t in texts], dtype=np.int32)
+        return cls(per_entry[rows], values)
+
+    def arrow(self) -> Any:
+        import pyarrow as pa
+
+        return pa.DictionaryArray.from_arrays(pa.array(self.codes, pa.int32()),
+                                              pa.array(self.values, pa.string()))
+
+    def texts(self) -> list[str]:
+        return np.array(self.values, dtype=object)[self.codes].tolist()
+
+
 def _indicator_table(results: SweepResults, path: Path, fmt: str) -> None:
     catalog = results.plan.catalog
-    indicators = np.array([k.indicator for k in catalog], dtype=object)
-    subjects = np.array([k.subject for k in catalog], dtype=object)
+    indicators = [k.indicator for k in catalog]
+    subjects = [k.subject for k in catalog]
     table = _Table(path, fmt, ["game", "variant", "seed", "turn", "indicator", "subject", "value"],
                    dictionary=("indicator", "subject"))
     G, T, K = results.values.shape
@@ -125,7 +154,7 @@ def _indicator_table(results: SweepResults, path: Path, fmt: str) -> None:
         variant = np.array([s.variant for s in specs], dtype=np.int32)[g_idx]
         seed = np.array([s.seed for s in specs], dtype=np.int64)[g_idx]
         table.write([game, variant, seed, (t_idx + 1).astype(np.int32),
-                     indicators[k_idx].tolist(), subjects[k_idx].tolist(),
+                     Coded.of(indicators, k_idx), Coded.of(subjects, k_idx),
                      block[g_idx, t_idx, k_idx]])
     table.close()
 
