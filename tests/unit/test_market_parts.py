@@ -25,7 +25,7 @@ def test_licence_queue_delays_routine_trade_but_holds_back_a_freeze():
         allow = np.where(restricted, mean, 1.0)
         queue, total = None, 0.0
         for _turn in range(12):
-            shipped, _leaked, queue = _license(requested, allow, restricted, queue, None)
+            shipped, _leaked, queue, _pairs = _license(requested, allow, restricted, queue, None)
             total += shipped[0, 0, 1]
         shipped_total[mean] = total / 12
     assert shipped_total[0.97] == pytest.approx(100.0, rel=0.01)

@@ -57,7 +57,9 @@ def test_licence_decides_only_licensed_pairs_as_the_dense_rule(seed, with_queue,
     allow = np.where(restricted, rng.random((M, A, A)), 1.0)
     queue = _tonnes(rng, (M, A, A)) * restricted if with_queue else None
     leakage = rng.random((M, A, A)) if with_leakage else None
-    approved, leaked, queue_out = _license(requested, allow, restricted, queue, leakage)
+    approved, leaked, queue_out, licensed = _license(requested, allow, restricted, queue,
+                                                     leakage)
+    assert np.array_equal(np.transpose(licensed), np.argwhere(restricted))
     on_file = requested if queue is None else requested + queue * restricted
     dense = np.where(restricted, on_file * allow, requested)
     refused = np.where(restricted, np.maximum(on_file - dense, 0.0), 0.0)

@@ -263,16 +263,18 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
     leaked = None
     if any_restricted or cost is not None or pools:
         if any_restricted:
-            passed, leaked, new_queue = _license(requested, allow, restricted, queue,
-                                                 leakage if leaking else None)
+            passed, leaked, new_queue, licensed = _license(requested, allow, restricted, queue,
+                                                           leakage if leaking else None)
             if not record_leaks:
                 leaked = None
             if queue is not None:  # catching up never ships more than the exporter has;
                 capped = _scale_rows(passed, offer_left)  # what it cannot stays on file
                 if leaked is not None:
                     leaked = leaked * np.where(passed > EPS, capped / np.maximum(passed, EPS), 0.0)
-                new_queue = np.minimum(new_queue + np.where(restricted, passed - capped, 0.0),
-                                       QUEUE_TURNS * np.maximum(requested, EPS))
+                # (only licensed pairs have anything on file: elsewhere it stays 0)
+                new_queue[licensed] = np.minimum(
+                    new_queue[licensed] + (passed[licensed] - capped[licensed]),
+                    QUEUE_TURNS * np.maximum(requested[licensed], EPS))
                 passed = capped
         else:
             passed = requested.copy()
@@ -291,8 +293,8 @@ def _allocate(offer: np.ndarray, demand: np.ndarray, reserved: np.ndarray,
             open_pairs = open_pairs & ~_exhausted(pools, quota_left, M, A)
         preference = open_pairs / cost if cost is not None else open_pairs
         spot = _fill(offer_left, demand_left, preference, None)
-        if any_restricted:
-            spot *= np.where(restricted, allow, 1.0)
+        if any_restricted:  # a licensed pair ships its approved share of spot trade too
+            spot[licensed] *= allow[licensed]
         if pools:
             spot, _ = _apply_quotas(spot, None, pools, quota_left, count=True)
         flows += spot
@@ -330,8 +332,9 @@ QUEUE_TURNS = 4.0  # applications on file are capped at this many turns of reque
 
 def _license(requested: np.ndarray, allow: np.ndarray, restricted: np.ndarray,
              queue: np.ndarray | None, leakage: np.ndarray | None,
-             ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
-    """(shipped, leaked, applications still on file) for a licensed stage. Each turn the
+             ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, tuple[np.ndarray, ...]]:
+    """(shipped, leaked, applications still on file, the licensed pairs' indices) for a
+    licensed stage. Each turn the
     licence approves ``allow`` of the applications on file: this turn's requests plus those
     refused before, which stay on file while the restriction lasts and ship when approved
     (a catch-up, as in December 2010). So routine licensing (approvals near 1) only delays
@@ -354,7 +357,7 @@ def _license(requested: np.ndarray, allow: np.ndarray, restricted: np.ndarray,
         shipped = shipped + leaks
     approved = requested.copy()
     approved[licensed] = shipped
-    return approved, leaked, queue_out
+    return approved, leaked, queue_out, licensed
 
 
 def _covered(pools: list[tuple[int, QuotaPool]], M: int, A: int) -> np.ndarray:
