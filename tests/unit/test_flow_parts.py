@@ -24,3 +24,20 @@ def test_part_any_equals_each_part_alone(sizes):
 def test_part_rows_gives_each_row_its_parts_flag():
     assert part_rows(np.array([True, False, True]), (2, 1, 3)).tolist() == \
         [True, True, False, True, True, True]
+
+
+def test_add_rows_at_adds_as_numpy_add_at_bit_for_bit():
+    """Rule: rows added through one flat index equal ``np.add.at`` to the last bit (the
+    rows of one target row are added in their order), whatever the magnitudes."""
+    from wargame.engine.flow import add_rows_at
+
+    rng = np.random.default_rng(7)
+    for _trial in range(30):
+        rows = np.sort(rng.integers(0, 20, 60))
+        values = rng.random((60, 11)) * np.exp(rng.normal(0.0, 10.0, (60, 11)))
+        slow, fast = np.zeros((20, 11)), np.zeros((20, 11))
+        np.add.at(slow, rows, values)
+        add_rows_at(fast, rows, values)
+        assert fast.tobytes() == slow.tobytes()
+    with pytest.raises(ValueError):
+        add_rows_at(np.zeros((11, 20)).T, rows[:3], values[:3])

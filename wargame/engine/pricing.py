@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wargame.engine.flow import nonzero, ordered_sum, rows_with_any
+from wargame.engine.flow import add_rows_at, nonzero, ordered_sum, rows_with_any
 from wargame.engine.market_constants import EPS, MarketConstants
 
 LANDED_SHARE = 0.05  # an actor importing at least this share of what it receives pays landed cost
@@ -134,7 +134,7 @@ def clear_prices(mc: MarketConstants, base: object, price: np.ndarray, flow: obj
         wants = reach * flow.need[m, s]
         outlets = wants / np.maximum(wants.sum(axis=1, keepdims=True), EPS)
         slack = np.zeros((M, A))
-        np.add.at(slack, m, outlets * spare[m, e][:, None])  # sellers in order (an einsum's)
+        add_rows_at(slack, m, outlets * spare[m, e][:, None])  # sellers in order (an einsum's)
         if room is not None:
             slack = slack + room[:, s]
         buyer = np.where(need > EPS, need / np.maximum(got + slack, 1e-3 * need + EPS), 1.0)
@@ -221,7 +221,8 @@ def _arbitrage_cap(mc: MarketConstants, s: int, price: np.ndarray,
     landed = price[m, e] * mc.arbitrage_ratio[m, s, e, i]
     if trade_cost is not None:
         landed = landed * trade_cost[m, s, e, i]
-    np.minimum.at(capped, (m, i), landed)  # (M, I) the cheapest open supplier's
+    # (M, I) the cheapest open supplier's (one flat index: NumPy's fast path)
+    np.minimum.at(capped.reshape(-1), m * A + i, landed)
     return np.where(np.isfinite(capped), np.maximum(capped, EPS), np.inf)
 
 
