@@ -263,3 +263,28 @@ def test_netback_over_selling_producers_as_the_dense_rule(seed, with_cost):
     expected = np.where(volume > EPS, paid.sum(axis=3) / np.maximum(volume, EPS), price)
     _same(netback(price, flows, trade_cost), expected)
     _same(netback(price, flows, trade_cost, volume), expected)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_exposure_to_restrictions_sums_only_restricted_pairs_as_the_dense_rule(seed):
+    """Rule: importers' exposure and exporters' restricted shares, summed over the pairs
+    under a measure only, equal the dense sums (over exporters in order, over importers
+    pairwise) to the last bit."""
+    from wargame.engine.demand import FEAR_THRESHOLD, restriction_exposure
+
+    rng = np.random.default_rng(seed)
+    contract = _tonnes(rng, (M, S, A, A))
+    contract /= np.maximum(contract.sum(axis=2, keepdims=True), EPS)
+    severity = np.where(_few(rng, (M, S, A, A), 0.06), rng.random((M, S, A, A)), 0.0)
+    severity[0, 0, 1] = 1.0  # a ban on every importer of one exporter
+    imports = _tonnes(rng, (M, S, A))
+    exposure, restricted = restriction_exposure(contract, severity, imports)
+
+    def feared(share):
+        return np.clip((share - FEAR_THRESHOLD) / (1.0 - FEAR_THRESHOLD), 0.0, 1.0)
+
+    tonnes = contract * imports[:, :, None, :]
+    exports, held = tonnes.sum(axis=3), (tonnes * severity).sum(axis=3)
+    _same(exposure, feared((contract * severity).sum(axis=2)))
+    _same(restricted, feared(np.where(exports > EPS, held / np.maximum(exports, EPS), 0.0)))
+    assert (restricted > 0).any() and (exposure > 0).any()

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wargame.engine.flow import last_axis_sum, ordered_sum
+from wargame.engine.flow import last_axis_sum, nonzero, rows_with_any
 from wargame.engine.market_constants import EPS, MarketConstants
 
 
@@ -66,12 +66,24 @@ def restriction_exposure(contract: np.ndarray, severity: np.ndarray, imports: np
     tonnes. Exposure is the severity-weighted share of an importer's contract supply; the
     exporter's share is the severity-weighted share of its contracted export tonnes.
     Routine licensing (below ``FEAR_THRESHOLD``) counts for nothing, so standing, routinely
-    approved licences leave the baseline in equilibrium."""
-    exposure = ordered_sum(contract * severity, 2)  # over exporters, as .sum(axis=2)
-    tonnes = contract * imports[:, :, None, :]
+    approved licences leave the baseline in equilibrium.
+
+    Only the pairs under a measure (a few %) hold anything back, so only they are
+    computed: the sum over exporters adds them in the exporters' order (the zeros
+    elsewhere add nothing), and the sums over importers are made on the rows (exporters)
+    with such a pair, each row as a whole (its pairwise sum unchanged)."""
+    M, S, E, I = contract.shape
+    pairs = nonzero(severity)  # ascending (m, s, e, i): each importer's exporters in order
+    exposure = np.zeros((M, S, I))
+    m, s, e, i = pairs
+    np.add.at(exposure.reshape(-1), (m * S + s) * I + i,  # one flat index: the fast path
+              contract[pairs] * severity[pairs])
+    rows = rows_with_any(severity != 0.0)  # (m, s, e) of the exporters under a measure
+    tonnes = contract[rows] * imports[rows[0], rows[1]]  # (P, I)
     exports = last_axis_sum(tonnes)
-    held = last_axis_sum(tonnes * severity)
-    restricted = np.where(exports > EPS, held / np.maximum(exports, EPS), 0.0)
+    held = last_axis_sum(tonnes * severity[rows])
+    restricted = np.zeros((M, S, E))
+    restricted[rows] = np.where(exports > EPS, held / np.maximum(exports, EPS), 0.0)
 
     def feared(share: np.ndarray) -> np.ndarray:
         return np.clip((share - FEAR_THRESHOLD) / (1.0 - FEAR_THRESHOLD), 0.0, 1.0)
