@@ -116,3 +116,30 @@ def test_routine_licensing_is_not_feared_but_a_freeze_is():
     assert exposure[0, 0, 1] == 0.0
     exposure, held = restriction_exposure(contract, freeze, imports)
     assert exposure[0, 0, 1] > 0.9 and held[0, 0, 0] > 0.9
+
+
+def _turn_with_leakage(leakage, shape=(1, 1, 2, 2)):
+    from wargame.engine.market import MarketTurn
+    from wargame.engine.trade_terms import TradeTerms
+    return MarketTurn(terms=TradeTerms(), demand_response=None,
+                      demand_level=np.ones((2, 1, shape[0])), normal_stock=None,
+                      severity=np.zeros(shape), leakage=leakage, trade_cost=None, duty=None)
+
+
+@pytest.mark.parametrize("leakages, expected", [
+    # rule: one share for every pair of every stacked turn stays that one number
+    ((0.2, 0.2), 0.2),
+    # rule: otherwise each turn's shares, per pair, stacked along the material axis
+    ((0.2, 0.3), [0.2, 0.3]),
+    ((0.2, np.array([[[[0.5, 0.1], [0.1, 0.5]]]])), [0.2, [[0.5, 0.1], [0.1, 0.5]]]),
+])
+def test_stacked_market_turns_keep_one_leakage_share_as_a_number(leakages, expected):
+    from wargame.engine.market import stack_market_turns
+    stacked = stack_market_turns([_turn_with_leakage(x) for x in leakages], [1, 1])
+    if np.isscalar(expected):
+        assert np.isscalar(stacked.leakage) and stacked.leakage == expected
+    else:
+        want = np.concatenate([np.broadcast_to(np.asarray(x, dtype=float), (1, 1, 2, 2))
+                               for x in expected])
+        assert stacked.leakage.shape == (2, 1, 2, 2)
+        assert np.array_equal(stacked.leakage, want)

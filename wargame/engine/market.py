@@ -243,8 +243,19 @@ def stack_market_turns(turns: list[MarketTurn], sizes: list[int]) -> MarketTurn:
         terms=stack_terms([t.terms for t in turns], sizes),
         demand_response=cat("demand_response", 2), demand_level=cat("demand_level", 2),
         normal_stock=cat("normal_stock"), severity=cat("severity"),
-        leakage=np.concatenate([_everywhere(t.leakage, t.severity.shape) for t in turns]),
+        leakage=_stacked_leakage(turns),
         trade_cost=cat_optional("trade_cost"), duty=cat_optional("duty"))
+
+
+def _stacked_leakage(turns: list[MarketTurn]) -> np.ndarray | float:
+    """The turns' leakage shares stacked: one share for every pair of every turn stays
+    that one number, as it is for a single turn (a sweep's games mostly hold no measure
+    of their own on leakage); otherwise every turn's shares as an array, stacked."""
+    first = turns[0].leakage
+    if np.isscalar(first) and all(np.isscalar(t.leakage) and t.leakage == first
+                                  for t in turns):
+        return first
+    return np.concatenate([_everywhere(t.leakage, t.severity.shape) for t in turns])
 
 
 def quota_room(mt: MarketTurn, flow: FlowResult) -> np.ndarray | None:
