@@ -14,6 +14,7 @@ and the licence approvals are written into the allowed shares in one pass.
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Callable
@@ -204,7 +205,7 @@ class TurnMeasures:
     that draw (in their order) and the shared policy of the others, the restrictions'
     plan, and the rows of approvals but for their draws."""
 
-    rules: CompiledRules
+    rules: weakref.ref  # to the rules (a kept entry does not keep a scenario's rules alive)
     measures: tuple[Measure, ...]  # held: their ids key it (``turn_measures``)
     drawing: list[tuple[tuple, Measure]]
     shared: Policy  # ``drawless_policy``
@@ -218,7 +219,8 @@ class TurnMeasures:
 
 # ``TurnMeasures`` by (rules, turn, the measures' ids): the games of a sweep share their
 # measure objects (``planning._PlanCaches``) and mostly hold the same list at a turn. An
-# entry holds the rules and the measures, so no id is reused while it is kept. Bounded.
+# entry holds the measures, so their ids are not reused while it is kept, and a weak
+# reference to the rules, checked (other rules may take a dropped one's id). Bounded.
 _TURN_MEASURES: dict[tuple, TurnMeasures] = {}
 _TURN_MEASURES_LIMIT = 256
 
@@ -228,7 +230,7 @@ def turn_measures(rules: CompiledRules, measures: list[Measure], turn: int) -> T
     every part depends only on the rules, the turn and the measure objects)."""
     key = (id(rules), turn, *map(id, measures))
     kept = _TURN_MEASURES.get(key)
-    if kept is None:
+    if kept is None or kept.rules() is not rules:
         if len(_TURN_MEASURES) >= _TURN_MEASURES_LIMIT:
             _TURN_MEASURES.clear()
         kept = _TURN_MEASURES[key] = _turn_measures(rules, tuple(measures), turn)
@@ -255,7 +257,7 @@ def _turn_measures(rules: CompiledRules, measures: tuple[Measure, ...], turn: in
         if licence.leakage is not None or licence.stage_mask is not None:
             extras.append((i, licence, measure.id))
     rows.setflags(write=False)
-    return TurnMeasures(rules=rules, measures=measures, drawing=drawing,
+    return TurnMeasures(rules=weakref.ref(rules), measures=measures, drawing=drawing,
                         shared=drawless_policy(rules, drawless, turn),
                         restrictions=restriction_plan(rules, drawing), rows=rows,
                         drawn=tuple(drawn), extras=tuple(extras))
