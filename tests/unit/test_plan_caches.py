@@ -3,6 +3,7 @@ the very immutable object) gives the same answers as working it out afresh: the 
 problems for an order, the same plan, the same records, the same hash text."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -16,6 +17,7 @@ from wargame.engine.orders import params_key
 from wargame.engine.bots import _BOT_ORDERS, bot_orders, shared_bot_orders
 from wargame.engine.planning import KnownOrders, known_order, order_problems, plan_turn
 from wargame.engine.rules import compile_rules
+from wargame.engine import state as state_module
 from wargame.engine.state import _entry_json
 from wargame.resources import shipped_scenarios_dir
 from wargame.scenario.loader import load_scenario
@@ -151,23 +153,30 @@ def test_orders_known_by_object_are_known_as_by_content():
 
 @pytest.mark.parametrize("name", ["rare-earth-shock-2025", "resource-states-gambit"])
 def test_the_hash_text_is_the_canonical_json_of_the_state(name):
-    """Rule: the state hash reads the canonical JSON of the state's rest (measures written
-    once per measure object, pipeline entries without deep copies): the same text as
-    dumping ``_rest()`` whole, and pipeline entries as ``to_json`` gives them."""
+    """Rule: the state hash reads the canonical JSON of the state's rest (measures and
+    pipeline entries written once per object, entries without deep copies): the same
+    text as dumping ``_rest()`` whole, with what is kept and after it is dropped, and
+    pipeline entries as ``to_json`` gives them; what is kept is bounded."""
     sc = load_scenario(shipped_scenarios_dir() / f"{name}.yaml")
     teams = [t.id for t in sc.teams]
-    pipelines = 0
+    pipelines, entries = 0, []
     for batch in play_batches(sc, [5, 6], 8, bots=teams):
         for result in batch.results:
             state = result.state
             rest = {"turn": state.turn, "seed": state.seed, **state._rest()}
             text = json.dumps(rest, sort_keys=True, separators=(",", ":"))
             assert state._rest_json() == text
-            assert state._rest_json() == text  # measures' JSON kept
+            assert state._rest_json() == text  # measures' and entries' JSON kept
+            state_module._OBJECT_JSON.clear()
+            assert state._rest_json() == text
             assert [_entry_json(e) for e in state.pipeline] == \
                 [e.to_json() for e in state.pipeline]
             pipelines += len(state.pipeline)
+            entries = state.pipeline or entries
     assert pipelines  # the games built capacity: entries were written
+    for n in range(state_module._OBJECT_JSON_LIMIT + 3):
+        state_module._kept_json(dataclasses.replace(entries[0], id=f"e{n}"))
+    assert len(state_module._OBJECT_JSON) <= state_module._OBJECT_JSON_LIMIT
 
 
 def test_stage_prices_kept_are_rounded_as_python_rounds_each_float():

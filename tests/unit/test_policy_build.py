@@ -6,21 +6,22 @@ approvals into the allowed shares in one pass and rounds the recorded shares in 
 Each case states the rule it checks against the plain way of doing the same."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from wargame.engine import LicenceDraw, bot_orders, draws, rules_for
+from wargame.engine import LicenceDraw, bot_orders, policy, rules_for
 from wargame.engine.draws import (
-    DelayDraw, approval_row, certain_row, keyed_approvals, rounded_shares,
+    DelayDraw, approvals, certain_row, keyed_approvals, rounded_shares,
 )
 from wargame.engine.game import play_games
 from wargame.engine.measures import Measure
 from wargame.engine.planning import plan_turn
 from wargame.engine.policy import (
     DRAWING, OPEN, apply_compiled, build_policy, compiled, empty_policy, restriction_plan,
-    turn_draws,
+    turn_draws, turn_measures,
 )
 from wargame.engine.rules import _BoundedCache
 from wargame.scenario.loader import load_scenario
@@ -136,39 +137,48 @@ def test_shares_rounded_in_one_pass_equal_python_round(shares):
     assert rounded_shares(shares).ravel().tolist() == expected
 
 
-def test_a_row_of_approvals_is_its_keyed_draw_whatever_was_drawn_before():
-    """Rule: a row holds the keyed draws at its importers and 1 elsewhere, read-only; the
-    same row comes back for the same turn seed (what-if variants re-draw it) and after
-    rows of other turn seeds; certain levels (a ban, fully open) draw nothing."""
+def test_approvals_are_the_keyed_draws_whatever_was_drawn_before():
+    """Rule: ``approvals`` gives the keyed Beta draws, read-only; the same array comes back
+    for the same turn seed (what-if variants re-draw it) and equal draws after those of
+    other turn seeds; certain levels (a ban, fully open) draw nothing."""
+    first = approvals(11, "m/0:licence", 0.4, 20.0, 3)
+    expected = keyed_approvals(11, "m/0:licence", 0.4, 20.0, 3)
+    assert first.tolist() == list(expected) and not first.flags.writeable
+    assert approvals(11, "m/0:licence", 0.4, 20.0, 3) is first
+    approvals(12, "m/0:licence", 0.4, 20.0, 3)
+    again = approvals(11, "m/0:licence", 0.4, 20.0, 3)
+    assert again is not first and again.tolist() == list(expected)
     importers = (0, 2, 3)
-    first = approval_row(11, "m/0:licence", 0.4, 20.0, importers, 5)
-    expected = np.ones(5)
-    expected[list(importers)] = keyed_approvals(11, "m/0:licence", 0.4, 20.0, 3)
-    assert np.array_equal(first, expected) and not first.flags.writeable
-    assert approval_row(11, "m/0:licence", 0.4, 20.0, importers, 5) is first
-    approval_row(12, "m/0:licence", 0.4, 20.0, importers, 5)
-    assert np.array_equal(approval_row(11, "m/0:licence", 0.4, 20.0, importers, 5), expected)
     assert certain_row(0.4, importers, 5) is None
     assert certain_row(0.0, importers, 5).tolist() == [0.0, 1.0, 0.0, 0.0, 1.0]
-    assert np.array_equal(approval_row(11, "b/0:licence", 0.0, 1.0, importers, 5),
-                          certain_row(0.0, importers, 5))
     assert certain_row(1.0, importers, 5).tolist() == [1.0] * 5
 
 
-def test_rows_of_approvals_built_from_kept_parts_equal_fresh_ones_and_stay_bounded():
-    """Rule: the kept row of ones and index arrays ``approval_row`` builds from change no
-    row: rows drawn with them kept equal rows drawn after they were dropped, the kept
-    ones stay ones, and the keeps are bounded."""
-    rows = [approval_row(21, f"m/{n}:licence", 0.3, 10.0, (n % 4, 4), 6) for n in range(8)]
-    draws._ONES.clear()
-    draws._INDEX.clear()
-    draws._THREAD.rows_seed = None  # draw them again, from nothing kept
-    again = [approval_row(21, f"m/{n}:licence", 0.3, 10.0, (n % 4, 4), 6) for n in range(8)]
-    assert all(np.array_equal(a, b) and a is not b for a, b in zip(rows, again))
-    assert draws._ONES[6].tolist() == [1.0] * 6 and not draws._ONES[6].flags.writeable
-    for n in range(draws._KEPT_LIMIT + 5):
-        draws._index((n, n + 1))
-    assert len(draws._INDEX) <= draws._KEPT_LIMIT
+def test_turn_measures_kept_equal_turn_measures_made_afresh_and_stay_bounded(plans):
+    """Rule: what a policy keeps of a list of measures (``policy.turn_measures``) gives
+    the same policy as that worked out afresh; a list of other measure objects with the
+    same ids is not taken for it; the keep is bounded."""
+    rules, found = plans
+    for plan in found[:8]:
+        kept = build_policy(rules, list(plan.measures), plan.state.turn, plan.turn_seed,
+                            plan.state.origin)
+        policy._TURN_MEASURES.clear()
+        afresh = build_policy(rules, list(plan.measures), plan.state.turn, plan.turn_seed,
+                              plan.state.origin)
+        assert turn_draws(kept) == turn_draws(afresh)
+        for name, value in vars(afresh).items():
+            if isinstance(value, np.ndarray):
+                assert np.array_equal(getattr(kept, name), value, equal_nan=True), name
+    plan = found[-1]
+    measures = list(plan.measures)
+    first = turn_measures(rules, measures, plan.state.turn)
+    copies = [dataclasses.replace(m) for m in measures]
+    other = turn_measures(rules, copies, plan.state.turn)
+    assert other is not first and all(a is b for a, b in zip(other.measures, copies))
+    assert turn_measures(rules, measures, plan.state.turn) is first
+    for turn in range(policy._TURN_MEASURES_LIMIT + 3):
+        turn_measures(rules, measures[:1], turn)
+    assert len(policy._TURN_MEASURES) <= policy._TURN_MEASURES_LIMIT
 
 
 def _measure(primitive="export_restriction", end_turn=None, **args):

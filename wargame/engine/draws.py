@@ -25,7 +25,7 @@ draws per game and turn, and building a NumPy generator from a seed (``SeedSeque
 
 Nothing here holds a generator shared between threads: a thread's own PCG64 is reset
 entirely from the hash before each keyed draw and read at once, so no draw depends on
-another and turns may be resolved on any thread. (Each thread also keeps the rows of
+another and turns may be resolved on any thread. (Each thread also keeps the
 approvals it drew for its latest turn seed: what-if variants of a turn ask for them again.)
 """
 from __future__ import annotations
@@ -64,9 +64,9 @@ def _keyed_hash(turn_seed: int, key: str, size: int) -> int:
 
 
 class _ThreadGenerator(threading.local):
-    """One PCG64 per thread, reset from a keyed hash before every keyed draw; and the rows
-    of approvals drawn on this thread for its latest turn seed (``approval_row``), with
-    that seed as the hash key."""
+    """One PCG64 per thread, reset from a keyed hash before every keyed draw; and the
+    approvals drawn on this thread for its latest turn seed (``approvals``), with that
+    seed as the hash key."""
 
     def __init__(self) -> None:
         self.bits = np.random.PCG64(0)
@@ -132,63 +132,27 @@ def certain_row(mean: float, importers: tuple[int, ...], n_actors: int) -> np.nd
     return row
 
 
-def approval_row(turn_seed: int, key: str, mean: float, concentration: float,
-                 importers: tuple[int, ...], n_actors: int) -> np.ndarray:
-    """The approvals as a row over every actor (1 where the measure does not restrict),
-    read-only, so a restriction is one ``minimum`` on a slice.
+def approvals(turn_seed: int, key: str, mean: float, concentration: float,
+              size: int) -> np.ndarray:
+    """``keyed_approvals`` as a read-only array, for a restriction whose approvals are
+    drawn (``0 < mean < 1``; ``policy.py`` writes them into its row of approvals).
 
-    The rows of the latest turn seed drawn on this thread are kept: what-if variants of a
-    turn (``explain.py``) draw the same rows again, one after another. A sweep draws for a
+    The draws of the latest turn seed drawn on this thread are kept: what-if variants of
+    a turn (``explain.py``) draw the same again, one after another. A sweep draws for a
     new turn seed on every policy it builds, and a cache over all seeds (an LRU cache of
-    rows) cost more to fill than it saved there. A sweep draws about six rows per game
-    and turn, so what is not the draw itself is kept small: the row starts as a copy of a
-    kept row of ones (``np.ones`` costs five times that) and the importers are a kept
-    index array."""
-    if not 0.0 < mean < 1.0:  # certain: no draw
-        return certain_row(mean, importers, n_actors)  # type: ignore[return-value]
+    rows) cost more to fill than it saved there."""
     memo = _THREAD
     if memo.rows_seed != turn_seed:
         memo.rows_seed, memo.rows = turn_seed, {}
         memo.rows_key = int(turn_seed).to_bytes(8, "little")
-    args = (key, mean, concentration, importers, n_actors)
-    row = memo.rows.get(args)
-    if row is None:
-        row = _ones(n_actors).copy()
-        if importers:  # the draws as ``keyed_approvals`` makes them, kept as an array
-            row[_index(importers)] = draw_approvals(
-                _keyed_generator(turn_seed, key, memo.rows_key), mean, concentration,
-                len(importers))
-        row.setflags(write=False)
-        memo.rows[args] = row
-    return row
-
-
-_ONES: dict[int, np.ndarray] = {}
-_INDEX: dict[tuple[int, ...], np.ndarray] = {}
-_KEPT_LIMIT = 1024  # bounded: scenarios and their importer lists come and go
-
-
-def _ones(n: int) -> np.ndarray:
-    """A read-only row of ``n`` ones, kept (copy it to write)."""
-    row = _ONES.get(n)
-    if row is None:
-        if len(_ONES) >= _KEPT_LIMIT:
-            _ONES.clear()
-        row = _ONES[n] = np.ones(n)
-        row.setflags(write=False)
-    return row
-
-
-def _index(importers: tuple[int, ...]) -> np.ndarray:
-    """``importers`` as a read-only index array, kept (an index array is faster to write
-    through than a list, which NumPy turns into one on every use)."""
-    index = _INDEX.get(importers)
-    if index is None:
-        if len(_INDEX) >= _KEPT_LIMIT:
-            _INDEX.clear()
-        index = _INDEX[importers] = np.array(importers, dtype=np.intp)
-        index.setflags(write=False)
-    return index
+    args = (key, mean, concentration, size)
+    drawn = memo.rows.get(args)
+    if drawn is None:
+        drawn = draw_approvals(_keyed_generator(turn_seed, key, memo.rows_key), mean,
+                               concentration, size)
+        drawn.setflags(write=False)
+        memo.rows[args] = drawn
+    return drawn
 
 
 def rounded_shares(shares: np.ndarray) -> np.ndarray:

@@ -225,9 +225,9 @@ def end_measures(measures: Iterable[Measure], turn: int,
     kept. Returns (measures, [(ender, what it did, the measure before it), ...]) for the
     turn's record and its explanations (a what-if without the ender restores the measure)."""
     items = list(measures)
-    enders = [m for m in items if m.primitive == "end_measure" and m.start_turn == turn]
-    if not enders and not any(m.primitive == "end_measure" for m in items):
+    if all(m.primitive != "end_measure" for m in items):  # nearly every turn: nothing to do
         return items, []
+    enders = [m for m in items if m.primitive == "end_measure" and m.start_turn == turn]
     out: list[Measure] = []
     done: list[tuple[Measure, str, Measure]] = []
     for measure in items:

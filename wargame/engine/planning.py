@@ -26,7 +26,6 @@ random, conditional, follow-ups) is ``conditions.fire_deck``. A coalition move
 """
 from __future__ import annotations
 
-import copy
 import dataclasses
 import hashlib
 import json
@@ -203,7 +202,7 @@ def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: st
     """An inject's effects bind the same way every time it fires: a deck inject's bound
     arguments are kept (by id: the deck is part of the scenario's content)."""
     sc = rules.scenario
-    from_deck = _from_deck(sc, inject)
+    from_deck = _from_deck(rules, inject)
     key = ("inject", inject.id, turn, base_id, group)
     made = _plan_caches(rules).measures.get(key) if from_deck else None
     if made is None:
@@ -213,10 +212,15 @@ def inject_measures(rules: CompiledRules, inject: Inject, turn: int, base_id: st
     return list(made)
 
 
-def _from_deck(sc: Scenario, inject: Inject) -> bool:
+def _from_deck(rules: CompiledRules, inject: Inject) -> bool:
     """Whether ``inject`` is the scenario's deck inject of its id (content, not a copy
     changed by hand)."""
-    deck = next((i for i in sc.injects if i.id == inject.id), None)
+    caches = _plan_caches(rules)
+    if caches.deck is None:  # the first of each id, as a search of the deck finds it
+        caches.deck = {}
+        for item in rules.scenario.injects:
+            caches.deck.setdefault(item.id, item)
+    deck = caches.deck.get(inject.id)
     return deck is not None and (deck is inject or deck == inject)
 
 
@@ -302,9 +306,10 @@ class _PlanCaches:
     sweep share them instead of building equal ones (``Measure`` and the pydantic records
     are frozen, and no code tells equal ones apart by identity)."""
 
-    __slots__ = ("known", "bound", "measures", "outcomes", "fired", "__weakref__")
+    __slots__ = ("known", "bound", "measures", "outcomes", "fired", "deck", "__weakref__")
 
     def __init__(self) -> None:
+        self.deck: dict[str, Inject] | None = None  # the deck's injects by id (``_from_deck``)
         self.known: _BoundedCache[KnownOrder] = _BoundedCache()
         self.bound: _BoundedCache[_BoundOrder] = _BoundedCache()
         self.measures: _BoundedCache[tuple[Measure, ...]] = _BoundedCache()
@@ -452,7 +457,7 @@ def _bound_order(rules: CompiledRules, order: Order, known: KnownOrder) -> _Boun
 
 def _fired(rules: CompiledRules, inject: Inject, how: str) -> FiredInject:
     """The record of an inject firing (a deck inject's, made once per way it fires)."""
-    if not _from_deck(rules.scenario, inject):
+    if not _from_deck(rules, inject):
         return FiredInject(inject_id=inject.id, title=inject.title, text=inject.text,
                            how=how)
     cache = _plan_caches(rules).fired
@@ -477,7 +482,7 @@ def plan_turn(rules: CompiledRules, state: GameState, orders: Sequence[Order] = 
     ``known``: the orders already looked up in this batch of games (``KnownOrders``)."""
     sc = rules.scenario
     # only the budgets change here; the arrays are copied before the flow touches them
-    st = copy.copy(state)
+    st = state.shallow_copy()
     st.budget, st.political_capital = state.budget.copy(), state.political_capital.copy()
     turn = st.turn
     seed, st.rng_state = next_turn_seed(st.rng_state)

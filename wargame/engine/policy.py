@@ -14,6 +14,7 @@ and the licence approvals are written into the allowed shares in one pass.
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Callable
@@ -22,7 +23,7 @@ import numpy as np
 
 from wargame.engine.baseline import Baseline
 from wargame.engine.draws import (
-    DelayDraw, LicenceDraw, approval_row, certain_row, rounded_shares,
+    DelayDraw, LicenceDraw, approvals, certain_row, rounded_shares,
 )
 from wargame.engine.trade_terms import QuotaPool
 from wargame.engine.lookups import actor_indices, selection, stage_index, stage_mask
@@ -164,23 +165,24 @@ def build_policy(rules: CompiledRules, measures: list[Measure], turn: int, turn_
     draw in their order. No other kind writes the arrays they write (allowed shares,
     status, leakage), so this is the same policy as applying all in turn. Their status
     does not depend on the draws (``restriction_plan``), and each caps the allowed shares
-    of its pairs by its row of approvals: the minimum over the rows, taken in one pass."""
-    base = rules.baseline
-    drawing: list[tuple[tuple, Measure]] = []
-    drawless: list[tuple[tuple, Measure]] = []
-    known = rules.compiled_measures.get  # ``compiled``'s lookup, made here: a turn holds
-    for measure in measures:  # a few dozen measures, nearly all compiled before
-        code = known(measure.compile_key) or compiled(rules, measure)
-        (drawing if code[0] in DRAWING else drawless).append((code, measure))
-    restrictions = restriction_plan(rules, drawing)
+    of its pairs by its row of approvals: the minimum over the rows, taken in one pass.
+    What does not depend on the turn seed is worked out once per list of measures
+    (``turn_measures``)."""
+    plan = turn_measures(rules, measures, turn)
+    restrictions = plan.restrictions
     allow = np.ones(restrictions.status.shape)
-    pol = _own_policy(drawless_policy(rules, drawless, turn), allow,
-                      restrictions.status.copy())
-    if drawing:
-        rows = np.array([_draw(pol, code[1], measure, turn_seed) for code, measure in drawing])
+    pol = _own_policy(plan.shared, allow, restrictions.status.copy())
+    if plan.drawing:
+        rows = plan.rows.copy()
+        for i, key, mean, concentration, importers in plan.drawn:
+            rows[i, importers] = approvals(turn_seed, key, mean, concentration,
+                                           len(importers))
+        rows.setflags(write=False)  # the record and the rules read them later
+        for i, licence, measure_id in plan.extras:
+            _row_extras(pol, licence, rows[i], measure_id)
         restrictions.cap(allow, rows)
-        if record:  # made when first read (``turn_draws``); the rows are never changed
-            pol.licence_draws = partial(_licence_draws, drawing, rows)
+        if record:  # made when first read (``turn_draws``)
+            pol.licence_draws = partial(_licence_draws, plan.drawing, rows)
     # extraterritorial rules bite on other exporters whose output carries the author's origin
     for m, smask, author, importer_allow, threshold, status, _mid in pol.extraterritorial:
         content = origin[m, :, :, author]  # (S, E)
@@ -191,10 +193,74 @@ def build_policy(rules: CompiledRules, measures: list[Measure], turn: int, turn_
             np.minimum(allow[m], importer_allow, out=allow[m], where=where)
             affected = np.where(importer_allow < 1.0, status, OPEN)  # statuses are >= OPEN
             np.maximum(pol.status[m], affected, out=pol.status[m], where=where)
-    A = base.n_actors
+    A = rules.baseline.n_actors
     _flat_view(allow, A * A)[:, ::A + 1] = 1.0  # a country's pairs with itself: open
     _flat_view(pol.status, A * A)[:, ::A + 1] = OPEN
     return pol
+
+
+@dataclass(frozen=True)
+class TurnMeasures:
+    """What a turn's measures make of its policy whatever the turn seed: the measures
+    that draw (in their order) and the shared policy of the others, the restrictions'
+    plan, and the rows of approvals but for their draws."""
+
+    rules: weakref.ref  # to the rules (a kept entry does not keep a scenario's rules alive)
+    measures: tuple[Measure, ...]  # held: their ids key it (``turn_measures``)
+    drawing: list[tuple[tuple, Measure]]
+    shared: Policy  # ``drawless_policy``
+    restrictions: RestrictionPlan
+    rows: np.ndarray  # (R, A) read-only: the drawing measures' rows, ones where drawn
+    # (row, draw key, mean, concentration, importers as an index array) of each drawn row
+    drawn: tuple[tuple[int, str, float, float, np.ndarray], ...]
+    # (row, licence, measure id) of the rows with a leakage share or an extraterritorial rule
+    extras: tuple[tuple[int, Licence, str], ...]
+
+
+# ``TurnMeasures`` by (rules, turn, the measures' ids): the games of a sweep share their
+# measure objects (``planning._PlanCaches``) and mostly hold the same list at a turn. An
+# entry holds the measures, so their ids are not reused while it is kept, and a weak
+# reference to the rules, checked (other rules may take a dropped one's id). Bounded.
+_TURN_MEASURES: dict[tuple, TurnMeasures] = {}
+_TURN_MEASURES_LIMIT = 256
+
+
+def turn_measures(rules: CompiledRules, measures: list[Measure], turn: int) -> TurnMeasures:
+    """The ``TurnMeasures`` of ``measures`` at ``turn``, kept (the same as made afresh:
+    every part depends only on the rules, the turn and the measure objects)."""
+    key = (id(rules), turn, *map(id, measures))
+    kept = _TURN_MEASURES.get(key)
+    if kept is None or kept.rules() is not rules:
+        if len(_TURN_MEASURES) >= _TURN_MEASURES_LIMIT:
+            _TURN_MEASURES.clear()
+        kept = _TURN_MEASURES[key] = _turn_measures(rules, tuple(measures), turn)
+    return kept
+
+
+def _turn_measures(rules: CompiledRules, measures: tuple[Measure, ...], turn: int,
+                   ) -> TurnMeasures:
+    drawing: list[tuple[tuple, Measure]] = []
+    drawless: list[tuple[tuple, Measure]] = []
+    for measure in measures:
+        code = compiled(rules, measure)
+        (drawing if code[0] in DRAWING else drawless).append((code, measure))
+    rows = np.ones((len(drawing), rules.baseline.n_actors))
+    drawn, extras = [], []
+    for i, (code, measure) in enumerate(drawing):
+        licence: Licence = code[1]
+        if licence.fixed_row is not None:
+            rows[i] = licence.fixed_row
+        elif licence.importers:
+            index = np.array(licence.importers, dtype=np.intp)
+            drawn.append((i, measure.id + licence.key, licence.mean, licence.concentration,
+                          index))
+        if licence.leakage is not None or licence.stage_mask is not None:
+            extras.append((i, licence, measure.id))
+    rows.setflags(write=False)
+    return TurnMeasures(rules=weakref.ref(rules), measures=measures, drawing=drawing,
+                        shared=drawless_policy(rules, drawless, turn),
+                        restrictions=restriction_plan(rules, drawing), rows=rows,
+                        drawn=tuple(drawn), extras=tuple(extras))
 
 
 def _flat_view(array: np.ndarray, width: int) -> np.ndarray:
@@ -284,22 +350,31 @@ def _restriction_plan(base: Baseline, codes: list[tuple[tuple, Measure]]) -> Res
 
 
 def _draw(pol: Policy, licence: Licence, measure: Measure, turn_seed: int) -> np.ndarray:
-    """A drawing measure's row of approvals over every importer (``draws.approval_row``),
-    with what else it writes into ``pol`` but its record (``_licence_draws``): its leakage
-    share, and for an extraterritorial rule the rule itself (``build_policy`` applies it
-    to the other exporters). It does not cap the allowed shares (``_restrict_row``)."""
+    """A drawing measure's row of approvals over every importer (1 where it does not
+    restrict; ``draws.approvals``), with what else it writes into ``pol`` but its record
+    (``_licence_draws``): ``_row_extras``. It does not cap the allowed shares
+    (``_restrict_row``). (``build_policy`` does the same for all its drawing measures.)"""
     row = licence.fixed_row
     if row is None:
-        row = approval_row(turn_seed, measure.id + licence.key, licence.mean,
-                           licence.concentration, licence.importers,
-                           len(licence.status_row))  # a row over every actor
+        row = np.ones(len(licence.status_row))  # a row over every actor
+        if licence.importers:
+            row[list(licence.importers)] = approvals(
+                turn_seed, measure.id + licence.key, licence.mean, licence.concentration,
+                len(licence.importers))
+    _row_extras(pol, licence, row, measure.id)
+    return row
+
+
+def _row_extras(pol: Policy, licence: Licence, row: np.ndarray, measure_id: str) -> None:
+    """What a drawing measure's row writes into ``pol`` besides the allowed shares: its
+    leakage share, and for an extraterritorial rule the rule itself (``build_policy``
+    applies it to the other exporters)."""
     if licence.leakage is not None:
         _leak_row(pol, licence, row)
     if licence.stage_mask is not None:  # the author's own exports are covered by its row too
         pol.extraterritorial.append((licence.material, licence.stage_mask, licence.exporter,
                                      row, licence.threshold, licence.worst_status,
-                                     measure.id))
-    return row
+                                     measure_id))
 
 
 def turn_draws(pol: Policy) -> list[LicenceDraw | DelayDraw]:

@@ -31,13 +31,6 @@ ARRAY_FIELDS = (
 )
 
 
-def _copy_rng_state(rng_state: dict[str, Any]) -> dict[str, Any]:
-    """NumPy's bit-generator state is a dict of ints and one nested dict: copy two levels
-    (deepcopy is the slowest part of copying a state)."""
-    return {key: dict(value) if isinstance(value, dict) else value
-            for key, value in rng_state.items()}
-
-
 _PLAIN = (str, int, float, bool, type(None))
 
 
@@ -52,8 +45,9 @@ def _entry_json(entry: PipelineEntry) -> dict[str, Any]:
 _PIPELINE_FIELDS = dataclasses.fields(PipelineEntry)
 
 
-# ``json.dumps(value, sort_keys=True, separators=(",", ":"))``'s encoder, made once
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+# ``json.dumps(value, sort_keys=True, separators=(",", ":"))``'s encoder, made once; a
+# state holds no cycles, so it skips the check for them (the same text, sooner)
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
 
 
 def _canonical(value: Any) -> str:
@@ -61,23 +55,32 @@ def _canonical(value: Any) -> str:
     return _CANONICAL.encode(value)
 
 
-# the canonical JSON of measures, by the measure object itself: a measure is immutable
-# (frozen, its arguments never changed in place) and the games of a sweep share their
-# measures (``planning._PlanCaches``), so each is written once. Keyed by id() with the
-# measure held in the entry, so an id is never reused while its entry is kept. Bounded.
-_MEASURE_JSON: dict[int, tuple[Measure, str]] = {}
-_MEASURE_JSON_LIMIT = 4096
+# the canonical JSON of measures and pipeline entries, by the object itself: both are
+# immutable (frozen, a measure's arguments never changed in place), and the games of a
+# sweep share most of theirs (``planning._PlanCaches``; a starting measure's pipeline
+# entry is kept by the measure), so each is written once. Keyed by id() with the object
+# held in the entry, so an id is never reused while its entry is kept. Bounded.
+_OBJECT_JSON: dict[int, tuple[Any, str]] = {}
+_OBJECT_JSON_LIMIT = 4096
 
 
-def _measure_json(measure: Measure) -> str:
-    kept = _MEASURE_JSON.get(id(measure))
-    if kept is not None and kept[0] is measure:
+def _kept_json(item: Measure | PipelineEntry) -> str:
+    """``_canonical`` of a measure's ``to_json()`` or a pipeline entry's (``_entry_json``)."""
+    kept = _OBJECT_JSON.get(id(item))
+    if kept is not None and kept[0] is item:
         return kept[1]
-    text = _canonical(measure.to_json())
-    if len(_MEASURE_JSON) >= _MEASURE_JSON_LIMIT:
-        _MEASURE_JSON.clear()
-    _MEASURE_JSON[id(measure)] = (measure, text)
+    text = _canonical(_entry_json(item) if isinstance(item, PipelineEntry)
+                      else item.to_json())
+    if len(_OBJECT_JSON) >= _OBJECT_JSON_LIMIT:
+        _OBJECT_JSON.clear()
+    _OBJECT_JSON[id(item)] = (item, text)
     return text
+
+
+def _json_list(items: list[Any]) -> str:
+    """The canonical JSON of a list of measures or pipeline entries: ``_canonical`` of the
+    list of their JSON is the list's items' texts joined by commas in brackets."""
+    return "[" + ",".join(map(_kept_json, items)) + "]"
 
 
 # the rest's keys as canonical JSON
@@ -134,16 +137,24 @@ class GameState:
             **{name: own(getattr(self, name)) for name in ARRAY_FIELDS},
             budget=self.budget.copy(),
             political_capital=self.political_capital.copy(),
-            # measures, pipeline entries and headlines are never mutated in place
-            # (they are replaced), so shallow copies of the lists are enough
+            # measures, pipeline entries, headlines and the PCG64 state are never mutated
+            # in place (they are replaced: ``draws.turn_seed`` gives a new state), so
+            # shallow copies of the lists are enough, and the rest is shared
             measures=list(self.measures),
             pipeline=list(self.pipeline),
-            rng_state=_copy_rng_state(self.rng_state),
+            rng_state=self.rng_state,
             seed=self.seed,
             last=self.last,
             market=None if self.market is None else self.market.copy(share_arrays),
             deck=self.deck,
         )
+
+    def shallow_copy(self) -> "GameState":
+        """``copy.copy(self)``: a new state sharing every field's object, made without
+        ``copy``'s generic protocol (planning makes one per game and turn)."""
+        new = GameState.__new__(GameState)
+        new.__dict__.update(self.__dict__)
+        return new
 
     def writable(self, name: str) -> np.ndarray:
         """The array ``name`` (one of ``ARRAY_FIELDS``), copied first if it is a read-only
@@ -180,10 +191,10 @@ class GameState:
     def _rest_json(self) -> str:
         """``_canonical({"turn": ..., "seed": ..., **self._rest()})``, written part by part
         (the same text: a dict is its sorted ``"key":value`` pairs) so that each measure's
-        part is written once (``_measure_json``)."""
+        and pipeline entry's part is written once (``_kept_json``)."""
         parts = {"turn": _canonical(self.turn), "seed": _canonical(self.seed),
-                 "measures": "[" + ",".join(map(_measure_json, self.measures)) + "]",
-                 "pipeline": _canonical([_entry_json(e) for e in self.pipeline]),
+                 "measures": _json_list(self.measures),
+                 "pipeline": _json_list(self.pipeline),
                  "rng_state": _canonical(self.rng_state), "last": _canonical(self.last)}
         if not self.deck.empty:
             parts["deck"] = _canonical(self.deck.to_json())
