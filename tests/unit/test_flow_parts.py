@@ -41,3 +41,9 @@ def test_add_rows_at_adds_as_numpy_add_at_bit_for_bit():
         assert fast.tobytes() == slow.tobytes()
     with pytest.raises(ValueError):
         add_rows_at(np.zeros((11, 20)).T, rows[:3], values[:3])
+
+
+def test_part_of_names_the_part_holding_each_row():
+    from wargame.engine.flow import part_of
+
+    assert part_of(np.array([0, 1, 2, 3, 5, 9]), (2, 1, 3, 4)).tolist() == [0, 0, 1, 2, 2, 3]

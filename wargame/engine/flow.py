@@ -114,9 +114,9 @@ _PAIRWISE_BLOCK = 128  # NumPy sums a contiguous run of at most this many items 
 
 def last_axis_sum(a: np.ndarray, keepdims: bool = False) -> np.ndarray:
     """``a.sum(axis=-1)`` bit for bit, for a float array whose last axis is short and
-    contiguous (the actor axis of an (M, E, I) array): NumPy adds each row of at most 128 items from 0.0,
-    the first eight into eight partial sums, then eight by eight into them, the partial
-    sums as a tree, then the rest one after another. The same additions, made across
+    contiguous (the actor axis of an (M, E, I) array): NumPy adds each row of at most 128
+    items from 0.0, the first eight into eight partial sums, then eight by eight into
+    them, the partial sums as a tree, then the rest one after another. The same additions, made across
     every row at once, cost less than half of NumPy's reduction, which walks the rows one
     at a time (``tests/unit/test_ordered_sum.py`` holds it to ``np.sum``)."""
     n = a.shape[-1]
@@ -180,6 +180,11 @@ def part_any(mask: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:
 def part_rows(flags: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:
     """(M,) each row's part's flag."""
     return np.repeat(flags, sizes)
+
+
+def part_of(rows: np.ndarray | int, sizes: tuple[int, ...]) -> np.ndarray:
+    """The part (index into ``sizes``) that holds each of ``rows``."""
+    return np.searchsorted(np.cumsum(sizes), rows, side="right")
 
 
 def _scale_rows(flows: np.ndarray, cap: np.ndarray) -> np.ndarray:
@@ -587,9 +592,7 @@ def _allocate_parts(terms: TradeTerms, s: int, offer: np.ndarray, demand: np.nda
     taxed = part_any(tariff, sizes)
     with_pools = np.zeros(len(sizes), dtype=bool)
     if pools:
-        ends = np.cumsum(sizes)
-        with_pools[[int(np.searchsorted(ends, pool.material, side="right"))
-                    for _n, pool in pools]] = True
+        with_pools[part_of(np.array([pool.material for _n, pool in pools]), sizes)] = True
     branch = licensed | giving["duty"] | taxed | with_pools
     # what each part's branches hang on (a licence queue and leakage only where licensed)
     keys = list(zip(branch, licensed, licensed & giving["leakage"],

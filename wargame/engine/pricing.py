@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wargame.engine.flow import add_rows_at, nonzero, ordered_sum, rows_with_any
+from wargame.engine.flow import add_rows_at, nonzero, ordered_sum, part_of, rows_with_any
 from wargame.engine.market_constants import EPS, MarketConstants
 
 LANDED_SHARE = 0.05  # an actor importing at least this share of what it receives pays landed cost
@@ -251,7 +251,7 @@ def export_link(price: np.ndarray, contract: np.ndarray, severity: np.ndarray,
     if not leaking.any():
         return None
     if len(part_sizes) > 1:  # only the rows of the games with a leak
-        part_of_row = np.searchsorted(np.cumsum(part_sizes), rows[0], side="right")
+        part_of_row = part_of(rows[0], part_sizes)
         leaking_parts = np.zeros(len(part_sizes), dtype=bool)
         leaking_parts[part_of_row[leaking.any(axis=1)]] = True
         kept = leaking_parts[part_of_row]
