@@ -45,7 +45,9 @@ import numpy as np
 from wargame.engine.baseline import Baseline
 from wargame.engine.policy import Policy
 from wargame.engine.state import GameState
-from wargame.engine.trade_terms import NEUTRAL_TERMS, QuotaPool, TradeTerms, stack_terms
+from wargame.engine.trade_terms import (
+    NEUTRAL_TERMS, QuotaPool, TradeTerms, part_starts, stack_terms,
+)
 
 __all__ = ["FlowResult", "QuotaPool", "TradeTerms", "ledger_gap", "ration_by_priority",
            "run_flow", "stack_terms"]
@@ -174,7 +176,7 @@ def part_any(mask: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:
     if min(sizes) == max(sizes):  # games of a batch: one contiguous block each
         return mask.reshape(len(sizes), -1).any(axis=1)
     rows = mask.reshape(len(mask), -1).any(axis=1)
-    return np.logical_or.reduceat(rows, np.concatenate(([0], np.cumsum(sizes)[:-1])))
+    return np.logical_or.reduceat(rows, part_starts(sizes))
 
 
 def part_rows(flags: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:
@@ -607,7 +609,7 @@ def _allocate_parts(terms: TradeTerms, s: int, offer: np.ndarray, demand: np.nda
     if len(groups) == 1:
         return _allocate_group(next(iter(groups)), args, sizes, pools, flexibility,
                                quota_left, bool(taxed.any()))
-    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    starts = part_starts(sizes)
     flows = np.zeros(reserved.shape)
     requested = np.zeros(reserved.shape)
     queue_out = None

@@ -78,8 +78,13 @@ class TradeTerms:
 
 
 NEUTRAL_TERMS = TradeTerms()
-_STACKED_FIELDS = ("contract", "duty", "leakage", "home_share", "planned_output",
-                   "licence_queue")
+# the per-material arrays of ``TradeTerms`` (``None``: the neutral default)
+TERMS_ARRAYS = ("contract", "duty", "leakage", "home_share", "planned_output", "licence_queue")
+
+
+def part_starts(sizes: "tuple[int, ...] | list[int]") -> np.ndarray:
+    """The first row of each stacked part, from the parts' numbers of materials."""
+    return np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(int)
 
 
 def _neutral(name: str, shape: tuple[int, ...]) -> np.ndarray:
@@ -102,10 +107,10 @@ def stack_terms(parts: list[TradeTerms], sizes: list[int]) -> TradeTerms:
 
     if any(t.part_sizes for t in parts):
         raise ValueError("stack_terms: the parts are already stacked terms")
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int).tolist()
+    offsets = part_starts(sizes).tolist()
     pools = [pool.moved(int(offset)) for offset, part in zip(offsets, parts)
              for pool in part.quotas]
-    return TradeTerms(**{name: cat(name) for name in _STACKED_FIELDS}, quotas=pools,
+    return TradeTerms(**{name: cat(name) for name in TERMS_ARRAYS}, quotas=pools,
                       part_sizes=tuple(int(size) for size in sizes),
                       parts_giving={name: tuple(getattr(t, name) is not None for t in parts)
-                                    for name in _STACKED_FIELDS})
+                                    for name in TERMS_ARRAYS})

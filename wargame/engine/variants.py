@@ -20,12 +20,11 @@ from wargame.engine.market import MarketTurn
 from wargame.engine.market_state import MarketState
 from wargame.engine.policy import Policy
 from wargame.engine.state import ARRAY_FIELDS, GameState
-from wargame.engine.trade_terms import TradeTerms
+from wargame.engine.trade_terms import TERMS_ARRAYS, TradeTerms
 
 _POLICY_ARRAYS = ("allow", "status", "reserved", "tariff", "cap_mult", "util_set", "build",
                   "release", "duty", "leakage", "cover_days")
 _MARKET_ARRAYS = ("normal_stock", "severity", "trade_cost", "duty")
-_TERMS_ARRAYS = ("contract", "duty", "leakage", "home_share", "planned_output", "licence_queue")
 
 
 def _differs(a: Any, b: Any, axis: int, n: int) -> np.ndarray:
@@ -81,7 +80,7 @@ def touched_materials(full: Any, variant: Any, demand: np.ndarray) -> np.ndarray
     out |= _differs(fm.leakage, vm.leakage, 0, n)
     out |= _differs(fm.demand_response, vm.demand_response, 2, n)
     out |= _differs(fm.demand_level, vm.demand_level, 2, n)
-    for name in _TERMS_ARRAYS:
+    for name in TERMS_ARRAYS:
         out |= _differs(getattr(fm.terms, name), getattr(vm.terms, name), 0, n)
     # a quota shared by several materials moves them together
     for pool in list(fp.quotas) + list(vp.quotas):
@@ -126,7 +125,7 @@ def take_market(mt: MarketTurn, idx: np.ndarray) -> MarketTurn:
     where = {int(m): n for n, m in enumerate(idx.tolist())}
     pools = [pool.moved(where) for pool in mt.terms.quotas
              if all(m in where for m in pool.materials)]
-    terms = TradeTerms(**{name: _take(getattr(mt.terms, name), idx) for name in _TERMS_ARRAYS},
+    terms = TradeTerms(**{name: _take(getattr(mt.terms, name), idx) for name in TERMS_ARRAYS},
                        quotas=pools)
     leakage = mt.leakage if np.ndim(mt.leakage) == 0 else _take(mt.leakage, idx)
     return MarketTurn(terms=terms, demand_response=_take(mt.demand_response, idx, 2),
